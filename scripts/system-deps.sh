@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the browser tests need (Chromium and CJK fonts)
+# when they are missing. Needs root; otherwise says exactly what to run.
+set -euo pipefail
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "Missing Debian packages: ${missing[*]}" >&2
+  echo "Run as root: apt-get update && apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
