@@ -1,0 +1,21 @@
+"""Planning workbook for counterpart-support programmes (对口支援).
+
+Plain functions over pandas tables and networkx graphs:
+
+>>> import planning
+>>> wb = planning.load_workbook(planning.SAMPLE)
+>>> G = planning.build_network(wb)
+>>> G.nodes["person:" + wb.people.id.iloc[0]]["kind"]
+'person'
+"""
+from pathlib import Path
+
+from .network import build_network, pairing_view, unpaired_host_units, idle_people
+from .workbook import Problem, Workbook, WorkbookError, load_workbook, save_workbook, check_workbook
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+
+__all__ = [
+    "SAMPLE", "Problem", "Workbook", "WorkbookError", "load_workbook", "save_workbook",
+    "check_workbook", "build_network", "pairing_view", "unpaired_host_units", "idle_people",
+]

@@ -1,0 +1,85 @@
+"""Who is under whom: regions, units and people in their parent chains.
+
+All functions return long tables built by repeated vectorised lookups of the
+parent map (one lookup per level, never a loop over rows).
+
+Examples
+--------
+>>> import planning
+>>> from planning.hierarchy import ancestors, source_city
+>>> wb = planning.load_workbook(planning.SAMPLE)
+>>> a = ancestors(wb)
+>>> bool(((a.node == "H-SCH01") & (a.ancestor == "XJ-KS")).any())
+True
+>>> source_city(wb).loc["P0001"]
+'SD-JN'
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+CITY_LEVELS = ("city", "prefecture")
+
+
+def _parent_map(wb) -> pd.Series:
+    r = wb.regions
+    u = wb.units
+    return pd.concat(
+        [pd.Series(r["parent"].to_numpy(), index=r["id"].to_numpy()),
+         pd.Series(u["region"].to_numpy(), index=u["id"].to_numpy())]
+    ).pipe(lambda s: s[~s.index.duplicated()])
+
+
+def ancestors(wb) -> pd.DataFrame:
+    """Every region and unit with each of its ancestors (itself at depth 0).
+
+    Columns ``node``, ``ancestor``, ``depth``. A unit's ancestors are its region
+    and that region's parents.
+    """
+    parent = _parent_map(wb)
+    nodes = parent.index.to_numpy()
+    cur = pd.Series(nodes, index=nodes, dtype=object)
+    frames = [pd.DataFrame({"node": nodes, "ancestor": nodes, "depth": 0})]
+    depth = 0
+    while True:
+        depth += 1
+        cur = cur.map(parent).dropna()
+        if cur.empty or depth > 64:  # cycles are rejected by the loader
+            break
+        frames.append(pd.DataFrame({"node": cur.index.to_numpy(), "ancestor": cur.to_numpy(), "depth": depth}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def person_ancestors(wb) -> pd.DataFrame:
+    """People with every unit and region they are under (``person``, ``ancestor``)."""
+    a = ancestors(wb)
+    p = wb.people[["id", "sending_unit"]].rename(columns={"id": "person", "sending_unit": "node"})
+    return p.merge(a, on="node")[["person", "ancestor", "depth"]]
+
+
+def nearest(wb, nodes: pd.Series, levels) -> pd.Series:
+    """For each region/unit id in ``nodes``, the nearest ancestor region of one of ``levels``."""
+    a = ancestors(wb)
+    lv = wb.regions.set_index("id")["level"]
+    a = a[a["ancestor"].map(lv).isin(levels)].sort_values("depth").drop_duplicates("node")
+    return nodes.map(a.set_index("node")["ancestor"])
+
+
+def source_city(wb) -> pd.Series:
+    """Each person's source city: the nearest city or prefecture above the sending unit."""
+    p = wb.people
+    return pd.Series(nearest(wb, p["sending_unit"], CITY_LEVELS).to_numpy(), index=p["id"].to_numpy(),
+                     name="source_city")
+
+
+def host_area(wb, units: pd.Series, levels=("county", "city", "regiment", "division")) -> pd.Series:
+    """For host units, the nearest county-like region above them (for maps and rollups)."""
+    return nearest(wb, units, levels)
+
+
+def under(wb, nodes: pd.Series, ancestor_ids) -> np.ndarray:
+    """Boolean mask: is each node (region or unit id) under any of ``ancestor_ids``?"""
+    a = ancestors(wb)
+    hit = set(a.loc[a["ancestor"].isin(set(ancestor_ids)), "node"])
+    return nodes.isin(hit).to_numpy()

@@ -1,0 +1,197 @@
+"""Words the product shows, in Chinese (default) and English.
+
+Examples
+--------
+>>> t("problem.required", "en", column="name")
+'is empty, but this column is required'
+>>> t("problem.required", "zh", column="名称")
+'为空，但该列必填'
+>>> fmt_int(12345, "en"), fmt_int(12345, "zh")
+('12,345', '12,345')
+"""
+from __future__ import annotations
+
+import os
+
+LANGS = ("zh", "en")
+
+TEXT: dict[str, dict[str, str]] = {
+    # --- workbook problems -------------------------------------------------
+    "problem.missing_table": {
+        "zh": "缺少必需的表“{table}”",
+        "en": "the required table '{table}' is missing",
+    },
+    "problem.missing_column": {
+        "zh": "缺少必需的列“{column}”",
+        "en": "the required column '{column}' is missing",
+    },
+    "problem.duplicate_column": {
+        "zh": "列“{column}”出现了不止一次",
+        "en": "the column '{column}' appears more than once",
+    },
+    "problem.required": {"zh": "为空，但该列必填", "en": "is empty, but this column is required"},
+    "problem.not_int": {"zh": "不是整数", "en": "is not a whole number"},
+    "problem.not_number": {"zh": "不是数字", "en": "is not a number"},
+    "problem.not_bool": {
+        "zh": "不是是/否值（可填 是、否、true、false、1、0）",
+        "en": "is not a yes/no value (use true, false, yes, no, 1, 0, 是, 否)",
+    },
+    "problem.not_date": {
+        "zh": "不是有效日期（应为 YYYY-MM-DD 或 Excel 日期）",
+        "en": "is not a valid date (use YYYY-MM-DD or an Excel date)",
+    },
+    "problem.not_allowed": {
+        "zh": "不是允许的值（可选：{allowed}）",
+        "en": "is not an allowed value (allowed: {allowed})",
+    },
+    "problem.below_min": {"zh": "小于最小值 {min}", "en": "is below the minimum {min}"},
+    "problem.above_max": {"zh": "大于最大值 {max}", "en": "is above the maximum {max}"},
+    "problem.duplicate_id": {
+        "zh": "编号重复（第 {first} 行已使用）",
+        "en": "is a duplicate id (already used on row {first})",
+    },
+    "problem.unknown_ref": {
+        "zh": "在{target}中找不到这个编号",
+        "en": "names nothing: no such id in {target}",
+    },
+    "problem.wrong_side": {
+        "zh": "指向的是{actual}，这里应为{expected}",
+        "en": "names the {actual} side, but the {expected} side is needed here",
+    },
+    "problem.end_before_start": {
+        "zh": "早于开始日期 {start}",
+        "en": "is before the start date {start}",
+    },
+    "problem.region_cycle": {
+        "zh": "上级地区形成循环：{cycle}",
+        "en": "parent regions form a cycle: {cycle}",
+    },
+    "problem.unit_side": {
+        "zh": "单位方向为{side}，但所在地区为{region_side}",
+        "en": "the unit is on the {side} side but its region is on the {region_side} side",
+    },
+    "problem.unreadable": {
+        "zh": "无法读取：{detail}",
+        "en": "cannot be read: {detail}",
+    },
+    "problem.not_workbook": {
+        "zh": "不是工作簿：应为 .xlsx 文件或包含 .csv 文件的文件夹",
+        "en": "is not a workbook: give an .xlsx file or a folder of .csv files",
+    },
+    "problem.no_tables": {
+        "zh": "没有找到任何表（应有 regions.csv、units.csv 等）",
+        "en": "holds no tables (expected regions.csv, units.csv, …)",
+    },
+    "problem.not_found": {"zh": "不存在", "en": "does not exist"},
+    "where.row": {"zh": "第 {row} 行", "en": "row {row}"},
+    "where.column": {"zh": "“{column}”列", "en": "column '{column}'"},
+    "where.sheet": {"zh": "工作表“{sheet}”", "en": "sheet '{sheet}'"},
+    "where.value": {"zh": "值“{value}”", "en": "value '{value}'"},
+    "error.header": {
+        "zh": "工作簿 {source} 有 {n} 个问题，未载入任何数据：",
+        "en": "The workbook {source} has {n} problem(s); nothing was loaded:",
+    },
+    "side.sending": {"zh": "援方", "en": "sending"},
+    "side.host": {"zh": "受援方", "en": "host"},
+    "or": {"zh": "或", "en": " or "},
+    # --- summary / command line ----------------------------------------------
+    "summary.title": {"zh": "工作簿概况：{source}", "en": "Workbook summary: {source}"},
+    "summary.ok": {"zh": "检查通过，没有发现问题。", "en": "Check passed: no problems found."},
+    "summary.rows": {"zh": "{table}：{n} 行", "en": "{table}: {n} rows"},
+    "summary.people": {
+        "zh": "援派人员 {n} 人，来自 {cities} 个派出城市；受援单位 {hosts} 个；需求岗位 {seats} 个",
+        "en": "{n} people from {cities} sending cities; {hosts} host units; {seats} seats ordered",
+    },
+    "summary.assigned": {
+        "zh": "在岗或计划派驻 {n} 人次",
+        "en": "{n} active or planned assignments",
+    },
+    "summary.unpaired": {
+        "zh": "没有结对覆盖的受援单位：{n} 个",
+        "en": "host units no pairing covers: {n}",
+    },
+    "summary.idle": {
+        "zh": "没有可派岗位的人员：{n} 人",
+        "en": "people with no eligible order: {n}",
+    },
+    "cli.template_written": {"zh": "已写出模板：{path}", "en": "Template written: {path}"},
+    "cli.no_notebooks": {"zh": "找不到 notebooks 文件夹：{path}", "en": "No notebooks folder at {path}"},
+    "cli.serving": {
+        "zh": "仪表盘地址：http://127.0.0.1:{port}/ （数据：{data}）",
+        "en": "Dashboards at http://127.0.0.1:{port}/ (data: {data})",
+    },
+    # --- apps ----------------------------------------------------------------
+    "app.overview.title": {"zh": "对口支援概览", "en": "Counterpart support overview"},
+    "app.lang": {"zh": "English", "en": "中文"},
+    "app.loading": {"zh": "正在载入数据…", "en": "Loading data…"},
+    "app.data_source": {"zh": "数据：{source}", "en": "Data: {source}"},
+    "app.error": {
+        "zh": "出现了问题，详情已记录在服务器日志中。",
+        "en": "Something went wrong; the details are in the server log.",
+    },
+    "app.load_failed": {"zh": "数据无法载入：", "en": "The data could not be loaded:"},
+    "kpi.people": {"zh": "援派人员", "en": "People"},
+    "kpi.sending_cities": {"zh": "派出城市", "en": "Sending cities"},
+    "kpi.host_units": {"zh": "受援单位", "en": "Host units"},
+    "kpi.seats": {"zh": "需求岗位", "en": "Seats ordered"},
+    "kpi.on_post": {"zh": "当前在岗", "en": "On post now"},
+    "kpi.unpaired": {"zh": "无结对单位", "en": "Unpaired host units"},
+    "chart.people_by_city": {"zh": "各派出城市援派人员（按行业）", "en": "People by sending city and sector"},
+    "chart.units_by_county": {"zh": "各县市受援单位（按类型）", "en": "Host units by county and kind"},
+    "chart.pairing_network": {"zh": "结对关系网络（派出城市 → 受援县市）", "en": "Pairing network (sending city → host county)"},
+    "chart.people": {"zh": "人数", "en": "People"},
+    "chart.units": {"zh": "单位数", "en": "Units"},
+    "col.source_city": {"zh": "派出城市", "en": "Sending city"},
+    "col.host_region": {"zh": "受援县市", "en": "Host county"},
+    "col.people": {"zh": "人数", "en": "People"},
+    "col.seats": {"zh": "岗位数", "en": "Seats"},
+    "col.units": {"zh": "单位数", "en": "Units"},
+    "col.sector": {"zh": "行业", "en": "Sector"},
+    "col.kind": {"zh": "类型", "en": "Kind"},
+    "tab.pairings": {"zh": "结对关系", "en": "Pairings"},
+    "tab.people": {"zh": "援派人员", "en": "People"},
+    "tab.hosts": {"zh": "受援单位", "en": "Host units"},
+    "filter.side_city": {"zh": "派出城市", "en": "Sending city"},
+    "filter.all": {"zh": "全部", "en": "All"},
+}
+
+SECTORS_ZH_EN = {
+    "教育": "Education", "医疗": "Health", "党政": "Government", "农业": "Agriculture",
+    "规划建设": "Planning & building", "招商": "Investment", "文旅": "Culture & tourism",
+    "公共卫生": "Public health", "畜牧": "Animal husbandry", "水利": "Water",
+}
+
+
+def default_lang() -> str:
+    """Language from ``PLANNING_LANG`` (``zh`` unless set to ``en``)."""
+    lang = os.environ.get("PLANNING_LANG", "zh").lower()
+    return lang if lang in LANGS else "zh"
+
+
+def t(key: str, lang: str | None = None, **kw) -> str:
+    """Text for ``key`` in ``lang``, formatted with ``kw``."""
+    lang = lang or default_lang()
+    entry = TEXT[key]
+    return entry.get(lang, entry["zh"]).format(**kw)
+
+
+def fmt_int(n, lang: str | None = None) -> str:
+    """A whole number with thousands separators."""
+    return f"{int(n):,}"
+
+
+def fmt_date(d, lang: str | None = None) -> str:
+    """A date: ``2026年4月1日`` in Chinese, ``2026-04-01`` in English."""
+    import pandas as pd
+
+    if d is None or pd.isna(d):
+        return ""
+    d = pd.Timestamp(d)
+    lang = lang or default_lang()
+    return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else d.strftime("%Y-%m-%d")
+
+
+def sector_label(sector: str, lang: str | None = None) -> str:
+    """A sector name in a language (sectors are written in Chinese in the data)."""
+    lang = lang or default_lang()
+    return sector if lang == "zh" else SECTORS_ZH_EN.get(sector, sector)

@@ -1,0 +1,171 @@
+"""The programme as a graph: sending regions → units → people → orders/teams → host units → host regions.
+
+Nodes are ``"<kind>:<id>"`` so ids never collide across tables; each carries
+``kind``, ``id`` and ``name``. Edges carry a ``kind``:
+
+=================  ==========================  =====================================
+edge kind          from → to                   attributes
+=================  ==========================  =====================================
+``part_of``        region → parent region
+``located_in``     unit → region
+``sends``          sending unit → person
+``pairs_with``     sender → host               ``sector``, ``scope``
+``requests``       host unit → order           ``headcount``, ``priority``
+``belongs_to``     order → team
+``serves``         team → host
+``assigned_to``    person → order              ``start``, ``end``, ``status``
+``works_at``       local staff → host unit
+``mentors``        mentor → apprentice         ``host_unit``
+=================  ==========================  =====================================
+
+Examples
+--------
+>>> import planning
+>>> wb = planning.load_workbook(planning.SAMPLE)
+>>> G = planning.build_network(wb)
+>>> G.nodes["unit:H-SCH01"]["kind"], G.nodes["unit:H-SCH01"]["name"]
+('unit', '疏勒县第一中学')
+>>> sorted({k for _, _, k in G.edges(data="kind")})[:3]
+['assigned_to', 'belongs_to', 'located_in']
+"""
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from .eligibility import eligible_pairs
+from .hierarchy import ancestors, host_area, nearest, source_city, CITY_LEVELS
+
+NODE_KINDS = {"regions": "region", "units": "unit", "people": "person", "teams": "team", "orders": "order",
+              "local_staff": "local_staff"}
+
+
+def node_id(kind: str, ids) -> pd.Series | str:
+    """Graph node name(s) for ids of a kind (``"unit:H-SCH01"``)."""
+    if isinstance(ids, str):
+        return f"{kind}:{ids}"
+    return kind + ":" + pd.Series(ids).astype(str)
+
+
+def _nodes(G, df, kind, name_col="name", extra=()):
+    if df.empty:
+        return
+    keys = node_id(kind, df["id"]).to_numpy()
+    names = df[name_col] if name_col in df else df["id"]
+    attrs = pd.DataFrame({"kind": kind, "id": df["id"].to_numpy(), "name": names.to_numpy()})
+    for c in extra:
+        attrs[c] = df[c].to_numpy()
+    G.add_nodes_from(zip(keys, attrs.to_dict("records")))
+
+
+def _edges(G, u, v, kind, attrs: pd.DataFrame | None = None):
+    u, v = np.asarray(u), np.asarray(v)
+    if len(u) == 0:
+        return
+    if attrs is None or attrs.empty or len(attrs.columns) == 0:
+        G.add_edges_from(zip(u, v), kind=kind)
+        return
+    recs = attrs.assign(kind=kind).to_dict("records")
+    G.add_edges_from(zip(u, v, recs))
+
+
+def _ref_node(wb, ids: pd.Series, tables=("regions", "units")) -> pd.Series:
+    """Node names for ids that may name a region or a unit (or people / local staff)."""
+    out = pd.Series(pd.NA, index=ids.index, dtype=object)
+    for t in tables:
+        known = set(getattr(wb, t)["id"])
+        hit = out.isna() & ids.isin(known)
+        out[hit] = NODE_KINDS[t] + ":" + ids[hit].astype(str)
+    return out
+
+
+def build_network(wb) -> nx.MultiDiGraph:
+    """The workbook as a typed ``networkx.MultiDiGraph`` (see the module docs)."""
+    G = nx.MultiDiGraph()
+    _nodes(G, wb.regions, "region", extra=("level", "side", "lon", "lat"))
+    _nodes(G, wb.units, "unit", extra=("kind_of_unit",) if False else ("side", "region"))
+    for n, k in zip(node_id("unit", wb.units["id"]), wb.units["kind"]):
+        G.nodes[n]["unit_kind"] = k
+    _nodes(G, wb.people, "person", extra=("category", "sector", "skill", "sending_unit"))
+    _nodes(G, wb.teams, "team", name_col="id", extra=("model", "same_source", "lead_required"))
+    _nodes(G, wb.orders, "order", name_col="id", extra=("sector", "skill", "role", "headcount", "priority"))
+    _nodes(G, wb.local_staff, "local_staff", extra=("host_unit",))
+
+    r = wb.regions[wb.regions["parent"].notna()]
+    _edges(G, node_id("region", r["id"]), node_id("region", r["parent"]), "part_of")
+    _edges(G, node_id("unit", wb.units["id"]), node_id("region", wb.units["region"]), "located_in")
+    _edges(G, node_id("unit", wb.people["sending_unit"]), node_id("person", wb.people["id"]), "sends")
+    p = wb.pairings
+    _edges(G, _ref_node(wb, p["sender"]), _ref_node(wb, p["host"]), "pairs_with",
+           p[["sector", "scope"]].astype(object).where(p[["sector", "scope"]].notna(), None))
+    o = wb.orders
+    _edges(G, node_id("unit", o["host_unit"]), node_id("order", o["id"]), "requests", o[["headcount", "priority"]])
+    ot = o[o["team"].notna()]
+    _edges(G, node_id("order", ot["id"]), node_id("team", ot["team"]), "belongs_to")
+    tm = wb.teams
+    _edges(G, node_id("team", tm["id"]), _ref_node(wb, tm["host"], ("units", "regions")), "serves")
+    a = wb.assignments
+    _edges(G, node_id("person", a["person"]), node_id("order", a["order"]), "assigned_to",
+           a[["start", "end", "status"]])
+    ls = wb.local_staff
+    _edges(G, node_id("local_staff", ls["id"]), node_id("unit", ls["host_unit"]), "works_at")
+    m = wb.mentorships
+    _edges(G, _ref_node(wb, m["mentor"], ("people", "local_staff")),
+           _ref_node(wb, m["apprentice"], ("people", "local_staff")), "mentors", m[["host_unit"]])
+    return G
+
+
+def pairing_view(wb, level: str = "county") -> pd.DataFrame:
+    """Sending city → host area (or unit) with the people and seats each pairing carries.
+
+    Parameters
+    ----------
+    level : {"county", "unit"}
+        Aggregate host units to their county-like region, or keep them.
+
+    Returns
+    -------
+    DataFrame
+        ``source_city``, ``host``, ``host_name``, ``people`` (active or planned
+        assignments of people from that city on orders there) and ``seats``
+        (headcount ordered there, under a pairing of that city).
+    """
+    a, o = wb.assignments, wb.orders.set_index("id")
+    live = a[a["status"].isin(["active", "planned"])]
+    city = source_city(wb)
+    host_unit = live["order"].map(o["host_unit"])
+    key = host_unit if level == "unit" else host_area(wb, host_unit)
+    people = pd.DataFrame({"source_city": live["person"].map(city).to_numpy(), "host": key.to_numpy()}).dropna()
+    people = people.groupby(["source_city", "host"]).size().rename("people")
+
+    p = wb.pairings.copy()
+    p["source_city"] = nearest(wb, p["sender"], CITY_LEVELS)
+    anc = ancestors(wb)
+    cov = p.merge(anc, left_on="host", right_on="ancestor")[["source_city", "node", "sector"]]
+    orders = wb.orders.rename(columns={"sector": "o_sector"})
+    cov = cov.merge(orders, left_on="node", right_on="host_unit")
+    cov = cov[cov["sector"].isna() | cov["sector"].eq(cov["o_sector"])].drop_duplicates(["source_city", "id"])
+    cov["host"] = cov["host_unit"] if level == "unit" else host_area(wb, cov["host_unit"])
+    seats = cov.dropna(subset=["source_city", "host"]).groupby(["source_city", "host"])["headcount"].sum().rename(
+        "seats")
+    out = pd.concat([people, seats], axis=1).fillna(0).astype(int).reset_index()
+    names = pd.concat([wb.regions.set_index("id")["name"], wb.units.set_index("id")["name"]])
+    names = names[~names.index.duplicated()]
+    out["source_city_name"] = out["source_city"].map(names)
+    out["host_name"] = out["host"].map(names)
+    return out.sort_values(["people", "seats"], ascending=False).reset_index(drop=True)
+
+
+def unpaired_host_units(wb) -> pd.DataFrame:
+    """Host units that no pairing covers (no pairing's host is the unit or above it)."""
+    u = wb.units[wb.units["side"].eq("host")]
+    anc = ancestors(wb)
+    covered = set(anc.loc[anc["ancestor"].isin(set(wb.pairings["host"])), "node"])
+    return u[~u["id"].isin(covered)].reset_index(drop=True)
+
+
+def idle_people(wb) -> pd.DataFrame:
+    """People with no eligible order seat at all (sector, skill, level, lead, dates, pairings)."""
+    pairs = eligible_pairs(wb)
+    return wb.people[~wb.people["id"].isin(set(pairs["person"]))].reset_index(drop=True)

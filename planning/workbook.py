@@ -1,0 +1,643 @@
+"""Load, validate and save workbooks (the data contract, v1).
+
+A workbook is one ``.xlsx`` file with a sheet per table, or a folder with one
+``.csv`` per table. Headers may be the contract's English names, its Chinese
+names, or the template's ``中文(english)`` headers. Loading is all-or-nothing:
+every problem is collected and raised together as :class:`WorkbookError`.
+
+The pipeline is: read raw text → map headers → convert and check each column
+(vectorised) → check ids and references across tables → return typed tables.
+
+Examples
+--------
+>>> import planning
+>>> wb = planning.load_workbook(planning.SAMPLE)
+>>> sorted(wb.people.columns[:4])
+['category', 'id', 'name', 'sending_unit']
+>>> wb.orders["start"].dtype.kind
+'M'
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .i18n import default_lang, t
+
+TRUE = {"true", "yes", "y", "t", "1", "是", "对", "√", "1.0"}
+FALSE = {"false", "no", "n", "f", "0", "否", "不", "×", "0.0"}
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+# --------------------------------------------------------------------------- #
+# problems
+# --------------------------------------------------------------------------- #
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a workbook, located as the planner sees it.
+
+    ``row`` is the row number in the file or sheet (the header is row 1), or
+    ``None`` for a problem with a whole table or column. ``column`` is the
+    header as written in the file.
+    """
+
+    source: str
+    table: str
+    row: int | None
+    column: str | None
+    value: str | None
+    code: str
+    params: tuple = ()
+
+    @property
+    def message(self) -> str:
+        return self.sentence(default_lang())
+
+    def sentence(self, lang: str | None = None) -> str:
+        """The problem as one readable sentence."""
+        lang = lang or default_lang()
+        parts = [self.source]
+        if self.row is not None:
+            parts.append(t("where.row", lang, row=self.row))
+        if self.column:
+            parts.append(t("where.column", lang, column=self.column))
+        where = ("，" if lang == "zh" else ", ").join(p for p in parts if p)
+        what = t(f"problem.{self.code}", lang, **dict(self.params))
+        if self.value is not None and self.row is not None:
+            v = t("where.value", lang, value=_short(self.value))
+            return f"{where}：{v}{what}。" if lang == "zh" else f"{where}: {v} {what}."
+        return f"{where}：{what}。" if lang == "zh" else f"{where}: {what}."
+
+
+def _short(v) -> str:
+    s = str(v)
+    return s if len(s) <= 60 else s[:57] + "…"
+
+
+class WorkbookError(Exception):
+    """A workbook that cannot be loaded; ``.problems`` lists every problem."""
+
+    def __init__(self, problems: list[Problem], source: str = ""):
+        self.problems = list(problems)
+        self.source = source
+        super().__init__(self.text())
+
+    def sentences(self, lang: str | None = None) -> list[str]:
+        return [p.sentence(lang) for p in self.problems]
+
+    def text(self, lang: str | None = None, limit: int | None = None) -> str:
+        lines = self.sentences(lang)
+        more = ""
+        if limit is not None and len(lines) > limit:
+            more = f"\n… (+{len(lines) - limit})"
+            lines = lines[:limit]
+        head = t("error.header", lang, source=self.source, n=len(self.problems))
+        return head + "\n" + "\n".join("- " + s for s in lines) + more
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def table(self) -> pd.DataFrame:
+        """The problems as a DataFrame (one row each)."""
+        return pd.DataFrame(
+            [
+                {
+                    "source": p.source,
+                    "table": p.table,
+                    "row": p.row,
+                    "column": p.column,
+                    "value": p.value,
+                    "message": p.sentence(),
+                }
+                for p in self.problems
+            ]
+        )
+
+
+# --------------------------------------------------------------------------- #
+# the workbook
+# --------------------------------------------------------------------------- #
+@dataclass
+class Workbook:
+    """The contract's tables as typed DataFrames with English column names."""
+
+    regions: pd.DataFrame
+    units: pd.DataFrame
+    pairings: pd.DataFrame
+    people: pd.DataFrame
+    teams: pd.DataFrame
+    orders: pd.DataFrame
+    assignments: pd.DataFrame
+    mentorships: pd.DataFrame
+    local_staff: pd.DataFrame
+    indicators: pd.DataFrame
+    source: str = field(default="", compare=False)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The contract tables by name, in contract order."""
+        return {n: getattr(self, n) for n in schema.table_names()}
+
+    def copy(self) -> Workbook:
+        return Workbook(**{n: df.copy() for n, df in self.tables().items()}, source=self.source)
+
+    def equals(self, other: Workbook) -> bool:
+        """True when every table holds the same values (dtypes may differ in storage)."""
+        for name, df in self.tables().items():
+            o = getattr(other, name)
+            if list(df.columns) != list(o.columns) or len(df) != len(o):
+                return False
+            try:
+                pd.testing.assert_frame_equal(
+                    df.reset_index(drop=True), o.reset_index(drop=True), check_dtype=False
+                )
+            except AssertionError:
+                return False
+        return True
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{n}={len(df)}" for n, df in self.tables().items())
+        return f"Workbook({self.source!r}: {sizes})"
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    """A zero-row table with the contract's columns and dtypes."""
+    cols = schema.columns(table)
+    return pd.DataFrame({c: pd.Series([], dtype=_dtype(r)) for c, r in cols.iterrows()})
+
+
+def _dtype(spec) -> str:
+    ty = spec["type"]
+    if ty == "int":
+        return "int64" if (spec["default"] or spec["required"]) else "Int64"
+    return {"float": "float64", "bool": "bool", "date": "datetime64[ns]"}.get(ty, "str")
+
+
+# --------------------------------------------------------------------------- #
+# reading raw tables
+# --------------------------------------------------------------------------- #
+@dataclass
+class _Raw:
+    table: str
+    source: str  # how the planner names where it came from
+    frame: pd.DataFrame  # all columns as str, "" for empty; headers as in the file
+    excel: bool = False
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
+def _norm_name(s: str) -> str:
+    return re.sub(r"\s+", "", str(s)).lower()
+
+
+def _match_table(name: str) -> str | None:
+    """Contract table named by a file stem or sheet name (English, Chinese, template)."""
+    n = _norm_name(name)
+    m = re.search(r"[(（]([a-z_]+)[)）]$", n)
+    if m:
+        n = m.group(1)
+    tb = schema.tables()
+    for table, zh in zip(tb.index, tb["zh"]):
+        if n in (table, zh.lower()):
+            return table
+    return None
+
+
+def _read_csv_text(text: str) -> pd.DataFrame:
+    return pd.read_csv(
+        io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=False
+    )
+
+
+def _cell_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if np.isnan(v):
+            return ""
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "isoformat"):
+        ts = pd.Timestamp(v)
+        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat()
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def _excel_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = {}
+    for c in df.columns:
+        s = df[c]
+        if s.map(type).eq(str).all():
+            out[c] = s.astype(str)
+        else:
+            out[c] = s.map(_cell_text).astype(str)
+    return pd.DataFrame(out, index=df.index)
+
+
+def _read_raw(path: Path) -> tuple[list[_Raw], list[Problem], str]:
+    """Raw tables of a workbook path, or problems if it cannot be read at all."""
+    label = path.name or str(path)
+    if not path.exists():
+        return [], [Problem(str(path), "", None, None, None, "not_found")], str(path)
+    raws: list[_Raw] = []
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
+        problems = []
+        for f in files:
+            table = _match_table(f.stem)
+            if table is None:
+                continue
+            try:
+                frame = _read_csv_text(_decode(f.read_bytes()))
+            except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as e:
+                problems.append(Problem(f.name, table, None, None, None, "unreadable", (("detail", _first_line(e)),)))
+                continue
+            raws.append(_Raw(table, f.name, frame))
+        if not raws and not problems:
+            problems.append(Problem(str(path), "", None, None, None, "no_tables"))
+        return raws, problems, str(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
+        except Exception as e:  # openpyxl raises many kinds for a damaged file
+            return [], [Problem(label, "", None, None, None, "unreadable", (("detail", _first_line(e)),))], label
+        for sheet, frame in sheets.items():
+            table = _match_table(sheet)
+            if table is None:
+                continue
+            frame.columns = [_cell_text(c) for c in frame.columns]
+            src = f"{label} " + t("where.sheet", None, sheet=sheet)
+            raws.append(_Raw(table, src, _excel_frame(frame), excel=True))
+        if not raws:
+            return [], [Problem(label, "", None, None, None, "no_tables")], label
+        return raws, [], label
+    return [], [Problem(label, "", None, None, None, "not_workbook")], label
+
+
+def _first_line(e: Exception) -> str:
+    s = str(e).strip().splitlines()
+    return s[0] if s else type(e).__name__
+
+
+# --------------------------------------------------------------------------- #
+# column conversion (vectorised)
+# --------------------------------------------------------------------------- #
+class _Collector:
+    def __init__(self):
+        self.problems: list[Problem] = []
+
+    def add(self, raw: _Raw, rows, column, values, code, **params):
+        """Record one problem per row in ``rows`` (positions in the frame)."""
+        p = tuple(sorted(params.items()))
+        for r, v in zip(rows, values):
+            self.problems.append(Problem(raw.source, raw.table, int(r) + 2, column, str(v), code, p))
+
+    def whole(self, source, table, column, code, **params):
+        self.problems.append(Problem(source, table, None, column, None, code, tuple(sorted(params.items()))))
+
+
+def _map_headers(raw: _Raw, col: _Collector) -> dict[str, str]:
+    """Contract column → header as written in the file."""
+    spec = schema.columns(raw.table)
+    lookup = {}
+    for c, row in spec.iterrows():
+        lookup[_norm_name(c)] = c
+        lookup[_norm_name(row["zh"])] = c
+        lookup[_norm_name(schema.template_header(raw.table, c))] = c
+    found: dict[str, str] = {}
+    for h in raw.frame.columns:
+        n = _norm_name(h)
+        m = re.search(r"[(（]([a-z_]+)[)）]$", n)
+        c = lookup.get(n) or (lookup.get(m.group(1)) if m else None)
+        if c is None:
+            continue
+        if c in found:
+            col.whole(raw.source, raw.table, str(h), "duplicate_column", column=str(h))
+            continue
+        found[c] = h
+    for c, row in spec.iterrows():
+        if row["required"] and c not in found:
+            col.whole(raw.source, raw.table, None, "missing_column", column=f"{row['zh']}({c})")
+    return found
+
+
+def _bad(raw, col, s, mask, header, code, **params):
+    if mask.any():
+        idx = np.flatnonzero(mask.to_numpy())
+        col.add(raw, idx, header, s.iloc[idx].tolist(), code, **params)
+
+
+def _convert(raw: _Raw, c: str, spec, header: str, col: _Collector) -> pd.Series:
+    """Convert one raw text column to its contract type, recording problems."""
+    s = raw.frame[header].astype(str).str.strip()
+    empty = s.eq("")
+    ty = spec["type"]
+    if spec["required"]:
+        _bad(raw, col, s, empty, header, "required")
+    default = spec["default"]
+    if ty in ("id", "str", "ref"):
+        return s.mask(empty, pd.NA)
+    if ty == "list":
+        s = s.str.replace("；", ";", regex=False).str.replace(r"\s*;\s*", ";", regex=True).str.strip(";")
+        return s.mask(s.eq(""), pd.NA)
+    if ty == "enum":
+        aliases = schema.value_aliases(raw.table, c)
+        v = s.str.lower().map(aliases)
+        _bad(raw, col, s, v.isna() & ~empty, header, "not_allowed",
+             allowed=", ".join(schema.allowed(raw.table, c)))
+        if default:
+            v = v.fillna(default)
+        return v.astype("str") if not v.isna().any() else v
+    if ty == "bool":
+        low = s.str.lower()
+        v = pd.Series(np.where(low.isin(TRUE), True, False), index=s.index)
+        _bad(raw, col, s, ~(low.isin(TRUE) | low.isin(FALSE) | empty), header, "not_bool")
+        if default == "true":
+            v = v | empty
+        return v.astype(bool)
+    if ty in ("int", "float"):
+        v = pd.to_numeric(s.mask(empty, None), errors="coerce")
+        bad_num = v.isna() & ~empty
+        _bad(raw, col, s, bad_num, header, "not_int" if ty == "int" else "not_number")
+        if ty == "int":
+            frac = v.notna() & (v != np.floor(v.fillna(0)))
+            _bad(raw, col, s, frac, header, "not_int")
+        if spec["min"]:
+            _bad(raw, col, s, v < float(spec["min"]), header, "below_min", min=spec["min"])
+        if spec["max"]:
+            _bad(raw, col, s, v > float(spec["max"]), header, "above_max", max=spec["max"])
+        if ty == "float":
+            return v.astype("float64")
+        v = v.where(v.notna() & (v == np.floor(v.fillna(0))))
+        if default:
+            return v.fillna(int(default)).astype("int64")
+        if spec["required"]:
+            return v.fillna(0).astype("int64")
+        return v.round().astype("Int64")
+    if ty == "date":
+        v = _parse_dates(s, raw.excel)
+        _bad(raw, col, s, v.isna() & ~empty, header, "not_date")
+        return v
+    raise AssertionError(ty)  # pragma: no cover
+
+
+def _parse_dates(s: pd.Series, excel: bool) -> pd.Series:
+    t0 = s.str.replace("/", "-", regex=False).str.replace(".", "-", regex=False)
+    t0 = t0.str.replace(r"[ T]00:00:00$", "", regex=True)
+    v = pd.to_datetime(t0, format="%Y-%m-%d", errors="coerce")
+    if excel:
+        serial = pd.to_numeric(s.where(v.isna()), errors="coerce")
+        ok = serial.between(1, 2958465)
+        if ok.any():
+            v = v.where(~ok, EXCEL_EPOCH + pd.to_timedelta(serial.where(ok), unit="D"))
+    return v.astype("datetime64[ns]")
+
+
+# --------------------------------------------------------------------------- #
+# cross-table checks
+# --------------------------------------------------------------------------- #
+def _check_unique(raw, df, header, col):
+    ids = df["id"]
+    dup = ids.duplicated(keep="first") & ids.notna()
+    if dup.any():
+        first = pd.Series(np.arange(len(ids)), index=ids.index).groupby(ids.to_numpy()).transform("min")
+        idx = np.flatnonzero(dup.to_numpy())
+        for i in idx:
+            col.add(raw, [i], header, [ids.iloc[i]], "duplicate_id", first=int(first.iloc[i]) + 2)
+
+
+def _target_label(targets, lang=None):
+    return t("or", lang).join(schema.table_label(x, lang or default_lang()) for x in targets)
+
+
+def _check_refs(raws, frames, headers, col):
+    ids = {n: set(frames[n]["id"].dropna()) for n in frames if "id" in frames[n].columns}
+    for table, df in frames.items():
+        spec = schema.columns(table)
+        for c, row in spec.iterrows():
+            if row["type"] not in ("ref", "list") or c not in headers[table]:
+                continue
+            targets = schema.references(table, c)
+            known = set().union(*(ids.get(x, set()) for x in targets))
+            s = df[c]
+            if row["type"] == "list":
+                parts = s.dropna().str.split(";").explode()
+                bad_rows = parts[~parts.isin(known)]
+                pos = df.index.get_indexer(bad_rows.index)
+                col.add(raws[table], pos, headers[table][c], bad_rows.tolist(), "unknown_ref",
+                        target=_target_label(targets))
+                continue
+            mask = s.notna() & ~s.isin(known)
+            _bad(raws[table], col, s, mask, headers[table][c], "unknown_ref", target=_target_label(targets))
+
+
+def _side_of(frames) -> pd.Series:
+    parts = [frames[n].set_index("id")["side"] for n in ("regions", "units") if n in frames]
+    s = pd.concat(parts) if parts else pd.Series(dtype=str)
+    return s[~s.index.duplicated()]
+
+
+def _check_sides(raws, frames, headers, col):
+    side = _side_of(frames)
+    rules = [("units", None), ("people", ("sending_unit", "sending")), ("orders", ("host_unit", "host")),
+             ("pairings", ("sender", "sending")), ("pairings", ("host", "host")),
+             ("teams", ("host", "host"))]
+    for table, rule in rules:
+        if table not in frames or table not in headers:
+            continue
+        df = frames[table]
+        if rule is None:
+            if "regions" not in frames or "region" not in headers[table]:
+                continue
+            rs = df["region"].map(frames["regions"].set_index("id")["side"].pipe(lambda x: x[~x.index.duplicated()]))
+            mask = rs.notna() & df["side"].notna() & (rs != df["side"])
+            for i in np.flatnonzero(mask.to_numpy()):
+                col.add(raws[table], [i], headers[table]["side"], [df["side"].iloc[i]], "unit_side",
+                        side=t(f"side.{df['side'].iloc[i]}"), region_side=t(f"side.{rs.iloc[i]}"))
+            continue
+        c, expected = rule
+        if c not in headers[table]:
+            continue
+        actual = df[c].map(side)
+        mask = actual.notna() & (actual != expected)
+        for i in np.flatnonzero(mask.to_numpy()):
+            col.add(raws[table], [i], headers[table][c], [df[c].iloc[i]], "wrong_side",
+                    actual=t(f"side.{actual.iloc[i]}"), expected=t(f"side.{expected}"))
+
+
+def _check_periods(raws, frames, headers, col):
+    pairs = {"people": ("available_from", "available_to"), "orders": ("start", "end"),
+             "assignments": ("start", "end"), "pairings": ("start", "end"), "mentorships": ("start", "end")}
+    for table, (a, b) in pairs.items():
+        if table not in frames or a not in headers[table] or b not in headers[table]:
+            continue
+        df = frames[table]
+        mask = df[a].notna() & df[b].notna() & (df[b] < df[a])
+        for i in np.flatnonzero(mask.to_numpy()):
+            col.add(raws[table], [i], headers[table][b], [df[b].iloc[i].date()], "end_before_start",
+                    start=str(df[a].iloc[i].date()))
+
+
+def _check_cycles(raws, frames, headers, col):
+    if "regions" not in frames or "parent" not in headers["regions"]:
+        return
+    r = frames["regions"]
+    e = r[r["parent"].notna() & r["id"].notna()]
+    g = nx.DiGraph(zip(e["id"], e["parent"]))
+    pos = pd.Series(np.arange(len(r)), index=r["id"].to_numpy())
+    pos = pos[~pos.index.duplicated()]
+    for cyc in nx.simple_cycles(g):
+        first = min(cyc, key=lambda x: pos.get(x, 0))
+        i = int(pos[first])
+        k = cyc.index(first)
+        ordered = cyc[k:] + cyc[:k] + [first]
+        col.add(raws["regions"], [i], headers["regions"]["parent"], [r["parent"].iloc[i]], "region_cycle",
+                cycle=" → ".join(ordered))
+
+
+# --------------------------------------------------------------------------- #
+# public functions
+# --------------------------------------------------------------------------- #
+def load_workbook(path: str | os.PathLike) -> Workbook:
+    """Load and validate a workbook (``.xlsx`` file or folder of ``.csv`` files).
+
+    Raises
+    ------
+    WorkbookError
+        If anything is wrong; ``.problems`` lists every problem and nothing is loaded.
+    """
+    path = Path(path)
+    raws_list, problems, label = _read_raw(path)
+    col = _Collector()
+    col.problems.extend(problems)
+    raws = {r.table: r for r in raws_list}
+    for table, row in schema.tables().iterrows():
+        if row["required"] and table not in raws and not problems:
+            col.whole(label, table, None, "missing_table", table=f"{row['zh']}({table})")
+    frames: dict[str, pd.DataFrame] = {}
+    headers: dict[str, dict[str, str]] = {}
+    for table, raw in raws.items():
+        found = _map_headers(raw, col)
+        headers[table] = found
+        spec = schema.columns(table)
+        data = {}
+        for c, row in spec.iterrows():
+            if c in found:
+                data[c] = _convert(raw, c, row, found[c], col)
+            else:
+                data[c] = _default_column(row, len(raw.frame))
+        extra = [h for h in raw.frame.columns if h not in found.values()]
+        df = pd.DataFrame(data, index=pd.RangeIndex(len(raw.frame)))
+        for h in extra:
+            df[str(h)] = raw.frame[h].to_numpy()
+        if "id" in spec.index and "id" in found:
+            _check_unique(raw, df, found["id"], col)
+        frames[table] = df
+    if frames:
+        _check_refs(raws, frames, headers, col)
+        _check_sides(raws, frames, headers, col)
+        _check_periods(raws, frames, headers, col)
+        _check_cycles(raws, frames, headers, col)
+    if col.problems:
+        raise WorkbookError(col.problems, label)
+    tables = {n: frames.get(n, empty_table(n)) for n in schema.table_names()}
+    _fill_assignment_dates(tables)
+    return Workbook(**tables, source=str(path))
+
+
+def _default_column(spec, n: int) -> pd.Series:
+    ty, d = spec["type"], spec["default"]
+    if ty == "int":
+        return pd.Series(np.full(n, int(d)), dtype="int64") if d else pd.Series([pd.NA] * n, dtype="Int64")
+    if ty == "bool":
+        return pd.Series(np.full(n, d == "true"), dtype=bool)
+    if ty == "float":
+        return pd.Series(np.full(n, np.nan))
+    if ty == "date":
+        return pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
+    if d:
+        return pd.Series([d] * n, dtype="str")
+    return pd.Series([pd.NA] * n, dtype="str")
+
+
+def _fill_assignment_dates(tables):
+    a, o = tables["assignments"], tables["orders"]
+    if a.empty:
+        return
+    od = o.set_index("id")
+    a["start"] = a["start"].fillna(a["order"].map(od["start"])).astype("datetime64[ns]")
+    a["end"] = a["end"].fillna(a["order"].map(od["end"])).astype("datetime64[ns]")
+
+
+def check_workbook(path) -> list[Problem]:
+    """Every problem of a workbook (an empty list when it loads)."""
+    try:
+        load_workbook(path)
+    except WorkbookError as e:
+        return e.problems
+    return []
+
+
+def _text_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """A table as text cells the loader reads back to the same values."""
+    out = {}
+    spec = schema.columns(table)
+    for c in df.columns:
+        s = df[c]
+        ty = spec.loc[c, "type"] if c in spec.index else "str"
+        if ty == "date":
+            out[c] = s.dt.strftime("%Y-%m-%d").fillna("")
+        elif ty == "bool":
+            out[c] = s.map({True: "true", False: "false"}).fillna("")
+        elif ty == "int":
+            out[c] = s.astype("Int64").astype(str).replace("<NA>", "")
+        elif ty == "float":
+            out[c] = s.map(lambda x: "" if pd.isna(x) else repr(float(x)))
+        else:
+            out[c] = s.astype(object).where(s.notna(), "").astype(str)
+    return pd.DataFrame(out)
+
+
+def save_workbook(wb: Workbook, path: str | os.PathLike, *, headers: str = "en") -> Path:
+    """Write a workbook as ``.xlsx`` (path ends in .xlsx) or as a folder of CSVs.
+
+    ``headers="zh"`` writes the template's ``中文(english)`` headers instead of the
+    English names. Either loads back equal.
+    """
+    path = Path(path)
+    tables = wb.tables()
+
+    def head(table, df):
+        if headers != "zh":
+            return df
+        spec = schema.columns(table)
+        return df.rename(columns={c: schema.template_header(table, c) for c in df.columns if c in spec.index})
+
+    if path.suffix.lower() == ".xlsx":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with pd.ExcelWriter(path, engine="openpyxl") as xw:
+            for table, df in tables.items():
+                out = df.copy()
+                for c in out.columns:
+                    if c in schema.columns(table).index and schema.columns(table).loc[c, "type"] in ("id", "str", "ref", "list", "enum"):
+                        out[c] = out[c].astype(object).where(out[c].notna(), None)
+                name = schema.template_sheet(table) if headers == "zh" else table
+                head(table, out).to_excel(xw, sheet_name=name, index=False)
+        return path
+    path.mkdir(parents=True, exist_ok=True)
+    for table, df in tables.items():
+        head(table, _text_frame(table, df)).to_csv(path / f"{table}.csv", index=False, encoding="utf-8-sig")
+    return path
