@@ -74,6 +74,10 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "无法读取：{detail}",
         "en": "cannot be read: {detail}",
     },
+    "problem.bad_xlsx": {
+        "zh": "不是有效的 .xlsx 文件（可能已损坏，或是其他格式改了扩展名）",
+        "en": "is not a valid .xlsx file (damaged, or another format renamed) ({detail})",
+    },
     "problem.not_workbook": {
         "zh": "不是工作簿：应为 .xlsx 文件或包含 .csv 文件的文件夹",
         "en": "is not a workbook: give an .xlsx file or a folder of .csv files",

@@ -273,7 +273,7 @@ def _read_raw(path: Path) -> tuple[list[_Raw], list[Problem], str]:
         try:
             sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
         except Exception as e:  # openpyxl raises many kinds for a damaged file
-            return [], [Problem(label, "", None, None, None, "unreadable", (("detail", _first_line(e)),))], label
+            return [], [Problem(label, "", None, None, None, "bad_xlsx", (("detail", _first_line(e)),))], label
         for sheet, frame in sheets.items():
             table = _match_table(sheet)
             if table is None:

@@ -1,0 +1,127 @@
+"""The ``planning`` command line.
+
+Bad input gives plain sentences on stderr and a non-zero exit, never a
+traceback. ``--lang en`` (or ``PLANNING_LANG=en``) switches to English.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .i18n import t
+
+ROOT = Path(__file__).resolve().parent.parent
+EXIT_BAD_INPUT = 2
+
+
+def _load(path, lang):
+    from .workbook import WorkbookError, load_workbook
+
+    try:
+        return load_workbook(path)
+    except WorkbookError as e:
+        print(e.text(lang), file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def cmd_check(args):
+    from .summary import summary_text
+
+    wb = _load(args.path, args.lang)
+    print(t("summary.ok", args.lang))
+    print(summary_text(wb, args.lang))
+    return 0
+
+
+def cmd_summary(args):
+    from .summary import summary_text
+
+    wb = _load(args.path, args.lang)
+    print(summary_text(wb, args.lang, detail=True))
+    return 0
+
+
+def cmd_template(args):
+    from .template import write_template
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        print(("输出文件应以 .xlsx 结尾：" if (args.lang or "zh") == "zh" else "The output must end in .xlsx: ")
+              + str(out), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    write_template(out)
+    print(t("cli.template_written", args.lang, path=out))
+    return 0
+
+
+def voila_command(port: int, notebooks: Path) -> list[str]:
+    """The Voila command line ``planning serve`` runs (config in ``planning/voila``)."""
+    return [
+        sys.executable, "-m", "voila", str(notebooks),
+        "--no-browser",
+        f"--Voila.ip=127.0.0.1", f"--Voila.port={port}", "--Voila.port_retries=0",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_idle_timeout=300",
+    ]
+
+
+def cmd_serve(args):
+    notebooks = Path(args.notebooks or ROOT / "notebooks")
+    if not notebooks.is_dir():
+        print(t("cli.no_notebooks", args.lang, path=notebooks), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    data = Path(args.data).resolve() if args.data else None
+    if data is not None:
+        _load(data, args.lang)  # refuse to serve a broken workbook
+    env = dict(os.environ)
+    if data is not None:
+        env["PLANNING_DATA"] = str(data)
+    if args.lang:
+        env["PLANNING_LANG"] = args.lang
+    print(t("cli.serving", args.lang, port=args.port, data=data or "sample"), flush=True)
+    try:
+        return subprocess.call(voila_command(args.port, notebooks), env=env, cwd=str(ROOT))
+    except KeyboardInterrupt:
+        return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="planning", description="对口支援规划工作簿 / counterpart-support planning")
+    p.add_argument("--lang", choices=["zh", "en"], default=None, help="language of messages (default zh)")
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("check", help="validate a workbook")
+    c.add_argument("path")
+    c.set_defaults(func=cmd_check)
+    s = sub.add_parser("summary", help="summarise a workbook")
+    s.add_argument("path")
+    s.set_defaults(func=cmd_summary)
+    tp = sub.add_parser("template", help="write the empty template workbook")
+    tp.add_argument("out")
+    tp.set_defaults(func=cmd_template)
+    sv = sub.add_parser("serve", help="serve the dashboards with Voila on 127.0.0.1")
+    sv.add_argument("--port", type=int, default=8866)
+    sv.add_argument("--data", default=None, help="workbook to show (default: the shipped sample)")
+    sv.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
+    sv.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.lang:
+        os.environ["PLANNING_LANG"] = args.lang
+    try:
+        return args.func(args) or 0
+    except SystemExit as e:
+        return int(e.code or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""One-screen summaries of a workbook (used by ``planning check`` and ``planning summary``).
+
+Examples
+--------
+>>> import planning
+>>> from planning.summary import figures
+>>> f = figures(planning.load_workbook(planning.SAMPLE))
+>>> f["people"] > 300, f["sending_cities"] >= 15
+(True, True)
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import schema
+from .hierarchy import source_city
+from .i18n import t
+
+TODAY = None
+
+
+def today() -> pd.Timestamp:
+    """The day figures are taken on (``PLANNING_TODAY`` overrides the clock)."""
+    import os
+
+    d = os.environ.get("PLANNING_TODAY")
+    return pd.Timestamp(d) if d else pd.Timestamp.today().normalize()
+
+
+def figures(wb, on: pd.Timestamp | None = None) -> dict:
+    """Headline figures: people, sending cities, host units, seats, people on post."""
+    on = on or today()
+    a = wb.assignments
+    live = a[a["status"].isin(["active", "planned"]) & (a["start"] <= on) & (a["end"] >= on)]
+    city = source_city(wb)
+    return {
+        "people": len(wb.people),
+        "sending_cities": int(city.nunique()),
+        "host_units": int(wb.units["side"].eq("host").sum()),
+        "seats": int(wb.orders["headcount"].sum()),
+        "on_post": int(live["person"].nunique()),
+        "assignments": int(a["status"].isin(["active", "planned"]).sum()),
+    }
+
+
+def summary_text(wb, lang: str | None = None, detail: bool = False) -> str:
+    """A short plain-text summary of a loaded workbook."""
+    from .network import idle_people, unpaired_host_units
+
+    f = figures(wb)
+    lines = [t("summary.title", lang, source=wb.source)]
+    lines.append(t("summary.people", lang, n=f["people"], cities=f["sending_cities"], hosts=f["host_units"],
+                   seats=f["seats"]))
+    lines.append(t("summary.assigned", lang, n=f["assignments"]))
+    lines.append(t("summary.unpaired", lang, n=len(unpaired_host_units(wb))))
+    if detail:
+        lines.append(t("summary.idle", lang, n=len(idle_people(wb))))
+    lines.append("")
+    lang_ = lang or "zh"
+    for name, df in wb.tables().items():
+        lines.append("  " + t("summary.rows", lang, table=schema.table_label(name, lang_), n=len(df)))
+    return "\n".join(lines)
