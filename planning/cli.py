@@ -57,11 +57,35 @@ def cmd_template(args):
     return 0
 
 
+def offline_template(dest: Path) -> Path:
+    """Copy Voila's ``lab`` template to ``dest`` as ``offline``, without its CDN links.
+
+    Voila's page links Font Awesome from a public CDN although its own bundle
+    already carries the icons; offices without internet would wait on it.
+    Returns the data directory to put on ``JUPYTER_PATH``.
+    """
+    import re
+    import shutil
+
+    from jupyter_core.paths import jupyter_path
+
+    src = next(Path(p) for p in jupyter_path("voila", "templates", "lab") if Path(p, "index.html.j2").exists())
+    out = dest / "voila" / "templates" / "offline"
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(src, out)
+    (out / "conf.json").write_text('{"base_template": "lab"}', encoding="utf-8")
+    for f in out.rglob("*.j2"):
+        text = f.read_text(encoding="utf-8")
+        f.write_text(re.sub(r"\s*<link[^>]+https?://[^>]+>", "", text), encoding="utf-8")
+    return dest
+
+
 def voila_command(port: int, notebooks: Path) -> list[str]:
-    """The Voila command line ``planning serve`` runs (config in ``planning/voila``)."""
+    """The Voila command line ``planning serve`` runs."""
     return [
         sys.executable, "-m", "voila", str(notebooks),
-        "--no-browser",
+        "--no-browser", "--template=offline",
         f"--Voila.ip=127.0.0.1", f"--Voila.port={port}", "--Voila.port_retries=0",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
@@ -81,6 +105,10 @@ def cmd_serve(args):
     if data is not None:
         _load(data, args.lang)  # refuse to serve a broken workbook
     env = dict(os.environ)
+    import tempfile
+
+    tmp = offline_template(Path(tempfile.mkdtemp(prefix="planning-voila-")))
+    env["JUPYTER_PATH"] = os.pathsep.join([str(tmp)] + [p for p in [env.get("JUPYTER_PATH")] if p])
     if data is not None:
         env["PLANNING_DATA"] = str(data)
     if args.lang:

@@ -97,6 +97,8 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "side.sending": {"zh": "援方", "en": "sending"},
     "side.host": {"zh": "受援方", "en": "host"},
+    "side.sending_label": {"zh": "派出城市", "en": "Sending cities"},
+    "side.host_label": {"zh": "受援县市", "en": "Host counties"},
     "or": {"zh": "或", "en": " or "},
     # --- summary / command line ----------------------------------------------
     "summary.title": {"zh": "工作簿概况：{source}", "en": "Workbook summary: {source}"},

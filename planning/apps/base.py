@@ -1,0 +1,137 @@
+"""What every app shares: language, data source, readiness, errors kept from viewers."""
+from __future__ import annotations
+
+import html
+import logging
+import os
+import traceback
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import ipywidgets as W
+
+from ..i18n import LANGS, default_lang, t
+
+log = logging.getLogger("planning.apps")
+
+CSS = """
+<style>
+.planning-app { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif; max-width: 1400px; }
+.planning-app .app-title { font-size: 26px; font-weight: 600; margin: 4px 0; color: #1f3a5f; }
+.planning-app .app-sub { color: #555; font-size: 13px; }
+.planning-app .kpi { background: #f3f6fa; border-left: 4px solid #2f6db5; padding: 8px 14px; margin: 4px;
+  min-width: 130px; }
+.planning-app .kpi .v { font-size: 26px; font-weight: 600; color: #1f3a5f; }
+.planning-app .kpi .k { font-size: 13px; color: #555; }
+.planning-app table.data { border-collapse: collapse; font-size: 13px; }
+.planning-app table.data th { background: #e8eef6; padding: 4px 8px; text-align: left; position: sticky; top: 0; }
+.planning-app table.data td { padding: 3px 8px; border-bottom: 1px solid #eee; }
+.planning-app table.data td.num { text-align: right; }
+.planning-app .problems { color: #8a1c1c; }
+</style>
+"""
+
+
+def query_lang() -> str:
+    """Language asked for by the page address (``?lang=en``), else the default."""
+    qs = parse_qs(os.environ.get("QUERY_STRING", ""))
+    lang = (qs.get("lang") or [""])[0].lower()
+    return lang if lang in LANGS else default_lang()
+
+
+def data_path() -> Path:
+    """The workbook the dashboards show: ``PLANNING_DATA`` or the shipped sample."""
+    from .. import SAMPLE
+
+    p = os.environ.get("PLANNING_DATA")
+    return Path(p) if p else SAMPLE
+
+
+def html_table(df, headers: dict[str, str] | None = None, max_rows: int = 200) -> str:
+    """A DataFrame as a small escaped HTML table (numbers right-aligned)."""
+    headers = headers or {}
+    cols = list(df.columns)
+    head = "".join(f"<th>{html.escape(str(headers.get(c, c)))}</th>" for c in cols)
+    rows = []
+    for rec in df.head(max_rows).itertuples(index=False):
+        cells = []
+        for v in rec:
+            num = isinstance(v, (int, float)) and not isinstance(v, bool)
+            txt = f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else ("" if v is None else str(v))
+            cells.append(f"<td class='{'num' if num else ''}'>{html.escape(txt)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table class='data'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+class App:
+    """Base class: a root ``VBox`` with a header, a language switch and a body.
+
+    Subclasses implement :meth:`build_body` (returning widgets) using ``self.t``.
+    The root gains the CSS class ``app-ready`` once the body is built.
+    """
+
+    title_key = "app.overview.title"
+
+    def __init__(self, wb=None, lang: str | None = None):
+        self.lang = lang or query_lang()
+        self.wb = wb
+        self.problems: list[str] = []
+        self.status = W.HTML()
+        self.lang_button = W.Button(description=t("app.lang", self.lang), layout=W.Layout(width="110px"))
+        self.lang_button.add_class("lang-switch")
+        self.lang_button.on_click(lambda _: self.switch_lang())
+        self.body = W.VBox()
+        self.header = W.HTML()
+        self.root = W.VBox([W.HTML(CSS), W.HBox([self.header, self.lang_button],
+                                                layout=W.Layout(justify_content="space-between")),
+                            self.status, self.body])
+        self.root.add_class("planning-app")
+        self.render()
+
+    def t(self, key, **kw) -> str:
+        return t(key, self.lang, **kw)
+
+    def load(self):
+        from ..workbook import WorkbookError, load_workbook
+
+        if self.wb is not None:
+            return self.wb
+        try:
+            self.wb = load_workbook(data_path())
+        except WorkbookError as e:
+            self.problems = e.sentences(self.lang)
+        return self.wb
+
+    def render(self):
+        self.root.remove_class("app-ready")
+        self.lang_button.description = t("app.lang", self.lang)
+        self.header.value = f"<div class='app-title'>{html.escape(self.t(self.title_key))}</div>"
+        try:
+            wb = self.load()
+            if wb is None:
+                items = "".join(f"<li>{html.escape(s)}</li>" for s in self.problems)
+                self.status.value = f"<div class='problems'><b>{self.t('app.load_failed')}</b><ul>{items}</ul></div>"
+                self.body.children = ()
+            else:
+                self.status.value = (f"<div class='app-sub'>"
+                                     f"{html.escape(self.t('app.data_source', source=Path(wb.source).name))}</div>")
+                self.body.children = tuple(self.build_body(wb))
+        except Exception:  # keep tracebacks out of the page, in the server log
+            log.error("app failed:\n%s", traceback.format_exc())
+            self.status.value = f"<div class='problems'>{html.escape(self.t('app.error'))}</div>"
+        self.root.add_class("app-ready")
+
+    def switch_lang(self):
+        self.lang = "en" if self.lang == "zh" else "zh"
+        if self.problems:
+            self.wb = None
+            self.problems = []
+        self.render()
+
+    def build_body(self, wb):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.root)

@@ -1,0 +1,132 @@
+"""The overview page: who is sent from where, which host units, and the pairing network."""
+from __future__ import annotations
+
+import html
+
+import bqplot as bq
+import ipywidgets as W
+import numpy as np
+import pandas as pd
+
+from ..hierarchy import host_area, source_city
+from ..i18n import fmt_int, sector_label
+from ..network import pairing_view, unpaired_host_units
+from ..summary import figures
+from .base import App, html_table
+
+PALETTE = ["#2f6db5", "#e07b39", "#3a9e5c", "#c94c4c", "#8a63b8", "#8c6d46", "#d16aa8", "#7f7f7f",
+           "#b5b52f", "#2fb5b0"]
+
+
+def people_by_city_sector(wb) -> pd.DataFrame:
+    """People counted by source city (rows, largest first) × sector (columns)."""
+    city = source_city(wb)
+    names = wb.regions.set_index("id")["name"]
+    df = pd.DataFrame({"city": wb.people["id"].map(city).map(names).fillna("—").to_numpy(),
+                       "sector": wb.people["sector"].to_numpy()})
+    tab = df.groupby(["city", "sector"]).size().unstack(fill_value=0)
+    return tab.loc[tab.sum(axis=1).sort_values(ascending=False).index]
+
+
+def host_units_by_area(wb) -> pd.Series:
+    """Host units counted by their county-like region (largest first)."""
+    hosts = wb.units[wb.units["side"].eq("host")]
+    area = host_area(wb, hosts["id"]).map(wb.regions.set_index("id")["name"]).fillna("—")
+    return area.value_counts()
+
+
+class OverviewApp(App):
+    """Stakeholder overview: headline figures, people by city, host units, pairing network."""
+
+    title_key = "app.overview.title"
+
+    def build_body(self, wb):
+        f = figures(wb)
+        unpaired = unpaired_host_units(wb)
+        kpis = [("kpi.people", f["people"]), ("kpi.sending_cities", f["sending_cities"]),
+                ("kpi.host_units", f["host_units"]), ("kpi.seats", f["seats"]),
+                ("kpi.on_post", f["on_post"]), ("kpi.unpaired", len(unpaired))]
+        cards = W.HBox([W.HTML(f"<div class='kpi'><div class='v'>{fmt_int(v)}</div>"
+                               f"<div class='k'>{html.escape(self.t(k))}</div></div>") for k, v in kpis],
+                       layout=W.Layout(flex_flow="row wrap"))
+        self.pairings = pairing_view(wb)
+        cities = sorted(self.pairings["source_city_name"].dropna().unique())
+        self.city_filter = W.Dropdown(options=[(self.t("filter.all"), "")] + [(c, c) for c in cities],
+                                      description=self.t("filter.side_city"), value="")
+        self.city_filter.add_class("city-filter")
+        self.pairing_table = W.HTML()
+        self.city_filter.observe(lambda _: self.update_table(), "value")
+        self.update_table()
+        charts = W.HBox([self.people_chart(wb), self.hosts_chart(wb)], layout=W.Layout(flex_flow="row wrap"))
+        net = self.network_chart(wb)
+        tabs = W.Tab(children=[W.VBox([net, self.city_filter, self.pairing_table]), charts])
+        tabs.titles = (self.t("tab.pairings"), self.t("tab.people"))
+        return [cards, tabs]
+
+    def update_table(self):
+        df = self.pairings
+        if self.city_filter.value:
+            df = df[df["source_city_name"].eq(self.city_filter.value)]
+        view = df[["source_city_name", "host_name", "people", "seats"]]
+        self.pairing_table.value = html_table(view, {
+            "source_city_name": self.t("col.source_city"), "host_name": self.t("col.host_region"),
+            "people": self.t("col.people"), "seats": self.t("col.seats")})
+
+    def people_chart(self, wb):
+        tab = people_by_city_sector(wb)
+        xs = bq.OrdinalScale()
+        ys = bq.LinearScale(min=0)
+        labels = [sector_label(s, self.lang) for s in tab.columns]
+        bars = bq.Bars(x=list(tab.index), y=tab.to_numpy().T.astype(float), type="stacked", labels=labels,
+                       scales={"x": xs, "y": ys}, colors=PALETTE[: len(labels)], display_legend=True)
+        ax = bq.Axis(scale=xs, tick_rotate=-40, tick_style={"font-size": "12px"})
+        ay = bq.Axis(scale=ys, orientation="vertical", label=self.t("chart.people"), grid_lines="dashed")
+        return bq.Figure(marks=[bars], axes=[ax, ay], title=self.t("chart.people_by_city"),
+                         legend_location="top-right", layout=W.Layout(width="680px", height="420px"),
+                         fig_margin={"top": 50, "bottom": 80, "left": 50, "right": 20})
+
+    def hosts_chart(self, wb):
+        s = host_units_by_area(wb)
+        xs = bq.OrdinalScale()
+        ys = bq.LinearScale(min=0)
+        bars = bq.Bars(x=list(s.index), y=s.to_numpy().astype(float), scales={"x": xs, "y": ys},
+                       colors=[PALETTE[1]])
+        ax = bq.Axis(scale=xs, tick_rotate=-40, tick_style={"font-size": "12px"})
+        ay = bq.Axis(scale=ys, orientation="vertical", label=self.t("chart.units"), grid_lines="dashed")
+        return bq.Figure(marks=[bars], axes=[ax, ay], title=self.t("chart.units_by_county"),
+                         layout=W.Layout(width="560px", height="420px"),
+                         fig_margin={"top": 50, "bottom": 80, "left": 50, "right": 20})
+
+    def network_chart(self, wb):
+        """Sending cities and host areas at their longitude/latitude, joined by pairings (no map tiles)."""
+        pv = self.pairings[self.pairings["people"] + self.pairings["seats"] > 0]
+        reg = wb.regions.set_index("id")
+        pts = pd.concat([pd.DataFrame({"id": pv["source_city"], "side": "sending"}),
+                         pd.DataFrame({"id": pv["host"], "side": "host"})]).drop_duplicates("id")
+        pts = pts.assign(lon=pts["id"].map(reg["lon"]), lat=pts["id"].map(reg["lat"]),
+                         name=pts["id"].map(reg["name"])).dropna(subset=["lon", "lat"])
+        xs, ys = bq.LinearScale(), bq.LinearScale()
+        marks = []
+        top = max(1, int(pv["people"].max())) if len(pv) else 1
+        for rec in pv.itertuples():
+            if rec.source_city not in reg.index or rec.host not in reg.index:
+                continue
+            a, b = reg.loc[rec.source_city], reg.loc[rec.host]
+            if pd.isna(a["lon"]) or pd.isna(b["lon"]):
+                continue
+            width = 0.5 + 5.5 * rec.people / top
+            marks.append(bq.Lines(x=[a["lon"], b["lon"]], y=[a["lat"], b["lat"]], scales={"x": xs, "y": ys},
+                                  stroke_width=width, colors=["#7a9cc6"], opacities=[0.55],
+                                  tooltip=bq.Tooltip(fields=["name"]) if False else None))
+        for side, color in (("sending", PALETTE[0]), ("host", PALETTE[1])):
+            p = pts[pts["side"].eq(side)]
+            marks.append(bq.Scatter(x=p["lon"].to_numpy(), y=p["lat"].to_numpy(), names=p["name"].tolist(),
+                                    display_names=True, scales={"x": xs, "y": ys}, colors=[color],
+                                    default_size=60, stroke="white",
+                                    labels=[self.t("side.sending_label" if side == "sending" else
+                                                   "side.host_label")], display_legend=True))
+        ax = bq.Axis(scale=xs, label="°E", grid_lines="none")
+        ay = bq.Axis(scale=ys, orientation="vertical", label="°N", grid_lines="none")
+        return bq.Figure(marks=marks, axes=[ax, ay], title=self.t("chart.pairing_network"),
+                         legend_location="bottom-left", layout=W.Layout(width="1200px", height="520px"),
+                         fig_margin={"top": 50, "bottom": 40, "left": 50, "right": 20})
