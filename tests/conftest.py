@@ -1,0 +1,80 @@
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+os.environ.setdefault("PLANNING_TODAY", "2026-11-22")
+
+
+@pytest.fixture(scope="session")
+def sample():
+    import planning
+
+    return planning.load_workbook(planning.SAMPLE)
+
+
+@pytest.fixture
+def sample_copy(tmp_path):
+    """A writable copy of the sample CSV folder."""
+    import planning
+
+    dst = tmp_path / "wb"
+    shutil.copytree(planning.SAMPLE, dst)
+    return dst
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def voila_server():
+    """``planning serve`` on a free port; yields the base URL."""
+    port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "voila.log", "w")
+    env = dict(os.environ)
+    proc = subprocess.Popen([sys.executable, "-m", "planning.cli", "serve", "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError("planning serve exited; see artifacts/voila.log")
+            time.sleep(0.3)
+    else:
+        raise RuntimeError("planning serve did not answer in 60 s")
+    yield url
+    os.killpg(proc.pid, 15)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path("/usr/bin/chromium").exists():
+        pytest.fail("Debian's chromium is missing: run `make system` (apt-get install chromium fonts-noto-cjk)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield b
+        b.close()

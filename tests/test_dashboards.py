@@ -1,0 +1,79 @@
+"""Every notebook in notebooks/ opened under Voila in headless Chromium, in Chinese and English."""
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+ERROR_TEXT = re.compile(r"Traceback|There was an error|Error:|出现了问题|Exception")
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+class Page:
+    """A Voila page with everything that would make a viewer unhappy recorded."""
+
+    def __init__(self, browser, base, name, lang):
+        self.base = base
+        self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        self.off_server, self.page_errors, self.console_errors = [], [], []
+        self.page.route("**/*", self._route)
+        self.page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+        self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        self.page.goto(f"{base}/voila/render/{name}?lang={lang}")
+        self.page.wait_for_selector("#rendered_cells", state="attached", timeout=90_000)
+        self.page.wait_for_selector(".app-ready", timeout=90_000)
+
+    def _route(self, route):
+        if route.request.url.startswith(self.base) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            self.off_server.append(route.request.url)
+            route.abort()
+
+    def check(self):
+        text = self.page.inner_text("body")
+        assert not ERROR_TEXT.search(text), ERROR_TEXT.search(text).group(0)
+        assert self.page_errors == []
+        assert [m for m in self.console_errors if "Failed to load model class" in m] == []
+        assert self.off_server == []
+
+    def shot(self, name):
+        out = ROOT / "artifacts" / "screenshots"
+        out.mkdir(parents=True, exist_ok=True)
+        self.page.wait_for_timeout(500)
+        self.page.screenshot(path=str(out / name), full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_renders(voila_server, browser, name, lang):
+    p = Page(browser, voila_server, name, lang)
+    p.check()
+    p.shot(f"{Path(name).stem}-{lang}.png")
+    # the visible language switch flips the page to the other language
+    p.page.click(".lang-switch")
+    other = "中文" if lang == "zh" else "English"
+    p.page.wait_for_function(
+        "t => document.querySelector('.lang-switch').innerText.trim() === t", arg=other, timeout=15_000)
+    p.page.wait_for_selector(".app-ready", timeout=30_000)
+    p.check()
+    p.page.close()
+
+
+def test_overview_interactions(voila_server, browser):
+    p = Page(browser, voila_server, "overview.ipynb", "zh")
+    assert "对口支援概览" in p.page.inner_text("body")
+    select = p.page.locator(".city-filter select")
+    select.select_option(label="济南市")
+    p.page.wait_for_function("() => !document.querySelector('table.data').innerText.includes('临汾市')",
+                             timeout=15_000)
+    rows = p.page.locator("table.data tbody tr")
+    assert rows.count() >= 1
+    assert all("济南市" in rows.nth(i).inner_text() for i in range(rows.count()))
+    p.page.locator(".lm-TabBar-tab").nth(1).click()
+    p.page.wait_for_timeout(800)
+    p.check()
+    p.shot("overview-filtered-zh.png")
+    p.page.close()
