@@ -70,11 +70,22 @@ class Problem:
         if self.column:
             parts.append(t("where.column", lang, column=self.column))
         where = ("，" if lang == "zh" else ", ").join(p for p in parts if p)
-        what = t(f"problem.{self.code}", lang, **dict(self.params))
+        what = t(f"problem.{self.code}", lang, **_localise(dict(self.params), lang))
         if self.value is not None and self.row is not None:
             v = t("where.value", lang, value=_short(self.value))
             return f"{where}：{v}{what}。" if lang == "zh" else f"{where}: {v} {what}."
         return f"{where}：{what}。" if lang == "zh" else f"{where}: {what}."
+
+
+def _localise(params: dict, lang: str) -> dict:
+    """Render language-neutral parameters (table names, sides) in ``lang``."""
+    out = dict(params)
+    if "target" in out:
+        out["target"] = t("or", lang).join(schema.table_label(x, lang) for x in out["target"].split("|"))
+    for k in ("actual", "expected", "side", "region_side"):
+        if k in out:
+            out[k] = t(f"side.{out[k]}", lang)
+    return out
 
 
 def _short(v) -> str:
@@ -189,6 +200,16 @@ class _Raw:
     source: str  # how the planner names where it came from
     frame: pd.DataFrame  # all columns as str, "" for empty; headers as in the file
     excel: bool = False
+    rows: np.ndarray | None = None  # row number in the file of each frame row
+
+    def __post_init__(self):
+        f = self.frame
+        blank = np.ones(len(f), dtype=bool)
+        for c in f.columns:
+            blank &= f[c].astype(str).str.strip().eq("").to_numpy()
+        self.rows = np.flatnonzero(~blank) + 2
+        if blank.any():
+            self.frame = f[~blank].reset_index(drop=True)
 
 
 def _decode(data: bytes) -> str:
@@ -303,10 +324,10 @@ class _Collector:
         """Record one problem per row in ``rows`` (positions in the frame)."""
         p = tuple(sorted(params.items()))
         for r, v in zip(rows, values):
-            self.problems.append(Problem(raw.source, raw.table, int(r) + 2, column, str(v), code, p))
+            self.problems.append(Problem(raw.source, raw.table, int(raw.rows[int(r)]), column, str(v), code, p))
 
-    def whole(self, source, table, column, code, **params):
-        self.problems.append(Problem(source, table, None, column, None, code, tuple(sorted(params.items()))))
+    def whole(self, source, table_name, header, code, **params):
+        self.problems.append(Problem(source, table_name, None, header, None, code, tuple(sorted(params.items()))))
 
 
 def _map_headers(raw: _Raw, col: _Collector) -> dict[str, str]:
@@ -416,11 +437,7 @@ def _check_unique(raw, df, header, col):
         first = pd.Series(np.arange(len(ids)), index=ids.index).groupby(ids.to_numpy()).transform("min")
         idx = np.flatnonzero(dup.to_numpy())
         for i in idx:
-            col.add(raw, [i], header, [ids.iloc[i]], "duplicate_id", first=int(first.iloc[i]) + 2)
-
-
-def _target_label(targets, lang=None):
-    return t("or", lang).join(schema.table_label(x, lang or default_lang()) for x in targets)
+            col.add(raw, [i], header, [ids.iloc[i]], "duplicate_id", first=int(raw.rows[int(first.iloc[i])]))
 
 
 def _check_refs(raws, frames, headers, col):
@@ -431,6 +448,8 @@ def _check_refs(raws, frames, headers, col):
             if row["type"] not in ("ref", "list") or c not in headers[table]:
                 continue
             targets = schema.references(table, c)
+            if not any(x in ids for x in targets):
+                continue  # the target table is missing: reported once already
             known = set().union(*(ids.get(x, set()) for x in targets))
             s = df[c]
             if row["type"] == "list":
@@ -438,10 +457,10 @@ def _check_refs(raws, frames, headers, col):
                 bad_rows = parts[~parts.isin(known)]
                 pos = df.index.get_indexer(bad_rows.index)
                 col.add(raws[table], pos, headers[table][c], bad_rows.tolist(), "unknown_ref",
-                        target=_target_label(targets))
+                        target="|".join(targets))
                 continue
             mask = s.notna() & ~s.isin(known)
-            _bad(raws[table], col, s, mask, headers[table][c], "unknown_ref", target=_target_label(targets))
+            _bad(raws[table], col, s, mask, headers[table][c], "unknown_ref", target="|".join(targets))
 
 
 def _side_of(frames) -> pd.Series:
@@ -466,7 +485,7 @@ def _check_sides(raws, frames, headers, col):
             mask = rs.notna() & df["side"].notna() & (rs != df["side"])
             for i in np.flatnonzero(mask.to_numpy()):
                 col.add(raws[table], [i], headers[table]["side"], [df["side"].iloc[i]], "unit_side",
-                        side=t(f"side.{df['side'].iloc[i]}"), region_side=t(f"side.{rs.iloc[i]}"))
+                        side=df["side"].iloc[i], region_side=rs.iloc[i])
             continue
         c, expected = rule
         if c not in headers[table]:
@@ -475,7 +494,7 @@ def _check_sides(raws, frames, headers, col):
         mask = actual.notna() & (actual != expected)
         for i in np.flatnonzero(mask.to_numpy()):
             col.add(raws[table], [i], headers[table][c], [df[c].iloc[i]], "wrong_side",
-                    actual=t(f"side.{actual.iloc[i]}"), expected=t(f"side.{expected}"))
+                    actual=actual.iloc[i], expected=expected)
 
 
 def _check_periods(raws, frames, headers, col):
