@@ -1,0 +1,207 @@
+"""Synthetic workbooks of any size with the sample's shapes, deterministic by seed.
+
+Sending provinces → cities → sending units → people; host provinces →
+prefectures → counties → host units with orders (some in teams, some rotating
+every 3 months), pairings from sending cities to host counties, an active batch
+of assignments, local staff and mentorships. Everything is drawn with numpy in
+whole arrays; nothing loops over people.
+
+Examples
+--------
+>>> from planning.synthetic import synthetic_workbook
+>>> wb = synthetic_workbook(people=2_000, host_units=200, sectors=10, seed=1)
+>>> len(wb.people), len(wb.units[wb.units.side == "host"])
+(2000, 200)
+>>> from planning.workbook import save_workbook, load_workbook
+>>> import tempfile, os
+>>> d = tempfile.mkdtemp()
+>>> load_workbook(save_workbook(wb, os.path.join(d, "wb"))).equals(wb)
+True
+"""
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .workbook import Workbook, empty_table
+
+KINDS = np.array(["school", "hospital", "township", "village", "cdc", "farm", "government", "park"])
+DAY0 = np.datetime64("2026-01-01")
+
+
+def _ids(prefix: str, n: int) -> np.ndarray:
+    width = max(4, len(str(n)))
+    return np.char.add(prefix, np.char.zfill(np.arange(1, n + 1).astype(str), width))
+
+
+def _frame(name: str, data: dict) -> pd.DataFrame:
+    base = empty_table(name)
+    n = len(next(iter(data.values())))
+    df = pd.DataFrame({c: data.get(c, pd.Series([None] * n)) for c in base.columns})
+    for c in base.columns:
+        ty = schema.columns(name).loc[c, "type"]
+        if ty == "date":
+            df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
+        elif ty in ("id", "str", "ref", "enum", "list"):
+            df[c] = df[c].astype(object).where(pd.notna(df[c]), None).astype("str")
+        else:
+            df[c] = df[c].astype(base[c].dtype)
+    return df
+
+
+def synthetic_workbook(people: int = 50_000, host_units: int = 5_000, sectors: int = 30, seed: int = 0,
+                       teams: bool = True, orders_per_unit: float = 3.0, fill: float = 0.6) -> Workbook:
+    """A valid synthetic workbook.
+
+    Parameters
+    ----------
+    people, host_units, sectors : int
+        Sizes (defaults: the national scale, 50,000 people, 5,000 host units, 30 sectors).
+    seed : int
+        Same seed, same workbook.
+    teams : bool
+        Group each host unit's orders into a team with ``same_source`` and
+        ``lead_required`` rules (False gives a plain market with no team rules).
+    orders_per_unit : float
+        Mean number of orders per host unit.
+    fill : float
+        Share of seats staffed by the current (active) batch.
+    """
+    rng = np.random.default_rng(seed)
+    # ---- regions -------------------------------------------------------------
+    n_sprov = max(1, min(10, people // 5_000))
+    n_city = n_sprov * 10
+    n_hprov = max(1, min(5, host_units // 1_000))
+    n_pref = n_hprov * 5
+    n_county = max(n_pref, host_units // 10)
+    sprov, city = _ids("SP", n_sprov), _ids("SC", n_city)
+    hprov, pref, county = _ids("HP", n_hprov), _ids("HF", n_pref), _ids("HC", n_county)
+    city_parent = sprov[np.arange(n_city) % n_sprov]
+    pref_parent = hprov[np.arange(n_pref) % n_hprov]
+    county_parent = pref[np.arange(n_county) % n_pref]
+    ids = np.concatenate([sprov, city, hprov, pref, county])
+    level = np.concatenate([np.full(n_sprov, "province"), np.full(n_city, "city"), np.full(n_hprov, "province"),
+                            np.full(n_pref, "prefecture"), np.full(n_county, "county")])
+    parent = np.concatenate([np.full(n_sprov, None), city_parent, np.full(n_hprov, None), pref_parent,
+                             county_parent]).astype(object)
+    side = np.concatenate([np.full(n_sprov + n_city, "sending"), np.full(n_hprov + n_pref + n_county, "host")])
+    lon = np.concatenate([rng.uniform(110, 122, n_sprov + n_city), rng.uniform(75, 100, n_hprov + n_pref + n_county)])
+    lat = np.concatenate([rng.uniform(25, 40, n_sprov + n_city), rng.uniform(28, 45, n_hprov + n_pref + n_county)])
+    regions = _frame("regions", dict(id=ids, name=np.char.add("地区", ids), level=level, parent=parent, side=side,
+                                     lon=lon.round(4), lat=lat.round(4)))
+    # ---- units -----------------------------------------------------------------
+    n_sunit = n_city * 5
+    sunit = _ids("SU", n_sunit)
+    hunit = _ids("HU", host_units)
+    hregion = county[rng.integers(0, n_county, host_units)]
+    units = _frame("units", dict(
+        id=np.concatenate([sunit, hunit]),
+        name=np.concatenate([np.char.add("派出单位", sunit), np.char.add("受援单位", hunit)]),
+        kind=np.concatenate([np.full(n_sunit, "government"), KINDS[rng.integers(0, len(KINDS), host_units)]]),
+        region=np.concatenate([city[np.arange(n_sunit) % n_city], hregion]),
+        side=np.concatenate([np.full(n_sunit, "sending"), np.full(host_units, "host")])))
+    # ---- people ----------------------------------------------------------------
+    sector_names = np.array([f"行业{k + 1:02d}" for k in range(sectors)])
+    skills_per = 5
+    p_sector = rng.integers(0, sectors, people)
+    p_skill = rng.integers(0, skills_per, people)
+    p_ids = _ids("P", people)
+    start_off = rng.integers(-365, 365, people)
+    span = rng.choice([91, 365, 548, 1095], people, p=[0.15, 0.25, 0.3, 0.3])
+    p_from = DAY0 + start_off.astype("timedelta64[D]")
+    p_to = p_from + (span + rng.integers(0, 400, people)).astype("timedelta64[D]")
+    can_lead = rng.random(people) < 0.15
+    p_unit = sunit[rng.integers(0, n_sunit, people)]
+    wishes = np.where(rng.random(people) < 0.1, hunit[rng.integers(0, host_units, people)], None)
+    ppl = _frame("people", dict(
+        id=p_ids, name=np.char.add("人员", p_ids), sending_unit=p_unit,
+        category=np.where(can_lead, "cadre", np.where(rng.random(people) < 0.9, "professional", "expert")),
+        sector=sector_names[p_sector], skill=np.char.add(np.char.add(sector_names[p_sector], "-专业"),
+                                                        (p_skill + 1).astype(str)),
+        level=rng.choice([1, 2, 3, 4], people, p=[0.3, 0.35, 0.25, 0.1]), can_lead=can_lead,
+        program=np.where(span == 91, "flexible", "planned"), available_from=p_from, available_to=p_to,
+        wishes=wishes))
+    # ---- orders ----------------------------------------------------------------
+    per_unit = rng.poisson(orders_per_unit - 1, host_units) + 1
+    n_orders = int(per_unit.sum())
+    o_unit_idx = np.repeat(np.arange(host_units), per_unit)
+    first = np.r_[0, np.cumsum(per_unit)[:-1]]
+    rank_in_unit = np.arange(n_orders) - np.repeat(first, per_unit)
+    o_sector = rng.integers(0, sectors, n_orders)
+    o_skill = rng.integers(0, skills_per, n_orders)
+    named = rng.random(n_orders) < 0.8
+    role = np.where(teams & (rank_in_unit == 0), "lead", np.where(rng.random(n_orders) < 0.05, "lead", "member"))
+    headcount = np.where(role == "lead", 1, rng.choice([1, 1, 2, 2, 3], n_orders))
+    o_start = DAY0 + rng.integers(0, 540, n_orders).astype("timedelta64[D]")
+    rotating = rng.random(n_orders) < 0.05
+    o_len = np.where(rotating, 365, rng.choice([182, 365, 548], n_orders))
+    o_end = o_start + (o_len - 1).astype("timedelta64[D]")
+    o_ids = _ids("O", n_orders)
+    t_ids = _ids("T", host_units)
+    orders = _frame("orders", dict(
+        id=o_ids, host_unit=hunit[o_unit_idx], sector=sector_names[o_sector],
+        skill=np.where(named, np.char.add(np.char.add(sector_names[o_sector], "-专业"), (o_skill + 1).astype(str)),
+                       None).astype(object),
+        role=role, headcount=headcount, start=o_start, end=o_end,
+        priority=rng.choice([1, 2, 3, 4, 5], n_orders, p=[0.1, 0.2, 0.4, 0.2, 0.1]),
+        min_level=rng.choice([1, 1, 2, 3], n_orders), team=(t_ids[o_unit_idx] if teams else
+                                                             np.full(n_orders, None)).astype(object),
+        rotation_months=np.where(rotating, 3, np.nan)))
+    orders["rotation_months"] = orders["rotation_months"].astype("Int64")
+    tm = _frame("teams", dict(id=t_ids, host=hunit, model=np.full(host_units, "1+x"),
+                              same_source=rng.random(host_units) < 0.5, lead_required=np.full(host_units, True))) \
+        if teams else empty_table("teams")
+    # ---- pairings: each host county is paired with one sending city -----------
+    pc = city[rng.integers(0, n_city, n_county)]
+    exclusive = rng.random(n_county) < 0.3
+    pairings = _frame("pairings", dict(sender=pc, host=county, sector=np.full(n_county, None),
+                                       scope=np.where(exclusive, "exclusive", "preferred"),
+                                       start=np.full(n_county, np.datetime64("2025-01-01")),
+                                       end=np.full(n_county, np.datetime64("2029-12-31"))))
+    # ---- assignments: an active batch on a share of the seats -----------------
+    order_of_person = np.argsort(p_sector, kind="stable")
+    counts = np.bincount(p_sector, minlength=sectors)
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    staffed = (rng.random(n_orders) < fill) & (counts[o_sector] > 0) & ~rotating
+    oi = np.flatnonzero(staffed)
+    pick = order_of_person[starts[o_sector[oi]] + (rng.random(len(oi)) * counts[o_sector[oi]]).astype(int)]
+    _, keep = np.unique(pick, return_index=True)  # one assignment per person
+    oi, pick = oi[keep], pick[keep]
+    assignments = _frame("assignments", dict(
+        person=p_ids[pick], order=o_ids[oi], start=o_start[oi], end=o_end[oi],
+        status=np.where(o_start[oi] <= np.datetime64("2026-11-22"), "active", "planned")))
+    # ---- local staff and mentorships ------------------------------------------
+    n_local = host_units * 5
+    l_ids = _ids("L", n_local)
+    l_unit = np.repeat(hunit, 5)
+    l_sector = rng.integers(0, sectors, n_local)
+    local = _frame("local_staff", dict(id=l_ids, name=np.char.add("本地", l_ids), host_unit=l_unit,
+                                       sector=sector_names[l_sector],
+                                       skill=np.char.add(np.char.add(sector_names[l_sector], "-专业"),
+                                                         (rng.integers(0, skills_per, n_local) + 1).astype(str))))
+    m = min(len(pick), n_local)
+    ment = _frame("mentorships", dict(mentor=p_ids[pick[:m]], apprentice=l_ids[rng.permutation(n_local)[:m]],
+                                      host_unit=hunit[o_unit_idx[oi[:m]]], start=o_start[oi[:m]],
+                                      end=o_end[oi[:m]]))
+    # the apprentice must be at the mentor's host unit: re-draw within the unit
+    ment["apprentice"] = l_ids[(np.searchsorted(hunit, ment["host_unit"].to_numpy()) * 5
+                                + rng.integers(0, 5, m))]
+    ment = ment.drop_duplicates("apprentice").reset_index(drop=True)
+    ind = _frame("indicators", dict(host_unit=np.repeat(hunit[: min(500, host_units)], 3),
+                                    indicator=np.full(3 * min(500, host_units), "培训人次"),
+                                    period=np.full(3 * min(500, host_units), "2026"),
+                                    kind=np.tile(["baseline", "target", "actual"], min(500, host_units)),
+                                    value=rng.integers(50, 500, 3 * min(500, host_units)).astype(float)))
+    return Workbook(regions=regions, units=units, pairings=pairings, people=ppl, teams=tm, orders=orders,
+                    assignments=assignments, mentorships=ment, local_staff=local, indicators=ind,
+                    source=f"synthetic(people={people}, host_units={host_units}, sectors={sectors}, seed={seed})")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    from .workbook import save_workbook
+
+    out = sys.argv[1] if len(sys.argv) > 1 else "data/generated/national"
+    print(save_workbook(synthetic_workbook(), out))
