@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "generated"
 
 STEP = r"""
-import json, resource, sys, time
+import json, sys, time
 import pandas as pd
 kind, path = sys.argv[1], sys.argv[2]
 from pathlib import Path
@@ -37,7 +36,8 @@ elif kind == "network":
     t = time.perf_counter()
     G = planning.build_network(wb)
 dt = time.perf_counter() - t
-print(json.dumps({"seconds": dt, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM")][0].split()[1]
+print(json.dumps({"seconds": dt, "peak_mb": int(hwm) / 1024}))
 """
 
 

@@ -206,7 +206,7 @@ class _Raw:
         f = self.frame
         blank = np.ones(len(f), dtype=bool)
         for c in f.columns:
-            blank &= f[c].astype(str).str.strip().eq("").to_numpy()
+            blank &= f[c].to_numpy(dtype=object) == ""
         self.rows = np.flatnonzero(~blank) + 2
         if blank.any():
             self.frame = f[~blank].reset_index(drop=True)
@@ -355,6 +355,23 @@ def _map_headers(raw: _Raw, col: _Collector) -> dict[str, str]:
     return found
 
 
+def _clean(col: pd.Series, ty: str) -> bool:
+    """True when a typed column needs no trimming: numbers (the C parser allows spaces) and ISO dates."""
+    if ty in ("int", "float"):
+        return True
+    if ty == "date":
+        o = col.to_numpy(dtype=object)
+        nonempty = o[o != ""]
+        return bool(pd.to_datetime(pd.Series(nonempty, dtype=object), format="%Y-%m-%d", errors="coerce").notna().all())
+    return False
+
+
+def _stripped(col: pd.Series) -> pd.Series:
+    """Text with surrounding white space removed (a C-speed list comprehension)."""
+    o = col.to_numpy(dtype=object)
+    return pd.Series([x.strip() if isinstance(x, str) else "" for x in o], index=col.index, dtype="str")
+
+
 def _bad(raw, col, s, mask, header, code, **params):
     if mask.any():
         idx = np.flatnonzero(mask.to_numpy())
@@ -363,9 +380,19 @@ def _bad(raw, col, s, mask, header, code, **params):
 
 def _convert(raw: _Raw, c: str, spec, header: str, col: _Collector) -> pd.Series:
     """Convert one raw text column to its contract type, recording problems."""
-    s = raw.frame[header].astype(str).str.strip()
-    empty = s.eq("")
     ty = spec["type"]
+    s = raw.frame[header]
+    if ty in ("id", "str", "ref", "list") or not _clean(s, ty):
+        s = _stripped(s)
+    else:
+        s = s.astype("str")
+    empty = s.eq("")
+    if ty in ("int", "float") and not empty.all():
+        ws = pd.to_numeric(s, errors="coerce").isna() & ~empty
+        if ws.any():  # white-space-only cells are empty cells
+            s = s.copy()
+            s[ws] = s[ws].str.strip()
+            empty = s.eq("")
     if spec["required"]:
         _bad(raw, col, s, empty, header, "required")
     default = spec["default"]
@@ -376,14 +403,17 @@ def _convert(raw: _Raw, c: str, spec, header: str, col: _Collector) -> pd.Series
         return s.mask(s.eq(""), pd.NA)
     if ty == "enum":
         aliases = schema.value_aliases(raw.table, c)
-        v = s.str.lower().map(aliases)
+        v = s.map(aliases)
+        miss = v.isna() & ~empty
+        if miss.any():
+            v[miss] = s[miss].str.lower().map(aliases)
         _bad(raw, col, s, v.isna() & ~empty, header, "not_allowed",
              allowed=", ".join(schema.allowed(raw.table, c)))
         if default:
             v = v.fillna(default)
         return v.astype("str") if not v.isna().any() else v
     if ty == "bool":
-        low = s.str.lower()
+        low = s if s.isin(TRUE | FALSE | {""}).all() else s.str.lower()
         v = pd.Series(np.where(low.isin(TRUE), True, False), index=s.index)
         _bad(raw, col, s, ~(low.isin(TRUE) | low.isin(FALSE) | empty), header, "not_bool")
         if default == "true":
@@ -416,6 +446,15 @@ def _convert(raw: _Raw, c: str, spec, header: str, col: _Collector) -> pd.Series
 
 
 def _parse_dates(s: pd.Series, excel: bool) -> pd.Series:
+    v = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
+    retry = v.isna() & s.ne("")
+    if retry.any():
+        v = v.astype("datetime64[ns]")
+        v[retry] = _parse_dates_slow(s[retry], excel)
+    return v.astype("datetime64[ns]")
+
+
+def _parse_dates_slow(s: pd.Series, excel: bool) -> pd.Series:
     t0 = s.str.replace("/", "-", regex=False).str.replace(".", "-", regex=False)
     t0 = t0.str.replace(r"[ T]00:00:00$", "", regex=True)
     v = pd.to_datetime(t0, format="%Y-%m-%d", errors="coerce")
@@ -441,7 +480,7 @@ def _check_unique(raw, df, header, col):
 
 
 def _check_refs(raws, frames, headers, col):
-    ids = {n: set(frames[n]["id"].dropna()) for n in frames if "id" in frames[n].columns}
+    ids = {n: pd.Index(frames[n]["id"].dropna().unique()) for n in frames if "id" in frames[n].columns}
     for table, df in frames.items():
         spec = schema.columns(table)
         for c, row in spec.iterrows():
@@ -450,7 +489,8 @@ def _check_refs(raws, frames, headers, col):
             targets = schema.references(table, c)
             if not any(x in ids for x in targets):
                 continue  # the target table is missing: reported once already
-            known = set().union(*(ids.get(x, set()) for x in targets))
+            known = ids[targets[0]] if len(targets) == 1 and targets[0] in ids else pd.Index(
+                np.concatenate([ids[x].to_numpy(dtype=object) for x in targets if x in ids]))
             s = df[c]
             if row["type"] == "list":
                 parts = s.dropna().str.split(";").explode()
