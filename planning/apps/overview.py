@@ -18,11 +18,14 @@ PALETTE = ["#2f6db5", "#e07b39", "#3a9e5c", "#c94c4c", "#8a63b8", "#8c6d46", "#d
            "#b5b52f", "#2fb5b0"]
 
 
-def people_by_city_sector(wb) -> pd.DataFrame:
-    """People counted by source city (rows, largest first) × sector (columns)."""
+def people_by_city_sector(wb, no_city: str = "省直") -> pd.DataFrame:
+    """People counted by source city (rows, largest first) × sector (columns).
+
+    People sent by province-level units (no city above them) count under ``no_city``.
+    """
     city = source_city(wb)
     names = wb.regions.set_index("id")["name"]
-    df = pd.DataFrame({"city": wb.people["id"].map(city).map(names).fillna("—").to_numpy(),
+    df = pd.DataFrame({"city": wb.people["id"].map(city).map(names).fillna(no_city).to_numpy(),
                        "sector": wb.people["sector"].to_numpy()})
     tab = df.groupby(["city", "sector"]).size().unstack(fill_value=0)
     return tab.loc[tab.sum(axis=1).sort_values(ascending=False).index]
@@ -73,7 +76,7 @@ class OverviewApp(App):
             "people": self.t("col.people"), "seats": self.t("col.seats")})
 
     def people_chart(self, wb):
-        tab = people_by_city_sector(wb)
+        tab = people_by_city_sector(wb, self.t("chart.no_city"))
         xs = bq.OrdinalScale()
         ys = bq.LinearScale(min=0)
         labels = [sector_label(s, self.lang) for s in tab.columns]
