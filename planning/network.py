@@ -84,7 +84,7 @@ def build_network(wb) -> nx.MultiDiGraph:
     """The workbook as a typed ``networkx.MultiDiGraph`` (see the module docs)."""
     G = nx.MultiDiGraph()
     _nodes(G, wb.regions, "region", extra=("level", "side", "lon", "lat"))
-    _nodes(G, wb.units, "unit", extra=("kind_of_unit",) if False else ("side", "region"))
+    _nodes(G, wb.units, "unit", extra=("side", "region"))
     for n, k in zip(node_id("unit", wb.units["id"]), wb.units["kind"]):
         G.nodes[n]["unit_kind"] = k
     _nodes(G, wb.people, "person", extra=("category", "sector", "skill", "sending_unit"))

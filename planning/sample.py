@@ -372,7 +372,6 @@ class _Builder:
 
     def school_mentoring(self):
         """青蓝工程: each school's lead mentors two local teachers."""
-        people = pd.DataFrame(self.people).set_index("id")
         a = pd.DataFrame(self.assignments)
         local = pd.DataFrame(self.local_staff)
         orders = pd.DataFrame(self.orders).set_index("id")
@@ -384,7 +383,6 @@ class _Builder:
                 for lid in ls[2 * j:2 * j + 2]:
                     self.mentorships.append(dict(mentor=pid, apprentice=lid, host_unit=uid,
                                                  start="2026-03-01", end=str(a.set_index("person").loc[pid, "end"])))
-        del people
 
     def build(self) -> Workbook:
         self.geography()

@@ -16,9 +16,6 @@ from . import schema
 from .hierarchy import source_city
 from .i18n import t
 
-TODAY = None
-
-
 def today() -> pd.Timestamp:
     """The day figures are taken on (``PLANNING_TODAY`` overrides the clock)."""
     import os

@@ -119,8 +119,7 @@ class OverviewApp(App):
                 continue
             width = 0.5 + 5.5 * rec.people / top
             marks.append(bq.Lines(x=[a["lon"], b["lon"]], y=[a["lat"], b["lat"]], scales={"x": xs, "y": ys},
-                                  stroke_width=width, colors=["#7a9cc6"], opacities=[0.55],
-                                  tooltip=bq.Tooltip(fields=["name"]) if False else None))
+                                  stroke_width=width, colors=["#7a9cc6"], opacities=[0.55]))
         for side, color in (("sending", PALETTE[0]), ("host", PALETTE[1])):
             p = pts[pts["side"].eq(side)]
             marks.append(bq.Scatter(x=p["lon"].to_numpy(), y=p["lat"].to_numpy(), names=p["name"].tolist(),
