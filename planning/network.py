@@ -84,9 +84,7 @@ def build_network(wb) -> nx.MultiDiGraph:
     """The workbook as a typed ``networkx.MultiDiGraph`` (see the module docs)."""
     G = nx.MultiDiGraph()
     _nodes(G, wb.regions, "region", extra=("level", "side", "lon", "lat"))
-    _nodes(G, wb.units, "unit", extra=("side", "region"))
-    for n, k in zip(node_id("unit", wb.units["id"]), wb.units["kind"]):
-        G.nodes[n]["unit_kind"] = k
+    _nodes(G, wb.units.rename(columns={"kind": "unit_kind"}), "unit", extra=("side", "region", "unit_kind"))
     _nodes(G, wb.people, "person", extra=("category", "sector", "skill", "sending_unit"))
     _nodes(G, wb.teams, "team", name_col="id", extra=("model", "same_source", "lead_required"))
     _nodes(G, wb.orders, "order", name_col="id", extra=("sector", "skill", "role", "headcount", "priority"))

@@ -387,8 +387,10 @@ def _convert(raw: _Raw, c: str, spec, header: str, col: _Collector) -> pd.Series
     else:
         s = s.astype("str")
     empty = s.eq("")
-    if ty in ("int", "float") and not empty.all():
-        ws = pd.to_numeric(s, errors="coerce").isna() & ~empty
+    num = None
+    if ty in ("int", "float"):
+        num = pd.to_numeric(s, errors="coerce")  # the C parser accepts surrounding spaces
+        ws = num.isna() & ~empty
         if ws.any():  # white-space-only cells are empty cells
             s = s.copy()
             s[ws] = s[ws].str.strip()
@@ -420,7 +422,7 @@ def _convert(raw: _Raw, c: str, spec, header: str, col: _Collector) -> pd.Series
             v = v | empty
         return v.astype(bool)
     if ty in ("int", "float"):
-        v = pd.to_numeric(s.mask(empty, None), errors="coerce")
+        v = num.mask(empty)
         bad_num = v.isna() & ~empty
         _bad(raw, col, s, bad_num, header, "not_int" if ty == "int" else "not_number")
         if ty == "int":
