@@ -10,6 +10,7 @@ Plain functions over pandas tables and networkx graphs:
 """
 from pathlib import Path
 
+from .coverage import coverage
 from .network import build_network, pairing_view, unpaired_host_units, idle_people
 from .workbook import Problem, Workbook, WorkbookError, load_workbook, save_workbook, check_workbook
 
@@ -17,5 +18,5 @@ SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 
 __all__ = [
     "SAMPLE", "Problem", "Workbook", "WorkbookError", "load_workbook", "save_workbook",
-    "check_workbook", "build_network", "pairing_view", "unpaired_host_units", "idle_people",
+    "check_workbook", "coverage", "build_network", "pairing_view", "unpaired_host_units", "idle_people",
 ]

@@ -57,6 +57,43 @@ def cmd_template(args):
     return 0
 
 
+def cmd_gaps(args):
+    import pandas as pd
+
+    from .coverage import largest_gaps
+    from .reports import labelled, write_gaps_report
+    from .summary import today
+
+    lang = args.lang
+    month = today()
+    if args.month:
+        try:
+            month = pd.Timestamp(pd.Period(args.month, freq="M").start_time)
+        except (ValueError, TypeError):
+            print(t("cov.cli.bad_month", lang, value=args.month), file=sys.stderr)
+            return EXIT_BAD_INPUT
+    month = month.to_period("M").to_timestamp()
+    if args.out and Path(args.out).suffix.lower() != ".xlsx":
+        print(t("cov.cli.bad_out", lang, path=args.out), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    wb = _load(args.path, lang)
+    gaps = largest_gaps(wb, month, by=args.by, n=None)
+    label = month.strftime("%Y-%m")
+    if gaps.empty:
+        print(t("cov.cli.none", lang, month=label))
+    else:
+        print(t("cov.cli.header", lang, month=label, by=t(f"by.{args.by}", lang), n=len(gaps),
+                gap=int(gaps["gap"].sum())))
+        view = labelled(gaps.head(args.top).drop(columns=["month"], errors="ignore"), wb, lang)
+        with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200,
+                               "display.max_columns", 20):
+            print(view.to_string(index=False))
+    if args.out:
+        path = write_gaps_report(wb, args.out, month, args.by, lang)
+        print(t("cov.cli.written", lang, path=path))
+    return 0
+
+
 def offline_template(dest: Path) -> Path:
     """Copy Voila's ``lab`` template to ``dest`` as ``offline``, without its CDN links.
 
@@ -133,6 +170,13 @@ def build_parser() -> argparse.ArgumentParser:
     tp = sub.add_parser("template", help="write the empty template workbook")
     tp.add_argument("out")
     tp.set_defaults(func=cmd_template)
+    g = sub.add_parser("gaps", help="coverage gaps: largest gaps and an Excel report")
+    g.add_argument("path")
+    g.add_argument("--month", default=None, help="YYYY-MM (default: this month)")
+    g.add_argument("--by", choices=["unit", "county", "prefecture", "sector", "sender"], default="unit")
+    g.add_argument("--top", type=int, default=20, help="rows to print (default 20)")
+    g.add_argument("--out", default=None, help="write the formatted report to this .xlsx")
+    g.set_defaults(func=cmd_gaps)
     sv = sub.add_parser("serve", help="serve the dashboards with Voila on 127.0.0.1")
     sv.add_argument("--port", type=int, default=8866)
     sv.add_argument("--data", default=None, help="workbook to show (default: the shipped sample)")

@@ -1,0 +1,151 @@
+"""Tables made readable (names, labels, Chinese headers) and formatted Excel reports.
+
+Examples
+--------
+>>> import planning
+>>> from planning.coverage import largest_gaps
+>>> from planning.reports import labelled
+>>> wb = planning.load_workbook(planning.SAMPLE)
+>>> view = labelled(largest_gaps(wb, "2026-12", n=3), wb, "zh")
+>>> list(view.columns[:4])
+['受援单位', '行业', '月份', '需求']
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .coverage import (BAND_COLOURS, BANDS, cliffs, coverage, handovers, largest_gaps, left_uncovered, rollup,
+                       uncovered)
+from .i18n import TEXT, sector_label, t
+
+#: Columns whose values are ids, and the table that names them.
+ID_COLUMNS = {"host_unit": "units", "area": "any", "sender": "any", "source_city": "regions", "person": "people",
+              "outgoing": "people", "incoming": "people", "sending_unit": "units", "team": "teams"}
+DATE_COLUMNS = {"start", "end", "out_end", "in_start", "leaves_on"}
+MONTH_COLUMNS = {"month", "from_month"}
+
+
+def names(wb) -> pd.Series:
+    """Display names of every region, unit and person, by id."""
+    parts = [wb.regions.set_index("id")["name"], wb.units.set_index("id")["name"],
+             wb.people.set_index("id")["name"]]
+    s = pd.concat(parts)
+    return s[~s.index.duplicated()]
+
+
+def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False) -> pd.DataFrame:
+    """A copy of ``df`` for people to read: names for ids, labels for codes, translated headers.
+
+    ``ids=True`` keeps the id next to the name (``名称 (id)``).
+    """
+    out = pd.DataFrame(index=df.index)
+    nm = names(wb)
+    for c in df.columns:
+        v = df[c]
+        if c in ID_COLUMNS and not pd.api.types.is_numeric_dtype(v):
+            named = v.map(nm)
+            if ids:
+                named = named.where(named.isna(), named + " (" + v.astype(str) + ")")
+            v = named.fillna(v).fillna("")
+        elif c == "sector":
+            v = v.map(lambda s: sector_label(s, lang) if isinstance(s, str) else "")
+        elif c == "band":
+            v = v.map(lambda b: t(f"band.{b}", lang))
+        elif c == "kind" and set(v.dropna().unique()) <= {"overlap", "gap", "seamless", "none"}:
+            v = v.map(lambda k: t(f"handover.{k}", lang))
+            c = "handover"
+        elif c in MONTH_COLUMNS:
+            v = pd.to_datetime(v).dt.strftime("%Y-%m")
+        elif c in DATE_COLUMNS:
+            v = pd.to_datetime(v).dt.strftime("%Y-%m-%d").fillna("")
+        elif c == "ratio":
+            v = v.map(lambda r: "" if pd.isna(r) else f"{r:.0%}")
+        elif c == "scope":
+            v = v.map(lambda s: "" if not isinstance(s, str) else
+                      {"exclusive": "独占" if lang != "en" else "exclusive",
+                       "preferred": "优先" if lang != "en" else "preferred"}.get(s, s))
+        key = f"col.{c}"
+        out[t(key, lang) if key in TEXT else c] = v.to_numpy() if hasattr(v, "to_numpy") else v
+    return out.reset_index(drop=True)
+
+
+def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column: str | None = None,
+                band_labels: dict[str, str] | None = None) -> Path:
+    """Write ``(title, table)`` sheets to ``path`` with frozen bold headers, set widths and band colours.
+
+    ``band_labels`` maps a band code to the label written in ``band_column``;
+    cells of that column (and the row's gap/ratio cells) are filled with the
+    band's colour.
+    """
+    from openpyxl import Workbook as XL
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    path = Path(path)
+    book = XL()
+    book.remove(book.active)
+    fills = {}
+    if band_labels:
+        fills = {label: PatternFill("solid", fgColor=BAND_COLOURS[code].lstrip("#"))
+                 for code, label in band_labels.items()}
+    head_fill = PatternFill("solid", fgColor="DCE6F1")
+    for title, df in sheets:
+        ws = book.create_sheet(title[:31])
+        ws.append(list(df.columns))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.fill = head_fill
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for rec in df.itertuples(index=False):
+            ws.append([None if (not isinstance(v, str) and pd.isna(v)) else
+                       (v.item() if isinstance(v, np.generic) else v) for v in rec])
+        ws.freeze_panes = "A2"
+        ws.print_title_rows = "1:1"
+        for j, col in enumerate(df.columns, start=1):
+            lengths = df[col].astype(str).str.len() if len(df) else pd.Series([0])
+            wide = max(len(str(col)) * 2, int(lengths.quantile(0.95)) if len(df) else 0)
+            ws.column_dimensions[get_column_letter(j)].width = min(max(8, wide + 2), 48)
+        if fills and band_column in df.columns and len(df):
+            j = list(df.columns).index(band_column) + 1
+            for i, label in enumerate(df[band_column].to_numpy(), start=2):
+                fill = fills.get(label)
+                if fill is not None:
+                    ws.cell(row=i, column=j).fill = fill
+        if len(df):
+            ws.auto_filter.ref = ws.dimensions
+    book.save(path)
+    return path
+
+
+def gaps_report(wb, month=None, by: str = "unit", lang: str | None = None, bands=BANDS,
+                months: int = 12) -> list[tuple[str, pd.DataFrame]]:
+    """The sheets of the gap report: largest gaps ``by``, units × sectors, months, cliffs, handovers."""
+    from .summary import today
+
+    m = pd.Timestamp(month if month is not None else today()).to_period("M").to_timestamp()
+    cov = coverage(wb, m, m + pd.DateOffset(months=months - 1), bands=bands)
+    lg = largest_gaps(wb, m, by=by, n=None, cov=cov, bands=bands)
+    if by not in ("unit", "sender", "sector"):
+        lg = lg.drop(columns=["month"], errors="ignore")
+    units = cov[cov["month"] == m].sort_values(["gap", "demand"], ascending=False)
+    totals = rollup(cov, wb, "prefecture", sector=False, bands=bands)
+    sheets = [
+        (t("cov.sheet.gaps", lang), labelled(lg, wb, lang)),
+        (t("cov.sheet.units", lang), labelled(units, wb, lang)),
+        (t("cov.sheet.months", lang), labelled(totals, wb, lang)),
+        (t("cov.sheet.cliffs", lang), labelled(cliffs(wb, m, months), wb, lang)),
+        (t("cov.sheet.left", lang), labelled(left_uncovered(wb, m), wb, lang)),
+        (t("cov.sheet.handovers", lang), labelled(handovers(wb), wb, lang)),
+        (t("cov.sheet.uncovered", lang), labelled(uncovered(wb), wb, lang)),
+    ]
+    return sheets
+
+
+def write_gaps_report(wb, path, month=None, by: str = "unit", lang: str | None = None, bands=BANDS) -> Path:
+    """Write the formatted gap report (Chinese headers by default) to ``path``."""
+    sheets = gaps_report(wb, month, by, lang, bands)
+    labels = {b: t(f"band.{b}", lang) for b in ("green", "amber", "red")}
+    return write_excel(path, sheets, band_column=t("col.band", lang), band_labels=labels)
