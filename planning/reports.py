@@ -89,7 +89,7 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column: st
     book.remove(book.active)
     fills = {}
     if band_labels:
-        fills = {label: PatternFill("solid", fgColor=BAND_COLOURS[code].lstrip("#"))
+        fills = {label: PatternFill("solid", fgColor=BAND_COLOURS[code].lstrip("#").upper())
                  for code, label in band_labels.items()}
     head_fill = PatternFill("solid", fgColor="DCE6F1")
     for title, df in sheets:

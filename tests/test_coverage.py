@@ -1,0 +1,258 @@
+"""Coverage meanings pinned on a small hand-made workbook, plus properties on random ones."""
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import planning
+C = importlib.import_module("planning.coverage")  # the module; planning.coverage is the function
+from planning.seats import order_slots
+from planning.synthetic import synthetic_workbook
+
+TABLES = {
+    "regions": """id,name,level,parent,side,lon,lat
+SD,山东省,province,,sending,117,36
+SD-A,甲市,city,SD,sending,117,36
+SD-B,乙市,city,SD,sending,118,37
+KS,喀什地区,prefecture,,host,76,39
+KS-1,一县,county,KS,host,76,39
+KS-2,二县,county,KS,host,77,38
+""",
+    "units": """id,name,kind,region,side
+A-EDU,甲市教育局,government,SD-A,sending
+B-EDU,乙市教育局,government,SD-B,sending
+S1,一县一中,school,KS-1,host
+S2,一县医院,hospital,KS-1,host
+S3,二县小学,school,KS-2,host
+""",
+    "pairings": """sender,host,sector,scope,start,end
+SD-A,S1,教育,exclusive,,
+SD-B,KS-1,,preferred,,
+""",
+    "people": """id,name,sending_unit,category,sector,skill,level,can_lead,program,available_from,available_to
+PA1,甲一,A-EDU,professional,教育,,1,false,planned,2026-01-01,2028-12-31
+PA2,甲二,A-EDU,professional,教育,,1,false,planned,2026-01-01,2028-12-31
+PA3,甲三,A-EDU,professional,教育,,1,false,planned,2026-01-01,2028-12-31
+PB1,乙一,B-EDU,professional,医疗,,1,false,flexible,2026-01-01,2028-12-31
+PB2,乙二,B-EDU,professional,医疗,,1,false,flexible,2026-01-01,2028-12-31
+PB3,乙三,B-EDU,professional,医疗,,1,false,flexible,2026-01-01,2028-12-31
+PB4,乙四,B-EDU,professional,医疗,,1,false,flexible,2026-01-01,2028-12-31
+PB5,乙五,B-EDU,professional,医疗,,1,false,flexible,2026-01-01,2028-12-31
+""",
+    "orders": """id,host_unit,sector,skill,role,headcount,start,end,priority,min_level,team,rotation_months
+O1,S1,教育,,member,2,2026-01-01,2026-12-31,3,1,,
+OSUR,S1,教育,,member,1,2027-01-01,2027-06-30,3,1,,
+OROT,S2,医疗,,member,1,2026-01-01,2026-12-31,3,1,,3
+OHO,S2,医疗,,member,1,2027-01-01,2027-12-31,3,1,,
+OGAP,S2,医疗,,member,1,2028-01-01,2028-12-31,3,1,,
+OEMPTY,S3,教育,,member,3,2026-01-01,2026-12-31,5,1,,
+""",
+    "assignments": """person,order,start,end,status
+PA1,O1,2026-01-01,2026-03-15,done
+PA2,O1,2026-01-01,2026-12-31,active
+PA1,OSUR,2027-01-01,2027-06-30,planned
+PA3,OSUR,2027-01-01,2027-06-30,planned
+PB1,OROT,2026-04-01,2026-06-30,done
+PB2,OHO,2027-01-01,2027-06-30,planned
+PB3,OHO,2027-06-21,2027-12-31,planned
+PB4,OGAP,2028-01-01,2028-06-30,planned
+PB5,OGAP,2028-07-11,2028-12-31,planned
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    d = tmp_path_factory.mktemp("tiny")
+    for name, text in TABLES.items():
+        (d / f"{name}.csv").write_text(text, encoding="utf-8")
+    return planning.load_workbook(d)
+
+
+def cell(cov, unit, sector, month):
+    r = cov[(cov.host_unit == unit) & (cov.sector == sector) & (cov.month == pd.Timestamp(month))]
+    assert len(r) <= 1
+    return r.iloc[0] if len(r) else None
+
+
+def test_rotation_order_counts_one_seat_per_slot(tiny):
+    cov = C.coverage(tiny, "2026-01", "2026-12")
+    s2 = cov[(cov.host_unit == "S2") & (cov.month.dt.year == 2026)].set_index("month")
+    assert (s2["demand"] == 1).all() and len(s2) == 12
+    staffed = s2.index[s2["supply"] == 1].strftime("%m").tolist()
+    assert staffed == ["04", "05", "06"]  # the one staffed slot, done: counts only in its dates
+    assert s2.loc["2026-07-01", "gap"] == 1
+
+
+def test_assignment_ending_mid_month_counts_to_that_month_only(tiny):
+    cov = C.coverage(tiny, "2026-01", "2026-12")
+    assert cell(cov, "S1", "教育", "2026-03-01")["supply"] == 2  # PA1 is on post on 1 March
+    apr = cell(cov, "S1", "教育", "2026-04-01")
+    assert (apr["supply"], apr["gap"], apr["band"]) == (1, 1, "amber")
+
+
+def test_surplus_is_reported_and_gap_never_negative(tiny):
+    cov = C.coverage(tiny, "2027-01", "2027-06")
+    r = cell(cov, "S1", "教育", "2027-02-01")
+    assert (r["demand"], r["supply"], r["gap"], r["surplus"], r["ratio"]) == (1, 2, 0, 1, 2.0)
+    assert r["band"] == "green"
+
+
+def test_order_with_no_one_on_it(tiny):
+    cov = C.coverage(tiny, "2026-06", "2026-06")
+    r = cell(cov, "S3", "教育", "2026-06-01")
+    assert (r["demand"], r["supply"], r["gap"], r["ratio"], r["band"]) == (3, 0, 3, 0.0, "red")
+
+
+def test_configurable_bands(tiny):
+    cov = C.coverage(tiny, "2026-04", "2026-04", bands=(0.4, 0.2))
+    assert cell(cov, "S1", "教育", "2026-04-01")["band"] == "green"  # ratio 0.5 ≥ 0.4
+
+
+def test_responsibility_exclusive_preferred_and_unpaired(tiny):
+    r = C.responsible(tiny).set_index(["host_unit", "sector"])
+    assert (r.loc[("S1", "教育"), "sender"], r.loc[("S1", "教育"), "scope"]) == ("SD-A", "exclusive")
+    assert (r.loc[("S2", "医疗"), "sender"], r.loc[("S2", "医疗"), "scope"]) == ("SD-B", "preferred")
+    assert pd.isna(r.loc[("S3", "教育"), "sender"])
+    assert C.uncovered(tiny).values.tolist() == [["S3", "教育"]]
+    top = C.largest_gaps(tiny, "2026-06", by="unit")
+    assert top.iloc[0][["host_unit", "gap"]].tolist() == ["S3", 3] and pd.isna(top.iloc[0]["sender"])
+    by_sender = C.largest_gaps(tiny, "2026-07", by="sender").set_index("sender")["gap"]
+    assert by_sender.to_dict() == {"": 3, "SD-B": 1, "SD-A": 1}
+
+
+def test_rollup_to_county_and_prefecture(tiny):
+    cov = C.coverage(tiny, "2026-07", "2026-07")
+    county = C.rollup(cov, tiny, "county", sector=False).set_index("area")
+    assert county.loc["KS-1", "demand"] == 3 and county.loc["KS-1", "gap"] == 2
+    assert county.loc["KS-2", "gap"] == 3
+    pref = C.rollup(cov, tiny, "prefecture", sector=False)
+    assert pref["area"].tolist() == ["KS"] and pref["gap"].sum() == 5
+
+
+def test_supply_by_sending_city(tiny):
+    s = C.supply_by_sender(tiny, "2027-02", "2027-02")
+    assert s.groupby("source_city")["supply"].sum().to_dict() == {"SD-A": 2, "SD-B": 1}
+
+
+def test_cliffs_when_terms_end(tiny):
+    c = C.cliffs(tiny, "2026-01", 12)
+    apr = c[(c.host_unit == "S1") & (c.month == "2026-04-01")].iloc[0]
+    assert (apr["leaving"], apr["supply_before"], apr["supply"], apr["gap"]) == (1, 2, 1, 1)
+    jul = c[(c.host_unit == "S2") & (c.month == "2026-07-01")].iloc[0]
+    assert (jul["leaving"], jul["supply"], jul["gap"]) == (1, 0, 1)
+    total = C.cliffs(tiny, "2026-01", 12, by=())
+    assert total.set_index("month")["leaving"].to_dict() == {
+        pd.Timestamp("2026-04-01"): 1, pd.Timestamp("2026-07-01"): 1, pd.Timestamp("2027-01-01"): 1}
+
+
+def test_orders_left_uncovered_when_the_batch_leaves(tiny):
+    left = C.left_uncovered(tiny, "2026-02-01", 12)
+    r = left.set_index("order").loc["O1"]
+    assert (r["from_month"], r["seats_short"], r["leaving"]) == (pd.Timestamp("2026-04-01"), 1, "PA1;PA2")
+
+
+def test_handover_overlap_gap_and_none(tiny):
+    h = C.handovers(tiny).set_index("order")
+    assert (h.loc["OHO", "outgoing"], h.loc["OHO", "incoming"], h.loc["OHO", "kind"], h.loc["OHO", "days"]) == (
+        "PB2", "PB3", "overlap", 10)  # 21–30 June, both dates inclusive
+    assert (h.loc["OGAP", "kind"], h.loc["OGAP", "days"]) == ("gap", 10)  # 1–10 July with nobody
+    o1 = h.loc[["O1"]]
+    assert o1["kind"].tolist() == ["none"] and o1["outgoing"].tolist() == ["PA1"]
+
+
+def test_seamless_handover_on_the_sample(sample):
+    h = C.handovers(sample)
+    assert set(h["kind"]) <= {"overlap", "gap", "seamless", "none"}
+    assert (h["kind"] == "seamless").any() and (h.loc[h.kind == "seamless", "days"] == 0).all()
+
+
+# --- properties on random workbooks ---------------------------------------------------------
+
+@st.composite
+def small_workbooks(draw):
+    seed = draw(st.integers(0, 10_000))
+    people = draw(st.integers(20, 200))
+    units = draw(st.integers(3, 30))
+    return synthetic_workbook(people=people, host_units=units, sectors=draw(st.integers(1, 6)), seed=seed,
+                              teams=draw(st.booleans()), fill=draw(st.floats(0.2, 1.5)))
+
+
+def brute_force(wb, months):
+    """Demand and supply per unit × sector × month by direct counting on each month's first day."""
+    slots = order_slots(wb.orders)
+    a = wb.assignments.merge(wb.orders[["id", "host_unit", "sector"]], left_on="order", right_on="id")
+    rows = {}
+    for m in months:
+        d = slots[(slots.start <= m) & (slots.end >= m)].groupby(["host_unit", "sector"])["headcount"].sum()
+        s = a[(a.start <= m) & (a.end >= m)].groupby(["host_unit", "sector"]).size()
+        for k, v in d.items():
+            rows.setdefault((k[0], k[1], m), [0, 0])[0] = int(v)
+        for k, v in s.items():
+            rows.setdefault((k[0], k[1], m), [0, 0])[1] = int(v)
+    return rows
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(wb=small_workbooks(), lo=st.integers(0, 20), span=st.integers(0, 15))
+def test_coverage_properties(wb, lo, span):
+    months = C.month_range(wb=wb)
+    months = months[min(lo, len(months) - 1): min(lo, len(months) - 1) + span + 1]
+    cov = C.coverage(wb, months[0], months[-1])
+    # gap and surplus are never negative; each row and each month balance
+    assert (cov["gap"] >= 0).all() and (cov["surplus"] >= 0).all()
+    assert ((cov["gap"] - cov["surplus"]) == (cov["demand"] - cov["supply"])).all()
+    tot = cov.groupby("month")[["demand", "supply", "gap", "surplus"]].sum()
+    assert ((tot["gap"] - tot["surplus"]) == (tot["demand"] - tot["supply"])).all()
+    # the vectorised counts equal counting by hand
+    got = {(r.host_unit, r.sector, r.month): [r.demand, r.supply] for r in cov.itertuples()}
+    assert got == brute_force(wb, months)
+    # rollups sum to their parts, at every level
+    for by in ("county", "prefecture", "sector", "unit"):
+        r = C.rollup(cov, wb, by)
+        assert (r.groupby("month")[["demand", "supply", "gap", "surplus"]].sum() == tot).all().all()
+        assert (r["gap"] >= 0).all()
+
+
+# --- command line and report ----------------------------------------------------------------
+
+def test_gaps_cli_prints_and_writes_a_formatted_report(tmp_path):
+    out = tmp_path / "gaps.xlsx"
+    run = subprocess.run([sys.executable, "-m", "planning.cli", "gaps", str(planning.SAMPLE), "--month", "2027-03",
+                          "--by", "county", "--out", str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "2027-03" in run.stdout and "缺口" in run.stdout and "Traceback" not in run.stderr
+    from openpyxl import load_workbook
+
+    book = load_workbook(out)
+    assert book.sheetnames[:2] == ["缺口排行", "单位×行业"]
+    ws = book["缺口排行"]
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["地区", "行业", "需求"] and "缺口等级" in header
+    assert ws.freeze_panes == "A2" and ws.column_dimensions["A"].width >= 8
+    band_col = header.index("缺口等级") + 1
+    fills = {ws.cell(row=i, column=band_col).fill.fgColor.rgb for i in range(2, ws.max_row + 1)}
+    assert any(f.endswith("C94C4C") or f.endswith("E5A50A") for f in fills)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--month", "2027-13"], "2027-13"),
+    (["--out", "gaps.csv"], ".xlsx"),
+])
+def test_gaps_cli_refuses_bad_arguments(args, message, tmp_path):
+    run = subprocess.run([sys.executable, "-m", "planning.cli", "gaps", str(planning.SAMPLE)] + args,
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 2 and message in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "gaps.csv").exists()
+
+
+def test_gaps_cli_bad_workbook(sample_copy):
+    (sample_copy / "orders.csv").write_text("id,host_unit\nX,NOPE\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "planning.cli", "--lang", "en", "gaps", str(sample_copy)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "orders" in run.stderr and "Traceback" not in run.stderr
