@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .coverage import coverage
 from .network import build_network, pairing_view, unpaired_host_units, idle_people
+from .stable import hospital_resident
 from .workbook import Problem, Workbook, WorkbookError, load_workbook, save_workbook, check_workbook
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
@@ -19,4 +20,5 @@ SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 __all__ = [
     "SAMPLE", "Problem", "Workbook", "WorkbookError", "load_workbook", "save_workbook",
     "check_workbook", "coverage", "build_network", "pairing_view", "unpaired_host_units", "idle_people",
+    "hospital_resident",
 ]
