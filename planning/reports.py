@@ -19,7 +19,7 @@ import pandas as pd
 
 from .coverage import (BAND_COLOURS, BANDS, cliffs, coverage, handovers, largest_gaps, left_uncovered, rollup,
                        uncovered)
-from .i18n import TEXT, sector_label, t
+from .i18n import TEXT, default_lang, sector_label, t
 
 #: Columns whose values are ids, and the table that names them.
 ID_COLUMNS = {"host_unit": "units", "area": "any", "sender": "any", "source_city": "regions", "person": "people",
@@ -63,6 +63,10 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
             v = pd.to_datetime(v).dt.strftime("%Y-%m-%d").fillna("")
         elif c == "ratio":
             v = v.map(lambda r: "" if pd.isna(r) else f"{r:.0%}")
+        elif c in ("role", "status", "category", "program"):
+            from .schema import value_label
+
+            v = v.map(lambda x: value_label(x, lang or default_lang()) if isinstance(x, str) else "")
         elif c == "scope":
             v = v.map(lambda s: "" if not isinstance(s, str) else
                       {"exclusive": "独占" if lang != "en" else "exclusive",
@@ -84,7 +88,7 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column: st
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    path = Path(path)
+    path = Path(path) if isinstance(path, (str, Path)) else path  # a path or a binary file object
     book = XL()
     book.remove(book.active)
     fills = {}

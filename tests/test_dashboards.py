@@ -77,3 +77,67 @@ def test_overview_interactions(voila_server, browser):
     p.check()
     p.shot("overview-filtered-zh.png")
     p.page.close()
+
+
+def test_coverage_interactions(voila_server, browser):
+    p = Page(browser, voila_server, "coverage.ipynb", "zh")
+    body = p.page.inner_text("body")
+    assert "覆盖缺口" in body and "县市×行业" in body
+    # filter by sector: the heatmap keeps only that column
+    p.page.locator(".sector-filter select").select_option(label="教育")
+    p.page.wait_for_function("() => { const h = document.querySelector('.gap-heatmap thead');"
+                             " return h && !h.innerText.includes('医疗'); }", timeout=15_000)
+    # drill down: prefecture, then county; the heatmap switches to units of that county
+    p.page.locator(".area-filter select").select_option(label="喀什地区")
+    p.page.locator(".county-filter select").select_option(label="伽师县")
+    p.page.wait_for_function("() => document.querySelector('.gap-heatmap').innerText.includes('单位×行业')",
+                             timeout=15_000)
+    heat = p.page.inner_text(".gap-heatmap")
+    assert "伽师县第一中学" in heat and "疏勒县" not in heat
+    p.shot("coverage-drilled-zh.png")
+    # the largest gaps drill down to the orders and the people on them
+    p.page.locator(".lm-TabBar-tab").nth(2).click()
+    p.page.locator(".gap-pick select").select_option(index=0)
+    p.page.wait_for_selector(".gap-detail table.data", timeout=15_000)
+    assert "订单与在岗人员" in p.page.inner_text(".gap-detail")
+    p.shot("coverage-gaps-zh.png")
+    # the timeline
+    p.page.locator(".lm-TabBar-tab").nth(1).click()
+    p.page.wait_for_timeout(800)
+    p.shot("coverage-timeline-zh.png")
+    # the report becomes a download link (a data: address, nothing leaves the server)
+    p.page.click(".report-button")
+    link = p.page.wait_for_selector(".report-link a", timeout=30_000)
+    assert link.get_attribute("download").endswith(".xlsx")
+    assert link.get_attribute("href").startswith("data:application/vnd.openxmlformats")
+    p.check()
+    # switch language: everything redraws in English
+    p.page.click(".lang-switch")
+    p.page.wait_for_function("() => document.body.innerText.includes('Coverage gaps')", timeout=30_000)
+    p.page.wait_for_selector(".app-ready", timeout=30_000)
+    assert "County × sector" in p.page.inner_text(".gap-heatmap")
+    p.check()
+    p.shot("coverage-en-after-switch.png")
+    p.page.close()
+
+
+def test_coverage_upload_shows_problems(voila_server, browser, tmp_path):
+    bad = tmp_path / "bad.zip"
+    import zipfile
+
+    import planning
+
+    with zipfile.ZipFile(bad, "w") as z:
+        for f in planning.SAMPLE.glob("*.csv"):
+            text = f.read_text(encoding="utf-8-sig")
+            if f.name == "orders.csv":
+                text = text.replace(",5,3,T-SCH01,", ",9,3,T-SCH01,", 1)
+            z.writestr(f"wb/{f.name}", text)
+    p = Page(browser, voila_server, "coverage.ipynb", "en")
+    p.page.set_input_files("input[type=file]", str(bad))
+    p.page.wait_for_selector(".upload-problems", timeout=30_000)
+    text = p.page.inner_text(".upload-problems")
+    assert "bad.zip" in text and "priority" in text and "Traceback" not in text
+    assert "Coverage gaps" in p.page.inner_text("body")  # the page still shows the sample
+    p.shot("coverage-upload-problems-en.png")
+    p.page.close()

@@ -28,6 +28,11 @@ CSS = """
 .planning-app table.data td { padding: 3px 8px; border-bottom: 1px solid #eee; }
 .planning-app table.data td.num { text-align: right; }
 .planning-app .problems { color: #8a1c1c; }
+.planning-app table.heat { border-collapse: collapse; font-size: 14px; }
+.planning-app table.heat th { padding: 4px 8px; background: #e8eef6; font-weight: 600; }
+.planning-app table.heat th.row { text-align: right; background: #f3f6fa; white-space: nowrap; }
+.planning-app table.heat td { min-width: 56px; text-align: center; padding: 6px 8px; border: 2px solid #fff; }
+.planning-app table.heat td.na { background: #fafafa; }
 </style>
 """
 

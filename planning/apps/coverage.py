@@ -1,0 +1,408 @@
+"""The coverage page: where host units are short, now and when terms end.
+
+Coverage is computed once when the data loads; a filter change only masks and
+sums precomputed integer arrays (numpy ``bincount``), so it answers quickly at
+national scale.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import logging
+import tempfile
+import traceback
+import zipfile
+from pathlib import Path
+
+import bqplot as bq
+import ipywidgets as W
+import numpy as np
+import pandas as pd
+
+from ..coverage import BAND_COLOURS, cliffs, coverage, host_groups, month_range, responsible
+from ..i18n import fmt_int, sector_label
+from ..reports import labelled, names, write_gaps_report
+from ..summary import today
+from .base import App, html_table
+
+log = logging.getLogger("planning.apps")
+MAX_MONTHS = 60
+HEAT_ROWS = 25
+
+
+def _codes(values: pd.Series):
+    cat = pd.Categorical(values)
+    return cat.codes.astype(np.int64), list(cat.categories)
+
+
+class CoverageApp(App):
+    """Coverage gaps by region, sector and month, with drill-down, timeline and Excel report.
+
+    Filters (``area``, ``county``, ``unit``, ``sector``, ``months``) are widgets;
+    :meth:`refresh` recomputes what the view shows.
+    """
+
+    title_key = "cov.title"
+
+    # --- data ------------------------------------------------------------------------------
+    def prepare(self, wb):
+        now = today().to_period("M").to_timestamp()
+        months = month_range(wb=wb)
+        if len(months) == 0:
+            months = pd.DatetimeIndex([now])
+        if len(months) > MAX_MONTHS:
+            lo = max(months[0], now - pd.DateOffset(months=12))
+            months = pd.date_range(lo, periods=MAX_MONTHS, freq="MS")
+        self.months = months
+        self.now = now
+        cov = coverage(wb, months[0], months[-1])
+        self.cov = cov
+        self.names = names(wb)
+        county = host_groups(wb, "county")
+        pref = host_groups(wb, "prefecture")
+        self.unit_county = county
+        self.unit_pref = pref
+        self.c_unit, self.units = _codes(cov["host_unit"])
+        self.c_sector, self.sectors = _codes(cov["sector"])
+        self.c_county, self.counties = _codes(cov["host_unit"].map(county).fillna(cov["host_unit"]))
+        self.c_pref, self.prefs = _codes(cov["host_unit"].map(pref).fillna(cov["host_unit"]))
+        self.c_month = self.months.get_indexer(cov["month"])
+        self.demand = cov["demand"].to_numpy(np.int64)
+        self.supply = cov["supply"].to_numpy(np.int64)
+        self.gap = cov["gap"].to_numpy(np.int64)
+        cl = cliffs(wb, months[0], len(months))
+        self.cliff_rows = cl
+        self.cl_month = self.months.get_indexer(cl["month"])
+        self.cl_unit = pd.Index(self.units).get_indexer(cl["host_unit"])
+        self.cl_sector = pd.Index(self.sectors).get_indexer(cl["sector"])
+        self.resp = responsible(wb).set_index(["host_unit", "sector"])
+
+    def label(self, ident) -> str:
+        return str(self.names.get(ident, ident))
+
+    # --- widgets ---------------------------------------------------------------------------
+    def build_body(self, wb):
+        self.prepare(wb)
+        all_ = (self.t("filter.all"), "")
+        prefs = sorted(set(self.prefs), key=self.label)
+        self.area = W.Dropdown(options=[all_] + [(self.label(p), p) for p in prefs], value="",
+                               description=self.t("cov.filter.area"))
+        self.county = W.Dropdown(options=[all_], value="", description=self.t("cov.filter.county"))
+        self.unit = W.Dropdown(options=[all_], value="", description=self.t("cov.filter.unit"))
+        self.sector = W.Dropdown(options=[all_] + [(sector_label(s, self.lang), s) for s in self.sectors],
+                                 value="", description=self.t("cov.filter.sector"))
+        labels = [f"{m.year}年{m.month}月" if self.lang == "zh" else m.strftime("%b %Y") for m in self.months]
+        lo = int(np.clip(self.months.searchsorted(self.now), 0, len(labels) - 1))
+        hi = min(lo + 11, len(labels) - 1)
+        self.range = W.SelectionRangeSlider(options=labels, index=(lo, hi), description=self.t("cov.filter.months"),
+                                            layout=W.Layout(width="560px"), continuous_update=False)
+        for w, cls in ((self.area, "area-filter"), (self.county, "county-filter"), (self.unit, "unit-filter"),
+                       (self.sector, "sector-filter"), (self.range, "month-filter")):
+            w.add_class(cls)
+            w.style.description_width = "70px"
+        self._quiet = False
+        self.area.observe(self._on_area, "value")
+        self.county.observe(self._on_county, "value")
+        self.unit.observe(lambda _: self._changed(), "value")
+        self.sector.observe(lambda _: self._changed(), "value")
+        self.range.observe(lambda _: self._changed(), "value")
+
+        self.kpis = W.HTML()
+        self.heat = self._heatmap_figure()
+        self.timeline = self._timeline_figure()
+        self.gap_table = W.HTML()
+        self.pick = W.Select(options=[], rows=10, layout=W.Layout(width="560px"))
+        self.pick.add_class("gap-pick")
+        self.pick.observe(lambda _: self.show_orders(), "value")
+        self.detail = W.HTML()
+        self.detail.add_class("gap-detail")
+        self.cliff_table = W.HTML()
+        self.download_button = W.Button(description=self.t("cov.download"), icon="", button_style="primary",
+                                        layout=W.Layout(width="200px"))
+        self.download_button.add_class("report-button")
+        self.download_button.on_click(lambda _: self.make_report())
+        self.download_link = W.HTML()
+        self.download_link.add_class("report-link")
+        self.upload = W.FileUpload(accept=".xlsx,.zip", multiple=False, description=self.t("cov.upload"),
+                                   layout=W.Layout(width="320px"))
+        self.upload.add_class("upload")
+        self.upload.observe(self._on_upload, "value")
+        self.upload_status = W.HTML()
+
+        filters = W.VBox([W.HBox([self.area, self.county, self.unit], layout=W.Layout(flex_flow="row wrap")),
+                          W.HBox([self.sector, self.range], layout=W.Layout(flex_flow="row wrap"))])
+        tabs = W.Tab(children=[
+            self.heat,
+            self.timeline,
+            W.VBox([self.gap_table, W.HTML(f"<div class='app-sub'>{html.escape(self.t('cov.drill'))}</div>"),
+                    self.pick, self.detail]),
+            self.cliff_table,
+        ])
+        tabs.titles = (self.t("cov.tab.map"), self.t("cov.tab.timeline"), self.t("cov.tab.gaps"),
+                       self.t("cov.tab.cliffs"))
+        self.tabs = tabs
+        tools = W.HBox([self.download_button, self.download_link, self.upload],
+                       layout=W.Layout(align_items="center", flex_flow="row wrap"))
+        self.refresh()
+        return [filters, self.kpis, tabs, tools, self.upload_status]
+
+    def _on_area(self, _):
+        self._quiet = True
+        units = self.unit_pref.index[self.unit_pref.eq(self.area.value)] if self.area.value else self.unit_pref.index
+        counties = sorted(set(self.unit_county.reindex(units).dropna()) & set(self.counties), key=self.label)
+        self.county.options = [(self.t("filter.all"), "")] + [(self.label(c), c) for c in counties]
+        self.county.value = ""
+        self._set_units()
+        self._quiet = False
+        self.refresh()
+
+    def _on_county(self, _):
+        self._quiet = True
+        self._set_units()
+        self._quiet = False
+        self.refresh()
+
+    def _set_units(self):
+        if self.county.value:
+            units = [u for u in self.units if self.unit_county.get(u) == self.county.value]
+            self.unit.options = [(self.t("filter.all"), "")] + [(self.label(u), u) for u in
+                                                                sorted(units, key=self.label)]
+        else:
+            self.unit.options = [(self.t("filter.all"), "")]
+        self.unit.value = ""
+
+    def _changed(self):
+        if not self._quiet:
+            self.refresh()
+
+    # --- the view ----------------------------------------------------------------------------
+    def selection(self) -> np.ndarray:
+        """Row mask of the precomputed coverage for the current filters (month range included)."""
+        lo, hi = self.range.index
+        m = (self.c_month >= lo) & (self.c_month <= hi)
+        for widget, codes, cats in ((self.area, self.c_pref, self.prefs), (self.county, self.c_county, self.counties),
+                                    (self.unit, self.c_unit, self.units), (self.sector, self.c_sector, self.sectors)):
+            if widget.value:
+                m &= codes == cats.index(widget.value)
+        return m
+
+    def rows_level(self):
+        """Heatmap rows: counties, or units once a county is chosen."""
+        if self.county.value or self.unit.value:
+            return self.c_unit, self.units, self.t("cov.filter.unit")
+        return self.c_county, self.counties, self.t("cov.filter.county")
+
+    def refresh(self):
+        try:
+            self._refresh()
+        except Exception:  # keep tracebacks away from viewers
+            log.error("coverage view failed:\n%s", traceback.format_exc())
+            self.status.value = f"<div class='problems'>{html.escape(self.t('app.error'))}</div>"
+
+    def _refresh(self):
+        mask = self.selection()
+        lo, hi = self.range.index
+        n_m = hi - lo + 1
+        first = mask & (self.c_month == lo)
+        d0, s0, g0 = (int(self.demand[first].sum()), int(self.supply[first].sum()), int(self.gap[first].sum()))
+        # timeline: sums per month
+        mi = self.c_month[mask] - lo
+        dem_m = np.bincount(mi, self.demand[mask], n_m)
+        sup_m = np.bincount(mi, self.supply[mask], n_m)
+        cmask = (self.cl_month >= lo) & (self.cl_month <= hi)
+        for widget, codes, cats in ((self.unit, self.cl_unit, self.units), (self.sector, self.cl_sector, self.sectors)):
+            if widget.value:
+                cmask &= codes == cats.index(widget.value)
+        if self.area.value or self.county.value:
+            keep = self.cov["host_unit"].to_numpy()[mask]
+            cmask &= self.cliff_rows["host_unit"].isin(set(keep)).to_numpy()
+        leave_m = np.bincount(self.cl_month[cmask] - lo, self.cliff_rows["leaving"].to_numpy()[cmask], n_m)
+        ratio = s0 / d0 if d0 else float("nan")
+        band = "none" if not d0 else ("green" if ratio >= 0.8 else "amber" if ratio >= 0.5 else "red")
+        cards = [(self.t("cov.kpi.demand"), fmt_int(d0), None), (self.t("cov.kpi.supply"), fmt_int(s0), None),
+                 (self.t("cov.kpi.gap"), fmt_int(g0), None),
+                 (self.t("cov.kpi.ratio"), "—" if not d0 else f"{ratio:.0%}", BAND_COLOURS[band]),
+                 (self.t("cov.kpi.cliff"), fmt_int(int(leave_m.sum())), None)]
+        self.kpis.value = "<div style='display:flex;flex-wrap:wrap'>" + "".join(
+            f"<div class='kpi' style='border-left-color:{c or '#2f6db5'}'><div class='v'>{html.escape(v)}</div>"
+            f"<div class='k'>{html.escape(k)}</div></div>" for k, v, c in cards) + "</div>"
+        self._update_timeline(dem_m, sup_m, leave_m, lo, hi)
+        self._update_heatmap(mask, lo, n_m)
+        self._update_gaps(first)
+        self._update_cliffs(cmask)
+
+    def _update_heatmap(self, mask, lo, n_m):
+        codes, cats, row_title = self.rows_level()
+        n_r, n_s = len(cats), len(self.sectors)
+        key = (codes[mask] * n_s + self.c_sector[mask]) * n_m + (self.c_month[mask] - lo)
+        per_month = np.bincount(key, self.gap[mask], n_r * n_s * n_m).reshape(n_r, n_s, n_m)
+        peak = per_month.max(axis=2)
+        has = np.bincount(codes[mask] * n_s + self.c_sector[mask], None, n_r * n_s).reshape(n_r, n_s) > 0
+        rows = np.flatnonzero(has.any(axis=1))
+        rows = rows[np.argsort(-peak[rows].sum(axis=1), kind="stable")][:HEAT_ROWS]
+        cols = np.flatnonzero(has[rows].any(axis=0)) if len(rows) else np.array([], dtype=int)
+        mat = peak[np.ix_(rows, cols)].astype(float)
+        mat[~has[np.ix_(rows, cols)]] = np.nan
+        title = self.t("cov.heatmap", rows=row_title)
+        if len(rows) == 0 or len(cols) == 0:
+            self.heat.value = f"<h4>{html.escape(title)}</h4>{html.escape(self.t('cov.empty'))}"
+            return
+        top = max(1.0, float(np.nanmax(mat)))
+        head = "".join(f"<th>{html.escape(sector_label(self.sectors[j], self.lang))}</th>" for j in cols)
+        body = []
+        for i, r in enumerate(rows):
+            cells = []
+            for j in range(len(cols)):
+                v = mat[i, j]
+                if np.isnan(v):
+                    cells.append("<td class='na'></td>")
+                    continue
+                x = v / top
+                # white → deep red; text turns white on dark cells
+                rgb = np.array([247, 247, 247]) * (1 - x) + np.array([178, 24, 43]) * x
+                fg = "#fff" if x > 0.55 else "#222"
+                cells.append(f"<td style='background:rgb({int(rgb[0])},{int(rgb[1])},{int(rgb[2])});color:{fg}'>"
+                             f"{int(v)}</td>")
+            body.append(f"<tr><th class='row'>{html.escape(self.label(cats[r]))}</th>{''.join(cells)}</tr>")
+        self.heat.value = (f"<h4>{html.escape(title)}</h4><table class='heat'><thead><tr><th></th>{head}</tr></thead>"
+                           f"<tbody>{''.join(body)}</tbody></table>")
+
+    def _heatmap_figure(self):
+        w = W.HTML()
+        w.add_class("gap-heatmap")
+        return w
+
+    def _timeline_figure(self):
+        xs, ys = bq.DateScale(), bq.LinearScale(min=0)
+        self.line_mark = bq.Lines(x=[self.months[0]], y=[[0], [0]], scales={"x": xs, "y": ys},
+                                  colors=["#1f3a5f", "#3a9e5c"], stroke_width=3, display_legend=True,
+                                  labels=[self.t("col.demand"), self.t("col.supply")], marker="circle",
+                                  marker_size=24)
+        self.cliff_mark = bq.Scatter(x=[], y=[], scales={"x": xs, "y": ys}, marker="triangle-down",
+                                     colors=["#c94c4c"], default_size=140, display_legend=True,
+                                     labels=[self.t("col.leaving")], names=[], display_names=True)
+        ax = bq.Axis(scale=xs, tick_format="%Y-%m", label=self.t("col.month"))
+        ay = bq.Axis(scale=ys, orientation="vertical", label=self.t("chart.people"), grid_lines="dashed")
+        return bq.Figure(marks=[self.line_mark, self.cliff_mark], axes=[ax, ay], title=self.t("cov.timeline"),
+                         legend_location="top-right", layout=W.Layout(width="1100px", height="420px"),
+                         fig_margin={"top": 50, "bottom": 50, "left": 60, "right": 30})
+
+    def _update_timeline(self, dem_m, sup_m, leave_m, lo, hi):
+        x = self.months[lo: hi + 1].to_numpy()
+        with self.line_mark.hold_sync():
+            self.line_mark.x = x
+            self.line_mark.y = np.vstack([dem_m, sup_m])
+        k = np.flatnonzero(leave_m > 0)
+        with self.cliff_mark.hold_sync():
+            self.cliff_mark.x = x[k]
+            self.cliff_mark.y = sup_m[k]
+            self.cliff_mark.names = [f"−{int(v)}" for v in leave_m[k]]
+
+    def _update_gaps(self, first):
+        idx = np.flatnonzero(first & (self.gap > 0))
+        idx = idx[np.argsort(-self.gap[idx], kind="stable")][:15]
+        top = self.cov.iloc[idx][["host_unit", "sector", "month", "demand", "supply", "gap", "ratio", "band"]]
+        resp = self.resp.reindex(pd.MultiIndex.from_frame(top[["host_unit", "sector"]]))
+        top = top.assign(sender=resp["sender"].to_numpy())
+        self.top_gaps = top.reset_index(drop=True)
+        month = self.months[self.range.index[0]].strftime("%Y-%m")
+        view = labelled(top.drop(columns="month"), self.wb, self.lang)
+        self.gap_table.value = (f"<h4>{html.escape(self.t('cov.table', month=month))}</h4>"
+                                + (html_table(view) if len(view) else html.escape(self.t("cov.empty"))))
+        opts = [(f"{self.label(r.host_unit)} · {sector_label(r.sector, self.lang)} · {self.t('col.gap')} {r.gap}",
+                 i) for i, r in enumerate(self.top_gaps.itertuples())]
+        self._quiet = True
+        self.pick.options = opts
+        self.pick.value = None
+        self._quiet = False
+        self.detail.value = ""
+
+    def show_orders(self, i=None):
+        """The orders behind one gap row and the people on them in the first month."""
+        i = self.pick.value if i is None else i
+        if i is None or i >= len(self.top_gaps):
+            self.detail.value = ""
+            return
+        r = self.top_gaps.iloc[i]
+        m = r["month"]
+        o = self.wb.orders
+        o = o[o["host_unit"].eq(r["host_unit"]) & o["sector"].eq(r["sector"]) & (o["start"] <= m + pd.offsets.MonthEnd(0))
+              & (o["end"] >= m)]
+        a = self.wb.assignments
+        on = a[a["order"].isin(set(o["id"])) & (a["start"] <= m) & (a["end"] >= m)]
+        people = on.assign(pname=on["person"].map(self.names)).groupby("order")["pname"].agg(
+            lambda s: "、".join(s.astype(str)))
+        view = pd.DataFrame({
+            "order": o["id"].to_numpy(), "skill": o["skill"].fillna("").to_numpy(),
+            "role": o["role"].to_numpy(), "headcount": o["headcount"].to_numpy(),
+            "start": o["start"].to_numpy(), "end": o["end"].to_numpy(), "priority": o["priority"].to_numpy(),
+            "person": o["id"].map(people).fillna(self.t("cov.nobody")).to_numpy()})
+        title = self.t("cov.orders_of", unit=self.label(r["host_unit"]), sector=sector_label(r["sector"], self.lang))
+        self.detail.value = f"<h4>{html.escape(title)}</h4>" + html_table(labelled(view, self.wb, self.lang))
+
+    def _update_cliffs(self, cmask):
+        cl = self.cliff_rows[cmask].sort_values(["month", "leaving"], ascending=[True, False]).head(40)
+        self.cliff_table.value = (html_table(labelled(cl, self.wb, self.lang)) if len(cl)
+                                  else html.escape(self.t("cov.empty")))
+
+    # --- report and upload ---------------------------------------------------------------------
+    def make_report(self) -> bytes:
+        """Build the Excel report for the first selected month and offer it as a download link."""
+        month = self.months[self.range.index[0]]
+        buf = io.BytesIO()
+        write_gaps_report(self.wb, buf, month, "unit", self.lang)
+        data = buf.getvalue()
+        name = f"{'缺口报告' if self.lang == 'zh' else 'gaps'}-{month.strftime('%Y-%m')}.xlsx"
+        href = ("data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
+                + base64.b64encode(data).decode())
+        self.download_link.value = (f"<a download='{html.escape(name)}' href='{href}'>"
+                                    f"{html.escape(self.t('cov.download_link', name=name))}</a>")
+        return data
+
+    def _on_upload(self, change):
+        files = change["new"]
+        if not files:
+            return
+        f = files[0]
+        self.load_upload(f["name"], bytes(f["content"]))
+
+    def load_upload(self, name: str, content: bytes):
+        """Load an uploaded workbook (xlsx or zipped CSV folder); problems are listed, nothing changes."""
+        from ..workbook import WorkbookError, load_workbook
+
+        tmp = Path(tempfile.mkdtemp(prefix="planning-upload-"))
+        suffix = Path(name).suffix.lower()
+        try:
+            if suffix == ".xlsx":
+                path = tmp / "upload.xlsx"
+                path.write_bytes(content)
+            elif suffix == ".zip":
+                try:
+                    with zipfile.ZipFile(io.BytesIO(content)) as z:
+                        members = [m for m in z.namelist() if m.lower().endswith(".csv")
+                                   and not m.startswith("__MACOSX") and ".." not in m and not m.startswith("/")]
+                        for m in members:
+                            (tmp / Path(m).name).write_bytes(z.read(m))
+                except zipfile.BadZipFile as e:
+                    raise ValueError(str(e))
+                if not members:
+                    raise ValueError(self.t("cov.upload_nocsv"))
+                path = tmp
+            else:
+                raise ValueError(self.t("cov.upload_kind"))
+            wb = load_workbook(path)
+        except WorkbookError as e:
+            items = "".join(f"<li>{html.escape(s.replace(str(tmp), name))}</li>" for s in e.sentences(self.lang))
+            self.upload_status.value = (f"<div class='problems upload-problems'><b>"
+                                        f"{html.escape(self.t('cov.upload_bad', reason=name))}</b><ul>{items}</ul></div>")
+            return False
+        except ValueError as e:
+            self.upload_status.value = (f"<div class='problems upload-problems'>"
+                                        f"{html.escape(self.t('cov.upload_bad', reason=str(e)))}</div>")
+            return False
+        wb.source = name
+        self.wb = wb
+        self.render()
+        self.upload_status.value = f"<div class='app-sub'>{html.escape(self.t('cov.uploaded', name=name))}</div>"
+        return True
