@@ -247,7 +247,7 @@ TEXT: dict[str, dict[str, str]] = {
     "cov.tab.map": {"zh": "缺口热力图", "en": "Gap heatmap"},
     "cov.tab.timeline": {"zh": "时间线", "en": "Timeline"},
     "cov.tab.gaps": {"zh": "缺口明细", "en": "Gap details"},
-    "cov.tab.cliffs": {"zh": "期满与交接", "en": "Term ends and handovers"},
+    "cov.tab.cliffs": {"zh": "期满断崖", "en": "Term ends"},
     "cov.empty": {"zh": "所选范围内没有需求。", "en": "No demand in this selection."},
     # --- allocation ------------------------------------------------------------
     "alloc.why.pinned": {"zh": "人工锁定", "en": "pinned by the planner"},
@@ -352,7 +352,7 @@ TEXT: dict[str, dict[str, str]] = {
     "alloc.explain.order_empty": {"zh": "  空缺 {n} 个（{start} 至 {end}）：{reason}",
                                   "en": "  {n} empty ({start} to {end}): {reason}"},
     "alloc.explain.order_not_planned": {"zh": "  规划期内没有需要安排的席位", "en": "  no seat to plan in the window"},
-    "alloc.explain.unknown": {"zh": "找不到人员或订单“{key}”", "en": "No person or order '{key}'"},
+    "alloc.explain.unknown": {"zh": "找不到人员或订单“{item}”", "en": "No person or order '{item}'"},
     "alloc.cli.title": {"zh": "分配方案：{source}", "en": "Allocation plan: {source}"},
     "alloc.cli.by_priority": {"zh": "按优先级：", "en": "By priority:"},
     "alloc.cli.priority_row": {

@@ -256,3 +256,47 @@ def test_gaps_cli_bad_workbook(sample_copy):
     run = subprocess.run([sys.executable, "-m", "planning.cli", "--lang", "en", "gaps", str(sample_copy)],
                          capture_output=True, text=True)
     assert run.returncode == 2 and "orders" in run.stderr and "Traceback" not in run.stderr
+
+
+# --- the app, driven without a browser ------------------------------------------------------
+
+def test_coverage_app_filters_drill_and_report(sample):
+    from planning.apps import CoverageApp
+
+    app = CoverageApp(wb=sample, lang="zh")
+    assert "problems" not in app.status.value
+    assert "疏勒县" in app.heat.value  # counties first
+    app.area.value = "XJ-KS"
+    county = next(v for label, v in app.county.options if label == "伽师县")
+    app.county.value = county
+    assert "伽师县第一中学" in app.heat.value and "疏勒县" not in app.heat.value
+    units = [v for _, v in app.unit.options if v]
+    assert units and all(app.unit_county[u] == county for u in units)
+    app.sector.value = "教育"
+    first = app.selection() & (app.c_month == app.range.index[0])
+    assert int(app.gap[first].sum()) == int(app.top_gaps["gap"].sum())
+    app.pick.value = 0
+    assert "O-SCH11" in app.detail.value
+    data = app.make_report()
+    assert data[:2] == b"PK" and "download=" in app.download_link.value
+    # widening the months changes the timeline length
+    app.range.index = (0, len(app.range.options) - 1)
+    assert len(app.line_mark.x) == len(app.range.options)
+
+
+def test_coverage_app_uploads(sample, tmp_path):
+    from planning.apps import CoverageApp
+
+    app = CoverageApp(wb=sample, lang="en")
+    before = app.wb
+    assert app.load_upload("notes.txt", b"hello") is False
+    assert "only .xlsx or .zip" in app.upload_status.value and app.wb is before
+    assert app.load_upload("broken.zip", b"not a zip") is False and app.wb is before
+    planning.save_workbook(sample, tmp_path / "good.xlsx")
+    bad = sample.copy()
+    bad.orders.loc[0, "host_unit"] = "NOWHERE"
+    planning.save_workbook(bad, tmp_path / "bad.xlsx")
+    assert app.load_upload("bad.xlsx", (tmp_path / "bad.xlsx").read_bytes()) is False
+    assert "NOWHERE" in app.upload_status.value and app.wb is before
+    assert app.load_upload("good.xlsx", (tmp_path / "good.xlsx").read_bytes()) is True
+    assert app.wb is not before and "good.xlsx" in app.upload_status.value and "app-ready" in app.root._dom_classes

@@ -134,7 +134,9 @@ def test_coverage_upload_shows_problems(voila_server, browser, tmp_path):
                 text = text.replace(",5,3,T-SCH01,", ",9,3,T-SCH01,", 1)
             z.writestr(f"wb/{f.name}", text)
     p = Page(browser, voila_server, "coverage.ipynb", "en")
-    p.page.set_input_files("input[type=file]", str(bad))
+    with p.page.expect_file_chooser() as chooser:
+        p.page.click(".upload")
+    chooser.value.set_files(str(bad))
     p.page.wait_for_selector(".upload-problems", timeout=30_000)
     text = p.page.inner_text(".upload-problems")
     assert "bad.zip" in text and "priority" in text and "Traceback" not in text

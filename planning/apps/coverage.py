@@ -112,7 +112,7 @@ class CoverageApp(App):
         self.heat = self._heatmap_figure()
         self.timeline = self._timeline_figure()
         self.gap_table = W.HTML()
-        self.pick = W.Select(options=[], rows=10, layout=W.Layout(width="560px"))
+        self.pick = W.Select(options=[], rows=6, layout=W.Layout(width="560px"))
         self.pick.add_class("gap-pick")
         self.pick.observe(lambda _: self.show_orders(), "value")
         self.detail = W.HTML()
@@ -145,7 +145,7 @@ class CoverageApp(App):
         tools = W.HBox([self.download_button, self.download_link, self.upload],
                        layout=W.Layout(align_items="center", flex_flow="row wrap"))
         self.refresh()
-        return [filters, self.kpis, tabs, tools, self.upload_status]
+        return [filters, tools, self.upload_status, self.kpis, tabs]
 
     def _on_area(self, _):
         self._quiet = True
