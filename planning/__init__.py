@@ -10,6 +10,7 @@ Plain functions over pandas tables and networkx graphs:
 """
 from pathlib import Path
 
+from .allocate import Plan, PlanError, allocate, plan_diff
 from .coverage import coverage
 from .network import build_network, pairing_view, unpaired_host_units, idle_people
 from .stable import hospital_resident
@@ -21,4 +22,5 @@ __all__ = [
     "SAMPLE", "Problem", "Workbook", "WorkbookError", "load_workbook", "save_workbook",
     "check_workbook", "coverage", "build_network", "pairing_view", "unpaired_host_units", "idle_people",
     "hospital_resident",
+    "allocate", "plan_diff", "Plan", "PlanError",
 ]

@@ -1,0 +1,1265 @@
+"""Allocation: who goes where, as an exact optimisation over the sparse table of allowed pairs.
+
+The pipeline follows PyPSA/linopy's check → build → solve → write back:
+
+1. :func:`planned_seats` cuts orders into seats (:func:`planning.seats.order_slots`),
+   keeps those ending on or after :func:`planning.summary.today` that overlap the
+   window, and subtracts existing active/planned assignments (they stay).
+2. :func:`candidate_pairs` takes :func:`planning.eligibility.eligible_pairs` and
+   drops people busy with an existing assignment (any status, by its dates) and
+   forbidden pairs; pins are checked and placed first (:func:`resolve_pins`).
+3. :func:`build_model` turns the tables into integer arrays (a :class:`Model`).
+4. When no team rule applies and each person's candidate seats all overlap in
+   time, :func:`solve_flow` solves a min-cost flow with OR-Tools; otherwise
+   :func:`solve_cpsat` solves a 0/1 model with CP-SAT.
+5. :func:`write_back` returns tables: new assignments with the tie-breaker that
+   decided, unfilled seats with a reason, the objective, and the workbook.
+
+Objective (design §4). The first objective is exact: maximise the sum over
+**new** filled seats of ``2**(priority-1)`` (existing assignments are kept and
+not counted). Ties are then broken by, in order of weight, a preferred
+pairing, an exact skill match, the person's wish rank and a fair share across
+sending cities (a convex cost rising with the share of a city's candidates
+already sent). Each tie-breaker outweighs all later ones together for one
+person. The flow path scales the first objective above the largest possible
+total of tie-breakers (checked against int64); the CP-SAT path solves the first
+objective, fixes it, then optimises the tie-breakers.
+
+Team rules (``lead_required``, ``same_source``) are modelled per team:
+``lead_required`` lets a member seat be filled only if an existing or pinned lead
+of the team overlaps that seat, or the plan places a new lead in the team;
+``same_source`` makes the new members of a team come from one source city, the
+city of the team's existing active/planned members when it has any.
+
+Examples
+--------
+>>> import planning
+>>> wb = planning.load_workbook(planning.SAMPLE)
+>>> plan = planning.allocate(wb)
+>>> plan.objective.status
+'optimal'
+>>> plan.objective.value == plan.objective.bound
+True
+>>> list(plan.assignments.columns[:5])
+['person', 'order', 'start', 'end', 'status']
+>>> check_plan(wb, plan).empty
+True
+"""
+from __future__ import annotations
+
+import math
+import os
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .eligibility import eligible_pairs, exclusive_senders
+from .hierarchy import person_ancestors, source_city
+from .i18n import default_lang, fmt_date, sector_label, t
+from .seats import order_slots
+from .summary import today
+
+# tie-breaker weights: each outweighs all the later ones together (per person)
+FAIR_MAX = 15                       # fair share: marginal cost 0..15
+WISH_STEP = FAIR_MAX + 1            # wish rank r (0 = first) earns WISH_STEP * (WISH_RANKS - r)
+WISH_RANKS = 8
+EXACT = WISH_STEP * WISH_RANKS + FAIR_MAX + 1          # 144
+PREFERRED = EXACT + WISH_STEP * WISH_RANKS + FAIR_MAX + 1  # 288
+TIE_MAX = PREFERRED + EXACT + WISH_STEP * WISH_RANKS + FAIR_MAX  # largest tie-breaker total per person
+
+REASONS = ("no_one_in_sector", "no_one_free", "pairing", "team_rule", "lost_to_higher_priority")
+WHY = ("pinned", "preferred", "exact_skill", "wish", "fair_share", "priority")
+CONTRACT = ["person", "order", "start", "end", "status"]
+LIVE = ("active", "planned")
+
+
+class PlanError(ValueError):
+    """A request the planner cannot honour (a pin that breaks a rule, bad arguments)."""
+
+
+@dataclass
+class Objective:
+    """What the solver reached.
+
+    ``value`` is the sum over new filled seats of ``2**(priority-1)`` (existing
+    assignments not included); ``bound`` the solver's proven upper bound on it;
+    ``gap`` the relative gap ``(bound - value) / bound``; ``status`` is
+    ``optimal``, ``time_limit`` (stopped early: ``gap`` says how far it may be)
+    or ``stable`` (method ``stable``: no optimality claim). ``tiebreak_status``
+    says whether the tie-breakers were also solved to optimality.
+    """
+
+    value: int
+    bound: int | None
+    status: str
+    gap: float | None
+    method: str
+    seconds: float
+    tiebreak_status: str = "optimal"
+    tiebreak_value: int = 0
+    note: str = ""
+    blocking_pairs: int | None = None
+
+    def __getitem__(self, key):
+        return getattr(self, key)
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Plan:
+    """The result of :func:`allocate`.
+
+    Attributes
+    ----------
+    assignments : DataFrame
+        New planned assignments: ``person, order, start, end, status`` then
+        ``slot, role, team, host_unit, sector, priority, source_city, reason``
+        (``reason`` is a code of :data:`WHY`; :meth:`with_text` renders it).
+    unfilled : DataFrame
+        One row per seat left empty: ``order, slot, start, end, seats,
+        host_unit, sector, priority, reason`` (a code of :data:`REASONS`).
+    objective : Objective
+    workbook : Workbook
+        A copy of the input with the new assignments appended.
+    blocking_pairs : DataFrame or None
+        With ``method="stable"``: the (person, order, slot) pairs that block.
+    """
+
+    assignments: pd.DataFrame
+    unfilled: pd.DataFrame
+    objective: Objective
+    workbook: object
+    blocking_pairs: pd.DataFrame | None = None
+    lang: str | None = None
+    _ctx: dict = field(default_factory=dict, repr=False)
+
+    def with_text(self, lang: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Assignments and unfilled seats with a ``reason_text`` column in ``lang``."""
+        lang = lang or self.lang or default_lang()
+        a = self.assignments.assign(reason_text=[why_text(c, lang) for c in self.assignments["reason"]])
+        u = self.unfilled.assign(reason_text=[reason_text(c, lang) for c in self.unfilled["reason"]])
+        return a, u
+
+    def explain(self, person_or_order: str, lang: str | None = None) -> str:
+        """Why this person went where they went, or why this order's seats are (not) filled."""
+        return explain(self, person_or_order, lang or self.lang)
+
+    def __repr__(self) -> str:
+        o = self.objective
+        return (f"Plan({len(self.assignments)} new assignments, {int(self.unfilled['seats'].sum())} seats unfilled, "
+                f"{o.status}, value={o.value}, bound={o.bound})")
+
+
+def why_text(code: str, lang: str | None = None) -> str:
+    """The tie-breaker that chose a person, in words."""
+    return t("alloc.why." + code, lang)
+
+
+def reason_text(code: str, lang: str | None = None) -> str:
+    """Why a seat is unfilled, in words."""
+    return t("alloc.reason." + code, lang)
+
+
+# --------------------------------------------------------------------------- #
+# check
+# --------------------------------------------------------------------------- #
+def _window(window, lang: str | None = None) -> tuple[pd.Timestamp, pd.Timestamp | None]:
+    now = today()
+    if window is None:
+        return now, None
+    try:
+        w0, w1 = window
+        w0 = pd.Timestamp(w0) if w0 is not None and str(w0) != "" else now
+        w1 = pd.Timestamp(w1) if w1 is not None and str(w1) != "" else None
+    except (TypeError, ValueError) as e:
+        raise PlanError(t("alloc.bad_window", lang, window=window)) from e
+    if w1 is not None and w1 < w0:
+        raise PlanError(t("alloc.bad_window", lang, window=window))
+    return w0, w1
+
+
+def _pairs_frame(items, n: int, what: str, lang: str | None = None) -> pd.DataFrame:
+    rows = []
+    for it in items:
+        it = tuple(it)
+        if len(it) not in (2, n):
+            raise PlanError(t("alloc.bad_" + what, lang, item=it))
+        rows.append((str(it[0]), str(it[1]), int(it[2]) if len(it) == 3 and it[2] is not None else -1))
+    return pd.DataFrame(rows, columns=["person", "order", "slot"]).astype({"slot": np.int64})
+
+
+# --------------------------------------------------------------------------- #
+# seats and candidates
+# --------------------------------------------------------------------------- #
+def _overlap_hits(left: pd.DataFrame, right: pd.DataFrame, on: str) -> pd.DataFrame:
+    """Rows of ``left`` (by column ``row``) overlapping an interval of ``right`` with the same ``on``."""
+    m = left[["row", on, "start", "end"]].merge(right[[on, "start", "end"]], on=on, suffixes=("", "_r"))
+    return m[(m["start"] <= m["end_r"]) & (m["end"] >= m["start_r"])]
+
+
+def planned_seats(wb, window=None) -> pd.DataFrame:
+    """The seats to plan: slots ending on or after today that overlap ``window``.
+
+    Columns are those of :func:`planning.seats.order_slots` plus ``existing``
+    (active/planned assignments of the order overlapping the slot) and
+    ``remaining`` (headcount − existing, at least 0).
+    """
+    w0, w1 = _window(window)
+    s = order_slots(wb.orders)
+    keep = (s["end"] >= today()) & (s["end"] >= w0)
+    if w1 is not None:
+        keep &= s["start"] <= w1
+    s = s[keep].reset_index(drop=True)
+    s["row"] = np.arange(len(s))
+    live = wb.assignments[wb.assignments["status"].isin(LIVE)]
+    hits = _overlap_hits(s, live, "order")
+    s["existing"] = np.bincount(hits["row"].to_numpy(), minlength=len(s)).astype(np.int64)
+    s["remaining"] = np.maximum(s["headcount"].to_numpy() - s["existing"].to_numpy(), 0)
+    return s.drop(columns="row")
+
+
+def _busy(wb, extra: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Intervals each person is busy (every existing assignment, any status; plus ``extra``)."""
+    b = wb.assignments[["person", "start", "end"]]
+    if extra is not None and not extra.empty:
+        b = pd.concat([b, extra[["person", "start", "end"]]], ignore_index=True)
+    return b
+
+
+def _busy_mask(pairs: pd.DataFrame, busy: pd.DataFrame) -> np.ndarray:
+    """True for pairs whose person is busy at some point of the seat."""
+    if pairs.empty or busy.empty:
+        return np.zeros(len(pairs), dtype=bool)
+    busy = busy[busy["person"].isin(pairs["person"].unique())]
+    left = pd.DataFrame({"row": np.arange(len(pairs)), "person": pairs["person"].to_numpy(),
+                         "start": pairs["start"].to_numpy(), "end": pairs["end"].to_numpy()})
+    hits = _overlap_hits(left, busy, "person")
+    mask = np.zeros(len(pairs), dtype=bool)
+    mask[hits["row"].to_numpy()] = True
+    return mask
+
+
+def _cities(wb) -> pd.Series:
+    """Source city per person; people sent by province-level units form a group of their unit."""
+    city = source_city(wb)
+    unit = pd.Series(wb.people["sending_unit"].to_numpy(), index=wb.people["id"].to_numpy())
+    return city.astype(object).where(city.notna(), unit.astype(object)).astype(str)
+
+
+def _wish_rank(wb, pairs: pd.DataFrame) -> np.ndarray:
+    """0-based rank of the pair's host unit in the person's wishes (-1: not wished)."""
+    w = wb.people[["id", "wishes"]].dropna()
+    out = np.full(len(pairs), -1, dtype=np.int64)
+    if w.empty or pairs.empty:
+        return out
+    lists = w["wishes"].astype(str).str.split(";")
+    ex = pd.DataFrame({"person": w["id"].to_numpy().repeat(lists.str.len().to_numpy()),
+                       "host_unit": np.concatenate(lists.to_numpy()) if len(lists) else []})
+    ex["host_unit"] = ex["host_unit"].str.strip()
+    ex["rank"] = ex.groupby("person").cumcount()
+    ex = ex.drop_duplicates(["person", "host_unit"])
+    sel = pairs["person"].isin(ex["person"]).to_numpy()
+    if not sel.any():
+        return out
+    sub = pairs.loc[sel, ["person", "host_unit"]]
+    idx = pd.MultiIndex.from_frame(ex[["person", "host_unit"]])
+    pos = idx.get_indexer(pd.MultiIndex.from_frame(sub))
+    out[sel] = np.where(pos >= 0, ex["rank"].to_numpy()[np.maximum(pos, 0)], -1)
+    return out
+
+
+def candidate_pairs(wb, seats: pd.DataFrame, busy: pd.DataFrame, forbids: pd.DataFrame) -> pd.DataFrame:
+    """Allowed (person, seat) pairs with tie-breaker features.
+
+    Columns: ``person, seat, order, slot, start, end, exact_skill, preferred,
+    wish_rank, source_city``; people busy over the seat and forbidden pairs are
+    removed.
+    """
+    open_ = seats[seats["remaining"] > 0]
+    pairs = eligible_pairs(wb, slots=open_)
+    key = pd.MultiIndex.from_frame(seats[["order", "slot"]])
+    pairs["seat"] = key.get_indexer(pd.MultiIndex.from_frame(pairs[["order", "slot"]]))
+    for c in ("start", "end", "host_unit"):
+        pairs[c] = seats[c].to_numpy()[pairs["seat"].to_numpy()]
+    drop = _busy_mask(pairs, busy)
+    if not forbids.empty:
+        drop |= pd.MultiIndex.from_frame(pairs[["person", "order"]]).isin(
+            pd.MultiIndex.from_frame(forbids[["person", "order"]]))
+    pairs = pairs[~drop].reset_index(drop=True)
+    pairs["wish_rank"] = _wish_rank(wb, pairs)
+    pairs["source_city"] = pairs["person"].map(_cities(wb)).to_numpy()
+    return pairs
+
+
+# --------------------------------------------------------------------------- #
+# pins
+# --------------------------------------------------------------------------- #
+def _pin_fail(pin, rule: str, lang=None, **kw):
+    kw = {k: fmt_date(v, lang) if k in ("start", "end") else v for k, v in kw.items()}
+    detail = t("alloc.rule." + rule, lang, **kw)
+    return PlanError(t("alloc.pin_error", lang, person=pin[0], order=pin[1], rule=detail, code=rule))
+
+
+def _pin_rule(wb, person: pd.Series, seat: pd.Series, busy: pd.DataFrame, req: pd.DataFrame,
+              anc: set) -> tuple[str, dict] | None:
+    """The first hard rule a pin of ``person`` on ``seat`` breaks (None when it breaks none)."""
+    if person["sector"] != seat["sector"]:
+        return "sector", dict(have=person["sector"], need=seat["sector"])
+    if pd.notna(seat["skill"]) and person["skill"] != seat["skill"]:
+        return "skill", dict(have=person["skill"], need=seat["skill"])
+    if person["level"] < seat["min_level"]:
+        return "level", dict(have=person["level"], need=seat["min_level"])
+    if seat["role"] == "lead" and not person["can_lead"]:
+        return "lead", {}
+    if person["available_from"] > seat["start"] or person["available_to"] < seat["end"]:
+        return "availability", dict(start=seat["start"], end=seat["end"])
+    need = set(req.loc[req["order"] == seat["order"], "sender"])
+    if need and not need <= anc:
+        return "pairing", dict(senders="、".join(sorted(need - anc)))
+    b = busy[busy["person"] == person["id"]]
+    if ((b["start"] <= seat["end"]) & (b["end"] >= seat["start"])).any():
+        return "busy", dict(start=seat["start"], end=seat["end"])
+    return None
+
+
+def resolve_pins(wb, seats: pd.DataFrame, pins: pd.DataFrame, forbids: pd.DataFrame,
+                 busy: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """Pins as seats (``person, seat``), each checked against every hard rule.
+
+    A pin without a slot takes the first planned slot of the order that breaks
+    no rule. Raises :class:`PlanError` naming the pin and the rule it breaks.
+    Loops over pins (a handful), never over people × orders.
+    """
+    if pins.empty:
+        return pd.DataFrame({"person": pd.Series([], dtype=str), "seat": pd.Series([], dtype=np.int64)})
+    people = wb.people.set_index("id", drop=False)
+    order_ids = set(wb.orders["id"])
+    req = exclusive_senders(wb, seats) if len(seats) else pd.DataFrame(columns=["order", "sender"])
+    pa = person_ancestors(wb)
+    pa = pa[pa["person"].isin(pins["person"])]
+    taken = np.zeros(len(seats), dtype=np.int64)
+    extra = []
+    out = []
+    for pin in pins.itertuples(index=False):
+        p = (pin.person, pin.order)
+        if pin.person not in people.index:
+            raise _pin_fail(p, "unknown_person", lang)
+        if pin.order not in order_ids:
+            raise _pin_fail(p, "unknown_order", lang)
+        if not forbids.empty and ((forbids["person"] == pin.person) & (forbids["order"] == pin.order)).any():
+            raise _pin_fail(p, "forbidden", lang)
+        cand = np.flatnonzero((seats["order"] == pin.order).to_numpy()
+                              & ((seats["slot"] == pin.slot).to_numpy() if pin.slot >= 0 else True))
+        if len(cand) == 0:
+            raise _pin_fail(p, "not_planned", lang)
+        person = people.loc[pin.person]
+        anc = set(pa.loc[pa["person"] == pin.person, "ancestor"])
+        b = pd.concat([busy] + extra, ignore_index=True) if extra else busy
+        first = None
+        chosen = None
+        for i in cand:
+            seat = seats.iloc[i]
+            broken = _pin_rule(wb, person, seat, b, req, anc)
+            if broken is None and seats["remaining"].iat[i] - taken[i] <= 0:
+                broken = ("full", dict(n=int(seats["headcount"].iat[i])))
+            if broken is None:
+                chosen = i
+                break
+            first = first or broken
+        if chosen is None:
+            raise _pin_fail(p, first[0], lang, **first[1])
+        taken[chosen] += 1
+        extra.append(pd.DataFrame({"person": [pin.person], "start": [seats["start"].iat[chosen]],
+                                   "end": [seats["end"].iat[chosen]]}))
+        out.append((pin.person, chosen))
+    return pd.DataFrame(out, columns=["person", "seat"]).astype({"seat": np.int64})
+
+
+# --------------------------------------------------------------------------- #
+# model: arrays from tables
+# --------------------------------------------------------------------------- #
+@dataclass
+class Model:
+    """Integer arrays of one allocation problem (no solver objects).
+
+    Pairs ``k`` join person ``pair_person[k]`` to seat ``pair_seat[k]``; seats
+    have ``cap`` places left after existing assignments and pins.
+    """
+
+    pair_person: np.ndarray
+    pair_seat: np.ndarray
+    pair_w: np.ndarray          # 2**(priority-1)
+    pair_tie: np.ndarray        # preferred / exact skill / wish reward
+    pair_start: np.ndarray      # day numbers
+    pair_end: np.ndarray
+    person_city: np.ndarray     # city code per person
+    cap: np.ndarray             # places left per seat
+    fair_levels: np.ndarray     # (city, level) → count of marginal units at that cost
+    # team rules
+    lead_pairs: list = field(default_factory=list)      # per lead_required team: pair indices of new leads
+    member_seats: list = field(default_factory=list)    # per lead_required team: member seats needing a lead
+    same_groups: list = field(default_factory=list)     # per same_source team: (seat, city, pair indices) groups
+    fixed_off: np.ndarray | None = None                 # pairs forced to 0 (city excluded by same_source)
+
+    @property
+    def n_pairs(self) -> int:
+        return len(self.pair_person)
+
+    @property
+    def has_team_rules(self) -> bool:
+        return bool(self.member_seats or self.same_groups or (self.fixed_off is not None and self.fixed_off.any()))
+
+
+def _tie_reward(pairs: pd.DataFrame) -> np.ndarray:
+    r = pairs["wish_rank"].to_numpy()
+    wish = np.where((r >= 0) & (r < WISH_RANKS), WISH_STEP * (WISH_RANKS - r), 0)
+    return (PREFERRED * pairs["preferred"].to_numpy().astype(np.int64)
+            + EXACT * pairs["exact_skill"].to_numpy().astype(np.int64) + wish).astype(np.int64)
+
+
+def _fair_levels(person_city: np.ndarray, n_city: int) -> np.ndarray:
+    """Counts of the k-th person of a city at marginal cost ``FAIR_MAX * k // n_city`` (convex in k)."""
+    n_c = np.bincount(person_city, minlength=n_city)
+    if len(person_city) == 0:
+        return np.zeros((n_city, FAIR_MAX + 1), dtype=np.int64)
+    order = np.argsort(person_city, kind="stable")
+    starts = np.r_[0, np.cumsum(n_c)[:-1]]
+    k = np.empty(len(person_city), dtype=np.int64)
+    k[order] = np.arange(len(person_city)) - np.repeat(starts, n_c) + 1
+    level = FAIR_MAX * k // n_c[person_city]
+    return np.bincount(person_city * (FAIR_MAX + 1) + level,
+                       minlength=n_city * (FAIR_MAX + 1)).reshape(n_city, FAIR_MAX + 1)
+
+
+def _days(s) -> np.ndarray:
+    return pd.DatetimeIndex(s).to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
+def build_model(wb, seats: pd.DataFrame, pairs: pd.DataFrame, pinned: pd.DataFrame) -> tuple[Model, dict]:
+    """The arrays of the model; also returns codes (person/city names) for writing back."""
+    person_codes, person_names = pd.factorize(pairs["person"])
+    city_of_person = pd.Series(pairs["source_city"].to_numpy()).groupby(person_codes).first()
+    city_codes, city_names = pd.factorize(city_of_person.to_numpy()) if len(city_of_person) else (
+        np.zeros(0, np.int64), pd.Index([]))
+    seat_idx = pairs["seat"].to_numpy().astype(np.int64)
+    cap = seats["remaining"].to_numpy().astype(np.int64).copy()
+    np.subtract.at(cap, pinned["seat"].to_numpy(), 1)
+    cap = np.maximum(cap, 0)
+    m = Model(pair_person=person_codes.astype(np.int64), pair_seat=seat_idx,
+              pair_w=(2 ** (seats["priority"].to_numpy().astype(np.int64) - 1))[seat_idx],
+              pair_tie=_tie_reward(pairs), pair_start=_days(pairs["start"]), pair_end=_days(pairs["end"]),
+              person_city=np.asarray(city_codes, dtype=np.int64), cap=cap,
+              fair_levels=_fair_levels(np.asarray(city_codes, dtype=np.int64), len(city_names)))
+    _team_rules(wb, seats, pairs, pinned, m)
+    return m, {"person": np.asarray(person_names, dtype=object), "city": np.asarray(city_names, dtype=object)}
+
+
+def _team_rules(wb, seats, pairs, pinned, m: Model) -> None:
+    """Fill the model's team-rule arrays (groups built from sorted arrays, one entry per team)."""
+    teams = wb.teams.set_index("id")
+    if teams.empty or pairs.empty:
+        return
+    seat_team = seats["team"]
+    ruled = seat_team.isin(teams.index[teams["lead_required"] | teams["same_source"]]).to_numpy()
+    if not ruled[m.pair_seat].any():
+        return
+    a = wb.assignments
+    live = a[a["status"].isin(LIVE) & (a["end"] >= today())][["person", "order", "start", "end"]]
+    od = wb.orders.set_index("id")
+    pins = pd.DataFrame({"person": pinned["person"].to_numpy(),
+                         "order": seats["order"].to_numpy()[pinned["seat"].to_numpy()],
+                         "start": seats["start"].to_numpy()[pinned["seat"].to_numpy()],
+                         "end": seats["end"].to_numpy()[pinned["seat"].to_numpy()]})
+    held = pd.concat([live, pins], ignore_index=True)
+    held["team"] = held["order"].map(od["team"])
+    held["role"] = held["order"].map(od["role"])
+    held = held[held["team"].notna()]
+    role = seats["role"].to_numpy()
+    p_team = seat_team.to_numpy()[m.pair_seat]
+    p_role = role[m.pair_seat]
+    # lead_required: member seats not covered by an existing/pinned lead overlapping them
+    lr = teams.index[teams["lead_required"]]
+    member = seats["team"].isin(lr).to_numpy() & (role != "lead")
+    if member.any():
+        leads = held[held["role"].eq("lead") & held["team"].isin(lr)]
+        ms = pd.DataFrame({"row": np.flatnonzero(member), "team": seat_team.to_numpy()[member],
+                           "start": seats["start"].to_numpy()[member], "end": seats["end"].to_numpy()[member]})
+        covered = _overlap_hits(ms, leads, "team")["row"]
+        need = ms.loc[~ms["row"].isin(covered), "row"].to_numpy().astype(np.int64)
+        has_pairs = np.zeros(len(seats), dtype=bool)
+        has_pairs[m.pair_seat] = True
+        need = need[has_pairs[need]]
+        if len(need):
+            nteam = seat_team.to_numpy()[need]
+            lead_mask = (p_role == "lead") & pd.Series(p_team).isin(set(nteam)).to_numpy()
+            lead_idx = pd.Series(np.flatnonzero(lead_mask)).groupby(p_team[lead_mask]).agg(list)
+            for tid, grp in pd.Series(need).groupby(nteam):
+                m.member_seats.append(grp.to_numpy())
+                m.lead_pairs.append(np.asarray(lead_idx.get(tid, []), dtype=np.int64))
+    # same_source: members from one city, the existing members' city if any
+    ss = teams.index[teams["same_source"]]
+    in_ss = pd.Series(p_team).isin(ss).to_numpy()
+    if in_ss.any():
+        cities = _cities(wb)
+        fixed = held[held["team"].isin(ss)].assign(city=lambda d: d["person"].map(cities))
+        p_city = pairs["source_city"].to_numpy()
+        has_fixed = pd.Series(p_team).isin(fixed["team"]).to_numpy()
+        ok = pd.MultiIndex.from_arrays([p_team, p_city]).isin(pd.MultiIndex.from_frame(fixed[["team", "city"]]))
+        off = in_ss & has_fixed & ~ok
+        m.fixed_off = off
+        idx = np.flatnonzero(in_ss & ~off)
+        g = pd.DataFrame({"k": idx, "team": p_team[idx], "seat": m.pair_seat[idx], "city": p_city[idx]})
+        for tid, tg in g.groupby("team", sort=False):
+            groups = [(int(s), c, sg["k"].to_numpy()) for (s, c), sg in tg.groupby(["seat", "city"], sort=False)]
+            m.same_groups.append(groups)
+
+
+def flow_applies(m: Model) -> bool:
+    """True when a person capacity of 1 is exact and no team rule binds (the min-cost flow path)."""
+    if m.has_team_rules:
+        return False
+    if m.n_pairs == 0:
+        return True
+    n = int(m.pair_person.max()) + 1
+    max_start = np.full(n, np.iinfo(np.int64).min)
+    min_end = np.full(n, np.iinfo(np.int64).max)
+    np.maximum.at(max_start, m.pair_person, m.pair_start)
+    np.minimum.at(min_end, m.pair_person, m.pair_end)
+    return bool((max_start <= min_end).all())
+
+
+# --------------------------------------------------------------------------- #
+# solve: min-cost flow
+# --------------------------------------------------------------------------- #
+@dataclass
+class Solution:
+    chosen: np.ndarray      # pair indices placed
+    value: int
+    bound: int | None
+    status: str
+    tiebreak_status: str
+    tiebreak_value: int
+    method: str
+    note: str = ""
+
+
+def _scale(m: Model, n_nodes: int) -> tuple[int, bool]:
+    """Weight of one unit of the first objective so tie-breakers never trade against it."""
+    n_max = int(min(len(m.person_city), m.cap.sum()))
+    big = n_max * TIE_MAX + 1
+    ok = (16 * big + TIE_MAX) * (n_nodes + 1) < 2 ** 62  # OR-Tools scales costs by the node count
+    return (big, True) if ok else (1, False)
+
+
+def build_flow(m: Model) -> dict:
+    """Arc arrays: source → city (convex fair-share arcs) → person → seat → sink, plus a bypass."""
+    n_city, n_person, n_seat = m.fair_levels.shape[0], len(m.person_city), len(m.cap)
+    src, snk = 0, 1
+    city0, person0 = 2, 2 + n_city
+    seat0 = person0 + n_person
+    n_nodes = seat0 + n_seat
+    big, ok = _scale(m, n_nodes)
+    tie = m.pair_tie if ok else np.zeros_like(m.pair_tie)
+    lc, lv = np.nonzero(m.fair_levels)
+    fair_cost = lv if ok else np.zeros_like(lv)
+    tails = np.concatenate([np.full(len(lc), src), city0 + m.person_city, person0 + m.pair_person,
+                            seat0 + np.arange(n_seat), [src]])
+    heads = np.concatenate([city0 + lc, person0 + np.arange(n_person), seat0 + m.pair_seat,
+                            np.full(n_seat, snk), [snk]])
+    caps = np.concatenate([m.fair_levels[lc, lv], np.ones(n_person + m.n_pairs, np.int64), m.cap, [n_person]])
+    costs = np.concatenate([fair_cost, np.zeros(n_person, np.int64), -(m.pair_w * big + tie),
+                            np.zeros(n_seat + 1, np.int64)])
+    return dict(tails=tails.astype(np.int32), heads=heads.astype(np.int32), caps=caps.astype(np.int64),
+                costs=costs.astype(np.int64), n_nodes=n_nodes, supply=n_person, pair_arc0=len(lc) + n_person,
+                big=big, scaled=ok)
+
+
+def solve_flow(m: Model) -> Solution:
+    """Solve with ``ortools.graph.python.min_cost_flow.SimpleMinCostFlow`` (exact)."""
+    from ortools.graph.python import min_cost_flow
+
+    if m.n_pairs == 0:
+        return Solution(np.zeros(0, np.int64), 0, 0, "optimal", "optimal", 0, "flow")
+    f = build_flow(m)
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    smcf.add_arcs_with_capacity_and_unit_cost(f["tails"], f["heads"], f["caps"], f["costs"])
+    smcf.set_nodes_supplies(np.array([0, 1], dtype=np.int32), np.array([f["supply"], -f["supply"]], np.int64))
+    status = smcf.solve()
+    if status != smcf.OPTIMAL:
+        raise RuntimeError(f"min-cost flow ended with status {status}")
+    arcs = np.arange(f["pair_arc0"], f["pair_arc0"] + m.n_pairs)
+    chosen = np.flatnonzero(smcf.flows(arcs) > 0)
+    value = int(m.pair_w[chosen].sum())
+    note = "" if f["scaled"] else "tie-breakers dropped: the scaled costs would overflow int64"
+    return Solution(chosen, value, value, "optimal", "optimal" if f["scaled"] else "skipped",
+                    _tie_value(m, chosen), "flow", note)
+
+
+def _tie_value(m: Model, chosen: np.ndarray) -> int:
+    """Tie-breaker total of a set of placed pairs (rewards minus fair-share costs)."""
+    if len(chosen) == 0:
+        return 0
+    used = np.bincount(m.person_city[m.pair_person[chosen]], minlength=m.fair_levels.shape[0])
+    cost = 0
+    for c in np.flatnonzero(used):  # one pass per city with people placed
+        lv = np.repeat(np.arange(FAIR_MAX + 1), m.fair_levels[c])
+        cost += int(lv[: used[c]].sum()) + FAIR_MAX * max(0, int(used[c]) - len(lv))
+    return int(m.pair_tie[chosen].sum()) - cost
+
+
+# --------------------------------------------------------------------------- #
+# solve: CP-SAT
+# --------------------------------------------------------------------------- #
+def _cliques(m: Model) -> list[np.ndarray]:
+    """Per person and distinct slot start: the person's pairs covering that day (at most one may hold)."""
+    many = np.bincount(m.pair_person)[m.pair_person] > 1
+    k = np.flatnonzero(many)
+    if len(k) == 0:
+        return []
+    pp = pd.DataFrame({"k": k, "p": m.pair_person[k], "s": m.pair_start[k], "e": m.pair_end[k]})
+    pts = pp[["p", "s"]].drop_duplicates().rename(columns={"s": "q"})
+    x = pts.merge(pp, on="p")
+    x = x[(x["s"] <= x["q"]) & (x["e"] >= x["q"])]
+    x = x.sort_values(["p", "q", "k"])
+    sizes = x.groupby(["p", "q"], sort=False).size()
+    groups = np.split(x["k"].to_numpy(), np.cumsum(sizes.to_numpy())[:-1])
+    # drop duplicates and groups of one
+    seen, out = set(), []
+    for g in groups:
+        if len(g) < 2:
+            continue
+        key = g.tobytes()
+        if key not in seen:
+            seen.add(key)
+            out.append(g)
+    return out
+
+
+def build_cpsat(m: Model):
+    """A CP-SAT model with every hard rule; returns (model, x, helpers). Objective set by the caller."""
+    from ortools.sat.python import cp_model
+
+    model = cp_model.CpModel()
+    n = m.n_pairs
+    x = [model.new_bool_var(f"x{k}") for k in range(n)]
+    S = cp_model.LinearExpr.sum
+    # seat capacity
+    order = np.argsort(m.pair_seat, kind="stable")
+    seats, starts = np.unique(m.pair_seat[order], return_index=True)
+    for s, grp in zip(seats, np.split(order, starts[1:])):
+        if len(grp) > m.cap[s]:
+            model.add(S([x[k] for k in grp]) <= int(m.cap[s]))
+    # one assignment at a time per person
+    for g in _cliques(m):
+        model.add_at_most_one([x[k] for k in g])
+    # lead_required (tight form)
+    for mseats, leads in zip(m.member_seats, m.lead_pairs):
+        y = model.new_bool_var("")
+        for s in mseats:
+            ks = _seat_pairs(m, s)
+            if len(ks):
+                model.add(S([x[k] for k in ks]) <= int(m.cap[s]) * y)
+        model.add(y <= S([x[k] for k in leads]))
+    # same_source (tight form): one city per team
+    for groups in m.same_groups:
+        z = {}
+        for s, c, ks in groups:
+            if c not in z:
+                z[c] = model.new_bool_var("")
+            model.add(S([x[k] for k in ks]) <= int(m.cap[s]) * z[c])
+        model.add_at_most_one(list(z.values()))
+    if m.fixed_off is not None:
+        for k in np.flatnonzero(m.fixed_off):
+            model.add(x[k] == 0)
+    return model, x
+
+
+def _seat_pairs(m: Model, s: int) -> np.ndarray:
+    if "_by_seat" not in m.__dict__:
+        order = np.argsort(m.pair_seat, kind="stable")
+        seats, starts = np.unique(m.pair_seat[order], return_index=True)
+        m.__dict__["_by_seat"] = dict(zip(seats.tolist(), np.split(order, starts[1:])))
+    return m.__dict__["_by_seat"].get(int(s), np.zeros(0, np.int64))
+
+
+def _fair_vars(model, m: Model, x) -> list:
+    """Integer counts per (city, cost level) summing to the city's placements; returns cost terms."""
+    from ortools.sat.python import cp_model
+
+    terms = []
+    by_city = pd.Series(np.arange(m.n_pairs)).groupby(m.person_city[m.pair_person])
+    for c, ks in by_city:
+        counts = m.fair_levels[c].copy()
+        counts[FAIR_MAX] += len(ks)  # rotation: more placements than people cost the top level
+        nv = []
+        for v in np.flatnonzero(counts):
+            var = model.new_int_var(0, int(counts[v]), "")
+            nv.append(var)
+            if v:
+                terms.append((var, int(v)))
+        model.add(cp_model.LinearExpr.sum(nv) == cp_model.LinearExpr.sum([x[k] for k in ks.to_numpy()]))
+    return terms
+
+
+def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 2, lang: str | None = None) -> Solution:
+    """Solve with CP-SAT: first objective to optimality, then the tie-breakers with it fixed."""
+    from ortools.sat.python import cp_model
+
+    if m.n_pairs == 0:
+        return Solution(np.zeros(0, np.int64), 0, 0, "optimal", "optimal", 0, "cpsat")
+    t0 = time.perf_counter()
+    model, x = build_cpsat(m)
+    W = cp_model.LinearExpr.weighted_sum
+    first = W(x, m.pair_w.tolist())
+    model.maximize(first)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, min(workers, os.cpu_count() or 1, 2))
+    if time_limit is not None:
+        solver.parameters.max_time_in_seconds = float(time_limit)
+    st = solver.solve(model)
+    if st == cp_model.INFEASIBLE:
+        raise PlanError(t("alloc.infeasible", lang))
+    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        bound = int(math.floor(solver.best_objective_bound + 1e-6)) if time_limit else None
+        return Solution(np.zeros(0, np.int64), 0, bound, "time_limit", "skipped", 0, "cpsat",
+                        "no solution found within the time limit")
+    vals = np.fromiter((solver.boolean_value(v) for v in x), dtype=bool, count=len(x))
+    value = int(round(solver.objective_value))
+    bound = int(math.floor(solver.best_objective_bound + 1e-6))
+    if st != cp_model.OPTIMAL:
+        chosen = np.flatnonzero(vals)
+        return Solution(chosen, value, bound, "time_limit", "skipped", _tie_value(m, chosen), "cpsat")
+    # phase 2: tie-breakers with the first objective fixed at its optimum
+    left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - t0))
+    if left is not None and left < 0.05:
+        chosen = np.flatnonzero(vals)
+        return Solution(chosen, value, bound, "optimal", "time_limit", _tie_value(m, chosen), "cpsat")
+    model.add(first >= value)
+    terms = _fair_vars(model, m, x)
+    tie = W(x, m.pair_tie.tolist()) - W([v for v, _ in terms], [c for _, c in terms])
+    model.clear_objective()
+    model.maximize(tie)
+    for v, val in zip(x, vals.tolist()):
+        model.add_hint(v, val)
+    solver2 = cp_model.CpSolver()
+    solver2.parameters.num_workers = solver.parameters.num_workers
+    solver2.parameters.max_time_in_seconds = float(left) if left is not None else 60.0
+    st2 = solver2.solve(model)
+    if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        vals = np.fromiter((solver2.boolean_value(v) for v in x), dtype=bool, count=len(x))
+    chosen = np.flatnonzero(vals)
+    return Solution(chosen, int(m.pair_w[chosen].sum()), bound, "optimal",
+                    "optimal" if st2 == cp_model.OPTIMAL else "time_limit", _tie_value(m, chosen), "cpsat")
+
+
+# --------------------------------------------------------------------------- #
+# solve: stable matching (hook for planning.stable)
+# --------------------------------------------------------------------------- #
+def solve_stable(wb, seats: pd.DataFrame, pairs: pd.DataFrame, m: Model):
+    """Resident-optimal stable matching via :func:`planning.stable.hospital_resident`.
+
+    People (residents) rank the seats they are eligible for: wished host units
+    first (in wish order), then by priority, preferred pairing, exact skill,
+    start. Seats (hospitals) rank people by preferred pairing, exact skill,
+    level. Each person takes at most one seat. Team rules are then enforced by
+    dropping the new members a rule forbids (a lead_required team with no
+    lead; same_source members outside the largest city group). Returns the
+    solution and a table of blocking pairs of the matching.
+    """
+    from . import stable
+
+    key = pairs["order"].astype(str) + "#" + pairs["slot"].astype(str)
+    level = pairs["person"].map(wb.people.set_index("id")["level"]).to_numpy()
+    prio = seats["priority"].to_numpy()[pairs["seat"].to_numpy()]
+    wr = pairs["wish_rank"].to_numpy()
+    df = pd.DataFrame({"k": np.arange(len(pairs)), "person": pairs["person"].to_numpy(), "seat": key.to_numpy(),
+                       "wish": np.where(wr >= 0, wr, 10 ** 6), "prio": -prio,
+                       "pref": ~pairs["preferred"].to_numpy(), "exact": ~pairs["exact_skill"].to_numpy(),
+                       "level": -level, "start": pairs["start"].to_numpy()})
+    r = df.sort_values(["person", "wish", "prio", "pref", "exact", "start", "seat"])
+    resident_prefs = r.groupby("person", sort=False)["seat"].agg(list).to_dict()
+    h = df.sort_values(["seat", "pref", "exact", "level", "person"])
+    hospital_prefs = h.groupby("seat", sort=False)["person"].agg(list).to_dict()
+    cap_by_key = pd.Series(m.cap[pairs["seat"].to_numpy()], index=key.to_numpy())
+    capacities = {s: int(cap_by_key[s].iloc[0] if isinstance(cap_by_key[s], pd.Series) else cap_by_key[s])
+                  for s in hospital_prefs}
+    matching = stable.hospital_resident(resident_prefs, hospital_prefs, capacities)
+    got = pd.DataFrame([(s, p) for s, ps in matching.items() for p in ps], columns=["seat", "person"])
+    idx = pd.MultiIndex.from_frame(df[["seat", "person"]]).get_indexer(pd.MultiIndex.from_frame(got))
+    chosen = np.sort(df["k"].to_numpy()[idx]) if len(idx) else np.zeros(0, np.int64)
+    chosen = _enforce_team_rules(m, chosen)
+    kept = set(chosen.tolist())
+    final = {s: [] for s in matching}
+    for s, p, k in zip(df["seat"].to_numpy()[chosen], df["person"].to_numpy()[chosen], chosen):
+        final[s].append(p)
+    blocking = stable.blocking_pairs(final, resident_prefs, hospital_prefs, capacities)
+    bp = pd.DataFrame(blocking, columns=["person", "seat"])
+    sp = bp["seat"].str.rsplit("#", n=1, expand=True) if len(bp) else pd.DataFrame({0: [], 1: []})
+    bp = pd.DataFrame({"person": bp["person"], "order": sp[0], "slot": sp[1].astype(np.int64)})
+    value = int(m.pair_w[chosen].sum())
+    sol = Solution(np.asarray(sorted(kept), dtype=np.int64), value, None, "stable", "stable",
+                   _tie_value(m, chosen), "stable")
+    return sol, bp
+
+
+def _enforce_team_rules(m: Model, chosen: np.ndarray) -> np.ndarray:
+    """Drop placements a team rule forbids (for methods that do not model team rules)."""
+    on = np.zeros(m.n_pairs, dtype=bool)
+    on[chosen] = True
+    if m.fixed_off is not None:
+        on &= ~m.fixed_off
+    for groups in m.same_groups:
+        sizes = {}
+        for _, c, ks in groups:
+            sizes[c] = sizes.get(c, 0) + int(on[ks].sum())
+        if sizes:
+            best = max(sizes, key=lambda c: (sizes[c], str(c)))
+            for _, c, ks in groups:
+                if c != best:
+                    on[ks] = False
+    for mseats, leads in zip(m.member_seats, m.lead_pairs):
+        if not on[leads].any():
+            for s in mseats:
+                on[_seat_pairs(m, s)] = False
+    return np.flatnonzero(on)
+
+
+# --------------------------------------------------------------------------- #
+# write back
+# --------------------------------------------------------------------------- #
+def _why(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinned: int) -> np.ndarray:
+    """Which tie-breaker decided each placed pair.
+
+    A placed pair is compared with the alternatives it beat: the seat's other
+    candidates, and the person's other seats of the same weight. Criteria are
+    checked in order (preferred pairing, exact skill, wish, fair share); the
+    first one on which the placed pair beats an alternative still tied on the
+    earlier ones is the reason; with none, the seat's priority alone decided.
+    The first ``n_pinned`` placements are pins.
+    """
+    n = len(chosen)
+    out = np.full(n, "priority", dtype=object)
+    if n == 0:
+        return out
+    feats = ["seat", "person", "preferred", "exact_skill", "wish_rank", "source_city"]
+    c = pairs.iloc[chosen][feats].reset_index(drop=True).assign(i=np.arange(n), w=w[chosen])
+    used = c.groupby("source_city").size()
+    pool = pairs.groupby("source_city")["person"].nunique()
+    is_chosen = np.zeros(len(pairs), dtype=bool)
+    is_chosen[chosen] = True
+    alt = pairs[~is_chosen][feats].assign(w=w[~is_chosen])
+    by_seat = c.merge(alt.drop(columns="w"), on="seat", suffixes=("", "_a"))
+    by_person = c.merge(alt, on=["person", "w"], suffixes=("", "_a"))
+    by_person = by_person[by_person["seat"] != by_person["seat_a"]]
+    x = pd.concat([by_seat, by_person], ignore_index=True)
+    if x.empty:
+        out[:n_pinned] = "pinned"
+        return out
+    u_mine = x["source_city"].map(used).fillna(1).to_numpy() - 1
+    u_alt = x["source_city_a"].map(used).fillna(0).to_numpy()
+    share_mine = u_mine / x["source_city"].map(pool).to_numpy()
+    share_alt = np.where(x["source_city_a"].to_numpy() == x["source_city"].to_numpy(), share_mine,
+                         u_alt / x["source_city_a"].map(pool).to_numpy())
+    ws = lambda r: np.where(r >= 0, WISH_RANKS - np.minimum(r, WISH_RANKS), 0)  # noqa: E731
+    steps = [
+        ("preferred", x["preferred"].to_numpy().astype(int), x["preferred_a"].to_numpy().astype(int)),
+        ("exact_skill", x["exact_skill"].to_numpy().astype(int), x["exact_skill_a"].to_numpy().astype(int)),
+        ("wish", ws(x["wish_rank"].to_numpy()), ws(x["wish_rank_a"].to_numpy())),
+        ("fair_share", -share_mine, -share_alt),
+    ]
+    xi = x["i"].to_numpy()
+    decided = np.zeros(n, dtype=bool)
+    tie = np.ones(len(x), dtype=bool)
+    for code, mine, theirs in steps:
+        hit = np.zeros(n, dtype=bool)
+        hit[xi[tie & (mine > theirs)]] = True
+        hit &= ~decided
+        out[hit] = code
+        decided |= hit
+        tie &= mine == theirs
+    out[:n_pinned] = "pinned"
+    return out
+
+
+def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarray,
+              busy: pd.DataFrame) -> pd.DataFrame:
+    """Empty seats with a reason, decided by checking the rules in stages."""
+    empty = seats["remaining"].to_numpy() - filled
+    u = seats[empty > 0].copy()
+    u["seats"] = empty[empty > 0]
+    u["seat"] = np.flatnonzero(empty > 0)
+    cols = ["order", "slot", "start", "end", "seats", "host_unit", "sector", "priority", "reason"]
+    if u.empty:
+        return u.assign(reason=pd.Series([], dtype=str))[cols].reset_index(drop=True)
+    # stage 1: anyone capable (sector, skill, level, lead)?
+    pe = wb.people
+    g = pe.groupby(["sector", "skill", "can_lead", "level"], dropna=False).size().rename("n").reset_index()
+    us = u[["seat", "sector", "skill", "role", "min_level"]]
+    named = us[us["skill"].notna()].merge(g, on=["sector", "skill"], suffixes=("", "_p"))
+    anyskill = us[us["skill"].isna()].drop(columns="skill").merge(g.drop(columns="skill"), on="sector")
+    cap = pd.concat([named, anyskill])
+    cap = cap[(cap["level"] >= cap["min_level"]) & (cap["can_lead"] | cap["role"].ne("lead"))]
+    capable = u["seat"].isin(cap["seat"]).to_numpy()
+    # stage 2: free over the whole stint and not busy (pairings ignored)
+    wb_np = _without_pairings(wb)
+    sl = u[capable].drop(columns=["seats", "seat"])
+    free = eligible_pairs(wb_np, slots=sl) if len(sl) else pd.DataFrame(columns=["person", "order", "slot"])
+    if len(free):
+        key = pd.MultiIndex.from_frame(seats[["order", "slot"]])
+        free["seat"] = key.get_indexer(pd.MultiIndex.from_frame(free[["order", "slot"]]))
+        free["start"] = seats["start"].to_numpy()[free["seat"].to_numpy()]
+        free["end"] = seats["end"].to_numpy()[free["seat"].to_numpy()]
+        free = free[~_busy_mask(free, busy)]
+    is_free = u["seat"].isin(free["seat"] if len(free) else []).to_numpy()
+    # stage 3: allowed by exclusive pairings (and forbids)
+    allowed = u["seat"].isin(pairs_all["seat"]).to_numpy()
+    # stage 4: an allowed candidate left idle over this seat → a team rule held the seat empty
+    idle = np.zeros(len(u), dtype=bool)
+    if len(pairs_all):
+        cand = pairs_all[pairs_all["seat"].isin(u["seat"])][["person", "seat", "start", "end"]]
+        cand = cand.assign(row=np.arange(len(cand)))
+        busy_now = _overlap_hits(cand, chosen_pairs[["person", "start", "end"]], "person")
+        idle_rows = np.setdiff1d(cand["row"].to_numpy(), busy_now["row"].to_numpy())
+        idle = u["seat"].isin(cand["seat"].to_numpy()[idle_rows]).to_numpy()
+    tm = wb.teams.set_index("id")
+    ruled = u["team"].isin(tm.index[tm["same_source"] | tm["lead_required"]]).to_numpy()
+    reason = np.select(
+        [~capable, ~is_free, ~allowed, idle & ruled],
+        ["no_one_in_sector", "no_one_free", "pairing", "team_rule"], "lost_to_higher_priority")
+    u["reason"] = reason
+    return u[cols].reset_index(drop=True)
+
+
+def _without_pairings(wb):
+    """The same workbook (tables shared, not copied) with no pairings."""
+    return type(wb)(**{**wb.tables(), "pairings": wb.pairings.iloc[0:0]}, source=wb.source)
+
+
+def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang) -> Plan:
+    """Tables from a solution: new assignments, unfilled seats, objective, workbook."""
+    od = wb.orders.set_index("id")
+    cities = _cities(wb)
+    pairs_all = pairs
+    placed = pd.DataFrame({"person": pairs["person"].to_numpy()[sol.chosen],
+                           "seat": pairs["seat"].to_numpy()[sol.chosen]})
+    pin_part = pinned[["person", "seat"]]
+    both = pd.concat([pin_part, placed], ignore_index=True)
+    s = seats.iloc[both["seat"].to_numpy()].reset_index(drop=True)
+    a = pd.DataFrame({"person": both["person"].to_numpy(), "order": s["order"].to_numpy(),
+                      "start": s["start"].to_numpy(), "end": s["end"].to_numpy(), "status": "planned",
+                      "slot": s["slot"].to_numpy().astype(np.int64), "role": s["role"].to_numpy(),
+                      "team": s["team"].to_numpy(), "host_unit": s["host_unit"].to_numpy(),
+                      "sector": s["sector"].to_numpy(), "priority": s["priority"].to_numpy().astype(np.int64),
+                      "source_city": both["person"].map(cities).to_numpy()})
+    # the tie-breaker that decided: pins first, then the cascade over each seat's candidates
+    all_pairs = pd.concat([pairs_all, _pin_pairs(wb, seats, pinned, pairs_all)], ignore_index=True)
+    key = pd.MultiIndex.from_frame(all_pairs[["person", "seat"]])
+    rows = key.get_indexer(pd.MultiIndex.from_frame(both))
+    w_all = 2 ** (seats["priority"].to_numpy().astype(np.int64)[all_pairs["seat"].to_numpy()] - 1)
+    a["reason"] = _why(all_pairs, w_all, rows, len(pin_part))
+    for c in ("person", "order", "status", "role", "team", "host_unit", "sector", "source_city", "reason"):
+        a[c] = a[c].astype("str")
+    a = a.sort_values(["order", "slot", "person"]).reset_index(drop=True)
+    filled = np.bincount(both["seat"].to_numpy(), minlength=len(seats))
+    unfilled = _unfilled(wb, seats, pairs_all, a, filled, busy)
+    w = seats["priority"].to_numpy().astype(np.int64)
+    pin_value = int((2 ** (w[pin_part["seat"].to_numpy()] - 1)).sum())
+    value = sol.value + pin_value
+    bound = None if sol.bound is None else sol.bound + pin_value
+    gap = None if bound is None else (0.0 if bound <= 0 else max(0.0, (bound - value) / bound))
+    obj = Objective(value=value, bound=bound, status=sol.status, gap=gap, method=sol.method, seconds=0.0,
+                    tiebreak_status=sol.tiebreak_status, tiebreak_value=sol.tiebreak_value, note=sol.note)
+    out = wb.copy()
+    new = a[CONTRACT].astype({c: out.assignments[c].dtype for c in CONTRACT})
+    out.assignments = pd.concat([out.assignments, new], ignore_index=True).astype(
+        {c: wb.assignments[c].dtype for c in CONTRACT})
+    return Plan(assignments=a, unfilled=unfilled, objective=obj, workbook=out, lang=lang)
+
+
+def _pin_pairs(wb, seats, pinned, pairs_all) -> pd.DataFrame:
+    """Pinned (person, seat) rows in the pair table's shape (for reasons and explanations)."""
+    if pinned.empty:
+        return pairs_all.iloc[0:0]
+    s = seats.iloc[pinned["seat"].to_numpy()]
+    return pd.DataFrame({"person": pinned["person"].to_numpy(), "order": s["order"].to_numpy(),
+                         "slot": s["slot"].to_numpy(), "exact_skill": s["skill"].notna().to_numpy(),
+                         "preferred": False, "seat": pinned["seat"].to_numpy(), "start": s["start"].to_numpy(),
+                         "end": s["end"].to_numpy(), "host_unit": s["host_unit"].to_numpy(), "wish_rank": -1,
+                         "source_city": pinned["person"].map(_cities(wb)).to_numpy()})
+
+
+# --------------------------------------------------------------------------- #
+# the public function
+# --------------------------------------------------------------------------- #
+def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", time_limit: float | None = None,
+             lang: str | None = None) -> Plan:
+    """Plan new assignments that fill the most important seats, keeping existing ones.
+
+    Parameters
+    ----------
+    wb : Workbook
+    window : (start, end), optional
+        Plan the seats (slots) overlapping this period; either end may be None.
+        Default: from today on. Slots that ended before today are never planned.
+    pins : iterable of (person, order) or (person, order, slot)
+        Placements to force. A pin that breaks a hard rule raises
+        :class:`PlanError` naming the pin and the rule.
+    forbids : iterable of (person, order)
+        Pairs that must not be placed.
+    method : {"optimal", "stable"}
+        ``optimal``: exact optimisation (min-cost flow or CP-SAT, see the module
+        docstring). ``stable``: resident-optimal stable matching of people's
+        wishes with host rankings (:mod:`planning.stable`); blocking pairs are
+        reported in ``plan.blocking_pairs`` and ``plan.objective.blocking_pairs``.
+    time_limit : float, optional
+        Seconds for CP-SAT. When it stops early the plan is the best found,
+        ``objective.status`` is ``time_limit`` and ``objective.gap`` says how
+        far from the bound it may be (a warning is also issued).
+    lang : {"zh", "en"}, optional
+        Language of texts (explanations, messages); default
+        :func:`planning.i18n.default_lang`.
+
+    Returns
+    -------
+    Plan
+
+    Examples
+    --------
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> plan = planning.allocate(wb, window=("2027-01-01", "2027-12-31"))
+    >>> sorted(set(plan.unfilled["reason"]) - set(REASONS))
+    []
+    >>> len(plan.workbook.assignments) == len(wb.assignments) + len(plan.assignments)
+    True
+    """
+    t0 = time.perf_counter()
+    if method not in ("optimal", "stable"):
+        raise PlanError(t("alloc.bad_method", lang, method=method))
+    if time_limit is not None and not time_limit > 0:
+        raise PlanError(t("alloc.bad_time_limit", lang, value=time_limit))
+    w = _window(window, lang)
+    pins_df = _pairs_frame(pins, 3, "pin", lang)
+    forbids_df = _pairs_frame(forbids, 2, "forbid", lang)
+    seats = planned_seats(wb, w)
+    busy = _busy(wb)
+    pinned = resolve_pins(wb, seats, pins_df, forbids_df, busy, lang)
+    pin_busy = pd.DataFrame({"person": pinned["person"].to_numpy(),
+                             "start": seats["start"].to_numpy()[pinned["seat"].to_numpy()],
+                             "end": seats["end"].to_numpy()[pinned["seat"].to_numpy()]})
+    busy_all = _busy(wb, pin_busy)
+    seats_open = seats.assign(remaining=seats["remaining"].to_numpy()
+                              - np.bincount(pinned["seat"].to_numpy(), minlength=len(seats)))
+    pairs_all = candidate_pairs(wb, seats_open, busy_all, forbids_df)
+    m, names = build_model(wb, seats, pairs_all, pinned)
+    blocking = None
+    if method == "stable":
+        sol, blocking = solve_stable(wb, seats, pairs_all, m)
+    elif flow_applies(m):
+        sol = solve_flow(m)
+    else:
+        sol = solve_cpsat(m, time_limit, lang=lang)
+    plan = write_back(wb, seats, pairs_all, sol, pinned, busy_all, lang)
+    plan.objective.seconds = time.perf_counter() - t0
+    if blocking is not None:
+        plan.blocking_pairs = blocking
+        plan.objective.blocking_pairs = len(blocking)
+    plan._ctx = {"seats": seats, "pairs": pairs_all, "wb": wb, "busy": busy}
+    if plan.objective.status == "time_limit":
+        warnings.warn(t("alloc.time_limit_warning", lang, value=plan.objective.value, bound=plan.objective.bound,
+                        gap=f"{(plan.objective.gap or 0):.1%}"), stacklevel=2)
+    return plan
+
+
+# --------------------------------------------------------------------------- #
+# explanations, comparisons, checks
+# --------------------------------------------------------------------------- #
+def explain(plan: Plan, key: str, lang: str | None = None) -> str:
+    """Short text: why a person went where they went / why an order's seats are (not) filled."""
+    lang = lang or default_lang()
+    ctx = plan._ctx
+    wb = ctx["wb"]
+    people = wb.people.set_index("id")
+    units = wb.units.set_index("id")["name"]
+    a = plan.assignments
+
+    def unit(u):
+        return f"{units.get(u, u)}"
+
+    if key in people.index:
+        name = people.at[key, "name"]
+        mine = a[a["person"] == key]
+        if len(mine):
+            lines = [t("alloc.explain.person_head", lang, person=key, name=name, n=len(mine))]
+            for r in mine.itertuples(index=False):
+                lines.append(t("alloc.explain.person_line", lang, order=r.order, host=unit(r.host_unit),
+                               sector=sector_label(r.sector, lang), start=fmt_date(r.start, lang),
+                               end=fmt_date(r.end, lang), priority=r.priority, why=why_text(r.reason, lang)))
+            return "\n".join(lines)
+        cand = ctx["pairs"][ctx["pairs"]["person"] == key]
+        if cand.empty:
+            live = wb.assignments[(wb.assignments["person"] == key) & wb.assignments["status"].isin(LIVE)
+                                  & (wb.assignments["end"] >= today())]
+            why = t("alloc.explain.busy", lang) if len(live) else t("alloc.explain.no_seat", lang)
+        else:
+            why = t("alloc.explain.taken", lang, n=cand["seat"].nunique())
+        return t("alloc.explain.person_none", lang, person=key, name=name, why=why)
+    orders = wb.orders.set_index("id")
+    if key in orders.index:
+        o = orders.loc[key]
+        seats = ctx["seats"][ctx["seats"]["order"] == key]
+        head = t("alloc.explain.order_head", lang, order=key, host=unit(o["host_unit"]),
+                 sector=sector_label(o["sector"], lang), priority=int(o["priority"]))
+        if seats.empty:
+            return head + "\n" + t("alloc.explain.order_not_planned", lang)
+        mine = a[a["order"] == key]
+        un = plan.unfilled[plan.unfilled["order"] == key]
+        lines = [head, t("alloc.explain.order_counts", lang, seats=int(seats["headcount"].sum()),
+                         existing=int(seats["existing"].sum()), new=len(mine), empty=int(un["seats"].sum()))]
+        names = people["name"]
+        for r in mine.itertuples(index=False):
+            lines.append(t("alloc.explain.order_line", lang, person=r.person, name=names.get(r.person, ""),
+                           start=fmt_date(r.start, lang), end=fmt_date(r.end, lang), why=why_text(r.reason, lang)))
+        for r in un.itertuples(index=False):
+            lines.append(t("alloc.explain.order_empty", lang, n=r.seats, start=fmt_date(r.start, lang),
+                           end=fmt_date(r.end, lang), reason=reason_text(r.reason, lang)))
+        return "\n".join(lines)
+    return t("alloc.explain.unknown", lang, item=key)
+
+
+def _assignments_of(x) -> pd.DataFrame:
+    return x.assignments if isinstance(x, Plan) else x
+
+
+def plan_diff(a, b) -> pd.DataFrame:
+    """What changes from plan ``a`` to plan ``b`` (Plans or assignment tables).
+
+    One row per change: ``person``, ``change`` (``moved``, ``added``,
+    ``removed``), ``order_a``, ``order_b``, ``slot_a``, ``slot_b``,
+    ``host_unit_a``, ``host_unit_b``. A person placed differently in both
+    plans is ``moved`` (their placements are paired up in date order).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"person": ["P1", "P2"], "order": ["O1", "O2"], "slot": [0, 0], "start": ["2027-01-01"] * 2})
+    >>> b = pd.DataFrame({"person": ["P1", "P3"], "order": ["O2", "O2"], "slot": [0, 0], "start": ["2027-01-01"] * 2})
+    >>> plan_diff(a, b)[["person", "change", "order_a", "order_b"]].values.tolist()
+    [['P1', 'moved', 'O1', 'O2'], ['P2', 'removed', 'O2', nan], ['P3', 'added', nan, 'O2']]
+    """
+    cols = ["person", "order", "slot", "start"] + (["host_unit"] if "host_unit" in _assignments_of(a) else [])
+    A = _assignments_of(a).reindex(columns=cols + ["host_unit"]).copy()
+    B = _assignments_of(b).reindex(columns=cols + ["host_unit"]).copy()
+    m = A.merge(B, on=["person", "order", "slot"], how="outer", indicator=True, suffixes=("_a", "_b"))
+    only_a = m[m["_merge"] == "left_only"].sort_values(["person", "start_a"])
+    only_b = m[m["_merge"] == "right_only"].sort_values(["person", "start_b"])
+    only_a = only_a.assign(n=only_a.groupby("person").cumcount())
+    only_b = only_b.assign(n=only_b.groupby("person").cumcount())
+    x = only_a[["person", "n", "order", "slot", "host_unit_a"]].merge(
+        only_b[["person", "n", "order", "slot", "host_unit_b"]], on=["person", "n"], how="outer",
+        suffixes=("_a", "_b"))
+    x["change"] = np.select([x["order_a"].notna() & x["order_b"].notna(), x["order_b"].notna()],
+                            ["moved", "added"], "removed")
+    out = x[["person", "change", "order_a", "order_b", "slot_a", "slot_b", "host_unit_a", "host_unit_b"]]
+    return out.sort_values(["person", "change"]).reset_index(drop=True)
+
+
+def check_plan(wb, plan) -> pd.DataFrame:
+    """Every hard rule a plan breaks (an empty table when it breaks none).
+
+    Re-derives each rule from the workbook and ``plan.assignments`` alone:
+    sector, skill, level, lead, availability, exclusive pairing, the slot's
+    dates, the person busy (one assignment at a time, existing ones included),
+    seat capacity (existing active/planned included), ``lead_required`` and
+    ``same_source``. Columns ``rule, person, order, slot, detail``.
+    """
+    a = _assignments_of(plan).reset_index(drop=True)
+    cols = ["rule", "person", "order", "slot", "detail"]
+    if a.empty:
+        return pd.DataFrame(columns=cols)
+    a = a.assign(row=np.arange(len(a)))
+    people = wb.people.set_index("id")
+    orders = wb.orders.set_index("id")
+    out = []
+
+    def bad(rule, mask, detail=""):
+        if np.any(mask):
+            r = a[np.asarray(mask)]
+            out.append(pd.DataFrame({"rule": rule, "person": r["person"].to_numpy(), "order": r["order"].to_numpy(),
+                                     "slot": r["slot"].to_numpy(), "detail": detail}))
+
+    P = people.reindex(a["person"])
+    O = orders.reindex(a["order"])
+    bad("unknown", P["name"].isna().to_numpy() | O["host_unit"].isna().to_numpy())
+    bad("sector", P["sector"].to_numpy() != O["sector"].to_numpy())
+    bad("skill", O["skill"].notna().to_numpy() & (P["skill"].to_numpy() != O["skill"].to_numpy()))
+    bad("level", P["level"].to_numpy() < O["min_level"].to_numpy())
+    bad("lead", (O["role"].to_numpy() == "lead") & ~P["can_lead"].fillna(False).to_numpy().astype(bool))
+    bad("availability", (P["available_from"].to_numpy() > a["start"].to_numpy())
+        | (P["available_to"].to_numpy() < a["end"].to_numpy()))
+    slots = order_slots(wb.orders)
+    key = pd.MultiIndex.from_frame(slots[["order", "slot", "start", "end"]])
+    bad("slot", key.get_indexer(pd.MultiIndex.from_frame(a[["order", "slot", "start", "end"]])) < 0)
+    # exclusive pairings
+    req = exclusive_senders(wb, slots[slots["order"].isin(a["order"])])
+    if not req.empty:
+        pa = person_ancestors(wb)
+        need = a[["row", "person", "order"]].merge(req, on="order")
+        ok = need.merge(pa, left_on=["person", "sender"], right_on=["person", "ancestor"], how="left")
+        bad("pairing", a["row"].isin(ok.loc[ok["ancestor"].isna(), "row"]).to_numpy())
+    # busy: overlapping an existing assignment or another new one
+    ex = wb.assignments[["person", "start", "end"]]
+    hit = _overlap_hits(a[["row", "person", "start", "end"]], ex, "person")
+    bad("busy", a["row"].isin(hit["row"]).to_numpy())
+    self_ = a[["row", "person", "start", "end"]].merge(a[["row", "person", "start", "end"]], on="person",
+                                                       suffixes=("", "_r"))
+    self_ = self_[(self_["row"] != self_["row_r"]) & (self_["start"] <= self_["end_r"])
+                  & (self_["end"] >= self_["start_r"])]
+    bad("overlap", a["row"].isin(self_["row"]).to_numpy())
+    # capacity per seat
+    live = wb.assignments[wb.assignments["status"].isin(LIVE)]
+    s = slots.assign(row=np.arange(len(slots)))
+    used = np.bincount(_overlap_hits(s, live, "order")["row"], minlength=len(s))
+    seat = key.get_indexer(pd.MultiIndex.from_frame(a[["order", "slot", "start", "end"]]))
+    seat_ok = seat >= 0
+    new = np.bincount(seat[seat_ok], minlength=len(s))
+    over = used + new > s["headcount"].to_numpy()
+    full = np.zeros(len(a), dtype=bool)
+    full[seat_ok] = over[seat[seat_ok]]
+    bad("full", full)
+    # team rules
+    tm = wb.teams.set_index("id")
+    a_team = O["team"].to_numpy()
+    held = pd.concat([live[live["end"] >= today()][["person", "order", "start", "end"]],
+                      a[["person", "order", "start", "end"]]], ignore_index=True)
+    held["team"] = held["order"].map(orders["team"])
+    held["role"] = held["order"].map(orders["role"])
+    lr = set(tm.index[tm["lead_required"]])
+    is_member = pd.Series(a_team).isin(lr).to_numpy() & (O["role"].to_numpy() != "lead")
+    if is_member.any():
+        new_lead_teams = set(a_team[(O["role"].to_numpy() == "lead")])
+        mem = a[is_member].assign(team=a_team[is_member])
+        leads = held[held["role"].eq("lead")]
+        covered = _overlap_hits(mem[["row", "team", "start", "end"]], leads, "team")["row"]
+        no_lead = mem[~mem["row"].isin(covered) & ~mem["team"].isin(new_lead_teams)]
+        bad("lead_required", a["row"].isin(no_lead["row"]).to_numpy())
+    ss = set(tm.index[tm["same_source"]])
+    in_ss = pd.Series(a_team).isin(ss).to_numpy()
+    if in_ss.any():
+        cities = _cities(wb)
+        old = held.iloc[: len(held) - len(a)]
+        old = old[old["team"].isin(ss)].assign(city=lambda d: d["person"].map(cities))
+        mem = a[in_ss].assign(team=a_team[in_ss], city=a.loc[in_ss, "person"].map(cities).to_numpy())
+        n_cities = mem.groupby("team")["city"].nunique()
+        many = mem["team"].map(n_cities).to_numpy() > 1
+        outside = mem["team"].isin(old["team"]).to_numpy() & ~pd.MultiIndex.from_frame(
+            mem[["team", "city"]]).isin(pd.MultiIndex.from_frame(old[["team", "city"]]))
+        bad("same_source", a["row"].isin(mem["row"][many | outside]).to_numpy())
+    if not out:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(out, ignore_index=True)[cols]

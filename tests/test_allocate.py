@@ -1,0 +1,516 @@
+"""Allocation: every hard rule, every unfilled reason, the tie-breakers, both solver paths, pins and forbids."""
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import planning
+from planning import schema
+from planning.allocate import (REASONS, WHY, build_model, candidate_pairs, check_plan, flow_applies,
+                               planned_seats, resolve_pins, solve_cpsat, solve_flow, _busy, _pairs_frame,
+                               _window)
+from planning.synthetic import synthetic_workbook
+from planning.workbook import Workbook, empty_table
+
+# ---------------------------------------------------------------------------
+# tiny hand-made workbooks
+# ---------------------------------------------------------------------------
+PERSON = dict(sending_unit="U1", category="professional", sector="教育", skill="数学", level=2, can_lead=False,
+              program="planned", available_from="2027-01-01", available_to="2029-12-31", wishes=None)
+ORDER = dict(host_unit="HA", sector="教育", skill=None, role="member", headcount=1, start="2027-03-01",
+             end="2027-12-31", priority=3, min_level=1, team=None, rotation_months=None)
+
+
+def table(name, rows):
+    """A typed contract table from a list of dicts (missing columns empty)."""
+    base = empty_table(name)
+    df = pd.DataFrame(list(rows), columns=list(base.columns)) if rows else base.copy()
+    for c in base.columns:
+        ty = schema.columns(name).loc[c, "type"]
+        if ty == "date":
+            df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
+        elif ty in ("id", "str", "ref", "enum", "list"):
+            df[c] = df[c].astype(object).where(pd.notna(df[c]), None).astype("str")
+        else:
+            df[c] = df[c].astype(base[c].dtype)
+    return df
+
+
+def make_wb(people, orders, teams=(), pairings=(), assignments=()):
+    """Sending province S with cities C1–C3 (one unit each, U1–U3); host county HC with units HA, HB, HC1."""
+    regions = table("regions", [
+        dict(id="S", name="派出省", level="province", parent=None, side="sending"),
+        *[dict(id=f"C{i}", name=f"派出市{i}", level="city", parent="S", side="sending") for i in (1, 2, 3)],
+        dict(id="H", name="受援区", level="province", parent=None, side="host"),
+        dict(id="HC", name="受援县", level="county", parent="H", side="host")])
+    units = table("units", [
+        *[dict(id=f"U{i}", name=f"派出单位{i}", kind="government", region=f"C{i}", side="sending") for i in (1, 2, 3)],
+        *[dict(id=u, name=f"受援单位{u}", kind="school", region="HC", side="host") for u in ("HA", "HB", "HC1")]])
+    ppl = table("people", [{**PERSON, "name": "人员" + p["id"], **p} for p in people])
+    ords = table("orders", [{**ORDER, **o} for o in orders])
+    tms = table("teams", [{"host": "HA", "model": "custom", "same_source": False, "lead_required": False, **t}
+                          for t in teams])
+    prs = table("pairings", [{"scope": "exclusive", **p} for p in pairings])
+    asg = table("assignments", [{"status": "active", **a} for a in assignments])
+    return Workbook(regions=regions, units=units, pairings=prs, people=ppl, teams=tms, orders=ords,
+                    assignments=asg, mentorships=empty_table("mentorships"), local_staff=empty_table("local_staff"),
+                    indicators=empty_table("indicators"), source="test")
+
+
+def placed(plan):
+    return sorted(zip(plan.assignments["person"], plan.assignments["order"]))
+
+
+def reasons(plan):
+    return dict(zip(plan.unfilled["order"], plan.unfilled["reason"]))
+
+
+def ok(wb, plan):
+    v = check_plan(wb, plan)
+    assert v.empty, v
+    return plan
+
+
+# ---------------------------------------------------------------------------
+# hard rules, one at a time
+# ---------------------------------------------------------------------------
+def test_sector_rule():
+    wb = make_wb([dict(id="P1", sector="医疗")], [dict(id="O1")])
+    plan = ok(wb, planning.allocate(wb))
+    assert plan.assignments.empty and reasons(plan) == {"O1": "no_one_in_sector"}
+    wb = make_wb([dict(id="P1", sector="医疗"), dict(id="P2")], [dict(id="O1")])
+    assert placed(planning.allocate(wb)) == [("P2", "O1")]
+
+
+def test_skill_rule():
+    wb = make_wb([dict(id="P1", skill="物理")], [dict(id="O1", skill="数学"), dict(id="O2", skill=None,
+                                                                                start="2028-03-01",
+                                                                                end="2028-06-30")])
+    plan = ok(wb, planning.allocate(wb))
+    assert placed(plan) == [("P1", "O2")]
+    assert reasons(plan) == {"O1": "no_one_in_sector"}
+
+
+def test_level_rule():
+    wb = make_wb([dict(id="P1", level=2)], [dict(id="O1", min_level=3)])
+    assert reasons(planning.allocate(wb)) == {"O1": "no_one_in_sector"}
+    wb = make_wb([dict(id="P1", level=3)], [dict(id="O1", min_level=3)])
+    assert placed(planning.allocate(wb)) == [("P1", "O1")]
+
+
+def test_lead_rule():
+    wb = make_wb([dict(id="P1", can_lead=False)], [dict(id="O1", role="lead")])
+    assert reasons(planning.allocate(wb)) == {"O1": "no_one_in_sector"}
+    wb = make_wb([dict(id="P1", can_lead=True)], [dict(id="O1", role="lead")])
+    assert placed(planning.allocate(wb)) == [("P1", "O1")]
+
+
+def test_availability_over_the_whole_stint():
+    # available until one day before the order ends: not eligible
+    wb = make_wb([dict(id="P1", available_to="2027-12-30")], [dict(id="O1")])
+    plan = ok(wb, planning.allocate(wb))
+    assert plan.assignments.empty and reasons(plan) == {"O1": "no_one_free"}
+    wb = make_wb([dict(id="P1", available_to="2027-12-31")], [dict(id="O1")])
+    assert placed(planning.allocate(wb)) == [("P1", "O1")]
+
+
+def test_one_assignment_at_a_time_higher_priority_wins():
+    wb = make_wb([dict(id="P1")], [dict(id="O1", priority=3), dict(id="O2", priority=5, start="2027-06-01")])
+    plan = ok(wb, planning.allocate(wb))
+    assert placed(plan) == [("P1", "O2")]
+    assert reasons(plan) == {"O1": "lost_to_higher_priority"}
+
+
+def test_rotation_slots_taken_in_turn():
+    wb = make_wb([dict(id="P1")], [dict(id="O1", start="2027-01-01", end="2027-12-31", rotation_months=3,
+                                        headcount=1)])
+    plan = ok(wb, planning.allocate(wb))
+    a = plan.assignments
+    assert list(a["slot"]) == [0, 1, 2, 3]
+    assert a["start"].astype(str).tolist() == ["2027-01-01", "2027-04-01", "2027-07-01", "2027-10-01"]
+    assert a["end"].astype(str).tolist() == ["2027-03-31", "2027-06-30", "2027-09-30", "2027-12-31"]
+    assert plan.objective.method == "cpsat"  # the slots do not overlap: a person capacity of 1 would be wrong
+    assert plan.objective.value == 4 * 4
+
+
+def test_priority_weights_are_powers_of_two():
+    # one priority-5 seat for a year vs slots of a rotating order over the same year
+    three_p4 = [dict(id="X", priority=5, start="2027-01-01", end="2027-12-31"),
+                dict(id="R", priority=4, start="2027-01-01", end="2027-12-31", rotation_months=4)]
+    plan = ok(None or make_wb([dict(id="P1")], three_p4), planning.allocate(make_wb([dict(id="P1")], three_p4)))
+    assert set(plan.assignments["order"]) == {"R"} and plan.objective.value == 3 * 8  # 24 > 16
+    two_p3 = [dict(id="X", priority=5, start="2027-01-01", end="2027-12-31"),
+              dict(id="R", priority=3, start="2027-01-01", end="2027-12-31", rotation_months=6)]
+    plan = planning.allocate(make_wb([dict(id="P1")], two_p3))
+    # 16 > 4 + 4, though the priorities 3 + 3 = 6 would beat 5
+    assert placed(plan) == [("P1", "X")] and plan.objective.value == 16
+
+
+def test_exclusive_pairing():
+    pair = [dict(sender="C2", host="HA")]
+    wb = make_wb([dict(id="P1", sending_unit="U1")], [dict(id="O1")], pairings=pair)
+    plan = ok(wb, planning.allocate(wb))
+    assert reasons(plan) == {"O1": "pairing"}
+    wb = make_wb([dict(id="P1", sending_unit="U1"), dict(id="P2", sending_unit="U2")], [dict(id="O1")],
+                 pairings=pair)
+    assert placed(planning.allocate(wb)) == [("P2", "O1")]
+
+
+def test_same_source_team():
+    team = [dict(id="T", same_source=True)]
+    orders = [dict(id="OA", team="T", skill="数学"), dict(id="OB", team="T", skill="物理")]
+    people = [dict(id="P1", sending_unit="U1", skill="数学"), dict(id="P2", sending_unit="U2", skill="物理")]
+    wb = make_wb(people, orders, teams=team)
+    plan = ok(wb, planning.allocate(wb))
+    assert len(plan.assignments) == 1 and plan.objective.method == "cpsat"
+    assert list(plan.unfilled["reason"]) == ["team_rule"]
+    # without the rule both seats fill
+    wb2 = make_wb(people, orders, teams=[dict(id="T", same_source=False)])
+    assert len(planning.allocate(wb2).assignments) == 2
+    # an existing member from C2 fixes the team's city
+    orders3 = orders + [dict(id="OC", team="T", skill="化学")]
+    people3 = people + [dict(id="P3", sending_unit="U2", skill="化学")]
+    wb3 = make_wb(people3, orders3, teams=team, assignments=[dict(person="P3", order="OC", start="2027-03-01",
+                                                                 end="2027-12-31")])
+    plan3 = ok(wb3, planning.allocate(wb3))
+    assert placed(plan3) == [("P2", "OB")] and reasons(plan3) == {"OA": "team_rule"}
+
+
+def test_lead_required_team():
+    team = [dict(id="T", lead_required=True)]
+    orders = [dict(id="OL", team="T", role="lead", priority=1), dict(id="OM", team="T", priority=5)]
+    wb = make_wb([dict(id="P1", can_lead=False)], orders, teams=team)
+    plan = ok(wb, planning.allocate(wb))
+    assert plan.assignments.empty and reasons(plan) == {"OL": "no_one_in_sector", "OM": "team_rule"}
+    wb = make_wb([dict(id="P1"), dict(id="P2", can_lead=True)], orders, teams=team)
+    plan = ok(wb, planning.allocate(wb))
+    assert placed(plan) == [("P1", "OM"), ("P2", "OL")] and plan.objective.value == 16 + 1
+    # an existing lead overlapping the member seat is enough
+    wb = make_wb([dict(id="P1"), dict(id="P9", can_lead=True)], orders, teams=team,
+                 assignments=[dict(person="P9", order="OL", start="2027-01-01", end="2027-12-31")])
+    plan = ok(wb, planning.allocate(wb))
+    assert placed(plan) == [("P1", "OM")]
+
+
+def test_existing_assignments_stay_and_take_seats():
+    wb = make_wb([dict(id="P1"), dict(id="P2"), dict(id="P3")], [dict(id="O1", headcount=2)],
+                 assignments=[dict(person="P3", order="O1", start="2027-03-01", end="2027-12-31")])
+    plan = ok(wb, planning.allocate(wb))
+    assert len(plan.assignments) == 1 and plan.assignments["person"].iloc[0] in {"P1", "P2"}
+    w = plan.workbook.assignments
+    assert len(w) == 2 and (w["person"] == "P3").any()
+    assert dict(w.dtypes) == dict(wb.assignments.dtypes)
+
+
+def test_busy_with_an_existing_assignment_of_any_status():
+    other = [dict(id="OX", host_unit="HB", start="2026-06-01", end="2027-05-31")]
+    for status in ("active", "planned", "done"):
+        wb = make_wb([dict(id="P1", available_from="2026-01-01")], [dict(id="O1")] + other,
+                     assignments=[dict(person="P1", order="OX", start="2026-06-01", end="2027-05-31",
+                                       status=status)])
+        plan = ok(wb, planning.allocate(wb))
+        assert plan.assignments.empty, status
+        assert reasons(plan)["O1"] == "no_one_free"
+
+
+def test_window_and_past_slots():
+    orders = [dict(id="OLD", start="2026-01-01", end="2026-10-31"), dict(id="A", start="2027-03-01",
+                                                                          end="2027-06-30"),
+              dict(id="B", start="2028-03-01", end="2028-06-30")]
+    wb = make_wb([dict(id="P1", available_from="2025-01-01"), dict(id="P2", available_from="2025-01-01")], orders)
+    assert set(planning.allocate(wb).assignments["order"]) == {"A", "B"}  # OLD ended before today
+    plan = planning.allocate(wb, window=("2028-01-01", "2028-12-31"))
+    assert set(plan.assignments["order"]) == {"B"} and set(plan.unfilled["order"]) == set()
+
+
+# ---------------------------------------------------------------------------
+# pins and forbids
+# ---------------------------------------------------------------------------
+def test_pins_force_a_seat():
+    wb = make_wb([dict(id="P1")], [dict(id="O1", priority=5), dict(id="O2", priority=1)])
+    plan = ok(wb, planning.allocate(wb, pins=[("P1", "O2")]))
+    assert placed(plan) == [("P1", "O2")]
+    assert plan.assignments["reason"].tolist() == ["pinned"]
+    assert plan.objective.value == 1 and reasons(plan) == {"O1": "no_one_free"}
+
+
+@pytest.mark.parametrize("person, order, rule", [
+    ("P1", "OS", "sector"), ("P1", "OK", "skill"), ("P1", "OL", "level"), ("P1", "OD", "lead"),
+    ("P2", "O1", "availability"), ("P3", "O1", "busy"), ("P1", "OE", "pairing"),
+    ("PX", "O1", "unknown_person"), ("P1", "OX", "unknown_order"), ("P1", "OF", "full"),
+])
+def test_bad_pin_names_the_pin_and_the_rule(person, order, rule):
+    wb = make_wb([dict(id="P1"), dict(id="P2", available_to="2027-06-30"), dict(id="P3"), dict(id="P4")],
+                 [dict(id="O1"), dict(id="OS", sector="医疗"), dict(id="OK", skill="物理"),
+                  dict(id="OL", min_level=4), dict(id="OD", role="lead"), dict(id="OE", host_unit="HB"),
+                  dict(id="OF"), dict(id="OB", host_unit="HC1")],
+                 pairings=[dict(sender="C3", host="HB")],
+                 assignments=[dict(person="P3", order="OB", start="2027-01-01", end="2027-12-31"),
+                              dict(person="P4", order="OF", start="2027-03-01", end="2027-12-31")])
+    with pytest.raises(planning.PlanError) as e:
+        planning.allocate(wb, pins=[(person, order)], lang="en")
+    msg = str(e.value)
+    assert f"({person}, {order})" in msg and f"[{rule}]" in msg
+    with pytest.raises(ValueError) as e:  # PlanError is a ValueError; Chinese by default
+        planning.allocate(wb, pins=[(person, order)])
+    assert "锁定" in str(e.value) and person in str(e.value)
+
+
+def test_bad_pin_text_in_english():
+    wb = make_wb([dict(id="P1", sector="医疗")], [dict(id="O1")])
+    with pytest.raises(planning.PlanError, match=r"The pin \(P1, O1\) breaks a rule: sector differs"):
+        planning.allocate(wb, pins=[("P1", "O1")], lang="en")
+
+
+def test_two_pins_on_a_one_seat_order():
+    wb = make_wb([dict(id="P1"), dict(id="P2")], [dict(id="O1")])
+    with pytest.raises(planning.PlanError, match=r"〔full〕"):
+        planning.allocate(wb, pins=[("P1", "O1"), ("P2", "O1")])
+
+
+def test_forbids_remove_pairs():
+    wb = make_wb([dict(id="P1"), dict(id="P2")], [dict(id="O1", priority=5), dict(id="O2", host_unit="HB")])
+    plan = ok(wb, planning.allocate(wb, forbids=[("P1", "O1"), ("P2", "O1")]))
+    assert set(plan.assignments["order"]) == {"O2"} and reasons(plan) == {"O1": "pairing"}
+    with pytest.raises(planning.PlanError, match="forbidden"):
+        planning.allocate(wb, pins=[("P1", "O1")], forbids=[("P1", "O1")], lang="en")
+
+
+# ---------------------------------------------------------------------------
+# tie-breakers
+# ---------------------------------------------------------------------------
+def test_preferred_pairing_breaks_the_tie():
+    pair = [dict(sender="C2", host="HA", scope="preferred")]
+    wb = make_wb([dict(id="P1", sending_unit="U1"), dict(id="P2", sending_unit="U2")], [dict(id="O1")],
+                 pairings=pair)
+    plan = planning.allocate(wb)
+    assert placed(plan) == [("P2", "O1")] and plan.assignments["reason"].tolist() == ["preferred"]
+
+
+def test_exact_skill_breaks_the_tie():
+    wb = make_wb([dict(id="P1", skill="数学")], [dict(id="OG", host_unit="HB"), dict(id="OX", skill="数学")])
+    plan = planning.allocate(wb)
+    assert placed(plan) == [("P1", "OX")] and plan.assignments["reason"].tolist() == ["exact_skill"]
+
+
+def test_wish_breaks_the_tie():
+    wb = make_wb([dict(id="P1", wishes="HC1;HB")], [dict(id="OA"), dict(id="OB", host_unit="HB")])
+    plan = planning.allocate(wb)
+    assert placed(plan) == [("P1", "OB")] and plan.assignments["reason"].tolist() == ["wish"]
+    # the first wish beats the second
+    wb = make_wb([dict(id="P1", wishes="HC1;HB")], [dict(id="OB", host_unit="HB"), dict(id="OC", host_unit="HC1")])
+    assert placed(planning.allocate(wb)) == [("P1", "OC")]
+
+
+def test_fair_share_across_cities():
+    # C2's second person would cost more than C1's first: O1 goes to C1
+    people = [dict(id="P1", sending_unit="U1"), dict(id="P4", sending_unit="U1"),
+              dict(id="P2", sending_unit="U2", skill="物理"), dict(id="P3", sending_unit="U2")]
+    orders = [dict(id="OY", skill="物理", host_unit="HB"), dict(id="O1")]
+    plan = planning.allocate(make_wb(people, orders))
+    a = plan.assignments.set_index("order")
+    assert a.loc["OY", "person"] == "P2" and a.loc["O1", "source_city"] == "C1"
+    assert a.loc["O1", "reason"] == "fair_share"
+
+
+def test_reason_codes_render_in_both_languages():
+    from planning.allocate import reason_text, why_text
+
+    for code in REASONS:
+        assert reason_text(code, "zh") != reason_text(code, "en")
+    for code in WHY:
+        assert why_text(code, "zh") != why_text(code, "en")
+
+
+# ---------------------------------------------------------------------------
+# solvers
+# ---------------------------------------------------------------------------
+def _model(wb, window=None):
+    w = _window(window)
+    seats = planned_seats(wb, w)
+    busy = _busy(wb)
+    none = _pairs_frame((), 3, "pin")
+    pinned = resolve_pins(wb, seats, none, _pairs_frame((), 2, "forbid"), busy)
+    pairs = candidate_pairs(wb, seats, busy, _pairs_frame((), 2, "forbid"))
+    return build_model(wb, seats, pairs, pinned)[0]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_flow_and_cpsat_reach_the_same_objective(seed):
+    wb = synthetic_workbook(people=400, host_units=40, sectors=4, seed=seed, teams=False)
+    m = _model(wb, window=("2027-03-01", "2027-03-01"))  # seats open on one day: candidate seats overlap
+    assert flow_applies(m) and m.n_pairs > 100
+    f, c = solve_flow(m), solve_cpsat(m)
+    assert f.value == c.value > 0 and c.status == "optimal" and c.bound == c.value
+    assert f.tiebreak_value == c.tiebreak_value
+    plan = planning.allocate(wb, window=("2027-03-01", "2027-03-01"))
+    assert plan.objective.method == "flow" and plan.objective.value == f.value
+    ok(wb, plan)
+
+
+def test_sample_plan_is_proven_optimal(sample):
+    plan = ok(sample, planning.allocate(sample))
+    o = plan.objective
+    assert o.status == "optimal" and o.bound == o.value and o.gap == 0 and o.value > 0
+    assert o.tiebreak_status == "optimal"
+    assert set(plan.unfilled["reason"]) <= set(REASONS) and set(plan.assignments["reason"]) <= set(WHY)
+    # the team rules bind on the sample: the CP-SAT path
+    assert o.method == "cpsat"
+    # every open seat is either filled or reported
+    seats = planned_seats(sample)
+    assert plan.unfilled["seats"].sum() + len(plan.assignments) == seats["remaining"].sum()
+
+
+def test_time_limit_is_stated(recwarn):
+    wb = synthetic_workbook(people=3000, host_units=300, sectors=10, seed=3, teams=True)
+    plan = planning.allocate(wb, time_limit=0.01)
+    o = plan.objective
+    if o.status == "time_limit":
+        assert any("time limit" in str(w.message) or "时间限制" in str(w.message) for w in recwarn.list)
+        assert o.bound is None or o.bound >= o.value
+        assert o.gap is None or 0 <= o.gap <= 1
+    else:  # a fast machine may prove it anyway
+        assert o.status == "optimal" and o.bound == o.value
+    ok(wb, plan)
+
+
+# ---------------------------------------------------------------------------
+# the checker and the property test
+# ---------------------------------------------------------------------------
+def test_check_plan_catches_a_broken_plan(sample):
+    plan = planning.allocate(sample)
+    a = plan.assignments.copy()
+    people = sample.people.set_index("id")
+    r0 = a.iloc[0]
+    wrong = people.index[people["sector"] != r0["sector"]][0]
+    broken = pd.concat([a, a.iloc[[0]]], ignore_index=True)  # the same seat twice: busy and maybe over capacity
+    broken.loc[1, "person"] = wrong
+    v = check_plan(sample, broken)
+    assert {"sector", "overlap"} <= set(v["rule"])
+    shifted = a.copy()
+    shifted.loc[0, "start"] = shifted.loc[0, "start"] - pd.Timedelta(days=1)
+    assert "slot" in set(check_plan(sample, shifted)["rule"])
+    # an existing person put on a new seat while on post
+    busy_person = sample.assignments[sample.assignments["status"] == "active"]["person"].iloc[0]
+    clash = a.copy()
+    clash.loc[0, "person"] = busy_person
+    assert "busy" in set(check_plan(sample, clash)["rule"])
+
+
+def test_check_plan_catches_team_rules():
+    team = [dict(id="T", same_source=True, lead_required=True)]
+    orders = [dict(id="OL", team="T", role="lead"), dict(id="OA", team="T"), dict(id="OB", team="T")]
+    wb = make_wb([dict(id="P1", sending_unit="U1"), dict(id="P2", sending_unit="U2")], orders, teams=team)
+    a = pd.DataFrame({"person": ["P1", "P2"], "order": ["OA", "OB"], "slot": [0, 0],
+                      "start": pd.to_datetime(["2027-03-01"] * 2), "end": pd.to_datetime(["2027-12-31"] * 2)})
+    assert {"same_source", "lead_required"} <= set(check_plan(wb, a)["rule"])
+
+
+@st.composite
+def small_workbooks(draw):
+    seed = draw(st.integers(0, 10_000))
+    teams = draw(st.booleans())
+    people = draw(st.integers(20, 80))
+    units = draw(st.integers(3, 10))
+    wb = synthetic_workbook(people=people, host_units=units, sectors=draw(st.integers(1, 3)), seed=seed,
+                            teams=teams)
+    start = pd.Timestamp("2026-11-22") + pd.Timedelta(days=draw(st.integers(0, 500)))
+    window = draw(st.sampled_from([None, (start, start), (start, start + pd.Timedelta(days=200))]))
+    return wb, window
+
+
+@given(small_workbooks())
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_every_plan_obeys_every_hard_rule(case):
+    wb, window = case
+    plan = planning.allocate(wb, window=window)
+    assert check_plan(wb, plan).empty, check_plan(wb, plan)
+    assert plan.objective.status == "optimal" and plan.objective.value == plan.objective.bound
+    seats = planned_seats(wb, window)
+    assert plan.unfilled["seats"].sum() + len(plan.assignments) == seats["remaining"].sum()
+    assert set(plan.unfilled["reason"]) <= set(REASONS)
+
+
+# ---------------------------------------------------------------------------
+# results as tables, workbook, explanations, diffs, stable matching
+# ---------------------------------------------------------------------------
+def test_plan_workbook_saves_and_loads(sample, tmp_path):
+    plan = planning.allocate(sample)
+    for out in (tmp_path / "plan.xlsx", tmp_path / "plan"):
+        back = planning.load_workbook(planning.save_workbook(plan.workbook, out))
+        assert back.equals(plan.workbook)
+        assert len(back.assignments) == len(sample.assignments) + len(plan.assignments)
+
+
+def test_assignment_and_unfilled_columns(sample):
+    plan = planning.allocate(sample)
+    assert list(plan.assignments.columns) == ["person", "order", "start", "end", "status", "slot", "role", "team",
+                                              "host_unit", "sector", "priority", "source_city", "reason"]
+    assert (plan.assignments["status"] == "planned").all()
+    assert list(plan.unfilled.columns) == ["order", "slot", "start", "end", "seats", "host_unit", "sector",
+                                           "priority", "reason"]
+    a, u = plan.with_text("en")
+    assert a["reason_text"].str.len().gt(0).all() and u["reason_text"].str.len().gt(0).all()
+
+
+def test_explain_person_and_order():
+    wb = make_wb([dict(id="P1"), dict(id="P2", sector="医疗")], [dict(id="O1"), dict(id="O2", sector="农业")])
+    plan = planning.allocate(wb)
+    zh = plan.explain("P1")
+    assert "P1" in zh and "O1" in zh and "按岗位优先级" in zh
+    en = plan.explain("P1", lang="en")
+    assert "O1" in en and "seat priority" in en
+    assert "not placed" in plan.explain("P2", lang="en")
+    o2 = plan.explain("O2", lang="en")
+    assert "1 empty" in o2 and "no one with the sector" in o2
+    assert "No person or order" in plan.explain("nobody", lang="en")
+
+
+def test_plan_diff_after_a_pin():
+    wb = make_wb([dict(id="P1"), dict(id="P2", skill="物理")],
+                 [dict(id="O1", priority=5), dict(id="O2", priority=1, host_unit="HB")])
+    a = planning.allocate(wb)
+    b = planning.allocate(wb, pins=[("P1", "O2")])
+    d = planning.plan_diff(a, b)
+    row = d.set_index("person").loc["P1"]
+    assert row["change"] == "moved" and row["order_a"] == "O1" and row["order_b"] == "O2"
+    p2 = d.set_index("person").loc["P2"]  # P2 takes the seat P1 left
+    assert p2["change"] == "moved" and p2["order_a"] == "O2" and p2["order_b"] == "O1"
+    c = planning.plan_diff(a, planning.allocate(wb, forbids=[("P2", "O1"), ("P2", "O2")]))
+    assert c.set_index("person").loc["P2", "change"] == "removed"
+    assert planning.plan_diff(planning.allocate(wb, forbids=[("P2", "O1"), ("P2", "O2")]), a).set_index(
+        "person").loc["P2", "change"] == "added"
+    assert planning.plan_diff(a, a).empty
+
+
+def test_stable_method_respects_the_rules_and_reports_blocking_pairs():
+    wb = synthetic_workbook(people=300, host_units=30, sectors=3, seed=5, teams=True)
+    plan = planning.allocate(wb, method="stable")
+    assert check_plan(wb, plan).empty
+    assert plan.objective.status == "stable" and plan.blocking_pairs is not None
+    assert plan.objective.blocking_pairs == len(plan.blocking_pairs)
+    opt = planning.allocate(wb)
+    assert plan.objective.value <= opt.objective.value
+
+
+def test_stable_method_gives_people_their_wish():
+    # both people wish HB; the seat ranks the preferred-pairing person first
+    wb = make_wb([dict(id="P1", wishes="HB"), dict(id="P2", sending_unit="U2", wishes="HB")],
+                 [dict(id="OA"), dict(id="OB", host_unit="HB")],
+                 pairings=[dict(sender="C2", host="HB", scope="preferred")])
+    plan = planning.allocate(wb, method="stable")
+    assert placed(plan) == [("P1", "OA"), ("P2", "OB")] and plan.blocking_pairs.empty
+
+
+def test_bad_arguments():
+    wb = make_wb([dict(id="P1")], [dict(id="O1")])
+    with pytest.raises(planning.PlanError):
+        planning.allocate(wb, window=("2028-01-01", "2027-01-01"))
+    with pytest.raises(planning.PlanError):
+        planning.allocate(wb, method="greedy")
+    with pytest.raises(planning.PlanError):
+        planning.allocate(wb, time_limit=0)
+    with pytest.raises(planning.PlanError):
+        planning.allocate(wb, pins=[("P1",)])
