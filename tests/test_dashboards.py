@@ -64,18 +64,27 @@ def test_notebook_renders(voila_server, browser, name, lang):
 
 def test_overview_interactions(voila_server, browser):
     p = Page(browser, voila_server, "overview.ipynb", "zh")
-    assert "对口支援概览" in p.page.inner_text("body")
+    body = p.page.inner_text("body")
+    assert "对口支援概览" in body and "本月满足率" in body and "即将期满" in body
+    p.page.locator(".lm-TabBar-tab").nth(1).click()
     select = p.page.locator(".city-filter select")
     select.select_option(label="济南市")
-    p.page.wait_for_function("() => !document.querySelector('table.data').innerText.includes('临汾市')",
-                             timeout=15_000)
-    rows = p.page.locator("table.data tbody tr")
+    p.page.wait_for_function(
+        "() => !document.querySelector('.pairing-table table.data').innerText.includes('临汾市')", timeout=15_000)
+    rows = p.page.locator(".pairing-table table.data tbody tr")
     assert rows.count() >= 1
     assert all("济南市" in rows.nth(i).inner_text() for i in range(rows.count()))
-    p.page.locator(".lm-TabBar-tab").nth(1).click()
+    p.shot("overview-network-zh.png")
+    p.page.locator(".lm-TabBar-tab").nth(2).click()
     p.page.wait_for_timeout(800)
     p.check()
     p.shot("overview-filtered-zh.png")
+    # the landing page links into the coverage page, keeping the language
+    p.page.locator(".lm-TabBar-tab").nth(0).click()
+    p.page.click("a.nav-link[href^='coverage.ipynb']")
+    p.page.wait_for_selector(".app-ready", timeout=90_000)
+    assert "覆盖缺口" in p.page.inner_text("body")
+    p.check()
     p.page.close()
 
 

@@ -28,6 +28,8 @@ CSS = """
 .planning-app table.data td { padding: 3px 8px; border-bottom: 1px solid #eee; }
 .planning-app table.data td.num { text-align: right; }
 .planning-app .problems { color: #8a1c1c; }
+.planning-app .nav { font-size: 15px; margin: 2px 0 6px 0; }
+.planning-app .nav a { margin: 0 10px; color: #2f6db5; font-weight: 600; text-decoration: none; }
 .planning-app table.heat { border-collapse: collapse; font-size: 14px; }
 .planning-app table.heat th { padding: 4px 8px; background: #e8eef6; font-weight: 600; }
 .planning-app table.heat th.row { text-align: right; background: #f3f6fa; white-space: nowrap; }

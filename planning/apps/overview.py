@@ -2,17 +2,25 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import bqplot as bq
 import ipywidgets as W
 import numpy as np
 import pandas as pd
 
+from ..coverage import BAND_COLOURS, band, cliffs, coverage, largest_gaps
 from ..hierarchy import host_area, source_city
 from ..i18n import fmt_int, sector_label
+from ..reports import labelled
+from ..summary import today
 from ..network import pairing_view, unpaired_host_units
 from ..summary import figures
 from .base import App, html_table
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+LINKS = (("coverage.ipynb", "ov.link.coverage"), ("allocation.ipynb", "ov.link.allocation"),
+         ("rotation.ipynb", "ov.link.rotation"))
 
 PALETTE = ["#2f6db5", "#e07b39", "#3a9e5c", "#c94c4c", "#8a63b8", "#8c6d46", "#d16aa8", "#7f7f7f",
            "#b5b52f", "#2fb5b0"]
@@ -46,25 +54,72 @@ class OverviewApp(App):
     def build_body(self, wb):
         f = figures(wb)
         unpaired = unpaired_host_units(wb)
-        kpis = [("kpi.people", f["people"]), ("kpi.sending_cities", f["sending_cities"]),
-                ("kpi.host_units", f["host_units"]), ("kpi.seats", f["seats"]),
-                ("kpi.on_post", f["on_post"]), ("kpi.unpaired", len(unpaired))]
-        cards = W.HBox([W.HTML(f"<div class='kpi'><div class='v'>{fmt_int(v)}</div>"
-                               f"<div class='k'>{html.escape(self.t(k))}</div></div>") for k, v in kpis],
-                       layout=W.Layout(flex_flow="row wrap"))
+        month = today().to_period("M").to_timestamp()
+        cov = coverage(wb, month, month)
+        d, s_, g = int(cov["demand"].sum()), int(cov["supply"].sum()), int(cov["gap"].sum())
+        filled = d - g
+        ratio = filled / d if d else float("nan")
+        b = band(pd.Series([ratio])).iloc[0]
+        kpis = [("kpi.people", fmt_int(f["people"]), None), ("kpi.sending_cities", fmt_int(f["sending_cities"]), None),
+                ("kpi.host_units", fmt_int(f["host_units"]), None), ("kpi.teams", fmt_int(len(wb.teams)), None),
+                ("kpi.on_post", fmt_int(f["on_post"]), None),
+                ("kpi.filled", f"{fmt_int(filled)} / {fmt_int(d)}", None),
+                ("kpi.coverage", "—" if not d else f"{ratio:.0%}", BAND_COLOURS[b]),
+                ("kpi.gap", fmt_int(g), BAND_COLOURS["red"] if g else None),
+                ("kpi.unpaired", fmt_int(len(unpaired)), None)]
+        cards = W.HTML("<div style='display:flex;flex-wrap:wrap'>" + "".join(
+            f"<div class='kpi' style='border-left-color:{c or '#2f6db5'}'><div class='v'>{html.escape(v)}</div>"
+            f"<div class='k'>{html.escape(self.t(k))}</div></div>" for k, v, c in kpis) + "</div>")
+        links = [(nb, key) for nb, key in LINKS if (NOTEBOOKS / nb).exists()]
+        nav = W.HTML("<div class='nav'>" + html.escape(self.t("ov.links")) + " ".join(
+            f"<a class='nav-link' href='{nb}?lang={self.lang}'>{html.escape(self.t(key))}</a>" for nb, key in links)
+            + "</div>")
         self.pairings = pairing_view(wb)
         cities = sorted(self.pairings["source_city_name"].dropna().unique())
         self.city_filter = W.Dropdown(options=[(self.t("filter.all"), "")] + [(c, c) for c in cities],
                                       description=self.t("filter.side_city"), value="")
         self.city_filter.add_class("city-filter")
         self.pairing_table = W.HTML()
+        self.pairing_table.add_class("pairing-table")
         self.city_filter.observe(lambda _: self.update_table(), "value")
         self.update_table()
         charts = W.HBox([self.people_chart(wb), self.hosts_chart(wb)], layout=W.Layout(flex_flow="row wrap"))
         net = self.network_chart(wb)
-        tabs = W.Tab(children=[W.VBox([net, self.city_filter, self.pairing_table]), charts])
-        tabs.titles = (self.t("tab.pairings"), self.t("tab.people"))
-        return [cards, tabs]
+        tabs = W.Tab(children=[self.summary_box(wb, cov), W.VBox([net, self.city_filter, self.pairing_table]),
+                               charts])
+        tabs.titles = (self.t("ov.tab.summary"), self.t("tab.pairings"), self.t("tab.people"))
+        return [nav, cards, tabs]
+
+    def summary_box(self, wb, cov):
+        """Largest gaps, the next term-end cliffs and people on post by city and category."""
+        gaps = largest_gaps(wb, cov["month"].min() if len(cov) else None, by="unit", n=8, cov=cov)
+        gaps = gaps[["host_unit", "sector", "demand", "supply", "gap", "band", "sender"]] if len(gaps) else gaps
+        cl = cliffs(wb, by=())
+        cl = cl[cl["leaving"] > 0].head(6)[["month", "leaving", "supply_before", "supply", "demand", "gap"]]
+        on = self.on_post_by_city_category(wb)
+        return W.HBox([
+            W.VBox([W.HTML(f"<h4>{html.escape(self.t('ov.gaps'))}</h4>" + html_table(labelled(gaps, wb, self.lang))),
+                    W.HTML(f"<h4>{html.escape(self.t('ov.cliffs'))}</h4>" + html_table(labelled(cl, wb, self.lang)))],
+                   layout=W.Layout(margin="0 24px 0 0")),
+            W.HTML(f"<h4>{html.escape(self.t('ov.by_category'))}</h4>" + html_table(on)),
+        ], layout=W.Layout(flex_flow="row wrap"))
+
+    def on_post_by_city_category(self, wb) -> pd.DataFrame:
+        from ..schema import value_label
+
+        now = today()
+        a = wb.assignments
+        live = a[a["status"].isin(["active", "planned"]) & (a["start"] <= now) & (a["end"] >= now)]
+        people = wb.people.set_index("id")
+        names = wb.regions.set_index("id")["name"]
+        df = pd.DataFrame({
+            "city": live["person"].map(source_city(wb)).map(names).fillna(self.t("chart.no_city")).to_numpy(),
+            "category": live["person"].map(people["category"]).map(
+                lambda c: value_label(c, self.lang)).to_numpy()})
+        tab = df.groupby(["city", "category"]).size().unstack(fill_value=0)
+        tab[self.t("col.people")] = tab.sum(axis=1)
+        tab = tab.sort_values(self.t("col.people"), ascending=False)
+        return tab.reset_index().rename(columns={"city": self.t("col.source_city")})
 
     def update_table(self):
         df = self.pairings
