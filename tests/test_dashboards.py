@@ -152,3 +152,31 @@ def test_coverage_upload_shows_problems(voila_server, browser, tmp_path):
     assert "Coverage gaps" in p.page.inner_text("body")  # the page still shows the sample
     p.shot("coverage-upload-problems-en.png")
     p.page.close()
+
+
+def test_allocation_runs_by_clicking(voila_server, browser):
+    p = Page(browser, voila_server, "allocation.ipynb", "zh")
+    assert "尚未运行" in p.page.inner_text("body")
+    p.page.click(".run-button")
+    p.page.wait_for_function("() => document.body.innerText.includes('已证明最优')", timeout=120_000)
+    body = p.page.inner_text("body")
+    assert "已证明最优" in body and "新安排人数" in body
+    assert p.page.locator(".plan-teams table.data tbody tr").count() >= 1
+    p.shot("allocation-teams-zh.png")
+    p.page.locator(".lm-TabBar-tab").nth(1).click()
+    p.page.wait_for_timeout(500)
+    assert p.page.locator(".plan-unfilled table.data tbody tr").count() >= 1
+    p.shot("allocation-unfilled-zh.png")
+    # forbid the first new assignment, re-run, and compare the two runs
+    p.page.locator(".lm-TabBar-tab").nth(3).click()
+    p.page.click(".forbid-button")
+    p.page.wait_for_function("() => document.querySelector('.plan-adjustments').innerText.includes('→')",
+                             timeout=15_000)
+    p.page.click(".run-button")
+    p.page.wait_for_function("() => document.querySelector('.plan-compare').innerText.includes('上次方案')",
+                             timeout=120_000)
+    p.page.locator(".lm-TabBar-tab").nth(4).click()
+    p.page.wait_for_timeout(500)
+    p.shot("allocation-compare-zh.png")
+    p.check()
+    p.page.close()

@@ -1,6 +1,7 @@
 """ipywidgets applications, one per notebook; tests drive them without a browser."""
+from .allocation import AllocationApp
 from .base import App, data_path, query_lang
 from .coverage import CoverageApp
 from .overview import OverviewApp
 
-__all__ = ["App", "CoverageApp", "OverviewApp", "data_path", "query_lang"]
+__all__ = ["AllocationApp", "App", "CoverageApp", "OverviewApp", "data_path", "query_lang"]

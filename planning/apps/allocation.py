@@ -1,0 +1,285 @@
+"""The allocation page: run the exact plan, see teams and unfilled seats, pin, forbid, compare, download."""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import logging
+import traceback
+
+import ipywidgets as W
+import numpy as np
+import pandas as pd
+
+from ..coverage import host_groups
+from ..i18n import fmt_int
+from ..reports import labelled, names
+from ..summary import today
+from .base import App, html_table
+
+log = logging.getLogger("planning.apps")
+
+
+class AllocationApp(App):
+    """Choose the window and host region, run :func:`planning.allocate`, adjust and re-run.
+
+    Tests drive it without a browser: set ``window``/``region`` values, call
+    ``run_button.click()``, then read :attr:`plan` and the HTML outputs.
+    """
+
+    title_key = "aapp.title"
+
+    def build_body(self, wb):
+        self.plan = None
+        self.previous = None
+        self.pins: list[tuple[str, str]] = []
+        self.forbids: list[tuple[str, str]] = []
+        self.names = names(wb)
+        now = today().to_period("M").to_timestamp()
+        last = wb.orders["end"].max() if len(wb.orders) else now
+        months = pd.date_range(now, max(now, last.to_period("M").to_timestamp()), freq="MS")
+        labels = [(f"{m.year}年{m.month}月" if self.lang == "zh" else m.strftime("%b %Y"), m) for m in months]
+        self.window = W.SelectionRangeSlider(options=labels, index=(0, min(len(labels) - 1, 11)),
+                                             description=self.t("aapp.window"), layout=W.Layout(width="560px"),
+                                             continuous_update=False)
+        pref = host_groups(wb, "prefecture")
+        county = host_groups(wb, "county")
+        self.unit_pref, self.unit_county = pref, county
+        real = set(wb.regions["id"])
+        regions = sorted((set(pref) | set(county)) & real, key=lambda r: (r not in set(pref), str(self.names.get(r, r))))
+        self.region = W.Dropdown(options=[(self.t("filter.all"), "")] + [
+            (("" if r in set(pref) else "　") + str(self.names.get(r, r)), r) for r in regions],
+            value="", description=self.t("aapp.region"))
+        self.method = W.ToggleButtons(options=[(self.t("aapp.method.optimal"), "optimal"),
+                                               (self.t("aapp.method.stable"), "stable")], value="optimal")
+        self.run_button = W.Button(description=self.t("aapp.run"), button_style="primary",
+                                   layout=W.Layout(width="180px"))
+        self.run_button.add_class("run-button")
+        self.run_button.on_click(lambda _: self.run())
+        self.progress = W.IntProgress(value=0, min=0, max=3, layout=W.Layout(width="300px", visibility="hidden"))
+        self.progress_text = W.HTML()
+        self.progress_text.add_class("run-status")
+        for w, cls in ((self.window, "window-filter"), (self.region, "region-filter"), (self.method, "method")):
+            w.add_class(cls)
+        self.window.style.description_width = "70px"
+        self.region.style.description_width = "70px"
+
+        self.kpis = W.HTML(f"<div class='app-sub'>{html.escape(self.t('aapp.not_run'))}</div>")
+        self.teams = W.HTML()
+        self.teams.add_class("plan-teams")
+        self.unfilled = W.HTML()
+        self.unfilled.add_class("plan-unfilled")
+        self.cities = W.HTML()
+        self.pick = W.Dropdown(options=[], description=self.t("aapp.pick"), layout=W.Layout(width="620px"))
+        self.pick.style.description_width = "110px"
+        self.pick.add_class("plan-pick")
+        self.pick.observe(lambda _: self.show_why(), "value")
+        self.why = W.HTML()
+        self.why.add_class("plan-why")
+        self.pin_button = W.Button(description=self.t("aapp.pin"))
+        self.pin_button.add_class("pin-button")
+        self.forbid_button = W.Button(description=self.t("aapp.forbid"), button_style="warning")
+        self.forbid_button.add_class("forbid-button")
+        self.clear_button = W.Button(description=self.t("aapp.clear"))
+        self.pin_button.on_click(lambda _: self.adjust("pin"))
+        self.forbid_button.on_click(lambda _: self.adjust("forbid"))
+        self.clear_button.on_click(lambda _: self.adjust("clear"))
+        self.adjustments = W.HTML()
+        self.adjustments.add_class("plan-adjustments")
+        self.compare = W.HTML(html.escape(self.t("aapp.no_previous")))
+        self.compare.add_class("plan-compare")
+        self.download_button = W.Button(description=self.t("aapp.download"), disabled=True,
+                                        layout=W.Layout(width="180px"))
+        self.download_button.add_class("roster-button")
+        self.download_button.on_click(lambda _: self.make_roster())
+        self.download_link = W.HTML()
+        self.download_link.add_class("roster-link")
+        tabs = W.Tab(children=[
+            self.teams, self.unfilled, self.cities,
+            W.VBox([self.pick, self.why, W.HBox([self.pin_button, self.forbid_button, self.clear_button]),
+                    self.adjustments]),
+            self.compare])
+        tabs.titles = tuple(self.t(k) for k in ("aapp.tab.teams", "aapp.tab.unfilled", "aapp.tab.cities",
+                                               "aapp.tab.adjust", "aapp.tab.compare"))
+        self.tabs = tabs
+        controls = W.VBox([W.HBox([self.window, self.region], layout=W.Layout(flex_flow="row wrap")),
+                           W.HBox([self.method, self.run_button, self.progress, self.progress_text],
+                                  layout=W.Layout(flex_flow="row wrap", align_items="center")),
+                           W.HBox([self.download_button, self.download_link],
+                                  layout=W.Layout(align_items="center"))])
+        self._show_adjustments()
+        return [controls, self.kpis, tabs]
+
+    # --- running ---------------------------------------------------------------------------------
+    def hosts(self):
+        r = self.region.value
+        if not r:
+            return None
+        return sorted(set(self.unit_pref.index[self.unit_pref.eq(r)]) | set(self.unit_county.index[
+            self.unit_county.eq(r)]))
+
+    def run(self):
+        """Plan with the chosen window, region, method, pins and forbids; show progress while solving."""
+        from ..allocate import PlanError, allocate
+
+        lo, hi = self.window.value
+        window = (lo, hi + pd.offsets.MonthEnd(0))
+        self.run_button.disabled = True
+        self.progress.layout.visibility = "visible"
+        self.progress.value = 1
+        self.progress_text.value = html.escape(self.t("aapp.running"))
+        try:
+            kw = {}
+            if self.hosts() is not None:
+                kw["hosts"] = self.hosts()
+            self.progress.value = 2
+            plan = allocate(self.wb, window=window, pins=self.pins, forbids=self.forbids,
+                            method=self.method.value, lang=self.lang, **kw)
+        except PlanError as e:
+            self.progress_text.value = (f"<span class='problems'>"
+                                        f"{html.escape(self.t('aapp.failed', reason=str(e)))}</span>")
+            self.progress.layout.visibility = "hidden"
+            self.run_button.disabled = False
+            return None
+        except Exception:
+            log.error("allocation failed:\n%s", traceback.format_exc())
+            self.progress_text.value = f"<span class='problems'>{html.escape(self.t('app.error'))}</span>"
+            self.progress.layout.visibility = "hidden"
+            self.run_button.disabled = False
+            return None
+        self.previous, self.plan = self.plan, plan
+        self.progress.value = 3
+        self.progress_text.value = html.escape(self.t("aapp.step.done"))
+        self.progress.layout.visibility = "hidden"
+        self.run_button.disabled = False
+        self.download_button.disabled = False
+        self.download_link.value = ""
+        try:
+            self.show_plan()
+        except Exception:
+            log.error("showing the plan failed:\n%s", traceback.format_exc())
+            self.progress_text.value = f"<span class='problems'>{html.escape(self.t('app.error'))}</span>"
+        return plan
+
+    # --- showing ---------------------------------------------------------------------------------
+    def show_plan(self):
+        plan = self.plan
+        o = plan.objective
+        a, u = plan.with_text(self.lang)
+        status = self.t(f"alloc.status.{o.status}")
+        bound = "—" if o.bound is None else fmt_int(o.bound)
+        cards = [(self.t("aapp.kpi.new"), fmt_int(len(a))), (self.t("aapp.kpi.unfilled"), fmt_int(u["seats"].sum())),
+                 (self.t("aapp.kpi.status"), status), (self.t("aapp.kpi.objective"), f"{fmt_int(o.value)} / {bound}"),
+                 (self.t("aapp.kpi.seconds"), f"{o.seconds:.1f}")]
+        self.kpis.value = "<div style='display:flex;flex-wrap:wrap'>" + "".join(
+            f"<div class='kpi'><div class='v' style='font-size:20px'>{html.escape(v)}</div>"
+            f"<div class='k'>{html.escape(k)}</div></div>" for k, v in cards) + "</div>"
+        self.teams.value = html_table(self.team_table(), max_rows=400)
+        uv = u[["order", "host_unit", "sector", "start", "end", "seats", "priority", "reason_text"]].rename(
+            columns={"seats": "seats_empty", "reason_text": "reason"})
+        self.unfilled.value = html_table(labelled(uv.sort_values(["priority", "seats_empty"], ascending=False),
+                                                  self.wb, self.lang), max_rows=300)
+        self.cities.value = html_table(self.city_table())
+        opts = [(f"{self.names.get(r.person, r.person)} → {self.names.get(r.host_unit, r.host_unit)} · {r.order}",
+                 (r.person, r.order)) for r in a.itertuples()]
+        self.pick.options = opts
+        self.pick.value = opts[0][1] if opts else None
+        self.show_why()
+        self.show_compare()
+
+    def team_table(self) -> pd.DataFrame:
+        """Each host unit's teams: new and existing people in the window, lead first, with source city."""
+        plan = self.plan
+        a = plan.assignments.assign(new="✔")
+        old = plan.workbook.assignments
+        lo, hi = self.window.value
+        old = old[old["status"].isin(["active", "planned"]) & (old["start"] <= hi + pd.offsets.MonthEnd(0))
+                  & (old["end"] >= lo)]
+        old = old[~pd.MultiIndex.from_frame(old[["person", "order"]]).isin(
+            pd.MultiIndex.from_frame(a[["person", "order"]]))]
+        o = self.wb.orders.set_index("id")
+        from ..hierarchy import source_city
+
+        city = source_city(self.wb)
+        old = old.assign(host_unit=old["order"].map(o["host_unit"]), team=old["order"].map(o["team"]),
+                         role=old["order"].map(o["role"]), source_city=old["person"].map(city), new="")
+        both = pd.concat([a, old], ignore_index=True)
+        hosts = self.hosts()
+        if hosts is not None:
+            both = both[both["host_unit"].isin(set(hosts))]
+        both = both[both["host_unit"].isin(set(a["host_unit"]))]  # units this run changed
+        both = both.assign(lead=both["role"].ne("lead")).sort_values(["host_unit", "team", "lead", "person"])
+        view = both[["host_unit", "team", "role", "person", "source_city", "order", "start", "end", "new"]]
+        return labelled(view, self.wb, self.lang)
+
+    def city_table(self) -> pd.DataFrame:
+        a = self.plan.assignments
+        tab = a.groupby("source_city").agg(people=("person", "nunique"), host_units=("host_unit", "nunique"))
+        tab = tab.sort_values("people", ascending=False).reset_index()
+        view = labelled(tab.rename(columns={"host_units": "units"}), self.wb, self.lang)
+        return view
+
+    def show_why(self):
+        if self.plan is None or self.pick.value is None:
+            self.why.value = ""
+            return
+        person, order = self.pick.value
+        text = self.plan.explain(person, self.lang) + "\n\n" + self.plan.explain(order, self.lang)
+        self.why.value = f"<pre style='white-space:pre-wrap;font-family:inherit'>{html.escape(text)}</pre>"
+
+    def show_compare(self):
+        from ..allocate import plan_diff
+
+        if self.previous is None:
+            self.compare.value = html.escape(self.t("aapp.no_previous"))
+            return
+        d = plan_diff(self.previous, self.plan)
+        counts = d["change"].value_counts()
+        head = self.t("aapp.diff_head", moved=int(counts.get("moved", 0)), added=int(counts.get("added", 0)),
+                      removed=int(counts.get("removed", 0)))
+        view = d[["person", "change", "order_a", "order_b"]].assign(
+            change=d["change"].map(lambda c: self.t(f"aapp.change.{c}")))
+        self.compare.value = f"<h4>{html.escape(head)}</h4>" + html_table(labelled(view, self.wb, self.lang))
+
+    # --- adjusting -------------------------------------------------------------------------------
+    def adjust(self, what: str):
+        if what == "clear":
+            self.pins, self.forbids = [], []
+        elif self.pick.value is not None:
+            pair = tuple(self.pick.value)
+            target = self.pins if what == "pin" else self.forbids
+            other = self.forbids if what == "pin" else self.pins
+            if pair in other:
+                other.remove(pair)
+            if pair not in target:
+                target.append(pair)
+        self._show_adjustments()
+
+    def _show_adjustments(self):
+        def fmt(items):
+            return "、".join(f"{self.names.get(p, p)}→{o}" for p, o in items) or self.t("aapp.none")
+
+        self.adjustments.value = (f"<div>{html.escape(self.t('aapp.pins', items=fmt(self.pins)))}</div>"
+                                  f"<div>{html.escape(self.t('aapp.forbids', items=fmt(self.forbids)))}</div>"
+                                  f"<div class='app-sub'>{html.escape(self.t('aapp.rerun_hint'))}</div>")
+
+    # --- roster --------------------------------------------------------------------------------
+    def make_roster(self) -> bytes | None:
+        """The plan's workbook with roster sheets, offered as a download link."""
+        if self.plan is None:
+            return None
+        try:
+            from ..roster import write_roster
+
+            buf = io.BytesIO()
+            write_roster(self.plan, buf, lang=self.lang)
+        except Exception:
+            log.error("roster failed:\n%s", traceback.format_exc())
+            self.download_link.value = f"<span class='problems'>{html.escape(self.t('app.error'))}</span>"
+            return None
+        data = buf.getvalue()
+        name = f"{'派遣名单' if self.lang == 'zh' else 'roster'}-{today():%Y%m%d}.xlsx"
+        href = ("data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
+                + base64.b64encode(data).decode())
+        self.download_link.value = f"<a download='{html.escape(name)}' href='{href}'>{html.escape(name)}</a>"
+        return data
