@@ -70,6 +70,7 @@ EXACT = WISH_STEP * WISH_RANKS + FAIR_MAX + 1          # 144
 PREFERRED = EXACT + WISH_STEP * WISH_RANKS + FAIR_MAX + 1  # 288
 TIE_MAX = PREFERRED + EXACT + WISH_STEP * WISH_RANKS + FAIR_MAX  # largest tie-breaker total per person
 
+TIEBREAK_MIN_SECONDS = 10.0  # CP-SAT tie-breaker phase without a time limit: max(this, phase-1 time)
 REASONS = ("no_one_in_sector", "no_one_free", "pairing", "team_rule", "lost_to_higher_priority")
 WHY = ("pinned", "preferred", "exact_skill", "wish", "fair_share", "priority")
 CONTRACT = ["person", "order", "start", "end", "status"]
@@ -89,7 +90,9 @@ class Objective:
     ``gap`` the relative gap ``(bound - value) / bound``; ``status`` is
     ``optimal``, ``time_limit`` (stopped early: ``gap`` says how far it may be)
     or ``stable`` (method ``stable``: no optimality claim). ``tiebreak_status``
-    says whether the tie-breakers were also solved to optimality.
+    says whether the tie-breakers were also solved to optimality;
+    ``proof_seconds`` how long the solver took to reach (and prove) the first
+    objective's status.
     """
 
     value: int
@@ -100,6 +103,7 @@ class Objective:
     seconds: float
     tiebreak_status: str = "optimal"
     tiebreak_value: int = 0
+    proof_seconds: float | None = None
     note: str = ""
     blocking_pairs: int | None = None
 
@@ -292,7 +296,8 @@ def candidate_pairs(wb, seats: pd.DataFrame, busy: pd.DataFrame, forbids: pd.Dat
             pd.MultiIndex.from_frame(forbids[["person", "order"]]))
     pairs = pairs[~drop].reset_index(drop=True)
     pairs["wish_rank"] = _wish_rank(wb, pairs)
-    pairs["source_city"] = pairs["person"].map(_cities(wb)).to_numpy()
+    cities = _cities(wb)
+    pairs["source_city"] = cities.to_numpy()[cities.index.get_indexer(pairs["person"])]
     return pairs
 
 
@@ -546,6 +551,7 @@ class Solution:
     tiebreak_value: int
     method: str
     note: str = ""
+    proof_seconds: float | None = None
 
 
 def _scale(m: Model, n_nodes: int) -> tuple[int, bool]:
@@ -585,6 +591,7 @@ def solve_flow(m: Model) -> Solution:
 
     if m.n_pairs == 0:
         return Solution(np.zeros(0, np.int64), 0, 0, "optimal", "optimal", 0, "flow")
+    t0 = time.perf_counter()
     f = build_flow(m)
     smcf = min_cost_flow.SimpleMinCostFlow()
     smcf.add_arcs_with_capacity_and_unit_cost(f["tails"], f["heads"], f["caps"], f["costs"])
@@ -597,7 +604,7 @@ def solve_flow(m: Model) -> Solution:
     value = int(m.pair_w[chosen].sum())
     note = "" if f["scaled"] else "tie-breakers dropped: the scaled costs would overflow int64"
     return Solution(chosen, value, value, "optimal", "optimal" if f["scaled"] else "skipped",
-                    _tie_value(m, chosen), "flow", note)
+                    _tie_value(m, chosen), "flow", note, proof_seconds=time.perf_counter() - t0)
 
 
 def _tie_value(m: Model, chosen: np.ndarray) -> int:
@@ -722,6 +729,7 @@ def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 2, lan
     if time_limit is not None:
         solver.parameters.max_time_in_seconds = float(time_limit)
     st = solver.solve(model)
+    proof = time.perf_counter() - t0
     if st == cp_model.INFEASIBLE:
         raise PlanError(t("alloc.infeasible", lang))
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -733,12 +741,16 @@ def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 2, lan
     bound = int(math.floor(solver.best_objective_bound + 1e-6))
     if st != cp_model.OPTIMAL:
         chosen = np.flatnonzero(vals)
-        return Solution(chosen, value, bound, "time_limit", "skipped", _tie_value(m, chosen), "cpsat")
-    # phase 2: tie-breakers with the first objective fixed at its optimum
-    left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - t0))
-    if left is not None and left < 0.05:
+        return Solution(chosen, value, bound, "time_limit", "skipped", _tie_value(m, chosen), "cpsat",
+                        proof_seconds=proof)
+    # phase 2: tie-breakers with the first objective fixed at its optimum; without a time limit it
+    # gets as long as phase 1 took, at least TIEBREAK_MIN_SECONDS
+    left = (max(TIEBREAK_MIN_SECONDS, proof) if time_limit is None
+            else max(0.0, time_limit - (time.perf_counter() - t0)))
+    if left < 0.05:
         chosen = np.flatnonzero(vals)
-        return Solution(chosen, value, bound, "optimal", "time_limit", _tie_value(m, chosen), "cpsat")
+        return Solution(chosen, value, bound, "optimal", "time_limit", _tie_value(m, chosen), "cpsat",
+                        proof_seconds=proof)
     model.add(first >= value)
     terms = _fair_vars(model, m, x)
     tie = W(x, m.pair_tie.tolist()) - W([v for v, _ in terms], [c for _, c in terms])
@@ -748,13 +760,14 @@ def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 2, lan
         model.add_hint(v, val)
     solver2 = cp_model.CpSolver()
     solver2.parameters.num_workers = solver.parameters.num_workers
-    solver2.parameters.max_time_in_seconds = float(left) if left is not None else 60.0
+    solver2.parameters.max_time_in_seconds = float(left)
     st2 = solver2.solve(model)
     if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         vals = np.fromiter((solver2.boolean_value(v) for v in x), dtype=bool, count=len(x))
     chosen = np.flatnonzero(vals)
     return Solution(chosen, int(m.pair_w[chosen].sum()), bound, "optimal",
-                    "optimal" if st2 == cp_model.OPTIMAL else "time_limit", _tie_value(m, chosen), "cpsat")
+                    "optimal" if st2 == cp_model.OPTIMAL else "time_limit", _tie_value(m, chosen), "cpsat",
+                    proof_seconds=proof)
 
 
 # --------------------------------------------------------------------------- #
@@ -846,25 +859,31 @@ def _why(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinned: int) 
     out = np.full(n, "priority", dtype=object)
     if n == 0:
         return out
-    feats = ["seat", "person", "preferred", "exact_skill", "wish_rank", "source_city"]
-    c = pairs.iloc[chosen][feats].reset_index(drop=True).assign(i=np.arange(n), w=w[chosen])
-    used = c.groupby("source_city").size()
-    pool = pairs.groupby("source_city")["person"].nunique()
+    person, _ = pd.factorize(pairs["person"])
+    city, _ = pd.factorize(pairs["source_city"])
+    first = np.unique(person, return_index=True)[1]
+    pool = np.bincount(city[first], minlength=city.max() + 1)
+    used = np.bincount(city[chosen], minlength=len(pool))
+    f = pd.DataFrame({"seat": pairs["seat"].to_numpy(), "person": person, "w": w,
+                      "preferred": pairs["preferred"].to_numpy().astype(np.int8),
+                      "exact_skill": pairs["exact_skill"].to_numpy().astype(np.int8),
+                      "wish_rank": pairs["wish_rank"].to_numpy(), "source_city": city})
+    c = f.iloc[chosen].reset_index(drop=True).assign(i=np.arange(n))
     is_chosen = np.zeros(len(pairs), dtype=bool)
     is_chosen[chosen] = True
-    alt = pairs[~is_chosen][feats].assign(w=w[~is_chosen])
-    by_seat = c.merge(alt.drop(columns="w"), on="seat", suffixes=("", "_a"))
+    alt = f[~is_chosen]
+    # a seat's other candidates matter only by their features: one row per distinct feature set
+    seat_alt = alt.drop(columns=["w", "person"]).drop_duplicates()
+    by_seat = c.merge(seat_alt, on="seat", suffixes=("", "_a"))
     by_person = c.merge(alt, on=["person", "w"], suffixes=("", "_a"))
     by_person = by_person[by_person["seat"] != by_person["seat_a"]]
     x = pd.concat([by_seat, by_person], ignore_index=True)
     if x.empty:
         out[:n_pinned] = "pinned"
         return out
-    u_mine = x["source_city"].map(used).fillna(1).to_numpy() - 1
-    u_alt = x["source_city_a"].map(used).fillna(0).to_numpy()
-    share_mine = u_mine / x["source_city"].map(pool).to_numpy()
-    share_alt = np.where(x["source_city_a"].to_numpy() == x["source_city"].to_numpy(), share_mine,
-                         u_alt / x["source_city_a"].map(pool).to_numpy())
+    cm, ca = x["source_city"].to_numpy(), x["source_city_a"].to_numpy()
+    share_mine = (used[cm] - 1) / pool[cm]
+    share_alt = np.where(ca == cm, share_mine, used[ca] / pool[ca])
     ws = lambda r: np.where(r >= 0, WISH_RANKS - np.minimum(r, WISH_RANKS), 0)  # noqa: E731
     steps = [
         ("preferred", x["preferred"].to_numpy().astype(int), x["preferred_a"].to_numpy().astype(int)),
@@ -973,7 +992,8 @@ def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang
     bound = None if sol.bound is None else sol.bound + pin_value
     gap = None if bound is None else (0.0 if bound <= 0 else max(0.0, (bound - value) / bound))
     obj = Objective(value=value, bound=bound, status=sol.status, gap=gap, method=sol.method, seconds=0.0,
-                    tiebreak_status=sol.tiebreak_status, tiebreak_value=sol.tiebreak_value, note=sol.note)
+                    tiebreak_status=sol.tiebreak_status, tiebreak_value=sol.tiebreak_value,
+                    proof_seconds=sol.proof_seconds, note=sol.note)
     out = wb.copy()
     new = a[CONTRACT].astype({c: out.assignments[c].dtype for c in CONTRACT})
     out.assignments = pd.concat([out.assignments, new], ignore_index=True).astype(
