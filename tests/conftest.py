@@ -36,15 +36,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def voila_server():
-    """``planning serve`` on a free port; yields the base URL."""
+def serve(extra=(), log_name="voila.log"):
+    """Start ``planning serve`` on a free port; returns (process, base URL, log file)."""
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "voila.log", "w")
-    env = dict(os.environ)
-    proc = subprocess.Popen([sys.executable, "-m", "planning.cli", "serve", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT, env=env)
+    log = open(ARTIFACTS / log_name, "w")
+    proc = subprocess.Popen([sys.executable, "-m", "planning.cli", "serve", "--port", str(port), *extra],
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT,
+                            env=dict(os.environ))
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -53,17 +52,28 @@ def voila_server():
                 break
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError("planning serve exited; see artifacts/voila.log")
+                raise RuntimeError(f"planning serve exited; see artifacts/{log_name}")
             time.sleep(0.3)
     else:
         raise RuntimeError("planning serve did not answer in 60 s")
-    yield url
+    return proc, url, log
+
+
+def stop(proc, log):
     os.killpg(proc.pid, 15)
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, 9)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def voila_server():
+    """``planning serve`` on a free port; yields the base URL."""
+    proc, url, log = serve()
+    yield url
+    stop(proc, log)
 
 
 @pytest.fixture(scope="session")
