@@ -61,6 +61,20 @@ def columns(table: str) -> pd.DataFrame:
     return c[c["table"] == table].set_index("column")
 
 
+@cache
+def _specs() -> dict[str, dict[str, dict]]:
+    """Each table's column rows as plain dicts (fast to look up), in contract order."""
+    out: dict[str, dict[str, dict]] = {}
+    for r in all_columns().to_dict("records"):
+        out.setdefault(r["table"], {})[r["column"]] = r
+    return out
+
+
+def column_specs(table: str) -> tuple[tuple[str, dict], ...]:
+    """The contract columns of one table as ``(column, row)`` pairs, in order (do not modify)."""
+    return tuple(_specs().get(table, {}).items())
+
+
 def table_names() -> list[str]:
     """Contract tables in their canonical order."""
     return list(tables().index)
@@ -68,13 +82,13 @@ def table_names() -> list[str]:
 
 def allowed(table: str, column: str) -> list[str]:
     """Allowed values of an enumerated column (empty list for other columns)."""
-    a = columns(table).loc[column, "allowed"]
+    a = _specs()[table][column]["allowed"]
     return a.split("|") if a else []
 
 
 def references(table: str, column: str) -> list[str]:
     """Tables whose ids a reference column may name."""
-    r = columns(table).loc[column, "ref"]
+    r = _specs()[table][column]["ref"]
     return r.split("|") if r else []
 
 
@@ -102,7 +116,7 @@ def value_aliases(table: str, column: str) -> dict[str, str]:
 
 def header(table: str, column: str, lang: str = "zh") -> str:
     """Column header as a planner sees it: Chinese, or English."""
-    return columns(table).loc[column, "zh"] if lang == "zh" else column
+    return _specs()[table][column]["zh"] if lang == "zh" else column
 
 
 def table_label(table: str, lang: str = "zh") -> str:
@@ -112,7 +126,7 @@ def table_label(table: str, lang: str = "zh") -> str:
 
 def template_header(table: str, column: str) -> str:
     """Header the template writes: Chinese with the English name in brackets."""
-    return f"{columns(table).loc[column, 'zh']}({column})"
+    return f"{_specs()[table][column]['zh']}({column})"
 
 
 def template_sheet(table: str) -> str:
