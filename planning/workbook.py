@@ -19,10 +19,12 @@ Examples
 """
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import re
 from dataclasses import dataclass, field, fields
+from functools import cache
 from pathlib import Path
 
 import networkx as nx
@@ -198,18 +200,27 @@ def _dtype(spec) -> str:
 class _Raw:
     table: str
     source: str  # how the planner names where it came from
-    frame: pd.DataFrame  # all columns as str, "" for empty; headers as in the file
+    frame: pd.DataFrame  # all cells text, "" for empty; headers as in the file
     excel: bool = False
+    plain: bool = False  # proven that no cell starts or ends with white space
     rows: np.ndarray | None = None  # row number in the file of each frame row
 
     def __post_init__(self):
+        # A blank row has every cell empty: narrow the candidates column by column.
         f = self.frame
-        blank = np.ones(len(f), dtype=bool)
-        for c in f.columns:
-            blank &= f[c].to_numpy(dtype=object) == ""
-        self.rows = np.flatnonzero(~blank) + 2
-        if blank.any():
-            self.frame = f[~blank].reset_index(drop=True)
+        blank = np.arange(len(f))
+        for i in range(f.shape[1]):
+            if not blank.size:
+                break
+            blank = blank[f.iloc[:, i].to_numpy(dtype=object)[blank] == ""]
+        keep = np.ones(len(f), dtype=bool)
+        keep[blank] = False
+        self.rows = np.flatnonzero(keep) + 2
+        if blank.size:
+            self.frame = f[keep].reset_index(drop=True)
+
+    def column(self, header: str) -> np.ndarray:
+        return self.frame[header].to_numpy(dtype=object)
 
 
 def _decode(data: bytes) -> str:
@@ -236,10 +247,55 @@ def _match_table(name: str) -> str | None:
     return None
 
 
-def _read_csv_text(text: str) -> pd.DataFrame:
-    return pd.read_csv(
-        io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=False
-    )
+def _read_csv_bytes(data: bytes, encoding: str) -> pd.DataFrame:
+    # Every cell as text ("" when empty); blank lines are kept as rows so that
+    # row numbers stay those of the file (blank rows are dropped afterwards).
+    return pd.read_csv(io.BytesIO(data), dtype=object, na_filter=False, skip_blank_lines=False,
+                       encoding=encoding)
+
+
+def _read_csv_file(path: Path) -> tuple[pd.DataFrame, bool]:
+    """A CSV file as text cells, decoded as UTF-8 (with or without BOM) or else GB18030.
+
+    Also returns whether the file is *plain*: no cell can start or end with white space.
+    """
+    data = path.read_bytes()
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]  # as decoding "utf-8-sig" does; the C parser skips one more
+    try:
+        frame = _read_csv_bytes(data, "utf-8")
+    except UnicodeDecodeError:
+        data = data.decode("gb18030").encode("utf-8")
+        frame = _read_csv_bytes(data, "utf-8")
+    return frame, _plain_utf8(data)
+
+
+def _plain_utf8(data: bytes) -> bool:
+    """True when no cell of this UTF-8 CSV can have surrounding white space.
+
+    That holds when the bytes hold no quote (an unquoted cell cannot contain a
+    line break), no ASCII white space or control byte other than the line
+    breaks, and none of the other characters ``str.strip`` removes. Then the
+    cells need no trimming. A ``False`` only means "trim to find out".
+    """
+    if b'"' in data:
+        return False
+    a = np.frombuffer(data, dtype=np.uint8)
+    low = a[a <= 0x20]
+    if not ((low == 0x0A) | (low == 0x0D)).all():
+        return False
+    lead = np.flatnonzero(a - np.uint8(0xC2) <= 0xE3 - 0xC2)  # lead bytes 0xC2..0xE3
+    if lead.size:
+        n = len(a) - 1
+        b0, b1, b2 = a[lead], a[np.minimum(lead + 1, n)], a[np.minimum(lead + 2, n)]
+        space = (b0 == 0xC2) & ((b1 == 0x85) | (b1 == 0xA0))  # U+0085, U+00A0
+        space |= (b0 == 0xE1) & (b1 == 0x9A) & (b2 == 0x80)  # U+1680
+        space |= (b0 == 0xE2) & (b1 == 0x80) & ((b2 <= 0x8A) | (b2 == 0xA8) | (b2 == 0xA9) | (b2 == 0xAF))
+        space |= (b0 == 0xE2) & (b1 == 0x81) & (b2 == 0x9F)  # U+205F
+        space |= (b0 == 0xE3) & (b1 == 0x80) & (b2 == 0x80)  # U+3000
+        if space.any():
+            return False
+    return True
 
 
 def _cell_text(v) -> str:
@@ -282,11 +338,11 @@ def _read_raw(path: Path) -> tuple[list[_Raw], list[Problem], str]:
             if table is None:
                 continue
             try:
-                frame = _read_csv_text(_decode(f.read_bytes()))
+                frame, plain = _read_csv_file(f)
             except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as e:
                 problems.append(Problem(f.name, table, None, None, None, "unreadable", (("detail", _first_line(e)),)))
                 continue
-            raws.append(_Raw(table, f.name, frame))
+            raws.append(_Raw(table, f.name, frame, plain=plain))
         if not raws and not problems:
             problems.append(Problem(str(path), "", None, None, None, "no_tables"))
         return raws, problems, str(path)
@@ -330,14 +386,22 @@ class _Collector:
         self.problems.append(Problem(source, table_name, None, header, None, code, tuple(sorted(params.items()))))
 
 
-def _map_headers(raw: _Raw, col: _Collector) -> dict[str, str]:
-    """Contract column → header as written in the file."""
-    spec = schema.columns(raw.table)
+_specs = schema.column_specs
+
+
+@cache
+def _header_lookup(table: str) -> dict[str, str]:
     lookup = {}
-    for c, row in spec.iterrows():
+    for c, row in _specs(table):
         lookup[_norm_name(c)] = c
         lookup[_norm_name(row["zh"])] = c
-        lookup[_norm_name(schema.template_header(raw.table, c))] = c
+        lookup[_norm_name(schema.template_header(table, c))] = c
+    return lookup
+
+
+def _map_headers(raw: _Raw, col: _Collector) -> dict[str, str]:
+    """Contract column → header as written in the file."""
+    lookup = _header_lookup(raw.table)
     found: dict[str, str] = {}
     for h in raw.frame.columns:
         n = _norm_name(h)
@@ -349,102 +413,124 @@ def _map_headers(raw: _Raw, col: _Collector) -> dict[str, str]:
             col.whole(raw.source, raw.table, str(h), "duplicate_column", column=str(h))
             continue
         found[c] = h
-    for c, row in spec.iterrows():
+    for c, row in _specs(raw.table):
         if row["required"] and c not in found:
             col.whole(raw.source, raw.table, None, "missing_column", column=f"{row['zh']}({c})")
     return found
 
 
-def _clean(col: pd.Series, ty: str) -> bool:
-    """True when a typed column needs no trimming: numbers (the C parser allows spaces) and ISO dates."""
-    if ty in ("int", "float"):
-        return True
-    if ty == "date":
-        o = col.to_numpy(dtype=object)
-        nonempty = o[o != ""]
-        return bool(pd.to_datetime(pd.Series(nonempty, dtype=object), format="%Y-%m-%d", errors="coerce").notna().all())
-    return False
-
-
-def _stripped(col: pd.Series) -> pd.Series:
+def _stripped(o: np.ndarray) -> np.ndarray:
     """Text with surrounding white space removed (a C-speed list comprehension)."""
-    o = col.to_numpy(dtype=object)
-    return pd.Series([x.strip() if isinstance(x, str) else "" for x in o], index=col.index, dtype="str")
+    out = np.empty(len(o), dtype=object)
+    out[:] = [x.strip() if isinstance(x, str) else "" for x in o]
+    return out
 
 
-def _bad(raw, col, s, mask, header, code, **params):
+def _bad(raw, col, values: np.ndarray, mask: np.ndarray, header, code, **params):
     if mask.any():
-        idx = np.flatnonzero(mask.to_numpy())
-        col.add(raw, idx, header, s.iloc[idx].tolist(), code, **params)
+        idx = np.flatnonzero(mask)
+        col.add(raw, idx, header, values[idx].tolist(), code, **params)
+
+
+def _text_series(s: np.ndarray, empty: np.ndarray) -> pd.Series:
+    if empty.any():
+        s = s.copy()
+        s[empty] = np.nan
+    return pd.Series(s, dtype="str")
+
+
+_LIST_SEP = re.compile(r"\s*;\s*")
 
 
 def _convert(raw: _Raw, c: str, spec, header: str, col: _Collector) -> pd.Series:
-    """Convert one raw text column to its contract type, recording problems."""
+    """Convert one raw text column to its contract type, recording problems.
+
+    Enumerations, booleans, numbers and dates are worked out once per distinct
+    text (``pd.factorize``) and spread back to the rows.
+    """
     ty = spec["type"]
-    s = raw.frame[header]
-    if ty in ("id", "str", "ref", "list") or not _clean(s, ty):
-        s = _stripped(s)
-    else:
-        s = s.astype("str")
-    empty = s.eq("")
-    num = None
+    o = raw.column(header)
     if ty in ("int", "float"):
-        num = pd.to_numeric(s, errors="coerce")  # the C parser accepts surrounding spaces
-        ws = num.isna() & ~empty
-        if ws.any():  # white-space-only cells are empty cells
-            s = s.copy()
-            s[ws] = s[ws].str.strip()
-            empty = s.eq("")
+        return _numbers(raw, spec, header, o, col)
+    s = o if raw.plain else _stripped(o)
+    empty = s == ""
     if spec["required"]:
         _bad(raw, col, s, empty, header, "required")
     default = spec["default"]
     if ty in ("id", "str", "ref"):
-        return s.mask(empty, pd.NA)
+        return _text_series(s, empty)
     if ty == "list":
-        s = s.str.replace("；", ";", regex=False).str.replace(r"\s*;\s*", ";", regex=True).str.strip(";")
-        return s.mask(s.eq(""), pd.NA)
+        s = s.copy()
+        for i in np.flatnonzero(~empty).tolist():
+            x = s[i]
+            if ";" in x or "；" in x:
+                s[i] = _LIST_SEP.sub(";", x.replace("；", ";")).strip(";")
+        return _text_series(s, s == "")
+    codes, uniq = pd.factorize(s)
     if ty == "enum":
         aliases = schema.value_aliases(raw.table, c)
-        v = s.map(aliases)
-        miss = v.isna() & ~empty
-        if miss.any():
-            v[miss] = s[miss].str.lower().map(aliases)
-        _bad(raw, col, s, v.isna() & ~empty, header, "not_allowed",
+        v = np.array([aliases.get(u, aliases.get(u.lower())) for u in uniq], dtype=object)
+        missing = pd.isna(v)
+        _bad(raw, col, s, (missing & (uniq != ""))[codes], header, "not_allowed",
              allowed=", ".join(schema.allowed(raw.table, c)))
-        if default:
-            v = v.fillna(default)
-        return v.astype("str") if not v.isna().any() else v
+        v[missing] = default if default else np.nan
+        return pd.Series(pd.array(v, dtype="str").take(codes))
     if ty == "bool":
-        low = s if s.isin(TRUE | FALSE | {""}).all() else s.str.lower()
-        v = pd.Series(np.where(low.isin(TRUE), True, False), index=s.index)
-        _bad(raw, col, s, ~(low.isin(TRUE) | low.isin(FALSE) | empty), header, "not_bool")
+        low = [u.lower() for u in uniq]
+        v = np.array([x in TRUE for x in low], dtype=bool)
+        ok = np.array([x in TRUE or x in FALSE or x == "" for x in low], dtype=bool)
+        _bad(raw, col, s, ~ok[codes], header, "not_bool")
         if default == "true":
-            v = v | empty
-        return v.astype(bool)
-    if ty in ("int", "float"):
-        v = num.mask(empty)
-        bad_num = v.isna() & ~empty
-        _bad(raw, col, s, bad_num, header, "not_int" if ty == "int" else "not_number")
-        if ty == "int":
-            frac = v.notna() & (v != np.floor(v.fillna(0)))
-            _bad(raw, col, s, frac, header, "not_int")
-        if spec["min"]:
-            _bad(raw, col, s, v < float(spec["min"]), header, "below_min", min=spec["min"])
-        if spec["max"]:
-            _bad(raw, col, s, v > float(spec["max"]), header, "above_max", max=spec["max"])
-        if ty == "float":
-            return v.astype("float64")
-        v = v.where(v.notna() & (v == np.floor(v.fillna(0))))
-        if default:
-            return v.fillna(int(default)).astype("int64")
-        if spec["required"]:
-            return v.fillna(0).astype("int64")
-        return v.round().astype("Int64")
+            v |= uniq == ""
+        return pd.Series(v[codes], dtype=bool)
     if ty == "date":
-        v = _parse_dates(s, raw.excel)
-        _bad(raw, col, s, v.isna() & ~empty, header, "not_date")
-        return v
+        v = _parse_dates(pd.Series(uniq, dtype="str"), raw.excel).to_numpy()
+        _bad(raw, col, s, (np.isnat(v) & (uniq != ""))[codes], header, "not_date")
+        return pd.Series(v[codes], dtype="datetime64[ns]")
     raise AssertionError(ty)  # pragma: no cover
+
+
+def _numbers(raw: _Raw, spec, header: str, o: np.ndarray, col: _Collector) -> pd.Series:
+    """An int or float column (``to_numeric`` allows surrounding spaces), once per distinct text."""
+    ty = spec["type"]
+    codes, uniq = pd.factorize(o)
+    num = pd.to_numeric(pd.Series(uniq, dtype="str"), errors="coerce")
+    x = num.to_numpy(dtype="float64", na_value=np.nan)
+    text = uniq
+    failed = np.isnan(x) & (uniq != "")
+    if failed.any():  # white-space-only cells are empty cells; others are reported trimmed
+        text = uniq.copy()
+        text[failed] = [u.strip() for u in uniq[failed]]
+    empty = text == ""
+    v = np.where(empty, np.nan, x)
+    known = ~np.isnan(v)
+
+    def bad(mask, code, **params):
+        _bad(raw, col, text[codes], mask[codes], header, code, **params)
+
+    if spec["required"]:
+        bad(empty, "required")
+    bad(~known & ~empty, "not_int" if ty == "int" else "not_number")
+    compared = v
+    if ty == "int":
+        with np.errstate(invalid="ignore"):
+            whole = known & np.isfinite(v) & (v == np.floor(v))
+        bad(known & ~whole, "not_int")
+        compared = np.where(np.isinf(v), np.nan, v)  # reported as not an integer only
+    if spec["min"]:
+        bad(compared < float(spec["min"]), "below_min", min=spec["min"])
+    if spec["max"]:
+        bad(compared > float(spec["max"]), "above_max", max=spec["max"])
+    if ty == "float":
+        return pd.Series(v[codes])
+    default = spec["default"]
+    # every cell an integer: keep them exact (beyond 2**53)
+    ints = num.to_numpy() if num.dtype == "int64" else None
+    if default or spec["required"]:
+        out = ints if ints is not None else np.where(whole, v, float(default or 0)).astype("int64")
+    else:
+        out = pd.array(ints if ints is not None else np.where(whole, v, np.nan), dtype="Int64")
+    return pd.Series(out.take(codes))
 
 
 def _parse_dates(s: pd.Series, excel: bool) -> pd.Series:
@@ -471,38 +557,66 @@ def _parse_dates_slow(s: pd.Series, excel: bool) -> pd.Series:
 # --------------------------------------------------------------------------- #
 # cross-table checks
 # --------------------------------------------------------------------------- #
-def _check_unique(raw, df, header, col):
+def _check_unique(raw, df, header, col) -> pd.Index:
+    """Record repeated ids; return the table's ids as an index to look references up in."""
     ids = df["id"]
+    known = pd.Index(ids)
+    if known.is_unique:  # builds the hash table the reference checks reuse
+        return known
     dup = ids.duplicated(keep="first") & ids.notna()
     if dup.any():
         first = pd.Series(np.arange(len(ids)), index=ids.index).groupby(ids.to_numpy()).transform("min")
         idx = np.flatnonzero(dup.to_numpy())
         for i in idx:
             col.add(raw, [i], header, [ids.iloc[i]], "duplicate_id", first=int(raw.rows[int(first.iloc[i])]))
+    return pd.Index(ids.dropna().unique())
 
 
-def _check_refs(raws, frames, headers, col):
-    ids = {n: pd.Index(frames[n]["id"].dropna().unique()) for n in frames if "id" in frames[n].columns}
+def _check_refs(raws, frames, headers, col, ids: dict[str, pd.Index]):
+    """Every reference names an id of its target table(s).
+
+    ``ids`` holds each table's distinct ids (a missing value among them never
+    matches, since empty references are not looked up).
+    """
+    for n, df in frames.items():
+        if n not in ids and "id" in df.columns:
+            ids[n] = pd.Index(df["id"].dropna().unique())
     for table, df in frames.items():
-        spec = schema.columns(table)
-        for c, row in spec.iterrows():
+        for c, row in _specs(table):
             if row["type"] not in ("ref", "list") or c not in headers[table]:
                 continue
             targets = schema.references(table, c)
-            if not any(x in ids for x in targets):
+            present = [ids[x] for x in targets if x in ids]
+            if not present:
                 continue  # the target table is missing: reported once already
-            known = ids[targets[0]] if len(targets) == 1 and targets[0] in ids else pd.Index(
-                np.concatenate([ids[x].to_numpy(dtype=object) for x in targets if x in ids]))
             s = df[c]
+            values = s.to_numpy(dtype=object)
             if row["type"] == "list":
-                parts = s.dropna().str.split(";").explode()
-                bad_rows = parts[~parts.isin(known)]
-                pos = df.index.get_indexer(bad_rows.index)
-                col.add(raws[table], pos, headers[table][c], bad_rows.tolist(), "unknown_ref",
-                        target="|".join(targets))
+                pos, parts = [], []
+                for i in np.flatnonzero(~pd.isna(values)).tolist():
+                    for part in values[i].split(";"):
+                        pos.append(i)
+                        parts.append(part)
+                if parts:
+                    parts = np.array(parts, dtype=object)
+                    bad = ~_known(present, parts)
+                    col.add(raws[table], np.asarray(pos)[bad], headers[table][c], parts[bad].tolist(),
+                            "unknown_ref", target="|".join(targets))
                 continue
-            mask = s.notna() & ~s.isin(known)
-            _bad(raws[table], col, s, mask, headers[table][c], "unknown_ref", target="|".join(targets))
+            mask = ~pd.isna(values)
+            mask[mask] = ~_known(present, values[mask])
+            _bad(raws[table], col, values, mask, headers[table][c], "unknown_ref", target="|".join(targets))
+
+
+def _known(indexes: list[pd.Index], values: np.ndarray) -> np.ndarray:
+    """Whether each value is in one of the (hash-indexed, unique) indexes."""
+    hit = indexes[0].get_indexer(values) >= 0
+    for index in indexes[1:]:
+        miss = ~hit
+        if not miss.any():
+            break
+        hit[miss] = index.get_indexer(values[miss]) >= 0
+    return hit
 
 
 def _side_of(frames) -> pd.Series:
@@ -513,6 +627,7 @@ def _side_of(frames) -> pd.Series:
 
 def _check_sides(raws, frames, headers, col):
     side = _side_of(frames)
+    side_values = side.to_numpy(dtype=object)
     rules = [("units", None), ("people", ("sending_unit", "sending")), ("orders", ("host_unit", "host")),
              ("pairings", ("sender", "sending")), ("pairings", ("host", "host")),
              ("teams", ("host", "host"))]
@@ -532,11 +647,15 @@ def _check_sides(raws, frames, headers, col):
         c, expected = rule
         if c not in headers[table]:
             continue
-        actual = df[c].map(side)
-        mask = actual.notna() & (actual != expected)
-        for i in np.flatnonzero(mask.to_numpy()):
-            col.add(raws[table], [i], headers[table][c], [df[c].iloc[i]], "wrong_side",
-                    actual=actual.iloc[i], expected=expected)
+        if not len(side_values):
+            continue
+        values = df[c].to_numpy(dtype=object)
+        pos = side.index.get_indexer(values)  # as Series.map does
+        actual = np.where(pos >= 0, side_values[pos], np.nan)
+        mask = ~pd.isna(actual) & (actual != expected)
+        for i in np.flatnonzero(mask):
+            col.add(raws[table], [i], headers[table][c], [values[i]], "wrong_side",
+                    actual=actual[i], expected=expected)
 
 
 def _check_periods(raws, frames, headers, col):
@@ -557,6 +676,8 @@ def _check_cycles(raws, frames, headers, col):
         return
     r = frames["regions"]
     e = r[r["parent"].notna() & r["id"].notna()]
+    if _acyclic(e["id"], e["parent"]):
+        return
     g = nx.DiGraph(zip(e["id"], e["parent"]))
     pos = pd.Series(np.arange(len(r)), index=r["id"].to_numpy())
     pos = pos[~pos.index.duplicated()]
@@ -567,6 +688,22 @@ def _check_cycles(raws, frames, headers, col):
         ordered = cyc[k:] + cyc[:k] + [first]
         col.add(raws["regions"], [i], headers["regions"]["parent"], [r["parent"].iloc[i]], "region_cycle",
                 cycle=" → ".join(ordered))
+
+
+def _acyclic(ids: pd.Series, parents: pd.Series) -> bool:
+    """True when following parents from any region never comes back (pointer doubling).
+
+    Only for unique ids (one parent each); ``False`` means "look for cycles".
+    """
+    index = pd.Index(ids)
+    if not index.is_unique:
+        return False
+    nxt = index.get_indexer(parents)  # the parent's own row, or -1 where the chain stops
+    steps = 1
+    while steps <= len(nxt) and (nxt >= 0).any():
+        nxt = np.where(nxt >= 0, nxt[nxt], -1)
+        steps *= 2
+    return not (nxt >= 0).any()
 
 
 # --------------------------------------------------------------------------- #
@@ -590,12 +727,13 @@ def load_workbook(path: str | os.PathLike) -> Workbook:
             col.whole(label, table, None, "missing_table", table=f"{row['zh']}({table})")
     frames: dict[str, pd.DataFrame] = {}
     headers: dict[str, dict[str, str]] = {}
+    ids: dict[str, pd.Index] = {}
     for table, raw in raws.items():
         found = _map_headers(raw, col)
         headers[table] = found
-        spec = schema.columns(table)
+        specs = _specs(table)
         data = {}
-        for c, row in spec.iterrows():
+        for c, row in specs:
             if c in found:
                 data[c] = _convert(raw, c, row, found[c], col)
             else:
@@ -604,17 +742,17 @@ def load_workbook(path: str | os.PathLike) -> Workbook:
         df = pd.DataFrame(data, index=pd.RangeIndex(len(raw.frame)))
         for h in extra:
             df[str(h)] = raw.frame[h].to_numpy()
-        if "id" in spec.index and "id" in found:
-            _check_unique(raw, df, found["id"], col)
+        if "id" in found:
+            ids[table] = _check_unique(raw, df, found["id"], col)
         frames[table] = df
     if frames:
-        _check_refs(raws, frames, headers, col)
+        _check_refs(raws, frames, headers, col, ids)
         _check_sides(raws, frames, headers, col)
         _check_periods(raws, frames, headers, col)
         _check_cycles(raws, frames, headers, col)
     if col.problems:
         raise WorkbookError(col.problems, label)
-    tables = {n: frames.get(n, empty_table(n)) for n in schema.table_names()}
+    tables = {n: frames[n] if n in frames else empty_table(n) for n in schema.table_names()}
     _fill_assignment_dates(tables)
     return Workbook(**tables, source=str(path))
 
@@ -638,9 +776,12 @@ def _fill_assignment_dates(tables):
     a, o = tables["assignments"], tables["orders"]
     if a.empty:
         return
-    od = o.set_index("id")
-    a["start"] = a["start"].fillna(a["order"].map(od["start"])).astype("datetime64[ns]")
-    a["end"] = a["end"].fillna(a["order"].map(od["end"])).astype("datetime64[ns]")
+    od = None
+    for c in ("start", "end"):
+        if a[c].isna().any():
+            if od is None:
+                od = o.set_index("id")
+            a[c] = a[c].fillna(a["order"].map(od[c])).astype("datetime64[ns]")
 
 
 def check_workbook(path) -> list[Problem]:

@@ -264,3 +264,68 @@ def test_cli_template_and_summary(tmp_path):
     assert run_cli("check", str(tmp_path / "t.xlsx")).returncode == 0
     r = run_cli("--lang", "en", "summary", str(planning.SAMPLE))
     assert r.returncode == 0 and "host units no pairing covers: 1" in r.stdout
+
+
+def test_blank_lines_and_rows_keep_row_numbers(sample_copy):
+    """Empty lines and all-empty rows are skipped; later problems keep the file's row numbers."""
+    path = sample_copy / "orders.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    n = lines[1].count(",")
+    lines[5] = lines[5].replace(",lead,", ",astronaut,").replace(",member,", ",astronaut,")
+    lines[2:2] = ["\n", "," * n + "\n"]  # file rows 3 and 4; the broken row moves to row 8
+    path.write_text("".join(lines), encoding="utf-8-sig")
+    p = one(sample_copy, table="orders", code="not_allowed")
+    assert (p.row, p.value) == (8, "astronaut")
+
+
+def test_surrounding_white_space_is_trimmed(sample_copy, sample):
+    """Cells padded with spaces, tabs, no-break or ideographic spaces load like clean ones."""
+    from planning import schema
+
+    def pad(table):
+        def f(d):
+            for k, c in enumerate(d.columns):
+                # numbers are read by the C parser, which allows ASCII spaces only
+                numeric = schema.columns(table).loc[c, "type"] in ("int", "float")
+                pads = [" ", "\t"] if numeric else [" ", "\t", "\u3000", "\xa0", "\u2003"]
+                d[c] = [f"{pads[(i + k) % len(pads)]}{v}{pads[i % len(pads)]}" if v and i % 3 == 0 else v
+                        for i, v in enumerate(d[c])]
+            return d
+        return f
+
+    for table in ("people", "orders", "units", "assignments", "regions"):
+        edit(sample_copy, table, pad(table))
+    assert load_workbook(sample_copy).equals(sample)
+    edit(sample_copy, "people", lambda d: d.assign(id=["\u3000 "] + list(d["id"][1:])))
+    p = one(sample_copy, table="people", code="required")
+    assert (p.row, p.column) == (2, "id")
+
+
+def test_plain_csv_detection_knows_every_space():
+    """The byte scan that skips trimming flags every character ``str.strip`` removes."""
+    from planning.workbook import _plain_utf8
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and chr(c) not in "\r\n"]
+    assert all(not _plain_utf8(f"id,x\n1,{s}a\n".encode()) for s in spaces)
+    assert all(not _plain_utf8(f"id,x\n1,a{s}\n".encode()) for s in spaces)
+    assert not _plain_utf8('id,x\n1,"a\n"\n'.encode())
+    assert _plain_utf8("编号,名称\r\n1,人员（甲）、乙。“丙”—丁\r\n".encode())
+
+
+def test_infinite_whole_number_is_reported(sample_copy):
+    edit(sample_copy, "orders", lambda d: d.assign(priority=["inf"] + list(d["priority"][1:])))
+    p = one(sample_copy, table="orders", code="not_int", column="priority")
+    assert (p.row, p.value) == (2, "inf")
+
+
+def test_numbers_report_trimmed_text(sample_copy):
+    def f(d):
+        d.loc[0, "headcount"] = " 3 "  # fine
+        d.loc[1, "headcount"] = "  "  # empty
+        d.loc[2, "priority"] = " x "
+        d.loc[3, "priority"] = " 9"
+        return d
+    edit(sample_copy, "orders", f)
+    got = {(p.row, p.column, p.value, p.code) for p in problems(sample_copy)}
+    assert got == {(3, "headcount", "", "required"), (4, "priority", "x", "not_int"),
+                   (5, "priority", " 9", "above_max")}
