@@ -1152,6 +1152,34 @@ def explain(plan: Plan, key: str, lang: str | None = None) -> str:
     return t("alloc.explain.unknown", lang, item=key)
 
 
+def summary_text(plan: Plan, lang: str | None = None) -> str:
+    """A few lines: seats filled by priority, unfilled by reason, the solver's status and bound."""
+    lang = lang or plan.lang or default_lang()
+    seats = plan._ctx["seats"]
+    o = plan.objective
+    lines = [t("alloc.cli.title", lang, source=plan._ctx["wb"].source), t("alloc.cli.by_priority", lang)]
+    open_ = seats.groupby("priority")["remaining"].sum()
+    filled = plan.assignments.groupby("priority").size()
+    empty = plan.unfilled.groupby("priority")["seats"].sum()
+    for p in sorted(open_.index, reverse=True):
+        if open_[p]:
+            lines.append(t("alloc.cli.priority_row", lang, p=int(p), open=int(open_[p]),
+                           filled=int(filled.get(p, 0)), empty=int(empty.get(p, 0))))
+    lines.append(t("alloc.cli.by_reason", lang))
+    by_reason = plan.unfilled.groupby("reason")["seats"].sum()
+    if by_reason.empty:
+        lines.append(t("alloc.cli.none_unfilled", lang))
+    for code in REASONS:
+        if code in by_reason.index:
+            lines.append(t("alloc.cli.reason_row", lang, reason=reason_text(code, lang), n=int(by_reason[code])))
+    lines.append(t("alloc.cli.solver", lang, method=o.method, status=t("alloc.status." + o.status, lang),
+                   value=o.value, bound="—" if o.bound is None else o.bound,
+                   gap="—" if o.gap is None else f"{o.gap:.2%}", seconds=o.seconds))
+    if o.blocking_pairs is not None:
+        lines.append(t("alloc.cli.blocking", lang, n=o.blocking_pairs))
+    return "\n".join(lines)
+
+
 def _assignments_of(x) -> pd.DataFrame:
     return x.assignments if isinstance(x, Plan) else x
 

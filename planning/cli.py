@@ -94,6 +94,43 @@ def cmd_gaps(args):
     return 0
 
 
+def cmd_allocate(args):
+    import pandas as pd
+
+    from .allocate import PlanError, allocate, summary_text
+    from .roster import write_rosters
+    from .workbook import save_workbook
+
+    lang = args.alloc_lang or args.lang
+    if lang:
+        os.environ["PLANNING_LANG"] = lang
+    window = None
+    if args.window:
+        parts = args.window.split(":")
+        try:
+            if len(parts) != 2:
+                raise ValueError(args.window)
+            window = tuple(pd.Timestamp(x) if x.strip() else None for x in parts)
+        except ValueError:
+            print(t("alloc.cli.bad_window", lang, value=args.window), file=sys.stderr)
+            return EXIT_BAD_INPUT
+    if args.out and Path(args.out).suffix.lower() != ".xlsx":
+        print(t("alloc.cli.bad_out", lang, path=args.out), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    wb = _load(args.path, lang)
+    try:
+        plan = allocate(wb, window=window, time_limit=args.time_limit, lang=lang)
+    except PlanError as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(summary_text(plan, lang))
+    if args.out:
+        path = save_workbook(plan.workbook, args.out)
+        write_rosters(plan, path, lang)
+        print(t("alloc.cli.written", lang, path=path))
+    return 0
+
+
 def offline_template(dest: Path) -> Path:
     """Copy Voila's ``lab`` template to ``dest`` as ``offline``, without its CDN links.
 
@@ -177,6 +214,13 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--top", type=int, default=20, help="rows to print (default 20)")
     g.add_argument("--out", default=None, help="write the formatted report to this .xlsx")
     g.set_defaults(func=cmd_gaps)
+    al = sub.add_parser("allocate", help="plan who goes where; print a summary, optionally write the plan")
+    al.add_argument("path")
+    al.add_argument("--window", default=None, help="START:END dates (either may be empty; default: from today)")
+    al.add_argument("--out", default=None, help="write the workbook with the plan and roster sheets to this .xlsx")
+    al.add_argument("--time-limit", dest="time_limit", type=float, default=None, help="solver seconds")
+    al.add_argument("--lang", dest="alloc_lang", choices=["zh", "en"], default=None, help=argparse.SUPPRESS)
+    al.set_defaults(func=cmd_allocate)
     sv = sub.add_parser("serve", help="serve the dashboards with Voila on 127.0.0.1")
     sv.add_argument("--port", type=int, default=8866)
     sv.add_argument("--data", default=None, help="workbook to show (default: the shipped sample)")
