@@ -23,15 +23,16 @@ from .i18n import TEXT, default_lang, sector_label, t
 
 #: Columns whose values are ids, and the table that names them.
 ID_COLUMNS = {"host_unit": "units", "area": "any", "sender": "any", "source_city": "regions", "person": "people",
-              "outgoing": "people", "incoming": "people", "sending_unit": "units", "team": "teams"}
-DATE_COLUMNS = {"start", "end", "out_end", "in_start", "leaves_on"}
+              "outgoing": "people", "incoming": "people", "mentor": "any", "apprentice": "any", "sending_unit": "units", "team": "teams"}
+DATE_COLUMNS = {"start", "end", "out_end", "in_start", "leaves_on", "recommended_start", "batch_start",
+                "term_end", "pair_end", "ends"}
 MONTH_COLUMNS = {"month", "from_month"}
 
 
 def names(wb) -> pd.Series:
     """Display names of every region, unit and person, by id."""
     parts = [wb.regions.set_index("id")["name"], wb.units.set_index("id")["name"],
-             wb.people.set_index("id")["name"]]
+             wb.people.set_index("id")["name"], wb.local_staff.set_index("id")["name"]]
     s = pd.concat(parts)
     return s[~s.index.duplicated()]
 

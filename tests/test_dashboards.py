@@ -180,3 +180,24 @@ def test_allocation_runs_by_clicking(voila_server, browser):
     p.shot("allocation-compare-zh.png")
     p.check()
     p.page.close()
+
+
+def test_rotation_and_mentoring_interactions(voila_server, browser):
+    p = Page(browser, voila_server, "rotation.ipynb", "zh")
+    assert p.page.locator(".gantt svg rect").count() >= 3
+    p.page.locator(".unit-pick select").select_option(index=3)
+    p.page.wait_for_timeout(800)
+    p.shot("rotation-timeline-zh.png")
+    p.page.locator(".lm-TabBar-tab").nth(1).click()
+    p.page.wait_for_timeout(300)
+    p.shot("rotation-handovers-zh.png")
+    p.page.locator(".lm-TabBar-tab").nth(2).click()
+    link = p.page.wait_for_selector(".next-link a", timeout=15_000)
+    assert link.get_attribute("href").startswith("data:application/vnd.openxmlformats")
+    p.page.locator(".lm-TabBar-tab").nth(4).click()
+    p.page.click(".pair-button")
+    p.page.wait_for_function("() => document.querySelector('.mentor-pairs').innerText.includes('新增')",
+                             timeout=60_000)
+    p.shot("rotation-mentoring-zh.png")
+    p.check()
+    p.page.close()

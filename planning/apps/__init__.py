@@ -3,5 +3,6 @@ from .allocation import AllocationApp
 from .base import App, data_path, query_lang
 from .coverage import CoverageApp
 from .overview import OverviewApp
+from .rotation import RotationApp
 
-__all__ = ["AllocationApp", "App", "CoverageApp", "OverviewApp", "data_path", "query_lang"]
+__all__ = ["AllocationApp", "App", "CoverageApp", "OverviewApp", "RotationApp", "data_path", "query_lang"]

@@ -1,0 +1,203 @@
+"""The rotation and mentoring page: timeline, handovers, next-batch drafts, flexible slots, mentoring pairs."""
+from __future__ import annotations
+
+import base64
+import html
+import logging
+import tempfile
+import traceback
+from pathlib import Path
+
+import ipywidgets as W
+import numpy as np
+import pandas as pd
+
+from ..i18n import sector_label
+from ..mentoring import ending_pairs, mentoring_coverage, pair_cadre_mentors, pair_mentors, pairs_text, with_pairs
+from ..reports import labelled, names
+from ..rotation import (batches, flexible_slots, handover_calendar, next_batch_orders, recommend_starts,
+                        timeline, with_draft_orders)
+from ..summary import today
+from .base import App, html_table
+
+log = logging.getLogger("planning.apps")
+STATUS_COLOURS = {"active": "#2f6db5", "planned": "#3a9e5c", "done": "#9aa5b1"}
+
+
+def gantt_svg(rows: pd.DataFrame, label: pd.Series, now: pd.Timestamp, width: int = 1100) -> str:
+    """An inline SVG Gantt chart: one bar per assignment, coloured by status, with a line at ``now``."""
+    if rows.empty:
+        return ""
+    lo = min(rows["start"].min(), now) - pd.Timedelta(days=15)
+    hi = max(rows["end"].max(), now) + pd.Timedelta(days=15)
+    left, top, h = 220, 30, 22
+    span = (hi - lo).days or 1
+
+    def x(d):
+        return left + (width - left - 10) * (pd.Timestamp(d) - lo).days / span
+
+    parts = []
+    years = pd.date_range(lo.to_period("Y").to_timestamp(), hi, freq="YS")
+    for y in years:
+        if y >= lo:
+            parts.append(f"<line x1='{x(y):.1f}' y1='{top - 8}' x2='{x(y):.1f}' y2='{top + h * len(rows)}' "
+                         f"stroke='#ccd' stroke-dasharray='3,3'/><text x='{x(y) + 3:.1f}' y='{top - 12}' "
+                         f"font-size='12' fill='#555'>{y.year}</text>")
+    for i, r in enumerate(rows.itertuples()):
+        yy = top + i * h
+        x0, x1 = x(r.start), x(r.end + pd.Timedelta(days=1))
+        colour = STATUS_COLOURS.get(r.status, "#888")
+        parts.append(f"<text x='{left - 6}' y='{yy + 15}' font-size='12' text-anchor='end'>"
+                     f"{html.escape(str(label.iloc[i]))}</text>"
+                     f"<rect x='{x0:.1f}' y='{yy + 3}' width='{max(2.0, x1 - x0):.1f}' height='{h - 6}' rx='3' "
+                     f"fill='{colour}'><title>{html.escape(str(label.iloc[i]))}: {r.start:%Y-%m-%d} – "
+                     f"{r.end:%Y-%m-%d}</title></rect>")
+    parts.append(f"<line x1='{x(now):.1f}' y1='{top - 8}' x2='{x(now):.1f}' y2='{top + h * len(rows)}' "
+                 f"stroke='#c94c4c' stroke-width='2'/>")
+    height = top + h * len(rows) + 10
+    return f"<svg width='{width}' height='{height}' style='font-family:inherit'>{''.join(parts)}</svg>"
+
+
+class RotationApp(App):
+    """Batches over time, handovers, next-batch drafts, flexible slots and mentoring pairs."""
+
+    title_key = "rapp.title"
+
+    def build_body(self, wb):
+        self.names = names(wb)
+        self.now = today()
+        self.tl = timeline(wb)
+        units = self.tl.groupby("host_unit").size().sort_values(ascending=False).index
+        self.unit = W.Dropdown(options=[(str(self.names.get(u, u)), u) for u in units],
+                               description=self.t("rapp.unit"), layout=W.Layout(width="420px"))
+        self.unit.add_class("unit-pick")
+        self.unit.style.description_width = "70px"
+        self.unit.observe(lambda _: self.safe(self.show_timeline), "value")
+        self.overlap = W.IntSlider(value=14, min=0, max=60, step=1, description=self.t("rapp.overlap"),
+                                   continuous_update=False, layout=W.Layout(width="420px"))
+        self.overlap.style.description_width = "150px"
+        self.overlap.add_class("overlap")
+        self.overlap.observe(lambda _: self.safe(self.show_handovers), "value")
+        self.gantt = W.HTML()
+        self.gantt.add_class("gantt")
+        self.handovers = W.HTML()
+        self.handovers.add_class("handover-table")
+        self.next_table = W.HTML()
+        self.next_table.add_class("next-batch")
+        self.next_link = W.HTML()
+        self.next_link.add_class("next-link")
+        self.flexible = W.HTML()
+        self.batch_table = W.HTML()
+        self.capacity = W.BoundedIntText(value=3, min=1, max=10, description=self.t("rapp.capacity"),
+                                         layout=W.Layout(width="240px"))
+        self.capacity.style.description_width = "140px"
+        self.pair_button = W.Button(description=self.t("rapp.pair"), button_style="primary",
+                                    layout=W.Layout(width="180px"))
+        self.pair_button.add_class("pair-button")
+        self.pair_button.on_click(lambda _: self.safe(self.propose_pairs))
+        self.pairs = W.HTML()
+        self.pairs.add_class("mentor-pairs")
+        self.mentor_coverage = W.HTML()
+        tabs = W.Tab(children=[
+            W.VBox([self.unit, self.gantt]),
+            W.VBox([self.overlap, self.handovers]),
+            W.VBox([self.next_table, self.next_link]),
+            self.flexible,
+            W.VBox([W.HBox([self.capacity, self.pair_button]), self.pairs, self.mentor_coverage]),
+            self.batch_table,
+        ])
+        tabs.titles = tuple(self.t(k) for k in ("rapp.tab.timeline", "rapp.tab.handovers", "rapp.tab.next",
+                                               "rapp.tab.flexible", "rapp.tab.mentoring", "rapp.tab.batches"))
+        self.show_timeline()
+        self.show_handovers()
+        fl = flexible_slots(wb)
+        self.flexible.value = html_table(labelled(fl.assign(state=fl["state"].map(
+            lambda s: {"staffed": "已满" if self.lang == "zh" else "staffed",
+                       "partial": "部分" if self.lang == "zh" else "partial",
+                       "open": "空缺" if self.lang == "zh" else "open"}[s])), wb, self.lang))
+        b = batches(wb)
+        self.batch_table.value = html_table(labelled(b.assign(term_ok=b["term_ok"].map({True: "✔", False: "✘"})),
+                                                     wb, self.lang))
+        self.show_mentoring(wb, None)
+        return [tabs]
+
+    def safe(self, fn):
+        try:
+            fn()
+        except Exception:
+            log.error("rotation page failed:\n%s", traceback.format_exc())
+            self.status.value = f"<div class='problems'>{html.escape(self.t('app.error'))}</div>"
+
+    def show_timeline(self):
+        rows = self.tl[self.tl["host_unit"].eq(self.unit.value)].sort_values(["team", "order", "start"],
+                                                                              na_position="first")
+        label = (rows["person"].map(self.names).fillna(rows["person"]) + " · " + rows["order"]).reset_index(drop=True)
+        head = self.t("rapp.gantt", unit=self.names.get(self.unit.value, self.unit.value), n=len(rows))
+        legend = " ".join(f"<span style='color:{c}'>■</span> {html.escape(self._status(s))}"
+                          for s, c in STATUS_COLOURS.items())
+        legend += f" <span style='color:#c94c4c'>│</span> {html.escape(self.t('rapp.today'))}"
+        self.gantt.value = (f"<h4>{html.escape(head)}</h4><div class='app-sub'>{legend}</div>"
+                            + gantt_svg(rows.reset_index(drop=True), label, self.now))
+
+    def _status(self, s):
+        zh = {"active": "在岗", "planned": "拟派", "done": "已结束"}
+        return zh.get(s, s) if self.lang == "zh" else s
+
+    def show_handovers(self):
+        wb = self.wb
+        cal = handover_calendar(wb)
+        rec = recommend_starts(wb, self.overlap.value)
+        cal_view = cal[["order", "host_unit", "outgoing", "out_end", "incoming", "in_start", "kind", "days"]]
+        rec_view = rec[["order", "host_unit", "outgoing", "out_end", "recommended_start", "batch_start"]]
+        self.handovers.value = (html_table(labelled(cal_view, wb, self.lang), max_rows=60)
+                                + f"<h4>{html.escape(self.t('col.recommended_start'))}</h4>"
+                                + html_table(labelled(rec_view, wb, self.lang), max_rows=60))
+        drafts = next_batch_orders(wb, self.overlap.value)
+        self.drafts = drafts
+        view = drafts[["id", "source_order", "host_unit", "sector", "skill", "role", "headcount", "start", "end",
+                       "priority"]]
+        self.next_table.value = (f"<h4>{html.escape(self.t('rapp.next_head', n=len(drafts)))}</h4>"
+                                 + html_table(labelled(view, wb, self.lang), max_rows=200))
+        self.next_link.value = self.download_next()
+
+    def download_next(self) -> str:
+        """The workbook with the draft orders, as a download link (a data: address)."""
+        from ..workbook import save_workbook
+
+        with tempfile.TemporaryDirectory() as d:
+            path = save_workbook(with_draft_orders(self.wb, self.drafts), Path(d) / "next.xlsx", headers="zh")
+            data = path.read_bytes()
+        self.next_bytes = data
+        name = f"{'下一批订单' if self.lang == 'zh' else 'next-batch'}-{self.now:%Y%m%d}.xlsx"
+        href = ("data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
+                + base64.b64encode(data).decode())
+        return f"<a download='{html.escape(name)}' href='{href}'>{html.escape(self.t('rapp.download_next'))}</a>"
+
+    def propose_pairs(self):
+        wb = self.wb
+        pro = pair_mentors(wb, capacity=int(self.capacity.value))
+        cad = pair_cadre_mentors(wb)
+        self.new_pairs = (pro, cad)
+        after = with_pairs(with_pairs(wb, pro), cad)
+        self.show_mentoring(after, (pro, cad))
+
+    def show_mentoring(self, wb, new):
+        """New pairs (when proposed), then coverage by unit and pairs ending with a term."""
+        if new is not None:
+            pro, cad = new
+            both = pd.concat([pro, cad], ignore_index=True)
+            table = (html_table(labelled(both[["mentor", "apprentice", "host_unit", "start", "end"]], wb, self.lang),
+                                max_rows=100) if len(both) else "")
+            self.pairs.value = (f"<h4>{html.escape(self.t('rapp.pairs_head'))}</h4><p>"
+                                f"{html.escape(pairs_text(pro, self.lang))}<br>"
+                                f"{html.escape(pairs_text(cad, self.lang))}</p>{table}")
+        cov = mentoring_coverage(wb, by=("host_unit",))
+        cov = cov.sort_values("share").assign(share=cov["share"].map(lambda v: "" if pd.isna(v) else f"{v:.0%}"))
+        text = f"<h4>{html.escape(self.t('rapp.coverage_head'))}</h4>" + html_table(labelled(cov, wb, self.lang),
+                                                                                   max_rows=60)
+        end = ending_pairs(wb)
+        if len(end):
+            text += (f"<h4>{html.escape(self.t('rapp.ending_head'))}</h4>"
+                     + html_table(labelled(end[["mentor", "apprentice", "host_unit", "ends"]], wb, self.lang),
+                                  max_rows=60))
+        self.mentor_coverage.value = text
