@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import logging
+import tempfile
 import traceback
+from pathlib import Path
 
 import ipywidgets as W
 import numpy as np
@@ -269,15 +270,17 @@ class AllocationApp(App):
         if self.plan is None:
             return None
         try:
-            from ..roster import write_roster
+            from ..roster import write_rosters
+            from ..workbook import save_workbook
 
-            buf = io.BytesIO()
-            write_roster(self.plan, buf, lang=self.lang)
+            with tempfile.TemporaryDirectory() as d:
+                path = save_workbook(self.plan.workbook, Path(d) / "plan.xlsx")
+                write_rosters(self.plan, path, lang=self.lang)
+                data = path.read_bytes()
         except Exception:
             log.error("roster failed:\n%s", traceback.format_exc())
             self.download_link.value = f"<span class='problems'>{html.escape(self.t('app.error'))}</span>"
             return None
-        data = buf.getvalue()
         name = f"{'派遣名单' if self.lang == 'zh' else 'roster'}-{today():%Y%m%d}.xlsx"
         href = ("data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
                 + base64.b64encode(data).decode())
