@@ -52,6 +52,7 @@ import os
 import time
 import warnings
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -415,6 +416,13 @@ class Model:
     def n_pairs(self) -> int:
         return len(self.pair_person)
 
+    @cached_property
+    def by_seat(self) -> dict:
+        """Seat → its pair indices (grouped once from the sorted seat array)."""
+        order = np.argsort(self.pair_seat, kind="stable")
+        seats, starts = np.unique(self.pair_seat[order], return_index=True)
+        return dict(zip(seats.tolist(), np.split(order, starts[1:])))
+
     @property
     def has_team_rules(self) -> bool:
         return bool(self.member_seats or self.same_groups or (self.fixed_off is not None and self.fixed_off.any()))
@@ -666,9 +674,7 @@ def build_cpsat(m: Model):
     x = [model.new_bool_var(f"x{k}") for k in range(n)]
     S = cp_model.LinearExpr.sum
     # seat capacity
-    order = np.argsort(m.pair_seat, kind="stable")
-    seats, starts = np.unique(m.pair_seat[order], return_index=True)
-    for s, grp in zip(seats, np.split(order, starts[1:])):
+    for s, grp in m.by_seat.items():
         if len(grp) > m.cap[s]:
             model.add(S([x[k] for k in grp]) <= int(m.cap[s]))
     # one assignment at a time per person
@@ -697,11 +703,8 @@ def build_cpsat(m: Model):
 
 
 def _seat_pairs(m: Model, s: int) -> np.ndarray:
-    if "_by_seat" not in m.__dict__:
-        order = np.argsort(m.pair_seat, kind="stable")
-        seats, starts = np.unique(m.pair_seat[order], return_index=True)
-        m.__dict__["_by_seat"] = dict(zip(seats.tolist(), np.split(order, starts[1:])))
-    return m.__dict__["_by_seat"].get(int(s), np.zeros(0, np.int64))
+    """Pair indices of seat ``s``."""
+    return m.by_seat.get(int(s), np.zeros(0, np.int64))
 
 
 def _fair_vars(model, m: Model, x) -> list:
@@ -1090,7 +1093,7 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     seats_open = seats.assign(remaining=seats["remaining"].to_numpy()
                               - np.bincount(pinned["seat"].to_numpy(), minlength=len(seats)))
     pairs_all = candidate_pairs(wb, seats_open, busy_all, forbids_df)
-    m, names = build_model(wb, seats, pairs_all, pinned)
+    m, _ = build_model(wb, seats, pairs_all, pinned)
     blocking = None
     if method == "stable":
         sol, blocking = solve_stable(wb, seats, pairs_all, m)

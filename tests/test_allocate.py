@@ -578,3 +578,18 @@ def test_cli_allocate_broken_workbook(tmp_path, capsys, cli_env):
     assert main(["allocate", str(tmp_path / "missing")]) == 2
     err = capsys.readouterr().err
     assert "不存在" in err and "Traceback" not in err
+
+
+def test_flow_without_room_for_tie_breakers_keeps_the_first_objective(monkeypatch):
+    import importlib
+
+    mod = importlib.import_module("planning.allocate")
+    wb = synthetic_workbook(people=400, host_units=40, sectors=4, seed=7, teams=False)
+    m = _model(wb, window=("2027-03-01", "2027-03-01"))
+    big, ok_ = mod._scale(m, 10)
+    assert ok_ and big > m.n_pairs  # room for tie-breakers: scaled above their largest total
+    assert mod._scale(m, 2 ** 60) == (1, False)  # int64 would overflow: no scaling
+    full = solve_flow(m)
+    monkeypatch.setattr(mod, "_scale", lambda m, n: (1, False))
+    bare = solve_flow(m)
+    assert bare.value == full.value and bare.tiebreak_status == "skipped" and "overflow" in bare.note
