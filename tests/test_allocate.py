@@ -593,3 +593,11 @@ def test_flow_without_room_for_tie_breakers_keeps_the_first_objective(monkeypatc
     monkeypatch.setattr(mod, "_scale", lambda m, n: (1, False))
     bare = solve_flow(m)
     assert bare.value == full.value and bare.tiebreak_status == "skipped" and "overflow" in bare.note
+
+
+def test_hosts_limit_the_seats_planned():
+    wb = make_wb([dict(id="P1"), dict(id="P2")], [dict(id="OA"), dict(id="OB", host_unit="HB")])
+    plan = ok(wb, planning.allocate(wb, hosts=["HB"]))
+    assert set(plan.assignments["order"]) == {"OB"} and plan.unfilled.empty
+    with pytest.raises(planning.PlanError, match="not_planned"):
+        planning.allocate(wb, hosts=["HB"], pins=[("P1", "OA")])
