@@ -1,0 +1,70 @@
+"""The allocation and rotation apps driven without a browser."""
+import pandas as pd
+
+import planning
+
+
+def test_allocation_app_run_pin_forbid_compare_roster(sample):
+    from planning.apps import AllocationApp
+
+    app = AllocationApp(wb=sample, lang="en")
+    assert app.plan is None and "Not run yet" in app.kpis.value
+    app.run_button.click()
+    plan = app.plan
+    assert plan is not None and plan.objective.status == "optimal" and "proven optimal" in app.kpis.value
+    assert planning.allocate.__module__ and len(plan.assignments) > 0
+    assert "<table" in app.teams.value and "<table" in app.unfilled.value and "<table" in app.cities.value
+    first = app.pick.value
+    app.forbid_button.click()
+    assert app.forbids == [first]
+    app.run_button.click()
+    assert app.previous is plan
+    assert not ((app.plan.assignments["person"] == first[0]) & (app.plan.assignments["order"] == first[1])).any()
+    assert "Against the previous run" in app.compare.value
+    # pin the pair back: the pin wins over the earlier forbid and the plan honours it
+    app.pick.options = [("x", first)]
+    app.pick.value = first
+    app.pin_button.click()
+    assert app.pins == [first] and app.forbids == []
+    app.run_button.click()
+    a = app.plan.assignments
+    assert ((a["person"] == first[0]) & (a["order"] == first[1])).any()
+    data = app.make_roster()
+    assert data[:2] == b"PK" and "download=" in app.download_link.value
+
+
+def test_allocation_app_region_limits_the_run(sample):
+    from planning.apps import AllocationApp
+
+    app = AllocationApp(wb=sample, lang="zh")
+    region = next(v for label, v in app.region.options if "伽师县" in label)
+    app.region.value = region
+    app.run_button.click()
+    hosts = set(app.hosts())
+    assert app.plan is not None and set(app.plan.assignments["host_unit"]) <= hosts
+    assert set(app.plan.unfilled["host_unit"]) <= hosts
+
+
+def test_allocation_app_bad_pin_is_a_sentence(sample):
+    from planning.apps import AllocationApp
+
+    app = AllocationApp(wb=sample, lang="en")
+    app.pins = [("P0001", "O-HOS1-M")]  # a school lead on a hospital order
+    app.run_button.click()
+    assert app.plan is None and "cannot run" in app.progress_text.value and "P0001" in app.progress_text.value
+    assert "Traceback" not in app.progress_text.value
+
+
+def test_rotation_app(sample):
+    from planning.apps import RotationApp
+
+    app = RotationApp(wb=sample, lang="zh")
+    assert "problems" not in app.status.value and "<svg" in app.gantt.value
+    assert len(app.drafts) > 0 and app.next_bytes[:2] == b"PK"
+    before = app.drafts["start"].copy()
+    app.overlap.value = 0
+    assert (app.drafts["start"] >= before).all()
+    app.pair_button.click()
+    pro, cad = app.new_pairs
+    assert len(pro) > 0 and "新增" in app.pairs.value
+    assert pro.groupby("mentor").size().max() <= app.capacity.value
