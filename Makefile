@@ -32,6 +32,10 @@ test-fast: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_workbook.py
+	$(BIN)/python benchmarks/bench_coverage.py
+	$(BIN)/python benchmarks/bench_allocate.py
+	$(BIN)/python benchmarks/bench_stable.py
+	$(BIN)/python benchmarks/bench_mentoring.py
 
 clean:
 	rm -rf $(VENV) artifacts benchmarks/out data/generated
