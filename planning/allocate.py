@@ -207,10 +207,8 @@ def _overlap_hits(left: pd.DataFrame, right: pd.DataFrame, on: str) -> pd.DataFr
     return m[(m["start"] <= m["end_r"]) & (m["end"] >= m["start_r"])]
 
 
-def planned_seats(wb, window=None, hosts=None) -> pd.DataFrame:
+def planned_seats(wb, window=None) -> pd.DataFrame:
     """The seats to plan: slots ending on or after today that overlap ``window``.
-
-    ``hosts`` (host unit ids), when given, keeps only the seats of those units.
 
     Columns are those of :func:`planning.seats.order_slots` plus ``existing``
     (active/planned assignments of the order overlapping the slot) and
@@ -221,8 +219,6 @@ def planned_seats(wb, window=None, hosts=None) -> pd.DataFrame:
     keep = (s["end"] >= today()) & (s["end"] >= w0)
     if w1 is not None:
         keep &= s["start"] <= w1
-    if hosts is not None:
-        keep &= s["host_unit"].isin(set(hosts))
     s = s[keep].reset_index(drop=True)
     s["row"] = np.arange(len(s))
     live = wb.assignments[wb.assignments["status"].isin(LIVE)]
@@ -1037,8 +1033,7 @@ def _pin_pairs(wb, seats, pinned, pairs_all) -> pd.DataFrame:
 # --------------------------------------------------------------------------- #
 # the public function
 # --------------------------------------------------------------------------- #
-def allocate(wb, *, window=None, hosts=None, pins=(), forbids=(), method: str = "optimal",
-             time_limit: float | None = None,
+def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", time_limit: float | None = None,
              lang: str | None = None, hosts=None) -> Plan:
     """Plan new assignments that fill the most important seats, keeping existing ones.
 
@@ -1048,9 +1043,6 @@ def allocate(wb, *, window=None, hosts=None, pins=(), forbids=(), method: str = 
     window : (start, end), optional
         Plan the seats (slots) overlapping this period; either end may be None.
         Default: from today on. Slots that ended before today are never planned.
-    hosts : iterable of str, optional
-        Plan only the seats of these host units (a host region's units); other
-        seats stay as they are, and people keep every existing assignment.
     pins : iterable of (person, order) or (person, order, slot)
         Placements to force. A pin that breaks a hard rule raises
         :class:`PlanError` naming the pin and the rule.
@@ -1094,7 +1086,7 @@ def allocate(wb, *, window=None, hosts=None, pins=(), forbids=(), method: str = 
     w = _window(window, lang)
     pins_df = _pairs_frame(pins, 3, "pin", lang)
     forbids_df = _pairs_frame(forbids, 2, "forbid", lang)
-    seats = planned_seats(wb, w, hosts)
+    seats = planned_seats(wb, w)
     if hosts is not None:
         seats = seats[seats["host_unit"].isin(set(hosts))].reset_index(drop=True)
     busy = _busy(wb)
