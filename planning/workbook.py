@@ -208,11 +208,13 @@ class _Raw:
     def __post_init__(self):
         # A blank row has every cell empty: narrow the candidates column by column.
         f = self.frame
-        blank = np.arange(len(f))
+        blank = None
         for i in range(f.shape[1]):
+            blank = _empty_rows(f.iloc[:, i], blank)
             if not blank.size:
                 break
-            blank = blank[f.iloc[:, i].to_numpy(dtype=object)[blank] == ""]
+        if blank is None:
+            blank = np.arange(len(f))
         keep = np.ones(len(f), dtype=bool)
         keep[blank] = False
         self.rows = np.flatnonzero(keep) + 2
@@ -220,14 +222,35 @@ class _Raw:
             self.frame = f[keep].reset_index(drop=True)
 
     def column(self, header: str) -> np.ndarray:
+        """A column's cells as an object array of text."""
+        if isinstance(self.frame[header].dtype, pd.CategoricalDtype):
+            codes, uniq = self.factorized(header)
+            return uniq[codes]
         return self.frame[header].to_numpy(dtype=object)
 
+    def factorized(self, header: str) -> tuple[np.ndarray, np.ndarray]:
+        """A column as codes into its distinct texts (as the C parser found them, when it did)."""
+        s = self.frame[header]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            cats = s.cat.categories
+            if cats.dtype == bool:  # the parser's reading of true/false spellings
+                return s.cat.codes.to_numpy(), np.array(["true" if x else "false" for x in cats], dtype=object)
+            return s.cat.codes.to_numpy(), cats.to_numpy(dtype=object)
+        return pd.factorize(s.to_numpy(dtype=object))
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030")
+
+def _empty_rows(s: pd.Series, among: np.ndarray | None) -> np.ndarray:
+    """Positions (of ``among``, or of all rows) whose cell is empty."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes = s.cat.codes.to_numpy()
+        empty = np.flatnonzero(s.cat.categories.to_numpy(dtype=object) == "")
+        if not empty.size:
+            return np.arange(0)
+        hit = codes == empty[0] if among is None else codes[among] == empty[0]
+    else:
+        o = s.to_numpy(dtype=object)
+        hit = o == "" if among is None else o[among] == ""
+    return np.flatnonzero(hit) if among is None else among[hit]
 
 
 def _norm_name(s: str) -> str:
@@ -247,26 +270,133 @@ def _match_table(name: str) -> str | None:
     return None
 
 
-def _read_csv_bytes(data: bytes, encoding: str) -> pd.DataFrame:
+# Contract types the C parser hands over factorised (as categories): one pass in C
+# over the bytes instead of a Python string per cell and a second hashing pass.
+_CODED = ("enum", "bool", "date")
+
+
+def _read_csv_bytes(source, dtype: dict | None = None) -> pd.DataFrame:
     # Every cell as text ("" when empty); blank lines are kept as rows so that
     # row numbers stay those of the file (blank rows are dropped afterwards).
-    return pd.read_csv(io.BytesIO(data), dtype=object, na_filter=False, skip_blank_lines=False,
-                       encoding=encoding)
+    # One chunk (low_memory=False): categories need no merging across chunks.
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    return pd.read_csv(source, dtype=dtype or object, na_filter=False, skip_blank_lines=False,
+                       encoding="utf-8", low_memory=not dtype)
 
 
-def _read_csv_file(path: Path) -> tuple[pd.DataFrame, bool]:
+def _coded_dtypes(head: bytes, table: str) -> dict[str, str] | None:
+    """Per-header dtypes from a CSV's first line: "category" where the contract type is in ``_CODED``.
+
+    ``None`` when the header is not simple enough to split here.
+    """
+    end = len(head)
+    for sep in (b"\n", b"\r"):
+        i = head.find(sep, 0, end)
+        if i >= 0:
+            end = i
+    if end == len(head) or b'"' in head[:end]:
+        return None
+    names = head[:end].decode("utf-8").removeprefix("\ufeff").split(",")
+    if len(set(names)) < len(names):
+        return None  # pandas renames repeated headers
+    specs = dict(_specs(table))
+    lookup = _header_lookup(table)
+    dtype = {h: "category" if (c := _header_column(lookup, h)) and specs[c]["type"] in _CODED else object
+             for h in names}
+    return dtype if "category" in dtype.values() else None
+
+
+def _text_categories(frame: pd.DataFrame, dtype: dict, table: str) -> bool:
+    """Whether the categories the parser made are still the cells' text.
+
+    The parser turns all-numeric categories into numbers (losing e.g. "01") and
+    true/false spellings into booleans; the latter are fine for a bool column.
+    """
+    specs = dict(_specs(table))
+    lookup = _header_lookup(table)
+    for h, d in dtype.items():
+        if d != "category":
+            continue
+        cats = frame[h].cat.categories
+        if cats.dtype == object or isinstance(cats.dtype, pd.StringDtype):
+            continue
+        if cats.dtype == bool and specs[_header_column(lookup, h)]["type"] == "bool":
+            continue  # read back as "true" / "false" (see ``_Raw.factorized``)
+        return False
+    return True
+
+
+class _Scanner(io.RawIOBase):
+    """A binary file that checks, as the parser reads it, whether the CSV is plain (see ``_plain_utf8``)."""
+
+    def __init__(self, f):
+        self._f = f
+        self._tail = b""  # the last bytes of a block when a lead byte there lacks its continuation
+        self.plain = True
+
+    def readable(self):
+        return True
+
+    def readinto(self, b) -> int:
+        n = self._f.readinto(b)
+        if n and self.plain:
+            new = np.frombuffer(b, dtype=np.uint8, count=n)
+            low = new[new <= 0x22]
+            if not ((low == 0x0A) | (low == 0x0D) | (low == 0x21)).all():  # line breaks and "!" only
+                self.plain = False
+                return n
+            a = np.frombuffer(self._tail + bytes(b[:n]), dtype=np.uint8) if self._tail else new
+            self._tail = b""
+            lead = np.flatnonzero((a - np.uint8(0xC2)) <= 0xE3 - 0xC2)  # lead bytes 0xC2..0xE3
+            if lead.size and lead[-1] >= len(a) - 2:  # finish those with the next block
+                late = lead >= len(a) - 2
+                self._tail = bytes(a[lead[late][0]:])
+                lead = lead[~late]
+            if lead.size and _unicode_space(a, lead):
+                self.plain = False
+        return n
+
+    def finish(self) -> bool:
+        """Whether the whole file was plain (call once the parser has read it all)."""
+        if self.plain and self._tail:
+            a = np.frombuffer(self._tail + b"\0\0", dtype=np.uint8)
+            self.plain = not _unicode_space(a, np.flatnonzero((a - np.uint8(0xC2)) <= 0xE3 - 0xC2))
+        return self.plain
+
+
+def _read_csv_file(path: Path, table: str) -> tuple[pd.DataFrame, bool]:
     """A CSV file as text cells, decoded as UTF-8 (with or without BOM) or else GB18030.
 
-    Also returns whether the file is *plain*: no cell can start or end with white space.
+    Also returns whether the file is *plain*: no cell can start or end with white
+    space. Columns converted once per distinct text come as categories.
     """
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+        f.seek(0)
+        if not head.startswith(codecs.BOM_UTF8 * 2):
+            try:
+                dtype = _coded_dtypes(head, table)
+                scanner = _Scanner(f)
+                frame = _read_csv_bytes(scanner, dtype)
+            except UnicodeDecodeError:
+                pass  # not UTF-8: GB18030 below
+            else:
+                if dtype and not _text_categories(frame, dtype, table):
+                    f.seek(0)
+                    frame = _read_csv_bytes(f)
+                return frame, scanner.finish()
     data = path.read_bytes()
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[3:]  # as decoding "utf-8-sig" does; the C parser skips one more
+    if data.startswith(codecs.BOM_UTF8 * 2):
+        data = data[3:]  # decoding "utf-8-sig" drops one BOM, the C parser one more
     try:
-        frame = _read_csv_bytes(data, "utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError:
         data = data.decode("gb18030").encode("utf-8")
-        frame = _read_csv_bytes(data, "utf-8")
+    dtype = _coded_dtypes(data[:1 << 16], table)
+    frame = _read_csv_bytes(data, dtype)
+    if dtype and not _text_categories(frame, dtype, table):
+        frame = _read_csv_bytes(data)
     return frame, _plain_utf8(data)
 
 
@@ -284,18 +414,20 @@ def _plain_utf8(data: bytes) -> bool:
     low = a[a <= 0x20]
     if not ((low == 0x0A) | (low == 0x0D)).all():
         return False
-    lead = np.flatnonzero(a - np.uint8(0xC2) <= 0xE3 - 0xC2)  # lead bytes 0xC2..0xE3
-    if lead.size:
-        n = len(a) - 1
-        b0, b1, b2 = a[lead], a[np.minimum(lead + 1, n)], a[np.minimum(lead + 2, n)]
-        space = (b0 == 0xC2) & ((b1 == 0x85) | (b1 == 0xA0))  # U+0085, U+00A0
-        space |= (b0 == 0xE1) & (b1 == 0x9A) & (b2 == 0x80)  # U+1680
-        space |= (b0 == 0xE2) & (b1 == 0x80) & ((b2 <= 0x8A) | (b2 == 0xA8) | (b2 == 0xA9) | (b2 == 0xAF))
-        space |= (b0 == 0xE2) & (b1 == 0x81) & (b2 == 0x9F)  # U+205F
-        space |= (b0 == 0xE3) & (b1 == 0x80) & (b2 == 0x80)  # U+3000
-        if space.any():
-            return False
-    return True
+    lead = (a - np.uint8(0xC2)) <= 0xE3 - 0xC2  # lead bytes 0xC2..0xE3
+    return not (lead.any() and _unicode_space(a, np.flatnonzero(lead)))
+
+
+def _unicode_space(a: np.ndarray, lead: np.ndarray) -> bool:
+    """Whether a UTF-8 sequence starting at one of ``lead`` is a white space ``str.strip`` removes."""
+    n = len(a) - 1
+    b0, b1, b2 = a[lead], a[np.minimum(lead + 1, n)], a[np.minimum(lead + 2, n)]
+    space = (b0 == 0xC2) & ((b1 == 0x85) | (b1 == 0xA0))  # U+0085, U+00A0
+    space |= (b0 == 0xE1) & (b1 == 0x9A) & (b2 == 0x80)  # U+1680
+    space |= (b0 == 0xE2) & (b1 == 0x80) & ((b2 <= 0x8A) | (b2 == 0xA8) | (b2 == 0xA9) | (b2 == 0xAF))
+    space |= (b0 == 0xE2) & (b1 == 0x81) & (b2 == 0x9F)  # U+205F
+    space |= (b0 == 0xE3) & (b1 == 0x80) & (b2 == 0x80)  # U+3000
+    return bool(space.any())
 
 
 def _cell_text(v) -> str:
@@ -338,7 +470,7 @@ def _read_raw(path: Path) -> tuple[list[_Raw], list[Problem], str]:
             if table is None:
                 continue
             try:
-                frame, plain = _read_csv_file(f)
+                frame, plain = _read_csv_file(f, table)
             except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as e:
                 problems.append(Problem(f.name, table, None, None, None, "unreadable", (("detail", _first_line(e)),)))
                 continue
@@ -399,14 +531,19 @@ def _header_lookup(table: str) -> dict[str, str]:
     return lookup
 
 
+def _header_column(lookup: dict[str, str], header) -> str | None:
+    """Contract column a header names (English, Chinese or the template's ``中文(english)``)."""
+    n = _norm_name(header)
+    m = re.search(r"[(（]([a-z_]+)[)）]$", n)
+    return lookup.get(n) or (lookup.get(m.group(1)) if m else None)
+
+
 def _map_headers(raw: _Raw, col: _Collector) -> dict[str, str]:
     """Contract column → header as written in the file."""
     lookup = _header_lookup(raw.table)
     found: dict[str, str] = {}
     for h in raw.frame.columns:
-        n = _norm_name(h)
-        m = re.search(r"[(（]([a-z_]+)[)）]$", n)
-        c = lookup.get(n) or (lookup.get(m.group(1)) if m else None)
+        c = _header_column(lookup, h)
         if c is None:
             continue
         if c in found:
@@ -442,58 +579,71 @@ def _text_series(s: np.ndarray, empty: np.ndarray) -> pd.Series:
 _LIST_SEP = re.compile(r"\s*;\s*")
 
 
+def _bad_coded(raw, col, uniq: np.ndarray, codes: np.ndarray, mask: np.ndarray, header, code, **params):
+    """Like ``_bad`` for a factorised column, with ``mask`` over the distinct values."""
+    if mask.any():
+        idx = np.flatnonzero(mask[codes])
+        col.add(raw, idx, header, uniq[codes[idx]].tolist(), code, **params)
+
+
 def _convert(raw: _Raw, c: str, spec, header: str, col: _Collector) -> pd.Series:
     """Convert one raw text column to its contract type, recording problems.
 
     Enumerations, booleans, numbers and dates are worked out once per distinct
-    text (``pd.factorize``) and spread back to the rows.
+    text and spread back to the rows.
     """
     ty = spec["type"]
-    o = raw.column(header)
     if ty in ("int", "float"):
-        return _numbers(raw, spec, header, o, col)
-    s = o if raw.plain else _stripped(o)
-    empty = s == ""
-    if spec["required"]:
-        _bad(raw, col, s, empty, header, "required")
+        return _numbers(raw, spec, header, col)
     default = spec["default"]
-    if ty in ("id", "str", "ref"):
-        return _text_series(s, empty)
-    if ty == "list":
-        s = s.copy()
-        for i in np.flatnonzero(~empty).tolist():
-            x = s[i]
-            if ";" in x or "；" in x:
-                s[i] = _LIST_SEP.sub(";", x.replace("；", ";")).strip(";")
-        return _text_series(s, s == "")
-    codes, uniq = pd.factorize(s)
+    if ty not in _CODED:
+        o = raw.column(header)
+        s = o if raw.plain else _stripped(o)
+        empty = s == ""
+        if spec["required"]:
+            _bad(raw, col, s, empty, header, "required")
+        if ty == "list":
+            s = s.copy()
+            for i in np.flatnonzero(~empty).tolist():
+                x = s[i]
+                if ";" in x or "；" in x:
+                    s[i] = _LIST_SEP.sub(";", x.replace("；", ";")).strip(";")
+            empty = s == ""
+        return _text_series(s, empty)  # id, str, ref, list
+    codes, uniq = raw.factorized(header)
+    if not raw.plain:  # trim each distinct text, then merge those now equal
+        trimmed, uniq = pd.factorize(_stripped(uniq))
+        codes = trimmed[codes]
+    empty = uniq == ""
+    if spec["required"]:
+        _bad_coded(raw, col, uniq, codes, empty, header, "required")
     if ty == "enum":
         aliases = schema.value_aliases(raw.table, c)
-        v = np.array([aliases.get(u, aliases.get(u.lower())) for u in uniq], dtype=object)
+        v = np.array([aliases.get(u, aliases.get(u.lower())) for u in uniq.tolist()], dtype=object)
         missing = pd.isna(v)
-        _bad(raw, col, s, (missing & (uniq != ""))[codes], header, "not_allowed",
-             allowed=", ".join(schema.allowed(raw.table, c)))
+        _bad_coded(raw, col, uniq, codes, missing & ~empty, header, "not_allowed",
+                   allowed=", ".join(schema.allowed(raw.table, c)))
         v[missing] = default if default else np.nan
         return pd.Series(pd.array(v, dtype="str").take(codes))
     if ty == "bool":
-        low = [u.lower() for u in uniq]
+        low = [u.lower() for u in uniq.tolist()]
         v = np.array([x in TRUE for x in low], dtype=bool)
         ok = np.array([x in TRUE or x in FALSE or x == "" for x in low], dtype=bool)
-        _bad(raw, col, s, ~ok[codes], header, "not_bool")
+        _bad_coded(raw, col, uniq, codes, ~ok, header, "not_bool")
         if default == "true":
-            v |= uniq == ""
+            v |= empty
         return pd.Series(v[codes], dtype=bool)
     if ty == "date":
         v = _parse_dates(pd.Series(uniq, dtype="str"), raw.excel).to_numpy()
-        _bad(raw, col, s, (np.isnat(v) & (uniq != ""))[codes], header, "not_date")
+        _bad_coded(raw, col, uniq, codes, np.isnat(v) & ~empty, header, "not_date")
         return pd.Series(v[codes], dtype="datetime64[ns]")
     raise AssertionError(ty)  # pragma: no cover
 
 
-def _numbers(raw: _Raw, spec, header: str, o: np.ndarray, col: _Collector) -> pd.Series:
+def _numbers(raw: _Raw, spec, header: str, col: _Collector) -> pd.Series:
     """An int or float column (``to_numeric`` allows surrounding spaces), once per distinct text."""
     ty = spec["type"]
-    codes, uniq = pd.factorize(o)
+    codes, uniq = raw.factorized(header)
     num = pd.to_numeric(pd.Series(uniq, dtype="str"), errors="coerce")
     x = num.to_numpy(dtype="float64", na_value=np.nan)
     text = uniq
@@ -506,7 +656,7 @@ def _numbers(raw: _Raw, spec, header: str, o: np.ndarray, col: _Collector) -> pd
     known = ~np.isnan(v)
 
     def bad(mask, code, **params):
-        _bad(raw, col, text[codes], mask[codes], header, code, **params)
+        _bad_coded(raw, col, text, codes, mask, header, code, **params)
 
     if spec["required"]:
         bad(empty, "required")
@@ -557,30 +707,29 @@ def _parse_dates_slow(s: pd.Series, excel: bool) -> pd.Series:
 # --------------------------------------------------------------------------- #
 # cross-table checks
 # --------------------------------------------------------------------------- #
-def _check_unique(raw, df, header, col) -> pd.Index:
-    """Record repeated ids; return the table's ids as an index to look references up in."""
-    ids = df["id"]
-    known = pd.Index(ids)
-    if known.is_unique:  # builds the hash table the reference checks reuse
+def _check_unique(raw, df, header, col) -> set:
+    """Record repeated ids; return the table's ids as a set to look references up in."""
+    ids = df["id"].to_numpy(dtype=object)
+    present = ids[~pd.isna(ids)].tolist()
+    known = set(present)
+    if len(known) == len(present):
         return known
+    ids = df["id"]
     dup = ids.duplicated(keep="first") & ids.notna()
     if dup.any():
         first = pd.Series(np.arange(len(ids)), index=ids.index).groupby(ids.to_numpy()).transform("min")
         idx = np.flatnonzero(dup.to_numpy())
         for i in idx:
             col.add(raw, [i], header, [ids.iloc[i]], "duplicate_id", first=int(raw.rows[int(first.iloc[i])]))
-    return pd.Index(ids.dropna().unique())
+    return known
 
 
-def _check_refs(raws, frames, headers, col, ids: dict[str, pd.Index]):
-    """Every reference names an id of its target table(s).
-
-    ``ids`` holds each table's distinct ids (a missing value among them never
-    matches, since empty references are not looked up).
-    """
+def _check_refs(raws, frames, headers, col, ids: dict[str, set], fact: dict):
+    """Every reference names an id of its target table(s); ``ids`` holds each table's ids."""
     for n, df in frames.items():
         if n not in ids and "id" in df.columns:
-            ids[n] = pd.Index(df["id"].dropna().unique())
+            v = df["id"].to_numpy(dtype=object)
+            ids[n] = set(v[~pd.isna(v)].tolist())
     for table, df in frames.items():
         for c, row in _specs(table):
             if row["type"] not in ("ref", "list") or c not in headers[table]:
@@ -589,11 +738,18 @@ def _check_refs(raws, frames, headers, col, ids: dict[str, pd.Index]):
             present = [ids[x] for x in targets if x in ids]
             if not present:
                 continue  # the target table is missing: reported once already
-            s = df[c]
-            values = s.to_numpy(dtype=object)
+            if row["type"] == "ref":
+                codes, uniq = _factorized(fact, frames, table, c)
+                bad = ~_known(present, uniq)
+                bad[-1] = False  # the slot of code -1: no reference given
+                _bad_coded(raws[table], col, uniq, codes, bad, headers[table][c], "unknown_ref",
+                           target="|".join(targets))
+                continue
+            values = df[c].to_numpy(dtype=object)
+            given = ~pd.isna(values)
             if row["type"] == "list":
                 pos, parts = [], []
-                for i in np.flatnonzero(~pd.isna(values)).tolist():
+                for i in np.flatnonzero(given).tolist():
                     for part in values[i].split(";"):
                         pos.append(i)
                         parts.append(part)
@@ -603,19 +759,27 @@ def _check_refs(raws, frames, headers, col, ids: dict[str, pd.Index]):
                     col.add(raws[table], np.asarray(pos)[bad], headers[table][c], parts[bad].tolist(),
                             "unknown_ref", target="|".join(targets))
                 continue
-            mask = ~pd.isna(values)
-            mask[mask] = ~_known(present, values[mask])
-            _bad(raws[table], col, values, mask, headers[table][c], "unknown_ref", target="|".join(targets))
 
 
-def _known(indexes: list[pd.Index], values: np.ndarray) -> np.ndarray:
-    """Whether each value is in one of the (hash-indexed, unique) indexes."""
-    hit = indexes[0].get_indexer(values) >= 0
-    for index in indexes[1:]:
-        miss = ~hit
-        if not miss.any():
+def _factorized(cache: dict, frames, table: str, c: str) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct values of a column, kept for later checks.
+
+    A missing value has code -1, and the distinct values end with NaN for it.
+    """
+    if (table, c) not in cache:
+        codes, uniq = pd.factorize(frames[table][c].to_numpy(dtype=object))
+        cache[table, c] = codes, np.append(uniq, np.array([np.nan], dtype=object))
+    return cache[table, c]
+
+
+def _known(sets: list[set], values: np.ndarray) -> np.ndarray:
+    """Whether each value is in one of the sets."""
+    hit = np.fromiter(map(sets[0].__contains__, values), dtype=bool, count=len(values))
+    for known in sets[1:]:
+        miss = np.flatnonzero(~hit)
+        if not miss.size:
             break
-        hit[miss] = index.get_indexer(values[miss]) >= 0
+        hit[miss] = np.fromiter(map(known.__contains__, values[miss]), dtype=bool, count=len(miss))
     return hit
 
 
@@ -625,9 +789,10 @@ def _side_of(frames) -> pd.Series:
     return s[~s.index.duplicated()]
 
 
-def _check_sides(raws, frames, headers, col):
+def _check_sides(raws, frames, headers, col, fact: dict):
     side = _side_of(frames)
-    side_values = side.to_numpy(dtype=object)
+    lookup = dict(zip(side.index.tolist(), side.to_numpy(dtype=object).tolist()))
+    missing = side[side.index.isna()].iloc[0] if side.index.hasnans else np.nan  # as Series.map does
     rules = [("units", None), ("people", ("sending_unit", "sending")), ("orders", ("host_unit", "host")),
              ("pairings", ("sender", "sending")), ("pairings", ("host", "host")),
              ("teams", ("host", "host"))]
@@ -647,15 +812,13 @@ def _check_sides(raws, frames, headers, col):
         c, expected = rule
         if c not in headers[table]:
             continue
-        if not len(side_values):
-            continue
-        values = df[c].to_numpy(dtype=object)
-        pos = side.index.get_indexer(values)  # as Series.map does
-        actual = np.where(pos >= 0, side_values[pos], np.nan)
-        mask = ~pd.isna(actual) & (actual != expected)
+        codes, uniq = _factorized(fact, frames, table, c)
+        # a missing value (code -1, last) has the side of a missing id, as Series.map gives
+        actual = np.array([lookup.get(u, np.nan) for u in uniq[:-1].tolist()] + [missing], dtype=object)
+        mask = (~pd.isna(actual) & (actual != expected))[codes]
         for i in np.flatnonzero(mask):
-            col.add(raws[table], [i], headers[table][c], [values[i]], "wrong_side",
-                    actual=actual[i], expected=expected)
+            col.add(raws[table], [i], headers[table][c], [uniq[codes[i]]], "wrong_side",
+                    actual=actual[codes[i]], expected=expected)
 
 
 def _check_periods(raws, frames, headers, col):
@@ -739,15 +902,16 @@ def load_workbook(path: str | os.PathLike) -> Workbook:
             else:
                 data[c] = _default_column(row, len(raw.frame))
         extra = [h for h in raw.frame.columns if h not in found.values()]
-        df = pd.DataFrame(data, index=pd.RangeIndex(len(raw.frame)))
+        df = pd.DataFrame(data, index=pd.RangeIndex(len(raw.frame)), copy=False)  # fresh columns: no copy
         for h in extra:
-            df[str(h)] = raw.frame[h].to_numpy()
+            df[str(h)] = raw.column(h)
         if "id" in found:
             ids[table] = _check_unique(raw, df, found["id"], col)
         frames[table] = df
     if frames:
-        _check_refs(raws, frames, headers, col, ids)
-        _check_sides(raws, frames, headers, col)
+        fact: dict = {}  # factorised reference columns, shared by the checks
+        _check_refs(raws, frames, headers, col, ids, fact)
+        _check_sides(raws, frames, headers, col, fact)
         _check_periods(raws, frames, headers, col)
         _check_cycles(raws, frames, headers, col)
     if col.problems:

@@ -302,14 +302,24 @@ def test_surrounding_white_space_is_trimmed(sample_copy, sample):
 
 
 def test_plain_csv_detection_knows_every_space():
-    """The byte scan that skips trimming flags every character ``str.strip`` removes."""
-    from planning.workbook import _plain_utf8
+    """The byte scans that skip trimming flag every character ``str.strip`` removes."""
+    import io
+
+    from planning.workbook import _plain_utf8, _Scanner
+
+    def scanned(data: bytes, block: int) -> bool:
+        s = _Scanner(io.BytesIO(data))
+        while s.read(block):
+            pass
+        return s.finish()
 
     spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and chr(c) not in "\r\n"]
-    assert all(not _plain_utf8(f"id,x\n1,{s}a\n".encode()) for s in spaces)
-    assert all(not _plain_utf8(f"id,x\n1,a{s}\n".encode()) for s in spaces)
-    assert not _plain_utf8('id,x\n1,"a\n"\n'.encode())
-    assert _plain_utf8("编号,名称\r\n1,人员（甲）、乙。“丙”—丁\r\n".encode())
+    for text in [f"id,x\n1,{s}a\n" for s in spaces] + [f"id,x\n1,a{s}" for s in spaces] + ['id,x\n1,"a\n"\n']:
+        assert not _plain_utf8(text.encode())
+        assert not any(scanned(text.encode(), block) for block in (1, 2, 3, 4, 5, 6, 7, 1024))
+    text = "编号,名称\r\n1,人员（甲）、乙。“丙”—丁!é\r\n"
+    assert _plain_utf8(text.encode())
+    assert all(scanned(text.encode(), block) for block in (1, 2, 3, 4, 5, 6, 7, 1024))
 
 
 def test_infinite_whole_number_is_reported(sample_copy):
@@ -329,3 +339,8 @@ def test_numbers_report_trimmed_text(sample_copy):
     got = {(p.row, p.column, p.value, p.code) for p in problems(sample_copy)}
     assert got == {(3, "headcount", "", "required"), (4, "priority", "x", "not_int"),
                    (5, "priority", " 9", "above_max")}
+
+
+def test_optional_reference_column_all_empty(sample_copy):
+    edit(sample_copy, "orders", lambda d: d.assign(team=""))
+    assert load_workbook(sample_copy).orders["team"].isna().all()
