@@ -507,6 +507,7 @@ def _first_line(e: Exception) -> str:
 class _Collector:
     def __init__(self):
         self.problems: list[Problem] = []
+        self.dates: dict[bool, dict[str, int]] = {False: {}, True: {}}  # parsed texts (ns), by excel
 
     def add(self, raw: _Raw, rows, column, values, code, **params):
         """Record one problem per row in ``rows`` (positions in the frame)."""
@@ -633,8 +634,14 @@ def _convert(raw: _Raw, c: str, spec, header: str, col: _Collector) -> pd.Series
         if default == "true":
             v |= empty
         return pd.Series(v[codes], dtype=bool)
-    if ty == "date":
-        v = _parse_dates(pd.Series(uniq, dtype="str"), raw.excel).to_numpy()
+    if ty == "date":  # date columns share most of their texts: parse each text once per workbook
+        parsed = col.dates[raw.excel]
+        texts = uniq.tolist()
+        new = [u for u in texts if u not in parsed]
+        if new:
+            ns = _parse_dates(pd.Series(new, dtype="str"), raw.excel).to_numpy().view("i8")
+            parsed.update(zip(new, ns.tolist()))
+        v = np.array([parsed[u] for u in texts], dtype="i8").view("datetime64[ns]")
         _bad_coded(raw, col, uniq, codes, np.isnat(v) & ~empty, header, "not_date")
         return pd.Series(v[codes], dtype="datetime64[ns]")
     raise AssertionError(ty)  # pragma: no cover
