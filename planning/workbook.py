@@ -716,10 +716,8 @@ def _parse_dates_slow(s: pd.Series, excel: bool) -> pd.Series:
 # --------------------------------------------------------------------------- #
 def _check_unique(raw, df, header, col) -> set:
     """Record repeated ids; return the table's ids as a set to look references up in."""
-    ids = df["id"].to_numpy(dtype=object)
-    present = ids[~pd.isna(ids)].tolist()
-    known = set(present)
-    if len(known) == len(present):
+    known = set(df["id"].to_numpy(dtype=object).tolist())
+    if len(known) == len(df):  # no repeats, at most one missing id (NaN, which no reference looks up)
         return known
     ids = df["id"]
     dup = ids.duplicated(keep="first") & ids.notna()
@@ -728,7 +726,7 @@ def _check_unique(raw, df, header, col) -> set:
         idx = np.flatnonzero(dup.to_numpy())
         for i in idx:
             col.add(raw, [i], header, [ids.iloc[i]], "duplicate_id", first=int(raw.rows[int(first.iloc[i])]))
-    return known
+    return {x for x in known if isinstance(x, str)}
 
 
 def _check_refs(raws, frames, headers, col, ids: dict[str, set], fact: dict):
