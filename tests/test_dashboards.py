@@ -159,13 +159,13 @@ def test_allocation_runs_by_clicking(voila_server, browser):
     assert "尚未运行" in p.page.inner_text("body")
     p.page.click(".run-button")
     p.page.wait_for_function("() => document.body.innerText.includes('已证明最优')", timeout=120_000)
+    p.page.wait_for_selector(".plan-teams table.data tbody tr", timeout=30_000)
     body = p.page.inner_text("body")
     assert "已证明最优" in body and "新安排人数" in body
     assert p.page.locator(".plan-teams table.data tbody tr").count() >= 1
     p.shot("allocation-teams-zh.png")
     p.page.locator(".lm-TabBar-tab").nth(1).click()
-    p.page.wait_for_timeout(500)
-    assert p.page.locator(".plan-unfilled table.data tbody tr").count() >= 1
+    p.page.wait_for_selector(".plan-unfilled table.data tbody tr", timeout=30_000)
     p.shot("allocation-unfilled-zh.png")
     # forbid the first new assignment, re-run, and compare the two runs
     p.page.locator(".lm-TabBar-tab").nth(3).click()
