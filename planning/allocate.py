@@ -1034,7 +1034,7 @@ def _pin_pairs(wb, seats, pinned, pairs_all) -> pd.DataFrame:
 # the public function
 # --------------------------------------------------------------------------- #
 def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", time_limit: float | None = None,
-             lang: str | None = None, hosts=None) -> Plan:
+             lang: str | None = None, hosts=None, orders=None, people=None) -> Plan:
     """Plan new assignments that fill the most important seats, keeping existing ones.
 
     Parameters
@@ -1063,6 +1063,11 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     hosts : iterable of host unit ids, optional
         Plan only the seats of these host units (e.g. one county's); people may
         still come from anywhere.
+    orders : iterable of order ids, optional
+        Plan only the seats of these orders.
+    people : iterable of person ids, optional
+        Draw new assignments only from these people (e.g. a district's flexible
+        pool); pinned people are always allowed.
 
     Returns
     -------
@@ -1089,6 +1094,8 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     seats = planned_seats(wb, w)
     if hosts is not None:
         seats = seats[seats["host_unit"].isin(set(hosts))].reset_index(drop=True)
+    if orders is not None:
+        seats = seats[seats["order"].isin(set(orders))].reset_index(drop=True)
     busy = _busy(wb)
     pinned = resolve_pins(wb, seats, pins_df, forbids_df, busy, lang)
     pin_busy = pd.DataFrame({"person": pinned["person"].to_numpy(),
@@ -1098,6 +1105,8 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     seats_open = seats.assign(remaining=seats["remaining"].to_numpy()
                               - np.bincount(pinned["seat"].to_numpy(), minlength=len(seats)))
     pairs_all = candidate_pairs(wb, seats_open, busy_all, forbids_df)
+    if people is not None:
+        pairs_all = pairs_all[pairs_all["person"].isin(set(people))].reset_index(drop=True)
     m, _ = build_model(wb, seats, pairs_all, pinned)
     blocking = None
     if method == "stable":

@@ -221,3 +221,22 @@ def flexible_slots(wb, start=None) -> pd.DataFrame:
     cols = ["order", "slot", "start", "end", "host_unit", "sector", "headcount", "staffed", "open_seats", "state",
             "people"]
     return slots[cols]
+
+
+def propose_flexible(wb, start=None, **kw):
+    """Proposals from the flexible pool for the open seats of rotating orders (the allocation engine).
+
+    Runs :func:`planning.allocate` on the orders with ``rotation_months`` that
+    have open or partial slots from ``start`` (default today), drawing only on
+    people whose programme is ``flexible`` (the sending districts' flexible
+    pools; exclusive pairings still decide who may go where). Returns the plan:
+    ``plan.assignments`` are the proposals, ``plan.unfilled`` the slots left
+    open with their reasons.
+    """
+    from .allocate import allocate
+
+    slots = flexible_slots(wb, start)
+    open_orders = sorted(set(slots.loc[slots["open_seats"] > 0, "order"]))
+    pool = wb.people.loc[wb.people["program"].eq("flexible"), "id"]
+    s = pd.Timestamp(start) if start is not None else today()
+    return allocate(wb, window=(s, None), orders=open_orders, people=pool, **kw)

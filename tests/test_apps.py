@@ -64,6 +64,9 @@ def test_rotation_app(sample):
     before = app.drafts["start"].copy()
     app.overlap.value = 0
     assert (app.drafts["start"] >= before).all()
+    app.propose_button.click()
+    assert app.flexible_plan.objective.status == "optimal" and "<table" in app.proposals.value
+    assert set(app.flexible_plan.assignments["person"]) <= set(sample.people.loc[sample.people.program == "flexible", "id"])
     app.pair_button.click()
     pro, cad = app.new_pairs
     assert len(pro) > 0 and "新增" in app.pairs.value

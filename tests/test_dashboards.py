@@ -194,6 +194,10 @@ def test_rotation_and_mentoring_interactions(voila_server, browser):
     p.page.locator(".lm-TabBar-tab").nth(2).click()
     link = p.page.wait_for_selector(".next-link a", timeout=15_000)
     assert link.get_attribute("href").startswith("data:application/vnd.openxmlformats")
+    p.page.locator(".lm-TabBar-tab").nth(3).click()
+    p.page.click(".propose-button")
+    p.page.wait_for_selector(".flexible-proposals table.data", timeout=60_000)
+    p.shot("rotation-flexible-zh.png")
     p.page.locator(".lm-TabBar-tab").nth(4).click()
     p.page.click(".pair-button")
     p.page.wait_for_function("() => document.querySelector('.mentor-pairs').innerText.includes('新增')",

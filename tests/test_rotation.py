@@ -24,6 +24,7 @@ P3,三,A-EDU,professional,教育,数学,2,false,planned,2026-01-01,2029-12-31
 P4,四,A-EDU,professional,教育,数学,2,false,planned,2026-01-01,2029-12-31
 F1,柔一,A-EDU,cadre,招商,,1,false,flexible,2026-01-01,2029-12-31
 F2,柔二,A-EDU,cadre,招商,,1,false,flexible,2026-01-01,2029-12-31
+P5,五,A-EDU,cadre,招商,,1,false,planned,2026-01-01,2029-12-31
 """,
     "orders": """id,host_unit,sector,skill,role,headcount,start,end,priority,min_level,team,rotation_months
 OM,S1,教育,数学,member,2,2026-02-01,2029-01-31,4,2,,
@@ -107,3 +108,12 @@ def test_flexible_slots_staffed_and_open(wb):
     assert s["state"].tolist() == ["staffed", "staffed", "open", "open"]
     assert s.loc[1, "people"] == "F2" and s.loc[2, "open_seats"] == 1
     assert R.flexible_slots(wb, start="2026-08-01")["slot"].tolist() == [2, 3]
+
+
+def test_flexible_pool_proposed_for_open_slots(wb, monkeypatch):
+    monkeypatch.setenv("PLANNING_TODAY", "2026-07-01")
+    plan = R.propose_flexible(wb, start="2026-07-01")
+    a = plan.assignments
+    assert set(a["order"]) == {"OF"} and sorted(a["slot"]) == [2, 3]  # both open slots filled
+    assert set(a["person"]) <= {"F1", "F2"}  # the flexible pool only; P5 (planned programme) is not drawn on
+    assert plan.objective.status == "optimal" and plan.unfilled.empty

@@ -87,6 +87,12 @@ class RotationApp(App):
         self.next_link = W.HTML()
         self.next_link.add_class("next-link")
         self.flexible = W.HTML()
+        self.propose_button = W.Button(description=self.t("rapp.propose"), button_style="primary",
+                                       layout=W.Layout(width="220px"))
+        self.propose_button.add_class("propose-button")
+        self.propose_button.on_click(lambda _: self.safe(self.propose))
+        self.proposals = W.HTML()
+        self.proposals.add_class("flexible-proposals")
         self.batch_table = W.HTML()
         self.capacity = W.BoundedIntText(value=3, min=1, max=10, description=self.t("rapp.capacity"),
                                          layout=W.Layout(width="240px"))
@@ -102,7 +108,7 @@ class RotationApp(App):
             W.VBox([self.unit, self.gantt]),
             W.VBox([self.overlap, self.handovers]),
             W.VBox([self.next_table, self.next_link]),
-            self.flexible,
+            W.VBox([self.flexible, self.propose_button, self.proposals]),
             W.VBox([W.HBox([self.capacity, self.pair_button]), self.pairs, self.mentor_coverage]),
             self.batch_table,
         ])
@@ -111,6 +117,8 @@ class RotationApp(App):
         self.show_timeline()
         self.show_handovers()
         fl = flexible_slots(wb)
+        fl = fl.assign(slot=fl["slot"] + 1, person=fl["people"].map(
+            lambda ids: "、".join(str(self.names.get(i, i)) for i in ids.split(";") if i))).drop(columns="people")
         self.flexible.value = html_table(labelled(fl.assign(state=fl["state"].map(
             lambda s: {"staffed": "已满" if self.lang == "zh" else "staffed",
                        "partial": "部分" if self.lang == "zh" else "partial",
@@ -172,6 +180,21 @@ class RotationApp(App):
         href = ("data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
                 + base64.b64encode(data).decode())
         return f"<a download='{html.escape(name)}' href='{href}'>{html.escape(self.t('rapp.download_next'))}</a>"
+
+    def propose(self):
+        """Proposals from the flexible pool for the open slots (an exact allocation run)."""
+        from ..rotation import propose_flexible
+
+        plan = propose_flexible(self.wb, lang=self.lang)
+        self.flexible_plan = plan
+        a, u = plan.with_text(self.lang)
+        view = a[["person", "order", "host_unit", "start", "end", "source_city", "reason_text"]].rename(
+            columns={"reason_text": "reason"})
+        uv = u[["order", "host_unit", "start", "end", "seats", "reason_text"]].rename(
+            columns={"seats": "seats_empty", "reason_text": "reason"})
+        self.proposals.value = (f"<h4>{html.escape(self.t('rapp.proposals', n=len(a)))}</h4>"
+                                + html_table(labelled(view, self.wb, self.lang))
+                                + (html_table(labelled(uv, self.wb, self.lang)) if len(uv) else ""))
 
     def propose_pairs(self):
         wb = self.wb
