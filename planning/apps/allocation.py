@@ -1,7 +1,6 @@
 """The allocation page: run the exact plan, see teams and unfilled seats, pin, forbid, compare, download."""
 from __future__ import annotations
 
-import base64
 import html
 import logging
 import tempfile
@@ -16,7 +15,7 @@ from ..coverage import host_groups
 from ..i18n import fmt_int
 from ..reports import labelled, names
 from ..summary import today
-from .base import App, html_table
+from .base import App, download_link, html_table
 
 log = logging.getLogger("planning.apps")
 
@@ -282,7 +281,5 @@ class AllocationApp(App):
             self.download_link.value = f"<span class='problems'>{html.escape(self.t('app.error'))}</span>"
             return None
         name = f"{'派遣名单' if self.lang == 'zh' else 'roster'}-{today():%Y%m%d}.xlsx"
-        href = ("data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
-                + base64.b64encode(data).decode())
-        self.download_link.value = f"<a download='{html.escape(name)}' href='{href}'>{html.escape(name)}</a>"
+        self.download_link.value = download_link(data, name)
         return data

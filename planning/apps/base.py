@@ -70,6 +70,17 @@ def html_table(df, headers: dict[str, str] | None = None, max_rows: int = 200) -
     return f"<table class='data'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_link(data: bytes, name: str, label: str | None = None) -> str:
+    """An ``<a download>`` link carrying ``data`` in a ``data:`` address (nothing leaves the server)."""
+    import base64
+
+    href = f"data:{XLSX_MIME};base64," + base64.b64encode(data).decode()
+    return f"<a download='{html.escape(name)}' href='{href}'>{html.escape(label or name)}</a>"
+
+
 class App:
     """Base class: a root ``VBox`` with a header, a language switch and a body.
 

@@ -6,7 +6,6 @@ national scale.
 """
 from __future__ import annotations
 
-import base64
 import html
 import io
 import logging
@@ -24,7 +23,7 @@ from ..coverage import BAND_COLOURS, cliffs, coverage, host_groups, month_range,
 from ..i18n import fmt_int, sector_label
 from ..reports import labelled, names, write_gaps_report
 from ..summary import today
-from .base import App, html_table
+from .base import App, download_link, html_table
 
 log = logging.getLogger("planning.apps")
 MAX_MONTHS = 60
@@ -354,10 +353,7 @@ class CoverageApp(App):
         write_gaps_report(self.wb, buf, month, "unit", self.lang)
         data = buf.getvalue()
         name = f"{'缺口报告' if self.lang == 'zh' else 'gaps'}-{month.strftime('%Y-%m')}.xlsx"
-        href = ("data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
-                + base64.b64encode(data).decode())
-        self.download_link.value = (f"<a download='{html.escape(name)}' href='{href}'>"
-                                    f"{html.escape(self.t('cov.download_link', name=name))}</a>")
+        self.download_link.value = download_link(data, name, self.t("cov.download_link", name=name))
         return data
 
     def _on_upload(self, change):

@@ -1,7 +1,6 @@
 """The rotation and mentoring page: timeline, handovers, next-batch drafts, flexible slots, mentoring pairs."""
 from __future__ import annotations
 
-import base64
 import html
 import logging
 import tempfile
@@ -18,7 +17,7 @@ from ..reports import labelled, names
 from ..rotation import (batches, flexible_slots, handover_calendar, next_batch_orders, recommend_starts,
                         timeline, with_draft_orders)
 from ..summary import today
-from .base import App, html_table
+from .base import App, download_link, html_table
 
 log = logging.getLogger("planning.apps")
 STATUS_COLOURS = {"active": "#2f6db5", "planned": "#3a9e5c", "done": "#9aa5b1"}
@@ -177,9 +176,7 @@ class RotationApp(App):
             data = path.read_bytes()
         self.next_bytes = data
         name = f"{'下一批订单' if self.lang == 'zh' else 'next-batch'}-{self.now:%Y%m%d}.xlsx"
-        href = ("data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
-                + base64.b64encode(data).decode())
-        return f"<a download='{html.escape(name)}' href='{href}'>{html.escape(self.t('rapp.download_next'))}</a>"
+        return download_link(data, name, self.t("rapp.download_next"))
 
     def propose(self):
         """Proposals from the flexible pool for the open slots (an exact allocation run)."""
