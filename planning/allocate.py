@@ -978,7 +978,6 @@ def _without_pairings(wb):
 
 def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang) -> Plan:
     """Tables from a solution: new assignments, unfilled seats, objective, workbook."""
-    od = wb.orders.set_index("id")
     cities = _cities(wb)
     pairs_all = pairs
     placed = pd.DataFrame({"person": pairs["person"].to_numpy()[sol.chosen],

@@ -160,7 +160,7 @@ def voila_command(port: int, notebooks: Path) -> list[str]:
     return [
         sys.executable, "-m", "voila", str(notebooks),
         "--no-browser", "--template=offline",
-        f"--Voila.ip=127.0.0.1", f"--Voila.port={port}", "--Voila.port_retries=0",
+        "--Voila.ip=127.0.0.1", f"--Voila.port={port}", "--Voila.port_retries=0",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.allow_template_override=NO",

@@ -112,14 +112,20 @@ def _grid(keys: list[str], demand: pd.DataFrame, supply: pd.DataFrame, months, d
     return out
 
 
-def _finish(df: pd.DataFrame, bands=BANDS) -> pd.DataFrame:
+def _pressure(df: pd.DataFrame, bands=BANDS) -> pd.DataFrame:
+    """Set ``ratio`` (supply/demand, NaN without demand) and ``band`` from ``demand`` and ``supply``."""
     d, s = df["demand"].to_numpy(), df["supply"].to_numpy()
-    df["gap"] = np.maximum(d - s, 0)
-    df["surplus"] = np.maximum(s - d, 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         df["ratio"] = np.where(d > 0, s / np.where(d > 0, d, 1), np.nan)
     df["band"] = band(df["ratio"], bands).to_numpy()
     return df
+
+
+def _finish(df: pd.DataFrame, bands=BANDS) -> pd.DataFrame:
+    d, s = df["demand"].to_numpy(), df["supply"].to_numpy()
+    df["gap"] = np.maximum(d - s, 0)
+    df["surplus"] = np.maximum(s - d, 0)
+    return _pressure(df, bands)
 
 
 def coverage(wb, start=None, end=None, *, bands=BANDS) -> pd.DataFrame:
@@ -193,11 +199,7 @@ def rollup(cov: pd.DataFrame, wb, by: str = "county", *, sector: bool = True, ba
         df = df.assign(area=df["host_unit"].map(host_groups(wb, by)).fillna(df["host_unit"]))
         keys = ["area", "sector", "month"] if sector else ["area", "month"]
     out = df.groupby(keys, sort=False, observed=True)[["demand", "supply", "gap", "surplus"]].sum().reset_index()
-    d, s = out["demand"].to_numpy(), out["supply"].to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["ratio"] = np.where(d > 0, s / np.where(d > 0, d, 1), np.nan)
-    out["band"] = band(out["ratio"], bands).to_numpy()
-    return out
+    return _pressure(out, bands)
 
 
 def supply_by_sender(wb, start=None, end=None) -> pd.DataFrame:
@@ -359,14 +361,11 @@ def largest_gaps(wb, month=None, by: str = "unit", n: int | None = 20, cov: pd.D
         df = cov.merge(r, on=["host_unit", "sector"], how="left")
         if by == "sender":
             df = df.assign(sender=df["sender"].fillna(""))
-            out = df.groupby("sender")[["demand", "supply", "gap", "surplus"]].sum().reset_index()
+            out = _pressure(df.groupby("sender")[["demand", "supply", "gap", "surplus"]].sum().reset_index(),
+                            bands)
         else:
             out = df
     else:
         out = rollup(cov, wb, by, bands=bands)
-    d, s = out["demand"].to_numpy(), out["supply"].to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["ratio"] = np.where(d > 0, s / np.where(d > 0, d, 1), np.nan)
-    out["band"] = band(out["ratio"], bands).to_numpy()
     out = out[out["gap"] > 0].sort_values(["gap", "demand"], ascending=[False, False])
     return (out.head(n) if n else out).reset_index(drop=True)

@@ -46,7 +46,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .i18n import TEXT, t
+from .i18n import t
 
 #: The columns of the ``mentorships`` table (the contract); new pairs carry more after these.
 CONTRACT = ["mentor", "apprentice", "host_unit", "start", "end"]
@@ -366,8 +366,7 @@ def mentoring_coverage(wb, by=("host_unit", "sector"), on=None) -> pd.DataFrame:
         out = df.groupby(by, dropna=False, sort=True)[["local_staff", "mentored"]].sum().reset_index()
     else:
         out = pd.DataFrame({"local_staff": [len(df)], "mentored": [int(mentored.sum())]})
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["share"] = np.where(out["local_staff"] > 0, out["mentored"] / out["local_staff"].clip(lower=1), np.nan)
+    out["share"] = out["mentored"] / out["local_staff"].replace(0, np.nan)
     return out[by + ["local_staff", "mentored", "share"]]
 
 
@@ -425,15 +424,14 @@ def staff_given(wb, on=None) -> pd.DataFrame:
     True
     """
     on = _day(on)
-    ls, m = wb.local_staff, wb.mentorships
+    m = wb.mentorships
     begun = m[(m["start"].isna() | (m["start"] <= on)).to_numpy()]
-    ever = ls["id"].isin(begun["apprentice"]).to_numpy()
-    now = ls["id"].isin(_live_mentorships(wb, on)["apprentice"]).to_numpy()
-    df = pd.DataFrame({"host_unit": ls["host_unit"].to_numpy(), "local_staff": 1,
-                       "mentored_ever": ever.astype(np.int64), "mentored_now": now.astype(np.int64)})
-    out = df.groupby("host_unit", sort=True).sum().reset_index()
-    out["share_now"] = out["mentored_now"] / out["local_staff"]
-    return out
+    ever = wb.local_staff.assign(ever=wb.local_staff["id"].isin(begun["apprentice"]).astype(np.int64))
+    now = mentoring_coverage(wb, by=("host_unit",), on=on).rename(columns={"mentored": "mentored_now",
+                                                                          "share": "share_now"})
+    now.insert(2, "mentored_ever", ever.groupby("host_unit", sort=True)["ever"].sum().reindex(
+        now["host_unit"]).to_numpy())
+    return now
 
 
 # --------------------------------------------------------------------------- #
@@ -455,19 +453,3 @@ def pairs_text(pairs: pd.DataFrame, lang: str | None = None) -> str:
     if "same_sector" in pairs:
         return t("mentor.new_cadre_pairs", lang, same=int(pairs["same_sector"].sum()), **kw)
     return t("mentor.new_pairs", lang, **kw)
-
-
-def readable(df: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
-    """A mentoring table with translated headers (and ``because`` values), ids kept.
-
-    >>> readable(pd.DataFrame({"mentor": ["P1"], "share": [0.5]}), "en").columns.tolist()
-    ['Mentor', 'Share mentored']
-    """
-    out = df.copy()
-    if "because" in out:
-        out["because"] = out["because"].map(lambda b: t(f"mentor.because.{b}", lang))
-    heads = {}
-    for c in out.columns:
-        key = next((k for k in (f"mentor.col.{c}", f"col.{c}") if k in TEXT), None)
-        heads[c] = t(key, lang) if key else c
-    return out.rename(columns=heads)

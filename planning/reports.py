@@ -55,6 +55,8 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
             v = v.map(lambda s: sector_label(s, lang) if isinstance(s, str) else "")
         elif c == "band":
             v = v.map(lambda b: t(f"band.{b}", lang))
+        elif c == "because":
+            v = v.map(lambda b: t(f"mentor.because.{b}", lang))
         elif c == "kind" and set(v.dropna().unique()) <= {"overlap", "gap", "seamless", "none"}:
             v = v.map(lambda k: t(f"handover.{k}", lang))
             c = "handover"

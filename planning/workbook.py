@@ -23,7 +23,7 @@ import codecs
 import io
 import os
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 

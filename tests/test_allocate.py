@@ -1,7 +1,5 @@
 """Allocation: every hard rule, every unfilled reason, the tie-breakers, both solver paths, pins and forbids."""
-import warnings
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st

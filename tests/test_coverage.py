@@ -2,9 +2,7 @@
 import importlib
 import subprocess
 import sys
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st

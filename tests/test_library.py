@@ -1,5 +1,4 @@
 """Seats, hierarchy, eligibility, network and the synthetic generator."""
-import numpy as np
 import pandas as pd
 from hypothesis import given, settings, strategies as st
 

@@ -3,14 +3,14 @@ import tempfile
 from pathlib import Path
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import planning
 from planning.mentoring import (ending_pairs, mentoring_coverage, on_post, pair_cadre_mentors, pair_mentors,
-                                pairs_text, readable, staff_given, with_pairs)
+                                pairs_text, staff_given, with_pairs)
+from planning.reports import labelled
 
 ON = "2026-11-22"
 
@@ -201,7 +201,8 @@ def test_coverage_shares(tmp_path):
     g = staff_given(wb, on=ON).set_index("host_unit")
     assert g.loc["U1", ["local_staff", "mentored_ever", "mentored_now"]].tolist() == [3, 1, 1]
     assert staff_given(wb, on="2027-08-01").set_index("host_unit").loc["U1", "mentored_ever"] == 2
-    assert readable(cov, "zh").columns.tolist() == ["受援单位", "行业", "本地人员", "已结对", "结对比例"]
+    assert labelled(cov, wb, "zh").columns.tolist() == ["受援单位", "行业", "本地人员", "已结对", "覆盖率"]
+    assert g.loc["U1", "share_now"] == pytest.approx(1 / 3)
 
 
 def test_ending_pairs(tmp_path):
@@ -218,10 +219,14 @@ def test_ending_pairs(tmp_path):
         ["P2", "L2", "P2", "pair"], ["P1", "L1", "P1", "term"], ["L9", "C1", "C1", "term"]]
     assert e.ends.dt.strftime("%Y-%m-%d").tolist() == ["2027-01-31", "2027-03-31", "2027-09-30"]
     assert len(ending_pairs(wb, months=6, on=ON)) == 2
-    # new pairs end with their mentor's term, so they show up too
-    new = pair_mentors(wb, capacity=1, on=ON)
-    assert new.empty or (new.end == new.mentor.map(wb.assignments.set_index("person")["end"])).all()
-    assert readable(e, "en")["Because"].tolist() == ["pair ends", "term ends", "term ends"]
+    assert labelled(e, wb, "en")["Because"].tolist() == ["pair ends", "term ends", "term ends"]
+    # new pairs end with their mentor's term, so they show up among the pairs ending with it
+    wb2 = write_wb(tmp_path / "free", [prof("P1")], [("L5", "U1", "教育", "数学")], ends=ends)
+    new = pair_mentors(wb2, capacity=1, on=ON)
+    assert new[["mentor", "apprentice"]].values.tolist() == [["P1", "L5"]]
+    assert new["end"].tolist() == [pd.Timestamp("2027-03-31")]
+    after = ending_pairs(with_pairs(wb2, new), months=12, on=ON)
+    assert after[["apprentice", "because"]].values.tolist() == [["L5", "term"]]
 
 
 # --------------------------------------------------------------------------- #

@@ -8,14 +8,13 @@ import traceback
 from pathlib import Path
 
 import ipywidgets as W
-import numpy as np
 import pandas as pd
 
 from ..coverage import host_groups
 from ..i18n import fmt_int
 from ..reports import labelled, names
 from ..summary import today
-from .base import App, download_link, html_table
+from .base import App, download_link, html_table, kpi_cards
 
 log = logging.getLogger("planning.apps")
 
@@ -168,12 +167,12 @@ class AllocationApp(App):
         a, u = plan.with_text(self.lang)
         status = self.t(f"alloc.status.{o.status}")
         bound = "—" if o.bound is None else fmt_int(o.bound)
-        cards = [(self.t("aapp.kpi.new"), fmt_int(len(a))), (self.t("aapp.kpi.unfilled"), fmt_int(u["seats"].sum())),
-                 (self.t("aapp.kpi.status"), status), (self.t("aapp.kpi.objective"), f"{fmt_int(o.value)} / {bound}"),
-                 (self.t("aapp.kpi.seconds"), f"{o.seconds:.1f}")]
-        self.kpis.value = "<div style='display:flex;flex-wrap:wrap'>" + "".join(
-            f"<div class='kpi'><div class='v' style='font-size:20px'>{html.escape(v)}</div>"
-            f"<div class='k'>{html.escape(k)}</div></div>" for k, v in cards) + "</div>"
+        cards = [(self.t("aapp.kpi.new"), fmt_int(len(a)), None),
+                 (self.t("aapp.kpi.unfilled"), fmt_int(u["seats"].sum()), None),
+                 (self.t("aapp.kpi.status"), status, None),
+                 (self.t("aapp.kpi.objective"), f"{fmt_int(o.value)} / {bound}", None),
+                 (self.t("aapp.kpi.seconds"), f"{o.seconds:.1f}", None)]
+        self.kpis.value = kpi_cards(cards, small=True)
         self.teams.value = html_table(self.team_table(), max_rows=400)
         uv = u[["order", "host_unit", "sector", "start", "end", "seats", "priority", "reason_text"]].rename(
             columns={"seats": "seats_empty", "reason_text": "reason"})

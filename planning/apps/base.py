@@ -70,6 +70,24 @@ def html_table(df, headers: dict[str, str] | None = None, max_rows: int = 200) -
     return f"<table class='data'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def filled_share(demand: int, gap: int) -> tuple[float, str]:
+    """Share of demanded seats that are filled, and its band colour (grey without demand)."""
+    import pandas as pd
+
+    from ..coverage import BAND_COLOURS, band
+
+    share = (demand - gap) / demand if demand else float("nan")
+    return share, BAND_COLOURS[band(pd.Series([share])).iloc[0]]
+
+
+def kpi_cards(cards, small: bool = False) -> str:
+    """Headline figure cards: ``(label, value, colour or None)`` each; the colour marks the left edge."""
+    size = " style='font-size:20px'" if small else ""
+    return "<div style='display:flex;flex-wrap:wrap'>" + "".join(
+        f"<div class='kpi' style='border-left-color:{c or '#2f6db5'}'><div class='v'{size}>{html.escape(v)}</div>"
+        f"<div class='k'>{html.escape(k)}</div></div>" for k, v, c in cards) + "</div>"
+
+
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -19,11 +19,11 @@ import ipywidgets as W
 import numpy as np
 import pandas as pd
 
-from ..coverage import BAND_COLOURS, cliffs, coverage, host_groups, month_range, responsible
+from ..coverage import cliffs, coverage, host_groups, month_range, responsible
 from ..i18n import fmt_int, sector_label
 from ..reports import labelled, names, write_gaps_report
 from ..summary import today
-from .base import App, download_link, html_table
+from .base import App, download_link, filled_share, html_table, kpi_cards
 
 log = logging.getLogger("planning.apps")
 MAX_MONTHS = 60
@@ -217,15 +217,12 @@ class CoverageApp(App):
             keep = self.cov["host_unit"].to_numpy()[mask]
             cmask &= self.cliff_rows["host_unit"].isin(set(keep)).to_numpy()
         leave_m = np.bincount(self.cl_month[cmask] - lo, self.cliff_rows["leaving"].to_numpy()[cmask], n_m)
-        ratio = s0 / d0 if d0 else float("nan")
-        band = "none" if not d0 else ("green" if ratio >= 0.8 else "amber" if ratio >= 0.5 else "red")
+        ratio, colour = filled_share(d0, g0)
         cards = [(self.t("cov.kpi.demand"), fmt_int(d0), None), (self.t("cov.kpi.supply"), fmt_int(s0), None),
                  (self.t("cov.kpi.gap"), fmt_int(g0), None),
-                 (self.t("cov.kpi.ratio"), "—" if not d0 else f"{ratio:.0%}", BAND_COLOURS[band]),
+                 (self.t("cov.kpi.ratio"), "—" if not d0 else f"{ratio:.0%}", colour),
                  (self.t("cov.kpi.cliff"), fmt_int(int(leave_m.sum())), None)]
-        self.kpis.value = "<div style='display:flex;flex-wrap:wrap'>" + "".join(
-            f"<div class='kpi' style='border-left-color:{c or '#2f6db5'}'><div class='v'>{html.escape(v)}</div>"
-            f"<div class='k'>{html.escape(k)}</div></div>" for k, v, c in cards) + "</div>"
+        self.kpis.value = kpi_cards(cards)
         self._update_timeline(dem_m, sup_m, leave_m, lo, hi)
         self._update_heatmap(mask, lo, n_m)
         self._update_gaps(first)

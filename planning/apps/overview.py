@@ -6,17 +6,16 @@ from pathlib import Path
 
 import bqplot as bq
 import ipywidgets as W
-import numpy as np
 import pandas as pd
 
-from ..coverage import BAND_COLOURS, band, cliffs, coverage, largest_gaps
+from ..coverage import BAND_COLOURS, cliffs, coverage, largest_gaps
 from ..hierarchy import host_area, source_city
 from ..i18n import fmt_int, sector_label
 from ..reports import labelled
 from ..summary import today
 from ..network import pairing_view, unpaired_host_units
 from ..summary import figures
-from .base import App, html_table
+from .base import App, filled_share, html_table, kpi_cards
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LINKS = (("coverage.ipynb", "ov.link.coverage"), ("allocation.ipynb", "ov.link.allocation"),
@@ -56,20 +55,16 @@ class OverviewApp(App):
         unpaired = unpaired_host_units(wb)
         month = today().to_period("M").to_timestamp()
         cov = coverage(wb, month, month)
-        d, s_, g = int(cov["demand"].sum()), int(cov["supply"].sum()), int(cov["gap"].sum())
-        filled = d - g
-        ratio = filled / d if d else float("nan")
-        b = band(pd.Series([ratio])).iloc[0]
+        d, g = int(cov["demand"].sum()), int(cov["gap"].sum())
+        ratio, colour = filled_share(d, g)
         kpis = [("kpi.people", fmt_int(f["people"]), None), ("kpi.sending_cities", fmt_int(f["sending_cities"]), None),
                 ("kpi.host_units", fmt_int(f["host_units"]), None), ("kpi.teams", fmt_int(len(wb.teams)), None),
                 ("kpi.on_post", fmt_int(f["on_post"]), None),
-                ("kpi.filled", f"{fmt_int(filled)} / {fmt_int(d)}", None),
-                ("kpi.coverage", "—" if not d else f"{ratio:.0%}", BAND_COLOURS[b]),
+                ("kpi.filled", f"{fmt_int(d - g)} / {fmt_int(d)}", None),
+                ("kpi.coverage", "—" if not d else f"{ratio:.0%}", colour),
                 ("kpi.gap", fmt_int(g), BAND_COLOURS["red"] if g else None),
                 ("kpi.unpaired", fmt_int(len(unpaired)), None)]
-        cards = W.HTML("<div style='display:flex;flex-wrap:wrap'>" + "".join(
-            f"<div class='kpi' style='border-left-color:{c or '#2f6db5'}'><div class='v'>{html.escape(v)}</div>"
-            f"<div class='k'>{html.escape(self.t(k))}</div></div>" for k, v, c in kpis) + "</div>")
+        cards = W.HTML(kpi_cards([(self.t(k), v, c) for k, v, c in kpis]))
         links = [(nb, key) for nb, key in LINKS if (NOTEBOOKS / nb).exists()]
         nav = W.HTML("<div class='nav'>" + html.escape(self.t("ov.links")) + " ".join(
             f"<a class='nav-link' href='{nb}?lang={self.lang}'>{html.escape(self.t(key))}</a>" for nb, key in links)

@@ -8,10 +8,8 @@ import traceback
 from pathlib import Path
 
 import ipywidgets as W
-import numpy as np
 import pandas as pd
 
-from ..i18n import sector_label
 from ..mentoring import ending_pairs, mentoring_coverage, pair_cadre_mentors, pair_mentors, pairs_text, with_pairs
 from ..reports import labelled, names
 from ..rotation import (batches, flexible_slots, handover_calendar, next_batch_orders, recommend_starts,
