@@ -72,7 +72,7 @@ PREFERRED = EXACT + WISH_STEP * WISH_RANKS + FAIR_MAX + 1  # 288
 TIE_MAX = PREFERRED + EXACT + WISH_STEP * WISH_RANKS + FAIR_MAX  # largest tie-breaker total per person
 
 TIEBREAK_MIN_SECONDS = 10.0  # CP-SAT tie-breaker phase without a time limit: max(this, phase-1 time)
-REASONS = ("no_one_in_sector", "no_one_free", "pairing", "team_rule", "lost_to_higher_priority")
+REASONS = ("no_one_in_sector", "no_one_free", "pairing", "team_rule", "lost_to_higher_priority", "time_limit")
 WHY = ("pinned", "preferred", "exact_skill", "wish", "fair_share", "priority")
 CONTRACT = ["person", "order", "start", "end", "status"]
 LIVE = ("active", "planned")
@@ -278,15 +278,16 @@ def _wish_rank(wb, pairs: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def candidate_pairs(wb, seats: pd.DataFrame, busy: pd.DataFrame, forbids: pd.DataFrame) -> pd.DataFrame:
+def candidate_pairs(wb, seats: pd.DataFrame, busy: pd.DataFrame, forbids: pd.DataFrame,
+                    people: pd.DataFrame | None = None) -> pd.DataFrame:
     """Allowed (person, seat) pairs with tie-breaker features.
 
     Columns: ``person, seat, order, slot, start, end, exact_skill, preferred,
     wish_rank, source_city``; people busy over the seat and forbidden pairs are
-    removed.
+    removed. ``people`` limits the candidates (default: everyone).
     """
     open_ = seats[seats["remaining"] > 0]
-    pairs = eligible_pairs(wb, slots=open_)
+    pairs = eligible_pairs(wb, slots=open_, people=people)
     key = pd.MultiIndex.from_frame(seats[["order", "slot"]])
     pairs["seat"] = key.get_indexer(pd.MultiIndex.from_frame(pairs[["order", "slot"]]))
     for c in ("start", "end", "host_unit"):
@@ -749,8 +750,7 @@ def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 2, lan
     if st == cp_model.INFEASIBLE:
         raise PlanError(t("alloc.infeasible", lang))
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        bound = int(math.floor(solver.best_objective_bound + 1e-6)) if time_limit else None
-        return Solution(np.zeros(0, np.int64), 0, bound, "time_limit", "skipped", 0, "cpsat",
+        return Solution(np.zeros(0, np.int64), 0, None, "time_limit", "skipped", 0, "cpsat",
                         "no solution found within the time limit")
     vals = np.fromiter((solver.boolean_value(v) for v in x), dtype=bool, count=len(x))
     value = int(round(solver.objective_value))
@@ -923,8 +923,13 @@ def _why(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinned: int) 
 
 
 def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarray,
-              busy: pd.DataFrame) -> pd.DataFrame:
-    """Empty seats with a reason, decided by checking the rules in stages."""
+              busy: pd.DataFrame, pool: pd.DataFrame | None = None, stopped: bool = False) -> pd.DataFrame:
+    """Empty seats with a reason, decided by checking the rules in stages.
+
+    The rules are checked against ``pool`` (default: everyone). When the solver
+    ``stopped`` at its time limit, a seat that had allowed free candidates gets
+    ``time_limit``: nothing proves a team rule or a better seat kept it empty.
+    """
     empty = seats["remaining"].to_numpy() - filled
     u = seats[empty > 0].copy()
     u["seats"] = empty[empty > 0]
@@ -933,7 +938,7 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
     if u.empty:
         return u.assign(reason=pd.Series([], dtype=str))[cols].reset_index(drop=True)
     # stage 1: anyone capable (sector, skill, level, lead)?
-    pe = wb.people
+    pe = wb.people if pool is None else pool
     g = pe.groupby(["sector", "skill", "can_lead", "level"], dropna=False).size().rename("n").reset_index()
     us = u[["seat", "sector", "skill", "role", "min_level"]]
     named = us[us["skill"].notna()].merge(g, on=["sector", "skill"], suffixes=("", "_p"))
@@ -944,7 +949,7 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
     # stage 2: free over the whole stint and not busy (pairings ignored)
     wb_np = _without_pairings(wb)
     sl = u[capable].drop(columns=["seats", "seat"])
-    free = eligible_pairs(wb_np, slots=sl) if len(sl) else pd.DataFrame(columns=["person", "order", "slot"])
+    free = eligible_pairs(wb_np, slots=sl, people=pe) if len(sl) else pd.DataFrame(columns=["person", "order", "slot"])
     if len(free):
         key = pd.MultiIndex.from_frame(seats[["order", "slot"]])
         free["seat"] = key.get_indexer(pd.MultiIndex.from_frame(free[["order", "slot"]]))
@@ -965,8 +970,8 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
     tm = wb.teams.set_index("id")
     ruled = u["team"].isin(tm.index[tm["same_source"] | tm["lead_required"]]).to_numpy()
     reason = np.select(
-        [~capable, ~is_free, ~allowed, idle & ruled],
-        ["no_one_in_sector", "no_one_free", "pairing", "team_rule"], "lost_to_higher_priority")
+        [~capable, ~is_free, ~allowed, np.full(len(u), stopped), idle & ruled],
+        ["no_one_in_sector", "no_one_free", "pairing", "time_limit", "team_rule"], "lost_to_higher_priority")
     u["reason"] = reason
     return u[cols].reset_index(drop=True)
 
@@ -976,10 +981,12 @@ def _without_pairings(wb):
     return type(wb)(**{**wb.tables(), "pairings": wb.pairings.iloc[0:0]}, source=wb.source)
 
 
-def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang) -> Plan:
-    """Tables from a solution: new assignments, unfilled seats, objective, workbook."""
+def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang, pool=None) -> Plan:
+    """Tables from a solution: new assignments, unfilled seats, objective, workbook.
+
+    ``pool`` (people) is who could be drawn on; unfilled reasons are judged against it.
+    """
     cities = _cities(wb)
-    pairs_all = pairs
     placed = pd.DataFrame({"person": pairs["person"].to_numpy()[sol.chosen],
                            "seat": pairs["seat"].to_numpy()[sol.chosen]})
     pin_part = pinned[["person", "seat"]]
@@ -992,7 +999,7 @@ def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang
                       "sector": s["sector"].to_numpy(), "priority": s["priority"].to_numpy().astype(np.int64),
                       "source_city": both["person"].map(cities).to_numpy()})
     # the tie-breaker that decided: pins first, then the cascade over each seat's candidates
-    all_pairs = pd.concat([pairs_all, _pin_pairs(wb, seats, pinned, pairs_all)], ignore_index=True)
+    all_pairs = pd.concat([pairs, _pin_pairs(wb, seats, pinned, pairs)], ignore_index=True)
     key = pd.MultiIndex.from_frame(all_pairs[["person", "seat"]])
     rows = key.get_indexer(pd.MultiIndex.from_frame(both))
     w_all = 2 ** (seats["priority"].to_numpy().astype(np.int64)[all_pairs["seat"].to_numpy()] - 1)
@@ -1001,7 +1008,7 @@ def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang
         a[c] = a[c].astype("str")
     a = a.sort_values(["order", "slot", "person"]).reset_index(drop=True)
     filled = np.bincount(both["seat"].to_numpy(), minlength=len(seats))
-    unfilled = _unfilled(wb, seats, pairs_all, a, filled, busy)
+    unfilled = _unfilled(wb, seats, pairs, a, filled, busy, pool, stopped=sol.status == "time_limit")
     w = seats["priority"].to_numpy().astype(np.int64)
     pin_value = int((2 ** (w[pin_part["seat"].to_numpy()] - 1)).sum())
     value = sol.value + pin_value
@@ -1103,9 +1110,8 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     busy_all = _busy(wb, pin_busy)
     seats_open = seats.assign(remaining=seats["remaining"].to_numpy()
                               - np.bincount(pinned["seat"].to_numpy(), minlength=len(seats)))
-    pairs_all = candidate_pairs(wb, seats_open, busy_all, forbids_df)
-    if people is not None:
-        pairs_all = pairs_all[pairs_all["person"].isin(set(people))].reset_index(drop=True)
+    pool = None if people is None else wb.people[wb.people["id"].isin(set(people) | set(pinned["person"]))]
+    pairs_all = candidate_pairs(wb, seats_open, busy_all, forbids_df, pool)
     m, _ = build_model(wb, seats, pairs_all, pinned)
     blocking = None
     if method == "stable":
@@ -1114,7 +1120,7 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
         sol = solve_flow(m)
     else:
         sol = solve_cpsat(m, time_limit, lang=lang)
-    plan = write_back(wb, seats, pairs_all, sol, pinned, busy_all, lang)
+    plan = write_back(wb, seats, pairs_all, sol, pinned, busy_all, lang, pool)
     plan.objective.seconds = time.perf_counter() - t0
     if blocking is not None:
         plan.blocking_pairs = blocking

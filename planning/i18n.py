@@ -395,6 +395,10 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "可派人员已安排到更高优先级的岗位",
         "en": "the eligible free people were placed on higher-priority seats",
     },
+    "alloc.reason.time_limit": {
+        "zh": "有可派人员，但求解在时间限制内未能完成，不能证明此席位无法安排",
+        "en": "free, allowed people exist, but the solver stopped at the time limit before settling this seat",
+    },
     "alloc.rule.unknown_person": {"zh": "人员编号不存在", "en": "no such person (unknown person)"},
     "alloc.rule.unknown_order": {"zh": "订单编号不存在", "en": "no such order (unknown order)"},
     "alloc.rule.forbidden": {"zh": "同一组合也被设为排除", "en": "the same pair is also forbidden"},
@@ -443,7 +447,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "time limit reached: objective {value}, bound {bound}, gap {gap} (the plan may not be optimal)",
     },
     "alloc.status.optimal": {"zh": "已证明最优", "en": "proven optimal"},
-    "alloc.status.time_limit": {"zh": "达到时间限制（可行，未证明最优）", "en": "time limit (feasible, not proven optimal)"},
+    "alloc.status.time_limit": {"zh": "达到时间限制（未证明最优）", "en": "time limit (not proven optimal)"},
     "alloc.status.stable": {"zh": "稳定匹配（不保证最优）", "en": "stable matching (no optimality claim)"},
     "alloc.explain.person_head": {"zh": "{person}（{name}）本次安排 {n} 处：", "en": "{person} ({name}) is placed {n} time(s):"},
     "alloc.explain.person_line": {

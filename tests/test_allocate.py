@@ -369,9 +369,37 @@ def test_time_limit_is_stated(recwarn):
         assert any("time limit" in str(w.message) or "时间限制" in str(w.message) for w in recwarn.list)
         assert o.bound is None or o.bound >= o.value
         assert o.gap is None or 0 <= o.gap <= 1
+        assert o.value > 0 or o.bound is None  # no solution: no proven bound is claimed
     else:  # a fast machine may prove it anyway
         assert o.status == "optimal" and o.bound == o.value
     ok(wb, plan)
+
+
+def test_stopped_without_a_solution_claims_nothing(sample, monkeypatch):
+    """A solver stopped before any solution: no bound, and free seats say the time ran out."""
+    from ortools.sat.python import cp_model
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", lambda self, model, *a, **k: cp_model.UNKNOWN)
+    with pytest.warns(UserWarning):
+        plan = planning.allocate(sample, time_limit=5)
+    o = plan.objective
+    assert (o.status, o.value, o.bound, o.gap) == ("time_limit", 0, None, None)
+    assert plan.assignments.empty
+    reasons = set(plan.unfilled["reason"])
+    assert "time_limit" in reasons and not reasons & {"team_rule", "lost_to_higher_priority"}
+
+
+def test_orders_and_people_limit_the_plan(sample):
+    flexible = set(sample.people.loc[sample.people["program"].eq("flexible"), "id"])
+    rotating = sample.orders.loc[sample.orders["rotation_months"].notna(), "id"]
+    plan = planning.allocate(sample, orders=rotating, people=flexible)
+    assert len(plan.assignments) > 0
+    assert set(plan.assignments["person"]) <= flexible and set(plan.assignments["order"]) <= set(rotating)
+    assert set(plan.unfilled["order"]) <= set(rotating)
+    # a pool that cannot do the work: seats are judged against the pool, not against everyone
+    teachers = set(sample.people.loc[sample.people["sector"].eq("教育"), "id"])
+    none = planning.allocate(sample, orders=rotating, people=teachers)
+    assert none.assignments.empty and set(none.unfilled["reason"]) == {"no_one_in_sector"}
 
 
 # ---------------------------------------------------------------------------

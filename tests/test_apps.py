@@ -1,6 +1,5 @@
 """The allocation and rotation apps driven without a browser."""
 
-import planning
 
 
 def test_allocation_app_run_pin_forbid_compare_roster(sample):
