@@ -79,21 +79,36 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
     return out.reset_index(drop=True)
 
 
+def display_width(values: pd.Series) -> int:
+    """Column width for Excel: the 95th-percentile text length, CJK characters counted double."""
+    text = values.astype(str)
+    lengths = text.str.len() + text.str.count(r"[\u2e80-\uffff]")
+    return int(lengths.quantile(0.95)) if len(lengths) else 0
+
+
 def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column: str | None = None,
-                band_labels: dict[str, str] | None = None) -> Path:
+                band_labels: dict[str, str] | None = None, append: bool = False) -> Path:
     """Write ``(title, table)`` sheets to ``path`` with frozen bold headers, set widths and band colours.
 
     ``band_labels`` maps a band code to the label written in ``band_column``;
-    cells of that column (and the row's gap/ratio cells) are filled with the
-    band's colour.
+    cells of that column are filled with the band's colour. ``append=True``
+    adds the sheets to the existing ``.xlsx`` at ``path`` (replacing sheets of
+    the same title) instead of writing a new file.
     """
     from openpyxl import Workbook as XL
+    from openpyxl import load_workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     path = Path(path) if isinstance(path, (str, Path)) else path  # a path or a binary file object
-    book = XL()
-    book.remove(book.active)
+    if append:
+        book = load_workbook(path)
+        for title, _ in sheets:
+            if title[:31] in book.sheetnames:
+                del book[title[:31]]
+    else:
+        book = XL()
+        book.remove(book.active)
     fills = {}
     if band_labels:
         fills = {label: PatternFill("solid", fgColor=BAND_COLOURS[code].lstrip("#").upper())
@@ -112,8 +127,7 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column: st
         ws.freeze_panes = "A2"
         ws.print_title_rows = "1:1"
         for j, col in enumerate(df.columns, start=1):
-            lengths = df[col].astype(str).str.len() if len(df) else pd.Series([0])
-            wide = max(len(str(col)) * 2, int(lengths.quantile(0.95)) if len(df) else 0)
+            wide = max(display_width(pd.Series([str(col)])), display_width(df[col].dropna()))
             ws.column_dimensions[get_column_letter(j)].width = min(max(8, wide + 2), 48)
         if fills and band_column in df.columns and len(df):
             j = list(df.columns).index(band_column) + 1

@@ -21,9 +21,6 @@ Examples
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
 import pandas as pd
 
 from .i18n import default_lang, t
@@ -41,6 +38,7 @@ SHEETS = {  # sheet key → (sort columns, first columns)
 def roster_table(plan, lang: str | None = None) -> pd.DataFrame:
     """Everyone on post or planned from today on, with names, in ``lang`` (codes in English columns)."""
     from .allocate import _cities, why_text
+    from .reports import names as display_names
 
     lang = lang or plan.lang or default_lang()
     wb = plan._ctx.get("wb", plan.workbook)
@@ -51,8 +49,7 @@ def roster_table(plan, lang: str | None = None) -> pd.DataFrame:
                       .assign(status="new")], ignore_index=True)
     people = wb.people.set_index("id")
     orders = wb.orders.set_index("id")
-    names = pd.concat([wb.regions.set_index("id")["name"], wb.units.set_index("id")["name"]])
-    names = names[~names.index.duplicated()]
+    names = display_names(wb)
     city = _cities(wb)
     out = pd.DataFrame({
         "source_city": rows["person"].map(city).map(names).fillna(rows["person"].map(city)),
@@ -72,46 +69,18 @@ def roster_table(plan, lang: str | None = None) -> pd.DataFrame:
     return out[COLUMNS]
 
 
-def _width(values) -> int:
-    """Display width of the widest cell (CJK characters count double)."""
-    best = 0
-    for v in values:
-        s = "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
-        best = max(best, sum(2 if ord(ch) > 0x2E80 else 1 for ch in s))
-    return min(max(best + 2, 8), 48)
-
-
 def write_rosters(plan, path, lang: str | None = None) -> list[str]:
     """Add the three roster sheets to the ``.xlsx`` at ``path``; returns the sheet names."""
-    from openpyxl import load_workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    from .reports import write_excel
 
     lang = lang or plan.lang or default_lang()
-    path = Path(path)
     table = roster_table(plan, lang)
-    book = load_workbook(path)
-    written = []
+    sheets = []
     for key, (sort, first) in SHEETS.items():
-        name = t(f"alloc.roster.{key}", lang)[:31]
-        if name in book.sheetnames:
-            del book[name]
-        ws = book.create_sheet(name)
         cols = first + [c for c in COLUMNS if c not in first]
         df = table.assign(_member=table["role"].ne(t("alloc.roster.lead", lang))).sort_values(
             sort, kind="stable")[cols]
-        ws.append([t(f"alloc.roster.col.{c}", lang) for c in cols])
-        for row in df.itertuples(index=False):
-            ws.append([None if (isinstance(v, float) and np.isnan(v)) else v for v in row])
-        bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-        for cell in ws[1]:
-            cell.font, cell.fill = bold, fill
-        ws.freeze_panes = "A2"
-        for i, c in enumerate(cols, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = _width([ws.cell(1, i).value] + df[c].tolist())
-            if c in ("start", "end"):
-                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell.number_format = "yyyy-mm-dd"
-        written.append(name)
-    book.save(path)
-    return written
+        sheets.append((t(f"alloc.roster.{key}", lang)[:31],
+                       df.rename(columns={c: t(f"alloc.roster.col.{c}", lang) for c in cols})))
+    write_excel(path, sheets, append=True)
+    return [name for name, _ in sheets]
