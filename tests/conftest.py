@@ -13,6 +13,16 @@ ARTIFACTS = ROOT / "artifacts"
 os.environ.setdefault("PLANNING_TODAY", "2026-11-22")
 
 
+def csv_workbook(folder: Path, tables: dict[str, str]):
+    """Write ``{table: csv text}`` into ``folder`` and load it: small hand-made workbooks for tests."""
+    import planning
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in tables.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+    return planning.load_workbook(folder)
+
+
 @pytest.fixture(scope="session")
 def sample():
     import planning

@@ -1,7 +1,6 @@
 """The allocation and rotation apps driven without a browser."""
 
 
-
 def test_allocation_app_run_pin_forbid_compare_roster(sample):
     from planning.apps import AllocationApp
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import planning
+from conftest import csv_workbook
 C = importlib.import_module("planning.coverage")  # the module; planning.coverage is the function
 from planning.seats import order_slots
 from planning.synthetic import synthetic_workbook
@@ -66,10 +67,7 @@ PB5,OGAP,2028-07-11,2028-12-31,planned
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    d = tmp_path_factory.mktemp("tiny")
-    for name, text in TABLES.items():
-        (d / f"{name}.csv").write_text(text, encoding="utf-8")
-    return planning.load_workbook(d)
+    return csv_workbook(tmp_path_factory.mktemp("tiny"), TABLES)
 
 
 def cell(cov, unit, sector, month):

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-import planning
+from conftest import csv_workbook
 from planning.mentoring import (ending_pairs, mentoring_coverage, on_post, pair_cadre_mentors, pair_mentors,
                                 pairs_text, staff_given, with_pairs)
 from planning.reports import labelled
@@ -40,7 +40,6 @@ def write_wb(folder: Path, people, local_staff, mentorships=(), status=None, end
     rows ``(mentor, apprentice, unit, start, end)``.
     """
     status, ends = status or {}, ends or {}
-    folder.mkdir(parents=True, exist_ok=True)
     tables = dict(BASE)
     tables["people"] = PEOPLE_HEAD + "".join(
         f"{i},人{i},A-EDU,{cat},{sec},{sk},1,false,planned,2026-01-01,2028-12-31\n" for i, cat, sec, sk, _ in people)
@@ -52,9 +51,7 @@ def write_wb(folder: Path, people, local_staff, mentorships=(), status=None, end
         f"{i},本{i},{u},{sec},{sk}\n" for i, u, sec, sk in local_staff)
     tables["mentorships"] = "mentor,apprentice,host_unit,start,end\n" + "".join(
         ",".join(r) + "\n" for r in mentorships)
-    for name, text in tables.items():
-        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
-    return planning.load_workbook(folder)
+    return csv_workbook(folder, tables)
 
 
 def prof(i, unit="U1", sector="教育", skill="数学"):

@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 import planning
+from conftest import csv_workbook
 from planning import rotation as R
 
 TABLES = {
@@ -44,10 +45,7 @@ F2,OF,2026-04-01,2026-06-30,done
 
 @pytest.fixture(scope="module")
 def wb(tmp_path_factory):
-    d = tmp_path_factory.mktemp("rot")
-    for name, text in TABLES.items():
-        (d / f"{name}.csv").write_text(text, encoding="utf-8")
-    return planning.load_workbook(d)
+    return csv_workbook(tmp_path_factory.mktemp("rot"), TABLES)
 
 
 def test_batches_from_periods_and_programmes(wb):
