@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8866
 DATA   ?= data/sample
 
-.PHONY: setup system dashboards lab test test-fast bench clean
+.PHONY: setup system postgres dashboards lab test test-fast bench clean
 
 setup: $(VENV)/.installed
 
@@ -18,6 +18,13 @@ $(VENV)/.installed: pyproject.toml
 system:
 	bash scripts/system-deps.sh
 
+# PostgreSQL for the scenario-store tests: installed and started on 127.0.0.1 when missing;
+# the tests read its URL from PLANNING_TEST_DB_URL (set it to use another server;
+# PLANNING_SKIP_POSTGRES=1 skips those tests instead of failing them).
+postgres:
+	bash scripts/postgres.sh
+PGTEST := PLANNING_TEST_DB_URL="$${PLANNING_TEST_DB_URL:-$$([ "$${PLANNING_SKIP_POSTGRES:-}" = 1 ] || bash scripts/postgres.sh)}"
+
 dashboards: setup
 	$(BIN)/planning serve --port $(PORT) --data $(DATA)
 
@@ -25,10 +32,10 @@ lab: setup
 	$(BIN)/jupyter lab notebooks/
 
 test: setup system
-	$(BIN)/python -m pytest -q
+	$(PGTEST) $(BIN)/python -m pytest -q
 
 test-fast: setup
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(PGTEST) $(BIN)/python -m pytest -q -m "not slow"
 
 bench: setup
 	$(BIN)/python benchmarks/bench_workbook.py
