@@ -46,6 +46,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .hierarchy import ancestors
 from .i18n import t
 
 #: The columns of the ``mentorships`` table (the contract); new pairs carry more after these.
@@ -247,8 +248,56 @@ def mentor_candidates(wb, *, capacity: int = 3, on=None, categories=("profession
                          "capacity": cand["capacity"].to_numpy(dtype=np.int64)})
 
 
-def pair_cadre_mentors(wb, *, capacity: int = 1, on=None, categories=("cadre",)) -> pd.DataFrame:
-    """New 导师帮带 pairs: each dispatched cadre on post gets one local mentor at their host unit.
+MENTOR_POOLS = ("unit", "above", "both")
+#: Host units that can be "the unit above": they govern the places under them.
+GOVERNING_KINDS = ("township", "government")
+
+
+def mentor_units(wb, units, mentors_from: str = "both") -> pd.DataFrame:
+    """Where the local mentors of cadres posted at ``units`` may come from.
+
+    ``"unit"``: the cadre's own host unit. ``"above"``: the governing host
+    units (townships, governments) of the nearest region above the unit's own
+    region that has such a unit with local staff (a village cadre's township:
+    浮山 keeps a mentor pool, 帮带导师库, in every township).
+    ``"both"``: either.
+
+    Returns
+    -------
+    DataFrame
+        ``host_unit`` (from ``units``), ``mentor_unit``.
+
+    Examples
+    --------
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> mentor_units(wb, ["H-FS-V01"], "above").mentor_unit.tolist()
+    ['H-FS-T1']
+    """
+    if mentors_from not in MENTOR_POOLS:
+        raise ValueError(f"mentors_from must be one of {MENTOR_POOLS}, not {mentors_from!r}")
+    units = pd.Index(pd.unique(np.asarray(units, dtype=object)))
+    frames = []
+    if mentors_from in ("unit", "both"):
+        frames.append(pd.DataFrame({"host_unit": units, "mentor_unit": units}))
+    if mentors_from in ("above", "both"):
+        u = wb.units
+        govern = u.loc[u["kind"].isin(GOVERNING_KINDS), "id"]
+        staffed = pd.unique(wb.local_staff.loc[wb.local_staff["host_unit"].isin(govern), "host_unit"])
+        region = u.set_index("id")["region"]
+        pool = pd.DataFrame({"ancestor": region.reindex(staffed).to_numpy(), "mentor_unit": staffed})
+        a = ancestors(wb)
+        a = a[a["node"].isin(units) & (a["depth"] >= 2)]  # depth 1 is the unit's own region
+        m = a.merge(pool, on="ancestor")
+        m = m[m["depth"].eq(m.groupby("node")["depth"].transform("min"))]
+        frames.append(pd.DataFrame({"host_unit": m["node"].to_numpy(), "mentor_unit": m["mentor_unit"].to_numpy()}))
+    out = pd.concat(frames, ignore_index=True).drop_duplicates()
+    return out.astype({"host_unit": object, "mentor_unit": object}).reset_index(drop=True)
+
+
+def pair_cadre_mentors(wb, *, capacity: int = 1, on=None, categories=("cadre",),
+                       mentors_from: str = "both") -> pd.DataFrame:
+    """New 导师帮带 pairs: each dispatched cadre on post gets one local mentor.
 
     Parameters
     ----------
@@ -260,18 +309,22 @@ def pair_cadre_mentors(wb, *, capacity: int = 1, on=None, categories=("cadre",))
         The day the pairs start (default: today).
     categories : sequence of str
         Categories that get a local mentor (default cadres).
+    mentors_from : {"both", "unit", "above"}
+        Where mentors come from (see :func:`mentor_units`): the cadre's own
+        host unit, the unit above it (a village cadre's township), or either.
 
     Cadres who already have a mentor (an apprentice in a mentorship active on
-    ``on``) are left as they are. Any local staff member of the cadre's host
-    unit may mentor; the result is exact: the most cadres covered, then the
-    most pairs in the same sector, then the most with the same skill.
+    ``on``) are left as they are. The result is exact: the most cadres covered,
+    then the most pairs in the same sector, then the most with the same skill.
 
     Returns
     -------
     DataFrame
         The new pairs: ``mentor`` (local staff id), ``apprentice`` (person id),
-        ``host_unit``, ``start`` (``on``), ``end`` (the cadre's assignment end),
-        ``sector`` (the cadre's), ``same_sector``, ``exact_skill``.
+        ``host_unit`` (the mentor's unit, where the pair is recorded),
+        ``start`` (``on``), ``end`` (the cadre's assignment end), ``sector``
+        (the cadre's), ``same_sector``, ``exact_skill``, ``apprentice_unit``
+        (the cadre's host unit).
 
     Examples
     --------
@@ -284,6 +337,7 @@ def pair_cadre_mentors(wb, *, capacity: int = 1, on=None, categories=("cadre",))
     True
     """
     on = _day(on)
+    mentors_from = str(mentors_from)
     cadres = on_post(wb, on, categories)
     live = _live_mentorships(wb, on)
     cadres = cadres[~cadres["person"].isin(live["apprentice"])]
@@ -291,14 +345,16 @@ def pair_cadre_mentors(wb, *, capacity: int = 1, on=None, categories=("cadre",))
     ls = wb.local_staff[["id", "host_unit", "sector", "skill"]]
     ls = ls.assign(cap=(capacity - ls["id"].map(used).fillna(0).astype(np.int64)).clip(lower=0))
     ls = ls[ls["cap"] > 0]
-    cand = cadres[["person", "host_unit", "sector", "skill", "end"]].merge(ls, on="host_unit",
-                                                                          suffixes=("", "_ls"))
+    pools = mentor_units(wb, cadres["host_unit"], mentors_from)
+    cand = (cadres[["person", "host_unit", "sector", "skill", "end"]].merge(pools, on="host_unit")
+            .merge(ls.rename(columns={"host_unit": "mentor_unit"}), on="mentor_unit", suffixes=("", "_ls")))
     cand = cand.sort_values(["host_unit", "id", "person"], kind="stable").reset_index(drop=True)
     same = (cand["sector_ls"].notna() & cand["sector_ls"].eq(cand["sector"])).to_numpy(dtype=bool)
     exact = (cand["skill_ls"].notna() & cand["skill_ls"].eq(cand["skill"])).to_numpy(dtype=bool)
     # same sector outranks exact skill: worth more than all exact-skill pairs of one unit together
     a_codes = _codes(cand["person"])[0]
-    unit_codes = _codes(cand["host_unit"])[0]
+    # a pool shared across units (a township's mentors) joins those units into one group
+    unit_codes = _codes(cand["host_unit"])[0] if mentors_from == "unit" else np.zeros(len(cand), np.int64)
     per_unit = int(pd.Series(a_codes).groupby(unit_codes).nunique().max()) if len(cand) else 0
     w_same = per_unit + 1
     codes_m, idx_m = _codes(cand["id"])
@@ -308,10 +364,12 @@ def pair_cadre_mentors(wb, *, capacity: int = 1, on=None, categories=("cadre",))
     chosen = _solve(arcs, cap, w_same + 1)
     c = cand[chosen]
     out = pd.DataFrame({"mentor": c["id"].to_numpy(), "apprentice": c["person"].to_numpy(),
-                        "host_unit": c["host_unit"].to_numpy(), "start": on, "end": c["end"].to_numpy(),
+                        "host_unit": c["mentor_unit"].to_numpy(), "start": on, "end": c["end"].to_numpy(),
                         "sector": c["sector"].to_numpy(), "same_sector": same[chosen],
-                        "exact_skill": exact[chosen]})
-    return _finish_pairs(out)
+                        "exact_skill": exact[chosen], "apprentice_unit": c["host_unit"].to_numpy()})
+    out = _finish_pairs(out)
+    out["apprentice_unit"] = out["apprentice_unit"].astype("str")
+    return out
 
 
 def _finish_pairs(out: pd.DataFrame) -> pd.DataFrame:

@@ -68,3 +68,18 @@ def test_rotation_app(sample):
     pro, cad = app.new_pairs
     assert len(pro) > 0 and "新增" in app.pairs.value
     assert pro.groupby("mentor").size().max() <= app.capacity.value
+
+
+def test_rotation_app_township_mentors(sample):
+    """浮山: with no pairs yet, village cadres get mentors from their township's pool."""
+    from planning.apps import RotationApp
+
+    wb = sample.copy()
+    wb.mentorships = wb.mentorships.iloc[:0]
+    app = RotationApp(wb=wb, lang="zh")
+    app.mentors_from.value = "above"
+    app.pair_button.click()
+    cad = app.new_pairs[1]
+    fs = cad[cad.apprentice_unit.str.startswith("H-FS-V")]
+    assert len(fs) > 0 and fs.host_unit.str.startswith("H-FS-T").all()
+    assert "徒弟所在单位" in app.pairs.value and "米家垣乡人民政府" in app.pairs.value

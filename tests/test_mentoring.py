@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import csv_workbook
-from planning.mentoring import (ending_pairs, mentoring_coverage, on_post, pair_cadre_mentors, pair_mentors,
-                                pairs_text, staff_given, with_pairs)
+from planning.mentoring import (ending_pairs, mentor_units, mentoring_coverage, on_post, pair_cadre_mentors,
+                                pair_mentors, pairs_text, staff_given, with_pairs)
 from planning.reports import labelled
 
 ON = "2026-11-22"
@@ -181,6 +181,38 @@ def test_cadre_capacity_and_existing(tmp_path):
     new = pair_cadre_mentors(wb, capacity=3, on=ON)
     assert sorted(new.apprentice) == ["C1", "C2"]
     assert "名援派干部" in pairs_text(new, "zh")
+
+
+FUSHAN = {
+    "regions": BASE["regions"] + """T1,一乡,township,KS-1,host,76,39
+V1,一村,village,T1,host,76,39
+V2,二村,village,T1,host,76,39
+""",
+    "units": BASE["units"] + """T1-GOV,一乡人民政府,township,T1,host
+T1-CL,一乡卫生院,hospital,T1,host
+V1-C,一村村委会,village,V1,host
+V2-C,二村村委会,village,V2,host
+""",
+}
+
+
+def test_cadre_mentors_from_the_township(tmp_path, monkeypatch):
+    """浮山: village cadres are mentored by township staff (帮带导师库), not by the clinic beside it."""
+    monkeypatch.setitem(BASE, "regions", FUSHAN["regions"])
+    monkeypatch.setitem(BASE, "units", FUSHAN["units"])
+    people = [cadre("C1", unit="V1-C", skill="基层治理"), cadre("C2", unit="V2-C"), cadre("C3", unit="V2-C")]
+    staff = [("L1", "T1-GOV", "党政", "基层治理"), ("L2", "T1-GOV", "党政", "乡村振兴"), ("L9", "T1-CL", "医疗", "")]
+    wb = write_wb(tmp_path, people, staff)
+    assert mentor_units(wb, ["V1-C"], "above").mentor_unit.tolist() == ["T1-GOV"]
+    assert mentor_units(wb, ["U1"], "above").empty  # no governing unit with staff above the county school
+    assert pair_cadre_mentors(wb, on=ON, mentors_from="unit").empty  # villages have no local staff
+    new = pair_cadre_mentors(wb, on=ON)  # default: own unit or the unit above
+    assert len(new) == 2 and set(new.mentor) == {"L1", "L2"} and (new.host_unit == "T1-GOV").all()
+    assert dict(zip(new.apprentice, new.apprentice_unit)).get("C1") == "V1-C"
+    assert new.set_index("apprentice").loc["C1", "mentor"] == "L1"  # exact skill
+    assert len(pair_cadre_mentors(wb, on=ON, capacity=2, mentors_from="above")) == 3
+    with pytest.raises(ValueError, match="mentors_from"):
+        pair_cadre_mentors(wb, on=ON, mentors_from="county")
 
 
 # --------------------------------------------------------------------------- #

@@ -94,6 +94,11 @@ class RotationApp(App):
         self.capacity = W.BoundedIntText(value=3, min=1, max=10, description=self.t("rapp.capacity"),
                                          layout=W.Layout(width="240px"))
         self.capacity.style.description_width = "140px"
+        self.mentors_from = W.Dropdown(options=[(self.t(f"rapp.from.{k}"), k) for k in ("both", "unit", "above")],
+                                       value="both", description=self.t("rapp.from"),
+                                       layout=W.Layout(width="360px"))
+        self.mentors_from.style.description_width = "110px"
+        self.mentors_from.add_class("mentors-from")
         self.pair_button = W.Button(description=self.t("rapp.pair"), button_style="primary",
                                     layout=W.Layout(width="180px"))
         self.pair_button.add_class("pair-button")
@@ -106,7 +111,7 @@ class RotationApp(App):
             W.VBox([self.overlap, self.handovers]),
             W.VBox([self.next_table, self.next_link]),
             W.VBox([self.flexible, self.propose_button, self.proposals]),
-            W.VBox([W.HBox([self.capacity, self.pair_button]), self.pairs, self.mentor_coverage]),
+            W.VBox([W.HBox([self.capacity, self.mentors_from, self.pair_button]), self.pairs, self.mentor_coverage]),
             self.batch_table,
         ])
         tabs.titles = tuple(self.t(k) for k in ("rapp.tab.timeline", "rapp.tab.handovers", "rapp.tab.next",
@@ -194,7 +199,7 @@ class RotationApp(App):
     def propose_pairs(self):
         wb = self.wb
         pro = pair_mentors(wb, capacity=int(self.capacity.value))
-        cad = pair_cadre_mentors(wb)
+        cad = pair_cadre_mentors(wb, mentors_from=self.mentors_from.value)
         self.new_pairs = (pro, cad)
         after = with_pairs(with_pairs(wb, pro), cad)
         self.show_mentoring(after, (pro, cad))
@@ -203,8 +208,10 @@ class RotationApp(App):
         """New pairs (when proposed), then coverage by unit and pairs ending with a term."""
         if new is not None:
             pro, cad = new
-            both = pd.concat([pro, cad], ignore_index=True)
-            table = (html_table(labelled(both[["mentor", "apprentice", "host_unit", "start", "end"]], wb, self.lang),
+            both = pd.concat([cad, pro], ignore_index=True)  # the few cadre pairs first
+            both["apprentice_unit"] = both["apprentice_unit"].fillna(both["host_unit"])
+            cols = ["mentor", "apprentice", "apprentice_unit", "host_unit", "start", "end"]
+            table = (html_table(labelled(both[cols], wb, self.lang),
                                 max_rows=100) if len(both) else "")
             self.pairs.value = (f"<h4>{html.escape(self.t('rapp.pairs_head'))}</h4><p>"
                                 f"{html.escape(pairs_text(pro, self.lang))}<br>"
