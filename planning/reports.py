@@ -39,6 +39,28 @@ def names(wb) -> pd.Series:
     return s[~s.index.duplicated()]
 
 
+def team_names(wb, lang: str | None = None) -> pd.Series:
+    """Readable, unique team names by team id.
+
+    A ``name`` column in the teams table (an extra column) is used where
+    filled; otherwise the host's name makes it (``疏勒县第一中学组团``). Two teams
+    that would share a name are told apart by their ids.
+
+    >>> import planning
+    >>> team_names(planning.load_workbook(planning.SAMPLE))["T-SCH01"]
+    '疏勒县第一中学组团'
+    """
+    tm = wb.teams
+    host = tm["host"].map(names(wb)).fillna(tm["host"]).astype(str)
+    made = host.map(lambda h: t("report.team_name", lang, host=h))
+    if "name" in tm.columns:
+        given = tm["name"].where(tm["name"].notna(), None).map(lambda v: str(v).strip() if v is not None else "")
+        made = given.where(given.ne(""), made)
+    dup = made.duplicated(keep=False)
+    made = made.where(~dup, made + " (" + tm["id"].astype(str) + ")")
+    return pd.Series(made.to_numpy(), index=tm["id"].to_numpy(), dtype=object)
+
+
 def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False) -> pd.DataFrame:
     """A copy of ``df`` for people to read: names for ids, labels for codes, translated headers.
 

@@ -1,8 +1,9 @@
 """Dispatch rosters (派遣名单) of a plan as formatted Excel sheets.
 
 :func:`roster_table` lists everyone on post or planned from today on — the
-plan's new assignments and the existing active/planned ones — with names of
-cities, units and teams. :func:`write_rosters` adds three sheets to an
+plan's new assignments and the existing active/planned ones, or a workbook's
+active/planned ones in a window — with names of cities, units and teams.
+:func:`roster_sheets` sorts it into sheets; :func:`write_rosters` adds three sheets to an
 ``.xlsx`` file (by sending city, by host unit, by team) with Chinese headers
 (English with ``lang="en"``), a frozen header row and fitted column widths.
 
@@ -35,18 +36,36 @@ SHEETS = {  # sheet key → (sort columns, first columns)
 }
 
 
-def roster_table(plan, lang: str | None = None) -> pd.DataFrame:
-    """Everyone on post or planned from today on, with names, in ``lang`` (codes in English columns)."""
+def live_assignments(wb, start=None, end=None) -> pd.DataFrame:
+    """Active and planned assignments in force on some day from ``start`` (default today) to ``end`` (open)."""
+    a = wb.assignments
+    s = today() if start is None else pd.Timestamp(start)
+    keep = a["status"].isin(["active", "planned"]) & (a["end"] >= s)
+    if end is not None:
+        keep &= a["start"] <= pd.Timestamp(end)
+    return a[keep]
+
+
+def roster_table(plan, lang: str | None = None, *, start=None, end=None) -> pd.DataFrame:
+    """Everyone on post or planned from ``start`` (default today) on, with names, in ``lang``.
+
+    ``plan`` is a :class:`~planning.allocate.Plan` (its new assignments are
+    listed with the status "new in this plan") or a workbook (its active and
+    planned assignments between ``start`` and ``end``). Teams are shown by
+    their readable names (:func:`planning.reports.team_names`).
+    """
     from .allocate import _cities, why_text
     from .reports import names as display_names
+    from .reports import team_names
 
-    lang = lang or plan.lang or default_lang()
-    wb = plan._ctx.get("wb", plan.workbook)
-    a = wb.assignments
-    live = a[a["status"].isin(["active", "planned"]) & (a["end"] >= today())]
-    new = plan.assignments
-    rows = pd.concat([live.assign(reason=""), new[["person", "order", "start", "end", "status", "reason"]]
-                      .assign(status="new")], ignore_index=True)
+    is_plan = hasattr(plan, "unfilled") and hasattr(plan, "objective")
+    lang = lang or (plan.lang if is_plan else None) or default_lang()
+    wb = plan._ctx.get("wb", plan.workbook) if is_plan else plan
+    rows = live_assignments(wb, start, end).assign(reason="")
+    if is_plan:
+        new = plan.assignments
+        rows = pd.concat([rows, new[["person", "order", "start", "end", "status", "reason"]].assign(status="new")],
+                         ignore_index=True)
     people = wb.people.set_index("id")
     orders = wb.orders.set_index("id")
     names = display_names(wb)
@@ -60,13 +79,32 @@ def roster_table(plan, lang: str | None = None) -> pd.DataFrame:
         "order": rows["order"],
         "role": rows["order"].map(orders["role"]).map({"lead": t("alloc.roster.lead", lang),
                                                        "member": t("alloc.roster.member", lang)}),
-        "team": rows["order"].map(orders["team"]).fillna(t("alloc.roster.no_team", lang)),
+        "team": rows["order"].map(orders["team"]).map(team_names(wb, lang)).fillna(
+            t("alloc.roster.no_team", lang)),
         "start": rows["start"].dt.date, "end": rows["end"].dt.date,
         "priority": rows["order"].map(orders["priority"]),
         "status": rows["status"].map({s: t(f"alloc.roster.status_{s}", lang) for s in ("new", "active", "planned")}),
         "reason": [why_text(r, lang) if r else "" for r in rows["reason"]],
     })
-    return out[COLUMNS]
+    return out[COLUMNS].reset_index(drop=True)
+
+
+def roster_sheets(table: pd.DataFrame, lang: str | None = None, keys=tuple(SHEETS)) -> list[tuple[str, pd.DataFrame]]:
+    """``(title, table)`` roster sheets of a :func:`roster_table`, sorted and headed in ``lang``.
+
+    ``keys`` picks the sheets (``by_city``, ``by_host``, ``by_team``); columns
+    missing from ``table`` are left out.
+    """
+    lang = lang or default_lang()
+    sheets = []
+    for key in keys:
+        sort, first = SHEETS[key]
+        cols = [c for c in first + [c for c in COLUMNS if c not in first] if c in table.columns]
+        df = table.assign(_member=table["role"].ne(t("alloc.roster.lead", lang))).sort_values(
+            [c for c in sort if c in table.columns or c == "_member"], kind="stable")[cols]
+        sheets.append((t(f"alloc.roster.{key}", lang),
+                       df.rename(columns={c: t(f"alloc.roster.col.{c}", lang) for c in cols})))
+    return sheets
 
 
 def write_rosters(plan, path, lang: str | None = None) -> list[str]:
@@ -74,13 +112,6 @@ def write_rosters(plan, path, lang: str | None = None) -> list[str]:
     from .reports import write_excel
 
     lang = lang or plan.lang or default_lang()
-    table = roster_table(plan, lang)
-    sheets = []
-    for key, (sort, first) in SHEETS.items():
-        cols = first + [c for c in COLUMNS if c not in first]
-        df = table.assign(_member=table["role"].ne(t("alloc.roster.lead", lang))).sort_values(
-            sort, kind="stable")[cols]
-        sheets.append((t(f"alloc.roster.{key}", lang)[:31],
-                       df.rename(columns={c: t(f"alloc.roster.col.{c}", lang) for c in cols})))
+    sheets = roster_sheets(roster_table(plan, lang), lang)
     write_excel(path, sheets, append=True)
     return [name for name, _ in sheets]
