@@ -210,7 +210,10 @@ def _overlap_hits(left: pd.DataFrame, right: pd.DataFrame, on: str) -> pd.DataFr
 def planned_seats(wb, window=None) -> pd.DataFrame:
     """The seats to plan: slots ending on or after today that overlap ``window``.
 
-    Columns are those of :func:`planning.seats.order_slots` plus ``existing``
+    A slot that has already begun is planned from today on (its ``start`` is
+    today): a new person cannot start in the past, and someone who left
+    before today no longer holds the seat. Columns are those of
+    :func:`planning.seats.order_slots` plus ``existing``
     (active/planned assignments of the order overlapping the slot) and
     ``remaining`` (headcount − existing, at least 0).
     """
@@ -220,6 +223,8 @@ def planned_seats(wb, window=None) -> pd.DataFrame:
     if w1 is not None:
         keep &= s["start"] <= w1
     s = s[keep].reset_index(drop=True)
+    # what is left of a slot that has begun: new people start today, not in the past
+    s["start"] = s["start"].clip(lower=today())
     s["row"] = np.arange(len(s))
     live = wb.assignments[wb.assignments["status"].isin(LIVE)]
     hits = _overlap_hits(s, live, "order")
@@ -947,8 +952,10 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
     cap = cap[(cap["level"] >= cap["min_level"]) & (cap["can_lead"] | cap["role"].ne("lead"))]
     capable = u["seat"].isin(cap["seat"]).to_numpy()
     # stage 2: free over the whole stint and not busy (pairings ignored)
+    # a seat with an allowed candidate (pairs_all is already busy-filtered) is free: check only the others
+    allowed = u["seat"].isin(pairs_all["seat"]).to_numpy()
     wb_np = _without_pairings(wb)
-    sl = u[capable].drop(columns=["seats", "seat"])
+    sl = u[capable & ~allowed].drop(columns=["seats", "seat"])
     free = eligible_pairs(wb_np, slots=sl, people=pe) if len(sl) else pd.DataFrame(columns=["person", "order", "slot"])
     if len(free):
         key = pd.MultiIndex.from_frame(seats[["order", "slot"]])
@@ -956,9 +963,8 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
         free["start"] = seats["start"].to_numpy()[free["seat"].to_numpy()]
         free["end"] = seats["end"].to_numpy()[free["seat"].to_numpy()]
         free = free[~_busy_mask(free, busy)]
-    is_free = u["seat"].isin(free["seat"] if len(free) else []).to_numpy()
-    # stage 3: allowed by exclusive pairings (and forbids)
-    allowed = u["seat"].isin(pairs_all["seat"]).to_numpy()
+    is_free = allowed | u["seat"].isin(free["seat"] if len(free) else []).to_numpy()
+    # stage 3: allowed by exclusive pairings (and forbids): ``allowed`` above
     # stage 4: an allowed candidate left idle over this seat → a team rule held the seat empty
     idle = np.zeros(len(u), dtype=bool)
     if len(pairs_all):
@@ -1258,7 +1264,7 @@ def check_plan(wb, plan) -> pd.DataFrame:
 
     Re-derives each rule from the workbook and ``plan.assignments`` alone:
     sector, skill, level, lead, availability, exclusive pairing, the slot's
-    dates, the person busy (one assignment at a time, existing ones included),
+    dates (what is left of it from today), the person busy (one assignment at a time, existing ones included),
     seat capacity (existing active/planned included), ``lead_required`` and
     ``same_source``. Columns ``rule, person, order, slot, detail``.
     """
@@ -1287,6 +1293,7 @@ def check_plan(wb, plan) -> pd.DataFrame:
     bad("availability", (P["available_from"].to_numpy() > a["start"].to_numpy())
         | (P["available_to"].to_numpy() < a["end"].to_numpy()))
     slots = order_slots(wb.orders)
+    slots["start"] = slots["start"].clip(lower=today())  # new people start today at the earliest
     key = pd.MultiIndex.from_frame(slots[["order", "slot", "start", "end"]])
     bad("slot", key.get_indexer(pd.MultiIndex.from_frame(a[["order", "slot", "start", "end"]])) < 0)
     # exclusive pairings

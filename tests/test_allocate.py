@@ -223,6 +223,26 @@ def test_window_and_past_slots():
     assert set(plan.assignments["order"]) == {"B"} and set(plan.unfilled["order"]) == set()
 
 
+def test_a_slot_under_way_is_filled_from_today():
+    """Today is 2026-11-22: a new person starts today, not on the slot's first day; a seat left
+    before today is open again, one held through today is not."""
+    orders = [dict(id="RUN", start="2026-09-01", end="2027-08-31", headcount=2)]
+    wb = make_wb([dict(id="P1", available_from="2026-11-01"), dict(id="P2", available_from="2026-11-01")], orders,
+                 assignments=[dict(person="PX", order="RUN", start="2026-09-01", end="2026-10-31", status="done"),
+                              dict(person="PY", order="RUN", start="2026-09-01", end="2027-08-31")])
+    wb.people = pd.concat([wb.people, table("people", [{**PERSON, "id": i, "name": i, "available_from": "2026-01-01"}
+                                                        for i in ("PX", "PY")])], ignore_index=True)
+    plan = ok(wb, planning.allocate(wb))
+    a = plan.assignments
+    assert len(a) == 1 and a["start"].iloc[0] == pd.Timestamp("2026-11-22") and a["end"].iloc[0] == pd.Timestamp("2027-08-31")
+    assert plan.unfilled.empty
+    # someone available only from December cannot take it: the seat needs them from today
+    wb2 = make_wb([dict(id="P1", available_from="2026-12-01")], orders)
+    plan2 = ok(wb2, planning.allocate(wb2))
+    assert plan2.assignments.empty and reasons(plan2)["RUN"] == "no_one_free"
+    assert plan2.unfilled["start"].iloc[0] == pd.Timestamp("2026-11-22")
+
+
 # ---------------------------------------------------------------------------
 # pins and forbids
 # ---------------------------------------------------------------------------
