@@ -540,7 +540,7 @@ TEXT: dict[str, dict[str, str]] = {
     "report.col.mentors": {"zh": "本地导师", "en": "Mentor(s)"},
     "report.col.apprentices": {"zh": "带教徒弟", "en": "Apprentice(s)"},
     "report.col.stints": {"zh": "派驻次数", "en": "Stints"},
-    "report.col.peak_gap": {"zh": "统计期内最大缺口", "en": "Largest gap in the period"},
+    "report.col.peak_gap": {"zh": "期内最大缺口", "en": "Peak gap in the period"},
     "report.col.peak_month": {"zh": "最大缺口月份", "en": "Month of the largest gap"},
     "report.col.seats": {"zh": "空缺席位", "en": "Seats"},
     "report.scenario": {"zh": "方案", "en": "Scenario"},
