@@ -525,6 +525,108 @@ TEXT: dict[str, dict[str, str]] = {
     "alloc.roster.col.priority": {"zh": "优先级", "en": "Priority"},
     "alloc.roster.col.status": {"zh": "状态", "en": "Status"},
     "alloc.roster.col.reason": {"zh": "选派理由", "en": "Why chosen"},
+    # --- scenario store (planning/store.py) --------------------------------------
+    "store.source": {"zh": "场景“{name}”第 {version} 版", "en": "scenario '{name}' version {version}"},
+    "store.bad_url": {
+        "zh": "“{url}”不是本系统可用的数据库地址：{detail}",
+        "en": "'{url}' is not a database address this store can use: {detail}",
+    },
+    "store.bad_schema": {
+        "zh": "数据库模式名“{schema}”无效：只能用字母、数字和下划线，且不以数字开头。",
+        "en": "The database schema name '{schema}' is not valid: use letters, digits and underscores, not starting with a digit.",
+    },
+    "store.db_error": {
+        "zh": "无法使用数据库 {url}：{detail}",
+        "en": "The database {url} cannot be used: {detail}",
+    },
+    "store.bad_format": {
+        "zh": "数据库 {url} 中的场景库格式为 {have}，本版本只能读写格式 {want}。",
+        "en": "The scenario store in {url} has format {have}; this version reads and writes format {want} only.",
+    },
+    "store.bad_name": {
+        "zh": "场景名称应为非空文字（不超过 {max} 个字符，不含控制字符）：{name}",
+        "en": "A scenario name must be non-empty text (at most {max} characters, no control characters): {name}",
+    },
+    "store.bad_version": {
+        "zh": "版本号应为正整数（1、2、3…）：{version}",
+        "en": "A version number must be a whole number from 1 up: {version}",
+    },
+    "store.bad_author": {
+        "zh": "保存人应为非空文字（不超过 {max} 个字符）：{author}",
+        "en": "The author must be non-empty text (at most {max} characters): {author}",
+    },
+    "store.not_workbook": {
+        "zh": "只能保存工作簿（planning.Workbook），收到的是 {kind}；未保存任何内容。",
+        "en": "Only a workbook (planning.Workbook) can be saved, not a {kind}; nothing was saved.",
+    },
+    "store.bad_table": {
+        "zh": "表“{table}”不是数据表（{detail}），未保存任何内容。",
+        "en": "The table '{table}' is not a data table ({detail}); nothing was saved.",
+    },
+    "store.bad_column": {
+        "zh": "表“{table}”的“{column}”列无法保存（{detail}），未保存任何内容。",
+        "en": "The column '{column}' of the table '{table}' cannot be stored ({detail}); nothing was saved.",
+    },
+    "store.no_scenario": {"zh": "没有名为“{name}”的场景。", "en": "There is no scenario named '{name}'."},
+    "store.no_version": {
+        "zh": "场景“{name}”没有第 {version} 版（现有版本：{have}）。",
+        "en": "The scenario '{name}' has no version {version} (versions: {have}).",
+    },
+    "store.all_deleted": {
+        "zh": "场景“{name}”的所有版本都已删除。",
+        "en": "Every version of the scenario '{name}' has been deleted.",
+    },
+    "store.deleted": {
+        "zh": "场景“{name}”的第 {version} 版已由 {who} 于 {when} 删除，不能载入或发布（可先恢复）。",
+        "en": "Version {version} of the scenario '{name}' was deleted by {who} at {when}; it cannot be loaded or published (restore it first).",
+    },
+    "store.conflict_exists": {
+        "zh": "已有名为“{name}”的场景（{who} 于 {when} 保存了第 {version} 版），本次未保存。"
+              "如要在其上保存新版本，请指定 base={version}；否则请换一个名称。",
+        "en": "A scenario named '{name}' already exists ({who} saved version {version} at {when}); nothing was saved. "
+              "To save over it give base={version}, or choose another name.",
+    },
+    "store.conflict_stale": {
+        "zh": "场景“{name}”已有更新的版本：{who} 于 {when} 保存了第 {latest} 版，而本次修改基于第 {base} 版。"
+              "为免覆盖他人的修改，本次未保存；请载入第 {latest} 版，合并修改后再保存。",
+        "en": "The scenario '{name}' has a newer version: {who} saved version {latest} at {when}, but this save "
+              "started from version {base}. Nothing was saved, so no one's work is overwritten; load version "
+              "{latest}, merge the changes and save again.",
+    },
+    "store.conflict_gone": {
+        "zh": "场景“{name}”的第 {base} 版已由 {who} 于 {when} 删除，且没有其他版本，本次未保存；"
+              "如要重新开始，请不指定 base 保存。",
+        "en": "Version {base} of the scenario '{name}' was deleted by {who} at {when} and no other version is "
+              "left; nothing was saved. To start again, save without a base.",
+    },
+    "store.conflict_base_deleted": {
+        "zh": "本次修改基于的场景“{name}”第 {base} 版已由 {who} 于 {when} 删除，本次未保存；"
+              "现有最新版本是 {author} 于 {saved} 保存的第 {latest} 版，请载入它，合并修改后再保存。",
+        "en": "This save started from version {base} of the scenario '{name}', which {who} deleted at {when}; "
+              "nothing was saved. The latest version is {latest}, saved by {author} at {saved}: load it, merge "
+              "the changes and save again.",
+    },
+    "store.base_for_new": {
+        "zh": "没有名为“{name}”的场景，无法在其第 {base} 版上保存；新场景请不指定 base。",
+        "en": "There is no scenario named '{name}' to save over its version {base}; save a new scenario without a base.",
+    },
+    "store.save_failed": {
+        "zh": "场景“{name}”保存失败，未保存任何内容：{detail}",
+        "en": "Saving the scenario '{name}' failed and nothing was saved: {detail}",
+    },
+    "store.unreadable": {
+        "zh": "场景“{name}”第 {version} 版的表“{table}”无法读取：{detail}",
+        "en": "The table '{table}' of version {version} of the scenario '{name}' cannot be read: {detail}",
+    },
+    "store.delete_published": {
+        "zh": "场景“{name}”的第 {version} 版正在发布（仪表盘显示的就是它），不能删除；请先发布其他版本。",
+        "en": "Version {version} of the scenario '{name}' is the published one (the dashboards show it), so it "
+              "cannot be deleted; publish another version first.",
+    },
+    "store.not_deleted": {
+        "zh": "场景“{name}”的第 {version} 版没有被删除，无需恢复。",
+        "en": "Version {version} of the scenario '{name}' is not deleted; there is nothing to restore.",
+    },
     # --- scenario report (planning report) ---------------------------------------
     "report.title": {"zh": "对口支援方案报告", "en": "Counterpart-support scenario report"},
     "report.team_name": {"zh": "{host}组团", "en": "{host} team"},
