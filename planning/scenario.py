@@ -1,0 +1,397 @@
+"""What-if scenarios: derive one workbook from another, and compare two.
+
+Every change is a plain function ``change(wb, ...) -> Workbook`` that returns a
+new workbook and leaves its input alone:
+
+- :func:`change_senders`: a sending city sends N fewer (or more) people of a sector;
+- :func:`change_terms`: a batch's terms are extended or shortened by M months;
+- :func:`add_flexible_batch`: a flexible batch (柔性批次) of N people is added;
+- :func:`change_orders`: a host unit's orders change (headcount, end).
+
+A change that cannot be made raises :class:`ScenarioError` with a sentence
+saying why, and nothing changes. Changes can also be kept as data (a list of
+dicts, ``{"kind": "senders", "city": ..., ...}``), applied with :func:`apply`
+and read with :func:`describe`, so a saved scenario can say how it was made.
+Re-planning is :func:`planning.allocate` on the changed workbook;
+:func:`compare` gives the coverage difference by unit × sector × month and the
+people moved, added and removed.
+
+Examples
+--------
+>>> import planning
+>>> from planning.scenario import apply, compare, describe
+>>> wb = planning.load_workbook(planning.SAMPLE)
+>>> changes = [{"kind": "orders", "host_unit": "H-SCH01", "headcount": 2}]
+>>> b = apply(wb, changes)
+>>> int(b.orders.headcount.sum() - wb.orders.headcount.sum()) == 2 * int((wb.orders.host_unit == "H-SCH01").sum())
+True
+>>> describe(changes[0], wb, "en")
+'Orders of 疏勒县第一中学: headcount +2 each'
+>>> c = compare(wb, b, start="2026-11", end="2027-10")
+>>> int(c.coverage.demand_change.sum()) > 0
+True
+"""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .hierarchy import source_city
+from .i18n import t
+from .seats import add_months
+from .summary import today
+
+LIVE = ("active", "planned")
+KINDS = ("senders", "terms", "flexible", "orders")
+
+
+class ScenarioError(ValueError):
+    """A what-if change that cannot be made; the message is a sentence for planners."""
+
+
+def _copy(wb, **tables):
+    out = wb.copy()
+    for k, v in tables.items():
+        setattr(out, k, v.reset_index(drop=True))
+    return out
+
+
+def _name(wb, node) -> str:
+    for table in (wb.regions, wb.units):
+        hit = table.loc[table["id"] == node, "name"]
+        if len(hit):
+            return str(hit.iloc[0])
+    return str(node)
+
+
+def _check_city(wb, city, lang):
+    r = wb.regions
+    if not ((r["id"] == city) & (r["side"] == "sending")).any():
+        raise ScenarioError(t("scen.err.city", lang, city=city))
+
+
+def _end_of(start: pd.Series | pd.Timestamp, months: int):
+    """The last day of a period of ``months`` from ``start`` (``2027-03-01`` + 3 → ``2027-05-31``)."""
+    s = pd.Series(pd.to_datetime(start)) if not isinstance(start, pd.Series) else start
+    return add_months(s, months) - pd.Timedelta(days=1)
+
+
+def _new_ids(existing: pd.Series, prefix: str, n: int) -> list[str]:
+    taken = set(existing.astype(str))
+    out, k = [], 1
+    while len(out) < n:
+        i = f"{prefix}{k:03d}"
+        if i not in taken:
+            out.append(i)
+        k += 1
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# changes
+# --------------------------------------------------------------------------- #
+def change_senders(wb, city: str, sector: str, delta: int, *, lang: str | None = None):
+    """A sending city sends ``delta`` more (positive) or fewer (negative) people of ``sector``.
+
+    Fewer: people of the city and sector who are not yet on post (no active or
+    completed assignment) are withdrawn, the latest to start first; their
+    planned assignments and pairs go with them, so their seats open again.
+    More: new people like the city's people of that sector (same sending unit,
+    skill and level as the most common among them) join the pool, with no
+    assignment; re-planning places them.
+
+    Examples
+    --------
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> b = change_senders(wb, "SD-JN", "教育", 3)
+    >>> len(b.people) - len(wb.people), b.people.id.iloc[-1]
+    (3, 'SD-JN-教育-003')
+    >>> change_senders(wb, "SD-JN", "教育", -500, lang="en")
+    Traceback (most recent call last):
+    ...
+    planning.scenario.ScenarioError: 济南市 has only 3 people in 教育 not yet on post; cannot send 500 fewer.
+    """
+    _check_city(wb, city, lang)
+    delta = int(delta)
+    p = wb.people
+    mine = p[(p["id"].map(source_city(wb)) == city).to_numpy() & (p["sector"] == sector).to_numpy()]
+    if delta > 0:
+        if mine.empty:
+            raise ScenarioError(t("scen.err.no_template", lang, city=_name(wb, city), sector=sector))
+        proto = mine.groupby(["sending_unit", "skill", "level"], dropna=False).size().idxmax()
+        like = mine[(mine["sending_unit"] == proto[0]) & (mine["level"] == proto[2])].iloc[0]
+        ids = _new_ids(p["id"], f"{city}-{sector}-", delta)
+        new = pd.DataFrame([like.to_dict()] * delta)
+        new["id"] = ids
+        new["name"] = [t("scen.new_person", lang, city=_name(wb, city), k=k + 1) for k in range(delta)]
+        new["wishes"] = None
+        new = new.astype(p.dtypes.to_dict())
+        return _copy(wb, people=pd.concat([p, new], ignore_index=True))
+    if delta == 0:
+        return wb.copy()
+    a = wb.assignments
+    posted = set(a.loc[a["status"].isin(("active", "done")), "person"])
+    free = mine[~mine["id"].isin(posted)]
+    if len(free) < -delta:
+        raise ScenarioError(t("scen.err.too_few", lang, city=_name(wb, city), sector=sector, n=len(free),
+                              k=-delta))
+    first = a[a["status"].eq("planned")].groupby("person")["start"].min()
+    order = free.assign(first=pd.to_datetime(first.reindex(free["id"]).to_numpy())).sort_values(["first", "id"], ascending=[False, False],
+                                                                 na_position="first")
+    gone = set(order["id"].iloc[:-delta])
+    m = wb.mentorships
+    return _copy(wb, people=p[~p["id"].isin(gone)], assignments=a[~a["person"].isin(gone)],
+                 mentorships=m[~(m["mentor"].isin(gone) | m["apprentice"].isin(gone))])
+
+
+def change_terms(wb, batch: str, months: int, *, lang: str | None = None):
+    """The terms of ``batch`` (a label of :func:`planning.rotation.batches`) run ``months`` longer (or shorter).
+
+    Active and planned assignments of the batch end ``months`` later (earlier
+    when negative). An order that ended with the batch keeps its posts open as
+    long; people are kept available for the longer term. A term cut to nothing,
+    or stretched over the same person's next assignment, is refused.
+
+    Examples
+    --------
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> b = change_terms(wb, "planned:2026-02", 6)
+    >>> d = (b.assignments.end - wb.assignments.end).dt.days
+    >>> bool((d >= 0).all()) and int((d > 0).sum()) > 0
+    True
+    """
+    from .rotation import timeline
+
+    months = int(months)
+    tl = timeline(wb)
+    if batch not in set(tl["batch"]):
+        raise ScenarioError(t("scen.err.batch", lang, batch=batch))
+    a = wb.assignments.reset_index(drop=True)
+    key = pd.MultiIndex.from_frame(tl[["person", "order", "start"]])
+    rows = key.get_indexer(pd.MultiIndex.from_frame(a[["person", "order", "start"]]))
+    hit = (tl["batch"].to_numpy()[rows] == batch) & a["status"].isin(LIVE).to_numpy()
+    if months == 0 or not hit.any():
+        return wb.copy()
+    old_end = a.loc[hit, "end"]
+    new_end = _end_of(old_end + pd.Timedelta(days=1), months).to_numpy()
+    bad = new_end < a.loc[hit, "start"].to_numpy()
+    if bad.any():
+        raise ScenarioError(t("scen.err.too_short", lang, batch=batch, months=-months,
+                              person=a.loc[hit, "person"].to_numpy()[bad][0]))
+    a2 = a.copy()
+    a2.loc[hit, "end"] = new_end
+    # the same person's other assignments must not overlap the longer term
+    mine = a2[hit][["person", "start", "end"]].assign(row=np.flatnonzero(hit))
+    other = a2[~hit][["person", "start", "end"]]
+    x = mine.merge(other, on="person", suffixes=("", "_o"))
+    x = x[(x["start"] <= x["end_o"]) & (x["end"] >= x["start_o"])]
+    if len(x):
+        raise ScenarioError(t("scen.err.overlap", lang, batch=batch, person=x["person"].iloc[0],
+                              start=x["start_o"].iloc[0].date()))
+    o = wb.orders.copy()
+    if months > 0:
+        last = pd.Series(new_end, index=a.loc[hit, "order"].to_numpy()).groupby(level=0).max()
+        ended = pd.Series(old_end.to_numpy(), index=a.loc[hit, "order"].to_numpy()).groupby(level=0).max()
+        with_batch = o["id"].isin(ended.index) & (o["end"].to_numpy() <= o["id"].map(ended).to_numpy())
+        o.loc[with_batch, "end"] = np.maximum(o.loc[with_batch, "end"].to_numpy(),
+                                              o.loc[with_batch, "id"].map(last).to_numpy())
+    p = wb.people.copy()
+    need = pd.Series(new_end, index=a.loc[hit, "person"].to_numpy()).groupby(level=0).max()
+    until = p["id"].map(need)
+    longer = until.notna().to_numpy() & (until.to_numpy() > p["available_to"].to_numpy())
+    p.loc[longer, "available_to"] = until[longer].to_numpy()
+    return _copy(wb, assignments=a2, orders=o, people=p)
+
+
+def add_flexible_batch(wb, city: str, sector: str, n: int, start, months: int = 3, *, skill=None,
+                       lang: str | None = None):
+    """A flexible batch: ``n`` people of ``sector`` from ``city`` available for ``months`` from ``start``.
+
+    They join the pool with programme ``flexible`` (柔性援派) and no assignment;
+    re-planning puts them on open flexible slots (orders with
+    ``rotation_months``) or other open seats of their sector.
+
+    Examples
+    --------
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> b = add_flexible_batch(wb, "SD-JN", "教育", 4, "2027-03-01")
+    >>> new = b.people.iloc[len(wb.people):]
+    >>> new.program.unique().tolist(), str(new.available_to.iloc[0].date())
+    (['flexible'], '2027-05-31')
+    """
+    _check_city(wb, city, lang)
+    n, months = int(n), int(months)
+    if n <= 0 or months <= 0:
+        raise ScenarioError(t("scen.err.positive", lang))
+    try:
+        s = pd.Timestamp(start)
+    except (ValueError, TypeError) as e:
+        raise ScenarioError(t("scen.err.date", lang, value=start)) from e
+    p = wb.people
+    mine = p[(p["id"].map(source_city(wb)) == city).to_numpy()]
+    units = wb.units
+    if len(mine[mine["sector"] == sector]):
+        like = mine[mine["sector"] == sector].iloc[0]
+        unit, level, sk = like["sending_unit"], like["level"], like["skill"]
+    else:
+        from .hierarchy import ancestors
+
+        anc = ancestors(wb)
+        under = anc.loc[(anc["ancestor"] == city) & anc["node"].isin(units.loc[units["side"] == "sending", "id"]),
+                        "node"]
+        if under.empty:
+            raise ScenarioError(t("scen.err.no_unit", lang, city=_name(wb, city)))
+        unit, level, sk = under.iloc[0], 2, None
+    ids = _new_ids(p["id"], f"{city}-FLEX-", n)
+    new = pd.DataFrame({c: [None] * n for c in p.columns})
+    new = new.assign(id=ids, name=[t("scen.flex_person", lang, city=_name(wb, city), k=k + 1) for k in range(n)],
+                     sending_unit=unit, category="professional", sector=sector,
+                     skill=skill if skill is not None else sk, level=level, can_lead=False, program="flexible",
+                     available_from=s, available_to=_end_of(s, months).iloc[0], wishes=None)
+    new = new.astype(p.dtypes.to_dict())
+    return _copy(wb, people=pd.concat([p, new], ignore_index=True))
+
+
+def change_orders(wb, host_unit: str, *, sector: str | None = None, headcount: int = 0, end=None,
+                  lang: str | None = None):
+    """A host unit's orders change: each order (of ``sector``) needs ``headcount`` more (or fewer) people,
+    and/or runs until ``end``.
+
+    Examples
+    --------
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> b = change_orders(wb, "H-SCH01", end="2029-07-31")
+    >>> str(b.orders.loc[b.orders.host_unit == "H-SCH01", "end"].max().date())
+    '2029-07-31'
+    """
+    o = wb.orders
+    sel = (o["host_unit"] == host_unit).to_numpy()
+    if sector is not None:
+        sel = sel & (o["sector"] == sector).to_numpy()
+    if not sel.any():
+        raise ScenarioError(t("scen.err.no_orders", lang, unit=_name(wb, host_unit), sector=sector or ""))
+    o = o.copy()
+    hc = o.loc[sel, "headcount"].to_numpy() + int(headcount)
+    if (hc < 1).any():
+        raise ScenarioError(t("scen.err.headcount", lang, order=o.loc[sel, "id"].to_numpy()[hc < 1][0]))
+    o.loc[sel, "headcount"] = hc
+    if end is not None:
+        try:
+            e = pd.Timestamp(end)
+        except (ValueError, TypeError) as err:
+            raise ScenarioError(t("scen.err.date", lang, value=end)) from err
+        if (o.loc[sel, "start"] > e).any():
+            raise ScenarioError(t("scen.err.end_before_start", lang, order=o.loc[sel & (o["start"] > e).to_numpy(),
+                                                                                   "id"].iloc[0], end=e.date()))
+        o.loc[sel, "end"] = e
+    return _copy(wb, orders=o)
+
+
+# --------------------------------------------------------------------------- #
+# changes as data
+# --------------------------------------------------------------------------- #
+_FUNCS = {"senders": change_senders, "terms": change_terms, "flexible": add_flexible_batch,
+          "orders": change_orders}
+
+
+def apply(wb, changes, *, lang: str | None = None):
+    """Apply a list of changes kept as dicts (``kind`` plus the function's arguments), in order."""
+    for c in changes:
+        c = dict(c)
+        kind = c.pop("kind", None)
+        if kind not in _FUNCS:
+            raise ScenarioError(t("scen.err.kind", lang, kind=kind, kinds="、".join(KINDS)))
+        f = _FUNCS[kind]
+        try:
+            inspect.signature(f).bind(wb, **c, lang=lang)
+        except TypeError as e:
+            raise ScenarioError(t("scen.err.args", lang, kind=kind, detail=str(e))) from e
+        wb = f(wb, **c, lang=lang)
+    return wb
+
+
+def describe(change: dict, wb, lang: str | None = None) -> str:
+    """One sentence saying what a change (as a dict) does."""
+    c = change
+    kind = c.get("kind")
+    if kind == "senders":
+        d = int(c["delta"])
+        return t("scen.d.senders." + ("more" if d > 0 else "fewer"), lang, city=_name(wb, c["city"]),
+                 sector=c["sector"], n=abs(d))
+    if kind == "terms":
+        m = int(c["months"])
+        return t("scen.d.terms." + ("longer" if m > 0 else "shorter"), lang, batch=c["batch"], n=abs(m))
+    if kind == "flexible":
+        return t("scen.d.flexible", lang, city=_name(wb, c["city"]), sector=c["sector"], n=int(c["n"]),
+                 start=pd.Timestamp(c["start"]).date(), months=int(c.get("months", 3)))
+    if kind == "orders":
+        parts = []
+        if int(c.get("headcount", 0)):
+            parts.append(t("scen.d.orders.headcount", lang, n=f"{int(c['headcount']):+d}"))
+        if c.get("end") is not None:
+            parts.append(t("scen.d.orders.end", lang, end=pd.Timestamp(c["end"]).date()))
+        what = (_name(wb, c["host_unit"]) + (f" · {c['sector']}" if c.get("sector") else ""))
+        return t("scen.d.orders", lang, unit=what, what=("; " if lang == "en" else "，").join(parts) or "—")
+    return str(c)
+
+
+# --------------------------------------------------------------------------- #
+# compare
+# --------------------------------------------------------------------------- #
+@dataclass
+class Comparison:
+    """What differs from scenario ``a`` to ``b``.
+
+    ``coverage``: one row per host unit × sector × month with ``demand_a,
+    supply_a, gap_a, demand_b, supply_b, gap_b`` and the ``*_change`` (b − a);
+    ``people``: :func:`planning.plan_diff` of their live assignments from
+    ``since`` on (moved, added, removed); ``totals``: the sums.
+    """
+
+    coverage: pd.DataFrame
+    people: pd.DataFrame
+    totals: dict = field(default_factory=dict)
+
+
+def compare(a, b, start=None, end=None, *, since=None) -> Comparison:
+    """Coverage difference by unit × sector × month and the people moved, added and removed.
+
+    ``start``/``end``: the months compared (default: the months of either's
+    orders). ``since``: assignments ending before it are history and left out of
+    the people's difference (default: today).
+    """
+    from .allocate import plan_diff
+    from .coverage import coverage, month_range
+
+    if start is None or end is None:
+        ma, mb = month_range(wb=a), month_range(wb=b)
+        start = start or min(ma[0], mb[0])
+        end = end or max(ma[-1], mb[-1])
+    keys = ["host_unit", "sector", "month"]
+    vals = ["demand", "supply", "gap", "surplus"]
+    ca = coverage(a, start, end)[keys + vals]
+    cb = coverage(b, start, end)[keys + vals]
+    m = ca.merge(cb, on=keys, how="outer", suffixes=("_a", "_b"))
+    for v in vals:
+        m[[f"{v}_a", f"{v}_b"]] = m[[f"{v}_a", f"{v}_b"]].fillna(0).astype(np.int64)
+        m[f"{v}_change"] = m[f"{v}_b"] - m[f"{v}_a"]
+    m = m.sort_values(keys).reset_index(drop=True)
+    since = pd.Timestamp(since) if since is not None else today()
+
+    def live(wb):
+        x = wb.assignments
+        x = x[x["status"].isin(LIVE) & (x["end"] >= since)]
+        o = wb.orders.set_index("id")["host_unit"]
+        return x.assign(slot=0, host_unit=x["order"].map(o).to_numpy())
+
+    people = plan_diff(live(a), live(b))
+    totals = {f"{v}_{s}": int(m[f"{v}_{s}"].sum()) for v in vals for s in ("a", "b", "change")}
+    totals.update({k: int((people["change"] == k).sum()) for k in ("moved", "added", "removed")})
+    return Comparison(m, people, totals)
