@@ -131,6 +131,37 @@ def cmd_allocate(args):
     return 0
 
 
+def cmd_report(args):
+    from .reports import report_figures, scenario_html, scenario_report
+
+    lang = args.lang
+    out, page = args.out, args.html
+    if out is None and page is None:
+        out = "report.xlsx"
+    if out and Path(out).suffix.lower() != ".xlsx":
+        print(t("report.cli.bad_out", lang, path=out), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if page and Path(page).suffix.lower() not in (".html", ".htm"):
+        print(t("report.cli.bad_html", lang, path=page), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    wb = _load(args.path, lang)
+    for label, value, _ in report_figures(wb, title=args.title, lang=lang):
+        value = f"{value:,}" if isinstance(value, int) else value
+        print(f"{label}：{value}" if (lang or "zh") == "zh" else f"{label}: {value}")
+    for target, write in ((out, lambda p: scenario_report(wb, p, title=args.title, lang=lang)),
+                          (page, lambda p: Path(p).write_text(scenario_html(wb, title=args.title, lang=lang),
+                                                              encoding="utf-8"))):
+        if not target:
+            continue
+        try:
+            write(target)
+        except OSError as e:
+            print(t("report.cli.cannot_write", lang, path=target, reason=e.strerror or e), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print(t("report.cli.written", lang, path=target))
+    return 0
+
+
 def offline_template(dest: Path) -> Path:
     """Copy Voila's ``lab`` template to ``dest`` as ``offline``, without its CDN links.
 
@@ -221,6 +252,12 @@ def build_parser() -> argparse.ArgumentParser:
     al.add_argument("--time-limit", dest="time_limit", type=float, default=None, help="solver seconds")
     al.add_argument("--lang", dest="alloc_lang", choices=["zh", "en"], default=None, help=argparse.SUPPRESS)
     al.set_defaults(func=cmd_allocate)
+    rp = sub.add_parser("report", help="the printable scenario report: Excel (and an HTML page)")
+    rp.add_argument("path")
+    rp.add_argument("--out", default=None, help="write the Excel report to this .xlsx (default report.xlsx)")
+    rp.add_argument("--html", default=None, help="write the same report as one self-contained .html page")
+    rp.add_argument("--title", default=None, help="scenario name and version shown on the report")
+    rp.set_defaults(func=cmd_report)
     sv = sub.add_parser("serve", help="serve the dashboards with Voila on 127.0.0.1")
     sv.add_argument("--port", type=int, default=8866)
     sv.add_argument("--data", default=None, help="workbook to show (default: the shipped sample)")

@@ -104,11 +104,11 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
     return out.reset_index(drop=True)
 
 
-def display_width(values: pd.Series) -> int:
-    """Column width for Excel: the 95th-percentile text length, CJK characters counted double."""
+def display_width(values: pd.Series, q: float = 0.95) -> int:
+    """Column width for Excel: the ``q``-quantile text length, CJK characters counted double."""
     text = values.astype(str)
     lengths = text.str.len() + text.str.count(r"[\u2e80-\uffff]")
-    return int(lengths.quantile(0.95)) if len(lengths) else 0
+    return int(np.ceil(lengths.quantile(q))) if len(lengths) else 0
 
 
 #: Characters Excel refuses in sheet names.
@@ -147,7 +147,9 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=Non
                 page_header: str | None = None) -> Path:
     """Write ``(title, table)`` sheets to ``path`` with frozen bold headers, set widths and band colours.
 
-    Every sheet repeats its header row on each printed page. ``band_labels``
+    Columns are as wide as the 95th-percentile value (every value in tables
+    under 50 rows), at most 48 characters, CJK counted double. Every sheet
+    repeats its header row on each printed page. ``band_labels``
     maps a band code to the label written in ``band_column`` (one column name
     or several); cells of those columns are filled with the band's colour.
     ``append=True`` adds the sheets to the existing ``.xlsx`` at ``path``
@@ -192,8 +194,9 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=Non
                        (v.item() if isinstance(v, np.generic) else v) for v in rec])
         ws.freeze_panes = "A2"
         ws.print_title_rows = "1:1"
+        q = 1.0 if len(df) < 50 else 0.95  # short tables: fit every value
         for j, col in enumerate(df.columns, start=1):
-            wide = max(display_width(pd.Series([str(col)])), display_width(df[col].dropna()))
+            wide = max(display_width(pd.Series([str(col)])), display_width(df[col].dropna(), q))
             ws.column_dimensions[get_column_letter(j)].width = min(max(8, wide + 2), 48)
         for j, col in enumerate(df.columns, start=1):
             if fills and col in band_columns and len(df):
@@ -408,6 +411,8 @@ def report_figures(wb, start=None, end=None, *, title=None, lang: str | None = N
                    persons: pd.DataFrame | None = None, gaps: pd.DataFrame | None = None) -> list[tuple[str, str, str | None]]:
     """The cover's headline figures: ``(label, value, band code or None)`` rows in ``lang``.
 
+    Values are whole numbers where the figure is one count, text otherwise.
+
     Scenario title, report date, period, data source, people dispatched in the
     period, people on post on its first day, seats filled, coverage ratio and
     its band, gap, county × sector rows with a gap, the largest gap in the
@@ -436,20 +441,20 @@ def report_figures(wb, start=None, end=None, *, title=None, lang: str | None = N
         (t("report.period", lang), t("report.period_value", lang, start=fmt_date(on, lang), end=fmt_date(last, lang)),
          None),
         (t("report.source", lang), Path(str(wb.source)).name if getattr(wb, "source", None) else "", None),
-        (t("report.dispatched", lang), fmt_int(len(persons)), None),
-        (t("report.on_post", lang, day=fmt_date(on, lang)), fmt_int(figures(wb, on)["on_post"]), None),
+        (t("report.dispatched", lang), len(persons), None),
+        (t("report.on_post", lang, day=fmt_date(on, lang)), figures(wb, on)["on_post"], None),
         (t("report.filled", lang, month=month), f"{fmt_int(d - g)} / {fmt_int(d)}", None),
         (t("report.ratio", lang, month=month), "—" if not d else f"{share:.0%}", code),
         (t("report.band", lang), t(f"band.{code}", lang), code),
-        (t("report.gap", lang, month=month), fmt_int(g), None),
-        (t("report.gap_rows", lang, month=month), fmt_int(int(gaps["gap"].gt(0).sum())), None),
-        (t("report.peak", lang), "0" if peak.empty else t(
+        (t("report.gap", lang, month=month), g, None),
+        (t("report.gap_rows", lang, month=month), int(gaps["gap"].gt(0).sum()), None),
+        (t("report.peak", lang), 0 if peak.empty else t(
             "report.peak_value", lang, gap=fmt_int(peak.max()), month=pd.Timestamp(peak.idxmax()).strftime("%Y-%m")),
          None),
-        (t("report.teams", lang), fmt_int(len(wb.teams)), None),
+        (t("report.teams", lang), len(wb.teams), None),
     ]
     if unfilled is not None:
-        rows.append((t("report.unfilled", lang), fmt_int(int(unfilled["seats"].sum()) if len(unfilled) else 0), None))
+        rows.append((t("report.unfilled", lang), int(unfilled["seats"].sum()) if len(unfilled) else 0, None))
     return rows
 
 
@@ -657,7 +662,7 @@ def scenario_html(wb, *, title=None, lang: str | None = None, start=None, end=No
     for k, v in figures:
         code = cover.bands.get(k)
         edge = BAND_COLOURS[code] if code else "#2f6db5"
-        cards.append(f'<div class="kpi" style="border-left-color:{edge}"><div class="v">{esc(str(v))}</div>'
+        cards.append(f'<div class="kpi" style="border-left-color:{edge}"><div class="v">{esc(_html_cell(v)[0])}</div>'
                      f'<div class="k">{esc(k)}</div></div>')
     parts = [f'<section class="part first" id="s-cover"><h2>{esc(cover.title)}</h2>'
              f'<div class="kpis">{"".join(cards)}</div></section>']
