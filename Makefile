@@ -43,6 +43,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_allocate.py
 	$(BIN)/python benchmarks/bench_stable.py
 	$(BIN)/python benchmarks/bench_mentoring.py
+	$(PGTEST) $(BIN)/python benchmarks/bench_store.py
 
 clean:
 	rm -rf $(VENV) artifacts benchmarks/out data/generated
