@@ -104,11 +104,23 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
     return out.reset_index(drop=True)
 
 
-def display_width(values: pd.Series, q: float = 0.95) -> int:
-    """Column width for Excel: the ``q``-quantile text length, CJK characters counted double."""
-    text = values.astype(str)
+_CJK = re.compile(r"[\u2e80-\uffff]")
+
+
+def display_width(values, q: float = 0.95) -> int:
+    """Column width for Excel: the ``q``-quantile text length, CJK characters counted double.
+
+    >>> display_width(pd.Series(["疏勒县", "ab"]), q=1.0)
+    6
+    """
+    if len(values) <= 1000:  # short columns (most sheets): plain Python beats pandas' per-call overhead
+        lengths = [len(s) + len(_CJK.findall(s)) for s in map(str, values)]
+        if not lengths:
+            return 0
+        return max(lengths) if q >= 1 else int(np.ceil(np.quantile(lengths, q)))
+    text = pd.Series(values).astype(str)
     lengths = text.str.len() + text.str.count(r"[\u2e80-\uffff]")
-    return int(np.ceil(lengths.quantile(q))) if len(lengths) else 0
+    return int(np.ceil(lengths.quantile(q)))
 
 
 #: Characters Excel refuses in sheet names.
@@ -182,21 +194,23 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=Non
                  for code, label in band_labels.items()}
     band_columns = {band_column} if isinstance(band_column, str) else set(band_column or ())
     head_fill = PatternFill("solid", fgColor="DCE6F1")
+    head_font, head_align = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
     for title, (_, df) in zip(titles, sheets):
         ws = book.create_sheet(title)
         ws.append(list(df.columns))
         for cell in ws[1]:
-            cell.font = Font(bold=True)
+            cell.font = head_font
             cell.fill = head_fill
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.alignment = head_align
         for rec in df.itertuples(index=False):
             ws.append([None if (not isinstance(v, str) and pd.isna(v)) else
                        (v.item() if isinstance(v, np.generic) else v) for v in rec])
         ws.freeze_panes = "A2"
         ws.print_title_rows = "1:1"
         q = 1.0 if len(df) < 50 else 0.95  # short tables: fit every value
+        present = df.notna().to_numpy()
         for j, col in enumerate(df.columns, start=1):
-            wide = max(display_width(pd.Series([str(col)])), display_width(df[col].dropna(), q))
+            wide = max(display_width([str(col)], 1.0), display_width(df[col].to_numpy()[present[:, j - 1]], q))
             ws.column_dimensions[get_column_letter(j)].width = min(max(8, wide + 2), 48)
         for j, col in enumerate(df.columns, start=1):
             if fills and col in band_columns and len(df):
@@ -373,8 +387,10 @@ def person_records(wb, start=None, end=None, lang: str | None = None) -> pd.Data
         stints=("order", "size")).reset_index()
     m = wb.mentorships
     live = m[(m["start"].isna() | (m["start"] <= last)) & (m["end"].isna() | (m["end"] >= on))]
-    mentors = live.assign(n=live["mentor"].map(nm).fillna(live["mentor"])).groupby("apprentice")["n"].agg(join_names)
-    apprentices = live.assign(n=live["apprentice"].map(nm).fillna(live["apprentice"])).groupby("mentor")["n"].agg(join_names)
+    named = live.assign(m=live["mentor"].map(nm).fillna(live["mentor"]),
+                        a=live["apprentice"].map(nm).fillna(live["apprentice"]))
+    mentors = named.groupby("apprentice")["m"].agg(join_names)
+    apprentices = named.groupby("mentor")["a"].agg(join_names)
     p = out["person"]
     out["name"] = p.map(people["name"])
     out["category"] = p.map(people["category"]).map(lambda c: value_label(c, lang) if isinstance(c, str) else "")
@@ -407,8 +423,15 @@ def _headed(df: pd.DataFrame, lang) -> pd.DataFrame:
     return df.rename(columns={c: t(REPORT_HEADERS[c], lang) for c in df.columns if c in REPORT_HEADERS})
 
 
+def _source_name(wb) -> str:
+    """Where the workbook came from, as a reader knows it: a file or folder name, or the source text."""
+    src = str(getattr(wb, "source", "") or "")
+    return Path(src).name if src and Path(src).exists() else src
+
+
 def report_figures(wb, start=None, end=None, *, title=None, lang: str | None = None, unfilled=None,
-                   persons: pd.DataFrame | None = None, gaps: pd.DataFrame | None = None) -> list[tuple[str, str, str | None]]:
+                   persons: pd.DataFrame | None = None,
+                   gaps: pd.DataFrame | None = None) -> list[tuple[str, str | int, str | None]]:
     """The cover's headline figures: ``(label, value, band code or None)`` rows in ``lang``.
 
     Values are whole numbers where the figure is one count, text otherwise.
@@ -440,7 +463,7 @@ def report_figures(wb, start=None, end=None, *, title=None, lang: str | None = N
         (t("report.date", lang), fmt_date(today(), lang), None),
         (t("report.period", lang), t("report.period_value", lang, start=fmt_date(on, lang), end=fmt_date(last, lang)),
          None),
-        (t("report.source", lang), Path(str(wb.source)).name if getattr(wb, "source", None) else "", None),
+        (t("report.source", lang), _source_name(wb), None),
         (t("report.dispatched", lang), len(persons), None),
         (t("report.on_post", lang, day=fmt_date(on, lang)), figures(wb, on)["on_post"], None),
         (t("report.filled", lang, month=month), f"{fmt_int(d - g)} / {fmt_int(d)}", None),
@@ -610,8 +633,9 @@ def html_table(df: pd.DataFrame, *, band_columns=(), band_labels: dict[str, str]
                empty: str = "") -> str:
     """``df`` as an HTML table, every text escaped; cells of ``band_columns`` coloured by band.
 
-    >>> html_table(pd.DataFrame({"姓名": ["<b>王</b>"], "人数": [1200]}))
-    '<table class="data"><thead><tr><th>姓名</th><th>人数</th></tr></thead><tbody><tr><td>&lt;b&gt;王&lt;/b&gt;</td><td class="num">1,200</td></tr></tbody></table>'
+    >>> page = html_table(pd.DataFrame({"姓名": ["<b>王</b>"], "人数": [1200]}))
+    >>> page[page.index("<tbody>"):]
+    '<tbody><tr><td>&lt;b&gt;王&lt;/b&gt;</td><td class="num">1,200</td></tr></tbody></table>'
     """
     import html
 

@@ -74,7 +74,8 @@ def roster_table(plan, lang: str | None = None, *, start=None, end=None) -> pd.D
         "source_city": rows["person"].map(city).map(names).fillna(rows["person"].map(city)),
         "sending_unit": rows["person"].map(people["sending_unit"]).map(names),
         "person": rows["person"], "name": rows["person"].map(people["name"]),
-        "sector": rows["person"].map(people["sector"]).map(lambda s: sector_label(s, lang) if isinstance(s, str) else s),
+        "sector": rows["person"].map(people["sector"]).map(
+            lambda s: sector_label(s, lang) if isinstance(s, str) else s),
         "skill": rows["person"].map(people["skill"]),
         "host_unit": rows["order"].map(orders["host_unit"]).map(names),
         "order": rows["order"],
