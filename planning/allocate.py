@@ -1242,9 +1242,9 @@ def plan_diff(a, b) -> pd.DataFrame:
     >>> plan_diff(a, b)[["person", "change", "order_a", "order_b"]].values.tolist()
     [['P1', 'moved', 'O1', 'O2'], ['P2', 'removed', 'O2', nan], ['P3', 'added', nan, 'O2']]
     """
-    cols = ["person", "order", "slot", "start"] + (["host_unit"] if "host_unit" in _assignments_of(a) else [])
-    A = _assignments_of(a).reindex(columns=cols + ["host_unit"]).copy()
-    B = _assignments_of(b).reindex(columns=cols + ["host_unit"]).copy()
+    cols = ["person", "order", "slot", "start", "host_unit"]
+    A = _assignments_of(a).reindex(columns=cols).copy()
+    B = _assignments_of(b).reindex(columns=cols).copy()
     m = A.merge(B, on=["person", "order", "slot"], how="outer", indicator=True, suffixes=("_a", "_b"))
     only_a = m[m["_merge"] == "left_only"].sort_values(["person", "start_a"])
     only_b = m[m["_merge"] == "right_only"].sort_values(["person", "start_b"])

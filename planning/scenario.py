@@ -99,9 +99,10 @@ def change_senders(wb, city: str, sector: str, delta: int, *, lang: str | None =
     Fewer: people of the city and sector who are not yet on post (no active or
     completed assignment) are withdrawn, the latest to start first; their
     planned assignments and pairs go with them, so their seats open again.
-    More: new people like the city's people of that sector (same sending unit,
-    skill and level as the most common among them) join the pool, with no
-    assignment; re-planning places them.
+    More: new people like the city's professionals of that sector (same
+    sending unit, skill and level as the most common among them) join the pool, available
+    from today until the sector's last order ends, with no assignment;
+    re-planning places them.
 
     Examples
     --------
@@ -122,13 +123,20 @@ def change_senders(wb, city: str, sector: str, delta: int, *, lang: str | None =
     if delta > 0:
         if mine.empty:
             raise ScenarioError(t("scen.err.no_template", lang, city=_name(wb, city), sector=sector))
-        proto = mine.groupby(["sending_unit", "skill", "level"], dropna=False).size().idxmax()
-        like = mine[(mine["sending_unit"] == proto[0]) & (mine["level"] == proto[2])].iloc[0]
+        pool = mine[mine["category"] == "professional"] if (mine["category"] == "professional").any() else mine
+        proto = pool.groupby(["sending_unit", "skill", "level"], dropna=False).size().idxmax()
+        like = pool[(pool["sending_unit"] == proto[0]) & (pool["level"] == proto[2])].iloc[0]
         ids = _new_ids(p["id"], f"{city}-{sector}-", delta)
         new = pd.DataFrame([like.to_dict()] * delta)
         new["id"] = ids
         new["name"] = [t("scen.new_person", lang, city=_name(wb, city), k=k + 1) for k in range(delta)]
         new["wishes"] = None
+        new["program"] = "planned"
+        # sent from now on, for as long as the city's orders of that sector run
+        o = wb.orders
+        last = o.loc[o["sector"] == sector, "end"].max() if (o["sector"] == sector).any() else like["available_to"]
+        new["available_from"] = max(like["available_from"], today())
+        new["available_to"] = max(like["available_to"], last)
         new = new.astype(p.dtypes.to_dict())
         return _copy(wb, people=pd.concat([p, new], ignore_index=True))
     if delta == 0:
@@ -151,10 +159,11 @@ def change_senders(wb, city: str, sector: str, delta: int, *, lang: str | None =
 def change_terms(wb, batch: str, months: int, *, lang: str | None = None):
     """The terms of ``batch`` (a label of :func:`planning.rotation.batches`) run ``months`` longer (or shorter).
 
-    Active and planned assignments of the batch end ``months`` later (earlier
-    when negative). An order that ended with the batch keeps its posts open as
-    long; people are kept available for the longer term. A term cut to nothing,
-    or stretched over the same person's next assignment, is refused.
+    Active and planned assignments of the batch that have not ended before
+    today end ``months`` later (earlier when negative, but not before today).
+    An order that ended with the batch keeps its posts open as long; people are
+    kept available for the longer term. A term that would end before it starts,
+    or run into the same person's next assignment, is refused.
 
     Examples
     --------
@@ -174,11 +183,15 @@ def change_terms(wb, batch: str, months: int, *, lang: str | None = None):
     a = wb.assignments.reset_index(drop=True)
     key = pd.MultiIndex.from_frame(tl[["person", "order", "start"]])
     rows = key.get_indexer(pd.MultiIndex.from_frame(a[["person", "order", "start"]]))
-    hit = (tl["batch"].to_numpy()[rows] == batch) & a["status"].isin(LIVE).to_numpy()
+    now = today()
+    # terms already over are history: only those running or to come change
+    hit = ((tl["batch"].to_numpy()[rows] == batch) & a["status"].isin(LIVE).to_numpy()
+           & (a["end"] >= now).to_numpy())
     if months == 0 or not hit.any():
         return wb.copy()
     old_end = a.loc[hit, "end"]
     new_end = _end_of(old_end + pd.Timedelta(days=1), months).to_numpy()
+    new_end = np.maximum(new_end, np.datetime64(now, "ns"))  # a cut term ends today at the earliest
     bad = new_end < a.loc[hit, "start"].to_numpy()
     if bad.any():
         raise ScenarioError(t("scen.err.too_short", lang, batch=batch, months=-months,

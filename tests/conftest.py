@@ -11,6 +11,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
 os.environ.setdefault("PLANNING_TODAY", "2026-11-22")
+# scenario saves made by the tests (and the pages they serve) go to a throwaway store, never the repo's
+if not os.environ.get("PLANNING_DB_URL"):
+    import tempfile
+
+    os.environ["PLANNING_STORE"] = os.path.join(tempfile.mkdtemp(prefix="planning-test-store-"), "scenarios.sqlite")
 
 
 def csv_workbook(folder: Path, tables: dict[str, str]):

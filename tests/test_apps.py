@@ -83,3 +83,48 @@ def test_rotation_app_township_mentors(sample):
     fs = cad[cad.apprentice_unit.str.startswith("H-FS-V")]
     assert len(fs) > 0 and fs.host_unit.str.startswith("H-FS-T").all()
     assert "徒弟所在单位" in app.pairs.value and "米家垣乡人民政府" in app.pairs.value
+
+
+def test_scenarios_app_what_if_save_publish_report(sample, tmp_path):
+    """Base → changes → re-plan → compare → save → publish → report, and a second planner's conflict."""
+    from planning.apps import ScenariosApp
+    from planning.store import open_store
+
+    store = open_store(tmp_path / "s.sqlite")
+    app = ScenariosApp(wb=sample, store=store, lang="zh")
+    assert "problems" not in app.status.value
+    app.kind.value = "senders"
+    app.p_city.value, app.p_sector.value, app.p_delta.value = "SD-DY", "教育", 3  # 东营's schools are short
+    app.add_button.click()
+    app.kind.value = "orders"
+    app.p_headcount.value = -5  # would leave an order needing nobody: refused with a sentence, not kept
+    app.add_button.click()
+    assert len(app.changes) == 1 and "需求人数将少于 1" in app.change_list.value
+    assert "东营市多派 3 名教育人员" in app.change_list.value
+    app.replan_button.click()
+    c = app.comparison
+    assert c is not None and app.plan.objective.status == "optimal"
+    # both sides planned over the same window: the difference is the three new people's alone
+    assert c.totals["gap_b"] - c.totals["gap_a"] == c.totals["gap_change"] < 0
+    added = c.people.loc[c.people.change == "added", "person"]
+    assert c.totals["added"] == 3 and set(added) == set(app.plan.workbook.people.id[-3:])
+    assert "→" in app.kpis.value and "<table class='heat'>" in app.heat.value and "新增" in app.moved.value
+    app.name.value, app.author.value = "推演A", "李明"
+    app.save_button.click()
+    assert app.saved == ("推演A", 1) and store.load("推演A").workbook.equals(app.plan.workbook)
+    app.publish_button.click()
+    assert store.published() == ("推演A", 1) and "已发布" in app.save_status.value
+    app.report_button.click()
+    assert app.report_bytes[:2] == b"PK" and b"<script" not in app.report_html
+    # a second planner starts from version 1, the first saves version 2, the second's save is refused
+    other = ScenariosApp(wb=sample, store=store, lang="en")
+    other.base.value = ("推演A", 1)
+    other.load_button.click()
+    app.save_button.click()
+    assert app.saved == ("推演A", 2)
+    other.author.value = "Wang Fang"
+    other.save_button.click()
+    assert "newer version" in other.save_status.value and len(store.versions("推演A")) == 2
+    # the page keeps its results across a language switch
+    app.switch_lang()
+    assert "Seat-months" in app.kpis.value and "problems" not in app.status.value

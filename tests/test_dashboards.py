@@ -205,3 +205,37 @@ def test_rotation_and_mentoring_interactions(voila_server, browser):
     p.shot("rotation-mentoring-zh.png")
     p.check()
     p.page.close()
+
+
+def test_scenarios_by_clicking(voila_server, browser):
+    """What-if change, re-plan, side-by-side difference, save, publish and the report links, all by clicking."""
+    p = Page(browser, voila_server, "scenarios.ipynb", "zh")
+    p.page.locator(".change-params select").nth(0).select_option(label="东营市")
+    p.page.locator(".change-params select").nth(1).select_option(label="教育")
+    p.page.locator(".change-params input[type=number]").first.fill("3")
+    p.page.locator(".change-params input[type=number]").first.press("Enter")
+    p.page.click(".add-change")
+    p.page.wait_for_function("() => document.querySelector('.change-list').innerText.includes('东营市多派 3 名教育')",
+                             timeout=15_000)
+    p.page.click(".replan-button")
+    p.page.wait_for_function("() => document.querySelector('.run-status').innerText.includes('已证明最优')",
+                             timeout=120_000)
+    p.page.wait_for_selector(".diff-heatmap table.heat", timeout=30_000)
+    p.page.wait_for_selector(".moved-people table.data tbody tr", timeout=30_000)
+    assert "东营市增派1" in p.page.inner_text(".moved-people")
+    p.shot("scenarios-compare-zh.png")
+    p.page.locator(".scenario-name input").fill("浏览器测试方案")
+    p.page.locator(".scenario-author input").fill("测试员")
+    p.page.locator(".scenario-author input").press("Tab")
+    p.page.click(".save-button")
+    p.page.wait_for_function("() => document.querySelector('.save-status').innerText.includes('第 1 版')",
+                             timeout=30_000)
+    p.page.click(".publish-button")
+    p.page.wait_for_function("() => document.querySelector('.save-status').innerText.includes('已发布')",
+                             timeout=30_000)
+    p.page.click(".report-button")
+    link = p.page.wait_for_selector(".report-links a", timeout=60_000)
+    assert link.get_attribute("href").startswith("data:application/vnd.openxmlformats")
+    p.shot("scenarios-saved-zh.png")
+    p.check()
+    p.page.close()

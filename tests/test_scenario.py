@@ -94,8 +94,10 @@ def test_shorter_terms_open_gaps_and_bad_terms_are_refused():
     assert b.assignments.set_index("person").end.dt.strftime("%Y-%m-%d")["P1"] == "2026-11-30"
     c = compare(wb, b, "2026-12", "2027-02")
     assert c.totals["gap_change"] == 6 and c.totals["demand_change"] == 0
+    cut = change_terms(wb, "planned:2026-03", -13)  # cut terms end today at the earliest
+    assert set(cut.assignments.end[:2].dt.strftime("%Y-%m-%d")) == {"2026-11-22"}
     with pytest.raises(ScenarioError, match="no term"):
-        change_terms(wb, "planned:2026-03", -13, lang="en")
+        change_terms(wb, "planned:2027-03", -10, lang="en")  # P3 starts in March 2027
     with pytest.raises(ScenarioError, match="batch"):
         change_terms(wb, "planned:1999-01", 1, lang="en")
     wb2 = batch_wb()

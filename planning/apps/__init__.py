@@ -4,5 +4,6 @@ from .base import App, data_path, query_lang
 from .coverage import CoverageApp
 from .overview import OverviewApp
 from .rotation import RotationApp
+from .scenarios import ScenariosApp
 
-__all__ = ["AllocationApp", "App", "CoverageApp", "OverviewApp", "RotationApp", "data_path", "query_lang"]
+__all__ = ["AllocationApp", "App", "CoverageApp", "OverviewApp", "RotationApp", "ScenariosApp", "data_path", "query_lang"]

@@ -1,0 +1,461 @@
+"""The scenarios page: pick a base, apply what-if changes, re-plan, compare side by side, save, publish, report."""
+from __future__ import annotations
+
+import html
+import logging
+import tempfile
+import traceback
+from pathlib import Path
+
+import ipywidgets as W
+import numpy as np
+import pandas as pd
+
+from ..coverage import host_groups
+from ..i18n import fmt_int, sector_label
+from ..reports import labelled, names
+from ..summary import today
+from .base import App, download_link, html_table, kpi_cards
+
+log = logging.getLogger("planning.apps")
+
+HTML_MIME = "text/html"
+KINDS = ("senders", "terms", "flexible", "orders")
+CURRENT = ("", 0)  # the base picker's value for the served workbook
+
+
+class ScenariosApp(App):
+    """Derive a scenario from a base, re-plan it, compare it with the base, save and publish it.
+
+    Tests drive it without a browser: pick ``base``, set the change widgets,
+    ``add_button.click()``, ``replan_button.click()``, ``save_button.click()``,
+    ``publish_button.click()``, ``report_button.click()``; read
+    :attr:`comparison`, :attr:`saved` and the HTML outputs.
+
+    Parameters
+    ----------
+    wb : Workbook, optional
+        The workbook offered as "current data" (default: the served workbook).
+    store : planning.store.Store, optional
+        Where scenarios are saved (default: :func:`planning.store.open_store`).
+    """
+
+    title_key = "sapp.title"
+
+    def __init__(self, wb=None, lang: str | None = None, store=None):
+        self._store = store
+        self.changes: list[dict] = []
+        self.loaded = None          # (name, version) of the base, or None for the current data
+        self.base_wb = None
+        self.result = None          # workbook after the changes (and the plan)
+        self.plan = None
+        self.comparison = None
+        self.saved = None           # (name, version) last saved
+        self._base_plan = None      # ((base, window), Plan of the base without changes)
+        super().__init__(wb=wb, lang=lang)
+
+    # --- store ----------------------------------------------------------------------------------
+    @property
+    def store(self):
+        if self._store is None:
+            from ..store import open_store
+
+            self._store = open_store(lang=self.lang)
+        return self._store
+
+    def _versions(self) -> list[tuple[str, tuple[str, int]]]:
+        from ..store import StoreError
+
+        try:
+            sc = self.store.scenarios()
+            out = []
+            for name in sc["name"]:
+                v = self.store.versions(name)
+                out += [(self.t("sapp.version", name=name, v=int(r.version), author=r.author), (name, int(r.version)))
+                        for r in v.sort_values("version", ascending=False).itertuples()]
+            return out
+        except StoreError as e:
+            self.store_problem = e.sentence(self.lang)
+            return []
+
+    # --- building ---------------------------------------------------------------------------------
+    def build_body(self, wb):
+        self.store_problem = ""
+        if self.base_wb is None:
+            self.base_wb = wb
+        self.names = names(wb)
+        self.base = W.Dropdown(options=[(self.t("sapp.current", source=Path(wb.source).name), CURRENT)] + self._versions(),
+                               value=self.loaded if self.loaded else CURRENT, description=self.t("sapp.base"),
+                               layout=W.Layout(width="520px"))
+        self.base.style.description_width = "90px"
+        self.base.add_class("base-pick")
+        self.load_button = W.Button(description=self.t("sapp.load"), layout=W.Layout(width="140px"))
+        self.load_button.add_class("load-button")
+        self.load_button.on_click(lambda _: self.safe(self.load_base))
+        self.base_info = W.HTML()
+        # what-if widgets
+        self.kind = W.ToggleButtons(options=[(self.t(f"sapp.kind.{k}"), k) for k in KINDS], value="senders")
+        self.kind.add_class("change-kind")
+        self.kind.observe(lambda _: self.show_params(), "value")
+        self.params = W.VBox()
+        self.params.add_class("change-params")
+        self._build_params()
+        self.add_button = W.Button(description=self.t("sapp.add"), button_style="info", layout=W.Layout(width="160px"))
+        self.add_button.add_class("add-change")
+        self.add_button.on_click(lambda _: self.safe(self.add_change))
+        self.clear_button = W.Button(description=self.t("sapp.clear"), layout=W.Layout(width="120px"))
+        self.clear_button.on_click(lambda _: self.safe(self.clear_changes))
+        self.change_list = W.HTML()
+        self.change_list.add_class("change-list")
+        # re-plan
+        now = today().to_period("M").to_timestamp()
+        last = wb.orders["end"].max() if len(wb.orders) else now
+        months = pd.date_range(now, max(now, last.to_period("M").to_timestamp()), freq="MS")
+        labels = [(f"{m.year}年{m.month}月" if self.lang == "zh" else m.strftime("%b %Y"), m) for m in months]
+        self.window = W.SelectionRangeSlider(options=labels, index=(0, min(len(labels) - 1, 11)),
+                                             description=self.t("sapp.window"), layout=W.Layout(width="560px"),
+                                             continuous_update=False)
+        self.window.style.description_width = "90px"
+        self.replan_button = W.Button(description=self.t("sapp.replan"), button_style="primary",
+                                      layout=W.Layout(width="180px"))
+        self.replan_button.add_class("replan-button")
+        self.replan_button.on_click(lambda _: self.safe(self.replan))
+        self.progress = W.IntProgress(value=0, min=0, max=4, layout=W.Layout(width="240px", visibility="hidden"))
+        self.run_status = W.HTML()
+        self.run_status.add_class("run-status")
+        self.kpis = W.HTML()
+        self.heat = W.HTML()
+        self.heat.add_class("diff-heatmap")
+        self.moved = W.HTML()
+        self.moved.add_class("moved-people")
+        # save, publish, report
+        self.name = W.Text(description=self.t("sapp.name"), layout=W.Layout(width="320px"))
+        self.author = W.Text(description=self.t("sapp.author"), layout=W.Layout(width="240px"))
+        self.note = W.Textarea(description=self.t("sapp.note"), layout=W.Layout(width="560px", height="64px"))
+        for w in (self.name, self.author, self.note):
+            w.style.description_width = "70px"
+        self.name.add_class("scenario-name")
+        self.author.add_class("scenario-author")
+        self.save_button = W.Button(description=self.t("sapp.save"), button_style="success",
+                                    layout=W.Layout(width="140px"))
+        self.save_button.add_class("save-button")
+        self.save_button.on_click(lambda _: self.safe(self.save))
+        self.publish_button = W.Button(description=self.t("sapp.publish"), button_style="warning",
+                                       layout=W.Layout(width="180px"), disabled=self.saved is None)
+        self.publish_button.add_class("publish-button")
+        self.publish_button.on_click(lambda _: self.safe(self.publish))
+        self.save_status = W.HTML()
+        self.save_status.add_class("save-status")
+        self.report_button = W.Button(description=self.t("sapp.report"), layout=W.Layout(width="180px"))
+        self.report_button.add_class("report-button")
+        self.report_button.on_click(lambda _: self.safe(self.make_report))
+        self.report_links = W.HTML()
+        self.report_links.add_class("report-links")
+        self.show_base()
+        self.show_params()
+        self.show_changes()
+        if self.comparison is not None:
+            self.show_comparison()
+        h = lambda k: W.HTML(f"<h3>{html.escape(self.t(k))}</h3>")  # noqa: E731
+        return [
+            h("sapp.h.base"), W.HBox([self.base, self.load_button]), self.base_info,
+            h("sapp.h.changes"), self.kind, self.params, W.HBox([self.add_button, self.clear_button]),
+            self.change_list,
+            h("sapp.h.replan"), W.HBox([self.window, self.replan_button, self.progress, self.run_status]),
+            self.kpis, W.HBox([self.heat, self.moved], layout=W.Layout(gap="24px", align_items="flex-start")),
+            h("sapp.h.save"), W.HBox([self.name, self.author]), self.note,
+            W.HBox([self.save_button, self.publish_button, self.report_button]), self.save_status, self.report_links,
+        ]
+
+    def _build_params(self):
+        wb = self.base_wb
+        lay = W.Layout(width="300px")
+        nm = names(wb)
+        from ..hierarchy import source_city
+
+        cities = pd.unique(source_city(wb).dropna())
+        city_opts = [(str(nm.get(c, c)), c) for c in cities]
+        sectors = sorted(set(wb.people["sector"].dropna()) | set(wb.orders["sector"].dropna()))
+        sector_opts = [(sector_label(s, self.lang), s) for s in sectors]
+        from ..rotation import batches
+
+        b = batches(wb)
+        batch_opts = [(f"{r.batch} ({r.people})", r.batch) for r in b.itertuples()] or [("—", "")]
+        units = wb.orders["host_unit"].value_counts().index
+        unit_opts = [(str(nm.get(u, u)), u) for u in units] or [("—", "")]
+
+        def dd(key, options, **kw):
+            w = W.Dropdown(options=options, description=self.t(key), layout=lay, **kw)
+            w.style.description_width = "90px"
+            return w
+
+        def num(key, value, lo, hi):
+            w = W.BoundedIntText(value=value, min=lo, max=hi, description=self.t(key), layout=W.Layout(width="220px"))
+            w.style.description_width = "90px"
+            return w
+
+        self.p_city = dd("sapp.p.city", city_opts)
+        self.p_sector = dd("sapp.p.sector", sector_opts)
+        self.p_delta = num("sapp.p.delta", -2, -10_000, 10_000)
+        self.p_batch = dd("sapp.p.batch", batch_opts)
+        self.p_months = num("sapp.p.months", 6, -120, 120)
+        self.p_n = num("sapp.p.n", 5, 1, 10_000)
+        self.p_start = W.Text(value=str((today() + pd.offsets.MonthBegin(1)).date()), description=self.t("sapp.p.start"),
+                              layout=W.Layout(width="240px"))
+        self.p_start.style.description_width = "90px"
+        self.p_flex_months = num("sapp.p.flex_months", 3, 1, 24)
+        self.p_unit = dd("sapp.p.unit", unit_opts)
+        self.p_unit_sector = dd("sapp.p.sector", [(self.t("filter.all"), "")] + sector_opts)
+        self.p_headcount = num("sapp.p.headcount", 1, -100, 100)
+        self.p_end = W.Text(value="", placeholder="2028-07-31", description=self.t("sapp.p.end"),
+                            layout=W.Layout(width="240px"))
+        self.p_end.style.description_width = "90px"
+        self.param_boxes = {
+            "senders": W.HBox([self.p_city, self.p_sector, self.p_delta]),
+            "terms": W.HBox([self.p_batch, self.p_months]),
+            "flexible": W.HBox([self.p_city, self.p_sector, self.p_n, self.p_start, self.p_flex_months]),
+            "orders": W.HBox([self.p_unit, self.p_unit_sector, self.p_headcount, self.p_end]),
+        }
+
+    def safe(self, fn):
+        try:
+            fn()
+        except Exception:
+            log.error("scenarios page failed:\n%s", traceback.format_exc())
+            self.status.value = f"<div class='problems'>{html.escape(self.t('app.error'))}</div>"
+
+    # --- base and changes ----------------------------------------------------------------------------
+    def load_base(self):
+        """Load the picked base: a saved scenario version or the current data."""
+        from ..store import StoreError
+
+        pick = self.base.value
+        if pick == CURRENT:
+            self.loaded, self.base_wb = None, self.wb
+        else:
+            try:
+                sc = self.store.load(*pick)
+            except StoreError as e:
+                self.base_info.value = f"<div class='problems'>{html.escape(e.sentence(self.lang))}</div>"
+                return
+            self.loaded, self.base_wb = pick, sc.workbook
+            self.name.value = pick[0]
+        self.changes, self.result, self.plan, self.comparison = [], None, None, None
+        self.kpis.value = self.heat.value = self.moved.value = self.report_links.value = ""
+        self._build_params()
+        self.show_base()
+        self.show_params()
+        self.show_changes()
+
+    def show_base(self):
+        wb = self.base_wb
+        what = (self.t("sapp.version", name=self.loaded[0], v=self.loaded[1], author="")
+                if self.loaded else self.t("sapp.current", source=Path(wb.source).name))
+        text = self.t("sapp.base_info", what=what, people=fmt_int(len(wb.people)), orders=fmt_int(len(wb.orders)),
+                      assignments=fmt_int(len(wb.assignments)))
+        extra = (f"<div class='problems'>{html.escape(self.store_problem)}</div>" if self.store_problem else "")
+        self.base_info.value = f"<div class='app-sub'>{html.escape(text)}</div>{extra}"
+
+    def show_params(self):
+        self.params.children = (self.param_boxes[self.kind.value],)
+
+    def current_change(self) -> dict:
+        k = self.kind.value
+        if k == "senders":
+            return {"kind": k, "city": self.p_city.value, "sector": self.p_sector.value, "delta": int(self.p_delta.value)}
+        if k == "terms":
+            return {"kind": k, "batch": self.p_batch.value, "months": int(self.p_months.value)}
+        if k == "flexible":
+            return {"kind": k, "city": self.p_city.value, "sector": self.p_sector.value, "n": int(self.p_n.value),
+                    "start": self.p_start.value.strip(), "months": int(self.p_flex_months.value)}
+        return {"kind": k, "host_unit": self.p_unit.value, "sector": self.p_unit_sector.value or None,
+                "headcount": int(self.p_headcount.value), "end": self.p_end.value.strip() or None}
+
+    def add_change(self):
+        """Check the change against the base with the changes so far; keep it when it can be made."""
+        from ..scenario import ScenarioError, apply
+
+        c = self.current_change()
+        try:
+            apply(self.base_wb, self.changes + [c], lang=self.lang)
+        except ScenarioError as e:
+            self.show_changes(problem=str(e))
+            return
+        self.changes.append(c)
+        self.result = self.plan = None
+        self.show_changes()
+
+    def clear_changes(self):
+        self.changes, self.result, self.plan = [], None, None
+        self.show_changes()
+
+    def show_changes(self, problem: str = ""):
+        from ..scenario import describe
+
+        items = "".join(f"<li>{html.escape(describe(c, self.base_wb, self.lang))}</li>" for c in self.changes)
+        body = f"<ol>{items}</ol>" if items else f"<div class='app-sub'>{html.escape(self.t('sapp.no_changes'))}</div>"
+        if problem:
+            body += f"<div class='problems'>{html.escape(problem)}</div>"
+        self.change_list.value = body
+        if self.changes and not self.note.value:
+            self.note.value = "；".join(describe(c, self.base_wb, self.lang) for c in self.changes)
+
+    # --- re-plan and compare -----------------------------------------------------------------------------
+    def replan(self):
+        """Apply the changes, plan the window with :func:`planning.allocate`, compare with the base."""
+        from ..allocate import PlanError, allocate
+        from ..scenario import ScenarioError, apply, compare
+
+        lo, hi = self.window.value
+        window = (lo, hi + pd.offsets.MonthEnd(0))
+        self.replan_button.disabled = True
+        self.progress.layout.visibility = "visible"
+        try:
+            self.progress.value = 1
+            self.run_status.value = html.escape(self.t("sapp.step.apply"))
+            changed = apply(self.base_wb, self.changes, lang=self.lang)
+            self.progress.value = 2
+            self.run_status.value = html.escape(self.t("sapp.step.plan"))
+            # both sides planned over the same window, so the difference is the changes' alone
+            key = (id(self.base_wb), window)
+            if self._base_plan is None or self._base_plan[0] != key:
+                self._base_plan = (key, allocate(self.base_wb, window=window, lang=self.lang))
+            plan = allocate(changed, window=window, lang=self.lang)
+            self.progress.value = 3
+            self.run_status.value = html.escape(self.t("sapp.step.compare"))
+            self.comparison = compare(self._base_plan[1].workbook, plan.workbook, lo, hi)
+        except (ScenarioError, PlanError) as e:
+            self.run_status.value = f"<span class='problems'>{html.escape(str(e))}</span>"
+            return
+        finally:
+            self.progress.layout.visibility = "hidden"
+            self.replan_button.disabled = False
+        self.plan, self.result = plan, plan.workbook
+        self.progress.value = 4
+        self.run_status.value = html.escape(self.t("sapp.step.done", status=self.t(f"alloc.status.{plan.objective.status}")))
+        self.show_comparison()
+
+    def show_comparison(self):
+        c = self.comparison
+        tot = c.totals
+        worse = tot["gap_change"] > 0
+        colour = "#c0392b" if worse else ("#2e8b57" if tot["gap_change"] < 0 else None)
+        cards = [(self.t("sapp.kpi.gap"), f"{fmt_int(tot['gap_a'])} → {fmt_int(tot['gap_b'])}", colour),
+                 (self.t("sapp.kpi.supply"), f"{fmt_int(tot['supply_a'])} → {fmt_int(tot['supply_b'])}", None),
+                 (self.t("sapp.kpi.demand"), f"{fmt_int(tot['demand_a'])} → {fmt_int(tot['demand_b'])}", None),
+                 (self.t("sapp.kpi.people"), self.t("sapp.kpi.people_v", added=tot["added"], moved=tot["moved"],
+                                                    removed=tot["removed"]), None)]
+        self.kpis.value = kpi_cards(cards, small=True)
+        self.heat.value = self.diff_heatmap(c.coverage)
+        p = c.people
+        if len(p):
+            view = p[["person", "change", "host_unit_a", "host_unit_b"]].copy()
+            view["change"] = view["change"].map(lambda k: self.t(f"sapp.change.{k}"))
+            nm = names(self.result if self.result is not None else self.base_wb)
+            for c in ("host_unit_a", "host_unit_b"):
+                view[c] = view[c].map(nm).fillna(view[c]).fillna("")
+            tab = labelled(view.rename(columns={"host_unit_a": "from_unit", "host_unit_b": "to_unit"}),
+                           self.result if self.result is not None else self.base_wb, self.lang)
+            self.moved.value = (f"<h4>{html.escape(self.t('sapp.moved_head', n=len(p)))}</h4>"
+                                f"<div style='max-height:420px;overflow:auto'>{html_table(tab, max_rows=300)}</div>")
+        else:
+            self.moved.value = f"<h4>{html.escape(self.t('sapp.moved_none'))}</h4>"
+
+    def diff_heatmap(self, cov: pd.DataFrame, rows: int = 20) -> str:
+        """Counties × sectors coloured by the change in seat-months short (red worse, green better)."""
+        area = cov["host_unit"].map(host_groups(self.base_wb, "county")).fillna(cov["host_unit"])
+        d = cov.assign(area=area).pivot_table(index="area", columns="sector", values="gap_change", aggfunc="sum",
+                                              fill_value=0)
+        title = self.t("sapp.heat")
+        if d.empty:
+            return f"<h4>{html.escape(title)}</h4>{html.escape(self.t('cov.empty'))}"
+        size = d.abs().sum(axis=1)
+        size = size[size > 0]
+        if size.empty:
+            return f"<h4>{html.escape(title)}</h4>{html.escape(self.t('sapp.heat_none'))}"
+        d = d.loc[size.sort_values(ascending=False).index[:rows]]
+        d = d.loc[:, d.abs().sum(axis=0) > 0]
+        top = max(1, int(d.abs().to_numpy().max()))
+        head = "".join(f"<th>{html.escape(sector_label(s, self.lang))}</th>" for s in d.columns)
+        body = []
+        for area_id, r in d.iterrows():
+            cells = []
+            for v in r.to_numpy():
+                x = abs(float(v)) / top
+                base = np.array([178, 24, 43]) if v > 0 else np.array([26, 150, 65])
+                rgb = np.array([247, 247, 247]) * (1 - x) + base * x
+                fg = "#fff" if x > 0.55 else "#222"
+                txt = f"{int(v):+d}" if v else "0"
+                cells.append(f"<td style='background:rgb({int(rgb[0])},{int(rgb[1])},{int(rgb[2])});color:{fg}'>"
+                             f"{txt}</td>")
+            label = str(self.names.get(area_id, area_id))
+            body.append(f"<tr><th class='row'>{html.escape(label)}</th>{''.join(cells)}</tr>")
+        return (f"<h4>{html.escape(title)}</h4><div class='app-sub'>{html.escape(self.t('sapp.heat_sub'))}</div>"
+                f"<table class='heat'><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+    # --- save, publish, report ------------------------------------------------------------------------------
+    def _to_save(self):
+        from ..scenario import apply
+
+        if self.result is not None:
+            return self.result, self.plan
+        return apply(self.base_wb, self.changes, lang=self.lang), None
+
+    def save(self):
+        """Save as the next version of the named scenario (a conflict is said, never overwritten)."""
+        from ..store import StoreError
+
+        name, author = self.name.value.strip(), self.author.value.strip()
+        if not name or not author:
+            self.save_status.value = f"<div class='problems'>{html.escape(self.t('sapp.need_name'))}</div>"
+            return
+        wb, plan = self._to_save()
+        base = None
+        if self.saved and self.saved[0] == name:
+            base = self.saved[1]
+        elif self.loaded and self.loaded[0] == name:
+            base = self.loaded[1]
+        try:
+            v = self.store.save(name, wb, plan=plan, author=author, note=self.note.value.strip(), base=base)
+        except StoreError as e:
+            self.save_status.value = f"<div class='problems'>{html.escape(e.sentence(self.lang))}</div>"
+            return
+        self.saved = (name, int(v))
+        self.publish_button.disabled = False
+        self.save_status.value = f"<div class='app-sub'>{html.escape(self.t('sapp.saved', name=name, v=v))}</div>"
+        opts = [o for o in self.base.options if o[1] == CURRENT] + self._versions()
+        self.base.options = opts
+
+    def publish(self):
+        from ..store import StoreError
+
+        if self.saved is None:
+            return
+        try:
+            self.store.publish(*self.saved, author=self.author.value.strip() or None)
+        except StoreError as e:
+            self.save_status.value = f"<div class='problems'>{html.escape(e.sentence(self.lang))}</div>"
+            return
+        self.save_status.value = (f"<div class='app-sub'>"
+                                  f"{html.escape(self.t('sapp.published', name=self.saved[0], v=self.saved[1]))}</div>")
+
+    def make_report(self):
+        """The printable Excel report and the same summary as one HTML page, as downloads."""
+        import base64
+
+        from ..reports import scenario_html, scenario_report
+
+        wb, plan = self._to_save()
+        title = (self.t("sapp.version", name=self.saved[0], v=self.saved[1], author="") if self.saved
+                 else self.t("sapp.unsaved"))
+        lo, hi = self.window.value
+        kw = dict(title=title, lang=self.lang, start=lo, end=hi, unfilled=plan.unfilled if plan is not None else None)
+        with tempfile.TemporaryDirectory() as d:
+            path = scenario_report(wb, Path(d) / "report.xlsx", **kw)
+            data = path.read_bytes()
+        page = scenario_html(wb, **kw).encode("utf-8")
+        self.report_bytes, self.report_html = data, page
+        stem = self.t("sapp.report_file")
+        html_link = (f"<a download='{html.escape(stem)}.html' href='data:{HTML_MIME};charset=utf-8;base64,"
+                     f"{base64.b64encode(page).decode()}'>{html.escape(self.t('sapp.report_html'))}</a>")
+        self.report_links.value = (download_link(data, f"{stem}.xlsx", self.t("sapp.report_xlsx")) + " · " + html_link)
