@@ -13,7 +13,9 @@ SQLAlchemy 2 Core over an embedded SQLite file by default
 ``PLANNING_STORE``; created on first use), or any database SQLAlchemy reaches
 (PostgreSQL through psycopg 3) when ``PLANNING_DB_URL`` or ``open_store(url)``
 names one. SQLite runs in WAL mode with a busy timeout, so readers never block
-the saver and a second saver waits its turn instead of failing.
+the saver and a second saver waits its turn instead of failing (WAL needs the
+file on a local disk: offices sharing one store over the network use
+PostgreSQL).
 
 Tables
 ------
@@ -81,6 +83,7 @@ planning.store.ConflictError: The scenario 'baseline' has a newer version: Wang 
 """
 from __future__ import annotations
 
+import getpass
 import json
 import math
 import os
@@ -347,6 +350,8 @@ class Store:
             _setup_sqlite(engine)
         self._engine = engine
         self.schema = schema
+        if schema and self.dialect == "sqlite":
+            raise StoreError("schema_sqlite", lang, schema=schema)
         if schema:
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", schema):
                 raise StoreError("bad_schema", lang, schema=schema)
@@ -432,7 +437,7 @@ class Store:
             raise self._error("bad_version", version=_show(version))
         return int(version)
 
-    def _who(self, author, what: str = "author") -> str:
+    def _who(self, author) -> str:
         if not isinstance(author, str) or not author.strip() or len(author.strip()) > MAX_NAME:
             raise self._error("bad_author", author=_show(author), max=MAX_NAME)
         return author.strip()
@@ -788,7 +793,8 @@ class Store:
     def publish(self, name: str, version: int | None = None, *, author: str | None = None) -> tuple[str, int]:
         """Make a version the one the dashboards show (the latest when ``version`` is None).
 
-        Every publication is kept; the newest is the one shown.
+        Every publication is kept (with ``author``, default ``PLANNING_USER`` or
+        the login name); the newest is the one shown.
 
         Examples
         --------
@@ -806,8 +812,7 @@ class Store:
         """
         name = self._name(name)
         version = self._version(version, none=True)
-        if author is not None:
-            author = self._who(author)
+        author = self._who(author) if author is not None else _user()
         with self._tx(write=True) as conn:
             sc = self._scenario(conn, name, lock=True)
             row = self._visible(conn, name, sc.id, version)
@@ -829,6 +834,8 @@ class Store:
     # ---- delete / restore ----------------------------------------------------------
     def delete(self, name: str, version: int, *, author: str | None = None) -> dict:
         """Mark a version deleted: hidden from listings, kept in the database.
+
+        ``author`` (who deletes) defaults to ``PLANNING_USER`` or the login name.
 
         The published version cannot be deleted (publish another first).
         :meth:`restore` brings a deleted version back.
@@ -860,8 +867,7 @@ class Store:
         """
         name = self._name(name)
         version = self._version(version)
-        if author is not None:
-            author = self._who(author)
+        author = self._who(author) if author is not None else _user()
         now = _now()
         with self._tx(write=True) as conn:
             sc = self._scenario(conn, name, lock=True)
@@ -870,11 +876,11 @@ class Store:
             if cur is not None and cur.scenario_id == sc.id and cur.version == version:
                 raise self._error("delete_published", name=name, version=version)
             conn.execute(versions_t.update().where(versions_t.c.id == row.id)
-                         .values(deleted_at=now, deleted_by=author or ""))
+                         .values(deleted_at=now, deleted_by=author))
         return {"name": name, "version": version, "author": row.author,
                 "saved_at": pd.Timestamp(row.saved_at, tz="UTC"), "note": row.note, "people": row.people,
                 "assignments": row.assignments, "deleted_at": pd.Timestamp(now, tz="UTC"),
-                "deleted_by": author or ""}
+                "deleted_by": author}
 
     def restore(self, name: str, version: int) -> int:
         """Bring a deleted version back; returns its number."""
@@ -894,8 +900,11 @@ class Store:
     def database_size(self) -> int:
         """Bytes the store takes: the SQLite file (with its WAL), or PostgreSQL's tables with indexes and TOAST."""
         if self.dialect == "sqlite" and self.path is not None:
-            with self._engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            raw = self._engine.raw_connection()
+            try:
+                raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
             return sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
         if self.dialect == "postgresql":
             names = [tb.name for tb in metadata.sorted_tables]
@@ -979,7 +988,8 @@ def _encode_column(s: pd.Series) -> tuple[dict | None, list[bytes]]:
     if isinstance(dt, pd.StringDtype) or dt == object:
         return _encode_text(s)
     if isinstance(dt, pd.DatetimeTZDtype):
-        return {"kind": "datetimetz", "tz": str(dt.tz), "unit": dt.unit}, [_le(s.to_numpy().view("i8"))]
+        utc = s.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+        return {"kind": "datetimetz", "tz": str(dt.tz), "unit": dt.unit}, [_le(utc.view("i8"))]
     if isinstance(dt, np.dtype) and dt.kind in "biufmM":
         return {"kind": "num", "dtype": dt.newbyteorder("<").str}, [_le(s.to_numpy())]
     if isinstance(dt, pd.api.extensions.ExtensionDtype) and getattr(dt, "numpy_dtype", None) is not None \
@@ -1060,6 +1070,14 @@ def _decode_column(meta: dict, parts: list[bytes], rows: int) -> pd.Series:
 # --------------------------------------------------------------------------- #
 # small helpers
 # --------------------------------------------------------------------------- #
+def _user() -> str:
+    """Who acts when no author is given: ``PLANNING_USER``, else the login name."""
+    try:
+        return os.environ.get("PLANNING_USER") or getpass.getuser()
+    except Exception:
+        return "?"
+
+
 def _now() -> datetime:
     """Now in UTC, without tzinfo (both databases store it as is)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)

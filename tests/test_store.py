@@ -165,12 +165,21 @@ def test_round_trip_extra_columns_and_missing_values(backend, sample):
     wb.orders["rotation_months"] = pd.array([pd.NA, 3] * (len(wb.orders) // 2) + [6] * (len(wb.orders) % 2),
                                             dtype="Int64")
     wb.regions.loc[0, "lon"] = np.nan
+    stamps = pd.date_range("2026-01-01 08:30", periods=len(wb.units), freq="h", tz="Asia/Shanghai")
+    wb.units["checked"] = pd.Series(stamps).where(np.arange(len(wb.units)) % 3 > 0)
+    wb.units["share"] = pd.array([0.5, None] * (len(wb.units) // 2) + [1.0] * (len(wb.units) % 2), dtype="Float64")
     store.save("extra", wb, author="a")
     got = store.load("extra").workbook
     assert got.equals(wb)
     assert got.people["备注"].dtype == wb.people["备注"].dtype
     assert got.people["obj"].dtype == object
     assert got.orders["rotation_months"].dtype == "Int64"
+    assert got.units["checked"].dtype == wb.units["checked"].dtype
+    assert got.units["share"].dtype == "Float64"
+    cat = sample.copy()
+    cat.people["group"] = pd.Series(["a", "b"] * (n // 2) + ["a"] * (n % 2), dtype="category")
+    with pytest.raises(StoreError, match="'group' of the table 'people' cannot be stored"):
+        store.save("cat", cat, author="a")
 
 
 def test_big_round_trip(backend):
@@ -394,7 +403,7 @@ def test_failed_save_changes_nothing(backend, sample, monkeypatch):
 # --------------------------------------------------------------------------- #
 # publish and delete
 # --------------------------------------------------------------------------- #
-def test_publish_and_delete(backend, sample):
+def test_publish_and_delete(backend, sample, monkeypatch):
     store = backend.open()
     assert store.published() is None and store.load_published() is None
     other = _other(sample)
@@ -410,7 +419,8 @@ def test_publish_and_delete(backend, sample):
 
     with pytest.raises(StoreError, match="published one"):
         store.delete("A", 2)
-    gone = store.delete("A", 3, author="赵磊")
+    monkeypatch.setenv("PLANNING_USER", "赵磊")
+    gone = store.delete("A", 3)
     assert (gone["name"], gone["version"], gone["note"], gone["deleted_by"]) == ("A", 3, "v3", "赵磊")
     assert list(store.versions("A").version) == [1, 2]
     full = store.versions("A", include_deleted=True)
@@ -505,6 +515,8 @@ def test_open_store_resolution(tmp_path, monkeypatch):
         open_store("postgresql+psycopg://nobody:x@127.0.0.1:1/none", lang="en")
     with pytest.raises(StoreError, match="not a database address"):
         open_store("nosuchdb://x", lang="en")
+    with pytest.raises(StoreError, match="no database schemas"):
+        open_store(tmp_path / "s.sqlite", schema="s1", lang="en")
     with sa.create_engine(f"sqlite:///{tmp_path / 'env.sqlite'}").connect() as c:
         assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert store_mod.DEFAULT_PATH.name == "scenarios.sqlite"
