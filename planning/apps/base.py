@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import json
 import logging
 import os
 import traceback
@@ -39,8 +40,64 @@ CSS = """
 """
 
 
+_viewer_arrived = False
+
+
+def preheated() -> bool:
+    """True in a kernel Voila started ahead of its viewer (``--preheat_kernel``) that no viewer has taken yet.
+
+    Such a kernel runs the notebook before any request exists, so it has no
+    ``QUERY_STRING``; see :func:`wait_for_viewer`. False under Voila without a pool,
+    in JupyterLab and under nbclient.
+    """
+    return os.environ.get("VOILA_PREHEAT") == "True" and not _viewer_arrived
+
+
+def wait_for_viewer() -> None:
+    """In a preheated Voila kernel, block until a viewer's request takes it, then put the request's
+    ``QUERY_STRING`` (and the rest of its request info) into ``os.environ``; elsewhere return at once.
+
+    Do the heavy work (imports, loading the workbook) before calling this: it is
+    what the pool does ahead of the viewer. This follows ``voila.utils.wait_for_request``
+    (Voila 0.5): the server sends the request info as one message on the websocket
+    ``/voila/query/<kernel id>``. It does not import ``voila.utils`` because that pulls
+    the whole server into every kernel (about 3 s of CPU and 30 MB each).
+    """
+    global _viewer_arrived
+    if not preheated():
+        return
+    _viewer_arrived = True  # only the first call waits: the server sends the request info once
+    env = os.environ
+    base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+           f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}")
+    try:
+        from websockets.sync.client import connect
+    except ImportError:  # websockets < 11: Voila's own helper (slow import, same protocol)
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+        return
+    try:
+        try:
+            ws = connect(url, open_timeout=10, max_size=None, proxy=None)  # never through an HTTP proxy
+        except TypeError:  # websockets < 15 has no proxy support at all
+            ws = connect(url, open_timeout=10, max_size=None)
+        with ws:
+            info = json.loads(ws.recv())
+    except Exception:  # no request info: the page shows the defaults rather than nothing
+        log.warning("no request info from %s:\n%s", url, traceback.format_exc())
+        return
+    for k, v in info.items():
+        env[k] = str(v)
+
+
 def query_lang() -> str:
-    """Language asked for by the page address (``?lang=en``), else the default."""
+    """Language asked for by the page address (``?lang=en``), else the default.
+
+    In a preheated Voila kernel this waits for the viewer (:func:`wait_for_viewer`).
+    """
+    wait_for_viewer()
     qs = parse_qs(os.environ.get("QUERY_STRING", ""))
     lang = (qs.get("lang") or [""])[0].lower()
     return lang if lang in LANGS else default_lang()
@@ -52,6 +109,15 @@ def data_path() -> Path:
 
     p = os.environ.get("PLANNING_DATA")
     return Path(p) if p else SAMPLE
+
+
+def source_stamp(path: Path) -> tuple:
+    """Names, sizes and modification times of a workbook file or of the files in a workbook folder."""
+    try:
+        files = sorted(path.iterdir()) if path.is_dir() else [path]
+        return tuple((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files if f.is_file())
+    except OSError:
+        return ()
 
 
 def html_table(df, headers: dict[str, str] | None = None, max_rows: int = 200) -> str:
@@ -102,16 +168,26 @@ def download_link(data: bytes, name: str, label: str | None = None) -> str:
 class App:
     """Base class: a root ``VBox`` with a header, a language switch and a body.
 
-    Subclasses implement :meth:`build_body` (returning widgets) using ``self.t``.
-    The root gains the CSS class ``app-ready`` once the body is built.
+    Subclasses implement :meth:`build_body` (returning widgets) using ``self.t``,
+    and may implement :meth:`prepare` for the work that does not depend on the
+    language. The root gains the CSS class ``app-ready`` once the body is built.
+
+    Construction loads the workbook and runs :meth:`prepare` first, and only
+    then reads the language from the page address. In a kernel Voila preheats
+    for its pool (``planning serve``), everything up to that point runs before the
+    viewer arrives; the viewer only waits for :meth:`build_body`. If the workbook
+    changed on disk meanwhile, it is loaded again.
     """
 
     title_key = "app.overview.title"
 
     def __init__(self, wb=None, lang: str | None = None):
-        self.lang = lang or query_lang()
+        self.lang = lang or default_lang()
         self.wb = wb
         self.problems: list[str] = []
+        self._load_error = None
+        self._prepared_for = None
+        self._stamp = None
         self.status = W.HTML()
         self.lang_button = W.Button(description=t("app.lang", self.lang), layout=W.Layout(width="110px"))
         self.lang_button.add_class("lang-switch")
@@ -122,21 +198,51 @@ class App:
                                                 layout=W.Layout(justify_content="space-between")),
                             self.status, self.body])
         self.root.add_class("planning-app")
+        self.warm()
+        if lang is None:
+            waited = preheated()
+            self.lang = query_lang()  # a preheated kernel waits here for its viewer
+            if waited and self._stamp is not None and source_stamp(data_path()) != self._stamp:
+                self.wb, self._load_error = None, None
+                self.warm()
         self.render()
 
     def t(self, key, **kw) -> str:
         return t(key, self.lang, **kw)
+
+    def warm(self):
+        """Load the workbook and prepare what does not depend on the language (errors wait for :meth:`render`)."""
+        try:
+            wb = self.load()
+            if wb is not None:
+                self._prepare_once(wb)
+        except Exception:
+            pass  # render() runs it again inside its error handling
 
     def load(self):
         from ..workbook import WorkbookError, load_workbook
 
         if self.wb is not None:
             return self.wb
-        try:
-            self.wb = load_workbook(data_path())
-        except WorkbookError as e:
-            self.problems = e.sentences(self.lang)
+        if self._load_error is None:
+            path = data_path()
+            self._stamp = source_stamp(path)
+            try:
+                self.wb = load_workbook(path)
+            except WorkbookError as e:
+                self._load_error = e
+        if self._load_error is not None:
+            self.problems = self._load_error.sentences(self.lang)
         return self.wb
+
+    def prepare(self, wb):
+        """Work on ``wb`` that does not depend on the language; runs once per workbook, before the viewer
+        arrives when the kernel is preheated. Default: nothing."""
+
+    def _prepare_once(self, wb):
+        if self._prepared_for is not wb:
+            self.prepare(wb)
+            self._prepared_for = wb
 
     def render(self):
         self.root.remove_class("app-ready")
@@ -149,6 +255,7 @@ class App:
                 self.status.value = f"<div class='problems'><b>{self.t('app.load_failed')}</b><ul>{items}</ul></div>"
                 self.body.children = ()
             else:
+                self._prepare_once(wb)
                 self.status.value = (f"<div class='app-sub'>"
                                      f"{html.escape(self.t('app.data_source', source=Path(wb.source).name))}</div>")
                 self.body.children = tuple(self.build_body(wb))
@@ -160,7 +267,7 @@ class App:
     def switch_lang(self):
         self.lang = "en" if self.lang == "zh" else "zh"
         if self.problems:
-            self.wb = None
+            self.wb, self._load_error = None, None
             self.problems = []
         self.render()
 

@@ -81,8 +81,7 @@ class CoverageApp(App):
         return str(self.names.get(ident, ident))
 
     # --- widgets ---------------------------------------------------------------------------
-    def build_body(self, wb):
-        self.prepare(wb)
+    def build_body(self, wb):  # prepare(wb) has run (App.render): once per workbook, before the viewer arrives
         all_ = (self.t("filter.all"), "")
         prefs = sorted(set(self.prefs), key=self.label)
         self.area = W.Dropdown(options=[all_] + [(self.label(p), p) for p in prefs], value="",
