@@ -12,6 +12,7 @@ from ..coverage import BAND_COLOURS, cliffs, coverage, largest_gaps
 from ..hierarchy import host_area, source_city
 from ..i18n import fmt_int, sector_label
 from ..reports import labelled
+from ..schema import value_label
 from ..summary import today
 from ..network import pairing_view, unpaired_host_units
 from ..summary import figures
@@ -20,6 +21,8 @@ from .base import App, filled_share, html_table, kpi_cards
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LINKS = (("coverage.ipynb", "ov.link.coverage"), ("allocation.ipynb", "ov.link.allocation"),
          ("rotation.ipynb", "ov.link.rotation"))
+
+NO_CITY = "\0no-city"  # stands for the "no source city" label until the language is known
 
 PALETTE = ["#2f6db5", "#e07b39", "#3a9e5c", "#c94c4c", "#8a63b8", "#8c6d46", "#d16aa8", "#7f7f7f",
            "#b5b52f", "#2fb5b0"]
@@ -46,16 +49,34 @@ def host_units_by_area(wb) -> pd.Series:
 
 
 class OverviewApp(App):
-    """Stakeholder overview: headline figures, people by city, host units, pairing network."""
+    """Stakeholder overview: headline figures, people by city, host units, pairing network.
+
+    The figures are computed once per workbook (:meth:`prepare`, before the viewer
+    arrives in a preheated kernel); a language switch only relabels them. The
+    charts on the second and third tabs are drawn when their tab is first opened,
+    so the first view carries no chart.
+    """
 
     title_key = "app.overview.title"
 
-    def build_body(self, wb):
-        f = figures(wb)
-        unpaired = unpaired_host_units(wb)
+    def prepare(self, wb):
         month = today().to_period("M").to_timestamp()
         cov = coverage(wb, month, month)
-        d, g = int(cov["demand"].sum()), int(cov["gap"].sum())
+        gaps = largest_gaps(wb, cov["month"].min() if len(cov) else None, by="unit", n=8, cov=cov)
+        gaps = gaps[["host_unit", "sector", "demand", "supply", "gap", "band", "sender"]] if len(gaps) else gaps
+        cl = cliffs(wb, by=())
+        self.data = {
+            "figures": figures(wb), "unpaired": len(unpaired_host_units(wb)),
+            "demand": int(cov["demand"].sum()), "gap": int(cov["gap"].sum()),
+            "gaps": gaps, "cliffs": cl[cl["leaving"] > 0].head(6)[
+                ["month", "leaving", "supply_before", "supply", "demand", "gap"]],
+            "on_post": self._on_post(wb), "pairings": pairing_view(wb),
+            "people": people_by_city_sector(wb, NO_CITY), "hosts": host_units_by_area(wb),
+        }
+
+    def build_body(self, wb):
+        data = self.data
+        f, d, g = data["figures"], data["demand"], data["gap"]
         ratio, colour = filled_share(d, g)
         kpis = [("kpi.people", fmt_int(f["people"]), None), ("kpi.sending_cities", fmt_int(f["sending_cities"]), None),
                 ("kpi.host_units", fmt_int(f["host_units"]), None), ("kpi.teams", fmt_int(len(wb.teams)), None),
@@ -63,13 +84,13 @@ class OverviewApp(App):
                 ("kpi.filled", f"{fmt_int(d - g)} / {fmt_int(d)}", None),
                 ("kpi.coverage", "—" if not d else f"{ratio:.0%}", colour),
                 ("kpi.gap", fmt_int(g), BAND_COLOURS["red"] if g else None),
-                ("kpi.unpaired", fmt_int(len(unpaired)), None)]
+                ("kpi.unpaired", fmt_int(data["unpaired"]), None)]
         cards = W.HTML(kpi_cards([(self.t(k), v, c) for k, v, c in kpis]))
         links = [(nb, key) for nb, key in LINKS if (NOTEBOOKS / nb).exists()]
         nav = W.HTML("<div class='nav'>" + html.escape(self.t("ov.links")) + " ".join(
             f"<a class='nav-link' href='{nb}?lang={self.lang}'>{html.escape(self.t(key))}</a>" for nb, key in links)
             + "</div>")
-        self.pairings = pairing_view(wb)
+        self.pairings = data["pairings"]
         cities = sorted(self.pairings["source_city_name"].dropna().unique())
         self.city_filter = W.Dropdown(options=[(self.t("filter.all"), "")] + [(c, c) for c in cities],
                                       description=self.t("filter.side_city"), value="")
@@ -78,43 +99,48 @@ class OverviewApp(App):
         self.pairing_table.add_class("pairing-table")
         self.city_filter.observe(lambda _: self.update_table(), "value")
         self.update_table()
-        charts = W.HBox([self.people_chart(wb), self.hosts_chart(wb)], layout=W.Layout(flex_flow="row wrap"))
-        net = self.network_chart(wb)
-        tabs = W.Tab(children=[self.summary_box(wb, cov), W.VBox([net, self.city_filter, self.pairing_table]),
-                               charts])
+        net, charts = W.VBox(), W.HBox(layout=W.Layout(flex_flow="row wrap"))
+        self.tabs = tabs = W.Tab(children=[self.summary_box(wb), W.VBox([net, self.city_filter, self.pairing_table]),
+                                           charts])
         tabs.titles = (self.t("ov.tab.summary"), self.t("tab.pairings"), self.t("tab.people"))
+        later = {1: (net, lambda: [self.network_chart(wb)]),
+                 2: (charts, lambda: [self.people_chart(wb), self.hosts_chart(wb)])}
+
+        def show(_=None):
+            box, build = later.pop(tabs.selected_index, (None, None))
+            if box is not None:
+                box.children = tuple(build())
+        tabs.observe(show, "selected_index")
         return [nav, cards, tabs]
 
-    def summary_box(self, wb, cov):
+    def summary_box(self, wb):
         """Largest gaps, the next term-end cliffs and people on post by city and category."""
-        gaps = largest_gaps(wb, cov["month"].min() if len(cov) else None, by="unit", n=8, cov=cov)
-        gaps = gaps[["host_unit", "sector", "demand", "supply", "gap", "band", "sender"]] if len(gaps) else gaps
-        cl = cliffs(wb, by=())
-        cl = cl[cl["leaving"] > 0].head(6)[["month", "leaving", "supply_before", "supply", "demand", "gap"]]
-        on = self.on_post_by_city_category(wb)
+        on = self.data["on_post"]
+        on = on.assign(city=on["city"].fillna(self.t("chart.no_city")),
+                       category=on["category"].map(lambda c: value_label(c, self.lang)))
+        tab = on.groupby(["city", "category"]).size().unstack(fill_value=0)
+        tab[self.t("col.people")] = tab.sum(axis=1)
+        tab = tab.sort_values(self.t("col.people"), ascending=False)
+        tab = tab.reset_index().rename(columns={"city": self.t("col.source_city")})
         return W.HBox([
-            W.VBox([W.HTML(f"<h4>{html.escape(self.t('ov.gaps'))}</h4>" + html_table(labelled(gaps, wb, self.lang))),
-                    W.HTML(f"<h4>{html.escape(self.t('ov.cliffs'))}</h4>" + html_table(labelled(cl, wb, self.lang)))],
+            W.VBox([W.HTML(f"<h4>{html.escape(self.t('ov.gaps'))}</h4>"
+                           + html_table(labelled(self.data["gaps"], wb, self.lang))),
+                    W.HTML(f"<h4>{html.escape(self.t('ov.cliffs'))}</h4>"
+                           + html_table(labelled(self.data["cliffs"], wb, self.lang)))],
                    layout=W.Layout(margin="0 24px 0 0")),
-            W.HTML(f"<h4>{html.escape(self.t('ov.by_category'))}</h4>" + html_table(on)),
+            W.HTML(f"<h4>{html.escape(self.t('ov.by_category'))}</h4>" + html_table(tab)),
         ], layout=W.Layout(flex_flow="row wrap"))
 
-    def on_post_by_city_category(self, wb) -> pd.DataFrame:
-        from ..schema import value_label
-
+    @staticmethod
+    def _on_post(wb) -> pd.DataFrame:
+        """People on post today: source city name (NaN for province-level senders) and category code."""
         now = today()
         a = wb.assignments
         live = a[a["status"].isin(["active", "planned"]) & (a["start"] <= now) & (a["end"] >= now)]
         people = wb.people.set_index("id")
         names = wb.regions.set_index("id")["name"]
-        df = pd.DataFrame({
-            "city": live["person"].map(source_city(wb)).map(names).fillna(self.t("chart.no_city")).to_numpy(),
-            "category": live["person"].map(people["category"]).map(
-                lambda c: value_label(c, self.lang)).to_numpy()})
-        tab = df.groupby(["city", "category"]).size().unstack(fill_value=0)
-        tab[self.t("col.people")] = tab.sum(axis=1)
-        tab = tab.sort_values(self.t("col.people"), ascending=False)
-        return tab.reset_index().rename(columns={"city": self.t("col.source_city")})
+        return pd.DataFrame({"city": live["person"].map(source_city(wb)).map(names).to_numpy(),
+                             "category": live["person"].map(people["category"]).to_numpy()})
 
     def update_table(self):
         df = self.pairings
@@ -126,7 +152,7 @@ class OverviewApp(App):
             "people": self.t("col.people"), "seats": self.t("col.seats")})
 
     def people_chart(self, wb):
-        tab = people_by_city_sector(wb, self.t("chart.no_city"))
+        tab = self.data["people"].rename(index={NO_CITY: self.t("chart.no_city")})
         xs = bq.OrdinalScale()
         ys = bq.LinearScale(min=0)
         labels = [sector_label(s, self.lang) for s in tab.columns]
@@ -139,7 +165,7 @@ class OverviewApp(App):
                          fig_margin={"top": 50, "bottom": 80, "left": 50, "right": 20})
 
     def hosts_chart(self, wb):
-        s = host_units_by_area(wb)
+        s = self.data["hosts"]
         xs = bq.OrdinalScale()
         ys = bq.LinearScale(min=0)
         bars = bq.Bars(x=list(s.index), y=s.to_numpy().astype(float), scales={"x": xs, "y": ys},
