@@ -186,9 +186,44 @@ def offline_template(dest: Path) -> Path:
     return dest
 
 
-def voila_command(port: int, notebooks: Path) -> list[str]:
-    """The Voila command line ``planning serve`` runs."""
-    return [
+LANDING = "overview.ipynb"
+LANDING_POOL = 8      # preheated kernels kept ready for the landing page (many viewers arrive there at once)
+PAGE_POOL = 1         # and for every other page, so that following a link is quick too
+FILL_DELAY = 2        # seconds before Voila starts a replacement for a pooled kernel a viewer took
+CULL_INTERVAL = 60    # idle kernels of viewers who left are shut down after CULL_IDLE seconds
+CULL_IDLE = 300
+
+
+def kernel_pools(landing_pool: int = LANDING_POOL, page_pool: int = PAGE_POOL) -> dict:
+    """Voila's ``VoilaKernelManager.kernel_pools_config``: preheated kernels per notebook."""
+    return {"default": {"pool_size": page_pool}, LANDING: {"pool_size": landing_pool}}
+
+
+def voila_config(pool: int = LANDING_POOL) -> dict:
+    """Voila settings beyond the command line: the kernel pools (none when ``pool`` is 0)."""
+    if pool <= 0:
+        return {}
+    return {"VoilaConfiguration": {"preheat_kernel": True},
+            "VoilaKernelManager": {"kernel_pools_config": kernel_pools(pool), "fill_delay": FILL_DELAY}}
+
+
+def voila_command(port: int, notebooks: Path, pool: int = LANDING_POOL, config_dir: Path | None = None) -> list[str]:
+    """The Voila command line ``planning serve`` runs.
+
+    With ``pool`` > 0, Voila keeps ``pool`` kernels for the landing page (and
+    :data:`PAGE_POOL` for every other page) started and run up to the point where
+    the page waits for its viewer (:func:`planning.apps.base.wait_for_viewer`), and
+    starts a replacement :data:`FILL_DELAY` seconds after one is taken. ``pool=0``:
+    every page view starts its own kernel. The pool settings go to ``voila.json``
+    in ``config_dir`` (a new temporary folder if not given), read before the usual
+    places (the project folder, where ``planning serve`` runs Voila, and the Jupyter config path).
+    """
+    import json
+    import tempfile
+
+    from jupyter_core.paths import jupyter_config_path
+
+    cmd = [
         sys.executable, "-m", "voila", str(notebooks),
         "--no-browser", "--template=offline",
         "--Voila.ip=127.0.0.1", f"--Voila.port={port}", "--Voila.port_retries=0",
@@ -196,9 +231,16 @@ def voila_command(port: int, notebooks: Path) -> list[str]:
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
-        "--MappingKernelManager.cull_interval=60",
-        "--MappingKernelManager.cull_idle_timeout=300",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
     ]
+    config = voila_config(pool)
+    if config:
+        config_dir = Path(config_dir or tempfile.mkdtemp(prefix="planning-voila-"))
+        config_dir.mkdir(parents=True, exist_ok=True)
+        (config_dir / "voila.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
+        cmd += [f"--Voila.config_file_paths={p}" for p in [config_dir, ROOT, *jupyter_config_path()]]
+    return cmd
 
 
 def cmd_serve(args):
@@ -220,7 +262,7 @@ def cmd_serve(args):
         env["PLANNING_LANG"] = args.lang
     print(t("cli.serving", args.lang, port=args.port, data=data or "sample"), flush=True)
     try:
-        return subprocess.call(voila_command(args.port, notebooks), env=env, cwd=str(ROOT))
+        return subprocess.call(voila_command(args.port, notebooks, args.pool, tmp), env=env, cwd=str(ROOT))
     except KeyboardInterrupt:
         return 0
 
@@ -261,6 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="serve the dashboards with Voila on 127.0.0.1")
     sv.add_argument("--port", type=int, default=8866)
     sv.add_argument("--data", default=None, help="workbook to show (default: the shipped sample)")
+    sv.add_argument("--pool", type=int, default=LANDING_POOL,
+                    help=f"preheated kernels for the landing page (default {LANDING_POOL}; 0: none, for any page)")
     sv.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     sv.set_defaults(func=cmd_serve)
     return p
