@@ -556,8 +556,12 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "A version number must be a whole number from 1 up: {version}",
     },
     "store.bad_author": {
-        "zh": "保存人应为非空文字（不超过 {max} 个字符）：{author}",
-        "en": "The author must be non-empty text (at most {max} characters): {author}",
+        "zh": "保存人应为非空文字（不超过 {max} 个字符，不含控制字符）：{author}",
+        "en": "The author must be non-empty text (at most {max} characters, no control characters): {author}",
+    },
+    "store.bad_note": {
+        "zh": "说明中不能含空字符（\\x00），未保存任何内容。",
+        "en": "The note cannot contain NUL characters (\\x00); nothing was saved.",
     },
     "store.not_workbook": {
         "zh": "只能保存工作簿（planning.Workbook），收到的是 {kind}；未保存任何内容。",

@@ -438,7 +438,8 @@ class Store:
         return int(version)
 
     def _who(self, author) -> str:
-        if not isinstance(author, str) or not author.strip() or len(author.strip()) > MAX_NAME:
+        if not isinstance(author, str) or not author.strip() or len(author.strip()) > MAX_NAME \
+                or any(ord(ch) < 32 for ch in author.strip()):
             raise self._error("bad_author", author=_show(author), max=MAX_NAME)
         return author.strip()
 
@@ -544,6 +545,8 @@ class Store:
         author = self._who(author)
         if not isinstance(note, str):
             note = "" if note is None else str(note)
+        if "\x00" in note:  # PostgreSQL text cannot hold it; refused on every backend alike
+            raise self._error("bad_note")
         base = self._version(base, none=True)
         if not isinstance(workbook, Workbook):
             raise self._error("not_workbook", kind=type(workbook).__name__)
