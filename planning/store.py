@@ -559,11 +559,11 @@ class Store:
         if plan is not None and getattr(plan, "objective", None) is not None:
             o = plan.objective
             objective = json.dumps(o.as_dict() if hasattr(o, "as_dict") else dict(o), default=_json_default)
-        now = _now()
         try:
             with self._tx(write=True, wrap=False) as conn:
                 _at("begin")
                 sc = self._scenario(conn, name, lock=True, required=False)
+                now = _now()  # taken under the write lock: saving times follow version numbers
                 latest = self._latest(conn, sc.id) if sc is not None else None
                 self._check_base(conn, name, sc, latest, base)
                 if sc is None:
