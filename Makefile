@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8866
-DATA   ?= data/sample
+DATA   ?=
 
 .PHONY: setup system postgres dashboards lab test test-fast bench clean
 
@@ -26,7 +26,7 @@ postgres:
 PGTEST := PLANNING_TEST_DB_URL="$${PLANNING_TEST_DB_URL:-$$([ "$${PLANNING_SKIP_POSTGRES:-}" = 1 ] || bash scripts/postgres.sh)}"
 
 dashboards: setup
-	$(BIN)/planning serve --port $(PORT) --data $(DATA)
+	$(BIN)/planning serve --port $(PORT) $(if $(DATA),--data $(DATA))
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/

@@ -131,6 +131,8 @@ TEXT: dict[str, dict[str, str]] = {
     "app.lang": {"zh": "English", "en": "中文"},
     "app.loading": {"zh": "正在载入数据…", "en": "Loading data…"},
     "app.data_source": {"zh": "数据：{source}", "en": "Data: {source}"},
+    "app.published": {"zh": "已发布方案“{name}”第 {v} 版（{author}，{when}）",
+                      "en": "published scenario {name}, version {v} ({author}, {when})"},
     "app.error": {
         "zh": "出现了问题，详情已记录在服务器日志中。",
         "en": "Something went wrong; the details are in the server log.",
@@ -153,6 +155,7 @@ TEXT: dict[str, dict[str, str]] = {
     "ov.link.coverage": {"zh": "覆盖缺口", "en": "Coverage gaps"},
     "ov.link.allocation": {"zh": "人选分配", "en": "Allocation"},
     "ov.link.rotation": {"zh": "轮换与结对", "en": "Rotation and mentoring"},
+    "ov.link.scenarios": {"zh": "方案推演", "en": "Scenarios"},
     "ov.tab.summary": {"zh": "概况", "en": "Summary"},
     # --- allocation page --------------------------------------------------------
     "aapp.title": {"zh": "人选分配", "en": "Allocation"},

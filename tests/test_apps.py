@@ -128,3 +128,33 @@ def test_scenarios_app_what_if_save_publish_report(sample, tmp_path):
     # the page keeps its results across a language switch
     app.switch_lang()
     assert "Seat-months" in app.kpis.value and "problems" not in app.status.value
+
+
+def test_pages_show_the_published_scenario(sample, tmp_path, monkeypatch):
+    """Without --data, the pages show the version published in the store and say which one it is."""
+    from planning.apps import CoverageApp, OverviewApp
+    from planning.store import open_store
+
+    path = tmp_path / "pub.sqlite"
+    monkeypatch.setenv("PLANNING_STORE", str(path))
+    monkeypatch.delenv("PLANNING_DB_URL", raising=False)
+    monkeypatch.delenv("PLANNING_DATA", raising=False)
+    assert "sample" in OverviewApp(lang="zh").status.value and not path.exists()  # no store: not created
+    wb = sample.copy()
+    wb.orders = wb.orders[wb.orders.host_unit != "H-SCH01"].reset_index(drop=True)
+    wb.assignments = wb.assignments[wb.assignments.order.isin(wb.orders.id)].reset_index(drop=True)
+    store = open_store(path)
+    store.save("2027 方案", wb, author="李明")
+    assert "sample" in OverviewApp(lang="zh").status.value  # saved but not published
+    store.publish("2027 方案", 1)
+    app = OverviewApp(lang="zh")
+    assert "已发布方案“2027 方案”第 1 版（李明" in app.status.value and app.wb.equals(wb)
+    assert "published scenario 2027 方案, version 1" in CoverageApp(lang="en").status.value
+    monkeypatch.setenv("PLANNING_DATA", str(planning_sample()))  # --data names a workbook: that one is shown
+    assert "sample" in OverviewApp(lang="zh").status.value
+
+
+def planning_sample():
+    import planning
+
+    return planning.SAMPLE

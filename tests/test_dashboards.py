@@ -239,3 +239,9 @@ def test_scenarios_by_clicking(voila_server, browser):
     p.shot("scenarios-saved-zh.png")
     p.check()
     p.page.close()
+    # the landing page now shows the published version and says which one it is
+    home = Page(browser, voila_server, "overview.ipynb", "zh")
+    assert "已发布方案“浏览器测试方案”第 1 版（测试员" in home.page.inner_text(".published-source")
+    home.shot("overview-published-zh.png")
+    home.check()
+    home.page.close()

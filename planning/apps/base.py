@@ -111,6 +111,57 @@ def data_path() -> Path:
     return Path(p) if p else SAMPLE
 
 
+def store_path() -> Path | None:
+    """The scenario store's SQLite file when the dashboards use one (``None`` for a database server)."""
+    if os.environ.get("PLANNING_DB_URL"):
+        return None
+    p = os.environ.get("PLANNING_STORE")
+    return Path(p) if p else Path(__file__).resolve().parents[2] / "data" / "scenarios.sqlite"
+
+
+def published_scenario():
+    """The scenario version published for the dashboards, or ``None``.
+
+    Used when the server was not pointed at a workbook (no ``PLANNING_DATA``)
+    and a store exists (``PLANNING_DB_URL``, or the SQLite file); the store is
+    never created here. A store that cannot be read is logged and skipped.
+    """
+    if os.environ.get("PLANNING_DATA"):
+        return None
+    sp = store_path()
+    if sp is not None and not sp.exists():
+        return None
+    from ..store import StoreError, open_store
+
+    try:
+        store = open_store()
+        try:
+            return store.load_published()
+        finally:
+            store.close()
+    except StoreError as e:
+        log.error("the scenario store cannot be read: %s", e)
+        return None
+
+
+def beijing_time(ts) -> str:
+    """A stored time (UTC) as the offices read it: Beijing time, to the minute."""
+    import pandas as pd
+
+    t_ = pd.Timestamp(ts)
+    t_ = t_.tz_localize("UTC") if t_.tzinfo is None else t_
+    return t_.tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
+
+
+def dashboard_stamp() -> tuple:
+    """What the pages' data comes from, as file stamps: a change means the data must be loaded again."""
+    sp = store_path()
+    if sp is None or not sp.exists():
+        return source_stamp(data_path()), ()
+    # SQLite in WAL mode writes to the -wal file first
+    return source_stamp(data_path()), source_stamp(sp), source_stamp(Path(f"{sp}-wal"))
+
+
 def source_stamp(path: Path) -> tuple:
     """Names, sizes and modification times of a workbook file or of the files in a workbook folder."""
     try:
@@ -188,6 +239,7 @@ class App:
         self._load_error = None
         self._prepared_for = None
         self._stamp = None
+        self.scenario = None  # the published scenario version shown, when the data comes from the store
         self.status = W.HTML()
         self.lang_button = W.Button(description=t("app.lang", self.lang), layout=W.Layout(width="110px"))
         self.lang_button.add_class("lang-switch")
@@ -202,7 +254,7 @@ class App:
         if lang is None:
             waited = preheated()
             self.lang = query_lang()  # a preheated kernel waits here for its viewer
-            if waited and self._stamp is not None and source_stamp(data_path()) != self._stamp:
+            if waited and self._stamp is not None and dashboard_stamp() != self._stamp:
                 self.wb, self._load_error = None, None
                 self.warm()
         self.render()
@@ -225,10 +277,13 @@ class App:
         if self.wb is not None:
             return self.wb
         if self._load_error is None:
-            path = data_path()
-            self._stamp = source_stamp(path)
+            self._stamp = dashboard_stamp()
+            self.scenario = published_scenario()
+            if self.scenario is not None:
+                self.wb = self.scenario.workbook
+                return self.wb
             try:
-                self.wb = load_workbook(path)
+                self.wb = load_workbook(data_path())
             except WorkbookError as e:
                 self._load_error = e
         if self._load_error is not None:
@@ -256,8 +311,12 @@ class App:
                 self.body.children = ()
             else:
                 self._prepare_once(wb)
-                self.status.value = (f"<div class='app-sub'>"
-                                     f"{html.escape(self.t('app.data_source', source=Path(wb.source).name))}</div>")
+                sc = self.scenario
+                source = (self.t("app.published", name=sc.name, v=sc.version, author=sc.author,
+                                 when=beijing_time(sc.saved_at)) if sc is not None and sc.workbook is wb
+                          else Path(wb.source).name)
+                self.status.value = (f"<div class='app-sub published-source'>"
+                                     f"{html.escape(self.t('app.data_source', source=source))}</div>")
                 self.body.children = tuple(self.build_body(wb))
         except Exception:  # keep tracebacks out of the page, in the server log
             log.error("app failed:\n%s", traceback.format_exc())

@@ -20,7 +20,7 @@ from .base import App, filled_share, html_table, kpi_cards
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LINKS = (("coverage.ipynb", "ov.link.coverage"), ("allocation.ipynb", "ov.link.allocation"),
-         ("rotation.ipynb", "ov.link.rotation"))
+         ("rotation.ipynb", "ov.link.rotation"), ("scenarios.ipynb", "ov.link.scenarios"))
 
 NO_CITY = "\0no-city"  # stands for the "no source city" label until the language is known
 
