@@ -100,7 +100,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from . import schema as contract
-from .i18n import default_lang, t
+from .i18n import t
 from .workbook import Workbook
 
 ROOT = Path(__file__).resolve().parent.parent
