@@ -30,12 +30,16 @@ Examples
 """
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from .eligibility import eligible_pairs
 from .hierarchy import ancestors, host_area, nearest, source_city, CITY_LEVELS
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 NODE_KINDS = {"regions": "region", "units": "unit", "people": "person", "teams": "team", "orders": "order",
               "local_staff": "local_staff"}
@@ -82,6 +86,8 @@ def _ref_node(wb, ids: pd.Series, tables=("regions", "units")) -> pd.Series:
 
 def build_network(wb) -> nx.MultiDiGraph:
     """The workbook as a typed ``networkx.MultiDiGraph`` (see the module docs)."""
+    import networkx as nx  # here, not at the top: the dashboards' kernels never need it
+
     G = nx.MultiDiGraph()
     _nodes(G, wb.regions, "region", extra=("level", "side", "lon", "lat"))
     _nodes(G, wb.units.rename(columns={"kind": "unit_kind"}), "unit", extra=("side", "region", "unit_kind"))

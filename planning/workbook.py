@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -846,6 +845,8 @@ def _check_cycles(raws, frames, headers, col):
     e = r[r["parent"].notna() & r["id"].notna()]
     if _acyclic(e["id"], e["parent"]):
         return
+    import networkx as nx  # only for a workbook whose regions form a cycle
+
     g = nx.DiGraph(zip(e["id"], e["parent"]))
     pos = pd.Series(np.arange(len(r)), index=r["id"].to_numpy())
     pos = pos[~pos.index.duplicated()]
