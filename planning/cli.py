@@ -166,8 +166,9 @@ def offline_template(dest: Path) -> Path:
     """Copy Voila's ``lab`` template to ``dest`` as ``offline``, without its CDN links.
 
     Voila's page links Font Awesome from a public CDN although its own bundle
-    already carries the icons; offices without internet would wait on it.
-    Returns the data directory to put on ``JUPYTER_PATH``.
+    already carries the icons; offices without internet would wait on it. The
+    loading spinner turns in steps (see below). Returns the data directory to
+    put on ``JUPYTER_PATH``.
     """
     import re
     import shutil
@@ -183,15 +184,25 @@ def offline_template(dest: Path) -> Path:
     for f in out.rglob("*.j2"):
         text = f.read_text(encoding="utf-8")
         f.write_text(re.sub(r"\s*<link[^>]+https?://[^>]+>", "", text), encoding="utf-8")
+    # The loading spinner turns in 8 steps a cycle instead of smoothly: without GPU compositing (virtual
+    # desktops, old office PCs, headless browsers) 20 pages spinning smoothly cost 1.4 CPU seconds per
+    # second, in steps 0.4.
+    for base in jupyter_path("voila", "templates", "base"):
+        spinner = Path(base, "spinner.macro.html.j2")
+        if spinner.exists():
+            text = spinner.read_text(encoding="utf-8")
+            (out / spinner.name).write_text(text.replace("2s infinite linear", "2s infinite steps(8)"), encoding="utf-8")
+            break
     return dest
 
 
 LANDING = "overview.ipynb"
-LANDING_POOL = 8      # preheated kernels kept ready for the landing page (many viewers arrive there at once)
+LANDING_POOL = 20     # preheated kernels kept ready for the landing page: a meeting's worth of viewers at once
 PAGE_POOL = 1         # and for every other page, so that following a link is quick too
-FILL_DELAY = 2        # seconds before Voila starts a replacement for a pooled kernel a viewer took
+FILL_DELAY = 5        # seconds before Voila replaces a pooled kernel a viewer took: a burst is served first
 CULL_INTERVAL = 60    # idle kernels of viewers who left are shut down after CULL_IDLE seconds
 CULL_IDLE = 300
+IOPUB_TIMEOUT = 60    # seconds Voila waits for a cell's outputs after its reply (see voila_config)
 
 
 def kernel_pools(landing_pool: int = LANDING_POOL, page_pool: int = PAGE_POOL) -> dict:
@@ -200,11 +211,17 @@ def kernel_pools(landing_pool: int = LANDING_POOL, page_pool: int = PAGE_POOL) -
 
 
 def voila_config(pool: int = LANDING_POOL) -> dict:
-    """Voila settings beyond the command line: the kernel pools (none when ``pool`` is 0)."""
-    if pool <= 0:
-        return {}
-    return {"VoilaConfiguration": {"preheat_kernel": True},
-            "VoilaKernelManager": {"kernel_pools_config": kernel_pools(pool), "fill_delay": FILL_DELAY}}
+    """Voila settings beyond the command line: the kernel pools (none when ``pool`` is 0) and the executor.
+
+    ``iopub_timeout``: after a cell's reply, how long Voila waits for the cell's
+    outputs. Its default (4 s) is too short when many pages start at once on a
+    small machine: the output is dropped and the page stays empty.
+    """
+    config = {"VoilaExecutor": {"iopub_timeout": IOPUB_TIMEOUT}}
+    if pool > 0:
+        config["VoilaConfiguration"] = {"preheat_kernel": True}
+        config["VoilaKernelManager"] = {"kernel_pools_config": kernel_pools(pool), "fill_delay": FILL_DELAY}
+    return config
 
 
 def voila_command(port: int, notebooks: Path, pool: int = LANDING_POOL, config_dir: Path | None = None) -> list[str]:
@@ -214,7 +231,7 @@ def voila_command(port: int, notebooks: Path, pool: int = LANDING_POOL, config_d
     :data:`PAGE_POOL` for every other page) started and run up to the point where
     the page waits for its viewer (:func:`planning.apps.base.wait_for_viewer`), and
     starts a replacement :data:`FILL_DELAY` seconds after one is taken. ``pool=0``:
-    every page view starts its own kernel. The pool settings go to ``voila.json``
+    every page view starts its own kernel. The settings of :func:`voila_config` go to ``voila.json``
     in ``config_dir`` (a new temporary folder if not given), read before the usual
     places (the project folder, where ``planning serve`` runs Voila, and the Jupyter config path).
     """
@@ -234,13 +251,10 @@ def voila_command(port: int, notebooks: Path, pool: int = LANDING_POOL, config_d
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
     ]
-    config = voila_config(pool)
-    if config:
-        config_dir = Path(config_dir or tempfile.mkdtemp(prefix="planning-voila-"))
-        config_dir.mkdir(parents=True, exist_ok=True)
-        (config_dir / "voila.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
-        cmd += [f"--Voila.config_file_paths={p}" for p in [config_dir, ROOT, *jupyter_config_path()]]
-    return cmd
+    config_dir = Path(config_dir or tempfile.mkdtemp(prefix="planning-voila-"))
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "voila.json").write_text(json.dumps(voila_config(pool), indent=1), encoding="utf-8")
+    return cmd + [f"--Voila.config_file_paths={p}" for p in [config_dir, ROOT, *jupyter_config_path()]]
 
 
 def cmd_serve(args):
@@ -303,8 +317,10 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="serve the dashboards with Voila on 127.0.0.1")
     sv.add_argument("--port", type=int, default=8866)
     sv.add_argument("--data", default=None, help="workbook to show (default: the shipped sample)")
-    sv.add_argument("--pool", type=int, default=LANDING_POOL,
-                    help=f"preheated kernels for the landing page (default {LANDING_POOL}; 0: none, for any page)")
+    pool = os.environ.get("PLANNING_POOL", "")
+    sv.add_argument("--pool", type=int, default=int(pool) if pool.strip().isdigit() else LANDING_POOL,
+                    help=f"preheated kernels for the landing page (default PLANNING_POOL or {LANDING_POOL}; "
+                         f"0: none, for any page)")
     sv.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     sv.set_defaults(func=cmd_serve)
     return p
