@@ -5,6 +5,7 @@ import html
 import json
 import logging
 import os
+import sys
 import traceback
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -84,6 +85,10 @@ def wait_for_viewer() -> None:
         except TypeError:  # websockets < 15 has no proxy support at all
             ws = connect(url, open_timeout=10, max_size=None)
         with ws:
+            # one line in the server's log (the kernel's own stderr) per kernel ready in the pool
+            if sys.__stderr__ is not None:
+                print(f"[planning] preheated kernel {env.get('VOILA_KERNEL_ID', '')} waits for its viewer",
+                      file=sys.__stderr__, flush=True)
             info = json.loads(ws.recv())
     except Exception:  # no request info: the page shows the defaults rather than nothing
         log.warning("no request info from %s:\n%s", url, traceback.format_exc())
