@@ -11,6 +11,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
 os.environ.setdefault("PLANNING_TODAY", "2026-11-22")
+# test servers preheat 2 kernels for the landing page (and 1 per other page), not the 20 of `planning serve`
+os.environ.setdefault("PLANNING_POOL", "2")
 # scenario saves made by the tests (and the pages they serve) go to a throwaway store, never the repo's
 if not os.environ.get("PLANNING_DB_URL"):
     import tempfile
