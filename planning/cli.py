@@ -251,6 +251,8 @@ def voila_command(port: int, notebooks: Path, pool: int = LANDING_POOL, config_d
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
     ]
+    if os.name == "posix":  # kernels on Unix sockets: no TCP port races when a pool starts 20 kernels at once
+        cmd.append("--KernelManager.transport=ipc")
     config_dir = Path(config_dir or tempfile.mkdtemp(prefix="planning-voila-"))
     config_dir.mkdir(parents=True, exist_ok=True)
     (config_dir / "voila.json").write_text(json.dumps(voila_config(pool), indent=1), encoding="utf-8")
