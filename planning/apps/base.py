@@ -15,6 +15,12 @@ import ipywidgets as W
 from ..i18n import LANGS, default_lang, t
 
 log = logging.getLogger("planning.apps")
+if not log.handlers and sys.__stderr__ is not None:
+    # In a kernel, sys.stderr is the cell's output: a message logged without a handler of its own (Python's
+    # last-resort handler) would show on the viewer's page. The process's own stderr is the server's log.
+    _server_log = logging.StreamHandler(sys.__stderr__)
+    _server_log.setFormatter(logging.Formatter("[planning] %(levelname)s | %(message)s"))
+    log.addHandler(_server_log)
 
 CSS = """
 <style>
