@@ -24,7 +24,11 @@ the same machine as the server, so the time-to-ready of N simultaneous pages
 includes N browsers' work that real viewers do on their own machines; the CPU
 seconds of the kernels, the server and Chromium are printed to tell them apart.
 
+With ``--browser-nice 10`` Chromium yields the CPU to the server and its kernels,
+as if the viewers' browsers ran on machines of their own.
+
     python benchmarks/bench_viewers.py [--viewers 20] [--page overview.ipynb] [--pool 20] [--data PATH]
+                                       [--browser-nice N]
 """
 from __future__ import annotations
 
@@ -256,7 +260,8 @@ async def main_async(args):
     load = os.getloadavg()
     print(f"{args.viewers} viewers of {args.page} against one server on {os.cpu_count()} cores "
           f"(load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}); "
-          f"pool: {args.pool} preheated kernels for {LANDING}, {PAGE_POOL} for each other page")
+          + (f"pool: {args.pool} preheated kernels for {LANDING}, {PAGE_POOL} for each other page" if args.pool > 0
+             else "no preheated kernels") + (f"; Chromium at nice {args.browser_nice}" if args.browser_nice else ""))
     try:
         for _ in range(300):
             try:
@@ -270,6 +275,9 @@ async def main_async(args):
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path="/usr/bin/chromium",
                                               args=["--no-sandbox", "--disable-gpu"])
+            if args.browser_nice:  # pages' processes start from these and inherit their priority
+                for pid in processes(os.getpid(), lambda c: b"chrom" in c):
+                    os.setpriority(os.PRIO_PROCESS, pid, args.browser_nice)
             idle = kernels(proc.pid)
             blank = await browser.new_page()  # the viewer's browser is running already; its cache is empty
             await blank.goto("about:blank")
@@ -339,6 +347,8 @@ def main():
     ap.add_argument("--viewers", type=int, default=20)
     ap.add_argument("--page", default="overview.ipynb")
     ap.add_argument("--first", type=int, default=3, help="first views alone, one after the other")
+    ap.add_argument("--browser-nice", type=int, default=0,
+                    help="run Chromium at this nice value, as if the viewers' browsers had machines of their own")
     ap.add_argument("--pool", type=int, default=LANDING_POOL, help="preheated kernels for the page (0: none)")
     ap.add_argument("--data", default=str(ROOT / "data" / "sample"), help="workbook served (default: the sample)")
     sys.exit(asyncio.run(main_async(ap.parse_args())))
