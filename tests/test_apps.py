@@ -158,3 +158,19 @@ def planning_sample():
     import planning
 
     return planning.SAMPLE
+
+
+def test_published_version_is_part_of_the_stamp_on_a_database_server(tmp_path, monkeypatch):
+    """With PLANNING_DB_URL (no file to watch), what is published is asked for, so a preheated page reloads."""
+    from planning import load_workbook, SAMPLE
+    from planning.apps.base import dashboard_stamp
+    from planning.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'server.sqlite'}"  # stands in for a database server: no PLANNING_STORE file
+    monkeypatch.setenv("PLANNING_DB_URL", url)
+    monkeypatch.delenv("PLANNING_DATA", raising=False)
+    store = open_store(url)
+    store.save("甲", load_workbook(SAMPLE), author="李明")
+    before = dashboard_stamp()
+    store.publish("甲", 1)
+    assert dashboard_stamp() != before and dashboard_stamp()[1] == ("甲", 1)

@@ -167,6 +167,17 @@ def beijing_time(ts) -> str:
 def dashboard_stamp() -> tuple:
     """What the pages' data comes from, as file stamps: a change means the data must be loaded again."""
     sp = store_path()
+    if sp is None and not os.environ.get("PLANNING_DATA"):  # a database server: ask which version is published
+        from ..store import StoreError, open_store
+
+        try:
+            store = open_store()
+            try:
+                return source_stamp(data_path()), store.published()
+            finally:
+                store.close()
+        except StoreError:
+            return source_stamp(data_path()), ()
     if sp is None or not sp.exists():
         return source_stamp(data_path()), ()
     # SQLite in WAL mode writes to the -wal file first
