@@ -156,6 +156,9 @@ TEXT: dict[str, dict[str, str]] = {
     "ov.link.allocation": {"zh": "人选分配", "en": "Allocation"},
     "ov.link.rotation": {"zh": "轮换与结对", "en": "Rotation and mentoring"},
     "ov.link.scenarios": {"zh": "方案推演", "en": "Scenarios"},
+    "ov.cat.cadre": {"zh": "党政干部", "en": "Cadres"},
+    "ov.cat.professional": {"zh": "专业技术人才", "en": "Professionals"},
+    "ov.cat.expert": {"zh": "土专家", "en": "Local experts"},
     "ov.tab.summary": {"zh": "概况", "en": "Summary"},
     # --- allocation page --------------------------------------------------------
     "aapp.title": {"zh": "人选分配", "en": "Allocation"},

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..coverage import BAND_COLOURS, cliffs, coverage, largest_gaps
 from ..hierarchy import host_area, source_city
-from ..i18n import fmt_int, sector_label
+from ..i18n import TEXT, fmt_int, sector_label
 from ..reports import labelled
 from ..schema import value_label
 from ..summary import today
@@ -117,7 +117,8 @@ class OverviewApp(App):
         """Largest gaps, the next term-end cliffs and people on post by city and category."""
         on = self.data["on_post"]
         on = on.assign(city=on["city"].fillna(self.t("chart.no_city")),
-                       category=on["category"].map(lambda c: value_label(c, self.lang)))
+                       category=on["category"].map(lambda c: value_label(c, "zh") if self.lang == "zh"
+                                                   else self.t(f"ov.cat.{c}") if f"ov.cat.{c}" in TEXT else c))
         tab = on.groupby(["city", "category"]).size().unstack(fill_value=0)
         tab[self.t("col.people")] = tab.sum(axis=1)
         tab = tab.sort_values(self.t("col.people"), ascending=False)
