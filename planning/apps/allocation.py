@@ -14,7 +14,7 @@ from ..coverage import host_groups
 from ..i18n import fmt_int
 from ..reports import labelled, names
 from ..summary import today
-from .base import App, download_link, html_table, kpi_cards
+from .base import App, download_link, html_table, kpi_cards, planning_window
 
 log = logging.getLogger("planning.apps")
 
@@ -34,13 +34,7 @@ class AllocationApp(App):
         self.pins: list[tuple[str, str]] = []
         self.forbids: list[tuple[str, str]] = []
         self.names = names(wb)
-        now = today().to_period("M").to_timestamp()
-        last = wb.orders["end"].max() if len(wb.orders) else now
-        months = pd.date_range(now, max(now, last.to_period("M").to_timestamp()), freq="MS")
-        labels = [(f"{m.year}年{m.month}月" if self.lang == "zh" else m.strftime("%b %Y"), m) for m in months]
-        self.window = W.SelectionRangeSlider(options=labels, index=(0, min(len(labels) - 1, 11)),
-                                             description=self.t("aapp.window"), layout=W.Layout(width="560px"),
-                                             continuous_update=False)
+        self.window = planning_window(wb, self.lang, self.t("aapp.window"))
         pref = host_groups(wb, "prefecture")
         county = host_groups(wb, "county")
         self.unit_pref, self.unit_county = pref, county

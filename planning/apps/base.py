@@ -227,6 +227,20 @@ def kpi_cards(cards, small: bool = False) -> str:
         f"<div class='k'>{html.escape(k)}</div></div>" for k, v, c in cards) + "</div>"
 
 
+def planning_window(wb, lang: str, description: str, months: int = 12) -> W.SelectionRangeSlider:
+    """A month-range slider from this month to the last order's month, the first ``months`` chosen."""
+    import pandas as pd
+
+    from ..summary import today
+
+    now = today().to_period("M").to_timestamp()
+    last = wb.orders["end"].max() if len(wb.orders) else now
+    span = pd.date_range(now, max(now, last.to_period("M").to_timestamp()), freq="MS")
+    labels = [(f"{m.year}年{m.month}月" if lang == "zh" else m.strftime("%b %Y"), m) for m in span]
+    return W.SelectionRangeSlider(options=labels, index=(0, min(len(labels) - 1, months - 1)),
+                                  description=description, layout=W.Layout(width="560px"), continuous_update=False)
+
+
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

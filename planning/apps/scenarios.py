@@ -15,7 +15,7 @@ from ..coverage import host_groups
 from ..i18n import fmt_int, sector_label
 from ..reports import labelled, names
 from ..summary import today
-from .base import App, download_link, html_table, kpi_cards
+from .base import App, download_link, html_table, kpi_cards, planning_window
 
 log = logging.getLogger("planning.apps")
 
@@ -108,13 +108,7 @@ class ScenariosApp(App):
         self.change_list = W.HTML()
         self.change_list.add_class("change-list")
         # re-plan
-        now = today().to_period("M").to_timestamp()
-        last = wb.orders["end"].max() if len(wb.orders) else now
-        months = pd.date_range(now, max(now, last.to_period("M").to_timestamp()), freq="MS")
-        labels = [(f"{m.year}年{m.month}月" if self.lang == "zh" else m.strftime("%b %Y"), m) for m in months]
-        self.window = W.SelectionRangeSlider(options=labels, index=(0, min(len(labels) - 1, 11)),
-                                             description=self.t("sapp.window"), layout=W.Layout(width="560px"),
-                                             continuous_update=False)
+        self.window = planning_window(wb, self.lang, self.t("sapp.window"))
         self.window.style.description_width = "90px"
         self.replan_button = W.Button(description=self.t("sapp.replan"), button_style="primary",
                                       layout=W.Layout(width="180px"))
