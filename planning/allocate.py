@@ -207,6 +207,13 @@ def _overlap_hits(left: pd.DataFrame, right: pd.DataFrame, on: str) -> pd.DataFr
     return m[(m["start"] <= m["end_r"]) & (m["end"] >= m["start_r"])]
 
 
+def slots_from_today(orders: pd.DataFrame) -> pd.DataFrame:
+    """:func:`planning.seats.order_slots` with what is left of each slot: new people start today at the earliest."""
+    s = order_slots(orders)
+    s["start"] = s["start"].clip(lower=today())
+    return s
+
+
 def planned_seats(wb, window=None) -> pd.DataFrame:
     """The seats to plan: slots ending on or after today that overlap ``window``.
 
@@ -218,13 +225,11 @@ def planned_seats(wb, window=None) -> pd.DataFrame:
     ``remaining`` (headcount − existing, at least 0).
     """
     w0, w1 = _window(window)
-    s = order_slots(wb.orders)
+    s = slots_from_today(wb.orders)
     keep = (s["end"] >= today()) & (s["end"] >= w0)
     if w1 is not None:
         keep &= s["start"] <= w1
     s = s[keep].reset_index(drop=True)
-    # what is left of a slot that has begun: new people start today, not in the past
-    s["start"] = s["start"].clip(lower=today())
     s["row"] = np.arange(len(s))
     live = wb.assignments[wb.assignments["status"].isin(LIVE)]
     hits = _overlap_hits(s, live, "order")
@@ -1292,8 +1297,7 @@ def check_plan(wb, plan) -> pd.DataFrame:
     bad("lead", (O["role"].to_numpy() == "lead") & ~P["can_lead"].fillna(False).to_numpy().astype(bool))
     bad("availability", (P["available_from"].to_numpy() > a["start"].to_numpy())
         | (P["available_to"].to_numpy() < a["end"].to_numpy()))
-    slots = order_slots(wb.orders)
-    slots["start"] = slots["start"].clip(lower=today())  # new people start today at the earliest
+    slots = slots_from_today(wb.orders)
     key = pd.MultiIndex.from_frame(slots[["order", "slot", "start", "end"]])
     bad("slot", key.get_indexer(pd.MultiIndex.from_frame(a[["order", "slot", "start", "end"]])) < 0)
     # exclusive pairings

@@ -41,6 +41,7 @@ import pandas as pd
 
 from .hierarchy import source_city
 from .i18n import t
+from .reports import names
 from .seats import add_months
 from .summary import today
 
@@ -60,11 +61,7 @@ def _copy(wb, **tables):
 
 
 def _name(wb, node) -> str:
-    for table in (wb.regions, wb.units):
-        hit = table.loc[table["id"] == node, "name"]
-        if len(hit):
-            return str(hit.iloc[0])
-    return str(node)
+    return str(names(wb).get(node, node))
 
 
 def _check_city(wb, city, lang):

@@ -150,14 +150,8 @@ def test_pages_show_the_published_scenario(sample, tmp_path, monkeypatch):
     app = OverviewApp(lang="zh")
     assert "已发布方案“2027 方案”第 1 版（李明" in app.status.value and app.wb.equals(wb)
     assert "published scenario 2027 方案, version 1" in CoverageApp(lang="en").status.value
-    monkeypatch.setenv("PLANNING_DATA", str(planning_sample()))  # --data names a workbook: that one is shown
+    monkeypatch.setenv("PLANNING_DATA", sample.source)  # --data names a workbook: that one is shown
     assert "sample" in OverviewApp(lang="zh").status.value
-
-
-def planning_sample():
-    import planning
-
-    return planning.SAMPLE
 
 
 def test_published_version_is_part_of_the_stamp_on_a_database_server(tmp_path, monkeypatch):

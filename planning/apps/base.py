@@ -241,6 +241,17 @@ def planning_window(wb, lang: str, description: str, months: int = 12) -> W.Sele
                                   description=description, layout=W.Layout(width="560px"), continuous_update=False)
 
 
+RED, GREEN = (178, 24, 43), (26, 150, 65)
+
+
+def heat_cell(share: float, text: str, colour=RED) -> str:
+    """A heatmap cell: white blended toward ``colour`` by ``share`` (0–1); white text on dark cells."""
+    x = min(max(float(share), 0.0), 1.0)
+    r, g, b = (round(247 * (1 - x) + c * x) for c in colour)
+    fg = "#fff" if x > 0.55 else "#222"
+    return f"<td style='background:rgb({r},{g},{b});color:{fg}'>{html.escape(text)}</td>"
+
+
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

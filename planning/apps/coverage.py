@@ -23,7 +23,7 @@ from ..coverage import cliffs, coverage, host_groups, month_range, responsible
 from ..i18n import fmt_int, sector_label
 from ..reports import labelled, names, write_gaps_report
 from ..summary import today
-from .base import App, download_link, filled_share, html_table, kpi_cards
+from .base import App, download_link, filled_share, heat_cell, html_table, kpi_cards
 
 log = logging.getLogger("planning.apps")
 MAX_MONTHS = 60
@@ -253,12 +253,7 @@ class CoverageApp(App):
                 if np.isnan(v):
                     cells.append("<td class='na'></td>")
                     continue
-                x = v / top
-                # white → deep red; text turns white on dark cells
-                rgb = np.array([247, 247, 247]) * (1 - x) + np.array([178, 24, 43]) * x
-                fg = "#fff" if x > 0.55 else "#222"
-                cells.append(f"<td style='background:rgb({int(rgb[0])},{int(rgb[1])},{int(rgb[2])});color:{fg}'>"
-                             f"{int(v)}</td>")
+                cells.append(heat_cell(v / top, str(int(v))))
             body.append(f"<tr><th class='row'>{html.escape(self.label(cats[r]))}</th>{''.join(cells)}</tr>")
         self.heat.value = (f"<h4>{html.escape(title)}</h4><table class='heat'><thead><tr><th></th>{head}</tr></thead>"
                            f"<tbody>{''.join(body)}</tbody></table>")

@@ -8,14 +8,13 @@ import traceback
 from pathlib import Path
 
 import ipywidgets as W
-import numpy as np
 import pandas as pd
 
 from ..coverage import host_groups
 from ..i18n import fmt_int, sector_label
 from ..reports import labelled, names
 from ..summary import today
-from .base import App, download_link, html_table, kpi_cards, planning_window
+from .base import GREEN, RED, App, download_link, heat_cell, html_table, kpi_cards, planning_window
 
 log = logging.getLogger("planning.apps")
 
@@ -375,13 +374,7 @@ class ScenariosApp(App):
         for area_id, r in d.iterrows():
             cells = []
             for v in r.to_numpy():
-                x = abs(float(v)) / top
-                base = np.array([178, 24, 43]) if v > 0 else np.array([26, 150, 65])
-                rgb = np.array([247, 247, 247]) * (1 - x) + base * x
-                fg = "#fff" if x > 0.55 else "#222"
-                txt = f"{int(v):+d}" if v else "0"
-                cells.append(f"<td style='background:rgb({int(rgb[0])},{int(rgb[1])},{int(rgb[2])});color:{fg}'>"
-                             f"{txt}</td>")
+                cells.append(heat_cell(abs(float(v)) / top, f"{int(v):+d}" if v else "0", RED if v > 0 else GREEN))
             label = str(self.names.get(area_id, area_id))
             body.append(f"<tr><th class='row'>{html.escape(label)}</th>{''.join(cells)}</tr>")
         return (f"<h4>{html.escape(title)}</h4><div class='app-sub'>{html.escape(self.t('sapp.heat_sub'))}</div>"
