@@ -9,6 +9,9 @@
 #
 #   bash scripts/postgres.sh            # prints postgresql+psycopg://planning:planning@127.0.0.1:5432/planning_test
 set -euo pipefail
+# Only the URL goes to stdout (callers capture it); everything the tools print
+# (pg_ctlcluster says "Removed stale pid file." after a reboot) goes to stderr.
+exec 3>&1 1>&2
 
 ROLE=planning
 PASSWORD=planning
@@ -48,7 +51,8 @@ if [ "$STATUS" != "online" ]; then
   if root; then
     say "Starting PostgreSQL $VERSION $CLUSTER on $HOST:$PORT"
     mkdir -p /var/run/postgresql && chown postgres:postgres /var/run/postgresql
-    pg_ctlcluster -o "-c listen_addresses=$HOST" "$VERSION" "$CLUSTER" start
+    # The server must not inherit fd 3, or a caller capturing stdout waits for it forever.
+    pg_ctlcluster -o "-c listen_addresses=$HOST" "$VERSION" "$CLUSTER" start 3>&-
   else
     say "PostgreSQL $VERSION $CLUSTER is not running. Run as root: pg_ctlcluster $VERSION $CLUSTER start"
     exit 1
@@ -66,7 +70,7 @@ fi
 
 URL="postgresql+psycopg://$ROLE:$PASSWORD@$HOST:$PORT/$DB"
 if PGPASSWORD=$PASSWORD psql -h "$HOST" -p "$PORT" -U "$ROLE" -d "$DB" -tAc "SELECT 1" >/dev/null 2>&1; then
-  echo "$URL"
+  echo "$URL" >&3
   exit 0
 fi
 if ! root; then
@@ -84,4 +88,4 @@ if [ -z "$(sql "SELECT 1 FROM pg_database WHERE datname = '$DB'")" ]; then
   say "Creating PostgreSQL database $DB"
   sql "CREATE DATABASE $DB OWNER $ROLE" >/dev/null
 fi
-echo "$URL"
+echo "$URL" >&3

@@ -64,12 +64,17 @@ class Backend:
 
 def _pg_problem(url: str) -> str | None:
     try:
+        shown = sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return (f"PLANNING_TEST_DB_URL is not a database URL: {url!r}. It should read like "
+                f"postgresql+psycopg://user:password@127.0.0.1:5432/dbname.")
+    try:
         eng = sa.create_engine(url, connect_args={"connect_timeout": 5})
         with eng.connect() as c:
             c.exec_driver_sql("SELECT 1")
         eng.dispose()
     except Exception as e:
-        return (f"PostgreSQL is not reachable at {sa.engine.make_url(url).render_as_string(hide_password=True)} "
+        return (f"PostgreSQL is not reachable at {shown} "
                 f"({str(e).strip().splitlines()[0]}). Run `bash scripts/postgres.sh` (make test does), set "
                 f"PLANNING_TEST_DB_URL to a reachable server, or set PLANNING_SKIP_POSTGRES=1 to skip these tests.")
     return None
