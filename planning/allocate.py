@@ -57,7 +57,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .eligibility import eligible_pairs, exclusive_senders
+from .eligibility import _ranges, eligible_pairs, eligible_rows, exclusive_senders
 from .hierarchy import person_ancestors, source_city
 from .i18n import default_lang, fmt_date, sector_label, t
 from .seats import order_slots
@@ -246,17 +246,33 @@ def _busy(wb, extra: pd.DataFrame | None = None) -> pd.DataFrame:
     return b
 
 
+def _overlaps(key: np.ndarray, start: np.ndarray, end: np.ndarray,
+              other_key: np.ndarray, other_start: np.ndarray, other_end: np.ndarray) -> np.ndarray:
+    """True for each interval that overlaps some ``other`` interval with the same integer key."""
+    mask = np.zeros(len(key), dtype=bool)
+    if len(key) == 0 or len(other_key) == 0:
+        return mask
+    order = np.argsort(other_key, kind="stable")
+    ks = other_key[order]
+    lo = np.searchsorted(ks, key, "left")
+    cnt = np.searchsorted(ks, key, "right") - lo
+    rows = np.flatnonzero(cnt)
+    a = np.repeat(rows, cnt[rows])
+    b = order[_ranges(lo[rows], cnt[rows])]
+    hit = (start[a] <= other_end[b]) & (end[a] >= other_start[b])
+    mask[a[hit]] = True
+    return mask
+
+
 def _busy_mask(pairs: pd.DataFrame, busy: pd.DataFrame) -> np.ndarray:
     """True for pairs whose person is busy at some point of the seat."""
     if pairs.empty or busy.empty:
         return np.zeros(len(pairs), dtype=bool)
-    busy = busy[busy["person"].isin(pairs["person"].unique())]
-    left = pd.DataFrame({"row": np.arange(len(pairs)), "person": pairs["person"].to_numpy(),
-                         "start": pairs["start"].to_numpy(), "end": pairs["end"].to_numpy()})
-    hits = _overlap_hits(left, busy, "person")
-    mask = np.zeros(len(pairs), dtype=bool)
-    mask[hits["row"].to_numpy()] = True
-    return mask
+    codes, names = pd.factorize(pairs["person"])
+    b = pd.Index(names).get_indexer(busy["person"])
+    keep = b >= 0
+    return _overlaps(codes, _days(pairs["start"]), _days(pairs["end"]),
+                     b[keep], _days(busy["start"])[keep], _days(busy["end"])[keep])
 
 
 def _cities(wb) -> pd.Series:
@@ -292,24 +308,40 @@ def candidate_pairs(wb, seats: pd.DataFrame, busy: pd.DataFrame, forbids: pd.Dat
                     people: pd.DataFrame | None = None) -> pd.DataFrame:
     """Allowed (person, seat) pairs with tie-breaker features.
 
-    Columns: ``person, seat, order, slot, start, end, exact_skill, preferred,
-    wish_rank, source_city``; people busy over the seat and forbidden pairs are
-    removed. ``people`` limits the candidates (default: everyone).
+    Columns: ``person, order, slot, exact_skill, preferred, seat, start, end,
+    host_unit, wish_rank, source_city``; people busy over the seat and
+    forbidden pairs are removed. ``people`` limits the candidates (default:
+    everyone). Built from row positions (:func:`planning.eligibility.eligible_rows`);
+    names are attached once at the end.
     """
-    open_ = seats[seats["remaining"] > 0]
-    pairs = eligible_pairs(wb, slots=open_, people=people)
-    key = pd.MultiIndex.from_frame(seats[["order", "slot"]])
-    pairs["seat"] = key.get_indexer(pd.MultiIndex.from_frame(pairs[["order", "slot"]]))
-    for c in ("start", "end", "host_unit"):
-        pairs[c] = seats[c].to_numpy()[pairs["seat"].to_numpy()]
-    drop = _busy_mask(pairs, busy)
+    people = wb.people if people is None else people
+    open_rows = np.flatnonzero(seats["remaining"].to_numpy() > 0)
+    r = eligible_rows(wb, slots=seats.iloc[open_rows], people=people)
+    prow = r["person_row"].to_numpy()
+    seat = open_rows[r["slot_row"].to_numpy()]
+    ids = pd.Index(people["id"])
+    b = ids.get_indexer(busy["person"])
+    keep = b >= 0
+    s_start, s_end = _days(seats["start"]), _days(seats["end"])
+    drop = _overlaps(prow, s_start[seat], s_end[seat], b[keep], _days(busy["start"])[keep], _days(busy["end"])[keep])
     if not forbids.empty:
-        drop |= pd.MultiIndex.from_frame(pairs[["person", "order"]]).isin(
-            pd.MultiIndex.from_frame(forbids[["person", "order"]]))
-    pairs = pairs[~drop].reset_index(drop=True)
+        f_p = ids.get_indexer(forbids["person"])
+        orders = pd.Index(pd.unique(seats["order"]))
+        o_code = orders.get_indexer(seats["order"])
+        fo = orders.get_indexer(forbids["order"])
+        ok = (f_p >= 0) & (fo >= 0)
+        bad = set((f_p[ok] * len(orders) + fo[ok]).tolist())
+        drop |= np.isin(prow * len(orders) + o_code[seat], list(bad))
+    prow, seat = prow[~drop], seat[~drop]
+    pairs = pd.DataFrame({"person": ids.to_numpy()[prow], "order": seats["order"].to_numpy()[seat],
+                          "slot": seats["slot"].to_numpy()[seat].astype(np.int64),
+                          "exact_skill": r["exact_skill"].to_numpy()[~drop],
+                          "preferred": r["preferred"].to_numpy()[~drop], "seat": seat,
+                          "start": seats["start"].to_numpy()[seat], "end": seats["end"].to_numpy()[seat],
+                          "host_unit": seats["host_unit"].to_numpy()[seat]})
     pairs["wish_rank"] = _wish_rank(wb, pairs)
     cities = _cities(wb)
-    pairs["source_city"] = cities.to_numpy()[cities.index.get_indexer(pairs["person"])]
+    pairs["source_city"] = cities.reindex(ids).to_numpy()[prow]
     return pairs
 
 

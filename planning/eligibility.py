@@ -44,6 +44,22 @@ def exclusive_senders(wb, slots: pd.DataFrame) -> pd.DataFrame:
     return cov.loc[sector_ok & time_ok, ["order", "sender"]].drop_duplicates().reset_index(drop=True)
 
 
+def eligible_rows(wb, slots: pd.DataFrame | None = None, people: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every allowed pair as row positions: ``person_row`` (into ``people``), ``slot_row`` (into ``slots``).
+
+    Also ``exact_skill`` and ``preferred``. This is :func:`eligible_pairs`
+    without the names, for callers that go on with arrays (the allocation
+    model). Keys (sector, skill, senders) are integer codes; the join is a
+    sorted-array range expansion, chunked over people to bound memory.
+    """
+    slots = order_slots(wb.orders) if slots is None else slots
+    people = wb.people if people is None else people
+    prow, srow, exact = _join(people, slots)
+    ok, preferred = _pairing_flags(wb, people, slots, prow, srow)
+    return pd.DataFrame({"person_row": prow[ok], "slot_row": srow[ok], "exact_skill": exact[ok],
+                         "preferred": preferred[ok]})
+
+
 def eligible_pairs(wb, slots: pd.DataFrame | None = None, people: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every allowed (person, order, slot) with ``exact_skill`` and ``preferred`` flags.
 
@@ -58,80 +74,138 @@ def eligible_pairs(wb, slots: pd.DataFrame | None = None, people: pd.DataFrame |
     """
     slots = order_slots(wb.orders) if slots is None else slots
     people = wb.people if people is None else people
-    s = slots[["order", "slot", "start", "end", "sector", "skill", "role", "min_level", "host_unit"]]
-    p = people[["id", "sector", "skill", "level", "can_lead", "available_from", "available_to"]].rename(
-        columns={"id": "person", "skill": "p_skill"})
-    with_skill = s[s["skill"].notna()]
-    any_skill = s[s["skill"].isna()]
-    parts = []
+    r = eligible_rows(wb, slots, people)
+    pr, sr = r["person_row"].to_numpy(), r["slot_row"].to_numpy()
+    return pd.DataFrame({"person": people["id"].to_numpy()[pr], "order": slots["order"].to_numpy()[sr],
+                         "slot": slots["slot"].to_numpy()[sr].astype(np.int64),
+                         "exact_skill": r["exact_skill"].to_numpy(), "preferred": r["preferred"].to_numpy()})
+
+
+def _codes(*columns: pd.Series) -> list[np.ndarray]:
+    """One integer code per distinct value across the columns (-1 for missing)."""
+    codes, _ = pd.factorize(pd.concat([c.reset_index(drop=True) for c in columns], ignore_index=True))
+    return np.split(codes.astype(np.int64), np.cumsum([len(c) for c in columns])[:-1])
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(s, s + c)`` for each start ``s`` and count ``c``."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, np.int64)
+    offsets = np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(starts, counts) + (np.arange(total) - offsets)
+
+
+def _join(people: pd.DataFrame, slots: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(person row, slot row, exact skill) of every pair passing sector, skill, level, lead and availability."""
+    n_p = len(people)
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool))
+    if n_p == 0 or len(slots) == 0:
+        return empty
+    p_sec, s_sec = _codes(people["sector"], slots["sector"])
+    p_sk, s_sk = _codes(people["skill"], slots["skill"])
+    n_sk = int(max(p_sk.max(initial=0), s_sk.max(initial=0))) + 2
+    level = people["level"].to_numpy()
+    lead_ok = people["can_lead"].to_numpy().astype(bool)
+    a_from = pd.DatetimeIndex(people["available_from"]).to_numpy()
+    a_to = pd.DatetimeIndex(people["available_to"]).to_numpy()
+    min_level = slots["min_level"].to_numpy()
+    is_lead = slots["role"].eq("lead").to_numpy()
+    s_start = pd.DatetimeIndex(slots["start"]).to_numpy()
+    s_end = pd.DatetimeIndex(slots["end"]).to_numpy()
+    named = s_sk >= 0
+    out = []
     # orders naming a skill join on (sector, skill); the rest on sector alone
-    for seats, keys_left, keys_right in ((with_skill, ["sector", "p_skill"], ["sector", "skill"]),
-                                         (any_skill, ["sector"], ["sector"])):
-        if seats.empty or p.empty:
-            continue
-        sizes = seats.groupby(keys_right).size()
-        per_person = p.set_index(keys_left).index.map(sizes).fillna(0).to_numpy()
-        bounds = np.searchsorted(np.cumsum(per_person), np.arange(CHUNK, per_person.sum() + CHUNK, CHUNK))
-        lo = 0
-        for hi in list(bounds) + [len(p)]:
-            if hi <= lo:
+    for exact, p_key, s_key in ((True, np.where((p_sec >= 0) & (p_sk >= 0), p_sec * n_sk + p_sk, -1),
+                                 np.where(named & (s_sec >= 0), s_sec * n_sk + s_sk, -2)),
+                                (False, p_sec, np.where(~named & (s_sec >= 0), s_sec, -2))):
+        order = np.argsort(s_key, kind="stable")
+        keys = s_key[order]
+        lo = np.searchsorted(keys, p_key, "left")
+        counts = np.where(p_key >= 0, np.searchsorted(keys, p_key, "right") - lo, 0)
+        bounds = np.searchsorted(np.cumsum(counts), np.arange(CHUNK, counts.sum() + CHUNK, CHUNK))
+        a = 0
+        for b in sorted(set(bounds.tolist()) | {n_p}):
+            if b <= a:
                 continue
-            chunk = p.iloc[lo:hi]
-            lo = hi
-            m = chunk.merge(seats, left_on=keys_left, right_on=keys_right, suffixes=("", "_o"))
-            ok = (
-                (m["level"].to_numpy() >= m["min_level"].to_numpy())
-                & (m["can_lead"].to_numpy() | m["role"].ne("lead").to_numpy())
-                & (m["available_from"].to_numpy() <= m["start"].to_numpy())
-                & (m["available_to"].to_numpy() >= m["end"].to_numpy())
-            )
-            m = m[ok]
-            exact = m["skill"].notna().to_numpy() if "skill" in m else np.zeros(len(m), bool)
-            parts.append(pd.DataFrame({"person": m["person"].to_numpy(), "order": m["order"].to_numpy(),
-                                       "slot": m["slot"].to_numpy(), "exact_skill": exact}))
-    if not parts:
-        return pd.DataFrame({"person": pd.Series([], dtype=str), "order": pd.Series([], dtype=str),
-                             "slot": pd.Series([], dtype=np.int64), "exact_skill": pd.Series([], dtype=bool),
-                             "preferred": pd.Series([], dtype=bool)})
-    pairs = pd.concat(parts, ignore_index=True)
-    return _apply_pairings(wb, slots, pairs)
+            c = counts[a:b]
+            pr = np.repeat(np.arange(a, b), c)
+            sr = order[_ranges(lo[a:b], c)]
+            a = b
+            ok = ((level[pr] >= min_level[sr]) & (lead_ok[pr] | ~is_lead[sr])
+                  & (a_from[pr] <= s_start[sr]) & (a_to[pr] >= s_end[sr]))
+            out.append((pr[ok], sr[ok], np.full(int(ok.sum()), exact)))
+    if not out:
+        return empty
+    return tuple(np.concatenate(x) for x in zip(*out))
 
 
-def _apply_pairings(wb, slots, pairs: pd.DataFrame) -> pd.DataFrame:
-    """Drop pairs an exclusive pairing forbids; flag pairs a preferred pairing favours."""
-    req = exclusive_senders(wb, slots)
-    pa = None
-    if not req.empty:
-        from .hierarchy import person_ancestors
+def _sender_sets(keys: np.ndarray, senders: np.ndarray, n: int) -> tuple[np.ndarray, pd.DataFrame]:
+    """Codes of sets: entry ``keys[i]`` (0..n-1) holds sender code ``senders[i]``.
 
-        pa = person_ancestors(wb)[["person", "ancestor"]]
-        need = req.groupby("order").size()
-        cand = pairs[pairs["order"].isin(need.index)][["person", "order"]].drop_duplicates()
-        chk = cand.merge(req, on="order").merge(pa, left_on=["person", "sender"], right_on=["person", "ancestor"])
-        got = chk.groupby(["person", "order"]).size()
-        full = got[got.to_numpy() == need.reindex(got.index.get_level_values("order")).to_numpy()]
-        bad = pairs["order"].isin(need.index).to_numpy() & ~pd.MultiIndex.from_frame(
-            pairs[["person", "order"]]).isin(full.index)
-        pairs = pairs[~bad].reset_index(drop=True)
-    pairs["preferred"] = _preferred(wb, slots, pairs, pa)
-    return pairs
+    Returns each entry's set code (0: the empty set) and the members of each
+    code as rows (``code``, ``sender``). Exact: sets are compared as sorted rows.
+    """
+    d = np.unique(np.stack([keys, senders]), axis=1) if len(keys) else np.zeros((2, 0), np.int64)
+    k, v = d[0], d[1]
+    size = np.bincount(k, minlength=n)
+    width = max(1, int(size.max(initial=0)))
+    rows = np.full((n + 1, width), -1, dtype=np.int64)  # one extra empty row: the empty set is always code 0
+    rank = np.arange(len(k)) - np.repeat(np.cumsum(size) - size, size)
+    rows[k, rank] = v
+    uniq, inv = np.unique(rows, axis=0, return_inverse=True)
+    code_of, pos = np.nonzero(uniq >= 0)
+    return inv.reshape(-1)[:n].astype(np.int64), pd.DataFrame({"code": code_of, "sender": uniq[code_of, pos]})
 
 
-def _preferred(wb, slots, pairs, pa) -> np.ndarray:
+def _pairing_flags(wb, people, slots, prow, srow) -> tuple[np.ndarray, np.ndarray]:
+    """(allowed by exclusive pairings, favoured by a pairing) per pair.
+
+    Checked once per distinct (order's sender sets, person's sender set)
+    combination, not per pair: people under the same pairing senders and
+    orders needing the same senders share the answer.
+    """
+    n = len(prow)
+    ok, pref = np.ones(n, bool), np.zeros(n, bool)
     p = wb.pairings
-    if p.empty or pairs.empty:
-        return np.zeros(len(pairs), dtype=bool)
+    if p.empty or n == 0:
+        return ok, pref
     a = ancestors(wb)
-    o = slots.drop_duplicates("order")[["order", "host_unit", "sector"]]
+    o = slots.drop_duplicates("order")[["order", "host_unit", "sector", "start", "end"]]
     cov = o.merge(a, left_on="host_unit", right_on="node").merge(p, left_on="ancestor", right_on="host",
                                                                suffixes=("", "_p"))
-    cov = cov[cov["sector_p"].isna() | cov["sector_p"].eq(cov["sector"])][["order", "sender"]]
-    if cov.empty:
-        return np.zeros(len(pairs), dtype=bool)
-    if pa is None:
-        from .hierarchy import person_ancestors
+    cov = cov[cov["sector_p"].isna() | cov["sector_p"].eq(cov["sector"])]
+    req = exclusive_senders(wb, slots)
+    fav = cov[["order", "sender"]].drop_duplicates()
+    if req.empty and fav.empty:
+        return ok, pref
+    from .hierarchy import person_ancestors
 
-        pa = person_ancestors(wb)[["person", "ancestor"]]
-    hit = pairs[["person", "order"]].drop_duplicates().merge(cov, on="order").merge(
-        pa, left_on=["person", "sender"], right_on=["person", "ancestor"])[["person", "order"]].drop_duplicates()
-    return pd.MultiIndex.from_frame(pairs[["person", "order"]]).isin(pd.MultiIndex.from_frame(hit))
+    senders = pd.Index(pd.unique(pd.concat([req["sender"], fav["sender"]]).astype(str)))
+    orders = pd.Index(pd.unique(slots["order"]))
+    pa = person_ancestors(wb)
+    pa = pa[pa["ancestor"].isin(senders)]
+    ids = pd.Index(people["id"])
+    pa = pa[ids.get_indexer(pa["person"]) >= 0]
+    req_set, req_m = _sender_sets(orders.get_indexer(req["order"]), senders.get_indexer(req["sender"].astype(str)),
+                                  len(orders))
+    fav_set, fav_m = _sender_sets(orders.get_indexer(fav["order"]), senders.get_indexer(fav["sender"].astype(str)),
+                                  len(orders))
+    per_set, per_m = _sender_sets(ids.get_indexer(pa["person"]), senders.get_indexer(pa["ancestor"].astype(str)),
+                                  len(ids))
+    slot_order = orders.get_indexer(slots["order"])[srow]
+    n_ps, n_fs = int(per_set.max(initial=0)) + 1, int(fav_set.max(initial=0)) + 1
+    combo = (req_set[slot_order] * n_fs + fav_set[slot_order]) * n_ps + per_set[prow]
+    inv, uniq = pd.factorize(combo)
+    c = pd.DataFrame({"u": np.arange(len(uniq)), "req": uniq // (n_fs * n_ps), "fav": uniq // n_ps % n_fs,
+                      "per": uniq % n_ps})
+
+    def hits(sets: pd.DataFrame, col: str) -> np.ndarray:
+        m = c[["u", col, "per"]].merge(sets, left_on=col, right_on="code").merge(
+            per_m, left_on=["per", "sender"], right_on=["code", "sender"])
+        return np.bincount(m["u"].to_numpy(), minlength=len(c))
+
+    need = np.bincount(req_m["code"].to_numpy(), minlength=int(req_set.max(initial=0)) + 1)
+    u_ok = hits(req_m, "req") == need[c["req"].to_numpy()]
+    u_pref = hits(fav_m, "fav") > 0
+    return u_ok[inv], u_pref[inv]
