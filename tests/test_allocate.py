@@ -1,5 +1,6 @@
 """Allocation: every hard rule, every unfilled reason, the tie-breakers, both solver paths, pins and forbids."""
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -626,19 +627,47 @@ def test_cli_allocate_broken_workbook(tmp_path, capsys, cli_env):
     assert "不存在" in err and "Traceback" not in err
 
 
-def test_flow_without_room_for_tie_breakers_keeps_the_first_objective(monkeypatch):
+def _one_scaled_flow(m):
+    """Reference: one min-cost flow with the first objective scaled above every tie-breaker total."""
+    from ortools.graph.python import min_cost_flow
+
     import importlib
 
     mod = importlib.import_module("planning.allocate")
-    wb = synthetic_workbook(people=400, host_units=40, sectors=4, seed=7, teams=False)
+    levels, counts = mod.filled_by_level(m)
+    f = mod.build_flow(m, levels, counts)
+    big = (int(m.pair_tie.max(initial=0)) + mod.FAIR_MAX + 1) * (len(m.person_city) + 1)
+    n_pair = m.n_pairs
+    # same arcs, but seats drain straight into the sink with cost -(w * big + tie) and no level quotas
+    sink = int(f["nodes"][-1])
+    heads = f["heads"].copy()
+    is_seat_arc = np.zeros(len(heads), bool)
+    is_seat_arc[n_pair:n_pair + int((np.bincount(m.pair_seat, minlength=len(m.cap)) > 0).sum())] = True
+    heads[is_seat_arc] = sink
+    costs = f["costs"].copy()
+    costs[:n_pair] = -(m.pair_w * big + m.pair_tie)
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    smcf.add_arcs_with_capacity_and_unit_cost(f["tails"], heads, f["caps"], costs)
+    n = len(m.person_city)
+    smcf.set_nodes_supplies(np.append(np.arange(n), sink).astype(np.int32), np.append(np.ones(n), -n).astype(np.int64))
+    assert smcf.solve() == smcf.OPTIMAL
+    chosen = np.flatnonzero(smcf.flows(np.arange(n_pair)) > 0)
+    return int(m.pair_w[chosen].sum()), mod._tie_value(m, chosen)
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5, 6, 7])
+def test_two_step_flow_equals_one_scaled_flow(seed):
+    """Maximum flows per weight level, then tie-breakers: the same optimum as one lexicographically scaled flow."""
+    import importlib
+
+    mod = importlib.import_module("planning.allocate")
+    wb = synthetic_workbook(people=400, host_units=40, sectors=4, seed=seed, teams=False)
     m = _model(wb, window=("2027-03-01", "2027-03-01"))
-    big, ok_ = mod._scale(m, 10)
-    assert ok_ and big > m.n_pairs  # room for tie-breakers: scaled above their largest total
-    assert mod._scale(m, 2 ** 60) == (1, False)  # int64 would overflow: no scaling
-    full = solve_flow(m)
-    monkeypatch.setattr(mod, "_scale", lambda m, n: (1, False))
-    bare = solve_flow(m)
-    assert bare.value == full.value and bare.tiebreak_status == "skipped" and "overflow" in bare.note
+    assert flow_applies(m) and len(np.unique(m.pair_w)) > 1
+    levels, counts = mod.filled_by_level(m)
+    sol = solve_flow(m)
+    assert sol.value == sol.bound == int((levels * counts).sum())
+    assert (sol.value, sol.tiebreak_value) == _one_scaled_flow(m)
 
 
 def test_hosts_limit_the_seats_planned():
