@@ -971,17 +971,30 @@ def _why(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinned: int) 
     first = np.unique(person, return_index=True)[1]
     pool = np.bincount(city[first], minlength=city.max() + 1)
     used = np.bincount(city[chosen], minlength=len(pool))
-    f = pd.DataFrame({"seat": pairs["seat"].to_numpy(), "person": person, "w": w,
-                      "preferred": pairs["preferred"].to_numpy().astype(np.int8),
-                      "exact_skill": pairs["exact_skill"].to_numpy().astype(np.int8),
-                      "wish_rank": pairs["wish_rank"].to_numpy(), "source_city": city})
+    seat = pairs["seat"].to_numpy().astype(np.int64)
+    pref = pairs["preferred"].to_numpy().astype(np.int64)
+    exact = pairs["exact_skill"].to_numpy().astype(np.int64)
+    wr = np.clip(pairs["wish_rank"].to_numpy().astype(np.int64), -1, WISH_RANKS)  # ranks past the last score alike
+    f = pd.DataFrame({"seat": seat, "person": person, "w": w, "preferred": pref, "exact_skill": exact,
+                      "wish_rank": wr, "source_city": city})
     c = f.iloc[chosen].reset_index(drop=True).assign(i=np.arange(n))
     is_chosen = np.zeros(len(pairs), dtype=bool)
     is_chosen[chosen] = True
-    alt = f[~is_chosen]
-    # a seat's other candidates matter only by their features: one row per distinct feature set
-    seat_alt = alt.drop(columns=["w", "person"]).drop_duplicates()
+    # a seat's other candidates matter only by their features: one row per distinct (seat, features)
+    n_city = len(pool)
+    feat = ((pref * 2 + exact) * (WISH_RANKS + 2) + (wr + 1)) * n_city + city
+    span = 4 * (WISH_RANKS + 2) * n_city
+    key = pd.unique(seat[~is_chosen] * span + feat[~is_chosen])
+    rest = key % span
+    ct, rest = rest % n_city, rest // n_city
+    wk, rest = rest % (WISH_RANKS + 2) - 1, rest // (WISH_RANKS + 2)
+    seat_alt = pd.DataFrame({"seat": key // span, "preferred": rest // 2, "exact_skill": rest % 2, "wish_rank": wk,
+                             "source_city": ct})
     by_seat = c.merge(seat_alt, on="seat", suffixes=("", "_a"))
+    # the person's other seats of the same weight
+    placed = np.zeros(person.max() + 1, dtype=bool)
+    placed[person[chosen]] = True
+    alt = f[~is_chosen & placed[person]]
     by_person = c.merge(alt, on=["person", "w"], suffixes=("", "_a"))
     by_person = by_person[by_person["seat"] != by_person["seat_a"]]
     x = pd.concat([by_seat, by_person], ignore_index=True)
@@ -1091,8 +1104,7 @@ def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang
                       "source_city": both["person"].map(cities).to_numpy()})
     # the tie-breaker that decided: pins first, then the cascade over each seat's candidates
     all_pairs = pd.concat([pairs, _pin_pairs(wb, seats, pinned, pairs)], ignore_index=True)
-    key = pd.MultiIndex.from_frame(all_pairs[["person", "seat"]])
-    rows = key.get_indexer(pd.MultiIndex.from_frame(both))
+    rows = np.r_[len(pairs) + np.arange(len(pin_part)), sol.chosen].astype(np.int64)  # rows of ``both``
     w_all = 2 ** (seats["priority"].to_numpy().astype(np.int64)[all_pairs["seat"].to_numpy()] - 1)
     a["reason"] = _why(all_pairs, w_all, rows, len(pin_part))
     for c in ("person", "order", "status", "role", "team", "host_unit", "sector", "source_city", "reason"):
