@@ -340,9 +340,22 @@ def candidate_pairs(wb, seats: pd.DataFrame, busy: pd.DataFrame, forbids: pd.Dat
                           "start": seats["start"].to_numpy()[seat], "end": seats["end"].to_numpy()[seat],
                           "host_unit": seats["host_unit"].to_numpy()[seat]})
     pairs["wish_rank"] = _wish_rank(wb, pairs)
-    cities = _cities(wb)
-    pairs["source_city"] = cities.reindex(ids).to_numpy()[prow]
+    city_codes, city_names = pd.factorize(_cities(wb).reindex(ids).to_numpy())
+    pairs["source_city"] = np.asarray(city_names, dtype=object)[city_codes[prow]]
+    # integer twins of person and source_city (positions in ``people``; city codes) for the arrays
+    pairs["person_code"] = prow.astype(np.int64)
+    pairs["city_code"] = city_codes[prow].astype(np.int64)
     return pairs
+
+
+def _factorize(pairs: pd.DataFrame, column: str, code_column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Codes 0..k-1 in order of appearance and the names, from the integer twin column when it is complete."""
+    if code_column in pairs and len(pairs) and pairs[code_column].notna().all():
+        codes, _ = pd.factorize(pairs[code_column].to_numpy())
+        first = np.unique(codes, return_index=True)[1]
+        return codes.astype(np.int64), pairs[column].to_numpy()[first]
+    codes, names = pd.factorize(pairs[column])
+    return codes.astype(np.int64), np.asarray(names, dtype=object)
 
 
 # --------------------------------------------------------------------------- #
@@ -498,9 +511,9 @@ def _days(s) -> np.ndarray:
 
 def build_model(wb, seats: pd.DataFrame, pairs: pd.DataFrame, pinned: pd.DataFrame) -> tuple[Model, dict]:
     """The arrays of the model; also returns codes (person/city names) for writing back."""
-    person_codes, person_names = pd.factorize(pairs["person"])
-    city_of_person = pd.Series(pairs["source_city"].to_numpy()).groupby(person_codes).first()
-    city_codes, city_names = pd.factorize(city_of_person.to_numpy()) if len(city_of_person) else (
+    person_codes, person_names = _factorize(pairs, "person", "person_code")
+    first = np.unique(person_codes, return_index=True)[1]
+    city_codes, city_names = pd.factorize(pairs["source_city"].to_numpy()[first]) if len(first) else (
         np.zeros(0, np.int64), pd.Index([]))
     seat_idx = pairs["seat"].to_numpy().astype(np.int64)
     cap = seats["remaining"].to_numpy().astype(np.int64).copy()
@@ -966,8 +979,8 @@ def _why(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinned: int) 
     out = np.full(n, "priority", dtype=object)
     if n == 0:
         return out
-    person, _ = pd.factorize(pairs["person"])
-    city, _ = pd.factorize(pairs["source_city"])
+    person, _ = _factorize(pairs, "person", "person_code")
+    city, _ = _factorize(pairs, "source_city", "city_code")
     first = np.unique(person, return_index=True)[1]
     pool = np.bincount(city[first], minlength=city.max() + 1)
     used = np.bincount(city[chosen], minlength=len(pool))
