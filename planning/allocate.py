@@ -270,7 +270,7 @@ def _busy_mask(pairs: pd.DataFrame, busy: pd.DataFrame) -> np.ndarray:
         return np.zeros(len(pairs), dtype=bool)
     codes, names = pd.factorize(pairs["person"])
     b = pd.Index(names).get_indexer(busy["person"])
-    keep = b >= 0
+    keep = (b >= 0) & busy["start"].notna().to_numpy() & busy["end"].notna().to_numpy()  # undated: no overlap
     return _overlaps(codes, _days(pairs["start"]), _days(pairs["end"]),
                      b[keep], _days(busy["start"])[keep], _days(busy["end"])[keep])
 
@@ -321,7 +321,7 @@ def candidate_pairs(wb, seats: pd.DataFrame, busy: pd.DataFrame, forbids: pd.Dat
     seat = open_rows[r["slot_row"].to_numpy()]
     ids = pd.Index(people["id"])
     b = ids.get_indexer(busy["person"])
-    keep = b >= 0
+    keep = (b >= 0) & busy["start"].notna().to_numpy() & busy["end"].notna().to_numpy()  # undated: no overlap
     s_start, s_end = _days(seats["start"]), _days(seats["end"])
     drop = _overlaps(prow, s_start[seat], s_end[seat], b[keep], _days(busy["start"])[keep], _days(busy["end"])[keep])
     if not forbids.empty:
@@ -1055,7 +1055,7 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
         return u.assign(reason=pd.Series([], dtype=str))[cols].reset_index(drop=True)
     # stage 1: anyone capable (sector, skill, level, lead)?
     pe = wb.people if pool is None else pool
-    g = pe.groupby(["sector", "skill", "can_lead", "level"], dropna=False).size().rename("n").reset_index()
+    g = pe[pe["sector"].notna()].groupby(["sector", "skill", "can_lead", "level"], dropna=False).size().rename("n").reset_index()
     us = u[["seat", "sector", "skill", "role", "min_level"]]
     named = us[us["skill"].notna()].merge(g, on=["sector", "skill"], suffixes=("", "_p"))
     anyskill = us[us["skill"].isna()].drop(columns="skill").merge(g.drop(columns="skill"), on="sector")

@@ -106,7 +106,7 @@ def _join(people: pd.DataFrame, slots: pd.DataFrame) -> tuple[np.ndarray, np.nda
     p_sk, s_sk = _codes(people["skill"], slots["skill"])
     n_sk = int(max(p_sk.max(initial=0), s_sk.max(initial=0))) + 2
     level = people["level"].to_numpy()
-    lead_ok = people["can_lead"].to_numpy().astype(bool)
+    lead_ok = people["can_lead"].fillna(False).to_numpy().astype(bool)
     a_from = pd.DatetimeIndex(people["available_from"]).to_numpy()
     a_to = pd.DatetimeIndex(people["available_to"]).to_numpy()
     min_level = slots["min_level"].to_numpy()

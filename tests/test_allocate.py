@@ -670,6 +670,18 @@ def test_two_step_flow_equals_one_scaled_flow(seed):
     assert (sol.value, sol.tiebreak_value) == _one_scaled_flow(m)
 
 
+def test_undated_records_neither_block_nor_qualify():
+    """A past assignment without a start blocks no one; no sector or no lead flag qualifies no one."""
+    wb = make_wb([dict(id="P1")], [dict(id="O0", start="2026-01-01", end="2026-06-30"), dict(id="O1")],
+                 assignments=[dict(person="P1", order="O0", start=None, end="2027-06-30", status="done")])
+    assert placed(ok(wb, planning.allocate(wb, orders=["O1"]))) == [("P1", "O1")]
+    wb = make_wb([dict(id="P1", sector=None)], [dict(id="O1", sector=None)])
+    assert reasons(planning.allocate(wb)) == {"O1": "no_one_in_sector"}
+    wb = make_wb([dict(id="P1")], [dict(id="O1", role="lead")])
+    wb.people["can_lead"] = pd.Series([np.nan], dtype=object)
+    assert reasons(planning.allocate(wb)) == {"O1": "no_one_in_sector"}
+
+
 def test_hosts_limit_the_seats_planned():
     wb = make_wb([dict(id="P1"), dict(id="P2")], [dict(id="OA"), dict(id="OB", host_unit="HB")])
     plan = ok(wb, planning.allocate(wb, hosts=["HB"]))
