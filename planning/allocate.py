@@ -269,10 +269,17 @@ def _busy_mask(pairs: pd.DataFrame, busy: pd.DataFrame) -> np.ndarray:
     if pairs.empty or busy.empty:
         return np.zeros(len(pairs), dtype=bool)
     codes, names = pd.factorize(pairs["person"])
-    b = pd.Index(names).get_indexer(busy["person"])
-    keep = (b >= 0) & busy["start"].notna().to_numpy() & busy["end"].notna().to_numpy()  # undated: no overlap
-    return _overlaps(codes, _days(pairs["start"]), _days(pairs["end"]),
-                     b[keep], _days(busy["start"])[keep], _days(busy["end"])[keep])
+    return _busy_over(codes, _days(pairs["start"]), _days(pairs["end"]), pd.Index(names), busy)
+
+
+def _busy_over(person: np.ndarray, start: np.ndarray, end: np.ndarray, ids: pd.Index, busy: pd.DataFrame) -> np.ndarray:
+    """True where person ``ids[person]`` is busy at some day of ``start..end`` (day numbers).
+
+    Busy records without both dates never overlap (as in :func:`check_plan`).
+    """
+    b = ids.get_indexer(busy["person"])
+    keep = (b >= 0) & busy["start"].notna().to_numpy() & busy["end"].notna().to_numpy()
+    return _overlaps(person, start, end, b[keep], _days(busy["start"])[keep], _days(busy["end"])[keep])
 
 
 def _cities(wb) -> pd.Series:
@@ -320,18 +327,14 @@ def candidate_pairs(wb, seats: pd.DataFrame, busy: pd.DataFrame, forbids: pd.Dat
     prow = r["person_row"].to_numpy()
     seat = open_rows[r["slot_row"].to_numpy()]
     ids = pd.Index(people["id"])
-    b = ids.get_indexer(busy["person"])
-    keep = (b >= 0) & busy["start"].notna().to_numpy() & busy["end"].notna().to_numpy()  # undated: no overlap
-    s_start, s_end = _days(seats["start"]), _days(seats["end"])
-    drop = _overlaps(prow, s_start[seat], s_end[seat], b[keep], _days(busy["start"])[keep], _days(busy["end"])[keep])
+    drop = _busy_over(prow, _days(seats["start"])[seat], _days(seats["end"])[seat], ids, busy)
     if not forbids.empty:
         f_p = ids.get_indexer(forbids["person"])
         orders = pd.Index(pd.unique(seats["order"]))
         o_code = orders.get_indexer(seats["order"])
         fo = orders.get_indexer(forbids["order"])
         ok = (f_p >= 0) & (fo >= 0)
-        bad = set((f_p[ok] * len(orders) + fo[ok]).tolist())
-        drop |= np.isin(prow * len(orders) + o_code[seat], list(bad))
+        drop |= np.isin(prow * len(orders) + o_code[seat], f_p[ok] * len(orders) + fo[ok])
     prow, seat = prow[~drop], seat[~drop]
     pairs = pd.DataFrame({"person": ids.to_numpy()[prow], "order": seats["order"].to_numpy()[seat],
                           "slot": seats["slot"].to_numpy()[seat].astype(np.int64),
