@@ -351,6 +351,13 @@ def candidate_pairs(wb, seats: pd.DataFrame, busy: pd.DataFrame, forbids: pd.Dat
     return pairs
 
 
+def _codes(pairs: pd.DataFrame, column: str, code_column: str) -> np.ndarray:
+    """Non-negative integer codes of a column, the integer twin itself when it is complete."""
+    if code_column in pairs and len(pairs) and pairs[code_column].notna().all():
+        return pairs[code_column].to_numpy().astype(np.int64)
+    return pd.factorize(pairs[column])[0].astype(np.int64)
+
+
 def _factorize(pairs: pd.DataFrame, column: str, code_column: str) -> tuple[np.ndarray, np.ndarray]:
     """Codes 0..k-1 in order of appearance and the names, from the integer twin column when it is complete."""
     if code_column in pairs and len(pairs) and pairs[code_column].notna().all():
@@ -628,7 +635,91 @@ def _seat_weights(m: Model) -> np.ndarray:
     return w
 
 
-def filled_by_level(m: Model) -> tuple[np.ndarray, np.ndarray]:
+@dataclass
+class Groups:
+    """People who are interchangeable on the flow path: the same candidate seats with the same rewards.
+
+    They differ at most in source city, which only the fair share sees, and it
+    sees only how many of a city are placed; so a group is one flow node with
+    supply ``size``, its arcs are one member's arcs, and its unplaced members
+    leave through their cities (``city_count`` per (group, city)).
+    """
+
+    of_person: np.ndarray   # group per person
+    size: np.ndarray        # members per group
+    arc_group: np.ndarray   # a group's candidate seats (sorted by group)
+    arc_seat: np.ndarray
+    arc_tie: np.ndarray
+    city_group: np.ndarray  # (group, city) blocks, sorted
+    city_city: np.ndarray
+    city_count: np.ndarray
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.size)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser (a 64-bit hash of each value)."""
+    x = x.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def interchangeable(m: Model) -> Groups:
+    """Group the people whose (seat, tie-breaker reward) lists are identical.
+
+    Each person's list is hashed; people with equal hashes are then compared
+    arc by arc, so a hash collision can never merge two different people (if
+    one occurs, nobody is merged).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = Model(pair_person=np.array([0, 0, 1, 1, 2]), pair_seat=np.array([0, 1, 1, 0, 1]),
+    ...           pair_w=np.ones(5, np.int64), pair_tie=np.zeros(5, np.int64),
+    ...           pair_start=np.zeros(5, np.int64), pair_end=np.zeros(5, np.int64),
+    ...           person_city=np.array([0, 1, 0]), cap=np.array([1, 1]), fair_levels=np.zeros((2, 16), np.int64))
+    >>> g = interchangeable(m)
+    >>> g.size.tolist(), bool(g.of_person[0] == g.of_person[1]), g.city_count.tolist()
+    ([1, 2], True, [1, 1, 1])
+    """
+    n_person, n_city = len(m.person_city), m.fair_levels.shape[0]
+    n_tie = int(m.pair_tie.max(initial=0)) + 1
+    seat_tie = m.pair_seat * n_tie + m.pair_tie
+    n_key = len(m.cap) * n_tie
+    if n_person * n_key < 2**62:  # one int64 sort key (person, seat, tie)
+        order = np.argsort(m.pair_person * n_key + seat_tie, kind="stable")
+    else:
+        order = np.lexsort((seat_tie, m.pair_person))
+    person = m.pair_person[order]
+    key = seat_tie[order]
+    deg = np.bincount(person, minlength=n_person)
+    ptr = np.r_[0, np.cumsum(deg)[:-1]]
+    with np.errstate(over="ignore"):
+        h = np.add.reduceat(_mix(key) * _mix(np.arange(len(key)) - ptr[person] + 1), ptr)
+    by = np.lexsort((h, deg))
+    new = np.r_[True, (deg[by][1:] != deg[by][:-1]) | (h[by][1:] != h[by][:-1])]
+    group = np.empty(n_person, np.int64)
+    group[by] = np.cumsum(new) - 1
+    rep = by[new]
+    same = key == key[ptr[rep[group[person]]] + np.arange(len(key)) - ptr[person]]
+    if not same.all():  # a hash collision: merge no one
+        group, rep = np.arange(n_person), np.arange(n_person)
+    is_rep = np.zeros(n_person, bool)
+    is_rep[rep] = True
+    arcs = order[is_rep[person]]
+    arc_group = group[m.pair_person[arcs]]
+    arcs = arcs[np.argsort(arc_group, kind="stable")]
+    gc, count = np.unique(group * n_city + m.person_city, return_counts=True)
+    return Groups(of_person=group, size=np.bincount(group, minlength=len(rep)),
+                  arc_group=group[m.pair_person[arcs]], arc_seat=m.pair_seat[arcs], arc_tie=m.pair_tie[arcs],
+                  city_group=gc // n_city, city_city=gc % n_city, city_count=count)
+
+
+def filled_by_level(m: Model, g: Groups | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The first objective's optimum as counts: how many seats of each weight an optimal plan fills.
 
     People each take at most one seat here (the flow path), so the sets of
@@ -636,23 +727,26 @@ def filled_by_level(m: Model) -> tuple[np.ndarray, np.ndarray]:
     weights depending on the seat alone the greedy rule is exact: fill as many
     seats of the top weight as possible, then as many of the top two weights,
     and so on. ``r_L``, the most seats of weight ``>= L`` fillable at once, is
-    one maximum flow (OR-Tools ``SimpleMaxFlow``) per weight level, and every
-    optimal plan fills exactly ``r_L - r_(L+1)`` seats of weight ``L``.
+    one maximum flow (OR-Tools ``SimpleMaxFlow``) per weight level over the
+    groups of interchangeable people, and every optimal plan fills exactly
+    ``r_L - r_(L+1)`` seats of weight ``L``.
     Returns (weights, counts), weights in decreasing order.
     """
     from ortools.graph.python import max_flow
 
+    g = interchangeable(m) if g is None else g
     seat_w = _seat_weights(m)
     levels = np.unique(m.pair_w)[::-1]
-    n_person, n_seat = len(m.person_city), len(m.cap)
-    src, snk = n_person + n_seat, n_person + n_seat + 1
+    n_group, n_seat = g.n_groups, len(m.cap)
+    src, snk = n_group + n_seat, n_group + n_seat + 1
+    arc_w, arc_cap = seat_w[g.arc_seat], np.minimum(g.size[g.arc_group], m.cap[g.arc_seat])
     ranks = []
     for lv in levels:
-        sel = m.pair_w >= lv
+        sel = arc_w >= lv
         mf = max_flow.SimpleMaxFlow()
-        tails = np.concatenate([np.full(n_person, src), m.pair_person[sel], n_person + np.arange(n_seat)])
-        heads = np.concatenate([np.arange(n_person), n_person + m.pair_seat[sel], np.full(n_seat, snk)])
-        caps = np.concatenate([np.ones(n_person + int(sel.sum()), np.int64), np.where(seat_w >= lv, m.cap, 0)])
+        tails = np.concatenate([np.full(n_group, src), g.arc_group[sel], n_group + np.arange(n_seat)])
+        heads = np.concatenate([np.arange(n_group), n_group + g.arc_seat[sel], np.full(n_seat, snk)])
+        caps = np.concatenate([g.size, arc_cap[sel], np.where(seat_w >= lv, m.cap, 0)])
         mf.add_arcs_with_capacity(tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64))
         if mf.solve(src, snk) != mf.OPTIMAL:
             raise RuntimeError("maximum flow did not finish")
@@ -660,44 +754,69 @@ def filled_by_level(m: Model) -> tuple[np.ndarray, np.ndarray]:
     return levels, np.diff(np.r_[0, ranks]).astype(np.int64)
 
 
-def build_flow(m: Model, levels: np.ndarray, counts: np.ndarray) -> dict:
+def build_flow(m: Model, g: Groups, levels: np.ndarray, counts: np.ndarray) -> dict:
     """Arc arrays of the tie-breaker min-cost flow over the optimal first objective.
 
-    Each person is a node with supply 1 that reaches a sink either through a
-    seat (arc cost ``-tie-breaker reward``) or, unplaced, through their source
-    city. Seats of weight ``L`` drain into a level node that must absorb
-    exactly ``counts[L]`` (from :func:`filled_by_level`), so every feasible flow
+    Each group of interchangeable people (:func:`interchangeable`) is a node
+    with supply its size, whose units reach a sink either through a seat (arc
+    cost ``-tie-breaker reward``) or, unplaced, through their source cities.
+    Seats of weight ``L`` drain into a level node that must absorb exactly
+    ``counts[L]`` (from :func:`filled_by_level`), so every feasible flow
     reaches the first objective's optimum and the solver only ranks the
     tie-breakers. The city's parallel arcs to the sink carry the fair share:
     with convex marginal costs ``c_k`` for the k-th placed person of a city,
     the j-th *unplaced* person saves ``c_(n-j+1)``, so those arcs cost ``-c``
     and the flow pays exactly ``sum(c_k for k <= placed)`` up to a constant.
+    The group → seat arcs come first in the arrays, then seat → level, then
+    group → city (``arcs`` gives the three offsets).
     """
-    n_city, n_person, n_seat = m.fair_levels.shape[0], len(m.person_city), len(m.cap)
-    seat0 = n_person
+    n_city, n_group, n_seat = m.fair_levels.shape[0], g.n_groups, len(m.cap)
+    seat0 = n_group
     city0 = seat0 + n_seat
     level0 = city0 + n_city
     sink = level0 + len(levels)
     seat_level = np.searchsorted(-levels, -_seat_weights(m))
     used = np.zeros(n_seat, bool)
-    used[m.pair_seat] = True
+    used[g.arc_seat] = True
     seats = np.flatnonzero(used)
     lc, lv = np.nonzero(m.fair_levels)
-    tails = np.concatenate([m.pair_person, seat0 + seats, np.arange(n_person), city0 + lc])
-    heads = np.concatenate([seat0 + m.pair_seat, level0 + seat_level[seats], city0 + m.person_city,
+    n_arc = len(g.arc_group)
+    tails = np.concatenate([g.arc_group, seat0 + seats, g.city_group, city0 + lc])
+    heads = np.concatenate([seat0 + g.arc_seat, level0 + seat_level[seats], city0 + g.city_city,
                             np.full(len(lc), sink)])
-    caps = np.concatenate([np.ones(m.n_pairs, np.int64), m.cap[seats], np.ones(n_person, np.int64),
+    caps = np.concatenate([np.minimum(g.size[g.arc_group], m.cap[g.arc_seat]), m.cap[seats], g.city_count,
                            m.fair_levels[lc, lv]])
-    costs = np.concatenate([-m.pair_tie, np.zeros(len(seats) + n_person, np.int64), -lv])
-    nodes = np.concatenate([np.arange(n_person), level0 + np.arange(len(levels)), [sink]])
-    supplies = np.concatenate([np.ones(n_person, np.int64), -counts, [counts.sum() - n_person]])
+    costs = np.concatenate([-g.arc_tie, np.zeros(len(seats) + len(g.city_group), np.int64), -lv])
+    nodes = np.concatenate([np.arange(n_group), level0 + np.arange(len(levels)), [sink]])
+    supplies = np.concatenate([g.size, -counts, [counts.sum() - g.size.sum()]])
     return dict(tails=tails.astype(np.int32), heads=heads.astype(np.int32), caps=caps.astype(np.int64),
-                costs=costs.astype(np.int64), nodes=nodes.astype(np.int32), supplies=supplies.astype(np.int64))
+                costs=costs.astype(np.int64), nodes=nodes.astype(np.int32), supplies=supplies.astype(np.int64),
+                arcs=(0, n_arc, n_arc + len(seats)))
+
+
+def placed_pairs(m: Model, g: Groups, seat_flow: np.ndarray, unplaced: np.ndarray) -> np.ndarray:
+    """Pair indices of a group flow: each group's placed members matched to the seat units it sends.
+
+    ``seat_flow`` is the flow on each group → seat arc, ``unplaced`` on each
+    (group, city) arc. In each (group, city) block the members placed are the
+    first ``city_count - unplaced`` by person code; any matching of a group's
+    placed members to its seat units is an equally good plan.
+    """
+    seat_units = np.repeat(g.arc_seat, seat_flow)          # sorted by group
+    members = np.lexsort((np.arange(len(g.of_person)), m.person_city, g.of_person))
+    block_start = np.r_[0, np.cumsum(g.city_count)[:-1]]
+    rank = np.arange(len(members)) - np.repeat(block_start, g.city_count)
+    placed = members[rank < np.repeat(g.city_count - unplaced, g.city_count)]  # sorted by group
+    n_seat = len(m.cap)
+    key = m.pair_person * n_seat + m.pair_seat
+    order = np.argsort(key, kind="stable")
+    return order[np.searchsorted(key[order], placed * n_seat + seat_units)]
 
 
 def solve_flow(m: Model) -> Solution:
     """Solve exactly in two steps: the first objective by maximum flows, the tie-breakers by a min-cost flow.
 
+    Interchangeable people are merged first (:func:`interchangeable`);
     :func:`filled_by_level` fixes how many seats of each weight are filled;
     :func:`build_flow` then minimises the tie-breaker cost among the plans
     that fill them (OR-Tools ``SimpleMinCostFlow``). Splitting the two keeps
@@ -709,16 +828,19 @@ def solve_flow(m: Model) -> Solution:
     if m.n_pairs == 0:
         return Solution(np.zeros(0, np.int64), 0, 0, "optimal", "optimal", 0, "flow")
     t0 = time.perf_counter()
-    levels, counts = filled_by_level(m)
+    g = interchangeable(m)
+    levels, counts = filled_by_level(m, g)
     bound = int((levels * counts).sum())
-    f = build_flow(m, levels, counts)
+    f = build_flow(m, g, levels, counts)
     smcf = min_cost_flow.SimpleMinCostFlow()
     smcf.add_arcs_with_capacity_and_unit_cost(f["tails"], f["heads"], f["caps"], f["costs"])
     smcf.set_nodes_supplies(f["nodes"], f["supplies"])
     status = smcf.solve()
     if status != smcf.OPTIMAL:
         raise RuntimeError(f"min-cost flow ended with status {status}")
-    chosen = np.flatnonzero(smcf.flows(np.arange(m.n_pairs)) > 0)
+    a0, a1, a2 = f["arcs"]
+    flows = smcf.flows(np.arange(len(f["tails"])))
+    chosen = np.sort(placed_pairs(m, g, flows[a0:a1], flows[a2:a2 + len(g.city_count)]))
     value = int(m.pair_w[chosen].sum())
     if value != bound:
         raise RuntimeError(f"min-cost flow reached {value}, the maximum flows proved {bound}")
@@ -968,6 +1090,18 @@ def _enforce_team_rules(m: Model, chosen: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- #
 # write back
 # --------------------------------------------------------------------------- #
+def _sorted_keys(a: np.ndarray) -> np.ndarray:
+    """The distinct values of an integer array, sorted, followed by a sentinel above them all."""
+    a = np.sort(a)
+    return np.append(a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a, np.iinfo(np.int64).max)
+
+
+def _any_in(keys: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per probe: is any of the sorted ``keys`` (ending with a sentinel above all) in ``[lo, hi)``; where the first is."""
+    at = np.searchsorted(keys, lo)
+    return keys[at] < hi, at
+
+
 def _why(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinned: int) -> np.ndarray:
     """Which tie-breaker decided each placed pair.
 
@@ -977,66 +1111,60 @@ def _why(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinned: int) 
     first one on which the placed pair beats an alternative still tied on the
     earlier ones is the reason; with none, the seat's priority alone decided.
     The first ``n_pinned`` placements are pins.
+
+    The alternatives are sorted once as integer keys (group, features, city
+    ranked by share) so that "an alternative tied so far and worse on this
+    criterion" is a key range, found by binary search for every placed pair.
     """
     n = len(chosen)
     out = np.full(n, "priority", dtype=object)
     if n == 0:
         return out
-    person, _ = _factorize(pairs, "person", "person_code")
-    city, _ = _factorize(pairs, "source_city", "city_code")
-    first = np.unique(person, return_index=True)[1]
-    pool = np.bincount(city[first], minlength=city.max() + 1)
+    person, city = _codes(pairs, "person", "person_code"), _codes(pairs, "source_city", "city_code")
+    city_of = np.full(person.max() + 1, -1)
+    city_of[person] = city
+    pool = np.bincount(city_of[city_of >= 0], minlength=city.max() + 1)
     used = np.bincount(city[chosen], minlength=len(pool))
+    n_city = len(pool)
     seat = pairs["seat"].to_numpy().astype(np.int64)
     pref = pairs["preferred"].to_numpy().astype(np.int64)
     exact = pairs["exact_skill"].to_numpy().astype(np.int64)
-    wr = np.clip(pairs["wish_rank"].to_numpy().astype(np.int64), -1, WISH_RANKS)  # ranks past the last score alike
-    f = pd.DataFrame({"seat": seat, "person": person, "w": w, "preferred": pref, "exact_skill": exact,
-                      "wish_rank": wr, "source_city": city})
-    c = f.iloc[chosen].reset_index(drop=True).assign(i=np.arange(n))
-    is_chosen = np.zeros(len(pairs), dtype=bool)
-    is_chosen[chosen] = True
-    # a seat's other candidates matter only by their features: one row per distinct (seat, features)
-    n_city = len(pool)
-    feat = ((pref * 2 + exact) * (WISH_RANKS + 2) + (wr + 1)) * n_city + city
-    span = 4 * (WISH_RANKS + 2) * n_city
-    key = pd.unique(seat[~is_chosen] * span + feat[~is_chosen])
-    rest = key % span
-    ct, rest = rest % n_city, rest // n_city
-    wk, rest = rest % (WISH_RANKS + 2) - 1, rest // (WISH_RANKS + 2)
-    seat_alt = pd.DataFrame({"seat": key // span, "preferred": rest // 2, "exact_skill": rest % 2, "wish_rank": wk,
-                             "source_city": ct})
-    by_seat = c.merge(seat_alt, on="seat", suffixes=("", "_a"))
-    # the person's other seats of the same weight
+    r = pairs["wish_rank"].to_numpy().astype(np.int64)
+    n_ws = WISH_RANKS + 1
+    feat = (pref * 2 + exact) * n_ws + np.where(r >= 0, WISH_RANKS - np.minimum(r, WISH_RANKS), 0)
+    n_feat = 4 * n_ws
+    rest = np.ones(len(pairs), bool)
+    rest[chosen] = False
+    # the seat's other candidates: (seat, features, city by falling share)
+    share = used / np.maximum(pool, 1)
+    by_share = np.argsort(-share, kind="stable")
+    rank = np.empty(n_city, np.int64)
+    rank[by_share] = np.arange(n_city)
+    seat_keys = _sorted_keys((seat[rest] * n_feat + feat[rest]) * n_city + rank[city[rest]])
+    # the person's other seats of the same weight: (person, weight, features)
+    level, weights = pd.factorize(w)
+    n_level = len(weights)
     placed = np.zeros(person.max() + 1, dtype=bool)
     placed[person[chosen]] = True
-    alt = f[~is_chosen & placed[person]]
-    by_person = c.merge(alt, on=["person", "w"], suffixes=("", "_a"))
-    by_person = by_person[by_person["seat"] != by_person["seat_a"]]
-    x = pd.concat([by_seat, by_person], ignore_index=True)
-    if x.empty:
-        out[:n_pinned] = "pinned"
-        return out
-    cm, ca = x["source_city"].to_numpy(), x["source_city_a"].to_numpy()
-    share_mine = (used[cm] - 1) / pool[cm]
-    share_alt = np.where(ca == cm, share_mine, used[ca] / pool[ca])
-    ws = lambda r: np.where(r >= 0, WISH_RANKS - np.minimum(r, WISH_RANKS), 0)  # noqa: E731
-    steps = [
-        ("preferred", x["preferred"].to_numpy().astype(int), x["preferred_a"].to_numpy().astype(int)),
-        ("exact_skill", x["exact_skill"].to_numpy().astype(int), x["exact_skill_a"].to_numpy().astype(int)),
-        ("wish", ws(x["wish_rank"].to_numpy()), ws(x["wish_rank_a"].to_numpy())),
-        ("fair_share", -share_mine, -share_alt),
-    ]
-    xi = x["i"].to_numpy()
-    decided = np.zeros(n, dtype=bool)
-    tie = np.ones(len(x), dtype=bool)
-    for code, mine, theirs in steps:
-        hit = np.zeros(n, dtype=bool)
-        hit[xi[tie & (mine > theirs)]] = True
-        hit &= ~decided
-        out[hit] = code
-        decided |= hit
-        tie &= mine == theirs
+    alt = rest & placed[person]
+    person_keys = _sorted_keys((person[alt] * n_level + level[alt]) * n_feat + feat[alt])
+    cp, ce, cf, cc = pref[chosen], exact[chosen], feat[chosen], city[chosen]
+    lows = [np.zeros(n, np.int64), cp * 2 * n_ws, (cp * 2 + ce) * n_ws]      # tied on the earlier criteria
+    highs = [cp * 2 * n_ws, (cp * 2 + ce) * n_ws, cf]                         # and lower on this one
+    s0 = seat[chosen] * n_feat
+    p0 = (person[chosen] * n_level + level[chosen]) * n_feat
+    hits = [_any_in(seat_keys, (s0 + lo) * n_city, (s0 + hi) * n_city)[0] | _any_in(person_keys, p0 + lo, p0 + hi)[0]
+            for lo, hi in zip(lows, highs)]
+    # fair share: an alternative of another city, tied on all else, whose city has sent a larger share
+    lo = (s0 + cf) * n_city
+    found, at = _any_in(seat_keys, lo, lo + n_city)
+    mine = found & (by_share[seat_keys[at] % n_city] == cc)  # the first is of the placed pair's city: the next one
+    nxt = np.minimum(at + 1, len(seat_keys) - 1)
+    found = (found & ~mine) | (mine & (seat_keys[nxt] < lo + n_city))
+    at = np.where(mine, nxt, at)
+    share_mine = (used[cc] - 1) / pool[cc]
+    hits.append(found & (share[by_share[seat_keys[at] % n_city]] > share_mine))
+    out = np.select(hits, ["preferred", "exact_skill", "wish", "fair_share"], "priority").astype(object)
     out[:n_pinned] = "pinned"
     return out
 
@@ -1119,7 +1247,7 @@ def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang
                       "sector": s["sector"].to_numpy(), "priority": s["priority"].to_numpy().astype(np.int64),
                       "source_city": both["person"].map(cities).to_numpy()})
     # the tie-breaker that decided: pins first, then the cascade over each seat's candidates
-    all_pairs = pd.concat([pairs, _pin_pairs(wb, seats, pinned, pairs)], ignore_index=True)
+    all_pairs = pairs if pinned.empty else pd.concat([pairs, _pin_pairs(wb, seats, pinned, pairs)], ignore_index=True)
     rows = np.r_[len(pairs) + np.arange(len(pin_part)), sol.chosen].astype(np.int64)  # rows of ``both``
     w_all = 2 ** (seats["priority"].to_numpy().astype(np.int64)[all_pairs["seat"].to_numpy()] - 1)
     a["reason"] = _why(all_pairs, w_all, rows, len(pin_part))

@@ -628,30 +628,29 @@ def test_cli_allocate_broken_workbook(tmp_path, capsys, cli_env):
 
 
 def _one_scaled_flow(m):
-    """Reference: one min-cost flow with the first objective scaled above every tie-breaker total."""
+    """Reference: one min-cost flow over single people, the first objective scaled above every tie-breaker total."""
     from ortools.graph.python import min_cost_flow
 
     import importlib
 
     mod = importlib.import_module("planning.allocate")
-    levels, counts = mod.filled_by_level(m)
-    f = mod.build_flow(m, levels, counts)
     big = (int(m.pair_tie.max(initial=0)) + mod.FAIR_MAX + 1) * (len(m.person_city) + 1)
-    n_pair = m.n_pairs
-    # same arcs, but seats drain straight into the sink with cost -(w * big + tie) and no level quotas
-    sink = int(f["nodes"][-1])
-    heads = f["heads"].copy()
-    is_seat_arc = np.zeros(len(heads), bool)
-    is_seat_arc[n_pair:n_pair + int((np.bincount(m.pair_seat, minlength=len(m.cap)) > 0).sum())] = True
-    heads[is_seat_arc] = sink
-    costs = f["costs"].copy()
-    costs[:n_pair] = -(m.pair_w * big + m.pair_tie)
+    n_city, n_person, n_seat = m.fair_levels.shape[0], len(m.person_city), len(m.cap)
+    seat0, city0 = n_person, n_person + n_seat
+    sink = city0 + n_city
+    lc, lv = np.nonzero(m.fair_levels)
+    # person (supply 1) → seat (cost -(w * big + tie)) → sink, or person → city → sink (fair-share levels)
+    tails = np.concatenate([m.pair_person, seat0 + np.arange(n_seat), np.arange(n_person), city0 + lc])
+    heads = np.concatenate([seat0 + m.pair_seat, np.full(n_seat, sink), city0 + m.person_city, np.full(len(lc), sink)])
+    caps = np.concatenate([np.ones(m.n_pairs), m.cap, np.ones(n_person), m.fair_levels[lc, lv]])
+    costs = np.concatenate([-(m.pair_w * big + m.pair_tie), np.zeros(n_seat + n_person), -lv])
     smcf = min_cost_flow.SimpleMinCostFlow()
-    smcf.add_arcs_with_capacity_and_unit_cost(f["tails"], heads, f["caps"], costs)
-    n = len(m.person_city)
-    smcf.set_nodes_supplies(np.append(np.arange(n), sink).astype(np.int32), np.append(np.ones(n), -n).astype(np.int64))
+    smcf.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32),
+                                              caps.astype(np.int64), costs.astype(np.int64))
+    smcf.set_nodes_supplies(np.append(np.arange(n_person), sink).astype(np.int32),
+                            np.append(np.ones(n_person), -n_person).astype(np.int64))
     assert smcf.solve() == smcf.OPTIMAL
-    chosen = np.flatnonzero(smcf.flows(np.arange(n_pair)) > 0)
+    chosen = np.flatnonzero(smcf.flows(np.arange(m.n_pairs)) > 0)
     return int(m.pair_w[chosen].sum()), mod._tie_value(m, chosen)
 
 
@@ -688,3 +687,123 @@ def test_hosts_limit_the_seats_planned():
     assert set(plan.assignments["order"]) == {"OB"} and plan.unfilled.empty
     with pytest.raises(planning.PlanError, match="not_planned"):
         planning.allocate(wb, hosts=["HB"], pins=[("P1", "OA")])
+
+
+def _why_by_merge(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinned: int) -> np.ndarray:
+    """Reference for ``_why``: the comparisons as pandas merges of each placed pair with its alternatives.
+
+    A placed pair is compared with the alternatives it beat: the seat's other
+    candidates, and the person's other seats of the same weight. Criteria are
+    checked in order (preferred pairing, exact skill, wish, fair share); the
+    first one on which the placed pair beats an alternative still tied on the
+    earlier ones is the reason; with none, the seat's priority alone decided.
+    The first ``n_pinned`` placements are pins.
+    """
+    import importlib
+
+    mod = importlib.import_module("planning.allocate")
+    n = len(chosen)
+    out = np.full(n, "priority", dtype=object)
+    if n == 0:
+        return out
+    person, _ = mod._factorize(pairs, "person", "person_code")
+    city, _ = mod._factorize(pairs, "source_city", "city_code")
+    first = np.unique(person, return_index=True)[1]
+    pool = np.bincount(city[first], minlength=city.max() + 1)
+    used = np.bincount(city[chosen], minlength=len(pool))
+    seat = pairs["seat"].to_numpy().astype(np.int64)
+    pref = pairs["preferred"].to_numpy().astype(np.int64)
+    exact = pairs["exact_skill"].to_numpy().astype(np.int64)
+    wr = np.clip(pairs["wish_rank"].to_numpy().astype(np.int64), -1, mod.WISH_RANKS)  # ranks past the last score alike
+    f = pd.DataFrame({"seat": seat, "person": person, "w": w, "preferred": pref, "exact_skill": exact,
+                      "wish_rank": wr, "source_city": city})
+    c = f.iloc[chosen].reset_index(drop=True).assign(i=np.arange(n))
+    is_chosen = np.zeros(len(pairs), dtype=bool)
+    is_chosen[chosen] = True
+    # a seat's other candidates matter only by their features: one row per distinct (seat, features)
+    n_city = len(pool)
+    feat = ((pref * 2 + exact) * (mod.WISH_RANKS + 2) + (wr + 1)) * n_city + city
+    span = 4 * (mod.WISH_RANKS + 2) * n_city
+    key = pd.unique(seat[~is_chosen] * span + feat[~is_chosen])
+    rest = key % span
+    ct, rest = rest % n_city, rest // n_city
+    wk, rest = rest % (mod.WISH_RANKS + 2) - 1, rest // (mod.WISH_RANKS + 2)
+    seat_alt = pd.DataFrame({"seat": key // span, "preferred": rest // 2, "exact_skill": rest % 2, "wish_rank": wk,
+                             "source_city": ct})
+    by_seat = c.merge(seat_alt, on="seat", suffixes=("", "_a"))
+    # the person's other seats of the same weight
+    placed = np.zeros(person.max() + 1, dtype=bool)
+    placed[person[chosen]] = True
+    alt = f[~is_chosen & placed[person]]
+    by_person = c.merge(alt, on=["person", "w"], suffixes=("", "_a"))
+    by_person = by_person[by_person["seat"] != by_person["seat_a"]]
+    x = pd.concat([by_seat, by_person], ignore_index=True)
+    if x.empty:
+        out[:n_pinned] = "pinned"
+        return out
+    cm, ca = x["source_city"].to_numpy(), x["source_city_a"].to_numpy()
+    share_mine = (used[cm] - 1) / pool[cm]
+    share_alt = np.where(ca == cm, share_mine, used[ca] / pool[ca])
+    ws = lambda r: np.where(r >= 0, mod.WISH_RANKS - np.minimum(r, mod.WISH_RANKS), 0)  # noqa: E731
+    steps = [
+        ("preferred", x["preferred"].to_numpy().astype(int), x["preferred_a"].to_numpy().astype(int)),
+        ("exact_skill", x["exact_skill"].to_numpy().astype(int), x["exact_skill_a"].to_numpy().astype(int)),
+        ("wish", ws(x["wish_rank"].to_numpy()), ws(x["wish_rank_a"].to_numpy())),
+        ("fair_share", -share_mine, -share_alt),
+    ]
+    xi = x["i"].to_numpy()
+    decided = np.zeros(n, dtype=bool)
+    tie = np.ones(len(x), dtype=bool)
+    for code, mine, theirs in steps:
+        hit = np.zeros(n, dtype=bool)
+        hit[xi[tie & (mine > theirs)]] = True
+        hit &= ~decided
+        out[hit] = code
+        decided |= hit
+        tie &= mine == theirs
+    out[:n_pinned] = "pinned"
+    return out
+
+
+@pytest.mark.parametrize("seed, teams, pins", [(0, False, 0), (1, True, 0), (2, False, 3), (3, True, 2)])
+def test_why_equals_merged_comparisons(seed, teams, pins):
+    """The tie-breaker that decided, by key ranges, equals the pairwise comparison of every alternative."""
+    import importlib
+
+    mod = importlib.import_module("planning.allocate")
+    wb = synthetic_workbook(people=1500, host_units=150, seed=seed, teams=teams)
+    plan = planning.allocate(wb, window=("2027-03-01", "2027-03-01") if seed % 2 == 0 else None)
+    pairs, seats = plan._ctx["pairs"], plan._ctx["seats"]
+    w = 2 ** (seats["priority"].to_numpy().astype(np.int64)[pairs["seat"].to_numpy()] - 1)
+    rng = np.random.default_rng(seed)
+    placed = pd.MultiIndex.from_frame(plan.assignments[["person", "order", "slot"]])
+    rows = np.flatnonzero(pd.MultiIndex.from_frame(pairs[["person", "order", "slot"]]).isin(placed))
+    if pins:  # the first rows stand for pins: their own copies appended, as write_back does
+        pin_rows = rng.choice(len(pairs), pins, replace=False)
+        pairs = pd.concat([pairs, pairs.iloc[pin_rows].drop(columns=["person_code", "city_code"])],
+                          ignore_index=True)
+        w = np.r_[w, w[pin_rows]]
+        rows = np.r_[len(pairs) - pins + np.arange(pins), np.setdiff1d(rows, pin_rows)]
+    for chosen in [rows] + [np.r_[rows[:pins], rng.choice(len(pairs) - pins, k, replace=False)] for k in (20, 300)]:
+        got = mod._why(pairs, w, chosen, pins)
+        assert (got == _why_by_merge(pairs, w, chosen, pins)).all()
+    assert len(set(mod._why(pairs, w, rows, pins))) > 2
+
+
+def test_interchangeable_people_merge_only_when_identical(monkeypatch):
+    """Groups hold people with identical candidate lists; a hash that tells no one apart merges no one."""
+    import importlib
+
+    mod = importlib.import_module("planning.allocate")
+    wb = synthetic_workbook(people=600, host_units=60, sectors=3, seed=8, teams=False)
+    m = _model(wb, window=("2027-03-01", "2027-03-01"))
+    g = mod.interchangeable(m)
+    assert g.n_groups < len(m.person_city) and g.size.sum() == len(m.person_city)
+    lists = pd.Series(list(zip(m.pair_seat, m.pair_tie))).groupby(m.pair_person).agg(lambda x: tuple(sorted(x)))
+    assert lists.groupby(g.of_person[lists.index]).nunique().eq(1).all()
+    assert len(set(lists)) == g.n_groups
+    sol = solve_flow(m)
+    monkeypatch.setattr(mod, "_mix", lambda x: np.zeros(len(x), np.uint64))
+    assert mod.interchangeable(m).n_groups == len(m.person_city)
+    alone = solve_flow(m)
+    assert (alone.value, alone.tiebreak_value) == (sol.value, sol.tiebreak_value)
