@@ -289,11 +289,15 @@ def _cities(wb) -> pd.Series:
     return city.astype(object).where(city.notna(), unit.astype(object)).astype(str)
 
 
-def _wish_rank(wb, pairs: pd.DataFrame) -> np.ndarray:
-    """0-based rank of the pair's host unit in the person's wishes (-1: not wished)."""
+def _wish_rank(wb, person: np.ndarray, ids: pd.Index, host: np.ndarray, hosts: pd.Index) -> np.ndarray:
+    """0-based rank of each pair's host unit in the person's wishes (-1: not wished).
+
+    Pairs are given as codes: ``person`` positions in ``ids`` (people's ids),
+    ``host`` positions in ``hosts`` (host unit ids).
+    """
     w = wb.people[["id", "wishes"]].dropna()
-    out = np.full(len(pairs), -1, dtype=np.int64)
-    if w.empty or pairs.empty:
+    out = np.full(len(person), -1, dtype=np.int64)
+    if w.empty or len(person) == 0:
         return out
     lists = w["wishes"].astype(str).str.split(";")
     ex = pd.DataFrame({"person": w["id"].to_numpy().repeat(lists.str.len().to_numpy()),
@@ -301,14 +305,16 @@ def _wish_rank(wb, pairs: pd.DataFrame) -> np.ndarray:
     ex["host_unit"] = ex["host_unit"].str.strip()
     ex["rank"] = ex.groupby("person").cumcount()
     ex = ex.drop_duplicates(["person", "host_unit"])
-    sel = pairs["person"].isin(ex["person"]).to_numpy()
-    if not sel.any():
+    e_person, e_host = ids.get_indexer(ex["person"]), hosts.get_indexer(ex["host_unit"])
+    keep = (e_person >= 0) & (e_host >= 0)
+    wished = e_person[keep] * len(hosts) + e_host[keep]
+    order = np.argsort(wished, kind="stable")
+    wished, rank = wished[order], ex["rank"].to_numpy()[keep][order]
+    if len(wished) == 0:
         return out
-    sub = pairs.loc[sel, ["person", "host_unit"]]
-    idx = pd.MultiIndex.from_frame(ex[["person", "host_unit"]])
-    pos = idx.get_indexer(pd.MultiIndex.from_frame(sub))
-    out[sel] = np.where(pos >= 0, ex["rank"].to_numpy()[np.maximum(pos, 0)], -1)
-    return out
+    key = person.astype(np.int64) * len(hosts) + host
+    at = np.minimum(np.searchsorted(wished, key), len(wished) - 1)
+    return np.where(wished[at] == key, rank[at], -1).astype(np.int64)
 
 
 def candidate_pairs(wb, seats: pd.DataFrame, busy: pd.DataFrame, forbids: pd.DataFrame,
@@ -342,7 +348,8 @@ def candidate_pairs(wb, seats: pd.DataFrame, busy: pd.DataFrame, forbids: pd.Dat
                           "preferred": r["preferred"].to_numpy()[~drop], "seat": seat,
                           "start": seats["start"].to_numpy()[seat], "end": seats["end"].to_numpy()[seat],
                           "host_unit": seats["host_unit"].to_numpy()[seat]})
-    pairs["wish_rank"] = _wish_rank(wb, pairs)
+    host, hosts = pd.factorize(seats["host_unit"].to_numpy())
+    pairs["wish_rank"] = _wish_rank(wb, prow, ids, host[seat], pd.Index(hosts))
     city_codes, city_names = pd.factorize(_cities(wb).reindex(ids).to_numpy())
     pairs["source_city"] = np.asarray(city_names, dtype=object)[city_codes[prow]]
     # integer twins of person and source_city (positions in ``people``; city codes) for the arrays
