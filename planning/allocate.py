@@ -705,8 +705,11 @@ def interchangeable(m: Model) -> Groups:
     key = seat_tie[order]
     deg = np.bincount(person, minlength=n_person)
     ptr = np.r_[0, np.cumsum(deg)[:-1]]
-    with np.errstate(over="ignore"):
-        h = np.add.reduceat(_mix(key) * _mix(np.arange(len(key)) - ptr[person] + 1), ptr)
+    h = np.zeros(n_person, np.uint64)
+    has = deg > 0  # people without pairs (in a restricted model) all look alike
+    if has.any():
+        with np.errstate(over="ignore"):
+            h[has] = np.add.reduceat(_mix(key) * _mix(np.arange(len(key)) - ptr[person] + 1), ptr[has])
     by = np.lexsort((h, deg))
     new = np.r_[True, (deg[by][1:] != deg[by][:-1]) | (h[by][1:] != h[by][:-1])]
     group = np.empty(n_person, np.int64)
@@ -956,6 +959,47 @@ def _fair_vars(model, m: Model, x) -> list:
     return terms
 
 
+def starting_plan(m: Model, rounds: int = 8) -> np.ndarray:
+    """A feasible plan found fast: CP-SAT's starting point, and its answer when time runs out first.
+
+    Rounds of the flow path (:func:`solve_flow`, exact for what it is given):
+    each round places at most one more seat per person, among the seats with
+    places left that do not overlap the person's seats from earlier rounds;
+    placements a team rule forbids are then dropped. Feasible, not optimal in
+    general (a person's seats are chosen one round at a time).
+
+    Examples
+    --------
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> plan = planning.allocate(wb)
+    >>> m = plan._ctx["model"]
+    >>> int(m.pair_w[starting_plan(m)].sum()) <= plan.objective.value
+    True
+    """
+    chosen = np.zeros(0, np.int64)
+    cap = m.cap.copy()
+    ok = np.ones(m.n_pairs, bool) if m.fixed_off is None else ~m.fixed_off
+    n_person = len(m.person_city)
+    for _ in range(rounds):
+        sel = np.flatnonzero(ok & (cap[m.pair_seat] > 0))
+        if len(sel) == 0:
+            break
+        sub = Model(pair_person=m.pair_person[sel], pair_seat=m.pair_seat[sel], pair_w=m.pair_w[sel],
+                    pair_tie=m.pair_tie[sel], pair_start=m.pair_start[sel], pair_end=m.pair_end[sel],
+                    person_city=m.person_city, cap=cap, fair_levels=m.fair_levels)
+        got = sel[solve_flow(sub).chosen]
+        if len(got) == 0:
+            break
+        chosen = np.r_[chosen, got]
+        cap = cap - np.bincount(m.pair_seat[got], minlength=len(cap))
+        start = np.full(n_person, np.iinfo(np.int64).max)
+        end = np.full(n_person, np.iinfo(np.int64).min)
+        start[m.pair_person[got]], end[m.pair_person[got]] = m.pair_start[got], m.pair_end[got]
+        ok &= ~((m.pair_start <= end[m.pair_person]) & (m.pair_end >= start[m.pair_person]))
+    return _enforce_team_rules(m, np.sort(chosen))
+
+
 def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 1, lang: str | None = None) -> Solution:
     """Solve with CP-SAT: first objective to optimality, then the tie-breakers with it fixed.
 
@@ -969,28 +1013,44 @@ def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 1, lan
     if m.n_pairs == 0:
         return Solution(np.zeros(0, np.int64), 0, 0, "optimal", "optimal", 0, "cpsat")
     t0 = time.perf_counter()
+    start = starting_plan(m)
+    start_value = int(m.pair_w[start].sum())
+
+    def from_start(bound=None) -> Solution:
+        return Solution(start, start_value, bound, "time_limit", "skipped", _tie_value(m, start), "cpsat",
+                        "starting plan: the solver found nothing better within the time limit",
+                        proof_seconds=time.perf_counter() - t0)
+
     model, x = build_cpsat(m)
     W = cp_model.LinearExpr.weighted_sum
     first = W(x, m.pair_w.tolist())
     model.maximize(first)
+    hint = np.zeros(m.n_pairs, np.int64)
+    hint[start] = 1
+    model.proto.solution_hint.vars.extend(range(m.n_pairs))  # x[k] is variable k
+    model.proto.solution_hint.values.extend(hint.tolist())
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, min(workers, os.cpu_count() or 1))
     # full LP relaxation of the linear constraints: the capacity, clique and team rows are
     # an assignment polytope's; at 5,000 people this proves optimality ~8x sooner than the default
     solver.parameters.linearization_level = 2
-    if time_limit is not None:
-        solver.parameters.max_time_in_seconds = float(time_limit)
+    if time_limit is not None:  # the limit covers the starting plan and the model's construction too
+        left = float(time_limit) - (time.perf_counter() - t0)
+        if left <= 0:
+            return from_start()
+        solver.parameters.max_time_in_seconds = left
     st = solver.solve(model)
     proof = time.perf_counter() - t0
     if st == cp_model.INFEASIBLE:
         raise PlanError(t("alloc.infeasible", lang))
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Solution(np.zeros(0, np.int64), 0, None, "time_limit", "skipped", 0, "cpsat",
-                        "no solution found within the time limit")
+        return from_start()
     vals = np.fromiter((solver.boolean_value(v) for v in x), dtype=bool, count=len(x))
     value = int(round(solver.objective_value))
     bound = int(math.floor(solver.best_objective_bound + 1e-6))
     if st != cp_model.OPTIMAL:
+        if value < start_value:
+            return from_start(bound)
         chosen = np.flatnonzero(vals)
         return Solution(chosen, value, bound, "time_limit", "skipped", _tie_value(m, chosen), "cpsat",
                         proof_seconds=proof)
@@ -1007,8 +1067,9 @@ def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 1, lan
     tie = W(x, m.pair_tie.tolist()) - W([v for v, _ in terms], [c for _, c in terms])
     model.clear_objective()
     model.maximize(tie)
-    for v, val in zip(x, vals.tolist()):
-        model.add_hint(v, val)
+    model.clear_hints()
+    model.proto.solution_hint.vars.extend(range(m.n_pairs))
+    model.proto.solution_hint.values.extend(vals.astype(np.int64).tolist())
     solver2 = cp_model.CpSolver()
     solver2.parameters.num_workers = solver.parameters.num_workers
     solver2.parameters.linearization_level = 2
@@ -1379,7 +1440,7 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     if blocking is not None:
         plan.blocking_pairs = blocking
         plan.objective.blocking_pairs = len(blocking)
-    plan._ctx = {"seats": seats, "pairs": pairs_all, "wb": wb, "busy": busy}
+    plan._ctx = {"seats": seats, "pairs": pairs_all, "wb": wb, "busy": busy, "model": m}
     if plan.objective.status == "time_limit":
         warnings.warn(t("alloc.time_limit_warning", lang, value=plan.objective.value, bound=plan.objective.bound,
                         gap=f"{(plan.objective.gap or 0):.1%}"), stacklevel=2)

@@ -396,18 +396,37 @@ def test_time_limit_is_stated(recwarn):
     ok(wb, plan)
 
 
-def test_stopped_without_a_solution_claims_nothing(sample, monkeypatch):
-    """A solver stopped before any solution: no bound, and free seats say the time ran out."""
+def test_stopped_without_a_solution_returns_the_starting_plan(sample, monkeypatch):
+    """A solver stopped before any solution: the starting plan, no bound claimed, free seats say time ran out."""
     from ortools.sat.python import cp_model
 
     monkeypatch.setattr(cp_model.CpSolver, "solve", lambda self, model, *a, **k: cp_model.UNKNOWN)
     with pytest.warns(UserWarning):
-        plan = planning.allocate(sample, time_limit=5)
+        plan = ok(sample, planning.allocate(sample, time_limit=5))
     o = plan.objective
-    assert (o.status, o.value, o.bound, o.gap) == ("time_limit", 0, None, None)
-    assert plan.assignments.empty
+    assert (o.status, o.bound, o.gap) == ("time_limit", None, None) and "starting plan" in o.note
+    assert 0 < o.value == int((2 ** (plan.assignments["priority"] - 1)).sum())
     reasons = set(plan.unfilled["reason"])
     assert "time_limit" in reasons and not reasons & {"team_rule", "lost_to_higher_priority"}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_starting_plan_obeys_every_rule(seed):
+    """Rounds of flows with team rules enforced afterwards: a feasible plan, never above the optimum."""
+    import importlib
+
+    mod = importlib.import_module("planning.allocate")
+    wb = synthetic_workbook(people=800, host_units=80, sectors=4, seed=seed, teams=True)
+    plan = planning.allocate(wb)
+    m = plan._ctx["model"]
+    start = mod.starting_plan(m)
+    assert len(start) and len(np.unique(start)) == len(start)
+    assert (np.bincount(m.pair_seat[start], minlength=len(m.cap)) <= m.cap).all()
+    o = np.lexsort((m.pair_start[start], m.pair_person[start]))
+    p, s, e = m.pair_person[start][o], m.pair_start[start][o], m.pair_end[start][o]
+    assert not ((p[1:] == p[:-1]) & (s[1:] <= e[:-1])).any()  # one seat at a time
+    assert (mod._enforce_team_rules(m, start) == start).all()
+    assert int(m.pair_w[start].sum()) <= plan.objective.value
 
 
 def test_orders_and_people_limit_the_plan(sample):
