@@ -874,28 +874,42 @@ def _tie_value(m: Model, chosen: np.ndarray) -> int:
 # solve: CP-SAT
 # --------------------------------------------------------------------------- #
 def _cliques(m: Model) -> list[np.ndarray]:
-    """Per person and distinct slot start: the person's pairs covering that day (at most one may hold)."""
+    """Per person, the maximal sets of their pairs sharing a day (at most one of each set may hold).
+
+    Stints that share a day all cover the latest of their starts, so the sets
+    to consider are those covering one of the person's start days ``q``. The
+    set at ``q`` is maximal exactly when one of its stints ends before the
+    person's next start, i.e. when ``q`` is the last start on or before some
+    stint's end. Members are found by range expansion over the sorted
+    (person, day) keys of those maximal days; no pairwise join.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = Model(pair_person=np.array([0, 0, 0, 1]), pair_seat=np.arange(4), pair_w=np.ones(4, np.int64),
+    ...           pair_tie=np.zeros(4, np.int64), pair_start=np.array([0, 5, 20, 0]),
+    ...           pair_end=np.array([10, 30, 40, 9]), person_city=np.array([0, 0]), cap=np.ones(4, np.int64),
+    ...           fair_levels=np.zeros((1, 16), np.int64))
+    >>> [c.tolist() for c in _cliques(m)]
+    [[0, 1], [1, 2]]
+    """
     many = np.bincount(m.pair_person)[m.pair_person] > 1
     k = np.flatnonzero(many)
     if len(k) == 0:
         return []
-    pp = pd.DataFrame({"k": k, "p": m.pair_person[k], "s": m.pair_start[k], "e": m.pair_end[k]})
-    pts = pp[["p", "s"]].drop_duplicates().rename(columns={"s": "q"})
-    x = pts.merge(pp, on="p")
-    x = x[(x["s"] <= x["q"]) & (x["e"] >= x["q"])]
-    x = x.sort_values(["p", "q", "k"])
-    sizes = x.groupby(["p", "q"], sort=False).size()
-    groups = np.split(x["k"].to_numpy(), np.cumsum(sizes.to_numpy())[:-1])
-    # drop duplicates and groups of one
-    seen, out = set(), []
-    for g in groups:
-        if len(g) < 2:
-            continue
-        key = g.tobytes()
-        if key not in seen:
-            seen.add(key)
-            out.append(g)
-    return out
+    p, s, e = m.pair_person[k], m.pair_start[k], m.pair_end[k]
+    s0 = int(min(s.min(), e.min()))
+    span = int(max(s.max(), e.max())) - s0 + 1
+    starts = _sorted_keys(p * span + (s - s0))[:-1]
+    days = _sorted_keys(starts[np.searchsorted(starts, p * span + (e - s0), side="right") - 1])[:-1]
+    lo = np.searchsorted(days, p * span + (s - s0))
+    n = np.searchsorted(days, p * span + (e - s0), side="right") - lo
+    member, day = np.repeat(np.arange(len(k)), n), _ranges(lo, n)
+    size = np.bincount(day, minlength=len(days))
+    keep = size[day] > 1
+    order = np.argsort(day[keep], kind="stable")
+    day, member = day[keep][order], k[member[keep][order]]
+    return np.split(member, np.flatnonzero(np.diff(day)) + 1) if len(day) else []
 
 
 def build_cpsat(m: Model):
