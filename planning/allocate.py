@@ -1068,10 +1068,11 @@ def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 1, lan
         chosen = np.flatnonzero(vals)
         return Solution(chosen, value, bound, "time_limit", "skipped", _tie_value(m, chosen), "cpsat",
                         proof_seconds=proof)
-    # phase 2: tie-breakers with the first objective fixed at its optimum; without a time limit it
-    # gets as long as phase 1 took, at least TIEBREAK_MIN_SECONDS
-    left = (max(TIEBREAK_MIN_SECONDS, proof) if time_limit is None
-            else max(0.0, time_limit - (time.perf_counter() - t0)))
+    # phase 2: tie-breakers with the first objective fixed at its optimum: as long as phase 1
+    # took, at least TIEBREAK_MIN_SECONDS, and within the time limit
+    left = max(TIEBREAK_MIN_SECONDS, proof)
+    if time_limit is not None:
+        left = min(left, max(0.0, time_limit - (time.perf_counter() - t0)))
     if left < 0.05:
         chosen = np.flatnonzero(vals)
         return Solution(chosen, value, bound, "optimal", "time_limit", _tie_value(m, chosen), "cpsat",

@@ -5,6 +5,7 @@ import html
 import logging
 import tempfile
 import traceback
+import warnings
 from pathlib import Path
 
 import ipywidgets as W
@@ -27,6 +28,8 @@ class AllocationApp(App):
     """
 
     title_key = "aapp.title"
+    #: solver seconds per run: a viewer never waits longer; a plan stopped early says so in its status card
+    time_limit = 120.0
 
     def build_body(self, wb):
         self.plan = None
@@ -126,8 +129,10 @@ class AllocationApp(App):
             if self.hosts() is not None:
                 kw["hosts"] = self.hosts()
             self.progress.value = 2
-            plan = allocate(self.wb, window=window, pins=self.pins, forbids=self.forbids,
-                            method=self.method.value, lang=self.lang, **kw)
+            with warnings.catch_warnings():  # the status card states a time limit
+                warnings.simplefilter("ignore")
+                plan = allocate(self.wb, window=window, pins=self.pins, forbids=self.forbids,
+                                method=self.method.value, lang=self.lang, time_limit=self.time_limit, **kw)
         except PlanError as e:
             self.progress_text.value = (f"<span class='problems'>"
                                         f"{html.escape(self.t('aapp.failed', reason=str(e)))}</span>")
