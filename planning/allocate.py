@@ -10,8 +10,10 @@ The pipeline follows PyPSA/linopy's check → build → solve → write back:
    forbidden pairs; pins are checked and placed first (:func:`resolve_pins`).
 3. :func:`build_model` turns the tables into integer arrays (a :class:`Model`).
 4. When no team rule applies and each person's candidate seats all overlap in
-   time, :func:`solve_flow` solves a min-cost flow with OR-Tools; otherwise
-   :func:`solve_cpsat` solves a 0/1 model with CP-SAT.
+   time, :func:`solve_flow` solves maximum flows and a min-cost flow with
+   OR-Tools over groups of interchangeable people (:func:`interchangeable`);
+   otherwise :func:`solve_cpsat` solves a 0/1 model with CP-SAT, starting from
+   a feasible plan (:func:`starting_plan`) that it returns if time runs out first.
 5. :func:`write_back` returns tables: new assignments with the tie-breaker that
    decided, unfilled seats with a reason, the objective, and the workbook.
 
