@@ -314,9 +314,9 @@ def _wish_rank(wb, person: np.ndarray, ids: pd.Index, host: np.ndarray, hosts: p
     wished, rank = wished[order], ex["rank"].to_numpy()[keep][order]
     if len(wished) == 0:
         return out
-    key = person.astype(np.int64) * len(hosts) + host
+    key = np.where(host >= 0, person.astype(np.int64) * len(hosts) + host, -1)  # a seat without a host: no wish
     at = np.minimum(np.searchsorted(wished, key), len(wished) - 1)
-    return np.where(wished[at] == key, rank[at], -1).astype(np.int64)
+    return np.where((wished[at] == key) & (host >= 0), rank[at], -1).astype(np.int64)
 
 
 def candidate_pairs(wb, seats: pd.DataFrame, busy: pd.DataFrame, forbids: pd.DataFrame,
@@ -677,6 +677,13 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+def _seat_tie(m: Model) -> tuple[np.ndarray, int]:
+    """One non-negative integer per pair for (seat, tie-breaker reward), and the number of such codes."""
+    low = int(m.pair_tie.min(initial=0))
+    n_tie = int(m.pair_tie.max(initial=0)) - low + 1
+    return m.pair_seat * n_tie + (m.pair_tie - low), len(m.cap) * n_tie
+
+
 def interchangeable(m: Model) -> Groups:
     """Group the people whose (seat, tie-breaker reward) lists are identical.
 
@@ -696,9 +703,7 @@ def interchangeable(m: Model) -> Groups:
     ([1, 2], True, [1, 1, 1])
     """
     n_person, n_city = len(m.person_city), m.fair_levels.shape[0]
-    n_tie = int(m.pair_tie.max(initial=0)) + 1
-    seat_tie = m.pair_seat * n_tie + m.pair_tie
-    n_key = len(m.cap) * n_tie
+    seat_tie, n_key = _seat_tie(m)
     if n_person * n_key < 2**62:  # one int64 sort key (person, seat, tie)
         order = np.argsort(m.pair_person * n_key + seat_tie, kind="stable")
     else:
@@ -815,14 +820,21 @@ def placed_pairs(m: Model, g: Groups, seat_flow: np.ndarray, unplaced: np.ndarra
     placed members to its seat units is an equally good plan.
     """
     seat_units = np.repeat(g.arc_seat, seat_flow)          # sorted by group
+    tie_units = np.repeat(g.arc_tie, seat_flow)
     members = np.lexsort((np.arange(len(g.of_person)), m.person_city, g.of_person))
     block_start = np.r_[0, np.cumsum(g.city_count)[:-1]]
     rank = np.arange(len(members)) - np.repeat(block_start, g.city_count)
     placed = members[rank < np.repeat(g.city_count - unplaced, g.city_count)]  # sorted by group
-    n_seat = len(m.cap)
-    key = m.pair_person * n_seat + m.pair_seat
-    order = np.argsort(key, kind="stable")
-    return order[np.searchsorted(key[order], placed * n_seat + seat_units)]
+    # back to pair indices by (person, seat, reward): a duplicate (person, seat) pair keeps its own reward
+    seat_tie, n_key = _seat_tie(m)
+    low = int(m.pair_tie.min(initial=0))
+    unit_key = seat_units * (n_key // max(len(m.cap), 1)) + (tie_units - low)
+    if len(m.person_city) * n_key < 2**62:
+        key = m.pair_person * n_key + seat_tie
+        order = np.argsort(key, kind="stable")
+        return order[np.searchsorted(key[order], placed * n_key + unit_key)]
+    index = pd.MultiIndex.from_arrays([m.pair_person, seat_tie])
+    return index.get_indexer(pd.MultiIndex.from_arrays([placed, unit_key]))
 
 
 def solve_flow(m: Model) -> Solution:
@@ -1043,7 +1055,8 @@ def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 1, lan
     model.maximize(first)
     hint = np.zeros(m.n_pairs, np.int64)
     hint[start] = 1
-    model.proto.solution_hint.vars.extend(range(m.n_pairs))  # x[k] is variable k
+    index = [v.index for v in x]
+    model.proto.solution_hint.vars.extend(index)
     model.proto.solution_hint.values.extend(hint.tolist())
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, min(workers, os.cpu_count() or 1))
@@ -1085,7 +1098,7 @@ def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 1, lan
     model.clear_objective()
     model.maximize(tie)
     model.clear_hints()
-    model.proto.solution_hint.vars.extend(range(m.n_pairs))
+    model.proto.solution_hint.vars.extend(index)
     model.proto.solution_hint.values.extend(vals.astype(np.int64).tolist())
     solver2 = cp_model.CpSolver()
     solver2.parameters.num_workers = solver.parameters.num_workers
@@ -1392,7 +1405,9 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
         wishes with host rankings (:mod:`planning.stable`); blocking pairs are
         reported in ``plan.blocking_pairs`` and ``plan.objective.blocking_pairs``.
     time_limit : float, optional
-        Seconds for CP-SAT. When it stops early the plan is the best found,
+        Seconds for the CP-SAT path, its starting plan and the model's
+        construction included (finding the pairs and writing the plan back
+        come on top). When it stops early the plan is the best found,
         ``objective.status`` is ``time_limit`` and ``objective.gap`` says how
         far from the bound it may be (a warning is also issued).
     lang : {"zh", "en"}, optional

@@ -826,3 +826,39 @@ def test_interchangeable_people_merge_only_when_identical(monkeypatch):
     assert mod.interchangeable(m).n_groups == len(m.person_city)
     alone = solve_flow(m)
     assert (alone.value, alone.tiebreak_value) == (sol.value, sol.tiebreak_value)
+
+
+def _hand_model(person, seat, tie, cap, city):
+    import importlib
+
+    mod = importlib.import_module("planning.allocate")
+    n, pc = len(person), np.array(city)
+    return mod.Model(pair_person=np.array(person), pair_seat=np.array(seat), pair_w=np.ones(n, np.int64),
+                     pair_tie=np.array(tie, np.int64), pair_start=np.zeros(n, np.int64),
+                     pair_end=np.zeros(n, np.int64), person_city=pc, cap=np.array(cap),
+                     fair_levels=mod._fair_levels(pc, pc.max() + 1))
+
+
+@pytest.mark.parametrize("person, seat, tie, cap, city", [
+    ([0, 0], [0, 0], [0, 5], [1], [0]),                      # one person, the same seat twice
+    ([0, 0, 1, 1], [0, 0, 0, 0], [0, 5, 0, 5], [2], [0, 0]),  # two interchangeable people, the same
+    ([0, 1], [1, 0], [-1, 5], [1, 1], [0, 1]),                # a negative reward aliasing another seat
+])
+def test_group_flow_on_hand_models(person, seat, tie, cap, city):
+    """Duplicate (person, seat) pairs keep their own reward; negative rewards never merge different people."""
+    m = _hand_model(person, seat, tie, cap, city)
+    f, c = solve_flow(m), solve_cpsat(m)
+    assert (f.value, f.tiebreak_value) == (c.value, c.tiebreak_value) == _one_scaled_flow(m)
+
+
+def test_wish_rank_on_codes():
+    """Ranks from the people's wish lists; a seat without a host unit is never wished."""
+    from types import SimpleNamespace
+    import importlib
+
+    mod = importlib.import_module("planning.allocate")
+    people = pd.DataFrame({"id": ["P0", "P1"], "wishes": ["H0;HX;H1", "H1; H0"]})
+    host, hosts = pd.factorize(np.array(["H0", "HX", None, "H1"], dtype=object))
+    person, seat = np.array([0, 0, 1, 1, 1, 0]), np.array([0, 1, 2, 3, 0, 2])
+    got = mod._wish_rank(SimpleNamespace(people=people), person, pd.Index(people["id"]), host[seat], pd.Index(hosts))
+    assert got.tolist() == [0, 1, -1, 0, 1, -1]

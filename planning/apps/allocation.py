@@ -28,7 +28,7 @@ class AllocationApp(App):
     """
 
     title_key = "aapp.title"
-    #: solver seconds per run: a viewer never waits longer; a plan stopped early says so in its status card
+    #: solver seconds per run (``allocate(time_limit=...)``); a plan stopped early says so in its status card
     time_limit = 120.0
 
     def build_body(self, wb):
@@ -129,10 +129,12 @@ class AllocationApp(App):
             if self.hosts() is not None:
                 kw["hosts"] = self.hosts()
             self.progress.value = 2
-            with warnings.catch_warnings():  # the status card states a time limit
-                warnings.simplefilter("ignore")
+            with warnings.catch_warnings(record=True) as caught:  # the status card states a time limit
+                warnings.simplefilter("always")
                 plan = allocate(self.wb, window=window, pins=self.pins, forbids=self.forbids,
                                 method=self.method.value, lang=self.lang, time_limit=self.time_limit, **kw)
+            for w in caught:
+                log.info("allocation: %s", w.message)
         except PlanError as e:
             self.progress_text.value = (f"<span class='problems'>"
                                         f"{html.escape(self.t('aapp.failed', reason=str(e)))}</span>")
