@@ -662,6 +662,8 @@ class Groups:
     city_group: np.ndarray  # (group, city) blocks, sorted
     city_city: np.ndarray
     city_count: np.ndarray
+    pair_order: np.ndarray  # pairs sorted by (person, seat, reward): a member's list lines up with its group's arcs
+    first_pair: np.ndarray  # per person, where their pairs start in ``pair_order``
 
     @property
     def n_groups(self) -> int:
@@ -733,7 +735,7 @@ def interchangeable(m: Model) -> Groups:
     gc, count = np.unique(group * n_city + m.person_city, return_counts=True)
     return Groups(of_person=group, size=np.bincount(group, minlength=len(rep)),
                   arc_group=group[m.pair_person[arcs]], arc_seat=m.pair_seat[arcs], arc_tie=m.pair_tie[arcs],
-                  city_group=gc // n_city, city_city=gc % n_city, city_count=count)
+                  city_group=gc // n_city, city_city=gc % n_city, city_count=count, pair_order=order, first_pair=ptr)
 
 
 def filled_by_level(m: Model, g: Groups | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -819,22 +821,14 @@ def placed_pairs(m: Model, g: Groups, seat_flow: np.ndarray, unplaced: np.ndarra
     first ``city_count - unplaced`` by person code; any matching of a group's
     placed members to its seat units is an equally good plan.
     """
-    seat_units = np.repeat(g.arc_seat, seat_flow)          # sorted by group
-    tie_units = np.repeat(g.arc_tie, seat_flow)
+    arc = np.repeat(np.arange(len(g.arc_group)), seat_flow)  # one per seat unit, sorted by group
     members = np.lexsort((np.arange(len(g.of_person)), m.person_city, g.of_person))
     block_start = np.r_[0, np.cumsum(g.city_count)[:-1]]
     rank = np.arange(len(members)) - np.repeat(block_start, g.city_count)
     placed = members[rank < np.repeat(g.city_count - unplaced, g.city_count)]  # sorted by group
-    # back to pair indices by (person, seat, reward): a duplicate (person, seat) pair keeps its own reward
-    seat_tie, n_key = _seat_tie(m)
-    low = int(m.pair_tie.min(initial=0))
-    unit_key = seat_units * (n_key // max(len(m.cap), 1)) + (tie_units - low)
-    if len(m.person_city) * n_key < 2**62:
-        key = m.pair_person * n_key + seat_tie
-        order = np.argsort(key, kind="stable")
-        return order[np.searchsorted(key[order], placed * n_key + unit_key)]
-    index = pd.MultiIndex.from_arrays([m.pair_person, seat_tie])
-    return index.get_indexer(pd.MultiIndex.from_arrays([placed, unit_key]))
+    # the member's own pair at the arc's position in the group's list (duplicates keep their reward)
+    group_arc0 = np.searchsorted(g.arc_group, np.arange(g.n_groups))
+    return g.pair_order[g.first_pair[placed] + arc - group_arc0[g.arc_group[arc]]]
 
 
 def solve_flow(m: Model) -> Solution:
