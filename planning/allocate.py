@@ -60,10 +60,11 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .eligibility import _ranges, eligible_pairs, eligible_rows, exclusive_senders
+from .eligibility import eligible_pairs, eligible_rows, exclusive_senders
 from .hierarchy import person_ancestors, source_city
 from .i18n import default_lang, fmt_date, sector_label, t
 from .seats import order_slots
+from .utils import ranges
 from .summary import today
 
 # tie-breaker weights: each outweighs all the later ones together (per person)
@@ -260,7 +261,7 @@ def _overlaps(key: np.ndarray, start: np.ndarray, end: np.ndarray,
     cnt = np.searchsorted(ks, key, "right") - lo
     rows = np.flatnonzero(cnt)
     a = np.repeat(rows, cnt[rows])
-    b = order[_ranges(lo[rows], cnt[rows])]
+    b = order[ranges(lo[rows], cnt[rows])]
     hit = (start[a] <= other_end[b]) & (end[a] >= other_start[b])
     mask[a[hit]] = True
     return mask
@@ -399,9 +400,9 @@ def _pin_rule(wb, person: pd.Series, seat: pd.Series, busy: pd.DataFrame, req: p
         return "lead", {}
     if person["available_from"] > seat["start"] or person["available_to"] < seat["end"]:
         return "availability", dict(start=seat["start"], end=seat["end"])
-    need = set(req.loc[req["order"] == seat["order"], "sender"])
-    if need and not need <= anc:
-        return "pairing", dict(senders="、".join(sorted(need - anc)))
+    need = set(req.loc[(req["order"] == seat["order"]) & (req["slot"] == seat["slot"]), "sender"])
+    if need and not need & anc:
+        return "pairing", dict(senders="、".join(sorted(need)))
     b = busy[busy["person"] == person["id"]]
     if ((b["start"] <= seat["end"]) & (b["end"] >= seat["start"])).any():
         return "busy", dict(start=seat["start"], end=seat["end"])
@@ -420,7 +421,7 @@ def resolve_pins(wb, seats: pd.DataFrame, pins: pd.DataFrame, forbids: pd.DataFr
         return pd.DataFrame({"person": pd.Series([], dtype=str), "seat": pd.Series([], dtype=np.int64)})
     people = wb.people.set_index("id", drop=False)
     order_ids = set(wb.orders["id"])
-    req = exclusive_senders(wb, seats) if len(seats) else pd.DataFrame(columns=["order", "sender"])
+    req = exclusive_senders(wb, seats) if len(seats) else pd.DataFrame(columns=["order", "slot", "sender"])
     pa = person_ancestors(wb)
     pa = pa[pa["person"].isin(pins["person"])]
     taken = np.zeros(len(seats), dtype=np.int64)
@@ -912,7 +913,7 @@ def _cliques(m: Model) -> list[np.ndarray]:
     days = _sorted_keys(starts[np.searchsorted(starts, p * span + (e - s0), side="right") - 1])[:-1]
     lo = np.searchsorted(days, p * span + (s - s0))
     n = np.searchsorted(days, p * span + (e - s0), side="right") - lo
-    member, day = np.repeat(np.arange(len(k)), n), _ranges(lo, n)
+    member, day = np.repeat(np.arange(len(k)), n), ranges(lo, n)
     size = np.bincount(day, minlength=len(days))
     keep = size[day] > 1
     order = np.argsort(day[keep], kind="stable")
@@ -1634,9 +1635,9 @@ def check_plan(wb, plan) -> pd.DataFrame:
     req = exclusive_senders(wb, slots[slots["order"].isin(a["order"])])
     if not req.empty:
         pa = person_ancestors(wb)
-        need = a[["row", "person", "order"]].merge(req, on="order")
-        ok = need.merge(pa, left_on=["person", "sender"], right_on=["person", "ancestor"], how="left")
-        bad("pairing", a["row"].isin(ok.loc[ok["ancestor"].isna(), "row"]).to_numpy())
+        need = a[["row", "person", "order", "slot"]].merge(req, on=["order", "slot"])
+        ok = need.merge(pa, left_on=["person", "sender"], right_on=["person", "ancestor"])
+        bad("pairing", (a["row"].isin(need["row"]) & ~a["row"].isin(ok["row"])).to_numpy())
     # busy: overlapping an existing assignment or another new one
     ex = wb.assignments[["person", "start", "end"]]
     hit = _overlap_hits(a[["row", "person", "start", "end"]], ex, "person")

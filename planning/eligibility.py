@@ -2,8 +2,10 @@
 
 A person is eligible for an order seat when: same sector; same skill if the
 order names one; ``level >= min_level``; ``can_lead`` if the role is lead;
-available over the whole stint (slot); and every exclusive pairing covering the
-host unit (and sector) has the person under its sender.
+available over the whole stint (slot); and, when exclusive pairings are in
+force for the seat, under the sender of one of the most specific of them
+(:func:`planning.pairings.deciding_pairings`). ``preferred`` marks people under
+a sender responsible for the seat.
 
 The table is built by joins on sector (and skill), never by a loop over
 people × orders; people are processed in chunks to bound memory.
@@ -22,26 +24,26 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .hierarchy import ancestors
+from .hierarchy import person_ancestors
+from .pairings import deciding_pairings
 from .seats import order_slots
+from .utils import ranges
 
 CHUNK = 400_000  # candidate rows per join chunk
 
 
 def exclusive_senders(wb, slots: pd.DataFrame) -> pd.DataFrame:
-    """Per order, the senders its exclusive pairings require (``order``, ``sender``)."""
-    p = wb.pairings
-    p = p[p["scope"].eq("exclusive")]
-    if p.empty:
-        return pd.DataFrame({"order": pd.Series([], dtype=str), "sender": pd.Series([], dtype=str)})
-    a = ancestors(wb)
-    o = slots.drop_duplicates("order")[["order", "host_unit", "sector", "start", "end"]]
-    cov = o.merge(a, left_on="host_unit", right_on="node").merge(
-        p, left_on="ancestor", right_on="host", suffixes=("", "_p"))
-    sector_ok = cov["sector_p"].isna() | cov["sector_p"].eq(cov["sector"])
-    time_ok = (cov["start_p"].isna() | (cov["start_p"] <= cov["end"])) & (
-        cov["end_p"].isna() | (cov["end_p"] >= cov["start"]))
-    return cov.loc[sector_ok & time_ok, ["order", "sender"]].drop_duplicates().reset_index(drop=True)
+    """Per seat, the exclusive pairings' senders that decide it (``order``, ``slot``, ``sender``).
+
+    A person qualifies for the seat when under any one of them; a seat with no
+    row is not restricted by pairings (design §4, :mod:`planning.pairings`).
+    """
+    slots = slots.reset_index(drop=True)
+    d = deciding_pairings(wb, slots)
+    d = d[d["decides"]]
+    s = d["seat"].to_numpy()
+    return pd.DataFrame({"order": slots["order"].to_numpy()[s], "slot": slots["slot"].to_numpy()[s].astype(np.int64),
+                         "sender": d["sender"].to_numpy()}).drop_duplicates().reset_index(drop=True)
 
 
 def eligible_rows(wb, slots: pd.DataFrame | None = None, people: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -87,15 +89,6 @@ def _codes(*columns: pd.Series) -> list[np.ndarray]:
     return np.split(codes.astype(np.int64), np.cumsum([len(c) for c in columns])[:-1])
 
 
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Concatenated ``arange(s, s + c)`` for each start ``s`` and count ``c``."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, np.int64)
-    offsets = np.repeat(np.cumsum(counts) - counts, counts)
-    return np.repeat(starts, counts) + (np.arange(total) - offsets)
-
-
 def _join(people: pd.DataFrame, slots: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(person row, slot row, exact skill) of every pair passing sector, skill, level, lead and availability."""
     n_p = len(people)
@@ -130,7 +123,7 @@ def _join(people: pd.DataFrame, slots: pd.DataFrame) -> tuple[np.ndarray, np.nda
                 continue
             c = counts[a:b]
             pr = np.repeat(np.arange(a, b), c)
-            sr = order[_ranges(lo[a:b], c)]
+            sr = order[ranges(lo[a:b], c)]
             a = b
             ok = ((level[pr] >= min_level[sr]) & (lead_ok[pr] | ~is_lead[sr])
                   & (a_from[pr] <= s_start[sr]) & (a_to[pr] >= s_end[sr]))
@@ -159,43 +152,36 @@ def _sender_sets(keys: np.ndarray, senders: np.ndarray, n: int) -> tuple[np.ndar
 
 
 def _pairing_flags(wb, people, slots, prow, srow) -> tuple[np.ndarray, np.ndarray]:
-    """(allowed by exclusive pairings, favoured by a pairing) per pair.
+    """(allowed by the deciding exclusive pairings, under a responsible sender) per pair.
 
-    Checked once per distinct (order's sender sets, person's sender set)
+    Checked once per distinct (seat's sender sets, person's sender set)
     combination, not per pair: people under the same pairing senders and
-    orders needing the same senders share the answer.
+    seats decided by the same senders share the answer.
     """
     n = len(prow)
     ok, pref = np.ones(n, bool), np.zeros(n, bool)
-    p = wb.pairings
-    if p.empty or n == 0:
+    if wb.pairings.empty or n == 0:
         return ok, pref
-    a = ancestors(wb)
-    o = slots.drop_duplicates("order")[["order", "host_unit", "sector", "start", "end"]]
-    cov = o.merge(a, left_on="host_unit", right_on="node").merge(p, left_on="ancestor", right_on="host",
-                                                               suffixes=("", "_p"))
-    cov = cov[cov["sector_p"].isna() | cov["sector_p"].eq(cov["sector"])]
-    req = exclusive_senders(wb, slots)
-    fav = cov[["order", "sender"]].drop_duplicates()
-    if req.empty and fav.empty:
+    used = np.unique(srow)
+    d = deciding_pairings(wb, slots.iloc[used])
+    d = d[d["decides"] | d["responsible"]]
+    if d.empty:
         return ok, pref
-    from .hierarchy import person_ancestors
-
-    senders = pd.Index(pd.unique(pd.concat([req["sender"], fav["sender"]]).astype(str)))
-    orders = pd.Index(pd.unique(slots["order"]))
+    d_slot = used[d["seat"].to_numpy()]
+    req, fav = d["decides"].to_numpy(), d["responsible"].to_numpy()
+    senders = pd.Index(pd.unique(d["sender"].astype(str)))
+    d_sender = senders.get_indexer(d["sender"].astype(str))
     pa = person_ancestors(wb)
     pa = pa[pa["ancestor"].isin(senders)]
     ids = pd.Index(people["id"])
     pa = pa[ids.get_indexer(pa["person"]) >= 0]
-    req_set, req_m = _sender_sets(orders.get_indexer(req["order"]), senders.get_indexer(req["sender"].astype(str)),
-                                  len(orders))
-    fav_set, fav_m = _sender_sets(orders.get_indexer(fav["order"]), senders.get_indexer(fav["sender"].astype(str)),
-                                  len(orders))
+    n_slots = len(slots)
+    req_set, req_m = _sender_sets(d_slot[req], d_sender[req], n_slots)
+    fav_set, fav_m = _sender_sets(d_slot[fav], d_sender[fav], n_slots)
     per_set, per_m = _sender_sets(ids.get_indexer(pa["person"]), senders.get_indexer(pa["ancestor"].astype(str)),
                                   len(ids))
-    slot_order = orders.get_indexer(slots["order"])[srow]
     n_ps, n_fs = int(per_set.max(initial=0)) + 1, int(fav_set.max(initial=0)) + 1
-    combo = (req_set[slot_order] * n_fs + fav_set[slot_order]) * n_ps + per_set[prow]
+    combo = (req_set[srow] * n_fs + fav_set[srow]) * n_ps + per_set[prow]
     inv, uniq = pd.factorize(combo)
     c = pd.DataFrame({"u": np.arange(len(uniq)), "req": uniq // (n_fs * n_ps), "fav": uniq // n_ps % n_fs,
                       "per": uniq % n_ps})
@@ -205,7 +191,7 @@ def _pairing_flags(wb, people, slots, prow, srow) -> tuple[np.ndarray, np.ndarra
             per_m, left_on=["per", "sender"], right_on=["code", "sender"])
         return np.bincount(m["u"].to_numpy(), minlength=len(c))
 
-    need = np.bincount(req_m["code"].to_numpy(), minlength=int(req_set.max(initial=0)) + 1)
-    u_ok = hits(req_m, "req") == need[c["req"].to_numpy()]
+    # the empty set is code 0: no deciding exclusive pairing, so pairings do not restrict the seat
+    u_ok = (c["req"].to_numpy() == 0) | (hits(req_m, "req") > 0)
     u_pref = hits(fav_m, "fav") > 0
     return u_ok[inv], u_pref[inv]
