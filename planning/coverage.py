@@ -26,7 +26,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .hierarchy import ancestors, nearest, source_city
+from .hierarchy import nearest, source_city
+from .pairings import order_seats, responsible_senders
 from .seats import order_slots
 
 #: Default pressure bands on supply/demand: green ≥ 0.8, amber 0.5–0.8, red < 0.5.
@@ -213,26 +214,35 @@ def supply_by_sender(wb, start=None, end=None) -> pd.DataFrame:
     return out[out["supply"] > 0].drop(columns="demand").reset_index(drop=True)
 
 
-def responsible(wb, units: pd.Series | None = None) -> pd.DataFrame:
-    """The sender the pairings make responsible for each host unit × sector with orders.
+def responsible(wb, units: pd.Series | None = None, on=None) -> pd.DataFrame:
+    """The senders the pairings make responsible for each host unit × sector with orders.
 
-    The most specific pairing wins: one naming the sector over one for all
-    sectors, then the pairing whose host is nearest the unit, then exclusive
-    over preferred. Units no pairing covers get an empty ``sender``.
+    Design §4 (:func:`planning.pairings.deciding_pairings`): among the pairings
+    in force whose people may staff the unit's orders, the most specific; an
+    exclusive before a preferred one when equally specific. Pairings shared by
+    several equally specific senders name them together, ids joined by ``、``
+    (``SD-JN、SD-QD``). Units no pairing covers get an empty ``sender``.
+
+    Parameters
+    ----------
+    units : Series, optional
+        Host units to answer for (default: every unit with orders).
+    on : date, optional
+        The day pairings must be in force (a month's first day for its gaps);
+        default: any day between the unit's first order start and last order end.
 
     Returns ``host_unit, sector, sender, scope`` (one row per unit × sector).
     """
-    o = wb.orders[["host_unit", "sector"]].drop_duplicates()
+    o = order_seats(wb)
     if units is not None:
-        o = o[o["host_unit"].isin(set(units))]
-    p = wb.pairings
-    a = ancestors(wb)
-    cand = o.merge(a, left_on="host_unit", right_on="node").merge(p, left_on="ancestor", right_on="host",
-                                                                 suffixes=("", "_p"))
-    cand = cand[cand["sector_p"].isna() | cand["sector_p"].eq(cand["sector"])]
-    cand = cand.assign(general=cand["sector_p"].isna(), pref=cand["scope"].ne("exclusive"))
-    best = cand.sort_values(["general", "depth", "pref"]).drop_duplicates(["host_unit", "sector"])
-    out = o.merge(best[["host_unit", "sector", "sender", "scope"]], on=["host_unit", "sector"], how="left")
+        o = o[o["host_unit"].isin(set(units))].reset_index(drop=True)
+    if on is not None:
+        o = o.assign(start=pd.Timestamp(on), end=pd.Timestamp(on))
+    r = responsible_senders(wb, o)
+    g = r.groupby("seat", sort=True).agg(sender=("sender", lambda s: "、".join(map(str, s))),
+                                        scope=("scope", "first"))
+    out = o[["host_unit", "sector"]].assign(sender=g["sender"].reindex(np.arange(len(o))).to_numpy(),
+                                            scope=g["scope"].reindex(np.arange(len(o))).to_numpy())
     return out.reset_index(drop=True)
 
 
@@ -357,7 +367,7 @@ def largest_gaps(wb, month=None, by: str = "unit", n: int | None = 20, cov: pd.D
     m = pd.Timestamp(month if month is not None else today()).to_period("M").to_timestamp()
     cov = coverage(wb, m, m, bands=bands) if cov is None else cov[cov["month"] == m]
     if by in ("unit", "sender"):
-        r = responsible(wb, cov["host_unit"])
+        r = responsible(wb, cov["host_unit"], on=m)
         df = cov.merge(r, on=["host_unit", "sector"], how="left")
         if by == "sender":
             df = df.assign(sender=df["sender"].fillna(""))

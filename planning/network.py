@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 from .eligibility import eligible_pairs
-from .hierarchy import ancestors, host_area, nearest, source_city, CITY_LEVELS
+from .hierarchy import CITY_LEVELS, host_area, nearest, source_city
+from .pairings import covered_host_units, responsible_senders
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -133,7 +134,8 @@ def pairing_view(wb, level: str = "county") -> pd.DataFrame:
     DataFrame
         ``source_city``, ``host``, ``host_name``, ``people`` (active or planned
         assignments of people from that city on orders there) and ``seats``
-        (headcount ordered there, under a pairing of that city).
+        (headcount ordered there for which a sender of that city is
+        responsible, design §4; cities sharing a pairing each carry its seats).
     """
     a, o = wb.assignments, wb.orders.set_index("id")
     live = a[a["status"].isin(["active", "planned"])]
@@ -143,13 +145,11 @@ def pairing_view(wb, level: str = "county") -> pd.DataFrame:
     people = pd.DataFrame({"source_city": live["person"].map(city).to_numpy(), "host": key.to_numpy()}).dropna()
     people = people.groupby(["source_city", "host"]).size().rename("people")
 
-    p = wb.pairings.copy()
-    p["source_city"] = nearest(wb, p["sender"], CITY_LEVELS)
-    anc = ancestors(wb)
-    cov = p.merge(anc, left_on="host", right_on="ancestor")[["source_city", "node", "sector"]]
-    orders = wb.orders.rename(columns={"sector": "o_sector"})
-    cov = cov.merge(orders, left_on="node", right_on="host_unit")
-    cov = cov[cov["sector"].isna() | cov["sector"].eq(cov["o_sector"])].drop_duplicates(["source_city", "id"])
+    o = wb.orders.rename(columns={"id": "order"}).reset_index(drop=True)
+    r = responsible_senders(wb, o)
+    cov = pd.DataFrame({"source_city": nearest(wb, r["sender"], CITY_LEVELS).to_numpy(),
+                        "order": o["order"].to_numpy()[r["seat"].to_numpy()]})
+    cov = cov.dropna().drop_duplicates().merge(o[["order", "host_unit", "headcount"]], on="order")
     cov["host"] = cov["host_unit"] if level == "unit" else host_area(wb, cov["host_unit"])
     seats = cov.dropna(subset=["source_city", "host"]).groupby(["source_city", "host"])["headcount"].sum().rename(
         "seats")
@@ -162,11 +162,14 @@ def pairing_view(wb, level: str = "county") -> pd.DataFrame:
 
 
 def unpaired_host_units(wb) -> pd.DataFrame:
-    """Host units that no pairing covers (no pairing's host is the unit or above it)."""
+    """Host units that no pairing covers from today on (no pairing in force for the unit or above it).
+
+    A pairing that ended before today covers nothing (design §4: expired pairings decide nothing).
+    """
+    from .summary import today
+
     u = wb.units[wb.units["side"].eq("host")]
-    anc = ancestors(wb)
-    covered = set(anc.loc[anc["ancestor"].isin(set(wb.pairings["host"])), "node"])
-    return u[~u["id"].isin(covered)].reset_index(drop=True)
+    return u[~u["id"].isin(covered_host_units(wb, on=today()))].reset_index(drop=True)
 
 
 def idle_people(wb) -> pd.DataFrame:

@@ -73,6 +73,9 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
         v = df[c]
         if c in ID_COLUMNS and not pd.api.types.is_numeric_dtype(v):
             named = v.map(nm)
+            if c == "sender":  # senders sharing a pairing, ids joined by 、
+                shared = named.isna() & v.astype(str).str.contains("、", regex=False)
+                named[shared] = v[shared].map(lambda s: "、".join(str(nm.get(x, x)) for x in s.split("、")))
             if ids:
                 named = named.where(named.isna(), named + " (" + v.astype(str) + ")")
             v = named.fillna(v).fillna("")
