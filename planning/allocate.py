@@ -150,7 +150,7 @@ class Plan:
         """Assignments and unfilled seats with a ``reason_text`` column in ``lang``."""
         lang = lang or self.lang or default_lang()
         a = self.assignments.assign(reason_text=[why_text(c, lang) for c in self.assignments["reason"]])
-        u = self.unfilled.assign(reason_text=[reason_text(c, lang) for c in self.unfilled["reason"]])
+        u = self.unfilled.assign(reason_text=unfilled_reasons(self.unfilled, self.workbook, lang))
         return a, u
 
     def explain(self, person_or_order: str, lang: str | None = None) -> str:
@@ -168,8 +168,19 @@ def why_text(code: str, lang: str | None = None) -> str:
     return t("alloc.why." + code, lang)
 
 
-def reason_text(code: str, lang: str | None = None) -> str:
-    """Why a seat is unfilled, in words."""
+def unfilled_reasons(unfilled: pd.DataFrame, wb, lang: str | None = None) -> list[str]:
+    """Why each unfilled seat is empty, in words; a pairing's deciding senders by name."""
+    nm = pd.concat([wb.regions.set_index("id")["name"], wb.units.set_index("id")["name"]])
+    nm = nm[~nm.index.duplicated()]
+    senders = unfilled["senders"] if "senders" in unfilled else pd.Series(np.nan, index=unfilled.index)
+    return [reason_text(c, lang, "、".join(str(nm.get(x, x)) for x in s.split("、")) if isinstance(s, str) else "")
+            for c, s in zip(unfilled["reason"], senders)]
+
+
+def reason_text(code: str, lang: str | None = None, senders: str = "") -> str:
+    """Why a seat is unfilled, in words (``senders``: names of the pairing's deciding senders)."""
+    if code == "pairing" and senders:
+        return t("alloc.reason.pairing_senders", lang, senders=senders)
     return t("alloc.reason." + code, lang)
 
 
@@ -1274,9 +1285,10 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
     u = seats[empty > 0].copy()
     u["seats"] = empty[empty > 0]
     u["seat"] = np.flatnonzero(empty > 0)
-    cols = ["order", "slot", "start", "end", "seats", "host_unit", "sector", "priority", "reason"]
+    cols = ["order", "slot", "start", "end", "seats", "host_unit", "sector", "priority", "reason", "senders"]
     if u.empty:
-        return u.assign(reason=pd.Series([], dtype=str))[cols].reset_index(drop=True)
+        return u.assign(reason=pd.Series([], dtype=str), senders=pd.Series([], dtype=object))[cols].reset_index(
+            drop=True)
     # stage 1: anyone capable (sector, skill, level, lead)?
     pe = wb.people if pool is None else pool
     g = pe[pe["sector"].notna()].groupby(["sector", "skill", "can_lead", "level"], dropna=False).size().rename("n").reset_index()
@@ -1314,6 +1326,12 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
         [~capable, ~is_free, ~allowed, np.full(len(u), stopped), idle & ruled],
         ["no_one_in_sector", "no_one_free", "pairing", "time_limit", "team_rule"], "lost_to_higher_priority")
     u["reason"] = reason
+    # a seat the pairings keep empty names the senders that decide it
+    pu = u[u["reason"].eq("pairing")]
+    req = exclusive_senders(wb, pu) if len(pu) else pd.DataFrame(columns=["order", "slot", "sender"])
+    snd = req.groupby(["order", "slot"])["sender"].agg(lambda x: "、".join(sorted(set(map(str, x)))))
+    key = pd.MultiIndex.from_frame(u[["order", "slot"]].astype({"slot": np.int64}))
+    u["senders"] = snd.reindex(key).to_numpy() if len(snd) else np.full(len(u), np.nan, dtype=object)
     return u[cols].reset_index(drop=True)
 
 
@@ -1523,9 +1541,9 @@ def explain(plan: Plan, key: str, lang: str | None = None) -> str:
         for r in mine.itertuples(index=False):
             lines.append(t("alloc.explain.order_line", lang, person=r.person, name=names.get(r.person, ""),
                            start=fmt_date(r.start, lang), end=fmt_date(r.end, lang), why=why_text(r.reason, lang)))
-        for r in un.itertuples(index=False):
+        for r, why in zip(un.itertuples(index=False), unfilled_reasons(un, plan.workbook, lang)):
             lines.append(t("alloc.explain.order_empty", lang, n=r.seats, start=fmt_date(r.start, lang),
-                           end=fmt_date(r.end, lang), reason=reason_text(r.reason, lang)))
+                           end=fmt_date(r.end, lang), reason=why))
         return "\n".join(lines)
     return t("alloc.explain.unknown", lang, item=key)
 
@@ -1550,6 +1568,13 @@ def summary_text(plan: Plan, lang: str | None = None) -> str:
     for code in REASONS:
         if code in by_reason.index:
             lines.append(t("alloc.cli.reason_row", lang, reason=reason_text(code, lang), n=int(by_reason[code])))
+    from .reports import blocked_sentences
+
+    pu = plan.unfilled[plan.unfilled["reason"].eq("pairing") & plan.unfilled["senders"].notna()]
+    if len(pu):
+        blocked = pu.groupby(["host_unit", "sector", "senders"], as_index=False)["seats"].sum()
+        lines.append(t("pairing.blocked.title", lang))
+        lines.extend("  " + s for s in blocked_sentences(plan._ctx["wb"], blocked, lang, free=True))
     lines.append(t("alloc.cli.solver", lang, method=o.method, status=t("alloc.status." + o.status, lang),
                    value=o.value, bound="—" if o.bound is None else o.bound,
                    gap="—" if o.gap is None else f"{o.gap:.2%}", seconds=o.seconds))

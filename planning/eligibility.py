@@ -195,3 +195,59 @@ def _pairing_flags(wb, people, slots, prow, srow) -> tuple[np.ndarray, np.ndarra
     u_ok = (c["req"].to_numpy() == 0) | (hits(req_m, "req") > 0)
     u_pref = hits(fav_m, "fav") > 0
     return u_ok[inv], u_pref[inv]
+
+
+def blocked_by_pairings(wb, slots: pd.DataFrame | None = None, people: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Host unit × sector whose open seats no person may fill because of pairings.
+
+    A seat is blocked when someone passes every other rule (sector, skill,
+    level, lead, availability over the stint) but no one is under a sender of
+    its deciding exclusive pairings: a data problem (a pairing names the wrong
+    sender, or that sender has no one suitable), not a shortage.
+
+    Parameters
+    ----------
+    slots : DataFrame, optional
+        Seats to check (default: every slot ending today or later, from today on).
+    people : DataFrame, optional
+        People to draw on (default: everyone).
+
+    Returns
+    -------
+    DataFrame
+        ``host_unit, sector, seats`` (headcount of blocked seats), ``senders``
+        (the deciding senders' ids joined by ``、``), largest first.
+
+    Examples
+    --------
+    >>> import planning
+    >>> blocked_by_pairings(planning.load_workbook(planning.SAMPLE)).values.tolist()  # no chemistry teacher in Rizhao
+    [['H-SCH11', '教育', 2, 'SD-RZ']]
+    """
+    from .summary import today
+
+    if slots is None:
+        slots = order_slots(wb.orders)
+        slots = slots[slots["end"] >= today()].assign(start=lambda s: s["start"].clip(lower=today()))
+    slots = slots.reset_index(drop=True)
+    people = wb.people if people is None else people
+    prow, srow, _ = _join(people, slots)
+    ok, _ = _pairing_flags(wb, people, slots, prow, srow)
+    blocked = np.setdiff1d(np.unique(srow), np.unique(srow[ok]))
+    # open seats only: headcount less the active/planned assignments overlapping the slot
+    a = wb.assignments[wb.assignments["status"].isin(["active", "planned"])]
+    b = slots.iloc[blocked].reset_index(drop=True)
+    held = b[["order", "start", "end"]].assign(row=np.arange(len(b))).merge(
+        a[["order", "start", "end"]], on="order", suffixes=("", "_a"))
+    held = held[(held["start_a"] <= held["end"]) & (held["end_a"] >= held["start"])]
+    b["headcount"] = b["headcount"].to_numpy() - np.bincount(held["row"].to_numpy(), minlength=len(b))
+    b = b[b["headcount"] > 0].reset_index(drop=True)
+    cols = ["host_unit", "sector", "seats", "senders"]
+    if b.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=np.int64 if c == "seats" else object) for c in cols})
+    req = exclusive_senders(wb, b)
+    snd = req.merge(b[["order", "slot", "host_unit", "sector"]], on=["order", "slot"])
+    snd = snd.groupby(["host_unit", "sector"])["sender"].agg(lambda s: "、".join(sorted(set(map(str, s)))))
+    out = b.groupby(["host_unit", "sector"])["headcount"].sum().rename("seats").to_frame().join(snd)
+    out = out.rename(columns={"sender": "senders"}).reset_index()
+    return out.sort_values(["seats", "host_unit"], ascending=[False, True]).reset_index(drop=True)[cols]

@@ -116,6 +116,20 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "没有结对覆盖的受援单位：{n} 个",
         "en": "host units no pairing covers: {n}",
     },
+    "pairing.blocked.title": {
+        "zh": "结对关系使以下岗位无人可派（请核对结对关系表或派出人员名单）：",
+        "en": "Pairings leave these seats with no one to send (check the pairings or the people sheet):",
+    },
+    "pairing.blocked.row": {
+        "zh": "{unit}的{sector}岗位 {n} 个无人可派：独家结对只允许{senders}的人员，而其中没有专业、级别和时间都相符的人。",
+        "en": "{unit}, {sector}: {n} seats no one can fill: the exclusive pairing admits only people under {senders}, "
+              "and none of them matches the skill, level and dates.",
+    },
+    "pairing.blocked.row_free": {
+        "zh": "{unit}的{sector}岗位 {n} 个未能安排：独家结对只允许{senders}的人员，而其中没有相符且空闲的人。",
+        "en": "{unit}, {sector}: {n} seats left empty: the exclusive pairing admits only people under {senders}, "
+              "and none of them is suitable and free.",
+    },
     "summary.idle": {
         "zh": "没有可派岗位的人员：{n} 人",
         "en": "people with no eligible order: {n}",
@@ -397,6 +411,10 @@ TEXT: dict[str, dict[str, str]] = {
     "alloc.reason.pairing": {
         "zh": "有空闲人员，但独家结对关系（或排除设置）不允许",
         "en": "free people exist, but exclusive pairings (or forbids) exclude them all",
+    },
+    "alloc.reason.pairing_senders": {
+        "zh": "有空闲人员，但独家结对只允许{senders}的人员，其中没有相符且空闲的人",
+        "en": "free people exist, but the exclusive pairing admits only people under {senders}, none of whom fits",
     },
     "alloc.reason.team_rule": {
         "zh": "有可派人员，但组团规则（同一来源或须有组长）不允许",

@@ -42,7 +42,9 @@ def figures(wb, on: pd.Timestamp | None = None) -> dict:
 
 def summary_text(wb, lang: str | None = None, detail: bool = False) -> str:
     """A short plain-text summary of a loaded workbook."""
+    from .eligibility import blocked_by_pairings
     from .network import idle_people, unpaired_host_units
+    from .reports import blocked_sentences
 
     f = figures(wb)
     lines = [t("summary.title", lang, source=wb.source)]
@@ -52,6 +54,10 @@ def summary_text(wb, lang: str | None = None, detail: bool = False) -> str:
     lines.append(t("summary.unpaired", lang, n=len(unpaired_host_units(wb))))
     if detail:
         lines.append(t("summary.idle", lang, n=len(idle_people(wb))))
+    blocked = blocked_by_pairings(wb)
+    if len(blocked):
+        lines.append(t("pairing.blocked.title", lang))
+        lines.extend("  " + s for s in blocked_sentences(wb, blocked, lang))
     lines.append("")
     lang_ = lang or "zh"
     for name, df in wb.tables().items():

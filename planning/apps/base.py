@@ -36,6 +36,9 @@ CSS = """
 .planning-app table.data td { padding: 3px 8px; border-bottom: 1px solid #eee; }
 .planning-app table.data td.num { text-align: right; }
 .planning-app .problems { color: #8a1c1c; }
+.planning-app .app-warning { background: #fff6e5; border-left: 4px solid #d98c00; padding: 6px 12px; margin: 6px 0;
+  font-size: 14px; color: #5a3b00; max-height: 180px; overflow-y: auto; }
+.planning-app .app-warning ul { margin: 4px 0 0 0; padding-left: 20px; }
 .planning-app .nav { font-size: 15px; margin: 2px 0 6px 0; }
 .planning-app .nav a { margin: 0 10px; color: #2f6db5; font-weight: 600; text-decoration: none; }
 .planning-app table.heat { border-collapse: collapse; font-size: 14px; }

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from ..coverage import cliffs, coverage, host_groups, month_range, responsible
+from ..eligibility import blocked_by_pairings
 from ..i18n import fmt_int, sector_label
-from ..reports import labelled, names, write_gaps_report
+from ..reports import blocked_sentences, labelled, names, write_gaps_report
 from ..summary import today
 from .base import App, download_link, filled_share, heat_cell, html_table, kpi_cards
 
@@ -76,6 +77,7 @@ class CoverageApp(App):
         self.cl_unit = pd.Index(self.units).get_indexer(cl["host_unit"])
         self.cl_sector = pd.Index(self.sectors).get_indexer(cl["sector"])
         self.resp = responsible(wb).set_index(["host_unit", "sector"])
+        self.blocked = blocked_by_pairings(wb)
 
     def label(self, ident) -> str:
         return str(self.names.get(ident, ident))
@@ -142,8 +144,18 @@ class CoverageApp(App):
         self.tabs = tabs
         tools = W.HBox([self.download_button, self.download_link, self.upload],
                        layout=W.Layout(align_items="center", flex_flow="row wrap"))
+        self.blocked_box = W.HTML(self._blocked_html())
+        self.blocked_box.add_class("pairing-blocked")
         self.refresh()
-        return [filters, tools, self.upload_status, self.kpis, tabs]
+        return [filters, tools, self.upload_status, self.kpis, self.blocked_box, tabs]
+
+    def _blocked_html(self) -> str:
+        """The host units whose open seats pairings leave with no one to send, one sentence each."""
+        if self.blocked.empty:
+            return ""
+        rows = "".join(f"<li>{html.escape(s)}</li>" for s in blocked_sentences(self.wb, self.blocked, self.lang))
+        return (f"<div class='app-warning'><b>{html.escape(self.t('pairing.blocked.title'))}</b>"
+                f"<ul>{rows}</ul></div>")
 
     def _on_area(self, _):
         self._quiet = True
