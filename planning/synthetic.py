@@ -2,7 +2,7 @@
 
 Sending provinces → cities → sending units → people; host provinces →
 prefectures → counties → host units with orders (some in teams, some rotating
-every 3 months), pairings from sending cities to host counties, an active batch
+every 3 months), pairings as real programmes have them (see :func:`_pairings`), an active batch
 of assignments, local staff and mentorships. Everything is drawn with numpy in
 whole arrays; nothing loops over people.
 
@@ -50,6 +50,77 @@ def _frame(name: str, data: dict) -> pd.DataFrame:
         else:
             df[c] = df[c].astype(base[c].dtype)
     return df
+
+
+def _pairings(rng, sprov, city, city_parent, hprov, pref, pref_parent, county, county_parent, hunit, hregion,
+               sector_names, orders) -> pd.DataFrame:
+    """Pairings as the seed programmes have them, all drawn in whole arrays.
+
+    - every host prefecture is held **exclusively by several cities together**
+      (cities dealt round-robin over prefectures: as Shandong's cities share
+      Kashgar's counties); one in ten of these city pairings ends on 2027-06-30;
+    - each sending province has a **preferred** pairing with every host
+      province where its cities hold a prefecture (province-wide, over the
+      city-level exclusive ones);
+    - one county in five is narrowed to one of its prefecture's cities
+      (nested exclusive), and one in ten has a per-sector exclusive pairing
+      from another of those cities beside it;
+    - one host unit in twenty is staffed by one city alone (一市包一校), and one
+      in forty by one city for its most ordered sector (院包科).
+    """
+    n_city, n_pref, n_county = len(city), len(pref), len(county)
+    pref_of_city = np.arange(n_city) % n_pref
+    holders = [city[pref_of_city == k] for k in range(min(n_pref, n_city))]  # per prefecture (few), not per row
+    # cities holding each prefecture, as a padded array: column j is the j-th city of prefecture k
+    width = max(len(h) for h in holders)
+    hold = np.array([np.resize(h, width) for h in holders] + [np.resize(holders[k % len(holders)], width)
+                                                               for k in range(len(holders), n_pref)])
+    n_hold = np.array([len(h) for h in holders] + [len(holders[k % len(holders)])
+                                                   for k in range(len(holders), n_pref)])
+    rows = []
+    # prefectures held by several cities together
+    pk = np.repeat(np.arange(n_pref), n_hold)
+    pj = np.arange(len(pk)) - np.repeat(np.cumsum(n_hold) - n_hold, n_hold)
+    ends = np.where(rng.random(len(pk)) < 0.1, np.datetime64("2027-06-30"), np.datetime64("2029-12-31"))
+    rows.append(dict(sender=hold[pk, pj], host=pref[pk], sector=np.full(len(pk), None), scope="exclusive",
+                     start=np.datetime64("2025-01-01"), end=ends))
+    # province-wide preferred pairings
+    pair = pd.DataFrame({"sp": city_parent[np.isin(city, hold)], "c": city[np.isin(city, hold)]})
+    pp = pd.DataFrame({"p": pref, "hp": pref_parent})
+    held = pd.DataFrame({"c": hold[pk, pj], "p": pref[pk]}).merge(pp, on="p").merge(pair, on="c")
+    sp = held[["sp", "hp"]].drop_duplicates()
+    rows.append(dict(sender=sp["sp"].to_numpy(), host=sp["hp"].to_numpy(), sector=np.full(len(sp), None),
+                     scope="preferred", start=np.datetime64("2024-01-01"), end=np.full(len(sp), None)))
+    # counties: nested exclusive (one city of the prefecture), and a per-sector one beside some
+    ck = np.searchsorted(pref, county_parent)
+    narrow = np.flatnonzero(rng.random(n_county) < 0.2)
+    pick = rng.integers(0, 1 << 30, n_county)
+    rows.append(dict(sender=hold[ck[narrow], pick[narrow] % n_hold[ck[narrow]]], host=county[narrow],
+                     sector=np.full(len(narrow), None), scope="exclusive", start=np.datetime64("2025-01-01"),
+                     end=np.full(len(narrow), None)))
+    per = np.flatnonzero(rng.random(n_county) < 0.1)
+    rows.append(dict(sender=hold[ck[per], (pick[per] + 1) % n_hold[ck[per]]], host=county[per],
+                     sector=sector_names[rng.integers(0, len(sector_names), len(per))], scope="exclusive",
+                     start=np.datetime64("2025-01-01"), end=np.full(len(per), None)))
+    # unit level: 一市包一校 (all sectors) and 院包科 (the unit's most ordered sector)
+    uk = ck[np.searchsorted(county, hregion)]
+    r = rng.random(len(hunit))
+    upick = rng.integers(0, 1 << 30, len(hunit))
+    school = np.flatnonzero(r < 0.05)
+    rows.append(dict(sender=hold[uk[school], upick[school] % n_hold[uk[school]]], host=hunit[school],
+                     sector=np.full(len(school), None), scope="exclusive", start=np.datetime64("2026-01-01"),
+                     end=np.datetime64("2029-12-31")))
+    dept = np.flatnonzero((r >= 0.05) & (r < 0.075))
+    top = orders.groupby(["host_unit", "sector"]).size().rename("n").reset_index()
+    top = top.sort_values(["host_unit", "n"], ascending=[True, False]).drop_duplicates("host_unit")
+    top = top.set_index("host_unit")["sector"].reindex(hunit[dept])
+    dept, sec = dept[top.notna().to_numpy()], top.dropna().to_numpy()
+    rows.append(dict(sender=hold[uk[dept], (upick[dept] + 1) % n_hold[uk[dept]]], host=hunit[dept],
+                     sector=sec, scope="exclusive", start=np.datetime64("2026-01-01"),
+                     end=np.full(len(dept), None)))
+    data = {c: np.concatenate([np.broadcast_to(np.asarray(x[c], dtype=object), len(x["host"])) for x in rows])
+            for c in ("sender", "host", "sector", "scope", "start", "end")}
+    return _frame("pairings", data)
 
 
 def synthetic_workbook(people: int = 50_000, host_units: int = 5_000, sectors: int = 30, seed: int = 0,
@@ -154,13 +225,9 @@ def synthetic_workbook(people: int = 50_000, host_units: int = 5_000, sectors: i
     tm = _frame("teams", dict(id=t_ids, host=hunit, model=np.full(host_units, "1+x"),
                               same_source=rng.random(host_units) < 0.5, lead_required=np.full(host_units, True))) \
         if teams else empty_table("teams")
-    # ---- pairings: each host county is paired with one sending city -----------
-    pc = city[rng.integers(0, n_city, n_county)]
-    exclusive = rng.random(n_county) < 0.3
-    pairings = _frame("pairings", dict(sender=pc, host=county, sector=np.full(n_county, None),
-                                       scope=np.where(exclusive, "exclusive", "preferred"),
-                                       start=np.full(n_county, np.datetime64("2025-01-01")),
-                                       end=np.full(n_county, np.datetime64("2029-12-31"))))
+    # ---- pairings, shaped as real programmes are -------------------------------
+    pairings = _pairings(rng, sprov, city, city_parent, hprov, pref, pref_parent, county, county_parent,
+                         hunit, hregion, sector_names, orders)
     # ---- assignments: an active batch on a share of the seats -----------------
     order_of_person = np.argsort(p_sector, kind="stable")
     counts = np.bincount(p_sector, minlength=sectors)

@@ -803,7 +803,8 @@ def test_why_equals_merged_comparisons(seed, teams, pins):
                           ignore_index=True)
         w = np.r_[w, w[pin_rows]]
         rows = np.r_[len(pairs) - pins + np.arange(pins), np.setdiff1d(rows, pin_rows)]
-    for chosen in [rows] + [np.r_[rows[:pins], rng.choice(len(pairs) - pins, k, replace=False)] for k in (20, 300)]:
+    n_free = len(pairs) - pins
+    for chosen in [rows] + [np.r_[rows[:pins], rng.choice(n_free, min(k, n_free), replace=False)] for k in (20, 300)]:
         got = mod._why(pairs, w, chosen, pins)
         assert (got == _why_by_merge(pairs, w, chosen, pins)).all()
     assert len(set(mod._why(pairs, w, rows, pins))) > 2
