@@ -53,12 +53,13 @@ def _frame(name: str, data: dict) -> pd.DataFrame:
 
 
 def _pairings(rng, sprov, city, city_parent, hprov, pref, pref_parent, county, county_parent, hunit, hregion,
-               sector_names, orders) -> pd.DataFrame:
+               sector_names, orders, per_prefecture: int | None = None) -> pd.DataFrame:
     """Pairings as the seed programmes have them, all drawn in whole arrays.
 
     - every host prefecture is held **exclusively by several cities together**
-      (cities dealt round-robin over prefectures: as Shandong's cities share
-      Kashgar's counties); one in ten of these city pairings ends on 2027-06-30;
+      (``per_prefecture`` consecutive cities, default: the cities dealt evenly
+      over the prefectures; as Shandong's cities share Kashgar's counties); one
+      in ten of these city pairings ends on 2027-06-30;
     - each sending province has a **preferred** pairing with every host
       province where its cities hold a prefecture (province-wide, over the
       city-level exclusive ones);
@@ -69,14 +70,11 @@ def _pairings(rng, sprov, city, city_parent, hprov, pref, pref_parent, county, c
       in forty by one city for its most ordered sector (院包科).
     """
     n_city, n_pref, n_county = len(city), len(pref), len(county)
-    pref_of_city = np.arange(n_city) % n_pref
-    holders = [city[pref_of_city == k] for k in range(min(n_pref, n_city))]  # per prefecture (few), not per row
-    # cities holding each prefecture, as a padded array: column j is the j-th city of prefecture k
-    width = max(len(h) for h in holders)
-    hold = np.array([np.resize(h, width) for h in holders] + [np.resize(holders[k % len(holders)], width)
-                                                               for k in range(len(holders), n_pref)])
-    n_hold = np.array([len(h) for h in holders] + [len(holders[k % len(holders)])
-                                                   for k in range(len(holders), n_pref)])
+    k_hold = min(n_city, per_prefecture or max(1, -(-n_city // n_pref)))
+    # prefecture k is held by k_hold consecutive cities (column j: its j-th city)
+    first = (np.arange(n_pref) * n_city) // n_pref
+    hold = city[(first[:, None] + np.arange(k_hold)[None, :]) % n_city]
+    n_hold = np.full(n_pref, k_hold)
     rows = []
     # prefectures held by several cities together
     pk = np.repeat(np.arange(n_pref), n_hold)
@@ -124,7 +122,8 @@ def _pairings(rng, sprov, city, city_parent, hprov, pref, pref_parent, county, c
 
 
 def synthetic_workbook(people: int = 50_000, host_units: int = 5_000, sectors: int = 30, seed: int = 0,
-                       teams: bool = True, orders_per_unit: float = 3.0, fill: float = 0.6) -> Workbook:
+                       teams: bool = True, orders_per_unit: float = 3.0, fill: float = 0.6,
+                       cities_per_prefecture: int | None = None) -> Workbook:
     """A valid synthetic workbook.
 
     Parameters
@@ -140,6 +139,9 @@ def synthetic_workbook(people: int = 50_000, host_units: int = 5_000, sectors: i
         Mean number of orders per host unit.
     fill : float
         Share of seats staffed by the current (active) batch.
+    cities_per_prefecture : int, optional
+        How many sending cities hold each host prefecture together (default:
+        the cities dealt evenly over the prefectures).
     """
     rng = np.random.default_rng(seed)
     # ---- regions -------------------------------------------------------------
@@ -227,7 +229,7 @@ def synthetic_workbook(people: int = 50_000, host_units: int = 5_000, sectors: i
         if teams else empty_table("teams")
     # ---- pairings, shaped as real programmes are -------------------------------
     pairings = _pairings(rng, sprov, city, city_parent, hprov, pref, pref_parent, county, county_parent,
-                         hunit, hregion, sector_names, orders)
+                         hunit, hregion, sector_names, orders, cities_per_prefecture)
     # ---- assignments: an active batch on a share of the seats -----------------
     order_of_person = np.argsort(p_sector, kind="stable")
     counts = np.bincount(p_sector, minlength=sectors)
