@@ -92,6 +92,8 @@ def test_coverage_interactions(voila_server, browser):
     p = Page(browser, voila_server, "coverage.ipynb", "zh")
     body = p.page.inner_text("body")
     assert "覆盖缺口" in body and "县市×行业" in body
+    # the sample's exclusive 一市包一校 pairing leaves seats no one may fill: said in one sentence
+    assert "伽师县第一中学的教育岗位 2 个无人可派：独家结对只允许日照市的人员" in p.page.inner_text(".pairing-blocked")
     # filter by sector: the heatmap keeps only that column
     p.page.locator(".sector-filter select").select_option(label="教育")
     p.page.wait_for_function("() => { const h = document.querySelector('.gap-heatmap thead');"
