@@ -358,7 +358,8 @@ def _model(wb, window=None):
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_flow_and_cpsat_reach_the_same_objective(seed):
-    wb = synthetic_workbook(people=400, host_units=40, sectors=4, seed=seed, teams=False)
+    # every prefecture shared by all ten cities: a dense market, so there is much to compare
+    wb = synthetic_workbook(people=400, host_units=40, sectors=4, seed=seed, teams=False, cities_per_prefecture=10)
     m = _model(wb, window=("2027-03-01", "2027-03-01"))  # seats open on one day: candidate seats overlap
     assert flow_applies(m) and m.n_pairs > 100
     f, c = solve_flow(m), solve_cpsat(m)
@@ -790,7 +791,7 @@ def test_why_equals_merged_comparisons(seed, teams, pins):
     import importlib
 
     mod = importlib.import_module("planning.allocate")
-    wb = synthetic_workbook(people=1500, host_units=150, seed=seed, teams=teams)
+    wb = synthetic_workbook(people=1500, host_units=150, seed=seed, teams=teams, cities_per_prefecture=10)
     plan = planning.allocate(wb, window=("2027-03-01", "2027-03-01") if seed % 2 == 0 else None)
     pairs, seats = plan._ctx["pairs"], plan._ctx["seats"]
     w = 2 ** (seats["priority"].to_numpy().astype(np.int64)[pairs["seat"].to_numpy()] - 1)
