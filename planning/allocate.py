@@ -61,11 +61,12 @@ import numpy as np
 import pandas as pd
 
 from .eligibility import eligible_pairs, eligible_rows, exclusive_senders
-from .hierarchy import person_ancestors, source_city
+from .core.hierarchy import person_ancestors, source_city
 from .i18n import default_lang, fmt_date, sector_label, t
 from .seats import order_slots
-from .utils import ranges
-from .summary import today
+from .core.utils import ranges
+from .core.clock import today
+from .core.live import LIVE
 
 # tie-breaker weights: each outweighs all the later ones together (per person)
 FAIR_MAX = 15                       # fair share: marginal cost 0..15
@@ -78,7 +79,6 @@ TIEBREAK_MIN_SECONDS = 10.0  # CP-SAT tie-breaker phase without a time limit: ma
 REASONS = ("no_one_in_sector", "no_one_free", "pairing", "team_rule", "lost_to_higher_priority", "time_limit")
 WHY = ("pinned", "preferred", "exact_skill", "wish", "fair_share", "priority")
 CONTRACT = ["person", "order", "start", "end", "status"]
-LIVE = ("active", "planned")
 
 
 class PlanError(ValueError):

@@ -62,7 +62,7 @@ def cmd_gaps(args):
 
     from .coverage import largest_gaps
     from .reports import labelled, write_gaps_report
-    from .summary import today
+    from .core.clock import today
 
     lang = args.lang
     month = today()

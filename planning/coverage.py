@@ -26,8 +26,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .hierarchy import nearest, source_city
-from .pairings import order_seats, responsible_senders
+from .core.hierarchy import nearest, source_city
+from .core.pairings import order_seats, responsible_senders
 from .seats import order_slots
 
 #: Default pressure bands on supply/demand: green ≥ 0.8, amber 0.5–0.8, red < 0.5.
@@ -217,7 +217,7 @@ def supply_by_sender(wb, start=None, end=None) -> pd.DataFrame:
 def responsible(wb, units: pd.Series | None = None, on=None) -> pd.DataFrame:
     """The senders the pairings make responsible for each host unit × sector with orders.
 
-    Design §4 (:func:`planning.pairings.deciding_pairings`): among the pairings
+    Design §4 (:func:`planning.core.pairings.deciding_pairings`): among the pairings
     in force whose people may staff the unit's orders, the most specific; an
     exclusive before a preferred one when equally specific. Pairings shared by
     several equally specific senders name them together, ids joined by ``、``
@@ -263,7 +263,7 @@ def cliffs(wb, start=None, months: int = 12, by=("host_unit", "sector")) -> pd.D
     Returns ``[by…], month, leaving, supply_before, supply, demand, gap``,
     only rows with someone leaving.
     """
-    from .summary import today
+    from .core.clock import today
 
     s = pd.Timestamp(start) if start is not None else today()
     rng = month_range(s, s + pd.DateOffset(months=months), wb)
@@ -303,7 +303,7 @@ def left_uncovered(wb, start=None, months: int = 36) -> pd.DataFrame:
     first later month where its supply falls below its demand because terms
     end, the seats short then, and who leaves.
     """
-    from .summary import today
+    from .core.clock import today
 
     s = pd.Timestamp(start) if start is not None else today()
     oc = order_coverage(wb, s, s + pd.DateOffset(months=months))
@@ -362,7 +362,7 @@ def largest_gaps(wb, month=None, by: str = "unit", n: int | None = 20, cov: pd.D
     ``by="unit"`` keeps unit × sector rows and adds the responsible sender;
     ``by="sender"`` sums the unit gaps per responsible sender.
     """
-    from .summary import today
+    from .core.clock import today
 
     m = pd.Timestamp(month if month is not None else today()).to_period("M").to_timestamp()
     cov = coverage(wb, m, m, bands=bands) if cov is None else cov[cov["month"] == m]

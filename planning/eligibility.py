@@ -4,7 +4,7 @@ A person is eligible for an order seat when: same sector; same skill if the
 order names one; ``level >= min_level``; ``can_lead`` if the role is lead;
 available over the whole stint (slot); and, when exclusive pairings are in
 force for the seat, under the sender of one of the most specific of them
-(:func:`planning.pairings.deciding_pairings`). ``preferred`` marks people under
+(:func:`planning.core.pairings.deciding_pairings`). ``preferred`` marks people under
 a sender responsible for the seat.
 
 The table is built by joins on sector (and skill), never by a loop over
@@ -24,10 +24,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .hierarchy import person_ancestors
-from .pairings import deciding_pairings
+from .core.hierarchy import person_ancestors
+from .core.pairings import deciding_pairings
 from .seats import order_slots
-from .utils import ranges
+from .core.utils import ranges
+from .core.live import LIVE
 
 CHUNK = 400_000  # candidate rows per join chunk
 
@@ -36,7 +37,7 @@ def exclusive_senders(wb, slots: pd.DataFrame) -> pd.DataFrame:
     """Per seat, the exclusive pairings' senders that decide it (``order``, ``slot``, ``sender``).
 
     A person qualifies for the seat when under any one of them; a seat with no
-    row is not restricted by pairings (design §4, :mod:`planning.pairings`).
+    row is not restricted by pairings (design §4, :mod:`planning.core.pairings`).
     """
     slots = slots.reset_index(drop=True)
     d = deciding_pairings(wb, slots)
@@ -224,7 +225,7 @@ def blocked_by_pairings(wb, slots: pd.DataFrame | None = None, people: pd.DataFr
     >>> blocked_by_pairings(planning.load_workbook(planning.SAMPLE)).values.tolist()  # no chemistry teacher in Rizhao
     [['H-SCH11', '教育', 2, 'SD-RZ']]
     """
-    from .summary import today
+    from .core.clock import today
 
     if slots is None:
         slots = order_slots(wb.orders)
@@ -235,7 +236,7 @@ def blocked_by_pairings(wb, slots: pd.DataFrame | None = None, people: pd.DataFr
     ok, _ = _pairing_flags(wb, people, slots, prow, srow)
     blocked = np.setdiff1d(np.unique(srow), np.unique(srow[ok]))
     # open seats only: headcount less the active/planned assignments overlapping the slot
-    a = wb.assignments[wb.assignments["status"].isin(["active", "planned"])]
+    a = wb.assignments[wb.assignments["status"].isin(LIVE)]
     b = slots.iloc[blocked].reset_index(drop=True)
     held = b[["order", "start", "end"]].assign(row=np.arange(len(b))).merge(
         a[["order", "start", "end"]], on="order", suffixes=("", "_a"))

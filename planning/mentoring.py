@@ -46,13 +46,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .hierarchy import ancestors
+from .core.hierarchy import ancestors
 from .i18n import t
+from .core.live import LIVE
 
 #: The columns of the ``mentorships`` table (the contract); new pairs carry more after these.
 CONTRACT = ["mentor", "apprentice", "host_unit", "start", "end"]
 #: Assignment statuses that count as being on post.
-LIVE = ("active", "planned")
 
 
 # --------------------------------------------------------------------------- #
@@ -60,7 +60,7 @@ LIVE = ("active", "planned")
 # --------------------------------------------------------------------------- #
 def _day(on) -> pd.Timestamp:
     if on is None:
-        from .summary import today
+        from .core.clock import today
 
         return today()
     return pd.Timestamp(on).normalize()

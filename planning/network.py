@@ -36,8 +36,9 @@ import numpy as np
 import pandas as pd
 
 from .eligibility import eligible_pairs
-from .hierarchy import CITY_LEVELS, host_area, nearest, source_city
-from .pairings import covered_host_units, responsible_senders
+from .core.hierarchy import CITY_LEVELS, host_area, nearest, source_city
+from .core.pairings import covered_host_units, responsible_senders
+from .core.live import LIVE
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -138,7 +139,7 @@ def pairing_view(wb, level: str = "county") -> pd.DataFrame:
         responsible, design §4; cities sharing a pairing each carry its seats).
     """
     a, o = wb.assignments, wb.orders.set_index("id")
-    live = a[a["status"].isin(["active", "planned"])]
+    live = a[a["status"].isin(LIVE)]
     city = source_city(wb)
     host_unit = live["order"].map(o["host_unit"])
     key = host_unit if level == "unit" else host_area(wb, host_unit)
@@ -166,7 +167,7 @@ def unpaired_host_units(wb) -> pd.DataFrame:
 
     A pairing that ended before today covers nothing (design §4: expired pairings decide nothing).
     """
-    from .summary import today
+    from .core.clock import today
 
     u = wb.units[wb.units["side"].eq("host")]
     return u[~u["id"].isin(covered_host_units(wb, on=today()))].reset_index(drop=True)

@@ -263,7 +263,7 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=Non
 def gaps_report(wb, month=None, by: str = "unit", lang: str | None = None, bands=BANDS,
                 months: int = 12) -> list[tuple[str, pd.DataFrame]]:
     """The sheets of the gap report: largest gaps ``by``, units × sectors, months, cliffs, handovers."""
-    from .summary import today
+    from .core.clock import today
 
     m = pd.Timestamp(month if month is not None else today()).to_period("M").to_timestamp()
     cov = coverage(wb, m, m + pd.DateOffset(months=months - 1), bands=bands)
@@ -322,7 +322,7 @@ def report_window(start=None, end=None) -> tuple[pd.Timestamp, pd.Timestamp]:
     >>> [d.date().isoformat() for d in report_window("2026-11-22")]
     ['2026-11-22', '2027-10-31']
     """
-    from .summary import today
+    from .core.clock import today
 
     on = today() if start is None else pd.Timestamp(start).normalize()
     if end is None:
@@ -472,7 +472,8 @@ def report_figures(wb, start=None, end=None, *, title=None, lang: str | None = N
     """
     from .coverage import band as band_of
     from .i18n import fmt_date, fmt_int
-    from .summary import figures, today
+    from .core.clock import today
+    from .summary import figures
 
     lang = lang or default_lang()
     on, last = report_window(start, end)

@@ -25,7 +25,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .i18n import default_lang, sector_label, t
-from .summary import today
+from .core.clock import today
+from .core.live import LIVE
 
 COLUMNS = ["source_city", "sending_unit", "person", "name", "sector", "skill", "host_unit", "order", "role",
            "team", "start", "end", "priority", "status", "reason"]
@@ -40,7 +41,7 @@ def live_assignments(wb, start=None, end=None) -> pd.DataFrame:
     """Active and planned assignments in force on some day from ``start`` (default today) to ``end`` (open)."""
     a = wb.assignments
     s = today() if start is None else pd.Timestamp(start)
-    keep = a["status"].isin(["active", "planned"]) & (a["end"] >= s)
+    keep = a["status"].isin(LIVE) & (a["end"] >= s)
     if end is not None:
         keep &= a["start"] <= pd.Timestamp(end)
     return a[keep]

@@ -24,8 +24,9 @@ import numpy as np
 import pandas as pd
 
 from .coverage import handovers
-from .hierarchy import source_city
-from .summary import today
+from .core.hierarchy import source_city
+from .core.clock import today
+from .core.live import LIVE
 
 #: Expected term lengths in months by programme (DESIGN §2).
 TERMS = {"planned": (18, 36), "flexible": (2, 4)}
@@ -109,7 +110,7 @@ def handover_calendar(wb, start=None, months: int = 12) -> pd.DataFrame:
     h = handovers(wb)
     t = timeline(wb)
     o_end = t["order"].map(wb.orders.set_index("id")["end"])
-    last = t[(t["end"] >= o_end) & t["status"].isin(["active", "planned"])]
+    last = t[(t["end"] >= o_end) & t["status"].isin(LIVE)]
     ends = pd.DataFrame({"order": last["order"].to_numpy(), "host_unit": last["host_unit"].to_numpy(),
                          "sector": last["sector"].to_numpy(), "outgoing": last["person"].to_numpy(),
                          "out_end": last["end"].to_numpy(), "incoming": None, "in_start": pd.NaT, "kind": "none",
@@ -136,7 +137,7 @@ def recommend_starts(wb, overlap_days: int = 14, start=None, months: int = 12) -
     s = pd.Timestamp(start) if start is not None else today()
     e = s + pd.DateOffset(months=months)
     t = timeline(wb)
-    t = t[(t["end"] >= s) & (t["end"] <= e) & t["status"].isin(["active", "planned"])]
+    t = t[(t["end"] >= s) & (t["end"] <= e) & t["status"].isin(LIVE)]
     followed = handovers(wb)
     followed = followed[followed["kind"].ne("none")]
     done = pd.MultiIndex.from_frame(followed[["outgoing", "order"]])

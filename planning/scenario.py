@@ -39,13 +39,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .hierarchy import source_city
+from .core.hierarchy import source_city
 from .i18n import t
 from .reports import names
 from .seats import add_months
-from .summary import today
+from .core.clock import today
+from .core.live import LIVE
 
-LIVE = ("active", "planned")
 KINDS = ("senders", "terms", "flexible", "orders")
 
 
@@ -250,7 +250,7 @@ def add_flexible_batch(wb, city: str, sector: str, n: int, start, months: int = 
         like = mine[mine["sector"] == sector].iloc[0]
         unit, level, sk = like["sending_unit"], like["level"], like["skill"]
     else:
-        from .hierarchy import ancestors
+        from .core.hierarchy import ancestors
 
         anc = ancestors(wb)
         under = anc.loc[(anc["ancestor"] == city) & anc["node"].isin(units.loc[units["side"] == "sending", "id"]),

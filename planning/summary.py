@@ -13,22 +13,16 @@ from __future__ import annotations
 import pandas as pd
 
 from . import schema
-from .hierarchy import source_city
+from .core.clock import today  # noqa: F401  (public here too: planning.summary.today)
+from .core.hierarchy import source_city
 from .i18n import t
-
-def today() -> pd.Timestamp:
-    """The day figures are taken on (``PLANNING_TODAY`` overrides the clock)."""
-    import os
-
-    d = os.environ.get("PLANNING_TODAY")
-    return pd.Timestamp(d) if d else pd.Timestamp.today().normalize()
-
+from .core.live import LIVE
 
 def figures(wb, on: pd.Timestamp | None = None) -> dict:
     """Headline figures: people, sending cities, host units, seats, people on post."""
     on = on or today()
     a = wb.assignments
-    live = a[a["status"].isin(["active", "planned"]) & (a["start"] <= on) & (a["end"] >= on)]
+    live = a[a["status"].isin(LIVE) & (a["start"] <= on) & (a["end"] >= on)]
     city = source_city(wb)
     return {
         "people": len(wb.people),
@@ -36,7 +30,7 @@ def figures(wb, on: pd.Timestamp | None = None) -> dict:
         "host_units": int(wb.units["side"].eq("host").sum()),
         "seats": int(wb.orders["headcount"].sum()),
         "on_post": int(live["person"].nunique()),
-        "assignments": int(a["status"].isin(["active", "planned"]).sum()),
+        "assignments": int(a["status"].isin(LIVE).sum()),
     }
 
 

@@ -4,7 +4,7 @@ from hypothesis import given, settings, strategies as st
 
 import planning
 from planning.eligibility import eligible_pairs
-from planning.hierarchy import source_city
+from planning.core.hierarchy import source_city
 from planning.seats import order_slots
 from planning.synthetic import synthetic_workbook
 

@@ -14,7 +14,7 @@ from planning.allocate import summary_text as plan_summary
 from planning.coverage import largest_gaps, responsible
 from planning.eligibility import blocked_by_pairings, eligible_pairs
 from planning.network import pairing_view, unpaired_host_units
-from planning.pairings import deciding_pairings
+from planning.core.pairings import deciding_pairings
 from planning.reports import blocked_sentences
 
 from conftest import ROOT, csv_workbook

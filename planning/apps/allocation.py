@@ -14,8 +14,9 @@ import pandas as pd
 from ..coverage import host_groups
 from ..i18n import fmt_int
 from ..reports import labelled, names
-from ..summary import today
+from ..core.clock import today
 from .base import App, download_link, html_table, kpi_cards, planning_window
+from ..core.live import LIVE
 
 log = logging.getLogger("planning.apps")
 
@@ -193,12 +194,12 @@ class AllocationApp(App):
         a = plan.assignments.assign(new="✔")
         old = plan.workbook.assignments
         lo, hi = self.window.value
-        old = old[old["status"].isin(["active", "planned"]) & (old["start"] <= hi + pd.offsets.MonthEnd(0))
+        old = old[old["status"].isin(LIVE) & (old["start"] <= hi + pd.offsets.MonthEnd(0))
                   & (old["end"] >= lo)]
         old = old[~pd.MultiIndex.from_frame(old[["person", "order"]]).isin(
             pd.MultiIndex.from_frame(a[["person", "order"]]))]
         o = self.wb.orders.set_index("id")
-        from ..hierarchy import source_city
+        from ..core.hierarchy import source_city
 
         city = source_city(self.wb)
         old = old.assign(host_unit=old["order"].map(o["host_unit"]), team=old["order"].map(o["team"]),

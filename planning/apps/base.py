@@ -234,7 +234,7 @@ def planning_window(wb, lang: str, description: str, months: int = 12) -> W.Sele
     """A month-range slider from this month to the last order's month, the first ``months`` chosen."""
     import pandas as pd
 
-    from ..summary import today
+    from ..core.clock import today
 
     now = today().to_period("M").to_timestamp()
     last = wb.orders["end"].max() if len(wb.orders) else now

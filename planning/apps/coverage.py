@@ -23,7 +23,7 @@ from ..coverage import cliffs, coverage, host_groups, month_range, responsible
 from ..eligibility import blocked_by_pairings
 from ..i18n import fmt_int, sector_label
 from ..reports import blocked_sentences, labelled, names, write_gaps_report
-from ..summary import today
+from ..core.clock import today
 from .base import App, download_link, filled_share, heat_cell, html_table, kpi_cards
 
 log = logging.getLogger("planning.apps")

@@ -9,14 +9,15 @@ import ipywidgets as W
 import pandas as pd
 
 from ..coverage import BAND_COLOURS, cliffs, coverage, largest_gaps
-from ..hierarchy import host_area, source_city
+from ..core.hierarchy import host_area, source_city
 from ..i18n import TEXT, fmt_int, sector_label
 from ..reports import labelled
 from ..schema import value_label
-from ..summary import today
+from ..core.clock import today
 from ..network import pairing_view, unpaired_host_units
 from ..summary import figures
 from .base import App, filled_share, html_table, kpi_cards
+from ..core.live import LIVE
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LINKS = (("coverage.ipynb", "ov.link.coverage"), ("allocation.ipynb", "ov.link.allocation"),
@@ -137,7 +138,7 @@ class OverviewApp(App):
         """People on post today: source city name (NaN for province-level senders) and category code."""
         now = today()
         a = wb.assignments
-        live = a[a["status"].isin(["active", "planned"]) & (a["start"] <= now) & (a["end"] >= now)]
+        live = a[a["status"].isin(LIVE) & (a["start"] <= now) & (a["end"] >= now)]
         people = wb.people.set_index("id")
         names = wb.regions.set_index("id")["name"]
         return pd.DataFrame({"city": live["person"].map(source_city(wb)).map(names).to_numpy(),

@@ -14,7 +14,7 @@ from ..mentoring import ending_pairs, mentoring_coverage, pair_cadre_mentors, pa
 from ..reports import labelled, names
 from ..rotation import (batches, flexible_slots, handover_calendar, next_batch_orders, recommend_starts,
                         timeline, with_draft_orders)
-from ..summary import today
+from ..core.clock import today
 from .base import App, download_link, html_table
 
 log = logging.getLogger("planning.apps")

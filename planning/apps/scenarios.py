@@ -13,7 +13,7 @@ import pandas as pd
 from ..coverage import host_groups
 from ..i18n import fmt_int, sector_label
 from ..reports import labelled, names
-from ..summary import today
+from ..core.clock import today
 from .base import GREEN, RED, App, download_link, heat_cell, html_table, kpi_cards, planning_window
 
 log = logging.getLogger("planning.apps")
@@ -164,7 +164,7 @@ class ScenariosApp(App):
         wb = self.base_wb
         lay = W.Layout(width="300px")
         nm = names(wb)
-        from ..hierarchy import source_city
+        from ..core.hierarchy import source_city
 
         cities = pd.unique(source_city(wb).dropna())
         city_opts = [(str(nm.get(c, c)), c) for c in cities]

@@ -6,7 +6,7 @@ parent map (one lookup per level, never a loop over rows).
 Examples
 --------
 >>> import planning
->>> from planning.hierarchy import ancestors, source_city
+>>> from planning.core.hierarchy import ancestors, source_city
 >>> wb = planning.load_workbook(planning.SAMPLE)
 >>> a = ancestors(wb)
 >>> bool(((a.node == "H-SCH01") & (a.ancestor == "XJ-KS")).any())

@@ -3,7 +3,7 @@
 Examples
 --------
 >>> import numpy as np
->>> from planning.utils import ranges
+>>> from planning.core.utils import ranges
 >>> ranges(np.array([10, 0]), np.array([2, 3])).tolist()
 [10, 11, 0, 1, 2]
 """

@@ -28,7 +28,7 @@ Examples
 --------
 >>> import pandas as pd
 >>> import planning
->>> from planning.pairings import deciding_pairings
+>>> from planning.core.pairings import deciding_pairings
 >>> wb = planning.load_workbook(planning.SAMPLE)
 >>> seat = pd.DataFrame({"host_unit": ["H-SCH01"], "sector": ["教育"],
 ...                      "start": pd.to_datetime(["2027-03-01"]), "end": pd.to_datetime(["2027-08-31"])})
@@ -62,7 +62,7 @@ def pairings_in_force(wb, seats: pd.DataFrame, any_sector: bool = False, anc: pd
     any_sector : bool
         Count pairings for any sector (a host unit "covered" at all).
     anc : DataFrame, optional
-        :func:`planning.hierarchy.ancestors` of ``wb`` when the caller has it.
+        :func:`planning.core.hierarchy.ancestors` of ``wb`` when the caller has it.
 
     Returns
     -------
