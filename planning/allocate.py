@@ -296,13 +296,6 @@ def _busy_over(person: np.ndarray, start: np.ndarray, end: np.ndarray, ids: pd.I
     return _overlaps(person, start, end, b[keep], _days(busy["start"])[keep], _days(busy["end"])[keep])
 
 
-def _cities(wb) -> pd.Series:
-    """Source city per person; people sent by province-level units form a group of their unit."""
-    city = source_city(wb)
-    unit = pd.Series(wb.people["sending_unit"].to_numpy(), index=wb.people["id"].to_numpy())
-    return city.astype(object).where(city.notna(), unit.astype(object)).astype(str)
-
-
 def _wish_rank(wb, person: np.ndarray, ids: pd.Index, host: np.ndarray, hosts: pd.Index) -> np.ndarray:
     """0-based rank of each pair's host unit in the person's wishes (-1: not wished).
 
@@ -364,7 +357,7 @@ def candidate_pairs(wb, seats: pd.DataFrame, busy: pd.DataFrame, forbids: pd.Dat
                           "host_unit": seats["host_unit"].to_numpy()[seat]})
     host, hosts = pd.factorize(seats["host_unit"].to_numpy())
     pairs["wish_rank"] = _wish_rank(wb, prow, ids, host[seat], pd.Index(hosts))
-    city_codes, city_names = pd.factorize(_cities(wb).reindex(ids).to_numpy())
+    city_codes, city_names = pd.factorize(source_city(wb).reindex(ids).to_numpy())
     pairs["source_city"] = np.asarray(city_names, dtype=object)[city_codes[prow]]
     # integer twins of person and source_city (positions in ``people``; city codes) for the arrays
     pairs["person_code"] = prow.astype(np.int64)
@@ -605,7 +598,7 @@ def _team_rules(wb, seats, pairs, pinned, m: Model) -> None:
     ss = teams.index[teams["same_source"]]
     in_ss = pd.Series(p_team).isin(ss).to_numpy()
     if in_ss.any():
-        cities = _cities(wb)
+        cities = source_city(wb)
         fixed = held[held["team"].isin(ss)].assign(city=lambda d: d["person"].map(cities))
         p_city = pairs["source_city"].to_numpy()
         has_fixed = pd.Series(p_team).isin(fixed["team"]).to_numpy()
@@ -1345,7 +1338,7 @@ def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang
 
     ``pool`` (people) is who could be drawn on; unfilled reasons are judged against it.
     """
-    cities = _cities(wb)
+    cities = source_city(wb)
     placed = pd.DataFrame({"person": pairs["person"].to_numpy()[sol.chosen],
                            "seat": pairs["seat"].to_numpy()[sol.chosen]})
     pin_part = pinned[["person", "seat"]]
@@ -1391,7 +1384,7 @@ def _pin_pairs(wb, seats, pinned, pairs_all) -> pd.DataFrame:
                          "slot": s["slot"].to_numpy(), "exact_skill": s["skill"].notna().to_numpy(),
                          "preferred": False, "seat": pinned["seat"].to_numpy(), "start": s["start"].to_numpy(),
                          "end": s["end"].to_numpy(), "host_unit": s["host_unit"].to_numpy(), "wish_rank": -1,
-                         "source_city": pinned["person"].map(_cities(wb)).to_numpy()})
+                         "source_city": pinned["person"].map(source_city(wb)).to_numpy()})
 
 
 # --------------------------------------------------------------------------- #
@@ -1702,7 +1695,7 @@ def check_plan(wb, plan) -> pd.DataFrame:
     ss = set(tm.index[tm["same_source"]])
     in_ss = pd.Series(a_team).isin(ss).to_numpy()
     if in_ss.any():
-        cities = _cities(wb)
+        cities = source_city(wb)
         old = held.iloc[: len(held) - len(a)]
         old = old[old["team"].isin(ss)].assign(city=lambda d: d["person"].map(cities))
         mem = a[in_ss].assign(team=a_team[in_ss], city=a.loc[in_ss, "person"].map(cities).to_numpy())

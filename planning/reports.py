@@ -379,7 +379,7 @@ def person_records(wb, start=None, end=None, lang: str | None = None) -> pd.Data
     ``apprentices`` the people they mentor (青蓝工程), from the mentorships
     open in the window, by name.
     """
-    from .allocate import _cities
+    from .core.hierarchy import source_city
     from .roster import live_assignments
     from .schema import value_label
 
@@ -420,7 +420,7 @@ def person_records(wb, start=None, end=None, lang: str | None = None) -> pd.Data
     p = out["person"]
     out["name"] = p.map(people["name"])
     out["category"] = p.map(people["category"]).map(lambda c: value_label(c, lang) if isinstance(c, str) else "")
-    city = p.map(_cities(wb))
+    city = p.map(source_city(wb))
     out["source_city"] = city.map(nm).fillna(city)
     out["sending_unit"] = p.map(people["sending_unit"]).map(nm)
     out["mentors"] = p.map(mentors).fillna("")

@@ -55,7 +55,8 @@ def roster_table(plan, lang: str | None = None, *, start=None, end=None) -> pd.D
     planned assignments between ``start`` and ``end``). Teams are shown by
     their readable names (:func:`planning.reports.team_names`).
     """
-    from .allocate import _cities, why_text
+    from .allocate import why_text
+    from .core.hierarchy import source_city
     from .reports import names as display_names
     from .reports import team_names
 
@@ -70,7 +71,7 @@ def roster_table(plan, lang: str | None = None, *, start=None, end=None) -> pd.D
     people = wb.people.set_index("id")
     orders = wb.orders.set_index("id")
     names = display_names(wb)
-    city = _cities(wb)
+    city = source_city(wb)
     out = pd.DataFrame({
         "source_city": rows["person"].map(city).map(names).fillna(rows["person"].map(city)),
         "sending_unit": rows["person"].map(people["sending_unit"]).map(names),

@@ -26,7 +26,7 @@ def figures(wb, on: pd.Timestamp | None = None) -> dict:
     city = source_city(wb)
     return {
         "people": len(wb.people),
-        "sending_cities": int(city.nunique()),
+        "sending_cities": int(city[city.isin(wb.regions["id"])].nunique()),
         "host_units": int(wb.units["side"].eq("host").sum()),
         "seats": int(wb.orders["headcount"].sum()),
         "on_post": int(live["person"].nunique()),

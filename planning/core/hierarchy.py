@@ -67,10 +67,16 @@ def nearest(wb, nodes: pd.Series, levels) -> pd.Series:
 
 
 def source_city(wb) -> pd.Series:
-    """Each person's source city: the nearest city or prefecture above the sending unit."""
+    """Each person's source city: the nearest city or prefecture above the sending unit.
+
+    People sent by a unit with no city above it (a provincial department or
+    hospital) have that unit as their source: they are one group for the fair
+    share and the ``same_source`` team rule, and never merged with a city.
+    """
     p = wb.people
-    return pd.Series(nearest(wb, p["sending_unit"], CITY_LEVELS).to_numpy(), index=p["id"].to_numpy(),
-                     name="source_city")
+    city = nearest(wb, p["sending_unit"], CITY_LEVELS)
+    city = city.astype(object).where(city.notna(), p["sending_unit"].astype(object))
+    return pd.Series(city.to_numpy(), index=p["id"].to_numpy(), name="source_city")
 
 
 def host_area(wb, units: pd.Series, levels=("county", "city", "regiment", "division")) -> pd.Series:
