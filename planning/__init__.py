@@ -10,7 +10,11 @@ Plain functions over pandas tables and networkx graphs:
 """
 from pathlib import Path
 
-from .allocate import Plan, PlanError, allocate, plan_diff
+# ``planning.allocate`` is the function; the module of that name (kept for
+# ``from planning.allocate import check_plan``) is loaded first so that the
+# function, bound after it, stays the package attribute.
+from . import allocate as _allocate_module  # noqa: F401
+from .allocation import Plan, PlanError, allocate, plan_diff
 from .coverage import coverage
 from .network import build_network, pairing_view, unpaired_host_units, idle_people
 from .stable import hospital_resident

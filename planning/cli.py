@@ -97,7 +97,7 @@ def cmd_gaps(args):
 def cmd_allocate(args):
     import pandas as pd
 
-    from .allocate import PlanError, allocate, summary_text
+    from .allocation import PlanError, allocate, summary_text
     from .roster import write_rosters
     from .workbook import save_workbook
 

@@ -29,6 +29,7 @@ from .core.pairings import deciding_pairings
 from .seats import order_slots
 from .core.utils import ranges
 from .core.live import LIVE
+from .i18n import sector_label, t
 
 CHUNK = 400_000  # candidate rows per join chunk
 
@@ -252,3 +253,26 @@ def blocked_by_pairings(wb, slots: pd.DataFrame | None = None, people: pd.DataFr
     out = b.groupby(["host_unit", "sector"])["headcount"].sum().rename("seats").to_frame().join(snd)
     out = out.rename(columns={"sender": "senders"}).reset_index()
     return out.sort_values(["seats", "host_unit"], ascending=[False, True]).reset_index(drop=True)[cols]
+
+
+def blocked_sentences(wb, blocked: pd.DataFrame, lang: str | None = None, free: bool = False) -> list[str]:
+    """One sentence per host unit × sector that pairings leave with no one to send.
+
+    ``blocked`` is :func:`planning.eligibility.blocked_by_pairings` (or rows
+    with the same columns). Names, not ids; sector labels in ``lang``.
+    ``free=True`` words it for a plan: the senders' suitable people are all busy.
+
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> blocked_sentences(wb, blocked_by_pairings(wb))[0][:20]
+    '伽师县第一中学的教育岗位 2 个无人可派'
+    """
+    nm = pd.concat([wb.regions.set_index("id")["name"], wb.units.set_index("id")["name"]])
+    nm = nm[~nm.index.duplicated()]
+
+    def name(i):
+        return "、".join(str(nm.get(x, x)) for x in str(i).split("、"))
+
+    return [t("pairing.blocked.row_free" if free else "pairing.blocked.row", lang, unit=name(r.host_unit), sector=sector_label(r.sector, lang),
+              n=int(r.seats), senders=name(r.senders) if isinstance(r.senders, str) and r.senders else "—")
+            for r in blocked.itertuples()]

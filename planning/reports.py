@@ -40,29 +40,6 @@ def names(wb) -> pd.Series:
     return s[~s.index.duplicated()]
 
 
-def blocked_sentences(wb, blocked: pd.DataFrame, lang: str | None = None, free: bool = False) -> list[str]:
-    """One sentence per host unit × sector that pairings leave with no one to send.
-
-    ``blocked`` is :func:`planning.eligibility.blocked_by_pairings` (or rows
-    with the same columns). Names, not ids; sector labels in ``lang``.
-    ``free=True`` words it for a plan: the senders' suitable people are all busy.
-
-    >>> import planning
-    >>> from planning.eligibility import blocked_by_pairings
-    >>> wb = planning.load_workbook(planning.SAMPLE)
-    >>> blocked_sentences(wb, blocked_by_pairings(wb))[0][:20]
-    '伽师县第一中学的教育岗位 2 个无人可派'
-    """
-    nm = names(wb)
-
-    def name(i):
-        return "、".join(str(nm.get(x, x)) for x in str(i).split("、"))
-
-    return [t("pairing.blocked.row_free" if free else "pairing.blocked.row", lang, unit=name(r.host_unit), sector=sector_label(r.sector, lang),
-              n=int(r.seats), senders=name(r.senders) if isinstance(r.senders, str) and r.senders else "—")
-            for r in blocked.itertuples()]
-
-
 def team_names(wb, lang: str | None = None) -> pd.Series:
     """Readable, unique team names by team id.
 
@@ -526,7 +503,7 @@ def scenario_sections(wb, *, title=None, lang: str | None = None, start=None, en
     >>> sum(s.key == "team" for s in secs)
     71
     """
-    from .allocate import unfilled_reasons
+    from .allocation import unfilled_reasons
     from .roster import roster_sheets, roster_table
 
     lang = lang or default_lang()

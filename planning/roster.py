@@ -55,7 +55,7 @@ def roster_table(plan, lang: str | None = None, *, start=None, end=None) -> pd.D
     planned assignments between ``start`` and ``end``). Teams are shown by
     their readable names (:func:`planning.reports.team_names`).
     """
-    from .allocate import why_text
+    from .allocation import why_text
     from .core.hierarchy import source_city
     from .reports import names as display_names
     from .reports import team_names

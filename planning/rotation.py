@@ -234,7 +234,7 @@ def propose_flexible(wb, start=None, **kw):
     ``plan.assignments`` are the proposals, ``plan.unfilled`` the slots left
     open with their reasons.
     """
-    from .allocate import allocate
+    from .allocation import allocate
 
     slots = flexible_slots(wb, start)
     open_orders = sorted(set(slots.loc[slots["open_seats"] > 0, "order"]))

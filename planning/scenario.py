@@ -377,7 +377,7 @@ def compare(a, b, start=None, end=None, *, since=None) -> Comparison:
     orders). ``since``: assignments ending before it are history and left out of
     the people's difference (default: today).
     """
-    from .allocate import plan_diff
+    from .allocation import plan_diff
     from .coverage import coverage, month_range
 
     if start is None or end is None:

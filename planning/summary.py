@@ -36,9 +36,8 @@ def figures(wb, on: pd.Timestamp | None = None) -> dict:
 
 def summary_text(wb, lang: str | None = None, detail: bool = False) -> str:
     """A short plain-text summary of a loaded workbook."""
-    from .eligibility import blocked_by_pairings
+    from .eligibility import blocked_by_pairings, blocked_sentences
     from .network import idle_people, unpaired_host_units
-    from .reports import blocked_sentences
 
     f = figures(wb)
     lines = [t("summary.title", lang, source=wb.source)]

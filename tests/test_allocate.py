@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import planning
 from planning import schema
 from planning.allocate import (REASONS, WHY, build_model, candidate_pairs, check_plan, flow_applies,
-                               planned_seats, resolve_pins, solve_cpsat, solve_flow, _busy, _pairs_frame,
-                               _window)
+                               planned_seats, resolve_pins, solve_cpsat, solve_flow, busy_table, pairs_frame,
+                               parse_window)
 from planning.synthetic import synthetic_workbook
 from planning.workbook import Workbook, empty_table
 
@@ -347,12 +347,12 @@ def test_reason_codes_render_in_both_languages():
 # solvers
 # ---------------------------------------------------------------------------
 def _model(wb, window=None):
-    w = _window(window)
+    w = parse_window(window)
     seats = planned_seats(wb, w)
-    busy = _busy(wb)
-    none = _pairs_frame((), 3, "pin")
-    pinned = resolve_pins(wb, seats, none, _pairs_frame((), 2, "forbid"), busy)
-    pairs = candidate_pairs(wb, seats, busy, _pairs_frame((), 2, "forbid"))
+    busy = busy_table(wb)
+    none = pairs_frame((), 3, "pin")
+    pinned = resolve_pins(wb, seats, none, pairs_frame((), 2, "forbid"), busy)
+    pairs = candidate_pairs(wb, seats, busy, pairs_frame((), 2, "forbid"))
     return build_model(wb, seats, pairs, pinned)[0]
 
 
@@ -426,7 +426,7 @@ def test_starting_plan_obeys_every_rule(seed):
     o = np.lexsort((m.pair_start[start], m.pair_person[start]))
     p, s, e = m.pair_person[start][o], m.pair_start[start][o], m.pair_end[start][o]
     assert not ((p[1:] == p[:-1]) & (s[1:] <= e[:-1])).any()  # one seat at a time
-    assert (mod._enforce_team_rules(m, start) == start).all()
+    assert (mod.enforce_team_rules(m, start) == start).all()
     assert int(m.pair_w[start].sum()) <= plan.objective.value
 
 
@@ -671,7 +671,7 @@ def _one_scaled_flow(m):
                             np.append(np.ones(n_person), -n_person).astype(np.int64))
     assert smcf.solve() == smcf.OPTIMAL
     chosen = np.flatnonzero(smcf.flows(np.arange(m.n_pairs)) > 0)
-    return int(m.pair_w[chosen].sum()), mod._tie_value(m, chosen)
+    return int(m.pair_w[chosen].sum()), mod.tie_value(m, chosen)
 
 
 @pytest.mark.parametrize("seed", [3, 4, 5, 6, 7])
@@ -726,8 +726,8 @@ def _why_by_merge(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinn
     out = np.full(n, "priority", dtype=object)
     if n == 0:
         return out
-    person, _ = mod._factorize(pairs, "person", "person_code")
-    city, _ = mod._factorize(pairs, "source_city", "city_code")
+    person, _ = mod.factorize_codes(pairs, "person", "person_code")
+    city, _ = mod.factorize_codes(pairs, "source_city", "city_code")
     first = np.unique(person, return_index=True)[1]
     pool = np.bincount(city[first], minlength=city.max() + 1)
     used = np.bincount(city[chosen], minlength=len(pool))
@@ -806,16 +806,16 @@ def test_why_equals_merged_comparisons(seed, teams, pins):
         rows = np.r_[len(pairs) - pins + np.arange(pins), np.setdiff1d(rows, pin_rows)]
     n_free = len(pairs) - pins
     for chosen in [rows] + [np.r_[rows[:pins], rng.choice(n_free, min(k, n_free), replace=False)] for k in (20, 300)]:
-        got = mod._why(pairs, w, chosen, pins)
+        got = importlib.import_module("planning.allocation.write_back")._why(pairs, w, chosen, pins)
         assert (got == _why_by_merge(pairs, w, chosen, pins)).all()
-    assert len(set(mod._why(pairs, w, rows, pins))) > 2
+    assert len(set(importlib.import_module("planning.allocation.write_back")._why(pairs, w, rows, pins))) > 2
 
 
 def test_interchangeable_people_merge_only_when_identical(monkeypatch):
     """Groups hold people with identical candidate lists; a hash that tells no one apart merges no one."""
     import importlib
 
-    mod = importlib.import_module("planning.allocate")
+    mod = importlib.import_module("planning.allocation.solvers.flow")
     wb = synthetic_workbook(people=600, host_units=60, sectors=3, seed=8, teams=False)
     m = _model(wb, window=("2027-03-01", "2027-03-01"))
     g = mod.interchangeable(m)
@@ -838,7 +838,7 @@ def _hand_model(person, seat, tie, cap, city):
     return mod.Model(pair_person=np.array(person), pair_seat=np.array(seat), pair_w=np.ones(n, np.int64),
                      pair_tie=np.array(tie, np.int64), pair_start=np.zeros(n, np.int64),
                      pair_end=np.zeros(n, np.int64), person_city=pc, cap=np.array(cap),
-                     fair_levels=mod._fair_levels(pc, pc.max() + 1))
+                     fair_levels=importlib.import_module("planning.allocation.model")._fair_levels(pc, pc.max() + 1))
 
 
 @pytest.mark.parametrize("person, seat, tie, cap, city", [
@@ -862,5 +862,5 @@ def test_wish_rank_on_codes():
     people = pd.DataFrame({"id": ["P0", "P1"], "wishes": ["H0;HX;H1", "H1; H0"]})
     host, hosts = pd.factorize(np.array(["H0", "HX", None, "H1"], dtype=object))
     person, seat = np.array([0, 0, 1, 1, 1, 0]), np.array([0, 1, 2, 3, 0, 2])
-    got = mod._wish_rank(SimpleNamespace(people=people), person, pd.Index(people["id"]), host[seat], pd.Index(hosts))
+    got = importlib.import_module("planning.allocation.candidates")._wish_rank(SimpleNamespace(people=people), person, pd.Index(people["id"]), host[seat], pd.Index(hosts))
     assert got.tolist() == [0, 1, -1, 0, 1, -1]

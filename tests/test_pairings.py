@@ -12,10 +12,9 @@ import planning
 from planning.allocate import check_plan
 from planning.allocate import summary_text as plan_summary
 from planning.coverage import largest_gaps, responsible
-from planning.eligibility import blocked_by_pairings, eligible_pairs
+from planning.eligibility import blocked_by_pairings, blocked_sentences, eligible_pairs
 from planning.network import pairing_view, unpaired_host_units
 from planning.core.pairings import deciding_pairings
-from planning.reports import blocked_sentences
 
 from conftest import ROOT, csv_workbook
 

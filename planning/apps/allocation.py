@@ -117,7 +117,7 @@ class AllocationApp(App):
 
     def run(self):
         """Plan with the chosen window, region, method, pins and forbids; show progress while solving."""
-        from ..allocate import PlanError, allocate
+        from ..allocation import PlanError, allocate
 
         lo, hi = self.window.value
         window = (lo, hi + pd.offsets.MonthEnd(0))
@@ -229,7 +229,7 @@ class AllocationApp(App):
         self.why.value = f"<pre style='white-space:pre-wrap;font-family:inherit'>{html.escape(text)}</pre>"
 
     def show_compare(self):
-        from ..allocate import plan_diff
+        from ..allocation import plan_diff
 
         if self.previous is None:
             self.compare.value = html.escape(self.t("aapp.no_previous"))

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from ..coverage import cliffs, coverage, host_groups, month_range, responsible
-from ..eligibility import blocked_by_pairings
+from ..eligibility import blocked_by_pairings, blocked_sentences
 from ..i18n import fmt_int, sector_label
-from ..reports import blocked_sentences, labelled, names, write_gaps_report
+from ..reports import labelled, names, write_gaps_report
 from ..core.clock import today
 from .base import App, download_link, filled_share, heat_cell, html_table, kpi_cards
 

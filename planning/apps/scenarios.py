@@ -296,7 +296,7 @@ class ScenariosApp(App):
     # --- re-plan and compare -----------------------------------------------------------------------------
     def replan(self):
         """Apply the changes, plan the window with :func:`planning.allocate`, compare with the base."""
-        from ..allocate import PlanError, allocate
+        from ..allocation import PlanError, allocate
         from ..scenario import ScenarioError, apply, compare
 
         lo, hi = self.window.value

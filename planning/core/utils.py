@@ -10,6 +10,7 @@ Examples
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 
 def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -19,3 +20,14 @@ def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
         return np.zeros(0, np.int64)
     offsets = np.repeat(np.cumsum(counts) - counts, counts)
     return np.repeat(starts, counts) + (np.arange(total) - offsets)
+
+
+def sorted_keys(a: np.ndarray) -> np.ndarray:
+    """The distinct values of an integer array, sorted, followed by a sentinel above them all."""
+    a = np.sort(a)
+    return np.append(a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a, np.iinfo(np.int64).max)
+
+
+def days_of(s) -> np.ndarray:
+    """Dates as whole days since the epoch (int64), for interval arithmetic in arrays."""
+    return pd.DatetimeIndex(s).to_numpy().astype("datetime64[D]").astype(np.int64)

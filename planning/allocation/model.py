@@ -1,0 +1,123 @@
+"""The model as integer arrays built from the tables (PyPSA/linopy's create-model step)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from ..core.utils import days_of
+from .candidates import factorize_codes
+from .plan import EXACT, FAIR_MAX, PREFERRED, WISH_RANKS, WISH_STEP
+from .team_rules import define_team_rules
+
+
+@dataclass
+class Model:
+    """Integer arrays of one allocation problem (no solver objects).
+
+    Pairs ``k`` join person ``pair_person[k]`` to seat ``pair_seat[k]``; seats
+    have ``cap`` places left after existing assignments and pins.
+    """
+
+    pair_person: np.ndarray
+    pair_seat: np.ndarray
+    pair_w: np.ndarray          # 2**(priority-1)
+    pair_tie: np.ndarray        # preferred / exact skill / wish reward
+    pair_start: np.ndarray      # day numbers
+    pair_end: np.ndarray
+    person_city: np.ndarray     # city code per person
+    cap: np.ndarray             # places left per seat
+    fair_levels: np.ndarray     # (city, level) → count of marginal units at that cost
+    # team rules
+    lead_pairs: list = field(default_factory=list)      # per lead_required team: pair indices of new leads
+    member_seats: list = field(default_factory=list)    # per lead_required team: member seats needing a lead
+    same_groups: list = field(default_factory=list)     # per same_source team: (seat, city, pair indices) groups
+    fixed_off: np.ndarray | None = None                 # pairs forced to 0 (city excluded by same_source)
+
+    @property
+    def n_pairs(self) -> int:
+        return len(self.pair_person)
+
+    @cached_property
+    def by_seat(self) -> dict:
+        """Seat → its pair indices (grouped once from the sorted seat array)."""
+        order = np.argsort(self.pair_seat, kind="stable")
+        seats, starts = np.unique(self.pair_seat[order], return_index=True)
+        return dict(zip(seats.tolist(), np.split(order, starts[1:])))
+
+    @property
+    def has_team_rules(self) -> bool:
+        return bool(self.member_seats or self.same_groups or (self.fixed_off is not None and self.fixed_off.any()))
+
+    def seat_pairs(self, s: int) -> np.ndarray:
+        """Pair indices of seat ``s``."""
+        return self.by_seat.get(int(s), np.zeros(0, np.int64))
+
+
+def _tie_reward(pairs: pd.DataFrame) -> np.ndarray:
+    r = pairs["wish_rank"].to_numpy()
+    wish = np.where((r >= 0) & (r < WISH_RANKS), WISH_STEP * (WISH_RANKS - r), 0)
+    return (PREFERRED * pairs["preferred"].to_numpy().astype(np.int64)
+            + EXACT * pairs["exact_skill"].to_numpy().astype(np.int64) + wish).astype(np.int64)
+
+
+def _fair_levels(person_city: np.ndarray, n_city: int) -> np.ndarray:
+    """Counts of the k-th person of a city at marginal cost ``FAIR_MAX * k // n_city`` (convex in k)."""
+    n_c = np.bincount(person_city, minlength=n_city)
+    if len(person_city) == 0:
+        return np.zeros((n_city, FAIR_MAX + 1), dtype=np.int64)
+    order = np.argsort(person_city, kind="stable")
+    starts = np.r_[0, np.cumsum(n_c)[:-1]]
+    k = np.empty(len(person_city), dtype=np.int64)
+    k[order] = np.arange(len(person_city)) - np.repeat(starts, n_c) + 1
+    level = FAIR_MAX * k // n_c[person_city]
+    return np.bincount(person_city * (FAIR_MAX + 1) + level,
+                       minlength=n_city * (FAIR_MAX + 1)).reshape(n_city, FAIR_MAX + 1)
+
+
+def build_model(wb, seats: pd.DataFrame, pairs: pd.DataFrame, pinned: pd.DataFrame) -> tuple[Model, dict]:
+    """The arrays of the model; also returns codes (person/city names) for writing back."""
+    person_codes, person_names = factorize_codes(pairs, "person", "person_code")
+    first = np.unique(person_codes, return_index=True)[1]
+    city_codes, city_names = pd.factorize(pairs["source_city"].to_numpy()[first]) if len(first) else (
+        np.zeros(0, np.int64), pd.Index([]))
+    seat_idx = pairs["seat"].to_numpy().astype(np.int64)
+    cap = seats["remaining"].to_numpy().astype(np.int64).copy()
+    np.subtract.at(cap, pinned["seat"].to_numpy(), 1)
+    cap = np.maximum(cap, 0)
+    m = Model(pair_person=person_codes.astype(np.int64), pair_seat=seat_idx,
+              pair_w=(2 ** (seats["priority"].to_numpy().astype(np.int64) - 1))[seat_idx],
+              pair_tie=_tie_reward(pairs), pair_start=days_of(pairs["start"]), pair_end=days_of(pairs["end"]),
+              person_city=np.asarray(city_codes, dtype=np.int64), cap=cap,
+              fair_levels=_fair_levels(np.asarray(city_codes, dtype=np.int64), len(city_names)))
+    define_team_rules(wb, seats, pairs, pinned, m)
+    return m, {"person": np.asarray(person_names, dtype=object), "city": np.asarray(city_names, dtype=object)}
+
+
+def flow_applies(m: Model) -> bool:
+    """True when a person capacity of 1 is exact and no team rule binds (the min-cost flow path)."""
+    if m.has_team_rules:
+        return False
+    if m.n_pairs == 0:
+        return True
+    n = int(m.pair_person.max()) + 1
+    max_start = np.full(n, np.iinfo(np.int64).min)
+    min_end = np.full(n, np.iinfo(np.int64).max)
+    np.maximum.at(max_start, m.pair_person, m.pair_start)
+    np.minimum.at(min_end, m.pair_person, m.pair_end)
+    return bool((max_start <= min_end).all())
+
+
+@dataclass
+class Solution:
+    chosen: np.ndarray      # pair indices placed
+    value: int
+    bound: int | None
+    status: str
+    tiebreak_status: str
+    tiebreak_value: int
+    method: str
+    note: str = ""
+    proof_seconds: float | None = None

@@ -1,0 +1,115 @@
+"""The public function: check → build model → solve → write back."""
+from __future__ import annotations
+
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from ..i18n import t
+from .candidates import busy_table, candidate_pairs, planned_seats
+from .inputs import pairs_frame, parse_window
+from .model import build_model, flow_applies
+from .pins import resolve_pins
+from .plan import Plan, PlanError
+from .solvers.cpsat import solve_cpsat
+from .solvers.flow import solve_flow
+from .solvers.stable import solve_stable
+from .write_back import write_back
+
+
+def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", time_limit: float | None = None,
+             lang: str | None = None, hosts=None, orders=None, people=None) -> Plan:
+    """Plan new assignments that fill the most important seats, keeping existing ones.
+
+    Parameters
+    ----------
+    wb : Workbook
+    window : (start, end), optional
+        Plan the seats (slots) overlapping this period; either end may be None.
+        Default: from today on. Slots that ended before today are never planned.
+    pins : iterable of (person, order) or (person, order, slot)
+        Placements to force. A pin that breaks a hard rule raises
+        :class:`PlanError` naming the pin and the rule.
+    forbids : iterable of (person, order)
+        Pairs that must not be placed.
+    method : {"optimal", "stable"}
+        ``optimal``: exact optimisation (min-cost flow or CP-SAT, see the module
+        docstring). ``stable``: resident-optimal stable matching of people's
+        wishes with host rankings (:mod:`planning.stable`); blocking pairs are
+        reported in ``plan.blocking_pairs`` and ``plan.objective.blocking_pairs``.
+    time_limit : float, optional
+        Seconds for the CP-SAT path, its starting plan and the model's
+        construction included (finding the pairs and writing the plan back
+        come on top). When it stops early the plan is the best found,
+        ``objective.status`` is ``time_limit`` and ``objective.gap`` says how
+        far from the bound it may be (a warning is also issued).
+    lang : {"zh", "en"}, optional
+        Language of texts (explanations, messages); default
+        :func:`planning.i18n.default_lang`.
+    hosts : iterable of host unit ids, optional
+        Plan only the seats of these host units (e.g. one county's); people may
+        still come from anywhere.
+    orders : iterable of order ids, optional
+        Plan only the seats of these orders.
+    people : iterable of person ids, optional
+        Draw new assignments only from these people (e.g. a district's flexible
+        pool); pinned people are always allowed.
+
+    Returns
+    -------
+    Plan
+
+    Examples
+    --------
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> plan = planning.allocate(wb, window=("2027-01-01", "2027-12-31"))
+    >>> from planning.allocation import REASONS
+    >>> sorted(set(plan.unfilled["reason"]) - set(REASONS))
+    []
+    >>> len(plan.workbook.assignments) == len(wb.assignments) + len(plan.assignments)
+    True
+    """
+    t0 = time.perf_counter()
+    if method not in ("optimal", "stable"):
+        raise PlanError(t("alloc.bad_method", lang, method=method))
+    if time_limit is not None and not time_limit > 0:
+        raise PlanError(t("alloc.bad_time_limit", lang, value=time_limit))
+    w = parse_window(window, lang)
+    pins_df = pairs_frame(pins, 3, "pin", lang)
+    forbids_df = pairs_frame(forbids, 2, "forbid", lang)
+    seats = planned_seats(wb, w)
+    if hosts is not None:
+        seats = seats[seats["host_unit"].isin(set(hosts))].reset_index(drop=True)
+    if orders is not None:
+        seats = seats[seats["order"].isin(set(orders))].reset_index(drop=True)
+    busy = busy_table(wb)
+    pinned = resolve_pins(wb, seats, pins_df, forbids_df, busy, lang)
+    pin_busy = pd.DataFrame({"person": pinned["person"].to_numpy(),
+                             "start": seats["start"].to_numpy()[pinned["seat"].to_numpy()],
+                             "end": seats["end"].to_numpy()[pinned["seat"].to_numpy()]})
+    busy_all = busy_table(wb, pin_busy)
+    seats_open = seats.assign(remaining=seats["remaining"].to_numpy()
+                              - np.bincount(pinned["seat"].to_numpy(), minlength=len(seats)))
+    pool = None if people is None else wb.people[wb.people["id"].isin(set(people) | set(pinned["person"]))]
+    pairs_all = candidate_pairs(wb, seats_open, busy_all, forbids_df, pool)
+    m, _ = build_model(wb, seats, pairs_all, pinned)
+    blocking = None
+    if method == "stable":
+        sol, blocking = solve_stable(wb, seats, pairs_all, m)
+    elif flow_applies(m):
+        sol = solve_flow(m)
+    else:
+        sol = solve_cpsat(m, time_limit, lang=lang)
+    plan = write_back(wb, seats, pairs_all, sol, pinned, busy_all, lang, pool)
+    plan.objective.seconds = time.perf_counter() - t0
+    if blocking is not None:
+        plan.blocking_pairs = blocking
+        plan.objective.blocking_pairs = len(blocking)
+    plan._ctx = {"seats": seats, "pairs": pairs_all, "wb": wb, "busy": busy, "model": m}
+    if plan.objective.status == "time_limit":
+        warnings.warn(t("alloc.time_limit_warning", lang, value=plan.objective.value, bound=plan.objective.bound,
+                        gap=f"{(plan.objective.gap or 0):.1%}"), stacklevel=2)
+    return plan

@@ -1,0 +1,213 @@
+"""The plan and its parts: objective, reasons, the words for them, and explanations."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..core.clock import today
+from ..core.live import LIVE
+from ..eligibility import blocked_sentences
+from ..i18n import default_lang, fmt_date, sector_label, t
+
+# tie-breaker weights: each outweighs all the later ones together (per person)
+FAIR_MAX = 15                       # fair share: marginal cost 0..15
+WISH_STEP = FAIR_MAX + 1            # wish rank r (0 = first) earns WISH_STEP * (WISH_RANKS - r)
+WISH_RANKS = 8
+EXACT = WISH_STEP * WISH_RANKS + FAIR_MAX + 1          # 144
+PREFERRED = EXACT + WISH_STEP * WISH_RANKS + FAIR_MAX + 1  # 288
+
+TIEBREAK_MIN_SECONDS = 10.0  # CP-SAT tie-breaker phase without a time limit: max(this, phase-1 time)
+REASONS = ("no_one_in_sector", "no_one_free", "pairing", "team_rule", "lost_to_higher_priority", "time_limit")
+WHY = ("pinned", "preferred", "exact_skill", "wish", "fair_share", "priority")
+CONTRACT = ["person", "order", "start", "end", "status"]
+
+
+class PlanError(ValueError):
+    """A request the planner cannot honour (a pin that breaks a rule, bad arguments)."""
+
+
+@dataclass
+class Objective:
+    """What the solver reached.
+
+    ``value`` is the sum over new filled seats of ``2**(priority-1)`` (existing
+    assignments not included); ``bound`` the solver's proven upper bound on it;
+    ``gap`` the relative gap ``(bound - value) / bound``; ``status`` is
+    ``optimal``, ``time_limit`` (stopped early: ``gap`` says how far it may be)
+    or ``stable`` (method ``stable``: no optimality claim). ``tiebreak_status``
+    says whether the tie-breakers were also solved to optimality;
+    ``proof_seconds`` how long the solver took to reach (and prove) the first
+    objective's status.
+    """
+
+    value: int
+    bound: int | None
+    status: str
+    gap: float | None
+    method: str
+    seconds: float
+    tiebreak_status: str = "optimal"
+    tiebreak_value: int = 0
+    proof_seconds: float | None = None
+    note: str = ""
+    blocking_pairs: int | None = None
+
+    def __getitem__(self, key):
+        return getattr(self, key)
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Plan:
+    """The result of :func:`allocate`.
+
+    Attributes
+    ----------
+    assignments : DataFrame
+        New planned assignments: ``person, order, start, end, status`` then
+        ``slot, role, team, host_unit, sector, priority, source_city, reason``
+        (``reason`` is a code of :data:`WHY`; :meth:`with_text` renders it).
+    unfilled : DataFrame
+        One row per seat left empty: ``order, slot, start, end, seats,
+        host_unit, sector, priority, reason`` (a code of :data:`REASONS`).
+    objective : Objective
+    workbook : Workbook
+        A copy of the input with the new assignments appended.
+    blocking_pairs : DataFrame or None
+        With ``method="stable"``: the (person, order, slot) pairs that block.
+    """
+
+    assignments: pd.DataFrame
+    unfilled: pd.DataFrame
+    objective: Objective
+    workbook: object
+    blocking_pairs: pd.DataFrame | None = None
+    lang: str | None = None
+    _ctx: dict = field(default_factory=dict, repr=False)
+
+    def with_text(self, lang: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Assignments and unfilled seats with a ``reason_text`` column in ``lang``."""
+        lang = lang or self.lang or default_lang()
+        a = self.assignments.assign(reason_text=[why_text(c, lang) for c in self.assignments["reason"]])
+        u = self.unfilled.assign(reason_text=unfilled_reasons(self.unfilled, self.workbook, lang))
+        return a, u
+
+    def explain(self, person_or_order: str, lang: str | None = None) -> str:
+        """Why this person went where they went, or why this order's seats are (not) filled."""
+        return explain(self, person_or_order, lang or self.lang)
+
+    def __repr__(self) -> str:
+        o = self.objective
+        return (f"Plan({len(self.assignments)} new assignments, {int(self.unfilled['seats'].sum())} seats unfilled, "
+                f"{o.status}, value={o.value}, bound={o.bound})")
+
+
+def why_text(code: str, lang: str | None = None) -> str:
+    """The tie-breaker that chose a person, in words."""
+    return t("alloc.why." + code, lang)
+
+
+def unfilled_reasons(unfilled: pd.DataFrame, wb, lang: str | None = None) -> list[str]:
+    """Why each unfilled seat is empty, in words; a pairing's deciding senders by name."""
+    nm = pd.concat([wb.regions.set_index("id")["name"], wb.units.set_index("id")["name"]])
+    nm = nm[~nm.index.duplicated()]
+    senders = unfilled["senders"] if "senders" in unfilled else pd.Series(np.nan, index=unfilled.index)
+    return [reason_text(c, lang, "、".join(str(nm.get(x, x)) for x in s.split("、")) if isinstance(s, str) else "")
+            for c, s in zip(unfilled["reason"], senders)]
+
+
+def reason_text(code: str, lang: str | None = None, senders: str = "") -> str:
+    """Why a seat is unfilled, in words (``senders``: names of the pairing's deciding senders)."""
+    if code == "pairing" and senders:
+        return t("alloc.reason.pairing_senders", lang, senders=senders)
+    return t("alloc.reason." + code, lang)
+
+
+def explain(plan: Plan, key: str, lang: str | None = None) -> str:
+    """Short text: why a person went where they went / why an order's seats are (not) filled."""
+    lang = lang or default_lang()
+    ctx = plan._ctx
+    wb = ctx["wb"]
+    people = wb.people.set_index("id")
+    units = wb.units.set_index("id")["name"]
+    a = plan.assignments
+
+    def unit(u):
+        return f"{units.get(u, u)}"
+
+    if key in people.index:
+        name = people.at[key, "name"]
+        mine = a[a["person"] == key]
+        if len(mine):
+            lines = [t("alloc.explain.person_head", lang, person=key, name=name, n=len(mine))]
+            for r in mine.itertuples(index=False):
+                lines.append(t("alloc.explain.person_line", lang, order=r.order, host=unit(r.host_unit),
+                               sector=sector_label(r.sector, lang), start=fmt_date(r.start, lang),
+                               end=fmt_date(r.end, lang), priority=r.priority, why=why_text(r.reason, lang)))
+            return "\n".join(lines)
+        cand = ctx["pairs"][ctx["pairs"]["person"] == key]
+        if cand.empty:
+            live = wb.assignments[(wb.assignments["person"] == key) & wb.assignments["status"].isin(LIVE)
+                                  & (wb.assignments["end"] >= today())]
+            why = t("alloc.explain.busy", lang) if len(live) else t("alloc.explain.no_seat", lang)
+        else:
+            why = t("alloc.explain.taken", lang, n=cand["seat"].nunique())
+        return t("alloc.explain.person_none", lang, person=key, name=name, why=why)
+    orders = wb.orders.set_index("id")
+    if key in orders.index:
+        o = orders.loc[key]
+        seats = ctx["seats"][ctx["seats"]["order"] == key]
+        head = t("alloc.explain.order_head", lang, order=key, host=unit(o["host_unit"]),
+                 sector=sector_label(o["sector"], lang), priority=int(o["priority"]))
+        if seats.empty:
+            return head + "\n" + t("alloc.explain.order_not_planned", lang)
+        mine = a[a["order"] == key]
+        un = plan.unfilled[plan.unfilled["order"] == key]
+        lines = [head, t("alloc.explain.order_counts", lang, seats=int(seats["headcount"].sum()),
+                         existing=int(seats["existing"].sum()), new=len(mine), empty=int(un["seats"].sum()))]
+        names = people["name"]
+        for r in mine.itertuples(index=False):
+            lines.append(t("alloc.explain.order_line", lang, person=r.person, name=names.get(r.person, ""),
+                           start=fmt_date(r.start, lang), end=fmt_date(r.end, lang), why=why_text(r.reason, lang)))
+        for r, why in zip(un.itertuples(index=False), unfilled_reasons(un, plan.workbook, lang)):
+            lines.append(t("alloc.explain.order_empty", lang, n=r.seats, start=fmt_date(r.start, lang),
+                           end=fmt_date(r.end, lang), reason=why))
+        return "\n".join(lines)
+    return t("alloc.explain.unknown", lang, item=key)
+
+
+def summary_text(plan: Plan, lang: str | None = None) -> str:
+    """A few lines: seats filled by priority, unfilled by reason, the solver's status and bound."""
+    lang = lang or plan.lang or default_lang()
+    seats = plan._ctx["seats"]
+    o = plan.objective
+    lines = [t("alloc.cli.title", lang, source=plan._ctx["wb"].source), t("alloc.cli.by_priority", lang)]
+    open_ = seats.groupby("priority")["remaining"].sum()
+    filled = plan.assignments.groupby("priority").size()
+    empty = plan.unfilled.groupby("priority")["seats"].sum()
+    for p in sorted(open_.index, reverse=True):
+        if open_[p]:
+            lines.append(t("alloc.cli.priority_row", lang, p=int(p), open=int(open_[p]),
+                           filled=int(filled.get(p, 0)), empty=int(empty.get(p, 0))))
+    lines.append(t("alloc.cli.by_reason", lang))
+    by_reason = plan.unfilled.groupby("reason")["seats"].sum()
+    if by_reason.empty:
+        lines.append(t("alloc.cli.none_unfilled", lang))
+    for code in REASONS:
+        if code in by_reason.index:
+            lines.append(t("alloc.cli.reason_row", lang, reason=reason_text(code, lang), n=int(by_reason[code])))
+    pu = plan.unfilled[plan.unfilled["reason"].eq("pairing") & plan.unfilled["senders"].notna()]
+    if len(pu):
+        blocked = pu.groupby(["host_unit", "sector", "senders"], as_index=False)["seats"].sum()
+        lines.append(t("pairing.blocked.title", lang))
+        lines.extend("  " + s for s in blocked_sentences(plan._ctx["wb"], blocked, lang, free=True))
+    lines.append(t("alloc.cli.solver", lang, method=o.method, status=t("alloc.status." + o.status, lang),
+                   value=o.value, bound="—" if o.bound is None else o.bound,
+                   gap="—" if o.gap is None else f"{o.gap:.2%}", seconds=o.seconds))
+    if o.blocking_pairs is not None:
+        lines.append(t("alloc.cli.blocking", lang, n=o.blocking_pairs))
+    return "\n".join(lines)

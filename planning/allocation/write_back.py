@@ -1,0 +1,206 @@
+"""Write-back: new assignments with the tie-breaker that decided, unfilled seats with a reason."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..core.hierarchy import source_city
+from ..core.utils import sorted_keys
+from ..eligibility import eligible_pairs, exclusive_senders
+from .candidates import busy_mask, integer_codes, overlap_hits
+from .model import Solution
+from .plan import CONTRACT, WISH_RANKS, Objective, Plan
+
+
+def _any_in(keys: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per probe: is any of the sorted ``keys`` (ending with a sentinel above all) in ``[lo, hi)``; where the first is."""
+    at = np.searchsorted(keys, lo)
+    return keys[at] < hi, at
+
+
+def _why(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinned: int) -> np.ndarray:
+    """Which tie-breaker decided each placed pair.
+
+    A placed pair is compared with the alternatives it beat: the seat's other
+    candidates, and the person's other seats of the same weight. Criteria are
+    checked in order (preferred pairing, exact skill, wish, fair share); the
+    first one on which the placed pair beats an alternative still tied on the
+    earlier ones is the reason; with none, the seat's priority alone decided.
+    The first ``n_pinned`` placements are pins.
+
+    The alternatives are sorted once as integer keys (group, features, city
+    ranked by share) so that "an alternative tied so far and worse on this
+    criterion" is a key range, found by binary search for every placed pair.
+    """
+    n = len(chosen)
+    out = np.full(n, "priority", dtype=object)
+    if n == 0:
+        return out
+    person, city = integer_codes(pairs, "person", "person_code"), integer_codes(pairs, "source_city", "city_code")
+    city_of = np.full(person.max() + 1, -1)
+    city_of[person] = city
+    pool = np.bincount(city_of[city_of >= 0], minlength=city.max() + 1)
+    used = np.bincount(city[chosen], minlength=len(pool))
+    n_city = len(pool)
+    seat = pairs["seat"].to_numpy().astype(np.int64)
+    pref = pairs["preferred"].to_numpy().astype(np.int64)
+    exact = pairs["exact_skill"].to_numpy().astype(np.int64)
+    r = pairs["wish_rank"].to_numpy().astype(np.int64)
+    n_ws = WISH_RANKS + 1
+    feat = (pref * 2 + exact) * n_ws + np.where(r >= 0, WISH_RANKS - np.minimum(r, WISH_RANKS), 0)
+    n_feat = 4 * n_ws
+    rest = np.ones(len(pairs), bool)
+    rest[chosen] = False
+    # the seat's other candidates: (seat, features, city by falling share)
+    share = used / np.maximum(pool, 1)
+    by_share = np.argsort(-share, kind="stable")
+    rank = np.empty(n_city, np.int64)
+    rank[by_share] = np.arange(n_city)
+    seat_keys = sorted_keys((seat[rest] * n_feat + feat[rest]) * n_city + rank[city[rest]])
+    # the person's other seats of the same weight: (person, weight, features)
+    level, weights = pd.factorize(w)
+    n_level = len(weights)
+    placed = np.zeros(person.max() + 1, dtype=bool)
+    placed[person[chosen]] = True
+    alt = rest & placed[person]
+    person_keys = sorted_keys((person[alt] * n_level + level[alt]) * n_feat + feat[alt])
+    cp, ce, cf, cc = pref[chosen], exact[chosen], feat[chosen], city[chosen]
+    lows = [np.zeros(n, np.int64), cp * 2 * n_ws, (cp * 2 + ce) * n_ws]      # tied on the earlier criteria
+    highs = [cp * 2 * n_ws, (cp * 2 + ce) * n_ws, cf]                         # and lower on this one
+    s0 = seat[chosen] * n_feat
+    p0 = (person[chosen] * n_level + level[chosen]) * n_feat
+    hits = [_any_in(seat_keys, (s0 + lo) * n_city, (s0 + hi) * n_city)[0] | _any_in(person_keys, p0 + lo, p0 + hi)[0]
+            for lo, hi in zip(lows, highs)]
+    # fair share: an alternative of another city, tied on all else, whose city has sent a larger share
+    lo = (s0 + cf) * n_city
+    found, at = _any_in(seat_keys, lo, lo + n_city)
+    mine = found & (by_share[seat_keys[at] % n_city] == cc)  # the first is of the placed pair's city: the next one
+    nxt = np.minimum(at + 1, len(seat_keys) - 1)
+    found = (found & ~mine) | (mine & (seat_keys[nxt] < lo + n_city))
+    at = np.where(mine, nxt, at)
+    share_mine = (used[cc] - 1) / pool[cc]
+    hits.append(found & (share[by_share[seat_keys[at] % n_city]] > share_mine))
+    out = np.select(hits, ["preferred", "exact_skill", "wish", "fair_share"], "priority").astype(object)
+    out[:n_pinned] = "pinned"
+    return out
+
+
+def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarray,
+              busy: pd.DataFrame, pool: pd.DataFrame | None = None, stopped: bool = False) -> pd.DataFrame:
+    """Empty seats with a reason, decided by checking the rules in stages.
+
+    The rules are checked against ``pool`` (default: everyone). When the solver
+    ``stopped`` at its time limit, a seat that had allowed free candidates gets
+    ``time_limit``: nothing proves a team rule or a better seat kept it empty.
+    """
+    empty = seats["remaining"].to_numpy() - filled
+    u = seats[empty > 0].copy()
+    u["seats"] = empty[empty > 0]
+    u["seat"] = np.flatnonzero(empty > 0)
+    cols = ["order", "slot", "start", "end", "seats", "host_unit", "sector", "priority", "reason", "senders"]
+    if u.empty:
+        return u.assign(reason=pd.Series([], dtype=str), senders=pd.Series([], dtype=object))[cols].reset_index(
+            drop=True)
+    # stage 1: anyone capable (sector, skill, level, lead)?
+    pe = wb.people if pool is None else pool
+    g = pe[pe["sector"].notna()].groupby(["sector", "skill", "can_lead", "level"], dropna=False).size().rename("n").reset_index()
+    us = u[["seat", "sector", "skill", "role", "min_level"]]
+    named = us[us["skill"].notna()].merge(g, on=["sector", "skill"], suffixes=("", "_p"))
+    anyskill = us[us["skill"].isna()].drop(columns="skill").merge(g.drop(columns="skill"), on="sector")
+    cap = pd.concat([named, anyskill])
+    cap = cap[(cap["level"] >= cap["min_level"]) & (cap["can_lead"] | cap["role"].ne("lead"))]
+    capable = u["seat"].isin(cap["seat"]).to_numpy()
+    # stage 2: free over the whole stint and not busy (pairings ignored)
+    # a seat with an allowed candidate (pairs_all is already busy-filtered) is free: check only the others
+    allowed = u["seat"].isin(pairs_all["seat"]).to_numpy()
+    wb_np = _without_pairings(wb)
+    sl = u[capable & ~allowed].drop(columns=["seats", "seat"])
+    free = eligible_pairs(wb_np, slots=sl, people=pe) if len(sl) else pd.DataFrame(columns=["person", "order", "slot"])
+    if len(free):
+        key = pd.MultiIndex.from_frame(seats[["order", "slot"]])
+        free["seat"] = key.get_indexer(pd.MultiIndex.from_frame(free[["order", "slot"]]))
+        free["start"] = seats["start"].to_numpy()[free["seat"].to_numpy()]
+        free["end"] = seats["end"].to_numpy()[free["seat"].to_numpy()]
+        free = free[~busy_mask(free, busy)]
+    is_free = allowed | u["seat"].isin(free["seat"] if len(free) else []).to_numpy()
+    # stage 3: allowed by exclusive pairings (and forbids): ``allowed`` above
+    # stage 4: an allowed candidate left idle over this seat → a team rule held the seat empty
+    idle = np.zeros(len(u), dtype=bool)
+    if len(pairs_all):
+        cand = pairs_all[pairs_all["seat"].isin(u["seat"])][["person", "seat", "start", "end"]]
+        cand = cand.assign(row=np.arange(len(cand)))
+        busy_now = overlap_hits(cand, chosen_pairs[["person", "start", "end"]], "person")
+        idle_rows = np.setdiff1d(cand["row"].to_numpy(), busy_now["row"].to_numpy())
+        idle = u["seat"].isin(cand["seat"].to_numpy()[idle_rows]).to_numpy()
+    tm = wb.teams.set_index("id")
+    ruled = u["team"].isin(tm.index[tm["same_source"] | tm["lead_required"]]).to_numpy()
+    reason = np.select(
+        [~capable, ~is_free, ~allowed, np.full(len(u), stopped), idle & ruled],
+        ["no_one_in_sector", "no_one_free", "pairing", "time_limit", "team_rule"], "lost_to_higher_priority")
+    u["reason"] = reason
+    # a seat the pairings keep empty names the senders that decide it
+    pu = u[u["reason"].eq("pairing")]
+    req = exclusive_senders(wb, pu) if len(pu) else pd.DataFrame(columns=["order", "slot", "sender"])
+    snd = req.groupby(["order", "slot"])["sender"].agg(lambda x: "、".join(sorted(set(map(str, x)))))
+    key = pd.MultiIndex.from_frame(u[["order", "slot"]].astype({"slot": np.int64}))
+    u["senders"] = snd.reindex(key).to_numpy() if len(snd) else np.full(len(u), np.nan, dtype=object)
+    return u[cols].reset_index(drop=True)
+
+
+def _without_pairings(wb):
+    """The same workbook (tables shared, not copied) with no pairings."""
+    return type(wb)(**{**wb.tables(), "pairings": wb.pairings.iloc[0:0]}, source=wb.source)
+
+
+def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang, pool=None) -> Plan:
+    """Tables from a solution: new assignments, unfilled seats, objective, workbook.
+
+    ``pool`` (people) is who could be drawn on; unfilled reasons are judged against it.
+    """
+    cities = source_city(wb)
+    placed = pd.DataFrame({"person": pairs["person"].to_numpy()[sol.chosen],
+                           "seat": pairs["seat"].to_numpy()[sol.chosen]})
+    pin_part = pinned[["person", "seat"]]
+    both = pd.concat([pin_part, placed], ignore_index=True)
+    s = seats.iloc[both["seat"].to_numpy()].reset_index(drop=True)
+    a = pd.DataFrame({"person": both["person"].to_numpy(), "order": s["order"].to_numpy(),
+                      "start": s["start"].to_numpy(), "end": s["end"].to_numpy(), "status": "planned",
+                      "slot": s["slot"].to_numpy().astype(np.int64), "role": s["role"].to_numpy(),
+                      "team": s["team"].to_numpy(), "host_unit": s["host_unit"].to_numpy(),
+                      "sector": s["sector"].to_numpy(), "priority": s["priority"].to_numpy().astype(np.int64),
+                      "source_city": both["person"].map(cities).to_numpy()})
+    # the tie-breaker that decided: pins first, then the cascade over each seat's candidates
+    all_pairs = pairs if pinned.empty else pd.concat([pairs, _pin_pairs(wb, seats, pinned, pairs)], ignore_index=True)
+    rows = np.r_[len(pairs) + np.arange(len(pin_part)), sol.chosen].astype(np.int64)  # rows of ``both``
+    w_all = 2 ** (seats["priority"].to_numpy().astype(np.int64)[all_pairs["seat"].to_numpy()] - 1)
+    a["reason"] = _why(all_pairs, w_all, rows, len(pin_part))
+    for c in ("person", "order", "status", "role", "team", "host_unit", "sector", "source_city", "reason"):
+        a[c] = a[c].astype("str")
+    a = a.sort_values(["order", "slot", "person"]).reset_index(drop=True)
+    filled = np.bincount(both["seat"].to_numpy(), minlength=len(seats))
+    unfilled = _unfilled(wb, seats, pairs, a, filled, busy, pool, stopped=sol.status == "time_limit")
+    w = seats["priority"].to_numpy().astype(np.int64)
+    pin_value = int((2 ** (w[pin_part["seat"].to_numpy()] - 1)).sum())
+    value = sol.value + pin_value
+    bound = None if sol.bound is None else sol.bound + pin_value
+    gap = None if bound is None else (0.0 if bound <= 0 else max(0.0, (bound - value) / bound))
+    obj = Objective(value=value, bound=bound, status=sol.status, gap=gap, method=sol.method, seconds=0.0,
+                    tiebreak_status=sol.tiebreak_status, tiebreak_value=sol.tiebreak_value,
+                    proof_seconds=sol.proof_seconds, note=sol.note)
+    out = wb.copy()
+    new = a[CONTRACT].astype({c: out.assignments[c].dtype for c in CONTRACT})
+    out.assignments = pd.concat([out.assignments, new], ignore_index=True).astype(
+        {c: wb.assignments[c].dtype for c in CONTRACT})
+    return Plan(assignments=a, unfilled=unfilled, objective=obj, workbook=out, lang=lang)
+
+
+def _pin_pairs(wb, seats, pinned, pairs_all) -> pd.DataFrame:
+    """Pinned (person, seat) rows in the pair table's shape (for reasons and explanations)."""
+    if pinned.empty:
+        return pairs_all.iloc[0:0]
+    s = seats.iloc[pinned["seat"].to_numpy()]
+    return pd.DataFrame({"person": pinned["person"].to_numpy(), "order": s["order"].to_numpy(),
+                         "slot": s["slot"].to_numpy(), "exact_skill": s["skill"].notna().to_numpy(),
+                         "preferred": False, "seat": pinned["seat"].to_numpy(), "start": s["start"].to_numpy(),
+                         "end": s["end"].to_numpy(), "host_unit": s["host_unit"].to_numpy(), "wish_rank": -1,
+                         "source_city": pinned["person"].map(source_city(wb)).to_numpy()})
