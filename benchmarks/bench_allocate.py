@@ -167,7 +167,7 @@ def part_c(people, host_units, time_limit):
         warnings.simplefilter("ignore")
         plan = planning.allocate(wb, window=window, time_limit=time_limit)
     dt = time.perf_counter() - t
-    o, m = plan.objective, plan._ctx["model"]
+    o, m = plan.objective, plan.inputs.model
     t = time.perf_counter()
     start = int(m.pair_w[mod.starting_plan(m)].sum())
     t_start = time.perf_counter() - t

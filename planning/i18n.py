@@ -272,7 +272,6 @@ TEXT: dict[str, dict[str, str]] = {
     "col.reason": {"zh": "原因", "en": "Reason"},
     "col.team": {"zh": "组团", "en": "Team"},
     "col.seats_empty": {"zh": "空缺", "en": "Empty seats"},
-    "col.change": {"zh": "变化", "en": "Change"},
     "col.order_a": {"zh": "原订单", "en": "Order before"},
     "col.order_b": {"zh": "新订单", "en": "Order after"},
     "col.new": {"zh": "新安排", "en": "New"},

@@ -357,7 +357,7 @@ def person_records(wb, start=None, end=None, lang: str | None = None) -> pd.Data
     open in the window, by name.
     """
     from .core.hierarchy import source_city
-    from .roster import live_assignments
+    from .core.live import live_assignments
     from .schema import value_label
 
     lang = lang or default_lang()

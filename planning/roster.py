@@ -26,7 +26,7 @@ import pandas as pd
 
 from .i18n import default_lang, sector_label, t
 from .core.clock import today
-from .core.live import LIVE
+from .core.live import live_assignments
 
 COLUMNS = ["source_city", "sending_unit", "person", "name", "sector", "skill", "host_unit", "order", "role",
            "team", "start", "end", "priority", "status", "reason"]
@@ -35,16 +35,6 @@ SHEETS = {  # sheet key → (sort columns, first columns)
     "by_host": (["host_unit", "order", "start", "person"], ["host_unit", "order"]),
     "by_team": (["team", "_member", "start", "person"], ["team", "role"]),
 }
-
-
-def live_assignments(wb, start=None, end=None) -> pd.DataFrame:
-    """Active and planned assignments in force on some day from ``start`` (default today) to ``end`` (open)."""
-    a = wb.assignments
-    s = today() if start is None else pd.Timestamp(start)
-    keep = a["status"].isin(LIVE) & (a["end"] >= s)
-    if end is not None:
-        keep &= a["start"] <= pd.Timestamp(end)
-    return a[keep]
 
 
 def roster_table(plan, lang: str | None = None, *, start=None, end=None) -> pd.DataFrame:
@@ -62,8 +52,8 @@ def roster_table(plan, lang: str | None = None, *, start=None, end=None) -> pd.D
 
     is_plan = hasattr(plan, "unfilled") and hasattr(plan, "objective")
     lang = lang or (plan.lang if is_plan else None) or default_lang()
-    wb = plan._ctx.get("wb", plan.workbook) if is_plan else plan
-    rows = live_assignments(wb, start, end).assign(reason="")
+    wb = (plan.inputs.workbook if plan.inputs is not None else plan.workbook) if is_plan else plan
+    rows = live_assignments(wb, today() if start is None else start, end).assign(reason="")
     if is_plan:
         new = plan.assignments
         rows = pd.concat([rows, new[["person", "order", "start", "end", "status", "reason"]].assign(status="new")],

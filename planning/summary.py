@@ -16,13 +16,13 @@ from . import schema
 from .core.clock import today  # noqa: F401  (public here too: planning.summary.today)
 from .core.hierarchy import source_city
 from .i18n import t
-from .core.live import LIVE
+from .core.live import LIVE, live_assignments
 
 def figures(wb, on: pd.Timestamp | None = None) -> dict:
     """Headline figures: people, sending cities, host units, seats, people on post."""
     on = on or today()
     a = wb.assignments
-    live = a[a["status"].isin(LIVE) & (a["start"] <= on) & (a["end"] >= on)]
+    live = live_assignments(wb, on=on)
     city = source_city(wb)
     return {
         "people": len(wb.people),

@@ -419,7 +419,7 @@ def test_starting_plan_obeys_every_rule(seed):
     mod = importlib.import_module("planning.allocate")
     wb = synthetic_workbook(people=800, host_units=80, sectors=4, seed=seed, teams=True)
     plan = planning.allocate(wb)
-    m = plan._ctx["model"]
+    m = plan.inputs.model
     start = mod.starting_plan(m)
     assert len(start) and len(np.unique(start)) == len(start)
     assert (np.bincount(m.pair_seat[start], minlength=len(m.cap)) <= m.cap).all()
@@ -793,7 +793,7 @@ def test_why_equals_merged_comparisons(seed, teams, pins):
     mod = importlib.import_module("planning.allocate")
     wb = synthetic_workbook(people=1500, host_units=150, seed=seed, teams=teams, cities_per_prefecture=10)
     plan = planning.allocate(wb, window=("2027-03-01", "2027-03-01") if seed % 2 == 0 else None)
-    pairs, seats = plan._ctx["pairs"], plan._ctx["seats"]
+    pairs, seats = plan.inputs.pairs, plan.inputs.seats
     w = 2 ** (seats["priority"].to_numpy().astype(np.int64)[pairs["seat"].to_numpy()] - 1)
     rng = np.random.default_rng(seed)
     placed = pd.MultiIndex.from_frame(plan.assignments[["person", "order", "slot"]])

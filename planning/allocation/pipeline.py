@@ -12,7 +12,7 @@ from .candidates import busy_table, candidate_pairs, planned_seats
 from .inputs import pairs_frame, parse_window
 from .model import build_model, flow_applies
 from .pins import resolve_pins
-from .plan import Plan, PlanError
+from .plan import Plan, PlanError, PlanInputs
 from .solvers.cpsat import solve_cpsat
 from .solvers.flow import solve_flow
 from .solvers.stable import solve_stable
@@ -108,7 +108,7 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     if blocking is not None:
         plan.blocking_pairs = blocking
         plan.objective.blocking_pairs = len(blocking)
-    plan._ctx = {"seats": seats, "pairs": pairs_all, "wb": wb, "busy": busy, "model": m}
+    plan.inputs = PlanInputs(workbook=wb, seats=seats, pairs=pairs_all, busy=busy, model=m)
     if plan.objective.status == "time_limit":
         warnings.warn(t("alloc.time_limit_warning", lang, value=plan.objective.value, bound=plan.objective.bound,
                         gap=f"{(plan.objective.gap or 0):.1%}"), stacklevel=2)

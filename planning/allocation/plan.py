@@ -62,6 +62,17 @@ class Objective:
 
 
 @dataclass
+class PlanInputs:
+    """What a plan was made from (``Plan.inputs``)."""
+
+    workbook: object           # the workbook as given (before the new assignments)
+    seats: pd.DataFrame        # the seats planned (:func:`planning.allocation.candidates.planned_seats`)
+    pairs: pd.DataFrame        # candidate (person, seat) pairs, pinned ones included
+    busy: pd.DataFrame         # people's busy periods (existing assignments)
+    model: object              # the :class:`planning.allocation.model.Model` solved
+
+
+@dataclass
 class Plan:
     """The result of :func:`allocate`.
 
@@ -79,6 +90,10 @@ class Plan:
         A copy of the input with the new assignments appended.
     blocking_pairs : DataFrame or None
         With ``method="stable"``: the (person, order, slot) pairs that block.
+    inputs : PlanInputs
+        What the plan was made from: the workbook, the seats planned, the
+        candidate pairs, the busy periods and the model (for explanations,
+        rosters and checks).
     """
 
     assignments: pd.DataFrame
@@ -87,7 +102,7 @@ class Plan:
     workbook: object
     blocking_pairs: pd.DataFrame | None = None
     lang: str | None = None
-    _ctx: dict = field(default_factory=dict, repr=False)
+    inputs: PlanInputs | None = field(default=None, repr=False)
 
     def with_text(self, lang: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Assignments and unfilled seats with a ``reason_text`` column in ``lang``."""
@@ -130,8 +145,8 @@ def reason_text(code: str, lang: str | None = None, senders: str = "") -> str:
 def explain(plan: Plan, key: str, lang: str | None = None) -> str:
     """Short text: why a person went where they went / why an order's seats are (not) filled."""
     lang = lang or default_lang()
-    ctx = plan._ctx
-    wb = ctx["wb"]
+    ctx = plan.inputs
+    wb = ctx.workbook
     people = wb.people.set_index("id")
     units = wb.units.set_index("id")["name"]
     a = plan.assignments
@@ -149,7 +164,7 @@ def explain(plan: Plan, key: str, lang: str | None = None) -> str:
                                sector=sector_label(r.sector, lang), start=fmt_date(r.start, lang),
                                end=fmt_date(r.end, lang), priority=r.priority, why=why_text(r.reason, lang)))
             return "\n".join(lines)
-        cand = ctx["pairs"][ctx["pairs"]["person"] == key]
+        cand = ctx.pairs[ctx.pairs["person"] == key]
         if cand.empty:
             live = wb.assignments[(wb.assignments["person"] == key) & wb.assignments["status"].isin(LIVE)
                                   & (wb.assignments["end"] >= today())]
@@ -160,7 +175,7 @@ def explain(plan: Plan, key: str, lang: str | None = None) -> str:
     orders = wb.orders.set_index("id")
     if key in orders.index:
         o = orders.loc[key]
-        seats = ctx["seats"][ctx["seats"]["order"] == key]
+        seats = ctx.seats[ctx.seats["order"] == key]
         head = t("alloc.explain.order_head", lang, order=key, host=unit(o["host_unit"]),
                  sector=sector_label(o["sector"], lang), priority=int(o["priority"]))
         if seats.empty:
@@ -183,9 +198,9 @@ def explain(plan: Plan, key: str, lang: str | None = None) -> str:
 def summary_text(plan: Plan, lang: str | None = None) -> str:
     """A few lines: seats filled by priority, unfilled by reason, the solver's status and bound."""
     lang = lang or plan.lang or default_lang()
-    seats = plan._ctx["seats"]
+    seats = plan.inputs.seats
     o = plan.objective
-    lines = [t("alloc.cli.title", lang, source=plan._ctx["wb"].source), t("alloc.cli.by_priority", lang)]
+    lines = [t("alloc.cli.title", lang, source=plan.inputs.workbook.source), t("alloc.cli.by_priority", lang)]
     open_ = seats.groupby("priority")["remaining"].sum()
     filled = plan.assignments.groupby("priority").size()
     empty = plan.unfilled.groupby("priority")["seats"].sum()
@@ -204,7 +219,7 @@ def summary_text(plan: Plan, lang: str | None = None) -> str:
     if len(pu):
         blocked = pu.groupby(["host_unit", "sector", "senders"], as_index=False)["seats"].sum()
         lines.append(t("pairing.blocked.title", lang))
-        lines.extend("  " + s for s in blocked_sentences(plan._ctx["wb"], blocked, lang, free=True))
+        lines.extend("  " + s for s in blocked_sentences(plan.inputs.workbook, blocked, lang, free=True))
     lines.append(t("alloc.cli.solver", lang, method=o.method, status=t("alloc.status." + o.status, lang),
                    value=o.value, bound="—" if o.bound is None else o.bound,
                    gap="—" if o.gap is None else f"{o.gap:.2%}", seconds=o.seconds))

@@ -17,7 +17,7 @@ from ..core.clock import today
 from ..network import pairing_view, unpaired_host_units
 from ..summary import figures
 from .base import App, filled_share, html_table, kpi_cards
-from ..core.live import LIVE
+from ..core.live import live_assignments
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LINKS = (("coverage.ipynb", "ov.link.coverage"), ("allocation.ipynb", "ov.link.allocation"),
@@ -137,8 +137,7 @@ class OverviewApp(App):
     def _on_post(wb) -> pd.DataFrame:
         """People on post today: source city name (NaN for province-level senders) and category code."""
         now = today()
-        a = wb.assignments
-        live = a[a["status"].isin(LIVE) & (a["start"] <= now) & (a["end"] >= now)]
+        live = live_assignments(wb, on=now)
         people = wb.people.set_index("id")
         names = wb.regions.set_index("id")["name"]
         return pd.DataFrame({"city": live["person"].map(source_city(wb)).map(names).to_numpy(),

@@ -21,11 +21,18 @@ def is_live(assignments: pd.DataFrame) -> pd.Series:
     return assignments["status"].isin(LIVE)
 
 
-def live_assignments(wb, on=None) -> pd.DataFrame:
-    """Active and planned assignments; with ``on``, only those open on that day (dates inclusive)."""
+def live_assignments(wb, start=None, end=None, *, on=None) -> pd.DataFrame:
+    """Active and planned assignments in force on some day from ``start`` to ``end`` (dates inclusive).
+
+    ``start`` and ``end`` may be None (open); ``on`` is ``start = end = on``:
+    the ones open on that day. With none of them: every live assignment.
+    """
     a = wb.assignments
     keep = is_live(a)
     if on is not None:
-        on = pd.Timestamp(on)
-        keep &= (a["start"] <= on) & (a["end"] >= on)
+        start = end = on
+    if start is not None:
+        keep &= a["end"] >= pd.Timestamp(start)
+    if end is not None:
+        keep &= a["start"] <= pd.Timestamp(end)
     return a[keep]

@@ -125,7 +125,7 @@ def starting_plan(m: Model, rounds: int = 8) -> np.ndarray:
     >>> import planning
     >>> wb = planning.load_workbook(planning.SAMPLE)
     >>> plan = planning.allocate(wb)
-    >>> m = plan._ctx["model"]
+    >>> m = plan.inputs.model
     >>> int(m.pair_w[starting_plan(m)].sum()) <= plan.objective.value
     True
     """
