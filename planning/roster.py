@@ -47,8 +47,8 @@ def roster_table(plan, lang: str | None = None, *, start=None, end=None) -> pd.D
     """
     from .allocation import why_text
     from .core.hierarchy import source_city
-    from .reports import names as display_names
-    from .reports import team_names
+    from .core.names import names as display_names
+    from .labels import team_names
 
     is_plan = hasattr(plan, "unfilled") and hasattr(plan, "objective")
     lang = lang or (plan.lang if is_plan else None) or default_lang()
@@ -103,7 +103,7 @@ def roster_sheets(table: pd.DataFrame, lang: str | None = None, keys=tuple(SHEET
 
 def write_rosters(plan, path, lang: str | None = None) -> list[str]:
     """Add the three roster sheets to the ``.xlsx`` at ``path``; returns the sheet names."""
-    from .reports import write_excel
+    from .excel import write_excel
 
     lang = lang or plan.lang or default_lang()
     sheets = roster_sheets(roster_table(plan, lang), lang)

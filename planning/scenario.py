@@ -41,7 +41,7 @@ import pandas as pd
 
 from .core.hierarchy import source_city
 from .i18n import t
-from .reports import names
+from .core.names import names
 from .seats import add_months
 from .core.clock import today
 from .core.live import LIVE

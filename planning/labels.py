@@ -1,0 +1,94 @@
+"""Tables made readable: names for ids, labels for codes, translated headers.
+
+Examples
+--------
+>>> import planning
+>>> from planning.coverage import largest_gaps
+>>> from planning.labels import labelled
+>>> wb = planning.load_workbook(planning.SAMPLE)
+>>> view = labelled(largest_gaps(wb, "2026-12", n=3), wb, "zh")
+>>> list(view.columns[:4])
+['受援单位', '行业', '月份', '需求']
+"""
+from __future__ import annotations
+
+
+import pandas as pd
+
+from .i18n import TEXT, default_lang, sector_label, t
+from .core.names import names
+
+#: Columns whose values are ids, and the table that names them.
+ID_COLUMNS = {"host_unit": "units", "area": "any", "sender": "any", "source_city": "regions", "person": "people",
+              "outgoing": "people", "incoming": "people", "mentor": "any", "apprentice": "any", "apprentice_unit": "units",
+              "sending_unit": "units", "team": "teams"}
+DATE_COLUMNS = {"start", "end", "out_end", "in_start", "leaves_on", "recommended_start", "batch_start",
+                "term_end", "pair_end", "ends"}
+MONTH_COLUMNS = {"month", "from_month"}
+
+
+def team_names(wb, lang: str | None = None) -> pd.Series:
+    """Readable, unique team names by team id.
+
+    A ``name`` column in the teams table (an extra column) is used where
+    filled; otherwise the host's name makes it (``疏勒县第一中学组团``). Two teams
+    that would share a name are told apart by their ids.
+
+    >>> import planning
+    >>> team_names(planning.load_workbook(planning.SAMPLE))["T-SCH01"]
+    '疏勒县第一中学组团'
+    """
+    tm = wb.teams
+    host = tm["host"].map(names(wb)).fillna(tm["host"]).astype(str)
+    made = host.map(lambda h: t("report.team_name", lang, host=h))
+    if "name" in tm.columns:
+        given = tm["name"].where(tm["name"].notna(), None).map(lambda v: str(v).strip() if v is not None else "")
+        made = given.where(given.ne(""), made)
+    dup = made.duplicated(keep=False)
+    made = made.where(~dup, made + " (" + tm["id"].astype(str) + ")")
+    return pd.Series(made.to_numpy(), index=tm["id"].to_numpy(), dtype=object)
+
+
+def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False) -> pd.DataFrame:
+    """A copy of ``df`` for people to read: names for ids, labels for codes, translated headers.
+
+    ``ids=True`` keeps the id next to the name (``名称 (id)``).
+    """
+    out = pd.DataFrame(index=df.index)
+    nm = names(wb)
+    for c in df.columns:
+        v = df[c]
+        if c in ID_COLUMNS and not pd.api.types.is_numeric_dtype(v):
+            named = v.map(nm)
+            if c == "sender":  # senders sharing a pairing, ids joined by 、
+                shared = named.isna() & v.astype(str).str.contains("、", regex=False)
+                named[shared] = v[shared].map(lambda s: "、".join(str(nm.get(x, x)) for x in s.split("、")))
+            if ids:
+                named = named.where(named.isna(), named + " (" + v.astype(str) + ")")
+            v = named.fillna(v).fillna("")
+        elif c == "sector":
+            v = v.map(lambda s: sector_label(s, lang) if isinstance(s, str) else "")
+        elif c == "band":
+            v = v.map(lambda b: t(f"band.{b}", lang))
+        elif c == "because":
+            v = v.map(lambda b: t(f"mentor.because.{b}", lang))
+        elif c == "kind" and set(v.dropna().unique()) <= {"overlap", "gap", "seamless", "none"}:
+            v = v.map(lambda k: t(f"handover.{k}", lang))
+            c = "handover"
+        elif c in MONTH_COLUMNS:
+            v = pd.to_datetime(v).dt.strftime("%Y-%m")
+        elif c in DATE_COLUMNS:
+            v = pd.to_datetime(v).dt.strftime("%Y-%m-%d").fillna("")
+        elif c == "ratio":
+            v = v.map(lambda r: "" if pd.isna(r) else f"{r:.0%}")
+        elif c in ("role", "status", "category", "program"):
+            from .schema import value_label
+
+            v = v.map(lambda x: value_label(x, lang or default_lang()) if isinstance(x, str) else "")
+        elif c == "scope":
+            v = v.map(lambda s: "" if not isinstance(s, str) else
+                      {"exclusive": "独占" if lang != "en" else "exclusive",
+                       "preferred": "优先" if lang != "en" else "preferred"}.get(s, s))
+        key = f"col.{c}"
+        out[t(key, lang) if key in TEXT else c] = v.to_numpy() if hasattr(v, "to_numpy") else v
+    return out.reset_index(drop=True)
