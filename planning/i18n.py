@@ -462,8 +462,12 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "规划期“{window}”无效：应为（开始日期，结束日期），结束不早于开始",
         "en": "the window {window} is not valid: give (start, end) dates with end not before start",
     },
-    "alloc.bad_method": {"zh": "未知的方法“{method}”（可选 optimal、stable）",
-                         "en": "unknown method '{method}' (use optimal or stable)"},
+    "alloc.bad_method": {"zh": "未知的方法“{method}”（可选 optimal、flow、cpsat、stable）",
+                         "en": "unknown method '{method}' (use optimal, flow, cpsat or stable)"},
+    "alloc.flow_not_applicable": {
+        "zh": "最小费用流只适用于没有组团规则、且每人的候选岗位时间都重叠的情形；请用 optimal 或 cpsat",
+        "en": "the min-cost flow applies only with no team rule and overlapping candidate seats per person; "
+              "use optimal or cpsat"},
     "alloc.bad_time_limit": {"zh": "时间限制应为正数（秒）：{value}",
                              "en": "the time limit must be a positive number of seconds: {value}"},
     "alloc.infeasible": {

@@ -864,3 +864,18 @@ def test_wish_rank_on_codes():
     person, seat = np.array([0, 0, 1, 1, 1, 0]), np.array([0, 1, 2, 3, 0, 2])
     got = importlib.import_module("planning.allocation.candidates")._wish_rank(SimpleNamespace(people=people), person, pd.Index(people["id"]), host[seat], pd.Index(hosts))
     assert got.tolist() == [0, 1, -1, 0, 1, -1]
+
+
+def test_solvers_chosen_by_name_reach_the_same_optimum():
+    """``method=`` picks a solver from the table; flow and CP-SAT agree where the flow applies."""
+    from planning.allocation.pipeline import SOLVERS
+
+    assert set(SOLVERS) == {"optimal", "flow", "cpsat", "stable"}
+    wb = synthetic_workbook(people=400, host_units=40, sectors=4, seed=2, teams=False, cities_per_prefecture=10)
+    day = ("2027-03-01", "2027-03-01")
+    flow, cpsat = planning.allocate(wb, window=day, method="flow"), planning.allocate(wb, window=day, method="cpsat")
+    assert (flow.objective.method, cpsat.objective.method) == ("flow", "cpsat")
+    assert flow.objective.value == cpsat.objective.value == planning.allocate(wb, window=day).objective.value
+    with pytest.raises(planning.PlanError, match="cpsat"):
+        planning.allocate(synthetic_workbook(people=300, host_units=30, sectors=3, seed=5, teams=True),
+                          method="flow", lang="en")

@@ -19,6 +19,30 @@ from .solvers.stable import solve_stable
 from .write_back import write_back
 
 
+def _optimal(wb, seats, pairs, m, time_limit, lang):
+    """The exact plan: the flow when it applies (every person's candidate seats overlap, no team rule), else CP-SAT."""
+    return (solve_flow(m) if flow_applies(m) else solve_cpsat(m, time_limit, lang=lang)), None
+
+
+def _flow(wb, seats, pairs, m, time_limit, lang):
+    if not flow_applies(m):
+        raise PlanError(t("alloc.flow_not_applicable", lang))
+    return solve_flow(m), None
+
+
+def _cpsat(wb, seats, pairs, m, time_limit, lang):
+    return solve_cpsat(m, time_limit, lang=lang), None
+
+
+def _stable(wb, seats, pairs, m, time_limit, lang):
+    return solve_stable(wb, seats, pairs, m)
+
+
+#: Solvers by name (``allocate(method=...)``): each takes (workbook, seats, pairs, model, time limit,
+#: language) and returns the solution and, for the stable matching, its blocking pairs.
+SOLVERS = {"optimal": _optimal, "flow": _flow, "cpsat": _cpsat, "stable": _stable}
+
+
 def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", time_limit: float | None = None,
              lang: str | None = None, hosts=None, orders=None, people=None) -> Plan:
     """Plan new assignments that fill the most important seats, keeping existing ones.
@@ -34,9 +58,11 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
         :class:`PlanError` naming the pin and the rule.
     forbids : iterable of (person, order)
         Pairs that must not be placed.
-    method : {"optimal", "stable"}
-        ``optimal``: exact optimisation (min-cost flow or CP-SAT, see the module
-        docstring). ``stable``: resident-optimal stable matching of people's
+    method : {"optimal", "flow", "cpsat", "stable"}
+        A name in :data:`SOLVERS`. ``optimal``: exact optimisation (min-cost
+        flow when it applies, else CP-SAT, see the module docstring); ``flow``
+        or ``cpsat`` force one of them (``flow`` raises :class:`PlanError` when
+        a team rule binds or a person's candidate seats do not all overlap). ``stable``: resident-optimal stable matching of people's
         wishes with host rankings (:mod:`planning.stable`); blocking pairs are
         reported in ``plan.blocking_pairs`` and ``plan.objective.blocking_pairs``.
     time_limit : float, optional
@@ -73,7 +99,7 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     True
     """
     t0 = time.perf_counter()
-    if method not in ("optimal", "stable"):
+    if method not in SOLVERS:
         raise PlanError(t("alloc.bad_method", lang, method=method))
     if time_limit is not None and not time_limit > 0:
         raise PlanError(t("alloc.bad_time_limit", lang, value=time_limit))
@@ -96,13 +122,7 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     pool = None if people is None else wb.people[wb.people["id"].isin(set(people) | set(pinned["person"]))]
     pairs_all = candidate_pairs(wb, seats_open, busy_all, forbids_df, pool)
     m, _ = build_model(wb, seats, pairs_all, pinned)
-    blocking = None
-    if method == "stable":
-        sol, blocking = solve_stable(wb, seats, pairs_all, m)
-    elif flow_applies(m):
-        sol = solve_flow(m)
-    else:
-        sol = solve_cpsat(m, time_limit, lang=lang)
+    sol, blocking = SOLVERS[method](wb, seats, pairs_all, m, time_limit, lang)
     plan = write_back(wb, seats, pairs_all, sol, pinned, busy_all, lang, pool)
     plan.objective.seconds = time.perf_counter() - t0
     if blocking is not None:
