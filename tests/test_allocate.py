@@ -790,7 +790,6 @@ def test_why_equals_merged_comparisons(seed, teams, pins):
     """The tie-breaker that decided, by key ranges, equals the pairwise comparison of every alternative."""
     import importlib
 
-    mod = importlib.import_module("planning.allocate")
     wb = synthetic_workbook(people=1500, host_units=150, seed=seed, teams=teams, cities_per_prefecture=10)
     plan = planning.allocate(wb, window=("2027-03-01", "2027-03-01") if seed % 2 == 0 else None)
     pairs, seats = plan.inputs.pairs, plan.inputs.seats
@@ -858,7 +857,6 @@ def test_wish_rank_on_codes():
     from types import SimpleNamespace
     import importlib
 
-    mod = importlib.import_module("planning.allocate")
     people = pd.DataFrame({"id": ["P0", "P1"], "wishes": ["H0;HX;H1", "H1; H0"]})
     host, hosts = pd.factorize(np.array(["H0", "HX", None, "H1"], dtype=object))
     person, seat = np.array([0, 0, 1, 1, 1, 0]), np.array([0, 1, 2, 3, 0, 2])

@@ -1,4 +1,6 @@
 """Seats, hierarchy, eligibility, network and the synthetic generator."""
+from pathlib import Path
+
 import pandas as pd
 from hypothesis import given, settings, strategies as st
 
@@ -6,6 +8,8 @@ import planning
 from planning.eligibility import eligible_pairs
 from planning.core.hierarchy import source_city
 from planning.seats import order_slots
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
 from planning.synthetic import synthetic_workbook
 
 
@@ -119,3 +123,23 @@ def test_overview_app_shows_problems_not_tracebacks(tmp_path, monkeypatch):
     assert "could not be loaded" in app.status.value and "level" in app.status.value
     assert "Traceback" not in app.status.value
     assert "app-ready" in app.root._dom_classes
+
+
+def test_words_catalogue_is_complete():
+    """Every key of planning/i18n.csv has Chinese and English, with the same placeholders."""
+    import csv
+    import string
+
+    from planning.i18n import TEXT
+
+    rows = list(csv.DictReader(open(ROOT_DIR / "planning" / "i18n.csv", encoding="utf-8")))
+    assert len({r["key"] for r in rows}) == len(rows) == len(TEXT)
+
+    def fields(s):
+        return {f for _, f, _, _ in string.Formatter().parse(s) if f}
+
+    # the parser's own words (English) are shown on English pages only
+    english_only = {"problem.bad_xlsx": {"detail"}}
+    for r in rows:
+        assert r["zh"].strip() and r["en"].strip(), r["key"]
+        assert fields(r["zh"]) | english_only.get(r["key"], set()) == fields(r["en"]), r["key"]
