@@ -18,10 +18,10 @@ times the arcs) follows.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 from pathlib import Path
+
+from _harness import best_run  # noqa: E402  (benchmarks/ is on the path when a benchmark runs)
 
 ROOT = Path(__file__).resolve().parent.parent
 ON = "2026-11-22"
@@ -68,16 +68,7 @@ print(json.dumps(out))
 
 
 def run(kind, args, sectors):
-    best = None
-    for _ in range(args.repeat):
-        r = subprocess.run([sys.executable, "-c", STEP, kind, str(args.people), str(args.host_units), str(sectors),
-                            ON], capture_output=True, text=True, cwd=ROOT)
-        if r.returncode:
-            sys.exit(r.stderr)
-        res = json.loads(r.stdout.strip().splitlines()[-1])
-        if best is None or res["seconds"] < best["seconds"]:
-            best = res
-    return best
+    return best_run(STEP, kind, args.people, args.host_units, sectors, ON, repeat=args.repeat)
 
 
 def main():

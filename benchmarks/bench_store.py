@@ -21,7 +21,6 @@ own and drops it afterwards.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import shutil
 import sys
@@ -30,16 +29,11 @@ import time
 import uuid
 from pathlib import Path
 
+from _harness import timed  # noqa: E402  (benchmarks/ is on the path when a benchmark runs)
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "generated" / "bench_store"
 PG_DEFAULT = "postgresql+psycopg://planning:planning@127.0.0.1:5432/planning_test"
-
-
-def timed(fn):
-    gc.collect()
-    t = time.perf_counter()
-    r = fn()
-    return time.perf_counter() - t, r
 
 
 def folder_size(path: Path) -> int:
