@@ -5,7 +5,7 @@ import pytest
 import planning
 from planning.scenario import (ScenarioError, add_flexible_batch, apply, change_orders, change_senders,
                                change_terms, compare, describe)
-from test_allocate import make_wb
+from allocation.builders import make_wb
 
 ON_POST = dict(available_from="2026-01-01", available_to="2029-12-31")
 

@@ -13,6 +13,7 @@ from planning.allocate import check_plan
 from planning.allocate import summary_text as plan_summary
 from planning.coverage import largest_gaps, responsible
 from planning.eligibility import blocked_by_pairings, blocked_sentences, eligible_pairs
+from planning.labels import labelled
 from planning.network import pairing_view, unpaired_host_units
 from planning.core.pairings import deciding_pairings
 
@@ -73,7 +74,7 @@ def test_shared_prefecture_staffs_and_names_both_senders(tmp_path):
     r = responsible(wb).set_index(["host_unit", "sector"])["sender"]
     assert r[("S3", "教育")] == "SD-A、SD-B"
     top = largest_gaps(wb, "2027-03", by="unit")
-    view = planning.reports.labelled(top[["host_unit", "sender"]], wb)
+    view = labelled(top[["host_unit", "sender"]], wb)
     assert "甲市、乙市" in set(view.iloc[:, 1])
     pv = pairing_view(wb).set_index(["source_city", "host"])["seats"]
     assert pv[("SD-A", "KS-2")] == 2 and pv[("SD-B", "KS-2")] == 2

@@ -1,0 +1,69 @@
+"""The command line: planning allocate writes the plan and rosters, and says what is wrong in a sentence."""
+import pytest
+
+import planning
+
+
+
+@pytest.fixture
+def cli_env(monkeypatch):
+    """``planning.cli.main`` sets PLANNING_LANG; restore it after each test."""
+    monkeypatch.setenv("PLANNING_LANG", "zh")
+
+
+def test_cli_allocate_writes_plan_and_rosters(tmp_path, capsys, cli_env):
+    from openpyxl import load_workbook
+
+    from planning.cli import main
+
+    out = tmp_path / "plan.xlsx"
+    assert main(["allocate", str(planning.SAMPLE), "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "已证明最优" in text and "优先级 4" in text and "空缺原因" in text
+    book = load_workbook(out)
+    for name in ("派遣名单-按派出城市", "派遣名单-按受援单位", "派遣名单-按组团"):
+        ws = book[name]
+        assert ws.freeze_panes == "A2" and ws.max_row > 300
+        assert ws.column_dimensions["A"].width >= 8
+    assert book["派遣名单-按派出城市"]["A1"].value == "派出城市"
+    statuses = {c.value for c in book["派遣名单-按受援单位"]["N"][1:]}
+    assert {"本次安排", "在岗"} <= statuses
+    team = book["派遣名单-按组团"]
+    first = [(team.cell(r, 1).value, team.cell(r, 2).value) for r in range(2, team.max_row + 1)]
+    by_team = {}
+    for tm, role in first:
+        by_team.setdefault(tm, []).append(role)
+    assert all(roles.index("组长") == 0 for roles in by_team.values() if "组长" in roles)
+    back = planning.load_workbook(out)
+    assert len(back.assignments) > len(planning.load_workbook(planning.SAMPLE).assignments)
+
+
+def test_cli_allocate_english_and_window(capsys, cli_env):
+    from planning.cli import main
+
+    assert main(["allocate", str(planning.SAMPLE), "--window", "2027-01-01:2027-06-30", "--lang", "en",
+                 "--time-limit", "60"]) == 0
+    text = capsys.readouterr().out
+    assert "By priority" in text and "proven optimal" in text
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["--window", "2027-13-01:"], "--window"),
+    (["--window", "2027-01-01"], "--window"),
+    (["--out", "plan.csv"], ".xlsx"),
+    (["--time-limit", "-1"], "time limit"),
+])
+def test_cli_allocate_bad_input(argv, needle, capsys, cli_env):
+    from planning.cli import main
+
+    assert main(["--lang", "en", "allocate", str(planning.SAMPLE)] + argv) == 2
+    err = capsys.readouterr().err
+    assert needle in err and "Traceback" not in err
+
+
+def test_cli_allocate_broken_workbook(tmp_path, capsys, cli_env):
+    from planning.cli import main
+
+    assert main(["allocate", str(tmp_path / "missing")]) == 2
+    err = capsys.readouterr().err
+    assert "不存在" in err and "Traceback" not in err
