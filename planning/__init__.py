@@ -16,9 +16,16 @@ from pathlib import Path
 from . import allocate as _allocate_module  # noqa: F401
 from .allocation import Plan, PlanError, allocate, plan_diff
 from .coverage import coverage
-from .network import build_network, pairing_view, unpaired_host_units, idle_people
+from .network import build_network, idle_people, pairing_view, unpaired_host_units
 from .stable import hospital_resident
-from .workbook import Problem, Workbook, WorkbookError, load_workbook, save_workbook, check_workbook
+from .workbook import (
+    Problem,
+    Workbook,
+    WorkbookError,
+    check_workbook,
+    load_workbook,
+    save_workbook,
+)
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 

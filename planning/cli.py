@@ -60,9 +60,9 @@ def cmd_template(args):
 def cmd_gaps(args):
     import pandas as pd
 
+    from .core.clock import today
     from .coverage import largest_gaps
     from .reports import labelled, write_gaps_report
-    from .core.clock import today
 
     lang = args.lang
     month = today()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .core.clock import today
 from .core.hierarchy import nearest, source_city
 from .core.pairings import order_seats, responsible_senders
 from .seats import order_slots
@@ -263,8 +264,6 @@ def cliffs(wb, start=None, months: int = 12, by=("host_unit", "sector")) -> pd.D
     Returns ``[by…], month, leaving, supply_before, supply, demand, gap``,
     only rows with someone leaving.
     """
-    from .core.clock import today
-
     s = pd.Timestamp(start) if start is not None else today()
     rng = month_range(s, s + pd.DateOffset(months=months), wb)
     prev = rng - pd.DateOffset(months=1)
@@ -303,8 +302,6 @@ def left_uncovered(wb, start=None, months: int = 36) -> pd.DataFrame:
     first later month where its supply falls below its demand because terms
     end, the seats short then, and who leaves.
     """
-    from .core.clock import today
-
     s = pd.Timestamp(start) if start is not None else today()
     oc = order_coverage(wb, s, s + pd.DateOffset(months=months))
     first = oc["month"].min()
@@ -362,8 +359,6 @@ def largest_gaps(wb, month=None, by: str = "unit", n: int | None = 20, cov: pd.D
     ``by="unit"`` keeps unit × sector rows and adds the responsible sender;
     ``by="sender"`` sums the unit gaps per responsible sender.
     """
-    from .core.clock import today
-
     m = pd.Timestamp(month if month is not None else today()).to_period("M").to_timestamp()
     cov = coverage(wb, m, m, bands=bands) if cov is None else cov[cov["month"] == m]
     if by in ("unit", "sender"):

@@ -24,12 +24,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .core.clock import today
 from .core.hierarchy import person_ancestors
-from .core.pairings import deciding_pairings
-from .seats import order_slots
-from .core.utils import ranges
 from .core.live import LIVE
+from .core.pairings import deciding_pairings
+from .core.utils import ranges
 from .i18n import sector_label, t
+from .seats import order_slots
 
 CHUNK = 400_000  # candidate rows per join chunk
 
@@ -226,8 +227,6 @@ def blocked_by_pairings(wb, slots: pd.DataFrame | None = None, people: pd.DataFr
     >>> blocked_by_pairings(planning.load_workbook(planning.SAMPLE)).values.tolist()  # no chemistry teacher in Rizhao
     [['H-SCH11', '教育', 2, 'SD-RZ']]
     """
-    from .core.clock import today
-
     if slots is None:
         slots = order_slots(wb.orders)
         slots = slots[slots["end"] >= today()].assign(start=lambda s: s["start"].clip(lower=today()))

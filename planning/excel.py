@@ -9,7 +9,6 @@ import pandas as pd
 
 from .coverage import BAND_COLOURS
 
-
 _CJK = re.compile(r"[\u2e80-\uffff]")
 
 

@@ -12,11 +12,11 @@ Examples
 """
 from __future__ import annotations
 
-
 import pandas as pd
 
-from .i18n import TEXT, default_lang, sector_label, t
 from .core.names import names
+from .i18n import TEXT, default_lang, sector_label, t
+from .schema import value_label
 
 #: Columns whose values are ids, and the table that names them.
 ID_COLUMNS = {"host_unit": "units", "area": "any", "sender": "any", "source_city": "regions", "person": "people",
@@ -82,8 +82,6 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
         elif c == "ratio":
             v = v.map(lambda r: "" if pd.isna(r) else f"{r:.0%}")
         elif c in ("role", "status", "category", "program"):
-            from .schema import value_label
-
             v = v.map(lambda x: value_label(x, lang or default_lang()) if isinstance(x, str) else "")
         elif c == "scope":
             v = v.map(lambda s: "" if not isinstance(s, str) else

@@ -46,9 +46,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .core.clock import today
 from .core.hierarchy import ancestors
-from .i18n import t
 from .core.live import LIVE
+from .i18n import t
 
 #: The columns of the ``mentorships`` table (the contract); new pairs carry more after these.
 CONTRACT = ["mentor", "apprentice", "host_unit", "start", "end"]
@@ -60,7 +61,6 @@ CONTRACT = ["mentor", "apprentice", "host_unit", "start", "end"]
 # --------------------------------------------------------------------------- #
 def _day(on) -> pd.Timestamp:
     if on is None:
-        from .core.clock import today
 
         return today()
     return pd.Timestamp(on).normalize()

@@ -35,10 +35,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .eligibility import eligible_pairs
+from .core.clock import today
 from .core.hierarchy import CITY_LEVELS, host_area, nearest, source_city
-from .core.pairings import covered_host_units, responsible_senders
 from .core.live import LIVE
+from .core.pairings import covered_host_units, responsible_senders
+from .eligibility import eligible_pairs
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -167,8 +168,6 @@ def unpaired_host_units(wb) -> pd.DataFrame:
 
     A pairing that ended before today covers nothing (design §4: expired pairings decide nothing).
     """
-    from .core.clock import today
-
     u = wb.units[wb.units["side"].eq("host")]
     return u[~u["id"].isin(covered_host_units(wb, on=today()))].reset_index(drop=True)
 

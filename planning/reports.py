@@ -21,18 +21,34 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .coverage import (BAND_COLOURS, BANDS, cliffs, coverage, handovers, largest_gaps, left_uncovered, rollup,
-                       uncovered)
+from .allocation import unfilled_reasons
+from .core.clock import today
+from .core.hierarchy import source_city
+from .core.live import live_assignments
 from .core.names import names
+from .coverage import (
+    BAND_COLOURS,
+    BANDS,
+    cliffs,
+    coverage,
+    handovers,
+    largest_gaps,
+    left_uncovered,
+    rollup,
+    uncovered,
+)
+from .coverage import band as band_of
 from .excel import display_width, sheet_title, write_excel  # noqa: F401  (public here too)
-from .i18n import default_lang, sector_label, t
+from .i18n import default_lang, fmt_date, fmt_int, sector_label, t
 from .labels import DATE_COLUMNS, ID_COLUMNS, MONTH_COLUMNS, labelled, team_names  # noqa: F401
+from .roster import roster_sheets, roster_table
+from .schema import value_label
+from .summary import figures
+
 
 def gaps_report(wb, month=None, by: str = "unit", lang: str | None = None, bands=BANDS,
                 months: int = 12) -> list[tuple[str, pd.DataFrame]]:
     """The sheets of the gap report: largest gaps ``by``, units × sectors, months, cliffs, handovers."""
-    from .core.clock import today
-
     m = pd.Timestamp(month if month is not None else today()).to_period("M").to_timestamp()
     cov = coverage(wb, m, m + pd.DateOffset(months=months - 1), bands=bands)
     lg = largest_gaps(wb, m, by=by, n=None, cov=cov, bands=bands)
@@ -71,7 +87,6 @@ class Section:
     ``sheet`` the Excel sheet name (safe and unique); ``table`` readable rows
     with headers in that language.
     """
-
     key: str
     title: str
     sheet: str
@@ -90,8 +105,6 @@ def report_window(start=None, end=None) -> tuple[pd.Timestamp, pd.Timestamp]:
     >>> [d.date().isoformat() for d in report_window("2026-11-22")]
     ['2026-11-22', '2027-10-31']
     """
-    from .core.clock import today
-
     on = today() if start is None else pd.Timestamp(start).normalize()
     if end is None:
         last = on.to_period("M").to_timestamp() + pd.DateOffset(months=12) - pd.Timedelta(days=1)
@@ -147,10 +160,6 @@ def person_records(wb, start=None, end=None, lang: str | None = None) -> pd.Data
     ``apprentices`` the people they mentor (青蓝工程), from the mentorships
     open in the window, by name.
     """
-    from .core.hierarchy import source_city
-    from .core.live import live_assignments
-    from .schema import value_label
-
     lang = lang or default_lang()
     on, last = report_window(start, end)
     a = live_assignments(wb, on, last).sort_values(["person", "start", "order"], kind="stable")
@@ -238,11 +247,6 @@ def report_figures(wb, start=None, end=None, *, title=None, lang: str | None = N
     are demand minus gap (as on the overview page); the largest gap is the
     month with the most seats short in all, up to ``end``.
     """
-    from .coverage import band as band_of
-    from .i18n import fmt_date, fmt_int
-    from .core.clock import today
-    from .summary import figures
-
     lang = lang or default_lang()
     on, last = report_window(start, end)
     gaps = county_gaps(wb, on, last) if gaps is None else gaps
@@ -294,9 +298,6 @@ def scenario_sections(wb, *, title=None, lang: str | None = None, start=None, en
     >>> sum(s.key == "team" for s in secs)
     71
     """
-    from .allocation import unfilled_reasons
-    from .roster import roster_sheets, roster_table
-
     lang = lang or default_lang()
     on, last = report_window(start, end)
     gaps = county_gaps(wb, on, last)
@@ -407,7 +408,6 @@ p.none { color: #777; }
   table.data td.band, table.data th, .kpi { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
-
 
 def _html_cell(v) -> tuple[str, bool]:
     """Text of one cell and whether it is a number (right-aligned)."""

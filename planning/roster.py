@@ -24,9 +24,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .i18n import default_lang, sector_label, t
+from .allocation import why_text
 from .core.clock import today
+from .core.hierarchy import source_city
 from .core.live import live_assignments
+from .core.names import names as display_names
+from .excel import write_excel
+from .i18n import default_lang, sector_label, t
+from .labels import team_names
 
 COLUMNS = ["source_city", "sending_unit", "person", "name", "sector", "skill", "host_unit", "order", "role",
            "team", "start", "end", "priority", "status", "reason"]
@@ -45,11 +50,6 @@ def roster_table(plan, lang: str | None = None, *, start=None, end=None) -> pd.D
     planned assignments between ``start`` and ``end``). Teams are shown by
     their readable names (:func:`planning.reports.team_names`).
     """
-    from .allocation import why_text
-    from .core.hierarchy import source_city
-    from .core.names import names as display_names
-    from .labels import team_names
-
     is_plan = hasattr(plan, "unfilled") and hasattr(plan, "objective")
     lang = lang or (plan.lang if is_plan else None) or default_lang()
     wb = (plan.inputs.workbook if plan.inputs is not None else plan.workbook) if is_plan else plan
@@ -103,8 +103,6 @@ def roster_sheets(table: pd.DataFrame, lang: str | None = None, keys=tuple(SHEET
 
 def write_rosters(plan, path, lang: str | None = None) -> list[str]:
     """Add the three roster sheets to the ``.xlsx`` at ``path``; returns the sheet names."""
-    from .excel import write_excel
-
     lang = lang or plan.lang or default_lang()
     sheets = roster_sheets(roster_table(plan, lang), lang)
     write_excel(path, sheets, append=True)

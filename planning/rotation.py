@@ -23,10 +23,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .coverage import handovers
-from .core.hierarchy import source_city
+from .allocation import allocate
 from .core.clock import today
+from .core.hierarchy import source_city
 from .core.live import LIVE
+from .coverage import handovers
+from .seats import add_months, order_slots
 
 #: Expected term lengths in months by programme (DESIGN §2).
 TERMS = {"planned": (18, 36), "flexible": (2, 4)}
@@ -168,8 +170,6 @@ def next_batch_orders(wb, overlap_days: int = 14, start=None, months: int = 12,
     ``rotation_months`` are left out: their next stints are slots of the same
     order (see :func:`flexible_slots`).
     """
-    from .seats import add_months
-
     s = pd.Timestamp(start) if start is not None else today()
     e = s + pd.DateOffset(months=months)
     o = wb.orders
@@ -204,8 +204,6 @@ def flexible_slots(wb, start=None) -> pd.DataFrame:
     ``state`` is ``staffed`` (every seat taken), ``partial`` or ``open``; slots
     that ended before ``start`` (default today) are left out.
     """
-    from .seats import order_slots
-
     s = pd.Timestamp(start) if start is not None else today()
     o = wb.orders[wb.orders["rotation_months"].notna()]
     slots = order_slots(o)
@@ -234,8 +232,6 @@ def propose_flexible(wb, start=None, **kw):
     ``plan.assignments`` are the proposals, ``plan.unfilled`` the slots left
     open with their reasons.
     """
-    from .allocation import allocate
-
     slots = flexible_slots(wb, start)
     open_orders = sorted(set(slots.loc[slots["open_seats"] > 0, "order"]))
     pool = wb.people.loc[wb.people["program"].eq("flexible"), "id"]

@@ -39,19 +39,21 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .core.hierarchy import source_city
-from .i18n import t
-from .core.names import names
-from .seats import add_months
+from .allocation import plan_diff
 from .core.clock import today
+from .core.hierarchy import ancestors, source_city
 from .core.live import LIVE
+from .core.names import names
+from .coverage import coverage, month_range
+from .i18n import t
+from .rotation import timeline
+from .seats import add_months
 
 KINDS = ("senders", "terms", "flexible", "orders")
 
 
 class ScenarioError(ValueError):
     """A what-if change that cannot be made; the message is a sentence for planners."""
-
 
 def _copy(wb, **tables):
     out = wb.copy()
@@ -171,8 +173,6 @@ def change_terms(wb, batch: str, months: int, *, lang: str | None = None):
     >>> bool((d >= 0).all()) and int((d > 0).sum()) > 0
     True
     """
-    from .rotation import timeline
-
     months = int(months)
     tl = timeline(wb)
     if batch not in set(tl["batch"]):
@@ -250,7 +250,6 @@ def add_flexible_batch(wb, city: str, sector: str, n: int, start, months: int = 
         like = mine[mine["sector"] == sector].iloc[0]
         unit, level, sk = like["sending_unit"], like["level"], like["skill"]
     else:
-        from .core.hierarchy import ancestors
 
         anc = ancestors(wb)
         under = anc.loc[(anc["ancestor"] == city) & anc["node"].isin(units.loc[units["side"] == "sending", "id"]),
@@ -364,7 +363,6 @@ class Comparison:
     ``people``: :func:`planning.plan_diff` of their live assignments from
     ``since`` on (moved, added, removed); ``totals``: the sums.
     """
-
     coverage: pd.DataFrame
     people: pd.DataFrame
     totals: dict = field(default_factory=dict)
@@ -377,9 +375,6 @@ def compare(a, b, start=None, end=None, *, since=None) -> Comparison:
     orders). ``since``: assignments ending before it are history and left out of
     the people's difference (default: today).
     """
-    from .allocation import plan_diff
-    from .coverage import coverage, month_range
-
     if start is None or end is None:
         ma, mb = month_range(wb=a), month_range(wb=b)
         start = start or min(ma[0], mb[0])

@@ -15,8 +15,11 @@ import pandas as pd
 from . import schema
 from .core.clock import today  # noqa: F401  (public here too: planning.summary.today)
 from .core.hierarchy import source_city
-from .i18n import t
 from .core.live import LIVE, live_assignments
+from .eligibility import blocked_by_pairings, blocked_sentences
+from .i18n import t
+from .network import idle_people, unpaired_host_units
+
 
 def figures(wb, on: pd.Timestamp | None = None) -> dict:
     """Headline figures: people, sending cities, host units, seats, people on post."""
@@ -36,9 +39,6 @@ def figures(wb, on: pd.Timestamp | None = None) -> dict:
 
 def summary_text(wb, lang: str | None = None, detail: bool = False) -> str:
     """A short plain-text summary of a loaded workbook."""
-    from .eligibility import blocked_by_pairings, blocked_sentences
-    from .network import idle_people, unpaired_host_units
-
     f = figures(wb)
     lines = [t("summary.title", lang, source=wb.source)]
     lines.append(t("summary.people", lang, n=f["people"], cities=f["sending_cities"], hosts=f["host_units"],

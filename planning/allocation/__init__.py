@@ -62,19 +62,54 @@ True
 >>> check_plan(wb, plan).empty
 True
 """
-from .plan import CONTRACT, EXACT, FAIR_MAX, Objective, PREFERRED, Plan, PlanError, REASONS, TIEBREAK_MIN_SECONDS, WHY, WISH_RANKS, WISH_STEP, explain, reason_text, summary_text, unfilled_reasons, why_text  # noqa: F401
-from .inputs import pairs_frame, parse_window  # noqa: F401
-from .candidates import busy_mask, busy_table, candidate_pairs, factorize_codes, integer_codes, overlap_hits, planned_seats, slots_from_today  # noqa: F401
-from .pins import resolve_pins  # noqa: F401
-from .model import Model, Solution, build_model, flow_applies  # noqa: F401
-from .team_rules import define_team_rules, enforce_team_rules  # noqa: F401
-from .solvers.flow import Groups, build_flow, filled_by_level, interchangeable, placed_pairs, solve_flow, tie_value  # noqa: F401
-from .solvers.cpsat import build_cpsat, solve_cpsat, starting_plan  # noqa: F401
-from .solvers.stable import solve_stable  # noqa: F401
-from .write_back import write_back  # noqa: F401
-from .pipeline import allocate  # noqa: F401
-from .diff import assignments_of, plan_diff  # noqa: F401
+from .candidates import (  # noqa: F401
+    busy_mask,
+    busy_table,
+    candidate_pairs,
+    factorize_codes,
+    integer_codes,
+    overlap_hits,
+    planned_seats,
+    slots_from_today,
+)
 from .check import check_plan  # noqa: F401
+from .diff import assignments_of, plan_diff  # noqa: F401
+from .inputs import pairs_frame, parse_window  # noqa: F401
+from .model import Model, Solution, build_model, flow_applies  # noqa: F401
+from .pins import resolve_pins  # noqa: F401
+from .pipeline import allocate  # noqa: F401
+from .plan import (  # noqa: F401
+    CONTRACT,
+    EXACT,
+    FAIR_MAX,
+    PREFERRED,
+    REASONS,
+    TIEBREAK_MIN_SECONDS,
+    WHY,
+    WISH_RANKS,
+    WISH_STEP,
+    Objective,
+    Plan,
+    PlanError,
+    explain,
+    reason_text,
+    summary_text,
+    unfilled_reasons,
+    why_text,
+)
+from .solvers.cpsat import build_cpsat, solve_cpsat, starting_plan  # noqa: F401
+from .solvers.flow import (  # noqa: F401
+    Groups,
+    build_flow,
+    filled_by_level,
+    interchangeable,
+    placed_pairs,
+    solve_flow,
+    tie_value,
+)
+from .solvers.stable import solve_stable  # noqa: F401
+from .team_rules import define_team_rules, enforce_team_rules  # noqa: F401
+from .write_back import write_back  # noqa: F401
 
 __all__ = [
     "CONTRACT",

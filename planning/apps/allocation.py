@@ -11,12 +11,12 @@ from pathlib import Path
 import ipywidgets as W
 import pandas as pd
 
+from ..core.clock import today
+from ..core.live import LIVE
 from ..coverage import host_groups
 from ..i18n import fmt_int
 from ..reports import labelled, names
-from ..core.clock import today
 from .base import App, download_link, html_table, kpi_cards, planning_window
-from ..core.live import LIVE
 
 log = logging.getLogger("planning.apps")
 

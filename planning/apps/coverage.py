@@ -19,11 +19,11 @@ import ipywidgets as W
 import numpy as np
 import pandas as pd
 
+from ..core.clock import today
 from ..coverage import cliffs, coverage, host_groups, month_range, responsible
 from ..eligibility import blocked_by_pairings, blocked_sentences
 from ..i18n import fmt_int, sector_label
 from ..reports import labelled, names, write_gaps_report
-from ..core.clock import today
 from .base import App, download_link, filled_share, heat_cell, html_table, kpi_cards
 
 log = logging.getLogger("planning.apps")

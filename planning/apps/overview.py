@@ -8,16 +8,16 @@ import bqplot as bq
 import ipywidgets as W
 import pandas as pd
 
-from ..coverage import BAND_COLOURS, cliffs, coverage, largest_gaps
+from ..core.clock import today
 from ..core.hierarchy import host_area, source_city
+from ..core.live import live_assignments
+from ..coverage import BAND_COLOURS, cliffs, coverage, largest_gaps
 from ..i18n import TEXT, fmt_int, sector_label
+from ..network import pairing_view, unpaired_host_units
 from ..reports import labelled
 from ..schema import value_label
-from ..core.clock import today
-from ..network import pairing_view, unpaired_host_units
 from ..summary import figures
 from .base import App, filled_share, html_table, kpi_cards
-from ..core.live import live_assignments
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LINKS = (("coverage.ipynb", "ov.link.coverage"), ("allocation.ipynb", "ov.link.allocation"),

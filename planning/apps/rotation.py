@@ -10,11 +10,25 @@ from pathlib import Path
 import ipywidgets as W
 import pandas as pd
 
-from ..mentoring import ending_pairs, mentoring_coverage, pair_cadre_mentors, pair_mentors, pairs_text, with_pairs
-from ..reports import labelled, names
-from ..rotation import (batches, flexible_slots, handover_calendar, next_batch_orders, recommend_starts,
-                        timeline, with_draft_orders)
 from ..core.clock import today
+from ..mentoring import (
+    ending_pairs,
+    mentoring_coverage,
+    pair_cadre_mentors,
+    pair_mentors,
+    pairs_text,
+    with_pairs,
+)
+from ..reports import labelled, names
+from ..rotation import (
+    batches,
+    flexible_slots,
+    handover_calendar,
+    next_batch_orders,
+    recommend_starts,
+    timeline,
+    with_draft_orders,
+)
 from .base import App, download_link, html_table
 
 log = logging.getLogger("planning.apps")

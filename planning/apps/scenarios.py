@@ -10,11 +10,20 @@ from pathlib import Path
 import ipywidgets as W
 import pandas as pd
 
+from ..core.clock import today
 from ..coverage import host_groups
 from ..i18n import fmt_int, sector_label
 from ..reports import labelled, names
-from ..core.clock import today
-from .base import GREEN, RED, App, download_link, heat_cell, html_table, kpi_cards, planning_window
+from .base import (
+    GREEN,
+    RED,
+    App,
+    download_link,
+    heat_cell,
+    html_table,
+    kpi_cards,
+    planning_window,
+)
 
 log = logging.getLogger("planning.apps")
 
