@@ -29,6 +29,7 @@ from .core.hierarchy import person_ancestors
 from .core.live import LIVE
 from .core.pairings import deciding_pairings
 from .core.utils import ranges
+from .core.vocabulary import Role
 from .i18n import sector_label, t
 from .seats import order_slots
 
@@ -106,7 +107,7 @@ def _join(people: pd.DataFrame, slots: pd.DataFrame) -> tuple[np.ndarray, np.nda
     a_from = pd.DatetimeIndex(people["available_from"]).to_numpy()
     a_to = pd.DatetimeIndex(people["available_to"]).to_numpy()
     min_level = slots["min_level"].to_numpy()
-    is_lead = slots["role"].eq("lead").to_numpy()
+    is_lead = slots["role"].eq(Role.LEAD).to_numpy()
     s_start = pd.DatetimeIndex(slots["start"]).to_numpy()
     s_end = pd.DatetimeIndex(slots["end"]).to_numpy()
     named = s_sk >= 0

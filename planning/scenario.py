@@ -44,6 +44,7 @@ from .core.clock import today
 from .core.hierarchy import ancestors, source_city
 from .core.live import LIVE
 from .core.names import names
+from .core.vocabulary import Program, Status
 from .coverage import coverage, month_range
 from .i18n import t
 from .rotation import timeline
@@ -130,7 +131,7 @@ def change_senders(wb, city: str, sector: str, delta: int, *, lang: str | None =
         new["id"] = ids
         new["name"] = [t("scen.new_person", lang, city=_name(wb, city), k=k + 1) for k in range(delta)]
         new["wishes"] = None
-        new["program"] = "planned"
+        new["program"] = Program.PLANNED
         # sent from now on, for as long as the city's orders of that sector run
         o = wb.orders
         last = o.loc[o["sector"] == sector, "end"].max() if (o["sector"] == sector).any() else like["available_to"]
@@ -141,12 +142,12 @@ def change_senders(wb, city: str, sector: str, delta: int, *, lang: str | None =
     if delta == 0:
         return wb.copy()
     a = wb.assignments
-    posted = set(a.loc[a["status"].isin(("active", "done")), "person"])
+    posted = set(a.loc[a["status"].isin((Status.ACTIVE, Status.DONE)), "person"])
     free = mine[~mine["id"].isin(posted)]
     if len(free) < -delta:
         raise ScenarioError(t("scen.err.too_few", lang, city=_name(wb, city), sector=sector, n=len(free),
                               k=-delta))
-    first = a[a["status"].eq("planned")].groupby("person")["start"].min()
+    first = a[a["status"].eq(Status.PLANNED)].groupby("person")["start"].min()
     order = free.assign(first=pd.to_datetime(first.reindex(free["id"]).to_numpy())).sort_values(["first", "id"], ascending=[False, False],
                                                                  na_position="first")
     gone = set(order["id"].iloc[:-delta])

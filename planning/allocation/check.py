@@ -7,6 +7,7 @@ import pandas as pd
 from ..core.clock import today
 from ..core.hierarchy import person_ancestors, source_city
 from ..core.live import LIVE
+from ..core.vocabulary import Role
 from ..eligibility import exclusive_senders
 from .candidates import overlap_hits, slots_from_today
 from .diff import assignments_of
@@ -42,7 +43,7 @@ def check_plan(wb, plan) -> pd.DataFrame:
     bad("sector", P["sector"].to_numpy() != O["sector"].to_numpy())
     bad("skill", O["skill"].notna().to_numpy() & (P["skill"].to_numpy() != O["skill"].to_numpy()))
     bad("level", P["level"].to_numpy() < O["min_level"].to_numpy())
-    bad("lead", (O["role"].to_numpy() == "lead") & ~P["can_lead"].fillna(False).to_numpy().astype(bool))
+    bad("lead", (O["role"].to_numpy() == Role.LEAD) & ~P["can_lead"].fillna(False).to_numpy().astype(bool))
     bad("availability", (P["available_from"].to_numpy() > a["start"].to_numpy())
         | (P["available_to"].to_numpy() < a["end"].to_numpy()))
     slots = slots_from_today(wb.orders)
@@ -83,11 +84,11 @@ def check_plan(wb, plan) -> pd.DataFrame:
     held["team"] = held["order"].map(orders["team"])
     held["role"] = held["order"].map(orders["role"])
     lr = set(tm.index[tm["lead_required"]])
-    is_member = pd.Series(a_team).isin(lr).to_numpy() & (O["role"].to_numpy() != "lead")
+    is_member = pd.Series(a_team).isin(lr).to_numpy() & (O["role"].to_numpy() != Role.LEAD)
     if is_member.any():
-        new_lead_teams = set(a_team[(O["role"].to_numpy() == "lead")])
+        new_lead_teams = set(a_team[(O["role"].to_numpy() == Role.LEAD)])
         mem = a[is_member].assign(team=a_team[is_member])
-        leads = held[held["role"].eq("lead")]
+        leads = held[held["role"].eq(Role.LEAD)]
         covered = overlap_hits(mem[["row", "team", "start", "end"]], leads, "team")["row"]
         no_lead = mem[~mem["row"].isin(covered) & ~mem["team"].isin(new_lead_teams)]
         bad("lead_required", a["row"].isin(no_lead["row"]).to_numpy())

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.hierarchy import person_ancestors
+from ..core.vocabulary import Role
 from ..eligibility import exclusive_senders
 from ..i18n import fmt_date, t
 from .plan import PlanError
@@ -25,7 +26,7 @@ def _pin_rule(wb, person: pd.Series, seat: pd.Series, busy: pd.DataFrame, req: p
         return "skill", dict(have=person["skill"], need=seat["skill"])
     if person["level"] < seat["min_level"]:
         return "level", dict(have=person["level"], need=seat["min_level"])
-    if seat["role"] == "lead" and not person["can_lead"]:
+    if seat["role"] == Role.LEAD and not person["can_lead"]:
         return "lead", {}
     if person["available_from"] > seat["start"] or person["available_to"] < seat["end"]:
         return "availability", dict(start=seat["start"], end=seat["end"])

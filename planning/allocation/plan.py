@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,27 @@ EXACT = WISH_STEP * WISH_RANKS + FAIR_MAX + 1          # 144
 PREFERRED = EXACT + WISH_STEP * WISH_RANKS + FAIR_MAX + 1  # 288
 
 TIEBREAK_MIN_SECONDS = 10.0  # CP-SAT tie-breaker phase without a time limit: max(this, phase-1 time)
-REASONS = ("no_one_in_sector", "no_one_free", "pairing", "team_rule", "lost_to_higher_priority", "time_limit")
+class SolveStatus(StrEnum):
+    """How far a solver got: ``Objective.status`` and ``Objective.tiebreak_status``."""
+
+    OPTIMAL = "optimal"          # proven optimal
+    TIME_LIMIT = "time_limit"    # stopped at the time limit: the best found, with a bound
+    STABLE = "stable"            # a stable matching (no optimality claim)
+    SKIPPED = "skipped"          # not attempted (the tie-breakers after a first phase that stopped early)
+
+
+class Reason(StrEnum):
+    """Why a seat is unfilled (``Plan.unfilled["reason"]``), in the order the rules are checked."""
+
+    NO_ONE_IN_SECTOR = "no_one_in_sector"
+    NO_ONE_FREE = "no_one_free"
+    PAIRING = "pairing"
+    TEAM_RULE = "team_rule"
+    LOST_TO_HIGHER_PRIORITY = "lost_to_higher_priority"
+    TIME_LIMIT = "time_limit"
+
+
+REASONS = tuple(r.value for r in Reason)
 WHY = ("pinned", "preferred", "exact_skill", "wish", "fair_share", "priority")
 CONTRACT = ["person", "order", "start", "end", "status"]
 
@@ -48,14 +69,11 @@ class Objective:
     gap: float | None
     method: str
     seconds: float
-    tiebreak_status: str = "optimal"
+    tiebreak_status: str = SolveStatus.OPTIMAL.value
     tiebreak_value: int = 0
     proof_seconds: float | None = None
     note: str = ""
     blocking_pairs: int | None = None
-
-    def __getitem__(self, key):
-        return getattr(self, key)
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)

@@ -9,6 +9,7 @@ import pandas as pd
 from ..core.clock import today
 from ..core.hierarchy import source_city
 from ..core.live import LIVE
+from ..core.vocabulary import Role
 from .candidates import overlap_hits
 
 if TYPE_CHECKING:
@@ -40,9 +41,9 @@ def define_team_rules(wb, seats, pairs, pinned, m: Model) -> None:
     p_role = role[m.pair_seat]
     # lead_required: member seats not covered by an existing/pinned lead overlapping them
     lr = teams.index[teams["lead_required"]]
-    member = seats["team"].isin(lr).to_numpy() & (role != "lead")
+    member = seats["team"].isin(lr).to_numpy() & (role != Role.LEAD)
     if member.any():
-        leads = held[held["role"].eq("lead") & held["team"].isin(lr)]
+        leads = held[held["role"].eq(Role.LEAD) & held["team"].isin(lr)]
         ms = pd.DataFrame({"row": np.flatnonzero(member), "team": seat_team.to_numpy()[member],
                            "start": seats["start"].to_numpy()[member], "end": seats["end"].to_numpy()[member]})
         covered = overlap_hits(ms, leads, "team")["row"]
@@ -52,7 +53,7 @@ def define_team_rules(wb, seats, pairs, pinned, m: Model) -> None:
         need = need[has_pairs[need]]
         if len(need):
             nteam = seat_team.to_numpy()[need]
-            lead_mask = (p_role == "lead") & pd.Series(p_team).isin(set(nteam)).to_numpy()
+            lead_mask = (p_role == Role.LEAD) & pd.Series(p_team).isin(set(nteam)).to_numpy()
             lead_idx = pd.Series(np.flatnonzero(lead_mask)).groupby(p_team[lead_mask]).agg(list)
             for tid, grp in pd.Series(need).groupby(nteam):
                 m.member_seats.append(grp.to_numpy())

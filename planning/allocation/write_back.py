@@ -6,10 +6,11 @@ import pandas as pd
 
 from ..core.hierarchy import source_city
 from ..core.utils import sorted_keys
+from ..core.vocabulary import Role, Status
 from ..eligibility import eligible_pairs, exclusive_senders
 from .candidates import busy_mask, integer_codes, overlap_hits
 from .model import Solution
-from .plan import CONTRACT, WISH_RANKS, Objective, Plan
+from .plan import CONTRACT, WISH_RANKS, Objective, Plan, SolveStatus
 
 
 def _any_in(keys: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -108,7 +109,7 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
     named = us[us["skill"].notna()].merge(g, on=["sector", "skill"], suffixes=("", "_p"))
     anyskill = us[us["skill"].isna()].drop(columns="skill").merge(g.drop(columns="skill"), on="sector")
     cap = pd.concat([named, anyskill])
-    cap = cap[(cap["level"] >= cap["min_level"]) & (cap["can_lead"] | cap["role"].ne("lead"))]
+    cap = cap[(cap["level"] >= cap["min_level"]) & (cap["can_lead"] | cap["role"].ne(Role.LEAD))]
     capable = u["seat"].isin(cap["seat"]).to_numpy()
     # stage 2: free over the whole stint and not busy (pairings ignored)
     # a seat with an allowed candidate (pairs_all is already busy-filtered) is free: check only the others
@@ -164,7 +165,7 @@ def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang
     both = pd.concat([pin_part, placed], ignore_index=True)
     s = seats.iloc[both["seat"].to_numpy()].reset_index(drop=True)
     a = pd.DataFrame({"person": both["person"].to_numpy(), "order": s["order"].to_numpy(),
-                      "start": s["start"].to_numpy(), "end": s["end"].to_numpy(), "status": "planned",
+                      "start": s["start"].to_numpy(), "end": s["end"].to_numpy(), "status": Status.PLANNED.value,
                       "slot": s["slot"].to_numpy().astype(np.int64), "role": s["role"].to_numpy(),
                       "team": s["team"].to_numpy(), "host_unit": s["host_unit"].to_numpy(),
                       "sector": s["sector"].to_numpy(), "priority": s["priority"].to_numpy().astype(np.int64),
@@ -178,14 +179,15 @@ def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang
         a[c] = a[c].astype("str")
     a = a.sort_values(["order", "slot", "person"]).reset_index(drop=True)
     filled = np.bincount(both["seat"].to_numpy(), minlength=len(seats))
-    unfilled = _unfilled(wb, seats, pairs, a, filled, busy, pool, stopped=sol.status == "time_limit")
+    unfilled = _unfilled(wb, seats, pairs, a, filled, busy, pool, stopped=sol.status == SolveStatus.TIME_LIMIT)
     w = seats["priority"].to_numpy().astype(np.int64)
     pin_value = int((2 ** (w[pin_part["seat"].to_numpy()] - 1)).sum())
     value = sol.value + pin_value
     bound = None if sol.bound is None else sol.bound + pin_value
     gap = None if bound is None else (0.0 if bound <= 0 else max(0.0, (bound - value) / bound))
-    obj = Objective(value=value, bound=bound, status=sol.status, gap=gap, method=sol.method, seconds=0.0,
-                    tiebreak_status=sol.tiebreak_status, tiebreak_value=sol.tiebreak_value,
+    # statuses as plain strings in the plan (they are saved, compared and shown as text)
+    obj = Objective(value=value, bound=bound, status=str(sol.status), gap=gap, method=sol.method, seconds=0.0,
+                    tiebreak_status=str(sol.tiebreak_status), tiebreak_value=sol.tiebreak_value,
                     proof_seconds=sol.proof_seconds, note=sol.note)
     out = wb.copy()
     new = a[CONTRACT].astype({c: out.assignments[c].dtype for c in CONTRACT})

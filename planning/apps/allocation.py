@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..core.clock import today
 from ..core.live import LIVE
+from ..core.vocabulary import Role
 from ..coverage import host_groups
 from ..i18n import fmt_int
 from ..reports import labelled, names
@@ -209,7 +210,7 @@ class AllocationApp(App):
         if hosts is not None:
             both = both[both["host_unit"].isin(set(hosts))]
         both = both[both["host_unit"].isin(set(a["host_unit"]))]  # units this run changed
-        both = both.assign(lead=both["role"].ne("lead")).sort_values(["host_unit", "team", "lead", "person"])
+        both = both.assign(lead=both["role"].ne(Role.LEAD)).sort_values(["host_unit", "team", "lead", "person"])
         view = both[["host_unit", "team", "role", "person", "source_city", "order", "start", "end", "new"]]
         return labelled(view, self.wb, self.lang)
 

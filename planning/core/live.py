@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .vocabulary import Status
+
 #: Assignment statuses that count as supply (design §4): active and planned; done does not.
-LIVE = ("active", "planned")
+LIVE = (Status.ACTIVE, Status.PLANNED)
 
 
 def is_live(assignments: pd.DataFrame) -> pd.Series:

@@ -45,6 +45,7 @@ import pandas as pd
 
 from .hierarchy import ancestors
 from .utils import ranges
+from .vocabulary import Scope
 
 COLUMNS = ["seat", "pairing", "sender", "host", "pairing_sector", "scope", "depth", "rank", "decides", "responsible"]
 
@@ -104,7 +105,7 @@ def pairings_in_force(wb, seats: pd.DataFrame, any_sector: bool = False, anc: pd
     seat, row = seat[ok], row[ok]
     general = cand["pairing_sector"].isna().to_numpy()[row]
     depth = cand["depth"].to_numpy().astype(np.int64)[row]
-    scope = cand["scope"].fillna("exclusive").to_numpy()[row]
+    scope = cand["scope"].fillna(Scope.EXCLUSIVE.value).to_numpy()[row]
     out = pd.DataFrame({
         "seat": seat.astype(np.int64), "pairing": cand["pairing"].to_numpy()[row].astype(np.int64),
         "sender": cand["sender"].to_numpy()[row], "host": cand["host"].to_numpy()[row],
@@ -139,7 +140,7 @@ def deciding_pairings(wb, seats: pd.DataFrame) -> pd.DataFrame:
         return f.assign(decides=pd.Series([], dtype=bool), responsible=pd.Series([], dtype=bool))
     seat = f["seat"].to_numpy()
     rank = f["rank"].to_numpy()
-    excl = (f["scope"] == "exclusive").to_numpy()
+    excl = (f["scope"] == Scope.EXCLUSIVE).to_numpy()
     big = np.iinfo(np.int64).max
     n_seats = int(seat.max()) + 1
     best_excl = np.full(n_seats, big, np.int64)

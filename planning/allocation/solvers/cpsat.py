@@ -11,7 +11,7 @@ import pandas as pd
 from ...core.utils import ranges, sorted_keys
 from ...i18n import t
 from ..model import Model, Solution
-from ..plan import FAIR_MAX, TIEBREAK_MIN_SECONDS, PlanError
+from ..plan import FAIR_MAX, TIEBREAK_MIN_SECONDS, PlanError, SolveStatus
 from ..solvers.flow import solve_flow, tie_value
 from ..team_rules import enforce_team_rules
 
@@ -163,13 +163,13 @@ def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 1, lan
     from ortools.sat.python import cp_model
 
     if m.n_pairs == 0:
-        return Solution(np.zeros(0, np.int64), 0, 0, "optimal", "optimal", 0, "cpsat")
+        return Solution(np.zeros(0, np.int64), 0, 0, SolveStatus.OPTIMAL, SolveStatus.OPTIMAL, 0, "cpsat")
     t0 = time.perf_counter()
     start = starting_plan(m)
     start_value = int(m.pair_w[start].sum())
 
     def from_start(bound=None) -> Solution:
-        return Solution(start, start_value, bound, "time_limit", "skipped", tie_value(m, start), "cpsat",
+        return Solution(start, start_value, bound, SolveStatus.TIME_LIMIT, SolveStatus.SKIPPED, tie_value(m, start), "cpsat",
                         "starting plan: the solver found nothing better within the time limit",
                         proof_seconds=time.perf_counter() - t0)
 
@@ -205,7 +205,7 @@ def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 1, lan
         if value < start_value:
             return from_start(bound)
         chosen = np.flatnonzero(vals)
-        return Solution(chosen, value, bound, "time_limit", "skipped", tie_value(m, chosen), "cpsat",
+        return Solution(chosen, value, bound, SolveStatus.TIME_LIMIT, SolveStatus.SKIPPED, tie_value(m, chosen), "cpsat",
                         proof_seconds=proof)
     # phase 2: tie-breakers with the first objective fixed at its optimum: as long as phase 1
     # took, at least TIEBREAK_MIN_SECONDS, and within the time limit
@@ -214,7 +214,7 @@ def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 1, lan
         left = min(left, max(0.0, time_limit - (time.perf_counter() - t0)))
     if left < 0.05:
         chosen = np.flatnonzero(vals)
-        return Solution(chosen, value, bound, "optimal", "time_limit", tie_value(m, chosen), "cpsat",
+        return Solution(chosen, value, bound, SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT, tie_value(m, chosen), "cpsat",
                         proof_seconds=proof)
     model.add(first >= value)
     terms = _fair_vars(model, m, x)
@@ -232,6 +232,6 @@ def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 1, lan
     if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         vals = np.fromiter((solver2.boolean_value(v) for v in x), dtype=bool, count=len(x))
     chosen = np.flatnonzero(vals)
-    return Solution(chosen, int(m.pair_w[chosen].sum()), bound, "optimal",
-                    "optimal" if st2 == cp_model.OPTIMAL else "time_limit", tie_value(m, chosen), "cpsat",
+    return Solution(chosen, int(m.pair_w[chosen].sum()), bound, SolveStatus.OPTIMAL,
+                    SolveStatus.OPTIMAL if st2 == cp_model.OPTIMAL else SolveStatus.TIME_LIMIT, tie_value(m, chosen), "cpsat",
                     proof_seconds=proof)

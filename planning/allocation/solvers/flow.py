@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import Model, Solution
-from ..plan import FAIR_MAX
+from ..plan import FAIR_MAX, SolveStatus
 
 
 def _seat_weights(m: Model) -> np.ndarray:
@@ -217,7 +217,7 @@ def solve_flow(m: Model) -> Solution:
     from ortools.graph.python import min_cost_flow
 
     if m.n_pairs == 0:
-        return Solution(np.zeros(0, np.int64), 0, 0, "optimal", "optimal", 0, "flow")
+        return Solution(np.zeros(0, np.int64), 0, 0, SolveStatus.OPTIMAL, SolveStatus.OPTIMAL, 0, "flow")
     t0 = time.perf_counter()
     g = interchangeable(m)
     levels, counts = filled_by_level(m, g)
@@ -235,7 +235,7 @@ def solve_flow(m: Model) -> Solution:
     value = int(m.pair_w[chosen].sum())
     if value != bound:
         raise RuntimeError(f"min-cost flow reached {value}, the maximum flows proved {bound}")
-    return Solution(chosen, value, bound, "optimal", "optimal", tie_value(m, chosen), "flow",
+    return Solution(chosen, value, bound, SolveStatus.OPTIMAL, SolveStatus.OPTIMAL, tie_value(m, chosen), "flow",
                     proof_seconds=time.perf_counter() - t0)
 
 

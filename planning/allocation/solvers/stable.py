@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import Model, Solution
+from ..plan import SolveStatus
 from ..solvers.flow import tie_value
 from ..team_rules import enforce_team_rules
 
@@ -51,6 +52,6 @@ def solve_stable(wb, seats: pd.DataFrame, pairs: pd.DataFrame, m: Model):
     sp = bp["seat"].str.rsplit("#", n=1, expand=True) if len(bp) else pd.DataFrame({0: [], 1: []})
     bp = pd.DataFrame({"person": bp["person"], "order": sp[0], "slot": sp[1].astype(np.int64)})
     value = int(m.pair_w[chosen].sum())
-    sol = Solution(np.asarray(sorted(kept), dtype=np.int64), value, None, "stable", "stable",
+    sol = Solution(np.asarray(sorted(kept), dtype=np.int64), value, None, SolveStatus.STABLE, SolveStatus.STABLE,
                    tie_value(m, chosen), "stable")
     return sol, bp
