@@ -4,13 +4,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..core.clock import today
 from ..core.hierarchy import person_ancestors, source_city
 from ..core.live import LIVE
 from ..core.vocabulary import Role
 from ..eligibility import exclusive_senders
 from .candidates import overlap_hits, slots_from_today
 from .diff import assignments_of
+from .team_rules import fixed_cities, held_places, lead_covered, ruled_teams
 
 
 def check_plan(wb, plan) -> pd.DataFrame:
@@ -76,33 +76,25 @@ def check_plan(wb, plan) -> pd.DataFrame:
     full = np.zeros(len(a), dtype=bool)
     full[seat_ok] = over[seat[seat_ok]]
     bad("full", full)
-    # team rules
-    tm = wb.teams.set_index("id")
+    # team rules (defined once in team_rules)
+    lr, ss = ruled_teams(wb)
     a_team = O["team"].to_numpy()
-    held = pd.concat([live[live["end"] >= today()][["person", "order", "start", "end"]],
-                      a[["person", "order", "start", "end"]]], ignore_index=True)
-    held["team"] = held["order"].map(orders["team"])
-    held["role"] = held["order"].map(orders["role"])
-    lr = set(tm.index[tm["lead_required"]])
+    held = held_places(wb, a)
     is_member = pd.Series(a_team).isin(lr).to_numpy() & (O["role"].to_numpy() != Role.LEAD)
     if is_member.any():
         new_lead_teams = set(a_team[(O["role"].to_numpy() == Role.LEAD)])
         mem = a[is_member].assign(team=a_team[is_member])
-        leads = held[held["role"].eq(Role.LEAD)]
-        covered = overlap_hits(mem[["row", "team", "start", "end"]], leads, "team")["row"]
-        no_lead = mem[~mem["row"].isin(covered) & ~mem["team"].isin(new_lead_teams)]
+        covered = lead_covered(mem[["row", "team", "start", "end"]], held)
+        no_lead = mem[~covered & ~mem["team"].isin(new_lead_teams).to_numpy()]
         bad("lead_required", a["row"].isin(no_lead["row"]).to_numpy())
-    ss = set(tm.index[tm["same_source"]])
     in_ss = pd.Series(a_team).isin(ss).to_numpy()
     if in_ss.any():
-        cities = source_city(wb)
-        old = held.iloc[: len(held) - len(a)]
-        old = old[old["team"].isin(ss)].assign(city=lambda d: d["person"].map(cities))
-        mem = a[in_ss].assign(team=a_team[in_ss], city=a.loc[in_ss, "person"].map(cities).to_numpy())
+        old = fixed_cities(wb, held_places(wb), ss)
+        mem = a[in_ss].assign(team=a_team[in_ss], city=a.loc[in_ss, "person"].map(source_city(wb)).to_numpy())
         n_cities = mem.groupby("team")["city"].nunique()
         many = mem["team"].map(n_cities).to_numpy() > 1
-        outside = mem["team"].isin(old["team"]).to_numpy() & ~pd.MultiIndex.from_frame(
-            mem[["team", "city"]]).isin(pd.MultiIndex.from_frame(old[["team", "city"]]))
+        outside = mem["team"].isin(old.get_level_values(0)).to_numpy() & ~pd.MultiIndex.from_frame(
+            mem[["team", "city"]]).isin(old)
         bad("same_source", a["row"].isin(mem["row"][many | outside]).to_numpy())
     if not out:
         return pd.DataFrame(columns=cols)

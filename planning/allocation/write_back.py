@@ -11,6 +11,7 @@ from ..eligibility import eligible_pairs, exclusive_senders
 from .candidates import busy_mask, integer_codes, overlap_hits
 from .model import Solution
 from .plan import CONTRACT, WISH_RANKS, Objective, Plan, SolveStatus
+from .team_rules import ruled_teams
 
 
 def _any_in(keys: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -133,8 +134,8 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
         busy_now = overlap_hits(cand, chosen_pairs[["person", "start", "end"]], "person")
         idle_rows = np.setdiff1d(cand["row"].to_numpy(), busy_now["row"].to_numpy())
         idle = u["seat"].isin(cand["seat"].to_numpy()[idle_rows]).to_numpy()
-    tm = wb.teams.set_index("id")
-    ruled = u["team"].isin(tm.index[tm["same_source"] | tm["lead_required"]]).to_numpy()
+    lr, ss = ruled_teams(wb)
+    ruled = u["team"].isin(lr.union(ss)).to_numpy()
     reason = np.select(
         [~capable, ~is_free, ~allowed, np.full(len(u), stopped), idle & ruled],
         ["no_one_in_sector", "no_one_free", "pairing", "time_limit", "team_rule"], "lost_to_higher_priority")
