@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .core.clock import today
+from .core.clock import report_window, today
 from .core.hierarchy import nearest, source_city
 from .core.pairings import order_seats, responsible_senders
 from .seats import order_slots
@@ -374,3 +374,34 @@ def largest_gaps(wb, month=None, by: str = "unit", n: int | None = 20, cov: pd.D
         out = rollup(cov, wb, by, bands=bands)
     out = out[out["gap"] > 0].sort_values(["gap", "demand"], ascending=[False, False])
     return (out.head(n) if n else out).reset_index(drop=True)
+
+
+def county_gaps(wb, start=None, end=None, *, bands=BANDS) -> pd.DataFrame:
+    """Coverage by county × sector in the month of ``start``, with the largest gap up to ``end``.
+
+    Demand, supply, gap and surplus are :func:`~planning.coverage.rollup` sums
+    of the unit rows; county × sector pairs with demand only later in the
+    window come with zeros for the month. Returns ``area, sector, demand,
+    supply, gap, surplus, ratio, band, peak_gap, peak_month``, largest gaps first.
+
+    >>> import planning
+    >>> g = county_gaps(planning.load_workbook(planning.SAMPLE), "2026-11-22", "2027-10")
+    >>> bool((g.gap >= 0).all() and (g.peak_gap >= g.gap).all())
+    True
+    """
+    on, last = report_window(start, end)
+    month = on.to_period("M").to_timestamp()
+    cov = coverage(wb, month, last, bands=bands)
+    r = rollup(cov, wb, "county", bands=bands)
+    now = r[r["month"] == month].drop(columns="month")
+    peak = r.sort_values(["gap", "month"], ascending=[False, True]).drop_duplicates(["area", "sector"])
+    peak = peak[["area", "sector", "gap", "month"]].rename(columns={"gap": "peak_gap", "month": "peak_month"})
+    out = peak.merge(now, on=["area", "sector"], how="left")
+    for c in ("demand", "supply", "gap", "surplus"):
+        out[c] = out[c].fillna(0).astype(np.int64)
+    out["band"] = out["band"].fillna("none")
+    out["peak_month"] = out["peak_month"].where(out["peak_gap"] > 0)
+    out = out.sort_values(["gap", "peak_gap", "demand", "area", "sector"],
+                          ascending=[False, False, False, True, True], kind="stable")
+    return out[["area", "sector", "demand", "supply", "gap", "surplus", "ratio", "band", "peak_gap",
+                "peak_month"]].reset_index(drop=True)

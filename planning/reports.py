@@ -14,7 +14,6 @@ Examples
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +21,10 @@ import numpy as np
 import pandas as pd
 
 from .allocation import unfilled_reasons
-from .core.clock import today
+from .core.clock import (
+    report_window,  # noqa: F401  (public here too)
+    today,
+)
 from .core.hierarchy import source_city
 from .core.live import live_assignments
 from .core.names import names
@@ -30,6 +32,7 @@ from .coverage import (
     BAND_COLOURS,
     BANDS,
     cliffs,
+    county_gaps,  # noqa: F401  (public here too)
     coverage,
     handovers,
     largest_gaps,
@@ -92,60 +95,6 @@ class Section:
     sheet: str
     table: pd.DataFrame
     bands: dict = field(default_factory=dict)  # cover only: row label → band code
-
-
-def report_window(start=None, end=None) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day of a report: ``start`` (default today) to ``end``.
-
-    ``end`` defaults to the last day of the twelfth month from ``start``; a
-    ``YYYY-MM`` end means that month's last day.
-
-    >>> [d.date().isoformat() for d in report_window("2026-11-22", "2027-06")]
-    ['2026-11-22', '2027-06-30']
-    >>> [d.date().isoformat() for d in report_window("2026-11-22")]
-    ['2026-11-22', '2027-10-31']
-    """
-    on = today() if start is None else pd.Timestamp(start).normalize()
-    if end is None:
-        last = on.to_period("M").to_timestamp() + pd.DateOffset(months=12) - pd.Timedelta(days=1)
-    elif isinstance(end, str) and re.fullmatch(r"\s*\d{4}-\d{1,2}\s*", end):
-        last = pd.Period(end.strip(), freq="M").end_time.normalize()
-    else:
-        last = pd.Timestamp(end).normalize()
-    if last < on:
-        raise ValueError(f"the report ends ({last.date()}) before it starts ({on.date()})")
-    return on, last
-
-
-def county_gaps(wb, start=None, end=None, *, bands=BANDS) -> pd.DataFrame:
-    """Coverage by county × sector in the month of ``start``, with the largest gap up to ``end``.
-
-    Demand, supply, gap and surplus are :func:`~planning.coverage.rollup` sums
-    of the unit rows; county × sector pairs with demand only later in the
-    window come with zeros for the month. Returns ``area, sector, demand,
-    supply, gap, surplus, ratio, band, peak_gap, peak_month``, largest gaps first.
-
-    >>> import planning
-    >>> g = county_gaps(planning.load_workbook(planning.SAMPLE), "2026-11-22", "2027-10")
-    >>> bool((g.gap >= 0).all() and (g.peak_gap >= g.gap).all())
-    True
-    """
-    on, last = report_window(start, end)
-    month = on.to_period("M").to_timestamp()
-    cov = coverage(wb, month, last, bands=bands)
-    r = rollup(cov, wb, "county", bands=bands)
-    now = r[r["month"] == month].drop(columns="month")
-    peak = r.sort_values(["gap", "month"], ascending=[False, True]).drop_duplicates(["area", "sector"])
-    peak = peak[["area", "sector", "gap", "month"]].rename(columns={"gap": "peak_gap", "month": "peak_month"})
-    out = peak.merge(now, on=["area", "sector"], how="left")
-    for c in ("demand", "supply", "gap", "surplus"):
-        out[c] = out[c].fillna(0).astype(np.int64)
-    out["band"] = out["band"].fillna("none")
-    out["peak_month"] = out["peak_month"].where(out["peak_gap"] > 0)
-    out = out.sort_values(["gap", "peak_gap", "demand", "area", "sector"],
-                          ascending=[False, False, False, True, True], kind="stable")
-    return out[["area", "sector", "demand", "supply", "gap", "surplus", "ratio", "band", "peak_gap",
-                "peak_month"]].reset_index(drop=True)
 
 
 def person_records(wb, start=None, end=None, lang: str | None = None) -> pd.DataFrame:
