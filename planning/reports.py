@@ -5,12 +5,9 @@ Readable tables come from :mod:`planning.labels`, Excel formatting from :mod:`pl
 Examples
 --------
 >>> import planning
->>> from planning.coverage import largest_gaps
->>> from planning.reports import labelled
->>> wb = planning.load_workbook(planning.SAMPLE)
->>> view = labelled(largest_gaps(wb, "2026-12", n=3), wb, "zh")
->>> list(view.columns[:4])
-['受援单位', '行业', '月份', '需求']
+>>> page = scenario_html(planning.load_workbook(planning.SAMPLE), title="2027")
+>>> page.startswith("<!DOCTYPE html>") and "2027" in page
+True
 """
 from __future__ import annotations
 

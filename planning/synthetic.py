@@ -25,8 +25,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from . import schema
-from .workbook import Workbook, empty_table
+from .workbook import Workbook, empty_table, with_contract_types
 
 KINDS = np.array(["school", "hospital", "township", "village", "cdc", "farm", "government", "park"])
 DAY0 = np.datetime64("2026-01-01")
@@ -40,16 +39,7 @@ def _ids(prefix: str, n: int) -> np.ndarray:
 def _frame(name: str, data: dict) -> pd.DataFrame:
     base = empty_table(name)
     n = len(next(iter(data.values())))
-    df = pd.DataFrame({c: data.get(c, pd.Series([None] * n)) for c in base.columns})
-    for c in base.columns:
-        ty = schema.columns(name).loc[c, "type"]
-        if ty == "date":
-            df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
-        elif ty in ("id", "str", "ref", "enum", "list"):
-            df[c] = df[c].astype(object).where(pd.notna(df[c]), None).astype("str")
-        else:
-            df[c] = df[c].astype(base[c].dtype)
-    return df
+    return with_contract_types(name, pd.DataFrame({c: data.get(c, pd.Series([None] * n)) for c in base.columns}))
 
 
 def _pairings(rng, sprov, city, city_parent, hprov, pref, pref_parent, county, county_parent, hunit, hregion,

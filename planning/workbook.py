@@ -185,6 +185,20 @@ def empty_table(table: str) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=_dtype(r)) for c, r in cols.iterrows()})
 
 
+def with_contract_types(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` (columns of table ``name``) with the contract's dtypes: dates, text as ``str`` (None kept), numbers."""
+    base = empty_table(name)
+    for c in base.columns:
+        ty = schema.columns(name).loc[c, "type"]
+        if ty == "date":
+            df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
+        elif ty in ("id", "str", "ref", "enum", "list"):
+            df[c] = df[c].astype(object).where(pd.notna(df[c]), None).astype("str")
+        else:
+            df[c] = df[c].astype(base[c].dtype)
+    return df
+
+
 def _dtype(spec) -> str:
     ty = spec["type"]
     if ty == "int":

@@ -1,10 +1,9 @@
 """Small hand-made allocation inputs shared by the allocation tests."""
 import pandas as pd
 
-from planning import schema
 from planning.allocate import (build_model, candidate_pairs, check_plan, planned_seats, resolve_pins, busy_table, pairs_frame,
                                parse_window)
-from planning.workbook import Workbook, empty_table
+from planning.workbook import Workbook, empty_table, with_contract_types
 
 
 PERSON = dict(sending_unit="U1", category="professional", sector="教育", skill="数学", level=2, can_lead=False,
@@ -17,15 +16,7 @@ def table(name, rows):
     """A typed contract table from a list of dicts (missing columns empty)."""
     base = empty_table(name)
     df = pd.DataFrame(list(rows), columns=list(base.columns)) if rows else base.copy()
-    for c in base.columns:
-        ty = schema.columns(name).loc[c, "type"]
-        if ty == "date":
-            df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
-        elif ty in ("id", "str", "ref", "enum", "list"):
-            df[c] = df[c].astype(object).where(pd.notna(df[c]), None).astype("str")
-        else:
-            df[c] = df[c].astype(base[c].dtype)
-    return df
+    return with_contract_types(name, df)
 
 
 def make_wb(people, orders, teams=(), pairings=(), assignments=()):
