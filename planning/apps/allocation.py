@@ -11,12 +11,16 @@ from pathlib import Path
 import ipywidgets as W
 import pandas as pd
 
+from ..allocation import PlanError, allocate, plan_diff
 from ..core.clock import today
+from ..core.hierarchy import source_city
 from ..core.live import LIVE
 from ..core.vocabulary import Role
 from ..coverage import host_groups
 from ..i18n import fmt_int
 from ..reports import labelled, names
+from ..roster import write_rosters
+from ..workbook import save_workbook
 from .base import App, download_link, html_table, kpi_cards, planning_window
 
 log = logging.getLogger("planning.apps")
@@ -28,7 +32,6 @@ class AllocationApp(App):
     Tests drive it without a browser: set ``window``/``region`` values, call
     ``run_button.click()``, then read :attr:`plan` and the HTML outputs.
     """
-
     title_key = "aapp.title"
     #: solver seconds per run (``allocate(time_limit=...)``); a plan stopped early says so in its status card
     time_limit = 120.0
@@ -118,8 +121,6 @@ class AllocationApp(App):
 
     def run(self):
         """Plan with the chosen window, region, method, pins and forbids; show progress while solving."""
-        from ..allocation import PlanError, allocate
-
         lo, hi = self.window.value
         window = (lo, hi + pd.offsets.MonthEnd(0))
         self.run_button.disabled = True
@@ -200,7 +201,6 @@ class AllocationApp(App):
         old = old[~pd.MultiIndex.from_frame(old[["person", "order"]]).isin(
             pd.MultiIndex.from_frame(a[["person", "order"]]))]
         o = self.wb.orders.set_index("id")
-        from ..core.hierarchy import source_city
 
         city = source_city(self.wb)
         old = old.assign(host_unit=old["order"].map(o["host_unit"]), team=old["order"].map(o["team"]),
@@ -230,8 +230,6 @@ class AllocationApp(App):
         self.why.value = f"<pre style='white-space:pre-wrap;font-family:inherit'>{html.escape(text)}</pre>"
 
     def show_compare(self):
-        from ..allocation import plan_diff
-
         if self.previous is None:
             self.compare.value = html.escape(self.t("aapp.no_previous"))
             return
@@ -271,9 +269,6 @@ class AllocationApp(App):
         if self.plan is None:
             return None
         try:
-            from ..roster import write_rosters
-            from ..workbook import save_workbook
-
             with tempfile.TemporaryDirectory() as d:
                 path = save_workbook(self.plan.workbook, Path(d) / "plan.xlsx")
                 write_rosters(self.plan, path, lang=self.lang)

@@ -12,7 +12,13 @@ from urllib.parse import parse_qs
 
 import ipywidgets as W
 
+from .. import SAMPLE
+from ..core.clock import today
+from ..coverage import BAND_COLOURS, band
 from ..i18n import LANGS, default_lang, t
+from ..store import StoreError, open_store
+from .. import workbook
+from ..workbook import WorkbookError
 
 log = logging.getLogger("planning.apps")
 if not log.handlers and sys.__stderr__ is not None:
@@ -48,7 +54,6 @@ CSS = """
 .planning-app table.heat td.na { background: #fafafa; }
 </style>
 """
-
 
 _viewer_arrived = False
 
@@ -119,8 +124,6 @@ def query_lang() -> str:
 
 def data_path() -> Path:
     """The workbook the dashboards show: ``PLANNING_DATA`` or the shipped sample."""
-    from .. import SAMPLE
-
     p = os.environ.get("PLANNING_DATA")
     return Path(p) if p else SAMPLE
 
@@ -145,7 +148,6 @@ def published_scenario():
     sp = store_path()
     if sp is not None and not sp.exists():
         return None
-    from ..store import StoreError, open_store
 
     try:
         store = open_store()
@@ -171,7 +173,6 @@ def dashboard_stamp() -> tuple:
     """What the pages' data comes from, as file stamps: a change means the data must be loaded again."""
     sp = store_path()
     if sp is None and not os.environ.get("PLANNING_DATA"):  # a database server: ask which version is published
-        from ..store import StoreError, open_store
 
         try:
             store = open_store()
@@ -216,8 +217,6 @@ def filled_share(demand: int, gap: int) -> tuple[float, str]:
     """Share of demanded seats that are filled, and its band colour (grey without demand)."""
     import pandas as pd
 
-    from ..coverage import BAND_COLOURS, band
-
     share = (demand - gap) / demand if demand else float("nan")
     return share, BAND_COLOURS[band(pd.Series([share])).iloc[0]]
 
@@ -233,8 +232,6 @@ def kpi_cards(cards, small: bool = False) -> str:
 def planning_window(wb, lang: str, description: str, months: int = 12) -> W.SelectionRangeSlider:
     """A month-range slider from this month to the last order's month, the first ``months`` chosen."""
     import pandas as pd
-
-    from ..core.clock import today
 
     now = today().to_period("M").to_timestamp()
     last = wb.orders["end"].max() if len(wb.orders) else now
@@ -279,7 +276,6 @@ class App:
     viewer arrives; the viewer only waits for :meth:`build_body`. If the workbook
     changed on disk meanwhile, it is loaded again.
     """
-
     title_key = "app.overview.title"
 
     def __init__(self, wb=None, lang: str | None = None):
@@ -322,8 +318,6 @@ class App:
             pass  # render() runs it again inside its error handling
 
     def load(self):
-        from ..workbook import WorkbookError, load_workbook
-
         if self.wb is not None:
             return self.wb
         if self._load_error is None:
@@ -333,7 +327,7 @@ class App:
                 self.wb = self.scenario.workbook
                 return self.wb
             try:
-                self.wb = load_workbook(data_path())
+                self.wb = workbook.load_workbook(data_path())
             except WorkbookError as e:
                 self._load_error = e
         if self._load_error is not None:
@@ -343,7 +337,6 @@ class App:
     def prepare(self, wb):
         """Work on ``wb`` that does not depend on the language; runs once per workbook, before the viewer
         arrives when the kernel is preheated. Default: nothing."""
-
     def _prepare_once(self, wb):
         if self._prepared_for is not wb:
             self.prepare(wb)

@@ -24,6 +24,7 @@ from ..coverage import cliffs, coverage, host_groups, month_range, responsible
 from ..eligibility import blocked_by_pairings, blocked_sentences
 from ..i18n import fmt_int, sector_label
 from ..reports import labelled, names, write_gaps_report
+from ..workbook import WorkbookError, load_workbook
 from .base import App, download_link, filled_share, heat_cell, html_table, kpi_cards
 
 log = logging.getLogger("planning.apps")
@@ -42,7 +43,6 @@ class CoverageApp(App):
     Filters (``area``, ``county``, ``unit``, ``sector``, ``months``) are widgets;
     :meth:`refresh` recomputes what the view shows.
     """
-
     title_key = "cov.title"
 
     # --- data ------------------------------------------------------------------------------
@@ -368,8 +368,6 @@ class CoverageApp(App):
 
     def load_upload(self, name: str, content: bytes):
         """Load an uploaded workbook (xlsx or zipped CSV folder); problems are listed, nothing changes."""
-        from ..workbook import WorkbookError, load_workbook
-
         tmp = Path(tempfile.mkdtemp(prefix="planning-upload-"))
         suffix = Path(name).suffix.lower()
         try:

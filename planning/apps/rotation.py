@@ -25,10 +25,12 @@ from ..rotation import (
     flexible_slots,
     handover_calendar,
     next_batch_orders,
+    propose_flexible,
     recommend_starts,
     timeline,
     with_draft_orders,
 )
+from ..workbook import save_workbook
 from .base import App, download_link, html_table
 
 log = logging.getLogger("planning.apps")
@@ -71,7 +73,6 @@ def gantt_svg(rows: pd.DataFrame, label: pd.Series, now: pd.Timestamp, width: in
 
 class RotationApp(App):
     """Batches over time, handovers, next-batch drafts, flexible slots and mentoring pairs."""
-
     title_key = "rapp.title"
 
     def build_body(self, wb):
@@ -186,8 +187,6 @@ class RotationApp(App):
 
     def download_next(self) -> str:
         """The workbook with the draft orders, as a download link (a data: address)."""
-        from ..workbook import save_workbook
-
         with tempfile.TemporaryDirectory() as d:
             path = save_workbook(with_draft_orders(self.wb, self.drafts), Path(d) / "next.xlsx", headers="zh")
             data = path.read_bytes()
@@ -197,8 +196,6 @@ class RotationApp(App):
 
     def propose(self):
         """Proposals from the flexible pool for the open slots (an exact allocation run)."""
-        from ..rotation import propose_flexible
-
         plan = propose_flexible(self.wb, lang=self.lang)
         self.flexible_plan = plan
         a, u = plan.with_text(self.lang)

@@ -10,10 +10,15 @@ from pathlib import Path
 import ipywidgets as W
 import pandas as pd
 
+from ..allocation import PlanError, allocate
 from ..core.clock import today
+from ..core.hierarchy import source_city
 from ..coverage import host_groups
 from ..i18n import fmt_int, sector_label
-from ..reports import labelled, names
+from ..reports import labelled, names, scenario_html, scenario_report
+from ..rotation import batches
+from ..scenario import ScenarioError, apply, compare, describe
+from ..store import StoreError, open_store
 from .base import (
     GREEN,
     RED,
@@ -47,7 +52,6 @@ class ScenariosApp(App):
     store : planning.store.Store, optional
         Where scenarios are saved (default: :func:`planning.store.open_store`).
     """
-
     title_key = "sapp.title"
 
     def __init__(self, wb=None, lang: str | None = None, store=None):
@@ -66,14 +70,10 @@ class ScenariosApp(App):
     @property
     def store(self):
         if self._store is None:
-            from ..store import open_store
-
             self._store = open_store(lang=self.lang)
         return self._store
 
     def _versions(self) -> list[tuple[str, tuple[str, int]]]:
-        from ..store import StoreError
-
         try:
             sc = self.store.scenarios()
             out = []
@@ -173,13 +173,11 @@ class ScenariosApp(App):
         wb = self.base_wb
         lay = W.Layout(width="300px")
         nm = names(wb)
-        from ..core.hierarchy import source_city
 
         cities = pd.unique(source_city(wb).dropna())
         city_opts = [(str(nm.get(c, c)), c) for c in cities]
         sectors = sorted(set(wb.people["sector"].dropna()) | set(wb.orders["sector"].dropna()))
         sector_opts = [(sector_label(s, self.lang), s) for s in sectors]
-        from ..rotation import batches
 
         b = batches(wb)
         batch_opts = [(f"{r.batch} ({r.people})", r.batch) for r in b.itertuples()] or [("—", "")]
@@ -229,8 +227,6 @@ class ScenariosApp(App):
     # --- base and changes ----------------------------------------------------------------------------
     def load_base(self):
         """Load the picked base: a saved scenario version or the current data."""
-        from ..store import StoreError
-
         pick = self.base.value
         if pick == CURRENT:
             self.loaded, self.base_wb = None, self.wb
@@ -275,8 +271,6 @@ class ScenariosApp(App):
 
     def add_change(self):
         """Check the change against the base with the changes so far; keep it when it can be made."""
-        from ..scenario import ScenarioError, apply
-
         c = self.current_change()
         try:
             apply(self.base_wb, self.changes + [c], lang=self.lang)
@@ -292,8 +286,6 @@ class ScenariosApp(App):
         self.show_changes()
 
     def show_changes(self, problem: str = ""):
-        from ..scenario import describe
-
         items = "".join(f"<li>{html.escape(describe(c, self.base_wb, self.lang))}</li>" for c in self.changes)
         body = f"<ol>{items}</ol>" if items else f"<div class='app-sub'>{html.escape(self.t('sapp.no_changes'))}</div>"
         if problem:
@@ -305,9 +297,6 @@ class ScenariosApp(App):
     # --- re-plan and compare -----------------------------------------------------------------------------
     def replan(self):
         """Apply the changes, plan the window with :func:`planning.allocate`, compare with the base."""
-        from ..allocation import PlanError, allocate
-        from ..scenario import ScenarioError, apply, compare
-
         lo, hi = self.window.value
         window = (lo, hi + pd.offsets.MonthEnd(0))
         self.replan_button.disabled = True
@@ -391,16 +380,12 @@ class ScenariosApp(App):
 
     # --- save, publish, report ------------------------------------------------------------------------------
     def _to_save(self):
-        from ..scenario import apply
-
         if self.result is not None:
             return self.result, self.plan
         return apply(self.base_wb, self.changes, lang=self.lang), None
 
     def save(self):
         """Save as the next version of the named scenario (a conflict is said, never overwritten)."""
-        from ..store import StoreError
-
         name, author = self.name.value.strip(), self.author.value.strip()
         if not name or not author:
             self.save_status.value = f"<div class='problems'>{html.escape(self.t('sapp.need_name'))}</div>"
@@ -423,8 +408,6 @@ class ScenariosApp(App):
         self.base.options = opts
 
     def publish(self):
-        from ..store import StoreError
-
         if self.saved is None:
             return
         try:
@@ -439,7 +422,6 @@ class ScenariosApp(App):
         """The printable Excel report and the same summary as one HTML page, as downloads."""
         import base64
 
-        from ..reports import scenario_html, scenario_report
 
         wb, plan = self._to_save()
         title = (self.t("sapp.version", name=self.saved[0], v=self.saved[1], author="") if self.saved

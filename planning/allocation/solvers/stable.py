@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ... import stable
 from ..model import Model, Solution
 from ..plan import SolveStatus
 from ..solvers.flow import tie_value
@@ -21,8 +22,6 @@ def solve_stable(wb, seats: pd.DataFrame, pairs: pd.DataFrame, m: Model):
     lead; same_source members outside the largest city group). Returns the
     solution and a table of blocking pairs of the matching.
     """
-    from ... import stable
-
     key = pairs["order"].astype(str) + "#" + pairs["slot"].astype(str)
     level = pairs["person"].map(wb.people.set_index("id")["level"]).to_numpy()
     prio = seats["priority"].to_numpy()[pairs["seat"].to_numpy()]
