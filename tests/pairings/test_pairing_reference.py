@@ -19,11 +19,17 @@ from pairing_reference import (
     reference_preferred,
     reference_responsible,
     reference_slots,
+    rows,
+    parent_map,
+    slots_of_order,
+    seat_decision,
+    is_under,
 )
 
 import planning
 from planning.allocate import check_plan
 from planning.eligibility import eligible_pairs
+from planning.core.pairings import responsible_senders
 from planning.seats import order_slots
 
 
@@ -92,6 +98,35 @@ def test_reference_slots_match_library_slots(tables):
     theirs = {(o, int(k), s.date(), e.date())
               for o, k, s, e in zip(*(order_slots(wb.orders)[c] for c in ("order", "slot", "start", "end")))}
     assert ours == theirs
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(tables=programmes())
+def test_responsible_senders_match_reference_and_can_staff(tables):
+    """Per seat, the library's responsible senders equal the reference's, and their people may staff it.
+
+    "May staff": someone under a responsible sender passes the pairing rule of the seat (the
+    reference's deciding senders), whatever their sector; so a gap is never blamed on a sender
+    whose people the pairings keep out.
+    """
+    wb = load(tables)
+    slots = order_slots(wb.orders)
+    r = responsible_senders(wb, slots)
+    got = {(o, int(k)): set() for o, k in zip(slots["order"], slots["slot"])}
+    for i, sender in zip(r["seat"], r["sender"]):
+        got[slots["order"].iat[i], int(slots["slot"].iat[i])].add(sender)
+    want = reference_responsible(wb)
+    assert got == want, describe(wb)
+    t = {name: rows(getattr(wb, name)) for name in ("regions", "units", "pairings", "orders")}
+    parent = parent_map(t["regions"], t["units"])
+    orders = {o["id"]: o for o in t["orders"]}
+    for (order, k), senders in want.items():
+        o = orders[order]
+        (_, s, e), = [x for x in slots_of_order(o) if x[0] == k]
+        deciding, _ = seat_decision(o, s, e, t["pairings"], parent)
+        for sender in senders:
+            assert not deciding or any(is_under(sender, d["sender"], parent) for d in deciding), (order, k, sender)
 
 
 # --------------------------------------------------------------------------- #
