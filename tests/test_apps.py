@@ -168,3 +168,18 @@ def test_published_version_is_part_of_the_stamp_on_a_database_server(tmp_path, m
     before = dashboard_stamp()
     store.publish("甲", 1)
     assert dashboard_stamp() != before and dashboard_stamp()[1] == ("甲", 1)
+
+
+def test_tables_show_missing_values_as_empty_cells():
+    """No ``nan``, ``None``, ``NaT`` or ``<NA>`` reaches a page from a table with gaps in it."""
+    import numpy as np
+    import pandas as pd
+
+    from planning.apps.base import html_table
+
+    df = pd.DataFrame({"a": [1, None], "b": [np.nan, 2.5], "c": pd.array([pd.NA, 3], dtype="Int64"),
+                       "d": pd.to_datetime([None, "2027-01-01"]), "e": ["x", None]})
+    out = html_table(df)
+    for word in ("nan", "None", "NaT", "&lt;NA&gt;", "<NA>"):
+        assert word not in out
+    assert "2027-01-01" in out and "2.5" in out and ">3<" in out

@@ -11,13 +11,13 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import ipywidgets as W
+import pandas as pd
 
-from .. import SAMPLE
+from .. import SAMPLE, workbook
 from ..core.clock import today
 from ..coverage import BAND_COLOURS, band
 from ..i18n import LANGS, default_lang, t
 from ..store import StoreError, open_store
-from .. import workbook
 from ..workbook import WorkbookError
 
 log = logging.getLogger("planning.apps")
@@ -162,7 +162,6 @@ def published_scenario():
 
 def beijing_time(ts) -> str:
     """A stored time (UTC) as the offices read it: Beijing time, to the minute."""
-    import pandas as pd
 
     t_ = pd.Timestamp(ts)
     t_ = t_.tz_localize("UTC") if t_.tzinfo is None else t_
@@ -206,8 +205,10 @@ def html_table(df, headers: dict[str, str] | None = None, max_rows: int = 200) -
     for rec in df.head(max_rows).itertuples(index=False):
         cells = []
         for v in rec:
+            # a missing value (None, NaN, NaT, pd.NA) is an empty cell, never "nan" or "None" on a page
+            missing = v is None or (not isinstance(v, str) and pd.api.types.is_scalar(v) and bool(pd.isna(v)))
             num = isinstance(v, (int, float)) and not isinstance(v, bool)
-            txt = f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else ("" if v is None else str(v))
+            txt = "" if missing else f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
             cells.append(f"<td class='{'num' if num else ''}'>{html.escape(txt)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table class='data'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
@@ -215,7 +216,6 @@ def html_table(df, headers: dict[str, str] | None = None, max_rows: int = 200) -
 
 def filled_share(demand: int, gap: int) -> tuple[float, str]:
     """Share of demanded seats that are filled, and its band colour (grey without demand)."""
-    import pandas as pd
 
     share = (demand - gap) / demand if demand else float("nan")
     return share, BAND_COLOURS[band(pd.Series([share])).iloc[0]]
@@ -231,7 +231,6 @@ def kpi_cards(cards, small: bool = False) -> str:
 
 def planning_window(wb, lang: str, description: str, months: int = 12) -> W.SelectionRangeSlider:
     """A month-range slider from this month to the last order's month, the first ``months`` chosen."""
-    import pandas as pd
 
     now = today().to_period("M").to_timestamp()
     last = wb.orders["end"].max() if len(wb.orders) else now
