@@ -333,9 +333,16 @@ def main(argv=None) -> int:
     if args.lang:
         os.environ["PLANNING_LANG"] = args.lang
     try:
-        return args.func(args) or 0
+        code = args.func(args) or 0
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below, not at exit
+        return code
     except SystemExit as e:
         return int(e.code or 0)
+    except BrokenPipeError:
+        # the reader went away (``planning summary … | head``): stop quietly, as other commands do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

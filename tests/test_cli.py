@@ -67,3 +67,14 @@ def test_cli_allocate_broken_workbook(tmp_path, capsys, cli_env):
     assert main(["allocate", str(tmp_path / "missing")]) == 2
     err = capsys.readouterr().err
     assert "不存在" in err and "Traceback" not in err
+
+
+def test_cli_output_cut_short_by_a_pipe_is_no_traceback():
+    """``planning summary PATH | head -3``: the reader stops early, the command stops quietly."""
+    import subprocess
+    import sys
+
+    cmd = f"{sys.executable} -m planning.cli summary {planning.SAMPLE} | head -1"
+    out = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True)
+    assert out.returncode == 0 and "Traceback" not in out.stderr and "BrokenPipe" not in out.stderr, out.stderr
+    assert out.stdout.strip()
