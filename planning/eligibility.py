@@ -232,6 +232,9 @@ def blocked_by_pairings(wb, slots: pd.DataFrame | None = None, people: pd.DataFr
         slots = order_slots(wb.orders)
         slots = slots[slots["end"] >= today()].assign(start=lambda s: s["start"].clip(lower=today()))
     slots = slots.reset_index(drop=True)
+    # only a seat with a deciding exclusive pairing can be blocked by one: join people to those alone
+    d = deciding_pairings(wb, slots)
+    slots = slots.iloc[np.unique(d.loc[d["decides"], "seat"].to_numpy())].reset_index(drop=True)
     people = wb.people if people is None else people
     prow, srow, _ = _join(people, slots)
     ok, _ = _pairing_flags(wb, people, slots, prow, srow)

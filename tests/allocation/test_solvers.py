@@ -163,15 +163,8 @@ def test_hosts_limit_the_seats_planned():
 
 
 def _why_by_merge(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinned: int) -> np.ndarray:
-    """Reference for ``_why``: the comparisons as pandas merges of each placed pair with its alternatives.
-
-    A placed pair is compared with the alternatives it beat: the seat's other
-    candidates, and the person's other seats of the same weight. Criteria are
-    checked in order (preferred pairing, exact skill, wish, fair share); the
-    first one on which the placed pair beats an alternative still tied on the
-    earlier ones is the reason; with none, the seat's priority alone decided.
-    The first ``n_pinned`` placements are pins.
-    """
+    """Reference for ``_why`` (the rule is in its docstring): the comparisons as pandas merges of
+    each placed pair with the alternatives it beat; the first ``n_pinned`` placements are pins."""
     import importlib
 
     mod = importlib.import_module("planning.allocate")
