@@ -108,6 +108,7 @@ DEFAULT_PATH = ROOT / "data" / "scenarios.sqlite"
 FORMAT = "1"
 ENCODING = "cols1+zlib"
 UNFILLED = "plan.unfilled"
+PUBLISH, UNPUBLISH = "publish", "unpublish"
 MAX_NAME = 200
 ZLIB_LEVEL = 1
 SQLITE_BUSY_MS = 30_000
@@ -241,6 +242,8 @@ publications_t = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("published_at", sa.DateTime, nullable=False),
     sa.Column("published_by", sa.String(MAX_NAME), nullable=True),
+    # "publish" (NULL in stores written before unpublishing existed) or "unpublish": the newest row decides
+    sa.Column("action", sa.String(16), nullable=True),
 )
 
 info_t = sa.Table(
@@ -290,6 +293,15 @@ def open_store(url: str | os.PathLike | None = None, *, schema: str | None = Non
     if url is None:
         url = os.environ.get("PLANNING_DB_URL") or os.environ.get("PLANNING_STORE") or DEFAULT_PATH
     return Store(url, schema=schema, lang=lang)
+
+
+def _add_action_column(conn, schema: str | None) -> None:
+    """Stores written before unpublishing existed lack the publications' ``action`` column: add it."""
+    table = publications_t.name
+    cols = {c["name"] for c in sa.inspect(conn).get_columns(table, schema=schema)}
+    if "action" not in cols:
+        where = f'"{schema}".{table}' if schema else table
+        conn.exec_driver_sql(f"ALTER TABLE {where} ADD COLUMN action VARCHAR(16)")
 
 
 def _sqlite_url(url) -> tuple[str, Path | None]:
@@ -370,6 +382,7 @@ class Store:
                             if schema:
                                 conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
                             metadata.create_all(conn)
+                            _add_action_column(conn, schema)
                             have = conn.execute(sa.select(info_t.c.value).where(info_t.c.key == "format")).scalar()
                             if have is None:
                                 conn.execute(info_t.insert().values(key="format", value=FORMAT))
@@ -464,12 +477,13 @@ class Store:
             .order_by(versions_t.c.version.desc()).limit(1)).first()
 
     def _current(self, conn):
-        """The current publication: (scenario id, name, version) or None."""
+        """The current publication: (scenario id, name, version) or None (nothing published, or unpublished)."""
         p = publications_t
-        return conn.execute(
-            sa.select(p.c.scenario_id, scenarios_t.c.name, p.c.version)
+        row = conn.execute(
+            sa.select(p.c.scenario_id, scenarios_t.c.name, p.c.version, p.c.action)
             .join(scenarios_t, scenarios_t.c.id == p.c.scenario_id)
             .order_by(p.c.id.desc()).limit(1)).first()
+        return None if row is None or row.action == UNPUBLISH else row
 
     def _visible(self, conn, name: str, sid: int, version: int | None):
         """A version that exists and is not deleted (latest when ``version`` is None)."""
@@ -819,9 +833,62 @@ class Store:
         with self._tx(write=True) as conn:
             sc = self._scenario(conn, name, lock=True)
             row = self._visible(conn, name, sc.id, version)
-            conn.execute(publications_t.insert().values(scenario_id=sc.id, version=row.version,
+            conn.execute(publications_t.insert().values(scenario_id=sc.id, version=row.version, action=PUBLISH,
                                                         published_at=_now(), published_by=author))
         return name, int(row.version)
+
+    def unpublish(self, *, author: str | None = None) -> tuple[str, int] | None:
+        """Stop showing the published version: the dashboards go back to their own workbook.
+
+        Recorded like a publication (who, when, which version was withdrawn).
+        Returns the ``(name, version)`` withdrawn, or None when nothing was published.
+
+        Examples
+        --------
+        >>> import os, tempfile, planning
+        >>> from planning.store import open_store
+        >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
+        >>> store.save("A", planning.load_workbook(planning.SAMPLE), author="Li Ming")
+        1
+        >>> store.publish("A", 1, author="Li Ming"), store.unpublish(author="Wang Fang")
+        (('A', 1), ('A', 1))
+        >>> store.published() is None, store.unpublish(author="Wang Fang")
+        (True, None)
+        >>> store.publications()[["action", "name", "version", "by"]]
+              action name  version         by
+        0  unpublish    A        1  Wang Fang
+        1    publish    A        1    Li Ming
+        """
+        author = self._who(author) if author is not None else _user()
+        with self._tx(write=True) as conn:
+            # the lock on the scenario row orders this against a publish of the same scenario
+            cur = self._current(conn)
+            if cur is None:
+                return None
+            self._scenario(conn, cur.name, lock=True)
+            cur = self._current(conn)
+            if cur is None:
+                return None
+            conn.execute(publications_t.insert().values(scenario_id=cur.scenario_id, version=cur.version,
+                                                        action=UNPUBLISH, published_at=_now(), published_by=author))
+        return cur.name, int(cur.version)
+
+    def publications(self) -> pd.DataFrame:
+        """Every publish and unpublish, newest first: ``at, by, action, name, version``.
+
+        ``action`` is ``"publish"`` or ``"unpublish"``; ``at`` is UTC.
+        """
+        p = publications_t
+        with self._tx() as conn:
+            rows = conn.execute(
+                sa.select(p.c.published_at, p.c.published_by, p.c.action, scenarios_t.c.name, p.c.version)
+                .join(scenarios_t, scenarios_t.c.id == p.c.scenario_id).order_by(p.c.id.desc())).all()
+        out = pd.DataFrame(rows, columns=["at", "by", "action", "name", "version"])
+        out["at"] = _utc(out["at"])
+        out["by"] = out["by"].fillna("").astype("str")
+        out["action"] = out["action"].fillna(PUBLISH).astype("str")
+        out["version"] = out["version"].astype("int64")
+        return out
 
     def published(self) -> tuple[str, int] | None:
         """The published ``(name, version)``, or None when nothing was published."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import queue
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -556,3 +557,79 @@ def test_random_workbooks_round_trip(backend, people, units, sectors, seed, team
     assert sc.workbook.equals(wb)
     assert sc.note == note
     assert _dtypes(sc.workbook) == _dtypes(wb)
+
+
+def test_publish_unpublish_are_recorded(backend, sample):
+    """Every publish and unpublish is kept (who, when, which version); the newest decides what is shown."""
+    store = backend.open()
+    other = _other(sample)
+    store.save("A", sample, author="李明")
+    store.save("B", other, author="王芳")
+    assert store.unpublish(author="李明") is None  # nothing published: nothing recorded
+    assert store.publications().empty
+    store.publish("A", 1, author="李明")
+    store.publish("B", 1, author="王芳")
+    assert store.unpublish(author="王芳") == ("B", 1)
+    assert store.published() is None and store.load_published() is None
+    assert store.scenarios().published.isna().all()
+    log = store.publications()
+    assert list(zip(log.action, log.name, log.version, log.by)) == [
+        ("unpublish", "B", 1, "王芳"), ("publish", "B", 1, "王芳"), ("publish", "A", 1, "李明")]
+    assert log["at"].is_monotonic_decreasing and str(log["at"].dt.tz) == "UTC"
+    store.delete("B", 1)  # withdrawn: no longer protected
+    store.publish("A", 1, author="李明")
+    assert store.published() == ("A", 1)
+
+
+def test_publish_is_atomic_for_readers(backend, sample):
+    """A reader loading the published version while planners publish others always gets one whole version."""
+    import threading
+
+    store = backend.open()
+    other = _other(sample)
+    store.save("A", sample, author="李明")
+    store.save("B", other, author="王芳")
+    expected = {("A", 1): sample, ("B", 1): other}
+    stop, seen, errors = threading.Event(), [], []
+
+    def read():
+        reader = backend.open()
+        while not stop.is_set():
+            sc = reader.load_published()
+            if sc is not None:
+                seen.append((sc.name, sc.version))
+                if not sc.workbook.equals(expected[(sc.name, sc.version)]):
+                    errors.append((sc.name, sc.version))
+
+    th = threading.Thread(target=read)
+    th.start()
+    try:
+        for i in range(20):
+            store.publish("AB"[i % 2], 1, author="李明")
+            if i % 5 == 4:
+                store.unpublish(author="李明")
+    finally:
+        stop.set()
+        th.join()
+    assert not errors
+    assert set(seen) <= set(expected)
+
+
+def test_store_from_before_unpublish_is_upgraded(tmp_path, sample):
+    """A store whose publications table has no action column opens, keeps its publication and can unpublish."""
+    path = tmp_path / "old.sqlite"
+    store = open_store(path)
+    store.save("A", sample, author="李明")
+    store.publish("A", 1, author="李明")
+    store.close()
+    with sqlite3.connect(path) as c:  # the table as stores before unpublishing wrote it
+        c.executescript("""
+            CREATE TABLE p2 (id INTEGER PRIMARY KEY AUTOINCREMENT, scenario_id INTEGER NOT NULL,
+                             version INTEGER NOT NULL, published_at DATETIME NOT NULL, published_by VARCHAR(200));
+            INSERT INTO p2 SELECT id, scenario_id, version, published_at, published_by FROM scenario_publications;
+            DROP TABLE scenario_publications; ALTER TABLE p2 RENAME TO scenario_publications;""")
+    store = open_store(path)
+    assert store.published() == ("A", 1)
+    assert store.publications().action.tolist() == ["publish"]
+    assert store.unpublish(author="王芳") == ("A", 1) and store.published() is None
+    store.close()
