@@ -1,0 +1,193 @@
+"""Who may see what in the planning office.
+
+Three office roles (:class:`OfficeRole`): planners plan and publish, leaders read
+the published version, host units read their own units only. The sign-in is the
+office's (JupyterHub); the pages learn who is looking from a *viewer pass*: the
+viewer's name, role and units, signed by the office with a secret only the server
+holds (:func:`sign_viewer`, :func:`read_viewer`). A host unit's pages are built on
+:func:`scope_workbook`, the workbook cut to its own units, so nothing about people
+posted elsewhere is ever computed in its kernel, let alone sent to its browser.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+import pandas as pd
+
+from .core.hierarchy import ancestors
+from .workbook import Workbook
+
+__all__ = ["OfficeRole", "Viewer", "PAGES", "READ_ONLY_PAGES", "sign_viewer", "read_viewer",
+           "host_units_of", "scope_workbook"]
+
+
+class OfficeRole(StrEnum):
+    """What a signed-in person may do."""
+    PLANNER = "planner"      #: plans, saves and publishes scenario versions; JupyterLab
+    LEADER = "leader"        #: reads the published version, everything in it
+    HOST_UNIT = "host_unit"  #: reads the published version, cut to their own host units
+
+
+#: The read-only stakeholder pages (notebook names) every role may open.
+READ_ONLY_PAGES = ("overview", "coverage", "rotation")
+#: The pages each role may open.
+PAGES = {
+    OfficeRole.PLANNER: READ_ONLY_PAGES + ("allocation", "scenarios"),
+    OfficeRole.LEADER: READ_ONLY_PAGES,
+    OfficeRole.HOST_UNIT: READ_ONLY_PAGES,
+}
+PASS_SECONDS = 12 * 3600  # a pass is good for a working day
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A signed-in person: ``name`` (the sign-in name), ``role``, and for a host unit the
+    host units or host regions they are bound to (``units``)."""
+    name: str
+    role: OfficeRole
+    units: tuple[str, ...] = ()
+
+    @property
+    def plans(self) -> bool:
+        """May save, publish, upload and allocate."""
+        return self.role == OfficeRole.PLANNER
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        return PAGES[self.role]
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def sign_viewer(viewer: Viewer, secret: str, *, now: float | None = None, seconds: int = PASS_SECONDS) -> str:
+    """A viewer pass: the viewer as text, signed with ``secret`` (HMAC-SHA256), good for ``seconds``.
+
+    Examples
+    --------
+    >>> v = Viewer("wang", OfficeRole.HOST_UNIT, ("H-SCH01",))
+    >>> token = sign_viewer(v, "s3cret", now=0)
+    >>> read_viewer(token, "s3cret", now=60) == v
+    True
+    >>> read_viewer(token, "other", now=60) is None  # signed with another secret
+    True
+    >>> read_viewer(token, "s3cret", now=PASS_SECONDS + 1) is None  # expired
+    True
+    """
+    if not secret:
+        raise ValueError("a viewer pass needs the office's secret")
+    now = time.time() if now is None else now
+    body = json.dumps({"n": viewer.name, "r": str(viewer.role), "u": list(viewer.units), "x": int(now + seconds)},
+                      ensure_ascii=False, separators=(",", ":")).encode()
+    sig = hmac.new(secret.encode(), body, hashlib.sha256).digest()
+    return _b64(body) + "." + _b64(sig)
+
+
+def read_viewer(token: str | None, secret: str | None, *, now: float | None = None) -> Viewer | None:
+    """The viewer a pass names, or None when it is missing, altered, signed with another secret or expired."""
+    if not token or not secret or not isinstance(token, str) or token.count(".") != 1:
+        return None
+    body_text, sig_text = token.split(".")
+    try:
+        body, sig = _unb64(body_text), _unb64(sig_text)
+    except (ValueError, TypeError):
+        return None
+    if not hmac.compare_digest(sig, hmac.new(secret.encode(), body, hashlib.sha256).digest()):
+        return None
+    try:
+        d = json.loads(body)
+        viewer = Viewer(str(d["n"]), OfficeRole(d["r"]), tuple(str(u) for u in d["u"]))
+        expires = float(d["x"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    now = time.time() if now is None else now
+    return viewer if now <= expires else None
+
+
+def host_units_of(wb: Workbook, bound) -> set[str]:
+    """The host units a host-unit viewer sees: those named in ``bound`` and those under a region named there.
+
+    Examples
+    --------
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> sorted(host_units_of(wb, ["H-SCH01"]))
+    ['H-SCH01']
+    >>> county = wb.units.set_index("id").loc["H-SCH01", "region"]
+    >>> "H-SCH01" in host_units_of(wb, [county]) and len(host_units_of(wb, [county])) > 1
+    True
+    >>> host_units_of(wb, ["no such unit"])
+    set()
+    """
+    bound = {str(b) for b in bound}
+    a = ancestors(wb)
+    hosts = wb.units.loc[wb.units["side"].astype(str) == "host", "id"].astype(str)
+    hit = set(a.loc[a["ancestor"].astype(str).isin(bound), "node"].astype(str))
+    return set(hosts[hosts.isin(hit)])
+
+
+def scope_workbook(wb: Workbook, bound) -> Workbook:
+    """The workbook as a host unit bound to ``bound`` (host unit or host region ids) may see it.
+
+    Kept: the orders, teams, local staff, indicators and mentorships of those host
+    units; the assignments on those orders and the people on them (their other
+    postings are dropped); the pairings whose host is one of the units or a region
+    above them; and the units and regions these refer to, with their ancestors.
+    Everything else (people posted elsewhere, other host units, their orders) is
+    gone, so every count, table, figure and download made from the result is
+    limited to the viewer's own units.
+
+    Examples
+    --------
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> mine = scope_workbook(wb, ["H-SCH01"])
+    >>> set(mine.orders["host_unit"])
+    {'H-SCH01'}
+    >>> set(mine.assignments["order"]) <= set(mine.orders["id"])
+    True
+    >>> set(mine.people["id"]) == set(mine.assignments["person"])
+    True
+    """
+    units = host_units_of(wb, bound)
+    orders = wb.orders[wb.orders["host_unit"].astype(str).isin(units)]
+    assignments = wb.assignments[wb.assignments["order"].astype(str).isin(set(orders["id"].astype(str)))]
+    people = wb.people[wb.people["id"].astype(str).isin(set(assignments["person"].astype(str)))]
+    teams = wb.teams[wb.teams["host"].astype(str).isin(units)
+                     | wb.teams["id"].astype(str).isin(set(orders["team"].dropna().astype(str)))]
+    a = ancestors(wb)
+    above = set(a.loc[a["node"].astype(str).isin(units), "ancestor"].astype(str))
+    pairings = wb.pairings[wb.pairings["host"].astype(str).isin(above)]
+    local_staff = wb.local_staff[wb.local_staff["host_unit"].astype(str).isin(units)]
+    known = set(people["id"].astype(str)) | set(local_staff["id"].astype(str))
+    m = wb.mentorships  # mentor and apprentice are each a dispatched person or a local staff member
+    mentorships = m[m["host_unit"].astype(str).isin(units) & m["mentor"].astype(str).isin(known)
+                    & m["apprentice"].astype(str).isin(known)]
+    indicators = wb.indicators[wb.indicators["host_unit"].astype(str).isin(units)]
+    # the units and regions still referred to, and everything above them
+    named = units | set(people["sending_unit"].astype(str)) | set(pairings["sender"].astype(str)) \
+        | set(pairings["host"].astype(str))
+    keep = set(a.loc[a["node"].astype(str).isin(named), "ancestor"].astype(str)) | named
+    return replace(
+        wb,
+        regions=_rows(wb.regions, wb.regions["id"].astype(str).isin(keep)),
+        units=_rows(wb.units, wb.units["id"].astype(str).isin(keep)),
+        pairings=_rows(pairings), people=_rows(people), teams=_rows(teams), orders=_rows(orders),
+        assignments=_rows(assignments), mentorships=_rows(mentorships), local_staff=_rows(local_staff),
+        indicators=_rows(indicators),
+    )
+
+
+def _rows(df: pd.DataFrame, mask=None) -> pd.DataFrame:
+    return (df if mask is None else df[mask]).reset_index(drop=True)
