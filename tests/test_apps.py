@@ -1,5 +1,9 @@
 """The allocation and rotation apps driven without a browser."""
 
+import json
+
+import pytest
+
 
 def test_allocation_app_run_pin_forbid_compare_roster(sample):
     from planning.apps import AllocationApp
@@ -90,9 +94,12 @@ def test_scenarios_app_what_if_save_publish_report(sample, tmp_path):
     from planning.apps import ScenariosApp
     from planning.store import open_store
 
+    from planning.access import OfficeRole, Viewer
+
     store = open_store(tmp_path / "s.sqlite")
-    app = ScenariosApp(wb=sample, store=store, lang="zh")
+    app = ScenariosApp(wb=sample, store=store, lang="zh", viewer=Viewer("李明", OfficeRole.PLANNER))
     assert "problems" not in app.status.value
+    assert "李明" in app.author.value  # the signed-in planner; there is no box to type another name into
     app.kind.value = "senders"
     app.p_city.value, app.p_sector.value, app.p_delta.value = "SD-DY", "教育", 3  # 东营's schools are short
     app.add_button.click()
@@ -109,20 +116,36 @@ def test_scenarios_app_what_if_save_publish_report(sample, tmp_path):
     added = c.people.loc[c.people.change == "added", "person"]
     assert c.totals["added"] == 3 and set(added) == set(app.plan.workbook.people.id[-3:])
     assert "→" in app.kpis.value and "<table class='heat'>" in app.heat.value and "新增" in app.moved.value
-    app.name.value, app.author.value = "推演A", "李明"
+    app.name.value = "推演A"
     app.save_button.click()
     assert app.saved == ("推演A", 1) and store.load("推演A").workbook.equals(app.plan.workbook)
+    assert store.versions("推演A").author.tolist() == ["李明"]
+    # publishing says what leaders will see and waits for confirmation; cancelling changes nothing
     app.publish_button.click()
+    assert store.published() is None and app.confirm_box.layout.display == "flex"
+    assert "推演A" in app.confirm_text.value and "第 1 版" in app.confirm_text.value and "基础数据" in app.confirm_text.value
+    app.cancel_button.click()
+    assert store.published() is None and app.confirm_box.layout.display == "none"
+    app.publish_button.click()
+    app.confirm_button.click()
     assert store.published() == ("推演A", 1) and "已发布" in app.save_status.value
+    assert "李明" in app.publications.value and "发布" in app.publications.value
+    # withdrawing is confirmed and recorded too
+    app.unpublish_button.click()
+    assert "当前发布的推演A · 第 1 版" in app.confirm_text.value and store.published() == ("推演A", 1)
+    app.confirm_button.click()
+    assert store.published() is None and "撤回" in app.publications.value
+    assert store.publications().action.tolist() == ["unpublish", "publish"]
+    app.publish_button.click()
+    app.confirm_button.click()
     app.report_button.click()
     assert app.report_bytes[:2] == b"PK" and b"<script" not in app.report_html
     # a second planner starts from version 1, the first saves version 2, the second's save is refused
-    other = ScenariosApp(wb=sample, store=store, lang="en")
+    other = ScenariosApp(wb=sample, store=store, lang="en", viewer=Viewer("Wang Fang", OfficeRole.PLANNER))
     other.base.value = ("推演A", 1)
     other.load_button.click()
     app.save_button.click()
     assert app.saved == ("推演A", 2)
-    other.author.value = "Wang Fang"
     other.save_button.click()
     assert "newer version" in other.save_status.value and len(store.versions("推演A")) == 2
     # the page keeps its results across a language switch
@@ -183,3 +206,66 @@ def test_tables_show_missing_values_as_empty_cells():
     for word in ("nan", "None", "NaT", "&lt;NA&gt;", "<NA>"):
         assert word not in out
     assert "2027-01-01" in out and "2.5" in out and ">3<" in out
+
+
+def _all_widget_text() -> str:
+    """Every widget's state as text: what the kernel would send to a browser."""
+    from ipywidgets.widgets import widget
+
+    out = []
+    for w in list(widget._instances.values()):
+        try:
+            out.append(json.dumps(w.get_state(), ensure_ascii=False, default=str))
+        except Exception:
+            out.append(str(w.get_state()))
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("name", ["OverviewApp", "CoverageApp", "RotationApp"])
+def test_a_host_unit_viewer_gets_nothing_of_other_units(sample, name):
+    """Every widget a host unit's page holds (tables, figures, options, downloads) names only its own people."""
+    import base64
+    import io
+
+    import planning.apps as apps
+    from ipywidgets.widgets import widget
+
+    from planning.access import OfficeRole, Viewer
+
+    unit = "H-SCH01"
+    order_unit = sample.orders.set_index("id")["host_unit"]
+    posted = set(sample.assignments.loc[sample.assignments["order"].map(order_unit) == unit, "person"])
+    others = set(sample.people.loc[~sample.people["id"].isin(posted), "name"])
+    mine = set(sample.people.loc[sample.people["id"].isin(posted), "name"])
+    widget._instances.clear()
+    app = getattr(apps, name)(wb=sample, lang="zh", viewer=Viewer("校长", OfficeRole.HOST_UNIT, (unit,)))
+    if name == "CoverageApp":
+        assert not hasattr(app, "upload") or app.upload not in app.root.children  # no upload for viewers
+        app.download_button.click()
+    text = _all_widget_text()
+    # downloads travel as data: addresses inside widget state; read them back as the file a viewer saves
+    import re
+    import openpyxl
+
+    for b64 in re.findall(r"base64,([A-Za-z0-9+/=]+)", text):
+        data = base64.b64decode(b64)
+        if data[:2] == b"PK":
+            book = openpyxl.load_workbook(io.BytesIO(data))
+            text += "\n".join(str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value)
+    assert "app-ready" in app.root._dom_classes and "problems" not in app.status.value
+    leaked = {n for n in others if n in text}
+    assert not leaked, sorted(leaked)[:5]
+    assert mine and any(n in text for n in mine) or name == "OverviewApp"
+
+
+@pytest.mark.parametrize("role", ["leader", "host_unit"])
+@pytest.mark.parametrize("name", ["ScenariosApp", "AllocationApp"])
+def test_planner_pages_refuse_viewers(sample, tmp_path, name, role):
+    import planning.apps as apps
+    from planning.access import OfficeRole, Viewer
+    from planning.store import open_store
+
+    kw = {"store": open_store(tmp_path / "s.sqlite")} if name == "ScenariosApp" else {}
+    app = getattr(apps, name)(wb=sample, lang="zh", viewer=Viewer("x", OfficeRole(role), ("H-SCH01",)), **kw)
+    assert app.body.children == () and "只供规划人员" in app.status.value
+    assert "refused" in app.status.value

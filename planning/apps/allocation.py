@@ -33,6 +33,7 @@ class AllocationApp(App):
     ``run_button.click()``, then read :attr:`plan` and the HTML outputs.
     """
     title_key = "aapp.title"
+    page = "allocation"
     #: solver seconds per run (``allocate(time_limit=...)``); a plan stopped early says so in its status card
     time_limit = 120.0
 

@@ -14,7 +14,9 @@ import ipywidgets as W
 import pandas as pd
 
 from .. import SAMPLE, workbook
+from ..access import OfficeRole, Viewer, read_viewer, scope_workbook
 from ..core.clock import today
+from ..core.names import names as workbook_names
 from ..coverage import BAND_COLOURS, band
 from ..i18n import LANGS, default_lang, t
 from ..store import StoreError, open_store
@@ -120,6 +122,38 @@ def query_lang() -> str:
     qs = parse_qs(os.environ.get("QUERY_STRING", ""))
     lang = (qs.get("lang") or [""])[0].lower()
     return lang if lang in LANGS else default_lang()
+
+
+VIEWER_PARAM = "planning_viewer"  # the query parameter the office's front door adds to every page it lets through
+
+
+def in_office() -> bool:
+    """True when the pages are served by the planning office (sign-in and roles), not by ``planning serve``."""
+    return bool(os.environ.get("PLANNING_OFFICE_SECRET"))
+
+
+def current_viewer() -> Viewer | None:
+    """The signed-in viewer the office's front door vouches for in the page address, or None.
+
+    Only a pass signed with the office's secret (``PLANNING_OFFICE_SECRET``, known to the
+    server alone) counts; in a preheated kernel this waits for the viewer first.
+    """
+    wait_for_viewer()
+    token = (parse_qs(os.environ.get("QUERY_STRING", "")).get(VIEWER_PARAM) or [""])[0]
+    return read_viewer(token, os.environ.get("PLANNING_OFFICE_SECRET"))
+
+
+def local_planner() -> Viewer:
+    """The one planner of ``planning serve`` or JupyterLab: named by the hub, ``PLANNING_USER`` or the login."""
+    import getpass
+
+    name = os.environ.get("JUPYTERHUB_USER") or os.environ.get("PLANNING_USER")
+    if not name:
+        try:
+            name = getpass.getuser()
+        except Exception:  # no login name (some containers)
+            name = "planner"
+    return Viewer(name, OfficeRole.PLANNER)
 
 
 def data_path() -> Path:
@@ -276,10 +310,15 @@ class App:
     changed on disk meanwhile, it is loaded again.
     """
     title_key = "app.overview.title"
+    page = "overview"  # the notebook's name: which roles may open it (planning.access.PAGES)
 
-    def __init__(self, wb=None, lang: str | None = None):
+    def __init__(self, wb=None, lang: str | None = None, viewer: Viewer | None = None):
         self.lang = lang or default_lang()
-        self.wb = wb
+        self.full_wb = wb  # the workbook loaded (the published version, the office's data, or given)
+        self.wb = None     # the part of it this viewer sees: what every table, figure and download is made of
+        # who is looking: given (tests), vouched for by the office's front door, or the one local planner
+        self.viewer = viewer
+        self._scoped = None  # (full workbook, the viewer's part of it)
         self.problems: list[str] = []
         self._load_error = None
         self._prepared_for = None
@@ -299,8 +338,10 @@ class App:
         if lang is None:
             waited = preheated()
             self.lang = query_lang()  # a preheated kernel waits here for its viewer
+            if self.viewer is None and in_office():
+                self.viewer = current_viewer()
             if waited and self._stamp is not None and dashboard_stamp() != self._stamp:
-                self.wb, self._load_error = None, None
+                self.full_wb, self._load_error = None, None
                 self.warm()
         self.render()
 
@@ -312,26 +353,47 @@ class App:
         try:
             wb = self.load()
             if wb is not None:
-                self._prepare_once(wb)
+                self._prepare_once(self.visible(wb))
         except Exception:
             pass  # render() runs it again inside its error handling
 
     def load(self):
-        if self.wb is not None:
-            return self.wb
+        if self.full_wb is not None:
+            return self.full_wb
         if self._load_error is None:
             self._stamp = dashboard_stamp()
             self.scenario = published_scenario()
             if self.scenario is not None:
-                self.wb = self.scenario.workbook
-                return self.wb
+                self.full_wb = self.scenario.workbook
+                return self.full_wb
             try:
-                self.wb = workbook.load_workbook(data_path())
+                self.full_wb = workbook.load_workbook(data_path())
             except WorkbookError as e:
                 self._load_error = e
         if self._load_error is not None:
             self.problems = self._load_error.sentences(self.lang)
-        return self.wb
+        return self.full_wb
+
+    @property
+    def planner(self) -> bool:
+        """May this viewer change things (save, publish, upload, allocate)? Outside the office: yes."""
+        return self.viewer.plans if self.viewer is not None else not in_office()
+
+    def refusal(self) -> str | None:
+        """Why this viewer may not see this page (a sentence), or None."""
+        if self.viewer is None:
+            return self.t("office.sign_in") if in_office() else None
+        if self.page not in self.viewer.pages:
+            return self.t("office.not_for_role", role=self.t(f"office.role.{self.viewer.role}"))
+        return None
+
+    def visible(self, wb):
+        """The part of ``wb`` this viewer may see: a host unit's own units, everything for the others."""
+        if self.viewer is None or self.viewer.role != OfficeRole.HOST_UNIT:
+            return wb
+        if self._scoped is None or self._scoped[0] is not wb:
+            self._scoped = (wb, scope_workbook(wb, self.viewer.units))
+        return self._scoped[1]
 
     def prepare(self, wb):
         """Work on ``wb`` that does not depend on the language; runs once per workbook, before the viewer
@@ -345,8 +407,15 @@ class App:
         self.root.remove_class("app-ready")
         self.lang_button.description = t("app.lang", self.lang)
         self.header.value = f"<div class='app-title'>{html.escape(self.t(self.title_key))}</div>"
+        refused = self.refusal()
+        if refused is not None:  # the office's front door refuses such pages already; this is the second wall
+            self.status.value = f"<div class='problems refused'>{html.escape(refused)}</div>"
+            self.body.children = ()
+            self.root.add_class("app-ready")
+            return
         try:
-            wb = self.load()
+            full = self.load()
+            wb = self.wb = self.visible(full) if full is not None else None
             if wb is None:
                 items = "".join(f"<li>{html.escape(s)}</li>" for s in self.problems)
                 self.status.value = f"<div class='problems'><b>{self.t('app.load_failed')}</b><ul>{items}</ul></div>"
@@ -355,20 +424,34 @@ class App:
                 self._prepare_once(wb)
                 sc = self.scenario
                 source = (self.t("app.published", name=sc.name, v=sc.version, author=sc.author,
-                                 when=beijing_time(sc.saved_at)) if sc is not None and sc.workbook is wb
+                                 when=beijing_time(sc.saved_at)) if sc is not None and sc.workbook is full
                           else Path(wb.source).name)
                 self.status.value = (f"<div class='app-sub published-source'>"
-                                     f"{html.escape(self.t('app.data_source', source=source))}</div>")
+                                     f"{html.escape(self.t('app.data_source', source=source))}"
+                                     f"{self.viewer_line()}</div>")
                 self.body.children = tuple(self.build_body(wb))
         except Exception:  # keep tracebacks out of the page, in the server log
             log.error("app failed:\n%s", traceback.format_exc())
             self.status.value = f"<div class='problems'>{html.escape(self.t('app.error'))}</div>"
         self.root.add_class("app-ready")
 
+    def viewer_line(self) -> str:
+        """In the office: who is signed in, as what (and for which units), and the sign-out link."""
+        v = self.viewer
+        if v is None or not in_office():
+            return ""
+        who = self.t("office.signed_in", name=v.name, role=self.t(f"office.role.{v.role}"))
+        if v.role == OfficeRole.HOST_UNIT:
+            nm = workbook_names(self._scoped[0]) if self._scoped is not None else {}
+            who += self.t("office.units", units="、".join(str(nm.get(u, u)) for u in v.units))
+        hub = os.environ.get("PLANNING_HUB_PREFIX", "/hub/")
+        return (f" · <span class='viewer'>{html.escape(who)}</span> · "
+                f"<a class='sign-out' href='{html.escape(hub)}logout'>{html.escape(self.t('office.sign_out'))}</a>")
+
     def switch_lang(self):
         self.lang = "en" if self.lang == "zh" else "zh"
         if self.problems:
-            self.wb, self._load_error = None, None
+            self.full_wb, self._load_error = None, None
             self.problems = []
         self.render()
 

@@ -44,6 +44,7 @@ class CoverageApp(App):
     :meth:`refresh` recomputes what the view shows.
     """
     title_key = "cov.title"
+    page = "coverage"
 
     # --- data ------------------------------------------------------------------------------
     def prepare(self, wb):
@@ -142,7 +143,8 @@ class CoverageApp(App):
         tabs.titles = (self.t("cov.tab.map"), self.t("cov.tab.timeline"), self.t("cov.tab.gaps"),
                        self.t("cov.tab.cliffs"))
         self.tabs = tabs
-        tools = W.HBox([self.download_button, self.download_link, self.upload],
+        # uploading another workbook is a planner's act; viewers never get the widget (nothing to send it to)
+        tools = W.HBox([self.download_button, self.download_link] + ([self.upload] if self.planner else []),
                        layout=W.Layout(align_items="center", flex_flow="row wrap"))
         self.blocked_box = W.HTML(self._blocked_html())
         self.blocked_box.add_class("pairing-blocked")
@@ -368,6 +370,8 @@ class CoverageApp(App):
 
     def load_upload(self, name: str, content: bytes):
         """Load an uploaded workbook (xlsx or zipped CSV folder); problems are listed, nothing changes."""
+        if not self.planner:
+            return
         tmp = Path(tempfile.mkdtemp(prefix="planning-upload-"))
         suffix = Path(name).suffix.lower()
         try:
@@ -399,7 +403,7 @@ class CoverageApp(App):
                                         f"{html.escape(self.t('cov.upload_bad', reason=str(e)))}</div>")
             return False
         wb.source = name
-        self.wb = wb
+        self.full_wb = wb
         self.render()
         self.upload_status.value = f"<div class='app-sub'>{html.escape(self.t('cov.uploaded', name=name))}</div>"
         return True

@@ -87,7 +87,9 @@ class OverviewApp(App):
                 ("kpi.gap", fmt_int(g), BAND_COLOURS["red"] if g else None),
                 ("kpi.unpaired", fmt_int(data["unpaired"]), None)]
         cards = W.HTML(kpi_cards([(self.t(k), v, c) for k, v, c in kpis]))
-        links = [(nb, key) for nb, key in LINKS if (NOTEBOOKS / nb).exists()]
+        allowed = self.viewer.pages if self.viewer is not None else None
+        links = [(nb, key) for nb, key in LINKS if (NOTEBOOKS / nb).exists()
+                 and (allowed is None or nb.removesuffix(".ipynb") in allowed)]
         nav = W.HTML("<div class='nav'>" + html.escape(self.t("ov.links")) + " ".join(
             f"<a class='nav-link' href='{nb}?lang={self.lang}'>{html.escape(self.t(key))}</a>" for nb, key in links)
             + "</div>")

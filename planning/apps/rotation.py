@@ -74,6 +74,7 @@ def gantt_svg(rows: pd.DataFrame, label: pd.Series, now: pd.Timestamp, width: in
 class RotationApp(App):
     """Batches over time, handovers, next-batch drafts, flexible slots and mentoring pairs."""
     title_key = "rapp.title"
+    page = "rotation"
 
     def build_body(self, wb):
         self.names = names(wb)

@@ -13,6 +13,7 @@ import pandas as pd
 from ..allocation import PlanError, allocate
 from ..core.clock import today
 from ..core.hierarchy import source_city
+from ..core.live import live_assignments
 from ..coverage import host_groups
 from ..i18n import fmt_int, sector_label
 from ..reports import labelled, names, scenario_html, scenario_report
@@ -23,10 +24,12 @@ from .base import (
     GREEN,
     RED,
     App,
+    beijing_time,
     download_link,
     heat_cell,
     html_table,
     kpi_cards,
+    local_planner,
     planning_window,
 )
 
@@ -53,8 +56,9 @@ class ScenariosApp(App):
         Where scenarios are saved (default: :func:`planning.store.open_store`).
     """
     title_key = "sapp.title"
+    page = "scenarios"
 
-    def __init__(self, wb=None, lang: str | None = None, store=None):
+    def __init__(self, wb=None, lang: str | None = None, store=None, viewer=None):
         self._store = store
         self.changes: list[dict] = []
         self.loaded = None          # (name, version) of the base, or None for the current data
@@ -64,7 +68,7 @@ class ScenariosApp(App):
         self.comparison = None
         self.saved = None           # (name, version) last saved
         self._base_plan = None      # ((base, window), Plan of the base without changes)
-        super().__init__(wb=wb, lang=lang)
+        super().__init__(wb=wb, lang=lang, viewer=viewer)
 
     # --- store ----------------------------------------------------------------------------------
     @property
@@ -132,9 +136,11 @@ class ScenariosApp(App):
         self.moved.add_class("moved-people")
         # save, publish, report
         self.name = W.Text(description=self.t("sapp.name"), layout=W.Layout(width="320px"))
-        self.author = W.Text(description=self.t("sapp.author"), layout=W.Layout(width="240px"))
+        # the author is the signed-in planner, never typed (planning.access)
+        self.author = W.HTML(f"<span class='app-sub'>{html.escape(self.t('sapp.author_is', name=self.author_name))}"
+                             f"</span>")
         self.note = W.Textarea(description=self.t("sapp.note"), layout=W.Layout(width="560px", height="64px"))
-        for w in (self.name, self.author, self.note):
+        for w in (self.name, self.note):
             w.style.description_width = "70px"
         self.name.add_class("scenario-name")
         self.author.add_class("scenario-author")
@@ -145,7 +151,25 @@ class ScenariosApp(App):
         self.publish_button = W.Button(description=self.t("sapp.publish"), button_style="warning",
                                        layout=W.Layout(width="180px"), disabled=self.saved is None)
         self.publish_button.add_class("publish-button")
-        self.publish_button.on_click(lambda _: self.safe(self.publish))
+        self.publish_button.on_click(lambda _: self.safe(self.ask_publish))
+        self.unpublish_button = W.Button(description=self.t("sapp.unpublish"), layout=W.Layout(width="160px"))
+        self.unpublish_button.add_class("unpublish-button")
+        self.unpublish_button.on_click(lambda _: self.safe(self.ask_unpublish))
+        # a publish or unpublish changes what every leader sees: it is said first, and done on confirmation
+        self.confirm_text = W.HTML()
+        self.confirm_button = W.Button(description=self.t("sapp.confirm"), button_style="danger",
+                                       layout=W.Layout(width="160px"))
+        self.confirm_button.add_class("confirm-button")
+        self.confirm_button.on_click(lambda _: self.safe(self.confirm))
+        self.cancel_button = W.Button(description=self.t("sapp.cancel"), layout=W.Layout(width="120px"))
+        self.cancel_button.add_class("cancel-button")
+        self.cancel_button.on_click(lambda _: self.safe(self.cancel))
+        self.confirm_box = W.VBox([self.confirm_text, W.HBox([self.confirm_button, self.cancel_button])],
+                                  layout=W.Layout(display="none"))
+        self.confirm_box.add_class("publish-confirm")
+        self.pending = None  # ("publish", name, version) or ("unpublish",) waiting for confirmation
+        self.publications = W.HTML()
+        self.publications.add_class("publication-log")
         self.save_status = W.HTML()
         self.save_status.add_class("save-status")
         self.report_button = W.Button(description=self.t("sapp.report"), layout=W.Layout(width="180px"))
@@ -156,6 +180,7 @@ class ScenariosApp(App):
         self.show_base()
         self.show_params()
         self.show_changes()
+        self.show_publications()
         if self.comparison is not None:
             self.show_comparison()
         h = lambda k: W.HTML(f"<h3>{html.escape(self.t(k))}</h3>")  # noqa: E731
@@ -165,8 +190,10 @@ class ScenariosApp(App):
             self.change_list,
             h("sapp.h.replan"), W.HBox([self.window, self.replan_button, self.progress, self.run_status]),
             self.kpis, W.HBox([self.heat, self.moved], layout=W.Layout(gap="24px", align_items="flex-start")),
-            h("sapp.h.save"), W.HBox([self.name, self.author]), self.note,
-            W.HBox([self.save_button, self.publish_button, self.report_button]), self.save_status, self.report_links,
+            h("sapp.h.save"), W.HBox([self.name, self.author], layout=W.Layout(align_items="center", gap="16px")),
+            self.note,
+            W.HBox([self.save_button, self.publish_button, self.unpublish_button, self.report_button]),
+            self.confirm_box, self.save_status, self.report_links, self.publications,
         ]
 
     def _build_params(self):
@@ -244,6 +271,7 @@ class ScenariosApp(App):
         self.show_base()
         self.show_params()
         self.show_changes()
+        self.show_publications()
 
     def show_base(self):
         wb = self.base_wb
@@ -386,8 +414,8 @@ class ScenariosApp(App):
 
     def save(self):
         """Save as the next version of the named scenario (a conflict is said, never overwritten)."""
-        name, author = self.name.value.strip(), self.author.value.strip()
-        if not name or not author:
+        name, author = self.name.value.strip(), self.author_name
+        if not name:
             self.save_status.value = f"<div class='problems'>{html.escape(self.t('sapp.need_name'))}</div>"
             return
         wb, plan = self._to_save()
@@ -407,16 +435,89 @@ class ScenariosApp(App):
         opts = [o for o in self.base.options if o[1] == CURRENT] + self._versions()
         self.base.options = opts
 
-    def publish(self):
-        if self.saved is None:
+    @property
+    def author_name(self) -> str:
+        """Who saves and publishes: the signed-in planner (the one local planner outside the office)."""
+        return (self.viewer or local_planner()).name
+
+    def _current_published(self) -> str:
+        cur = self.store.published()
+        if cur is None:
+            return self.t("sapp.base_data")
+        return self.t("sapp.current_pub", version=self.t("sapp.version", name=cur[0], v=cur[1], author="").strip())
+
+    def ask_publish(self):
+        """Say what leaders and host units will see once this version is published; publish on confirmation."""
+        if self.saved is None or not self.planner:
+            return
+        name, v = self.saved
+        sc = self.store.load(name, v)
+        wb = sc.workbook
+        live = live_assignments(wb, on=today())  # on post today, as the landing page counts them
+        units = wb.orders.loc[wb.orders["id"].isin(live["order"]), "host_unit"].nunique()
+        text = self.t("sapp.confirm_publish", name=name, v=v, author=sc.author, people=fmt_int(live["person"].nunique()),
+                      units=fmt_int(units), current=self._current_published())
+        self.pending = ("publish", name, v)
+        self.confirm_text.value = f"<div class='app-warning'>{html.escape(text)}</div>"
+        self.confirm_box.layout.display = "flex"
+
+    def ask_unpublish(self):
+        if not self.planner:
+            return
+        if self.store.published() is None:
+            self.save_status.value = f"<div class='app-sub'>{html.escape(self.t('sapp.nothing_published'))}</div>"
+            return
+        self.pending = ("unpublish",)
+        text = self.t("sapp.confirm_unpublish", current=self._current_published())
+        self.confirm_text.value = f"<div class='app-warning'>{html.escape(text)}</div>"
+        self.confirm_box.layout.display = "flex"
+
+    def cancel(self):
+        self.pending = None
+        self.confirm_box.layout.display = "none"
+
+    def confirm(self):
+        pending, self.pending = self.pending, None
+        self.confirm_box.layout.display = "none"
+        if pending is None or not self.planner:
             return
         try:
-            self.store.publish(*self.saved, author=self.author.value.strip() or None)
+            if pending[0] == "publish":
+                self.store.publish(pending[1], pending[2], author=self.author_name)
+                msg = self.t("sapp.published", name=pending[1], v=pending[2])
+            else:
+                gone = self.store.unpublish(author=self.author_name)
+                msg = self.t("sapp.unpublished") if gone else self.t("sapp.nothing_published")
         except StoreError as e:
             self.save_status.value = f"<div class='problems'>{html.escape(e.sentence(self.lang))}</div>"
             return
-        self.save_status.value = (f"<div class='app-sub'>"
-                                  f"{html.escape(self.t('sapp.published', name=self.saved[0], v=self.saved[1]))}</div>")
+        self.save_status.value = f"<div class='app-sub'>{html.escape(msg)}</div>"
+        self.show_publications()
+
+    def publish(self):
+        """Publish the saved version at once (what :meth:`confirm` does after :meth:`ask_publish`)."""
+        self.ask_publish()
+        self.confirm()
+
+    def show_publications(self, rows: int = 10):
+        """Who published or withdrew which version when (Beijing time), newest first."""
+        try:
+            log_ = self.store.publications().head(rows)
+        except StoreError as e:
+            self.publications.value = f"<div class='problems'>{html.escape(e.sentence(self.lang))}</div>"
+            return
+        head = f"<h4>{html.escape(self.t('sapp.log'))}</h4>"
+        if log_.empty:
+            self.publications.value = head + f"<div class='app-sub'>{html.escape(self.t('sapp.log_none'))}</div>"
+            return
+        view = pd.DataFrame({
+            self.t("sapp.log.at"): log_["at"].map(beijing_time),
+            self.t("sapp.log.by"): log_["by"],
+            self.t("sapp.log.action"): log_["action"].map(lambda a: self.t(f"sapp.log.{a}")),
+            self.t("sapp.log.version"): [self.t("sapp.version", name=n, v=int(v), author="").strip()
+                                         for n, v in zip(log_["name"], log_["version"])],
+        })
+        self.publications.value = head + html_table(view)
 
     def make_report(self):
         """The printable Excel report and the same summary as one HTML page, as downloads."""
