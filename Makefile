@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8866
 DATA   ?=
 
-.PHONY: setup system postgres dashboards lab test test-fast bench clean
+.PHONY: setup system office-deps postgres dashboards lab office test test-fast bench clean
 
 setup: $(VENV)/.installed
 
@@ -17,6 +17,10 @@ $(VENV)/.installed: pyproject.toml
 
 system:
 	bash scripts/system-deps.sh
+
+# the hub's proxy for the planning office (npm package configurable-http-proxy, into node_modules/)
+office-deps: system
+	bash scripts/office-deps.sh
 
 # PostgreSQL for the scenario-store tests: installed and started on 127.0.0.1 when missing;
 # the tests read its URL from PLANNING_TEST_DB_URL (set it to use another server;
@@ -31,7 +35,13 @@ dashboards: setup
 lab: setup
 	$(BIN)/jupyter lab notebooks/
 
-test: setup system
+# the planning office (sign-in, roles, dashboards for leaders and host units): see README "The office"
+OFFICE ?= office.toml
+office: setup office-deps
+	[ -f $(OFFICE) ] || $(BIN)/planning office init --config $(OFFICE)
+	$(BIN)/planning office start --config $(OFFICE)
+
+test: setup system office-deps
 	$(PGTEST) $(BIN)/python -m pytest -q
 
 test-fast: setup
@@ -46,4 +56,4 @@ bench: setup
 	$(PGTEST) $(BIN)/python benchmarks/bench_store.py
 
 clean:
-	rm -rf $(VENV) artifacts benchmarks/out data/generated
+	rm -rf $(VENV) artifacts benchmarks/out data/generated node_modules

@@ -12,6 +12,15 @@ import sys
 from pathlib import Path
 
 from .i18n import t
+from .office.voila import (  # noqa: F401  (kept importable from here)
+    LANDING,
+    LANDING_POOL,
+    PAGE_POOL,
+    kernel_pools,
+    offline_template,
+    voila_command,
+    voila_config,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_BAD_INPUT = 2
@@ -162,103 +171,6 @@ def cmd_report(args):
     return 0
 
 
-def offline_template(dest: Path) -> Path:
-    """Copy Voila's ``lab`` template to ``dest`` as ``offline``, without its CDN links.
-
-    Voila's page links Font Awesome from a public CDN although its own bundle
-    already carries the icons; offices without internet would wait on it. The
-    loading spinner turns in steps (see below). Returns the data directory to
-    put on ``JUPYTER_PATH``.
-    """
-    import re
-    import shutil
-
-    from jupyter_core.paths import jupyter_path
-
-    src = next(Path(p) for p in jupyter_path("voila", "templates", "lab") if Path(p, "index.html.j2").exists())
-    out = dest / "voila" / "templates" / "offline"
-    if out.exists():
-        shutil.rmtree(out)
-    shutil.copytree(src, out)
-    (out / "conf.json").write_text('{"base_template": "lab"}', encoding="utf-8")
-    for f in out.rglob("*.j2"):
-        text = f.read_text(encoding="utf-8")
-        f.write_text(re.sub(r"\s*<link[^>]+https?://[^>]+>", "", text), encoding="utf-8")
-    # The loading spinner turns in 8 steps a cycle instead of smoothly: without GPU compositing (virtual
-    # desktops, old office PCs, headless browsers) 20 pages spinning smoothly cost 1.4 CPU seconds per
-    # second, in steps 0.4.
-    for base in jupyter_path("voila", "templates", "base"):
-        spinner = Path(base, "spinner.macro.html.j2")
-        if spinner.exists():
-            text = spinner.read_text(encoding="utf-8")
-            (out / spinner.name).write_text(text.replace("2s infinite linear", "2s infinite steps(8)"), encoding="utf-8")
-            break
-    return dest
-
-
-LANDING = "overview.ipynb"
-LANDING_POOL = 20     # preheated kernels kept ready for the landing page: a meeting's worth of viewers at once
-PAGE_POOL = 1         # and for every other page, so that following a link is quick too
-FILL_DELAY = 5        # seconds before Voila replaces a pooled kernel a viewer took: a burst is served first
-CULL_INTERVAL = 60    # idle kernels of viewers who left are shut down after CULL_IDLE seconds
-CULL_IDLE = 300
-IOPUB_TIMEOUT = 60    # seconds Voila waits for a cell's outputs after its reply (see voila_config)
-
-
-def kernel_pools(landing_pool: int = LANDING_POOL, page_pool: int = PAGE_POOL) -> dict:
-    """Voila's ``VoilaKernelManager.kernel_pools_config``: preheated kernels per notebook."""
-    return {"default": {"pool_size": page_pool}, LANDING: {"pool_size": landing_pool}}
-
-
-def voila_config(pool: int = LANDING_POOL) -> dict:
-    """Voila settings beyond the command line: the kernel pools (none when ``pool`` is 0) and the executor.
-
-    ``iopub_timeout``: after a cell's reply, how long Voila waits for the cell's
-    outputs. Its default (4 s) is too short when many pages start at once on a
-    small machine: the output is dropped and the page stays empty.
-    """
-    config = {"VoilaExecutor": {"iopub_timeout": IOPUB_TIMEOUT}}
-    if pool > 0:
-        config["VoilaConfiguration"] = {"preheat_kernel": True}
-        config["VoilaKernelManager"] = {"kernel_pools_config": kernel_pools(pool), "fill_delay": FILL_DELAY}
-    return config
-
-
-def voila_command(port: int, notebooks: Path, pool: int = LANDING_POOL, config_dir: Path | None = None) -> list[str]:
-    """The Voila command line ``planning serve`` runs.
-
-    With ``pool`` > 0, Voila keeps ``pool`` kernels for the landing page (and
-    :data:`PAGE_POOL` for every other page) started and run up to the point where
-    the page waits for its viewer (:func:`planning.apps.base.wait_for_viewer`), and
-    starts a replacement :data:`FILL_DELAY` seconds after one is taken. ``pool=0``:
-    every page view starts its own kernel. The settings of :func:`voila_config` go to ``voila.json``
-    in ``config_dir`` (a new temporary folder if not given), read before the usual
-    places (the project folder, where ``planning serve`` runs Voila, and the Jupyter config path).
-    """
-    import json
-    import tempfile
-
-    from jupyter_core.paths import jupyter_config_path
-
-    cmd = [
-        sys.executable, "-m", "voila", str(notebooks),
-        "--no-browser", "--template=offline",
-        "--Voila.ip=127.0.0.1", f"--Voila.port={port}", "--Voila.port_retries=0",
-        "--VoilaConfiguration.strip_sources=True",
-        "--VoilaConfiguration.show_tracebacks=False",
-        "--VoilaConfiguration.allow_template_override=NO",
-        "--VoilaConfiguration.allow_theme_override=NO",
-        f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
-        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}",
-    ]
-    if os.name == "posix":  # kernels on Unix sockets: no TCP port races when a pool starts 20 kernels at once
-        cmd.append("--KernelManager.transport=ipc")
-    config_dir = Path(config_dir or tempfile.mkdtemp(prefix="planning-voila-"))
-    config_dir.mkdir(parents=True, exist_ok=True)
-    (config_dir / "voila.json").write_text(json.dumps(voila_config(pool), indent=1), encoding="utf-8")
-    return cmd + [f"--Voila.config_file_paths={p}" for p in [config_dir, ROOT, *jupyter_config_path()]]
-
-
 def cmd_serve(args):
     notebooks = Path(args.notebooks or ROOT / "notebooks")
     if not notebooks.is_dir():
@@ -281,6 +193,115 @@ def cmd_serve(args):
         return subprocess.call(voila_command(args.port, notebooks, args.pool, tmp), env=env, cwd=str(ROOT))
     except KeyboardInterrupt:
         return 0
+
+
+def _office(args):
+    from .office.config import OfficeConfigError, read_office
+
+    try:
+        return read_office(args.config, args.lang)
+    except OfficeConfigError as e:
+        print(str(e), file=sys.stderr)
+        return None
+
+
+def cmd_office_init(args):
+    from .office.config import EXAMPLE
+
+    path = Path(args.config)
+    if path.exists():
+        print(t("office.cfg.unreadable", args.lang, path=path, detail="exists"), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    path.write_text(EXAMPLE, encoding="utf-8")
+    print(t("office.init", args.lang, path=path))
+    return 0
+
+
+def cmd_office_start(args):
+    office = _office(args)
+    if office is None:
+        return EXIT_BAD_INPUT
+    from .office.hub import chp_command
+
+    if not chp_command().exists():
+        print(t("office.no_proxy", args.lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    office.state.mkdir(parents=True, exist_ok=True)
+    conf = office.state / "jupyterhub_config.py"
+    conf.write_text("# written by planning office start: the office's settings are in office.toml\n"
+                    "from planning.office.hub import configure\n"
+                    f"configure(c, {str(office.path)!r})\n", encoding="utf-8")
+    print(t("office.start", args.lang, ip=office.ip, port=office.port), flush=True)
+    hub = [sys.executable, "-m", "jupyterhub", "-f", str(conf)]
+    try:
+        return subprocess.call(hub, cwd=str(office.state))
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_office_add_user(args):
+    import getpass
+
+    office = _office(args)
+    if office is None:
+        return EXIT_BAD_INPUT
+    from .access import OfficeRole
+    from .office.accounts import AccountError, add_account
+
+    units = [u for u in (args.units or "").split(",") if u.strip()]
+    known = None
+    if units:
+        from .access import host_units_of
+
+        wb = _load(office.data or _sample(), args.lang)
+        known = host_units_of(wb, wb.units["id"]) | set(wb.regions.loc[wb.regions["side"] == "host", "id"])
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(t("office.acct.ask_password", args.lang, name=args.name))
+        if getpass.getpass(t("office.acct.again", args.lang)) != password:
+            print(t("office.acct.mismatch", args.lang), file=sys.stderr)
+            return EXIT_BAD_INPUT
+    try:
+        name = add_account(office, args.name, args.role, password, units, args.lang, known_units=known)
+    except AccountError as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    role = OfficeRole(args.role.replace("-", "_"))
+    print(t("office.acct.added", args.lang, name=name, role=t(f"office.role.{role}", args.lang),
+            units=("：" if (args.lang or "zh") == "zh" else ": ") + "、".join(units) if units else ""))
+    return 0
+
+
+def cmd_office_remove_user(args):
+    office = _office(args)
+    if office is None:
+        return EXIT_BAD_INPUT
+    from .office.accounts import normalize, remove_account
+
+    if remove_account(office, args.name):
+        print(t("office.acct.removed", args.lang, name=normalize(args.name)))
+        return 0
+    print(t("office.acct.none", args.lang, name=normalize(args.name)), file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def cmd_office_users(args):
+    office = _office(args)
+    if office is None:
+        return EXIT_BAD_INPUT
+    from .office.accounts import accounts
+
+    df = accounts(office)
+    for r in df.itertuples():
+        print(f"{r.name}\t{t(f'office.role.{r.role}', args.lang)}\t{r.units}")
+    return 0
+
+
+def _sample():
+    from . import SAMPLE
+
+    return SAMPLE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -325,6 +346,25 @@ def build_parser() -> argparse.ArgumentParser:
                          f"0: none, for any page)")
     sv.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     sv.set_defaults(func=cmd_serve)
+    of = sub.add_parser("office", help="the planning office: sign-in, roles, dashboards for leaders and host units")
+    osub = of.add_subparsers(dest="office_command", required=True)
+
+    def office_cmd(name, func, help_):
+        c = osub.add_parser(name, help=help_)
+        c.add_argument("--config", default="office.toml", help="the office's settings (default office.toml)")
+        c.set_defaults(func=func)
+        return c
+
+    office_cmd("init", cmd_office_init, "write an example office.toml")
+    office_cmd("start", cmd_office_start, "start the office (JupyterHub, the dashboards, the culler)")
+    au = office_cmd("add-user", cmd_office_add_user, "add an account (or change its role, units, password)")
+    au.add_argument("name")
+    au.add_argument("--role", required=True, choices=["planner", "leader", "host_unit", "host-unit"])
+    au.add_argument("--units", default="", help="host unit or host region ids, comma separated (host units only)")
+    au.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    ru = office_cmd("remove-user", cmd_office_remove_user, "remove an account")
+    ru.add_argument("name")
+    office_cmd("users", cmd_office_users, "list the accounts")
     return p
 
 

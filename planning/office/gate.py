@@ -1,0 +1,379 @@
+"""The dashboards service: the hub's sign-in in front of Voila.
+
+Run by the hub as the service ``dashboards`` (``python -m planning.office.gate``). It starts
+Voila on 127.0.0.1 (a port only the gate uses) and lets a request through only when:
+
+- the hub says who is asking (its OAuth cookie; otherwise a page is sent to the hub's sign-in
+  and anything else is refused);
+- for a page, the asker's role may open it (:data:`planning.access.PAGES`); the page address
+  then carries a pass naming them, signed with a secret only the gate and Voila hold, from which
+  the page learns the viewer's role and units (:func:`planning.access.read_viewer`);
+- for a kernel (its websocket, its shutdown), the kernel was started for the asker's own page:
+  a viewer can reach no one else's kernel even knowing its id;
+- on a kernel's websocket, the message is one a page's widgets send (comm messages, kernel and
+  comm info): an ``execute_request`` never reaches Voila, which refuses it as well;
+- the path is one of the pages' own (the page, its static files): no file list, no files, no
+  contents, kernels or terminals API.
+
+Everything else is answered 404 in Chinese.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
+
+from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+from tornado import httpclient, ioloop, web, websocket
+from tornado.httputil import url_concat
+
+from ..access import Viewer, sign_viewer
+from ..apps.base import VIEWER_PARAM
+from ..i18n import t
+from .accounts import account_of
+from .config import read_office
+from .voila import ROOT, offline_template, voila_command
+
+log = logging.getLogger("planning.office.gate")
+
+KERNEL = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+KERNEL_ID_IN_PAGE = re.compile(rb'"kernelId"\s*:\s*"(' + KERNEL.encode() + rb')"')
+HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
+       "transfer-encoding", "upgrade", "content-length", "host"}
+#: what a page's widgets send on a kernel's websocket; anything else is dropped
+WIDGET_MESSAGES = {"comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"}
+STATIC = r"voila/(?:static|templates|labextensions|api/themes)/.*"
+
+
+class State:
+    """What the gate keeps: Voila's address, the pass secret, which kernel is whose, the accounts."""
+
+    def __init__(self, office, prefix: str, voila_port: int, secret: str):
+        self.office = office
+        self.prefix = prefix
+        self.voila = f"127.0.0.1:{voila_port}"
+        self.secret = secret
+        self.kernels: dict[str, str] = {}  # kernel id → the sign-in name whose page started it
+        self.db = sessionmaker(bind=create_engine(office.hub_db_url))()
+        self.notebooks = {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")}
+
+    def viewer(self, name: str) -> Viewer | None:
+        try:
+            acct = account_of(self.db, name)
+        except Exception:
+            self.db.rollback()
+            log.exception("accounts cannot be read")
+            return None
+        return Viewer(name, *acct) if acct is not None else None
+
+
+def lang_of(handler) -> str:
+    return "en" if handler.get_argument("lang", "") == "en" else "zh"
+
+
+def message(handler, status: int, key: str, **kw) -> None:
+    """A short page in the viewer's language (never a traceback, never the server's words)."""
+    lang = lang_of(handler)
+    handler.set_status(status)
+    handler.set_header("Content-Type", "text/html; charset=utf-8")
+    text = t(key, lang, **kw)
+    home = handler.settings["state"].prefix
+    handler.finish(f"<!doctype html><html lang='{lang}'><meta charset='utf-8'><title>{status}</title>"
+                   f"<body style='font-family:\"Noto Sans CJK SC\",sans-serif;margin:40px'>"
+                   f"<p class='gate-message'>{web.escape.xhtml_escape(text)}</p>"
+                   f"<p><a href='{home}?lang={lang}'>{web.escape.xhtml_escape(t('office.gate.home', lang))}</a></p>")
+
+
+class Signed(HubOAuthenticated, web.RequestHandler):
+    """A request from someone the hub has signed in; ``self.viewer`` is their account."""
+
+    @property
+    def state(self) -> State:
+        return self.settings["state"]
+
+    def viewer_or_refuse(self) -> Viewer | None:
+        user = self.current_user
+        if not user:
+            message(self, 403, "office.gate.sign_in")
+            return None
+        v = self.state.viewer(user["name"])
+        if v is None:
+            message(self, 403, "office.gate.no_account")
+        return v
+
+    def write_error(self, status_code, **kwargs):
+        message(self, status_code, "office.gate.error")
+
+
+class Landing(Signed):
+    @web.authenticated
+    def get(self):
+        self.redirect(url_concat(self.state.prefix + "voila/render/overview.ipynb", {"lang": lang_of(self)}))
+
+
+class Proxy(Signed):
+    """Passes a request on to Voila and its answer back, streamed."""
+
+    async def forward(self, path: str, query: str = "", watch_kernel: str | None = None):
+        st = self.state
+        url = f"http://{st.voila}{st.prefix}{path}" + (f"?{query}" if query else "")
+        headers = {k: v for k, v in self.request.headers.get_all() if k.lower() not in HOP | {"cookie"}}
+        cookies = "; ".join(f"{k}={m.value}" for k, m in self.request.cookies.items()
+                            if not k.startswith("jupyterhub"))  # the hub's cookies stay with the hub
+        if cookies:
+            headers["Cookie"] = cookies
+        started, head, seen = False, {"code": 502, "headers": []}, bytearray()
+
+        def on_header(line: str):
+            line = line.strip()
+            if line.startswith("HTTP/"):
+                head["code"], head["headers"] = int(line.split(" ")[1]), []
+            elif line and ":" in line:
+                k, _, v = line.partition(":")
+                if k.strip().lower() not in HOP:
+                    head["headers"].append((k.strip(), v.strip()))
+
+        def start():
+            nonlocal started
+            if not started:
+                started = True
+                self.set_status(head["code"])
+                for k, v in head["headers"]:
+                    self.add_header(k, v) if k.lower() == "set-cookie" else self.set_header(k, v)
+
+        def on_chunk(chunk: bytes):
+            start()
+            if watch_kernel is not None and len(seen) < 1_000_000:
+                seen.extend(chunk)
+                m = KERNEL_ID_IN_PAGE.search(seen)
+                if m:
+                    st.kernels[m.group(1).decode()] = watch_kernel
+                    seen.clear()
+                    seen.extend(b"\0" * 1_000_000)  # found: stop looking
+            self.write(chunk)
+            self.flush()
+
+        req = httpclient.HTTPRequest(url, method=self.request.method, headers=headers,
+                                     body=self.request.body if self.request.method in ("POST", "PUT") else None,
+                                     header_callback=on_header, streaming_callback=on_chunk,
+                                     follow_redirects=False, decompress_response=False,
+                                     connect_timeout=20, request_timeout=3600,
+                                     allow_nonstandard_methods=True)
+        resp = await httpclient.AsyncHTTPClient().fetch(req, raise_error=False)
+        if resp.code == 599 and not started:
+            message(self, 502, "office.gate.starting")
+            return
+        start()
+        self.finish()
+
+
+class Page(Proxy):
+    """A dashboard page: only the ones the viewer's role may open, with the viewer's pass added."""
+
+    @web.authenticated
+    async def get(self, name: str):
+        v = self.viewer_or_refuse()
+        if v is None:
+            return
+        if name not in self.state.notebooks:
+            return message(self, 404, "office.gate.not_found")
+        if name not in v.pages:
+            return message(self, 403, "office.gate.not_for_role", role=t(f"office.role.{v.role}", lang_of(self)))
+        query = [(k, val) for k, val in parse_qsl(self.request.query, keep_blank_values=True) if k != VIEWER_PARAM]
+        query.append((VIEWER_PARAM, sign_viewer(v, self.state.secret)))
+        await self.forward(f"voila/render/{name}.ipynb", urlencode(query), watch_kernel=v.name)
+
+
+class Static(Proxy):
+    """The pages' own scripts, styles and fonts (no data in them), for signed-in viewers."""
+
+    async def get(self, path: str):
+        if self.viewer_or_refuse() is None:
+            return
+        await self.forward(path, self.request.query)
+
+
+class KernelCall(Proxy):
+    """A page's calls about its own kernel (shutdown when the tab closes, its model)."""
+
+    async def _own(self, kernel_id: str, path: str):
+        v = self.viewer_or_refuse()
+        if v is None:
+            return
+        if self.state.kernels.get(kernel_id) != v.name:
+            return message(self, 403, "office.gate.not_yours")
+        await self.forward(path, self.request.query)
+
+    async def get(self, kernel_id: str):
+        await self._own(kernel_id, f"api/kernels/{kernel_id}")
+
+    async def post(self, kernel_id: str):
+        await self._own(kernel_id, f"voila/api/shutdown/{kernel_id}")
+        self.state.kernels.pop(kernel_id, None)
+
+    def check_xsrf_cookie(self):
+        return  # Voila checks its own _xsrf on the shutdown call; the gate checks who owns the kernel
+
+
+class Channels(HubOAuthenticated, websocket.WebSocketHandler):
+    """A page's kernel websocket, relayed to Voila: the asker's own kernel, widget messages only."""
+
+    upstream = None
+
+    @property
+    def state(self) -> State:
+        return self.settings["state"]
+
+    async def get(self, kernel_id: str):
+        user = self.current_user
+        v = self.state.viewer(user["name"]) if user else None
+        if v is None or self.state.kernels.get(kernel_id) != v.name:
+            self.set_status(403)
+            self.finish("forbidden")
+            return
+        st = self.state
+        url = f"ws://{st.voila}{st.prefix}api/kernels/{kernel_id}/channels"
+        if self.request.query:
+            url += "?" + self.request.query
+        protocols = [p.strip() for p in self.request.headers.get("Sec-WebSocket-Protocol", "").split(",")
+                     if p.strip()]
+        try:
+            self.upstream = await websocket.websocket_connect(
+                httpclient.HTTPRequest(url, connect_timeout=20), subprotocols=protocols or None,
+                max_message_size=256 * 1024 * 1024)
+        except Exception:
+            log.exception("kernel websocket %s cannot be reached", kernel_id)
+            self.set_status(502)
+            self.finish("unavailable")
+            return
+        await super().get(kernel_id)
+
+    def select_subprotocol(self, subprotocols):
+        return self.upstream.selected_subprotocol if self.upstream is not None else None
+
+    def open(self, kernel_id: str):
+        asyncio.ensure_future(self._pump())
+
+    async def _pump(self):
+        while True:
+            msg = await self.upstream.read_message()
+            if msg is None:
+                self.close()
+                return
+            try:
+                await self.write_message(msg, binary=isinstance(msg, bytes))
+            except websocket.WebSocketClosedError:
+                return
+
+    def on_message(self, msg):
+        kind = message_type(msg)
+        if kind not in WIDGET_MESSAGES:
+            log.warning("dropped a %r message from %s", kind, (self.current_user or {}).get("name"))
+            return
+        self.upstream.write_message(msg, binary=isinstance(msg, bytes))
+
+    def on_close(self):
+        if self.upstream is not None:
+            self.upstream.close()
+
+
+def message_type(msg) -> str | None:
+    """The ``msg_type`` of a kernel websocket message (JSON text, or the v1 binary framing)."""
+    try:
+        if isinstance(msg, bytes):
+            n = int.from_bytes(msg[:8], "little")
+            offsets = [int.from_bytes(msg[8 * (i + 1):8 * (i + 2)], "little") for i in range(n)]
+            return json.loads(msg[offsets[1]:offsets[2]].decode("utf-8")).get("msg_type")
+        return json.loads(msg)["header"]["msg_type"]
+    except Exception:
+        return None
+
+
+class NotFound(web.RequestHandler):
+    def prepare(self):
+        self.settings["state"]  # noqa: B018
+        message(self, 404, "office.gate.not_found")
+
+
+def start_voila(office, prefix: str, port: int, secret: str) -> subprocess.Popen:
+    tmp = offline_template(Path(tempfile.mkdtemp(prefix="planning-office-voila-")))
+    env = dict(os.environ)
+    env.update(office.store_env)
+    env.update({
+        "PLANNING_OFFICE_SECRET": secret,
+        "PLANNING_HUB_PREFIX": os.environ.get("JUPYTERHUB_BASE_URL", "/") + "hub/",
+        "JUPYTER_PATH": os.pathsep.join([str(tmp)] + [p for p in [env.get("JUPYTER_PATH")] if p]),
+    })
+    for key in ("JUPYTERHUB_API_TOKEN", "JUPYTERHUB_CLIENT_ID", "JUPYTERHUB_OAUTH_CALLBACK_URL"):
+        env.pop(key, None)  # the pages need none of the gate's own credentials
+    if office.data:
+        env["PLANNING_DATA"] = str(office.data)
+    cmd = voila_command(port, ROOT / "notebooks", office.landing_pool, tmp, page_pool=office.page_pool,
+                        base_url=prefix)
+    return subprocess.Popen(cmd, env=env, cwd=str(ROOT), start_new_session=True)
+
+
+def make_app(state: State) -> web.Application:
+    p = re.escape(state.prefix)
+    return web.Application([
+        (p, Landing),
+        (p + r"oauth_callback", HubOAuthCallbackHandler),
+        (p + r"voila/render/([a-z_]+)\.ipynb", Page),
+        (p + r"(" + STATIC + ")", Static),
+        (p + r"api/kernels/(" + KERNEL + r")/channels", Channels),
+        (p + r"api/kernels/(" + KERNEL + r")", KernelCall),
+        (p + r"voila/api/shutdown/(" + KERNEL + r")", KernelCall),
+        (r".*", NotFound),
+    ], state=state, cookie_secret=secrets.token_bytes(32), login_url=state.prefix + "oauth_callback",
+        websocket_max_message_size=256 * 1024 * 1024, xsrf_cookies=False)
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="[gate] %(levelname)s %(message)s")
+    office = read_office(os.environ["PLANNING_OFFICE_CONFIG"])
+    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/dashboards/")
+    secret = secrets.token_urlsafe(32)
+    voila_port = office.internal_port("voila_port")
+    voila = start_voila(office, prefix, voila_port, secret)
+
+    def stop(*_):
+        try:
+            os.killpg(voila.pid, signal.SIGTERM)
+            deadline = time.time() + 10
+            while voila.poll() is None and time.time() < deadline:
+                time.sleep(0.2)
+            if voila.poll() is None:
+                os.killpg(voila.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    state = State(office, prefix, voila_port, secret)
+    app = make_app(state)
+    url = os.environ.get("JUPYTERHUB_SERVICE_URL", f"http://127.0.0.1:{office.internal_port('gate_port')}")
+    port = int(url.rsplit(":", 1)[1].split("/")[0])
+    app.listen(port, address="127.0.0.1", xheaders=True)
+    log.info("dashboards at %s, Voila on 127.0.0.1:%s", prefix, voila_port)
+    try:
+        ioloop.IOLoop.current().start()
+    finally:
+        stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
