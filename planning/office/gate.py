@@ -54,6 +54,7 @@ HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", 
        "transfer-encoding", "upgrade", "content-length", "host"}
 #: what a page's widgets send on a kernel's websocket; anything else is dropped
 WIDGET_MESSAGES = {"comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"}
+VOILA_START = 90  # seconds a request waits for Voila to start listening (it starts with the gate)
 STATIC = r"voila/(?:static|templates|labextensions|api/themes)/.*"
 
 
@@ -171,9 +172,19 @@ class Proxy(Signed):
                                      follow_redirects=False, decompress_response=False,
                                      connect_timeout=20, request_timeout=3600,
                                      allow_nonstandard_methods=True)
-        resp = await httpclient.AsyncHTTPClient().fetch(req, raise_error=False)
-        if resp.code == 599 and not started:
-            message(self, 502, "office.gate.starting")
+        deadline = time.monotonic() + VOILA_START
+        while True:
+            try:
+                resp = await httpclient.AsyncHTTPClient().fetch(req, raise_error=False)
+                break
+            except OSError:  # Voila not listening yet (it starts with the gate): wait for it, then give up
+                if started or time.monotonic() > deadline:
+                    resp = None
+                    break
+                await asyncio.sleep(0.5)
+        if (resp is None or resp.code == 599) and not started:
+            log.warning("Voila did not answer %s", path)
+            message(self, 503, "office.gate.starting")
             return
         start()
         self.finish()

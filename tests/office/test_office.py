@@ -1,0 +1,352 @@
+"""The planning office, attacked and used as its people would: a real hub, proxy, gate and Voila on 127.0.0.1.
+
+Roles are checked by what the server does, never by what a page shows: every refusal below is a
+request a browser or a script can send, answered by the server.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+import uuid
+
+import openpyxl
+import pytest
+import requests
+import websocket
+
+import planning
+from office_harness import kernel_id, planning_cmd, start_office
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+DASH = "/services/dashboards/"
+
+
+def text(r) -> str:
+    """A response's text as the browser reads it (the pages say UTF-8 in a meta tag)."""
+    return r.content.decode("utf-8", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    o = start_office(tmp_path_factory.mktemp("office"))
+    yield o
+    o.stop()
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return planning.load_workbook(planning.SAMPLE)
+
+
+def other_people(sample, unit="H-SCH01") -> tuple[set, set]:
+    """Names of the people posted at ``unit`` and of everyone else."""
+    order_unit = sample.orders.set_index("id")["host_unit"]
+    posted = set(sample.assignments.loc[sample.assignments["order"].map(order_unit) == unit, "person"])
+    mine = set(sample.people.loc[sample.people["id"].isin(posted), "name"])
+    return mine, set(sample.people["name"]) - mine
+
+
+# --- the front door --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", DASH, DASH + "voila/render/overview.ipynb",
+                                  DASH + "voila/render/scenarios.ipynb?lang=en", "/hub/home", "/user/liming/lab",
+                                  "/hub/spawn"])
+def test_signed_out_visitors_are_sent_to_the_chinese_sign_in(office, path):
+    r = requests.get(office.base + path, timeout=30)
+    assert r.status_code == 200 and "/hub/login" in r.url, (path, r.url)
+    assert "对口支援规划办公室" in text(r) and "登录" in text(r)
+    assert "kernelId" not in text(r) and "Select items" not in text(r)
+
+
+@pytest.mark.parametrize("path", [DASH + f"api/kernels/{uuid.uuid4()}/channels", DASH + f"api/kernels/{uuid.uuid4()}",
+                                  DASH + "voila/static/voila.js", "/hub/api/users", "/hub/api/user"])
+def test_signed_out_calls_are_refused(office, path):
+    r = requests.get(office.base + path, timeout=30, allow_redirects=False)
+    assert r.status_code in (302, 401, 403), (path, r.status_code)
+    if r.status_code == 302:
+        assert "/hub/" in r.headers["Location"] and "oauth" in r.headers["Location"] or "login" in r.headers["Location"]
+
+
+def test_the_address_lands_on_the_landing_dashboard_in_chinese(office):
+    s = office.login("leader")
+    r = s.landing
+    assert r.url.endswith(DASH + "voila/render/overview.ipynb?lang=zh")
+    assert "kernelId" in text(r)
+    r = s.get(office.base + "/", timeout=60)
+    assert "/voila/render/overview.ipynb" in r.url and "Select items" not in text(r)
+    r = s.get(office.base + DASH + "?lang=en", timeout=60)
+    assert r.url.endswith("overview.ipynb?lang=en")
+
+
+# --- what a leader cannot do -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["leader", "principal"])
+@pytest.mark.parametrize("page", ["scenarios", "allocation"])
+def test_viewers_cannot_open_planner_pages(office, role, page):
+    s = office.login(role)
+    r = s.get(office.base + DASH + f"voila/render/{page}.ipynb", timeout=60)
+    assert r.status_code == 403 and "只供规划人员" in text(r) and "kernelId" not in text(r)
+
+
+@pytest.mark.parametrize("path", ["voila/tree", "voila/tree/", "voila/files/overview.ipynb", "api/kernels",
+                                  "api/sessions", "api/contents", "api/contents/overview.ipynb", "api/terminals",
+                                  "lab", "tree", "voila/render/../../data/sample/people.csv",
+                                  "voila/render/nosuch.ipynb", "voila/query/" + str(uuid.uuid4()),
+                                  "files/data/sample/people.csv", "voila/static/../../../data/sample/people.csv"])
+def test_viewers_reach_no_files_and_no_api(office, path):
+    s = office.login("leader")
+    for method in ("GET", "POST"):
+        r = s.request(method, office.base + DASH + path, timeout=30, allow_redirects=False)
+        # (a path climbing out of the service with ../ is the hub's to answer: it redirects, to no data)
+        assert r.status_code in (403, 404, 405) or r.status_code == 302 and "../" in path, (method, path,
+                                                                                         r.status_code)
+        r = s.request(method, office.base + DASH + path, timeout=30)
+        assert "sending_unit" not in text(r) and "赵兰文" not in text(r) and "kernelId" not in text(r)
+
+
+def test_a_leader_has_no_server_and_no_hub_api_beyond_their_name(office):
+    s = office.login("leader")
+    # no JupyterLab: the hub refuses to start or reach a server for them
+    r = s.get(office.base + "/hub/spawn", timeout=30)
+    assert r.status_code == 403 or "/hub/login" not in r.url and "lab" not in r.url
+    r = s.get(office.base + "/user/leader/lab", timeout=30)
+    assert r.status_code in (403, 404, 503) or "/user/leader/lab" not in r.url
+    r = s.get(office.base + "/user/liming/lab", timeout=30)
+    assert r.status_code in (403, 404, 503) or "/user/liming/lab" not in r.url
+    xsrf = s.cookies.get("_xsrf", path="/hub/") or ""
+    api = {"X-XSRFToken": xsrf}
+    for method, path in [("POST", "/hub/api/users/leader/server"), ("POST", "/hub/api/users/liming/server"),
+                         ("POST", "/hub/api/users/leader/tokens"), ("GET", "/hub/api/users"),
+                         ("GET", "/hub/api/users/liming"), ("POST", "/hub/api/groups/planners/users"),
+                         ("POST", "/hub/api/shares/liming/"), ("GET", "/hub/api/services")]:
+        r = s.request(method, office.base + path, headers=api, json={}, timeout=30)
+        assert r.status_code in (403, 404), (method, path, r.status_code)
+        assert "liming" not in text(r) or method == "GET" and path.endswith("liming") and r.status_code == 404
+    # a token made by the hub for the leader can do no more than the leader (none can be made)
+    r = s.get(office.base + "/hub/api/user", headers=api, timeout=30)
+    assert r.status_code == 200 and r.json()["name"] == "leader"
+    assert set(r.json().get("groups", [])) == {"leaders"}
+
+
+def _ws(office, session, kid):
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    url = office.base.replace("http", "ws") + DASH + f"api/kernels/{kid}/channels?session_id={uuid.uuid4()}"
+    return websocket.create_connection(url, header=[f"Cookie: {cookie}"], timeout=10,
+                                       origin=office.base)
+
+
+def _execute_request(code: str) -> str:
+    return json.dumps({"header": {"msg_id": uuid.uuid4().hex, "msg_type": "execute_request", "username": "x",
+                                  "session": uuid.uuid4().hex, "version": "5.3", "date": ""},
+                       "parent_header": {}, "metadata": {}, "channel": "shell",
+                       "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                                   "allow_stdin": False, "stop_on_error": True}, "buffers": []})
+
+
+def test_a_viewer_cannot_run_code_through_a_kernel(office, tmp_path):
+    """An execute_request on the viewer's own kernel's websocket never runs; another's kernel is refused."""
+    marker = tmp_path / "ran.txt"
+    leader = office.login("leader")
+    kid = kernel_id(text(leader.landing))
+    ws = _ws(office, leader, kid)
+    try:
+        ws.send(_execute_request(f"open({str(marker)!r}, 'w').write('x')"))
+        ws.send(json.dumps({"header": {"msg_id": uuid.uuid4().hex, "msg_type": "kernel_info_request",
+                                       "username": "x", "session": "s", "version": "5.3", "date": ""},
+                            "parent_header": {}, "metadata": {}, "channel": "shell", "content": {},
+                            "buffers": []}))
+        replies, deadline = [], time.time() + 8
+        while time.time() < deadline:
+            try:
+                replies.append(json.loads(ws.recv())["header"]["msg_type"])
+            except websocket.WebSocketTimeoutException:
+                break
+            except Exception:
+                break
+            if "kernel_info_reply" in replies and time.time() > deadline - 5:
+                break
+    finally:
+        ws.close()
+    assert "kernel_info_reply" in replies  # the websocket works: widget traffic goes through
+    assert "execute_reply" not in replies and "execute_result" not in replies
+    time.sleep(1)
+    assert not marker.exists()
+    # the planner's kernel: the leader cannot even connect to it
+    planner = office.login("liming")
+    other = kernel_id(text(planner.landing))
+    with pytest.raises(websocket.WebSocketBadStatusException) as e:
+        _ws(office, leader, other)
+    assert e.value.status_code == 403
+    r = leader.get(office.base + DASH + f"api/kernels/{other}", timeout=30)
+    assert r.status_code == 403
+    r = leader.post(office.base + DASH + f"voila/api/shutdown/{other}", timeout=30)
+    assert r.status_code == 403
+
+
+def test_a_forged_viewer_pass_in_the_address_changes_nothing(office, sample):
+    """The gate replaces any pass in the address with its own: a host unit cannot claim to be a leader."""
+    from planning.access import OfficeRole, Viewer, sign_viewer
+
+    s = office.login("principal")
+    forged = sign_viewer(Viewer("leader", OfficeRole.LEADER), "a-guessed-secret")
+    r = s.get(office.base + DASH + f"voila/render/overview.ipynb?planning_viewer={forged}", timeout=90)
+    assert r.status_code == 200
+    r = s.get(office.base + DASH + f"voila/render/scenarios.ipynb?planning_viewer={forged}", timeout=30)
+    assert r.status_code == 403
+
+
+# --- planners and leaders, in Chromium ------------------------------------------------------------------
+
+
+class Browser:
+    """One person's browser: a context of its own, every request recorded."""
+
+    def __init__(self, browser, office, name, w=1366, h=768):
+        self.office = office
+        self.ctx = browser.new_context(viewport={"width": w, "height": h}, accept_downloads=True)
+        self.page = self.ctx.new_page()
+        self.requests = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.errors = []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(office.base + "/", timeout=60000)
+        self.page.fill("#username_input", name)
+        self.page.fill("#password_input", office.passwords[name])
+        self.page.click("#login_submit")
+        self.ready()
+
+    def ready(self):
+        self.page.wait_for_selector(".planning-app.app-ready", timeout=120000)
+
+    def open(self, page, lang="zh"):
+        self.page.goto(self.office.base + DASH + f"voila/render/{page}.ipynb?lang={lang}", timeout=60000)
+        self.ready()
+
+    def off_server(self):
+        return [u for u in self.requests if not u.startswith(self.office.base) and not u.startswith(("data:", "blob:"))]
+
+    def close(self):
+        self.ctx.close()
+
+
+def test_planner_saves_and_publishes_then_a_leader_sees_it(office, browser):
+    planner = Browser(browser, office, "liming")
+    try:
+        planner.open("scenarios")
+        p = planner.page
+        assert "liming" in p.inner_text(".scenario-author")
+        p.locator(".scenario-name input").fill("2027 办公室方案")
+        p.locator(".scenario-name input").press("Tab")
+        p.click(".save-button")
+        p.wait_for_selector(".save-status:has-text('已保存')", timeout=60000)
+        p.click(".publish-button")
+        p.wait_for_selector(".publish-confirm:has-text('确认发布')", timeout=30000)
+        assert "2027 办公室方案" in p.inner_text(".publish-confirm")
+        p.screenshot(path=str(office.folder / "publish-confirm.png"))
+        p.click(".confirm-button")
+        p.wait_for_selector(".save-status:has-text('已发布')", timeout=30000)
+        p.wait_for_selector(".publication-log:has-text('liming')", timeout=30000)
+        assert not planner.off_server(), planner.off_server()[:3]
+    finally:
+        planner.close()
+    leader = Browser(browser, office, "leader")
+    try:
+        text = leader.page.inner_text(".published-source")
+        assert "2027 办公室方案" in text and "第 1 版" in text and "liming" in text, text
+        assert "leader（领导）" in text
+        nav = leader.page.inner_text(".nav")
+        assert "方案推演" not in nav and "人员分配" not in nav  # the pages they cannot open are not offered
+        assert not leader.off_server(), leader.off_server()[:3]
+        assert not leader.errors, leader.errors[:3]
+    finally:
+        leader.close()
+
+
+def _tab_texts(b: Browser) -> str:
+    """The page's text with every tab opened in turn."""
+    p = b.page
+    out = [p.inner_text("body")]
+    tabs = p.locator(".lm-TabBar-tab, .p-TabBar-tab")
+    for i in range(tabs.count()):
+        tabs.nth(i).click()
+        time.sleep(0.8)
+        out.append(p.inner_text("body"))
+    return "\n".join(out)
+
+
+def test_a_host_unit_sees_only_its_own_unit_everywhere(office, browser, sample):
+    mine, others = other_people(sample)
+    b = Browser(browser, office, "principal")
+    try:
+        texts = [_tab_texts(b)]
+        assert "疏勒县第一中学" in texts[0] and "principal（受援单位）" in texts[0]
+        for page in ("coverage", "rotation"):
+            b.open(page)
+            texts.append(_tab_texts(b))
+        # the coverage page's report, downloaded as a principal would
+        b.open("coverage")
+        assert b.page.locator(".upload").count() == 0  # nothing to upload with
+        b.page.click(".report-button")
+        b.page.wait_for_selector(".report-link a", timeout=60000)
+        with b.page.expect_download() as dl:
+            b.page.click(".report-link a")
+        book = openpyxl.load_workbook(io.BytesIO(open(dl.value.path(), "rb").read()))
+        texts.append("\n".join(str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value))
+        text = "\n".join(texts)
+        leaked = sorted(n for n in others if n in text)
+        assert not leaked, leaked[:5]
+        other_units = set(sample.units.loc[(sample.units.side == "host") & (sample.units.id != "H-SCH01"), "name"])
+        assert not sorted(u for u in other_units if u in text)[:5]
+        assert not b.off_server(), b.off_server()[:3]
+    finally:
+        b.close()
+
+
+def test_accounts_are_managed_by_the_command_line(office):
+    cfg = str(office.folder / "office.toml")
+    r = planning_cmd("office", "users", "--config", cfg)
+    assert r.returncode == 0 and "principal" in r.stdout and "受援单位" in r.stdout
+    r = planning_cmd("office", "add-user", "x", "--role", "host_unit", "--units", "NOPE", "--password-stdin",
+                     "--config", cfg, input="long-enough-pw\n")
+    assert r.returncode == 2 and "NOPE" in r.stderr and "Traceback" not in r.stderr
+    r = planning_cmd("office", "add-user", "x", "--role", "leader", "--password-stdin", "--config", cfg,
+                     input="short\n")
+    assert r.returncode == 2 and "至少" in r.stderr
+    # a removed account cannot sign in any more
+    r = planning_cmd("office", "add-user", "temp", "--role", "leader", "--password-stdin", "--config", cfg,
+                     input="temp-pass-123\n")
+    assert r.returncode == 0
+    office.passwords["temp"] = "temp-pass-123"
+    office.login("temp")
+    assert planning_cmd("office", "remove-user", "temp", "--config", cfg).returncode == 0
+    s = requests.Session()
+    page = s.get(office.base + "/hub/login", timeout=30)
+    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page.text).group(1)
+    r = s.post(office.base + "/hub/login", data={"username": "temp", "password": "temp-pass-123", "_xsrf": xsrf},
+               timeout=30)
+    assert "/hub/login" in r.url and "不正确" in text(r)
+
+
+def test_a_planner_gets_jupyterlab_on_the_notebooks(office):
+    s = office.login("liming")
+    r = s.get(office.base + "/hub/spawn", timeout=120)
+    deadline = time.time() + 90
+    while "/user/liming/lab" not in r.url and time.time() < deadline:
+        time.sleep(2)
+        r = s.get(office.base + "/user/liming/lab", timeout=60)
+    assert r.status_code == 200 and "/user/liming/lab" in r.url, r.url
+    xsrf = s.cookies.get("_xsrf", path="/user/liming/") or ""
+    r = s.get(office.base + "/user/liming/api/contents", headers={"X-XSRFToken": xsrf}, timeout=30)
+    assert r.status_code == 200 and "overview.ipynb" in text(r)
+    # and a leader cannot reach it
+    leader = office.login("leader")
+    r = leader.get(office.base + "/user/liming/api/contents", timeout=30, allow_redirects=False)
+    assert r.status_code in (302, 403, 404)
+    if r.status_code == 302:
+        r = leader.get(office.base + "/user/liming/api/contents", timeout=30)
+        assert "overview.ipynb" not in text(r)
