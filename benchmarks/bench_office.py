@@ -8,7 +8,8 @@ does what a browser does for a dashboard page and nothing more, so the figures a
 2. then, for all viewers at the same moment: asks for the page and reads it to its end (Voila
    sends it once the notebook has run in the viewer's kernel), opens the kernel's websocket,
    opens the widget control channel (``jupyter.widget.control``) and asks for every widget's
-   state, as the page's widget manager does, until the app's root says ``app-ready``.
+   state, as the page's widget manager does, until the app's root says ``app-ready`` (kernel
+   websocket protocol v1, as pages speak it).
 
 Time to ready (median, 95th percentile, max), errors, and memory: the proportional set size of
 every process of the office (hub, proxy, gate, Voila, kernels) warm and with all viewers ready,
@@ -50,6 +51,10 @@ from planning.office.accounts import add_account  # noqa: E402
 from planning.office.config import read_office  # noqa: E402
 from planning.office.voila import offline_template, voila_command  # noqa: E402
 
+from jupyter_server.services.kernels.connection.base import (  # noqa: E402
+    deserialize_msg_from_ws_v1,
+    serialize_msg_to_ws_v1,
+)
 from ipywidgets.widgets.widget import __control_protocol_version__ as CONTROL_VERSION  # noqa: E402
 
 ERROR_TEXT = ("出现了问题", "There was an error", "Traceback")
@@ -76,11 +81,28 @@ def free_block(n: int = 5) -> int:
 def memory(root: int) -> dict:
     """Every process under ``root`` (and root): count, resident and proportional MB."""
     procs = processes(root, lambda cmd: True)
+    own = _own(root)
+    if own:
+        procs[root] = own
     kern = {pid for pid in procs if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes()}
     return {"processes": len(procs), "rss": sum(p["rss"] for p in procs.values()),
             "pss": sum(p["pss"] for p in procs.values()), "kernels": len(kern),
             "kernel_pss": sum(procs[k]["pss"] for k in kern),
             "server_pss": sum(p["pss"] for k, p in procs.items() if k not in kern)}
+
+
+def _own(pid: int) -> dict | None:
+    """The root process's own memory (``processes`` lists its descendants only)."""
+    try:
+        rss = pss = 0.0
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Rss:"):
+                rss = int(line.split()[1]) / 1024
+            elif line.startswith("Pss:"):
+                pss = int(line.split()[1]) / 1024
+        return {"cpu": 0.0, "rss": rss, "pss": pss}
+    except OSError:
+        return None
 
 
 async def wait_warm(root: int, log: Path, want: int, timeout: float = 900) -> float:
@@ -137,48 +159,45 @@ async def view(client: httpx.AsyncClient, ws_base: str, path: str, headers: dict
         cookie = cookie_header(client, path)
         url = f"{ws_base}api/kernels/{kid}/channels?session_id={uuid.uuid4().hex}"
         async with websockets.connect(url, additional_headers={**headers, "Cookie": cookie}, max_size=None,
-                                      open_timeout=60, proxy=None) as ws:
+                                      open_timeout=60, proxy=None, subprotocols=[V1]) as ws:
             comm = uuid.uuid4().hex
-            session = uuid.uuid4().hex
-
-            def msg(kind, content):
-                return json.dumps({"header": {"msg_id": uuid.uuid4().hex, "msg_type": kind, "username": "bench",
-                                              "session": session, "version": "5.3", "date": ""},
-                                   "parent_header": {}, "metadata": {}, "channel": "shell",
-                                   "content": content, "buffers": []})
-
-            opening = json.loads(msg("comm_open", {"comm_id": comm, "target_name": "jupyter.widget.control",
-                                                   "data": {}}))
-            opening["metadata"] = {"version": CONTROL_VERSION}
-            await ws.send(json.dumps(opening))
-            await ws.send(msg("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}}))
+            await ws.send(v1("comm_open", {"comm_id": comm, "target_name": "jupyter.widget.control", "data": {}},
+                             {"version": CONTROL_VERSION}))
             deadline = time.perf_counter() + 300
             while time.perf_counter() < deadline:
-                m = decode(await asyncio.wait_for(ws.recv(), timeout=300))
-                if m is None:
+                # asked again until answered: the kernel may take the request before the comm is registered
+                await ws.send(v1("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}}))
+                try:
+                    while True:
+                        kind, content = v1_read(await asyncio.wait_for(ws.recv(), timeout=5))
+                        if kind == "comm_msg" and content.get("comm_id") == comm:
+                            states = content["data"].get("states", {})
+                            ready = any("app-ready" in (st.get("state", {}).get("_dom_classes") or ())
+                                        for st in states.values())
+                            if not ready:
+                                return {"error": "app not ready"}
+                            return {"page": t_page, "ready": time.perf_counter() - t0, "widgets": len(states)}
+                except asyncio.TimeoutError:
                     continue
-                if m["header"]["msg_type"] != "comm_msg" or m["content"].get("comm_id") != comm:
-                    continue
-                states = m["content"]["data"].get("states", {})
-                ready = any("app-ready" in (s.get("state", {}).get("_dom_classes") or ()) for s in states.values())
-                if not ready:
-                    return {"error": "app not ready"}
-                return {"page": t_page, "ready": time.perf_counter() - t0, "widgets": len(states)}
             return {"error": "no widget states"}
     except Exception as e:  # noqa: BLE001 - every failure is counted, not raised
         return {"error": f"{type(e).__name__}: {e}"[:120]}
 
 
-def decode(raw):
-    """A kernel websocket message of the legacy protocol: JSON text, or binary (JSON followed by buffers)."""
-    try:
-        if isinstance(raw, bytes):
-            n = int.from_bytes(raw[:4], "big")
-            offsets = [int.from_bytes(raw[4 * (i + 1):4 * (i + 2)], "big") for i in range(n)]
-            return json.loads(raw[offsets[0]:offsets[1] if n > 1 else None].decode("utf-8"))
-        return json.loads(raw)
-    except (ValueError, IndexError):
-        return None
+V1 = "v1.kernel.websocket.jupyter.org"  # the kernel websocket protocol pages speak (the gate accepts no other)
+
+
+def v1(kind: str, content: dict, metadata: dict | None = None) -> bytes:
+    header = {"msg_id": uuid.uuid4().hex, "msg_type": kind, "username": "bench", "session": "bench",
+              "version": "5.3", "date": ""}
+    return serialize_msg_to_ws_v1([json.dumps(x).encode() for x in (header, {}, metadata or {}, content)], "shell")
+
+
+def v1_read(raw) -> tuple[str | None, dict]:
+    if not isinstance(raw, bytes):
+        return None, {}
+    _channel, parts = deserialize_msg_from_ws_v1(raw)
+    return json.loads(parts[0]).get("msg_type"), json.loads(parts[3])
 
 
 def cookie_header(client: httpx.AsyncClient, path: str) -> str:

@@ -13,6 +13,8 @@ ARTIFACTS = ROOT / "artifacts"
 os.environ.setdefault("PLANNING_TODAY", "2026-11-22")
 # test servers preheat 2 kernels for the landing page (and 1 per other page), not the 20 of `planning serve`
 os.environ.setdefault("PLANNING_POOL", "2")
+# the one planner of `planning serve` in the tests (scenario versions are saved under this name)
+os.environ.setdefault("PLANNING_USER", "测试员")
 # scenario saves made by the tests (and the pages they serve) go to a throwaway store, never the repo's
 if not os.environ.get("PLANNING_DB_URL"):
     import tempfile

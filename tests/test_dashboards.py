@@ -227,12 +227,14 @@ def test_scenarios_by_clicking(voila_server, browser):
     assert "东营市增派1" in p.page.inner_text(".moved-people")
     p.shot("scenarios-compare-zh.png")
     p.page.locator(".scenario-name input").fill("浏览器测试方案")
-    p.page.locator(".scenario-author input").fill("测试员")
-    p.page.locator(".scenario-author input").press("Tab")
+    p.page.locator(".scenario-name input").press("Tab")
+    assert "测试员" in p.page.inner_text(".scenario-author")  # the planner's own name, not typed
     p.page.click(".save-button")
     p.page.wait_for_function("() => document.querySelector('.save-status').innerText.includes('第 1 版')",
                              timeout=30_000)
     p.page.click(".publish-button")
+    p.page.wait_for_selector(".publish-confirm:has-text('确认发布')", timeout=30_000)
+    p.page.click(".confirm-button")
     p.page.wait_for_function("() => document.querySelector('.save-status').innerText.includes('已发布')",
                              timeout=30_000)
     p.page.click(".report-button")

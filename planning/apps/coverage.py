@@ -125,10 +125,14 @@ class CoverageApp(App):
         self.download_button.on_click(lambda _: self.make_report())
         self.download_link = W.HTML()
         self.download_link.add_class("report-link")
-        self.upload = W.FileUpload(accept=".xlsx,.zip", multiple=False, description=self.t("cov.upload"),
-                                   layout=W.Layout(width="320px"))
-        self.upload.add_class("upload")
-        self.upload.observe(self._on_upload, "value")
+        # uploading another workbook is a planner's act: a viewer's kernel never holds the widget, so no
+        # message can reach one
+        self.upload = None
+        if self.planner:
+            self.upload = W.FileUpload(accept=".xlsx,.zip", multiple=False, description=self.t("cov.upload"),
+                                       layout=W.Layout(width="320px"))
+            self.upload.add_class("upload")
+            self.upload.observe(self._on_upload, "value")
         self.upload_status = W.HTML()
 
         filters = W.VBox([W.HBox([self.area, self.county, self.unit], layout=W.Layout(flex_flow="row wrap")),
@@ -143,8 +147,7 @@ class CoverageApp(App):
         tabs.titles = (self.t("cov.tab.map"), self.t("cov.tab.timeline"), self.t("cov.tab.gaps"),
                        self.t("cov.tab.cliffs"))
         self.tabs = tabs
-        # uploading another workbook is a planner's act; viewers never get the widget (nothing to send it to)
-        tools = W.HBox([self.download_button, self.download_link] + ([self.upload] if self.planner else []),
+        tools = W.HBox([self.download_button, self.download_link] + ([self.upload] if self.upload else []),
                        layout=W.Layout(align_items="center", flex_flow="row wrap"))
         self.blocked_box = W.HTML(self._blocked_html())
         self.blocked_box.add_class("pairing-blocked")

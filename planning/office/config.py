@@ -97,7 +97,7 @@ def read_office(path, lang: str | None = None) -> Office:
     def integer(key, lo, hi, default):
         v = sec.get(key, default)
         if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi:
-            raise OfficeConfigError(t("office.cfg.bad_int", lang, path=path, key=key, value=v, lo=lo, hi=hi))
+            raise OfficeConfigError(t("office.cfg.bad_int", lang, path=path, setting=key, value=v, lo=lo, hi=hi))
         return v
 
     ip = sec.get("ip", "127.0.0.1")

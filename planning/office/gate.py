@@ -54,6 +54,8 @@ HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", 
        "transfer-encoding", "upgrade", "content-length", "host"}
 #: what a page's widgets send on a kernel's websocket; anything else is dropped
 WIDGET_MESSAGES = {"comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"}
+KERNEL_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+MAX_PAGES = 1000  # requests to Voila in flight at once
 VOILA_START = 90  # seconds a request waits for Voila to start listening (it starts with the gate)
 STATIC = r"voila/(?:static|templates|labextensions|api/themes)/.*"
 
@@ -182,6 +184,10 @@ class Proxy(Signed):
                     resp = None
                     break
                 await asyncio.sleep(0.5)
+            except Exception:  # anything else: said in the viewer's language, the details in the log
+                log.exception("Voila did not answer %s", path)
+                resp = None
+                break
         if (resp is None or resp.code == 599) and not started:
             log.warning("Voila did not answer %s", path)
             message(self, 503, "office.gate.starting")
@@ -260,6 +266,14 @@ class Channels(HubOAuthenticated, websocket.WebSocketHandler):
             url += "?" + self.request.query
         protocols = [p.strip() for p in self.request.headers.get("Sec-WebSocket-Protocol", "").split(",")
                      if p.strip()]
+        if KERNEL_PROTOCOL not in protocols:
+            # Pages speak the kernel websocket protocol v1. The older framing is refused: Voila reads the
+            # binary messages it sends back (widget states with buffers) as v1, and one such message makes it
+            # spin, for every viewer at once.
+            self.set_status(400)
+            self.finish("kernel websocket protocol v1 only")
+            return
+        protocols = [KERNEL_PROTOCOL]
         try:
             self.upstream = await websocket.websocket_connect(
                 httpclient.HTTPRequest(url, connect_timeout=20), subprotocols=protocols or None,
@@ -374,6 +388,9 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     state = State(office, prefix, voila_port, secret)
+    # a page is one request held open while its notebook runs: allow as many at once as there are viewers
+    # (the default of 10 would queue the eleventh viewer behind the first ten)
+    httpclient.AsyncHTTPClient.configure(None, max_clients=MAX_PAGES)
     app = make_app(state)
     url = os.environ.get("JUPYTERHUB_SERVICE_URL", f"http://127.0.0.1:{office.internal_port('gate_port')}")
     port = int(url.rsplit(":", 1)[1].split("/")[0])

@@ -160,3 +160,68 @@ def kernel_id(html: str) -> str:
     m = re.search(r'"kernelId"\s*:\s*"([0-9a-f-]{36})"', html)
     assert m, "no kernel id in the page"
     return m.group(1)
+
+
+def widget_states(office: Office, session: requests.Session, page_html: str) -> dict:
+    """Every widget's state in the kernel behind a page, asked for as the page's widget manager does
+    (``jupyter.widget.control``, ``request_states``) over the gate's websocket."""
+    import uuid
+
+    import websocket
+    from ipywidgets.widgets.widget import __control_protocol_version__ as version
+
+    ws = kernel_socket(office, session, kernel_id(page_html))
+    comm = uuid.uuid4().hex
+    try:
+        ws.send_binary(v1_message("comm_open", {"comm_id": comm, "target_name": "jupyter.widget.control",
+                                                "data": {}}, {"version": version}))
+        deadline = time.time() + 90
+        ws.settimeout(5)
+        while time.time() < deadline:
+            # the kernel may take the request before it has registered the comm it just opened: ask again
+            ws.send_binary(v1_message("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}}))
+            try:
+                while True:
+                    kind, content = v1_read(ws.recv())
+                    if kind == "comm_msg" and content.get("comm_id") == comm:
+                        return content["data"]["states"]
+            except websocket.WebSocketTimeoutException:
+                continue
+    finally:
+        ws.close()
+    raise AssertionError("no widget states")
+
+
+V1 = "v1.kernel.websocket.jupyter.org"
+
+
+def v1_message(kind: str, content: dict, metadata: dict | None = None, channel: str = "shell") -> bytes:
+    """A kernel message in the websocket protocol v1 framing, as pages send them."""
+    import json
+    import uuid
+
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+    header = {"msg_id": uuid.uuid4().hex, "msg_type": kind, "username": "t", "session": "s", "version": "5.3",
+              "date": ""}
+    parts = [json.dumps(x).encode() for x in (header, {}, metadata or {}, content)]
+    return serialize_msg_to_ws_v1(parts, channel)
+
+
+def v1_read(raw: bytes) -> tuple[str, dict]:
+    """(msg_type, content) of a v1 message."""
+    import json
+
+    from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+    _channel, parts = deserialize_msg_from_ws_v1(raw)
+    return json.loads(parts[0])["msg_type"], json.loads(parts[3])
+
+
+def kernel_socket(office: Office, session: requests.Session, kid: str, protocol: str | None = V1):
+    import websocket
+
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    url = office.base.replace("http", "ws") + f"/services/dashboards/api/kernels/{kid}/channels?session_id=x"
+    return websocket.create_connection(url, header=[f"Cookie: {cookie}"], timeout=10, origin=office.base,
+                                       subprotocols=[protocol] if protocol else None)

@@ -17,7 +17,7 @@ import requests
 import websocket
 
 import planning
-from office_harness import kernel_id, planning_cmd, start_office
+from office_harness import kernel_id, kernel_socket, planning_cmd, start_office, v1_message, v1_read, widget_states
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -133,59 +133,63 @@ def test_a_leader_has_no_server_and_no_hub_api_beyond_their_name(office):
     assert set(r.json().get("groups", [])) == {"leaders"}
 
 
-def _ws(office, session, kid):
-    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
-    url = office.base.replace("http", "ws") + DASH + f"api/kernels/{kid}/channels?session_id={uuid.uuid4()}"
-    return websocket.create_connection(url, header=[f"Cookie: {cookie}"], timeout=10,
-                                       origin=office.base)
-
-
-def _execute_request(code: str) -> str:
-    return json.dumps({"header": {"msg_id": uuid.uuid4().hex, "msg_type": "execute_request", "username": "x",
-                                  "session": uuid.uuid4().hex, "version": "5.3", "date": ""},
-                       "parent_header": {}, "metadata": {}, "channel": "shell",
-                       "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
-                                   "allow_stdin": False, "stop_on_error": True}, "buffers": []})
-
-
 def test_a_viewer_cannot_run_code_through_a_kernel(office, tmp_path):
     """An execute_request on the viewer's own kernel's websocket never runs; another's kernel is refused."""
     marker = tmp_path / "ran.txt"
     leader = office.login("leader")
     kid = kernel_id(text(leader.landing))
-    ws = _ws(office, leader, kid)
+    # the older websocket framing is refused outright (Voila misreads its binary replies)
+    with pytest.raises(websocket.WebSocketBadStatusException) as e:
+        kernel_socket(office, leader, kid, protocol=None)
+    assert e.value.status_code == 400
+    ws = kernel_socket(office, leader, kid)
     try:
-        ws.send(_execute_request(f"open({str(marker)!r}, 'w').write('x')"))
-        ws.send(json.dumps({"header": {"msg_id": uuid.uuid4().hex, "msg_type": "kernel_info_request",
-                                       "username": "x", "session": "s", "version": "5.3", "date": ""},
-                            "parent_header": {}, "metadata": {}, "channel": "shell", "content": {},
-                            "buffers": []}))
+        ws.send_binary(v1_message("execute_request", {
+            "code": f"open({str(marker)!r}, 'w').write('x')", "silent": False, "store_history": False,
+            "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}))
+        ws.send_binary(v1_message("inspect_request", {"code": "open", "cursor_pos": 4, "detail_level": 1}))
+        ws.send_binary(v1_message("kernel_info_request", {}))
         replies, deadline = [], time.time() + 8
+        ws.settimeout(2)
         while time.time() < deadline:
             try:
-                replies.append(json.loads(ws.recv())["header"]["msg_type"])
+                replies.append(v1_read(ws.recv())[0])
             except websocket.WebSocketTimeoutException:
-                break
-            except Exception:
-                break
-            if "kernel_info_reply" in replies and time.time() > deadline - 5:
-                break
+                if "kernel_info_reply" in replies:
+                    break
     finally:
         ws.close()
     assert "kernel_info_reply" in replies  # the websocket works: widget traffic goes through
-    assert "execute_reply" not in replies and "execute_result" not in replies
+    assert not {"execute_reply", "execute_result", "execute_input", "inspect_reply"} & set(replies), replies
     time.sleep(1)
     assert not marker.exists()
     # the planner's kernel: the leader cannot even connect to it
     planner = office.login("liming")
     other = kernel_id(text(planner.landing))
     with pytest.raises(websocket.WebSocketBadStatusException) as e:
-        _ws(office, leader, other)
+        kernel_socket(office, leader, other)
     assert e.value.status_code == 403
     r = leader.get(office.base + DASH + f"api/kernels/{other}", timeout=30)
     assert r.status_code == 403
     r = leader.post(office.base + DASH + f"voila/api/shutdown/{other}", timeout=30)
     assert r.status_code == 403
+
+
+@pytest.mark.parametrize("who", ["leader", "principal"])
+def test_a_viewers_kernel_holds_nothing_to_upload_save_or_publish_with(office, sample, who):
+    """What a viewer's kernel could be asked to do is what its widgets offer: no upload, save or publish."""
+    s = office.login(who)
+    r = s.get(office.base + DASH + "voila/render/coverage.ipynb", timeout=120)
+    states = widget_states(office, s, text(r))
+    models = {st["model_name"] for st in states.values()}
+    classes = {c for st in states.values() for c in (st["state"].get("_dom_classes") or ())}
+    assert "FileUploadModel" not in models
+    assert not classes & {"upload", "save-button", "publish-button", "confirm-button", "run-button"}
+    assert "app-ready" in classes
+    if who == "principal":
+        blob = json.dumps(states, ensure_ascii=False)
+        leaked = sorted(n for n in other_people(sample)[1] if n in blob)
+        assert not leaked, leaked[:5]
 
 
 def test_a_forged_viewer_pass_in_the_address_changes_nothing(office, sample):
