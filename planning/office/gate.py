@@ -319,6 +319,8 @@ def message_type(msg) -> str | None:
     try:
         if isinstance(msg, bytes):
             n = int.from_bytes(msg[:8], "little")
+            if not 3 <= n <= 1024 or 8 * (n + 1) > len(msg):  # a frame no page sends (and no endless list)
+                return None
             offsets = [int.from_bytes(msg[8 * (i + 1):8 * (i + 2)], "little") for i in range(n)]
             return json.loads(msg[offsets[1]:offsets[2]].decode("utf-8")).get("msg_type")
         return json.loads(msg)["header"]["msg_type"]

@@ -148,6 +148,8 @@ def test_a_viewer_cannot_run_code_through_a_kernel(office, tmp_path):
             "code": f"open({str(marker)!r}, 'w').write('x')", "silent": False, "store_history": False,
             "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}))
         ws.send_binary(v1_message("inspect_request", {"code": "open", "cursor_pos": 4, "detail_level": 1}))
+        # a frame claiming 2**40 parts: read naively by the server, an endless list for everyone; dropped
+        ws.send_binary((2**40).to_bytes(8, "little") + b"x" * 64)
         ws.send_binary(v1_message("kernel_info_request", {}))
         replies, deadline = [], time.time() + 8
         ws.settimeout(2)
