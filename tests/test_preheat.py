@@ -168,7 +168,9 @@ def test_landing_page_from_a_warm_pool_in_both_languages(pooled_server, browser)
     from test_dashboards import Page
 
     url, log, _ = pooled_server
-    pooled = 2 + (len(NOTEBOOKS) - 1)  # two for the landing page, one for every other page
+    from planning.cli import PAGE_POOL
+
+    pooled = 2 + PAGE_POOL * (len(NOTEBOOKS) - 1)  # two for the landing page, PAGE_POOL for every other page
     _wait_for_log(log, WAITING, pooled)  # every pooled kernel has run its page up to the viewer's arrival
     for lang, title, source in (("zh", "对口支援概览", "数据：pooled-wb"), ("en", "Counterpart support overview",
                                                                         "Data: pooled-wb")):
@@ -196,7 +198,9 @@ def test_pooled_page_shows_a_workbook_changed_after_the_kernel_warmed(pooled_ser
     from test_dashboards import Page
 
     url, log, d = pooled_server
-    _wait_for_log(log, WAITING, _log_count(log, USED) + 2 + len(NOTEBOOKS) - 1)  # the pool is full again
+    from planning.cli import PAGE_POOL
+
+    _wait_for_log(log, WAITING, _log_count(log, USED) + 2 + PAGE_POOL * (len(NOTEBOOKS) - 1))  # the pool is full again
     people = d / "people.csv"
     lines = people.read_text(encoding="utf-8-sig").splitlines()
     people.write_text("\n".join(lines + [lines[1].replace(lines[1].split(",")[0], "P-NEW-1", 1)]) + "\n",
