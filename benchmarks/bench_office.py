@@ -221,6 +221,28 @@ def summary(results: list[dict]) -> dict:
 # --- the two servers ------------------------------------------------------------------------------------
 
 
+async def all_at_once(proc, clients, ws_base: str, path: str, headers: dict, warm: float, before: dict) -> dict:
+    """Every client opens the page at the same moment; timings, and the memory with them all ready."""
+    t0 = time.perf_counter()
+    results = await asyncio.gather(*[view(c, ws_base, path, headers) for c in clients])
+    wall = time.perf_counter() - t0
+    after = memory(proc.pid)
+    for c in clients:
+        await c.aclose()
+    return {"summary": summary(results), "warm_s": warm, "wall": wall, "before": before, "after": after}
+
+
+def stop(proc, log, folder: Path | None = None) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+    if folder is not None:  # anything of the office left behind (its processes name its folder)
+        subprocess.run(["pkill", "-f", str(folder)], check=False)
+    log.close()
+
+
 async def run_office(n: int, pool: int, page: str, folder: Path) -> dict:
     port = free_block()
     folder.mkdir(parents=True, exist_ok=True)
@@ -247,24 +269,10 @@ async def run_office(n: int, pool: int, page: str, folder: Path) -> dict:
         clients = [await sign_in(base, name, "viewer-password") for name in names]
         warm = await wait_warm(proc.pid, log_path, pool)
         before = memory(proc.pid)
-        ws_base = f"ws://127.0.0.1:{port}/services/dashboards/"
-        t0 = time.perf_counter()
-        results = await asyncio.gather(*[
-            view(c, ws_base, f"/services/dashboards/voila/render/{page}.ipynb?lang=zh", {"Origin": base})
-            for c in clients])
-        wall = time.perf_counter() - t0
-        after = memory(proc.pid)
-        for c in clients:
-            await c.aclose()
-        return {"summary": summary(results), "warm_s": warm, "wall": wall, "before": before, "after": after}
+        return await all_at_once(proc, clients, f"ws://127.0.0.1:{port}/services/dashboards/",
+                                 f"/services/dashboards/voila/render/{page}.ipynb?lang=zh", {"Origin": base}, warm, before)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        subprocess.run(["pkill", "-f", str(folder)], check=False)
-        log.close()
+        stop(proc, log, folder)
 
 
 async def run_peer(n: int, pool: int, page: str, folder: Path) -> dict:
@@ -283,21 +291,10 @@ async def run_peer(n: int, pool: int, page: str, folder: Path) -> dict:
         warm = await wait_warm(proc.pid, log_path, pool)
         before = memory(proc.pid)
         clients = [httpx.AsyncClient(base_url=base, timeout=600) for _ in range(n)]
-        t0 = time.perf_counter()
-        results = await asyncio.gather(*[view(c, f"ws://127.0.0.1:{port}/", f"/voila/render/{page}.ipynb?lang=zh", {})
-                                         for c in clients])
-        wall = time.perf_counter() - t0
-        after = memory(proc.pid)
-        for c in clients:
-            await c.aclose()
-        return {"summary": summary(results), "warm_s": warm, "wall": wall, "before": before, "after": after}
+        return await all_at_once(proc, clients, f"ws://127.0.0.1:{port}/", f"/voila/render/{page}.ipynb?lang=zh",
+                                 {}, warm, before)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
+        stop(proc, log)
 
 
 def show(label: str, res: dict, n: int):

@@ -43,9 +43,12 @@ def session(office: Office):
     """A session on the hub's database (created, with the hub's tables, when the office is new)."""
     import logging
 
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # the hub's schema stamp says nothing a planner needs
     office.state.mkdir(parents=True, exist_ok=True)
-    return hub_orm.new_session_factory(office.hub_db_url)()
+    logging.disable(logging.INFO)  # the hub's schema stamp (alembic) says nothing an administrator needs
+    try:
+        return hub_orm.new_session_factory(office.hub_db_url)()
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def normalize(name: str) -> str:
