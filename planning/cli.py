@@ -304,6 +304,19 @@ def _sample():
     return SAMPLE
 
 
+def _port(text: str) -> int:
+    """A TCP port 1–65535 (argparse says the sentence and exits 2 otherwise)."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        argv = sys.argv[1:]
+        asked = argv[argv.index("--lang") + 1] if "--lang" in argv[:-1] else None  # parsed before --lang counts
+        raise argparse.ArgumentTypeError(t("cli.bad_port", asked if asked in ("zh", "en") else None, port=text))
+    return port
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="planning", description="对口支援规划工作簿 / counterpart-support planning")
     p.add_argument("--lang", choices=["zh", "en"], default=None, help="language of messages (default zh)")
@@ -338,7 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--title", default=None, help="scenario name and version shown on the report")
     rp.set_defaults(func=cmd_report)
     sv = sub.add_parser("serve", help="serve the dashboards with Voila on 127.0.0.1")
-    sv.add_argument("--port", type=int, default=8866)
+    sv.add_argument("--port", type=_port, default=8866)
     sv.add_argument("--data", default=None, help="workbook to show (default: the shipped sample)")
     pool = os.environ.get("PLANNING_POOL", "")
     sv.add_argument("--pool", type=int, default=int(pool) if pool.strip().isdigit() else LANDING_POOL,

@@ -304,6 +304,15 @@ def _add_action_column(conn, schema: str | None) -> None:
         conn.exec_driver_sql(f"ALTER TABLE {where} ADD COLUMN action VARCHAR(16)")
 
 
+def _hide_password(text: str) -> str:
+    """An address (or a sentence quoting one) with the password of ``scheme://user:password@host`` masked.
+
+    >>> _hide_password("postgresql://planner:s3cret@db:notaport/planning")
+    'postgresql://planner:***@db:notaport/planning'
+    """
+    return re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", str(text))
+
+
 def _sqlite_url(url) -> tuple[str, Path | None]:
     """The SQLAlchemy URL and, for an SQLite file, its path."""
     if isinstance(url, os.PathLike) or "://" not in str(url):
@@ -346,8 +355,8 @@ class Store:
             parsed = sa.engine.make_url(self.url)
             self.dialect = parsed.get_backend_name()
             shown = parsed.render_as_string(hide_password=True)
-        except Exception as e:  # a malformed address
-            raise StoreError("bad_url", lang, url=raw, detail=_first_line(e)) from None
+        except Exception as e:  # a malformed address: shown without its password
+            raise StoreError("bad_url", lang, url=_hide_password(raw), detail=_hide_password(_first_line(e))) from None
         self.shown_url = shown
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -78,3 +78,24 @@ def test_cli_output_cut_short_by_a_pipe_is_no_traceback():
     out = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True)
     assert out.returncode == 0 and "Traceback" not in out.stderr and "BrokenPipe" not in out.stderr, out.stderr
     assert out.stdout.strip()
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "-1", "abc", "8866.5"])
+def test_serve_refuses_a_port_that_cannot_be(port):
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "planning.cli", "serve", "--port", port], capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 2 and "端口应为 1 到 65535" in r.stderr and "Traceback" not in r.stderr
+    assert "仪表盘地址" not in r.stdout  # it never says it listens anywhere
+
+
+def test_a_malformed_store_address_never_shows_its_password():
+    from planning.store import StoreError, open_store
+
+    for url in ["postgresql+psycopg://planner:s3cret-pw@db:notaport/planning",
+                "postgresql://planner:s3cret-pw@[bad/planning", "nosuch://planner:s3cret-pw@db/planning"]:
+        with pytest.raises(StoreError) as e:
+            open_store(url, lang="en")
+        assert "s3cret-pw" not in str(e.value) and "***" in str(e.value)
