@@ -137,7 +137,8 @@ class Proxy(Signed):
                             if not k.startswith("jupyterhub"))  # the hub's cookies stay with the hub
         if cookies:
             headers["Cookie"] = cookies
-        started, head, seen = False, {"code": 502, "headers": []}, bytearray()
+        started, head = False, {"code": 502, "headers": []}
+        looking, tail = watch_kernel is not None, b""  # the kernel id is in the page's head: look until found
 
         def on_header(line: str):
             line = line.strip()
@@ -157,14 +158,15 @@ class Proxy(Signed):
                     self.add_header(k, v) if k.lower() == "set-cookie" else self.set_header(k, v)
 
         def on_chunk(chunk: bytes):
+            nonlocal looking, tail
             start()
-            if watch_kernel is not None and len(seen) < 1_000_000:
-                seen.extend(chunk)
-                m = KERNEL_ID_IN_PAGE.search(seen)
+            if looking:
+                text = tail + chunk
+                m = KERNEL_ID_IN_PAGE.search(text)
                 if m:
                     st.kernels[m.group(1).decode()] = watch_kernel
-                    seen.clear()
-                    seen.extend(b"\0" * 1_000_000)  # found: stop looking
+                    looking = False
+                tail = text[-100:]  # an id cut between two chunks is found in the next
             self.write(chunk)
             self.flush()
 
@@ -330,7 +332,6 @@ def message_type(msg) -> str | None:
 
 class NotFound(web.RequestHandler):
     def prepare(self):
-        self.settings["state"]  # noqa: B018
         message(self, 404, "office.gate.not_found")
 
 
