@@ -158,6 +158,29 @@ def coverage(wb, start=None, end=None, *, bands=BANDS) -> pd.DataFrame:
     return _finish(out, bands)[COLUMNS]
 
 
+def coverage_at(wb, days, *, bands=BANDS) -> pd.DataFrame:
+    """Demand, supply, gap and surplus per host unit × sector on given days (headcounts on each day).
+
+    The same counting as :func:`coverage` (dates inclusive, one seat per rotation
+    slot, every assignment over its own dates) on any days, not only months'
+    first days: the standing of a programme is taken on one "as of" day
+    (:mod:`planning.standing`). Returns ``host_unit, sector, day, demand,
+    supply, gap, surplus, ratio, band``; rows with neither demand nor supply
+    are left out.
+
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> c = coverage_at(wb, ["2026-11-22"])
+    >>> int(c.supply.sum()) == int(((wb.assignments.start <= "2026-11-22") & (wb.assignments.end >= "2026-11-22")).sum())
+    True
+    """
+    points = pd.DatetimeIndex(sorted({pd.Timestamp(d).normalize() for d in days}))
+    slots = order_slots(wb.orders)
+    demand = slots[["host_unit", "sector", "start", "end", "headcount"]]
+    out = _grid(["host_unit", "sector"], demand, _supply_rows(wb), points)
+    return _finish(out, bands)[COLUMNS].rename(columns={"month": "day"})
+
+
 def order_coverage(wb, start=None, end=None) -> pd.DataFrame:
     """Demand and supply per order × month (seats of the order vs people on it)."""
     months = month_range(start, end, wb)
