@@ -30,8 +30,8 @@ Examples
 >>> s = standing(planning.load_workbook(planning.SAMPLE), on="2026-11-22")
 >>> s.on_post == s.filled + s.surplus and s.demand == s.filled + s.gap
 True
->>> s.worst["ratio"] <= s.ratio
-True
+>>> bool(s.worst["ratio"] <= s.ratio), s.unpaired
+(True, ['H-104-XX'])
 """
 from __future__ import annotations
 
