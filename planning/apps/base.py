@@ -18,7 +18,7 @@ from ..access import OfficeRole, Viewer, read_viewer, scope_workbook
 from ..core.clock import today
 from ..core.names import names as workbook_names
 from ..coverage import BAND_COLOURS, band
-from ..i18n import LANGS, default_lang, t
+from ..i18n import LANGS, default_lang, fmt_date, t
 from ..store import StoreError, open_store
 from ..workbook import WorkbookError
 
@@ -32,13 +32,29 @@ if not log.handlers and sys.__stderr__ is not None:
 
 CSS = """
 <style>
-.planning-app { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif; max-width: 1400px; }
+.planning-app { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif; }
 .planning-app .app-title { font-size: 26px; font-weight: 600; margin: 4px 0; color: #1f3a5f; }
 .planning-app .app-sub { color: #555; font-size: 13px; }
-.planning-app .kpi { background: #f3f6fa; border-left: 4px solid #2f6db5; padding: 8px 14px; margin: 4px;
-  min-width: 130px; }
+.planning-app .kpi { background: #f3f6fa; border-left: 4px solid #2f6db5; padding: 6px 14px; margin: 4px;
+  min-width: 130px; line-height: 1.35; }
 .planning-app .kpi .v { font-size: 26px; font-weight: 600; color: #1f3a5f; }
 .planning-app .kpi .k { font-size: 13px; color: #555; }
+.planning-app .kpi .s { font-size: 12px; color: #777; }
+.planning-app .headline { font-size: 18px; font-weight: 600; color: #1f3a5f; border-left: 6px solid #2f6db5;
+  background: #f7f9fc; padding: 6px 12px; margin: 2px 4px 4px 4px; }
+.planning-app .first-screen, .planning-app .first-screen .widget-html-content { line-height: 1.35; }
+.planning-app .panels { display: grid; gap: 14px; margin: 6px 4px;
+  grid-template-columns: minmax(400px, 2fr) minmax(270px, 1.3fr) minmax(210px, 1fr) minmax(250px, 1.3fr); }
+@media (max-width: 1250px) { .planning-app .panels { grid-template-columns: repeat(2, minmax(300px, 1fr)); } }
+.planning-app .panel table.data td, .planning-app .panel table.data th { white-space: nowrap; padding: 3px 6px; }
+.planning-app .panel table.data td.name { white-space: normal; }
+.planning-app .panel { min-width: 0; overflow-x: auto; }
+.planning-app .panel h4 { margin: 2px 0 4px 0; font-size: 15px; color: #1f3a5f; }
+.planning-app .panel table.data { width: 100%; }
+.planning-app .panel a, .planning-app .first-screen a { color: #2f6db5; text-decoration: none; }
+.planning-app ul.decide { margin: 0; padding-left: 18px; font-size: 13px; }
+.planning-app ul.decide li { margin-bottom: 4px; }
+.planning-app .data-line b { color: #1f3a5f; }
 .planning-app table.data { border-collapse: collapse; font-size: 13px; }
 .planning-app table.data th { background: #e8eef6; padding: 4px 8px; text-align: left; position: sticky; top: 0; }
 .planning-app table.data td { padding: 3px 8px; border-bottom: 1px solid #eee; }
@@ -202,6 +218,16 @@ def beijing_time(ts) -> str:
     return t_.tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
 
 
+def data_name(wb, lang: str) -> str:
+    """A workbook's name for people: the shipped sample in words, otherwise its file or folder name."""
+    try:
+        if Path(wb.source).resolve() == Path(SAMPLE).resolve():
+            return t("app.sample_name", lang)
+    except (OSError, ValueError):
+        pass
+    return Path(wb.source).name or t("app.unnamed", lang)
+
+
 def dashboard_stamp() -> tuple:
     """What the pages' data comes from, as file stamps: a change means the data must be loaded again."""
     sp = store_path()
@@ -256,11 +282,17 @@ def filled_share(demand: int, gap: int) -> tuple[float, str]:
 
 
 def kpi_cards(cards, small: bool = False) -> str:
-    """Headline figure cards: ``(label, value, colour or None)`` each; the colour marks the left edge."""
+    """Headline figure cards: ``(label, value, colour or None[, note])`` each; the colour marks the left edge,
+    the note is a small line under the label."""
     size = " style='font-size:20px'" if small else ""
-    return "<div style='display:flex;flex-wrap:wrap'>" + "".join(
-        f"<div class='kpi' style='border-left-color:{c or '#2f6db5'}'><div class='v'{size}>{html.escape(v)}</div>"
-        f"<div class='k'>{html.escape(k)}</div></div>" for k, v, c in cards) + "</div>"
+    out = []
+    for card in cards:
+        k, v, c = card[:3]
+        note = card[3] if len(card) > 3 else ""
+        out.append(f"<div class='kpi' style='border-left-color:{c or '#2f6db5'}'><div class='v'{size}>"
+                   f"{html.escape(v)}</div><div class='k'>{html.escape(k)}</div>"
+                   + (f"<div class='s'>{html.escape(note)}</div>" if note else "") + "</div>")
+    return "<div style='display:flex;flex-wrap:wrap'>" + "".join(out) + "</div>"
 
 
 def planning_window(wb, lang: str, description: str, months: int = 12) -> W.SelectionRangeSlider:
@@ -422,18 +454,27 @@ class App:
                 self.body.children = ()
             else:
                 self._prepare_once(wb)
-                sc = self.scenario
-                source = (self.t("app.published", name=sc.name, v=sc.version, author=sc.author,
-                                 when=beijing_time(sc.saved_at)) if sc is not None and sc.workbook is full
-                          else Path(wb.source).name)
-                self.status.value = (f"<div class='app-sub published-source'>"
-                                     f"{html.escape(self.t('app.data_source', source=source))}"
-                                     f"{self.viewer_line()}</div>")
+                self.status.value = (f"<div class='app-sub published-source data-line'>"
+                                     f"{html.escape(self.t('app.data_source', source=self.data_name()))} · "
+                                     f"<b class='as-of'>{html.escape(self.t('app.as_of', day=self.as_of_text()))}"
+                                     f"</b>{self.viewer_line()}</div>")
                 self.body.children = tuple(self.build_body(wb))
         except Exception:  # keep tracebacks out of the page, in the server log
             log.error("app failed:\n%s", traceback.format_exc())
             self.status.value = f"<div class='problems'>{html.escape(self.t('app.error'))}</div>"
         self.root.add_class("app-ready")
+
+    def data_name(self) -> str:
+        """What the figures are made of, in words: the published scenario and version, the sample, or the file."""
+        sc = self.scenario
+        if sc is not None and sc.workbook is self.full_wb:
+            return self.t("app.published", name=sc.name, v=sc.version, author=sc.author,
+                          when=beijing_time(sc.saved_at))
+        return data_name(self.full_wb if self.full_wb is not None else self.wb, self.lang)
+
+    def as_of_text(self) -> str:
+        """The day every figure on the page is taken on."""
+        return fmt_date(today(), self.lang)
 
     def viewer_line(self) -> str:
         """In the office: who is signed in, as what (and for which units), and the sign-out link."""

@@ -8,20 +8,25 @@ import bqplot as bq
 import ipywidgets as W
 import pandas as pd
 
-from ..core.clock import today
+from urllib.parse import quote
+
 from ..core.hierarchy import host_area, source_city
-from ..core.live import live_assignments
-from ..coverage import BAND_COLOURS, cliffs, coverage, largest_gaps
-from ..i18n import TEXT, fmt_int, sector_label
-from ..network import pairing_view, unpaired_host_units
-from ..reports import labelled
+from ..core.names import names
+from ..coverage import BAND_COLOURS
+from ..eligibility import blocked_by_pairings, blocked_sentences
+from ..i18n import TEXT, fmt_date, fmt_int, sector_label, t
+from ..network import pairing_view
 from ..schema import value_label
+from ..standing import standing
 from ..summary import figures
-from .base import App, filled_share, html_table, kpi_cards
+from .base import App, html_table, kpi_cards
+from .flows import flow_svg, flow_table
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LINKS = (("coverage.ipynb", "ov.link.coverage"), ("allocation.ipynb", "ov.link.allocation"),
          ("rotation.ipynb", "ov.link.rotation"), ("scenarios.ipynb", "ov.link.scenarios"))
+
+ROWS = 8  # rows per first-screen panel: the four panels fit a 1366×768 laptop screen
 
 NO_CITY = "\0no-city"  # stands for the "no source city" label until the language is known
 
@@ -49,51 +54,175 @@ def host_units_by_area(wb) -> pd.Series:
     return area.value_counts()
 
 
-class OverviewApp(App):
-    """Stakeholder overview: headline figures, people by city, host units, pairing network.
+def month_label(d, lang: str) -> str:
+    """``2027年8月`` / ``Aug 2027``."""
+    d = pd.Timestamp(d)
+    return f"{d.year}年{d.month}月" if lang == "zh" else d.strftime("%b %Y")
 
-    The figures are computed once per workbook (:meth:`prepare`, before the viewer
-    arrives in a preheated kernel); a language switch only relabels them. The
-    charts on the second and third tabs are drawn when their tab is first opened,
-    so the first view carries no chart.
+
+def point_label(d, as_of, lang: str) -> str:
+    """A checkpoint in words: the as-of day by its date, a month's first day by its month."""
+    d = pd.Timestamp(d)
+    return t("ov.today", lang) if d == pd.Timestamp(as_of) else month_label(d, lang)
+
+
+def page_link(page: str, lang: str, **params) -> str:
+    """A relative address of another page with filters (``coverage.ipynb?lang=zh&unit=H-SCH01``)."""
+    q = "&".join(f"{k}={quote(str(v))}" for k, v in {"lang": lang, **params}.items())
+    return f"{page}.ipynb?{q}"
+
+
+class OverviewApp(App):
+    """The leader's first screen: where we are short, who is responsible, what is coming, what to decide.
+
+    Every figure comes from one :class:`planning.standing.Standing` taken on one
+    "as of" day (shown in the page's data line): the cards, the four panels, the
+    pairing figure and the tables below never disagree. Computed once per
+    workbook (:meth:`prepare`, before the viewer arrives in a preheated kernel);
+    a language switch only relabels them. The tabs' charts are drawn when their
+    tab is first opened.
     """
 
     title_key = "app.overview.title"
 
     def prepare(self, wb):
-        month = today().to_period("M").to_timestamp()
-        cov = coverage(wb, month, month)
-        gaps = largest_gaps(wb, cov["month"].min() if len(cov) else None, by="unit", n=8, cov=cov)
-        gaps = gaps[["host_unit", "sector", "demand", "supply", "gap", "band", "sender"]] if len(gaps) else gaps
-        cl = cliffs(wb, by=())
+        st = standing(wb)
         self.data = {
-            "figures": figures(wb), "unpaired": len(unpaired_host_units(wb)),
-            "demand": int(cov["demand"].sum()), "gap": int(cov["gap"].sum()),
-            "gaps": gaps, "cliffs": cl[cl["leaving"] > 0].head(6)[
-                ["month", "leaving", "supply_before", "supply", "demand", "gap"]],
-            "on_post": self._on_post(wb), "pairings": pairing_view(wb),
-            "people": people_by_city_sector(wb, NO_CITY), "hosts": host_units_by_area(wb),
+            "standing": st, "figures": figures(wb, on=st.as_of), "on_post": self._on_post(wb, st.as_of),
+            "pairings": pairing_view(wb), "people": people_by_city_sector(wb, NO_CITY),
+            "hosts": host_units_by_area(wb), "flows": flow_table(wb, st.as_of),
+            "blocked": blocked_by_pairings(wb),
         }
 
-    def build_body(self, wb):
-        data = self.data
-        f, d, g = data["figures"], data["demand"], data["gap"]
-        ratio, colour = filled_share(d, g)
-        kpis = [("kpi.people", fmt_int(f["people"]), None), ("kpi.sending_cities", fmt_int(f["sending_cities"]), None),
-                ("kpi.host_units", fmt_int(f["host_units"]), None), ("kpi.teams", fmt_int(len(wb.teams)), None),
-                ("kpi.on_post", fmt_int(f["on_post"]), None),
-                ("kpi.filled", f"{fmt_int(d - g)} / {fmt_int(d)}", None),
-                ("kpi.coverage", "—" if not d else f"{ratio:.0%}", colour),
-                ("kpi.gap", fmt_int(g), BAND_COLOURS["red"] if g else None),
-                ("kpi.unpaired", fmt_int(data["unpaired"]), None)]
-        cards = W.HTML(kpi_cards([(self.t(k), v, c) for k, v, c in kpis]))
+    # --- the first screen ---------------------------------------------------------------------
+    def allowed(self, page: str) -> bool:
         allowed = self.viewer.pages if self.viewer is not None else None
-        links = [(nb, key) for nb, key in LINKS if (NOTEBOOKS / nb).exists()
-                 and (allowed is None or nb.removesuffix(".ipynb") in allowed)]
+        return (NOTEBOOKS / f"{page}.ipynb").exists() and (allowed is None or page in allowed)
+
+    def link(self, text: str, page: str, **params) -> str:
+        """``text`` linked to ``page`` with filters when this viewer may open it (escaped either way)."""
+        if not self.allowed(page):
+            return html.escape(text)
+        return f"<a href='{html.escape(page_link(page, self.lang, **params))}'>{html.escape(text)}</a>"
+
+    def headline(self) -> str:
+        """The banner and cards: today's figures and the worst month of the horizon, one band colour each."""
+        st, lang = self.data["standing"], self.lang
+        w, h = st.worst, st.horizon
+        if not int(st.points["demand"].sum()):
+            sentence, colour = self.t("ov.headline.no_demand", h=h), BAND_COLOURS["none"]
+        elif w["gap"] == 0:
+            sentence, colour = self.t("ov.headline.ok", h=h), BAND_COLOURS["green"]
+        else:
+            sentence = self.t("ov.headline.worst", h=h, month=point_label(w["day"], st.as_of, lang),
+                              demand=fmt_int(w["demand"]), filled=fmt_int(w["filled"]),
+                              ratio=f"{w['ratio']:.0%}", gap=fmt_int(w["gap"]))
+            colour = BAND_COLOURS[w["band"]]
+        banner = (f"<div class='headline' style='border-left-color:{colour}'>"
+                  f"{html.escape(sentence)}</div>")
+        planned = self.t("ov.kpi.planned", n=fmt_int(st.planned)) if st.planned else ""
+        cards = [(self.t("ov.kpi.on_post"), fmt_int(st.on_post), None, planned),
+                 (self.t("ov.kpi.filled"), f"{fmt_int(st.filled)} / {fmt_int(st.demand)}", None,
+                  self.t("ov.kpi.surplus", n=fmt_int(st.surplus)) if st.surplus else ""),
+                 (self.t("ov.kpi.gap"), fmt_int(st.gap), BAND_COLOURS["red"] if st.gap else None, ""),
+                 (self.t("ov.kpi.ratio"), "—" if not st.demand else f"{st.ratio:.0%}",
+                  BAND_COLOURS[st.band], "")]
+        if st.demand or w["demand"]:
+            cards.append((self.t("ov.kpi.worst", h=h, month=point_label(w["day"], st.as_of, lang)),
+                          "—" if pd.isna(w["ratio"]) else f"{w['ratio']:.0%}", BAND_COLOURS[w["band"]],
+                          self.t("ov.kpi.worst_gap", n=fmt_int(w["gap"]))))
+        c = st.next_cliff
+        if c is not None:
+            cards.append((self.t("ov.kpi.cliff", month=month_label(c["day"], lang)),
+                          self.t("ov.kpi.cliff_value", n=fmt_int(c["leaving"])), BAND_COLOURS["amber"],
+                          self.t("ov.kpi.cliff_gap", a=fmt_int(c["gap_before"]), b=fmt_int(c["gap"]))))
+        return banner + kpi_cards(cards)
+
+    def panel(self, cls: str, title: str, body: str) -> str:
+        return f"<div class='panel {cls}'><h4>{html.escape(title)}</h4>{body}</div>"
+
+    def table(self, head: list[str], rows: list[list[str]], empty: str) -> str:
+        """A small table of already escaped cells (numbers right-aligned by a leading ``#``)."""
+        if not rows:
+            return f"<div class='app-sub'>{html.escape(empty)}</div>"
+        th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+        body = "".join("<tr>" + "".join(f"<td class='num'>{c[1:]}</td>" if c.startswith("#") else f"<td>{c}</td>"
+                                        for c in r) + "</tr>" for r in rows)
+        return f"<table class='data'><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+    def panels(self, wb) -> str:
+        st, lang, nm = self.data["standing"], self.lang, names(wb)
+
+        def name(x) -> str:
+            return "、".join(str(nm.get(p, p)) for p in str(x).split("、")) if x else self.t("ov.nobody")
+
+        u = st.units.head(ROWS)
+        where = self.table(
+            [self.t("col.host_unit"), self.t("col.sector"), self.t("ov.col.gap_now"), self.t("ov.col.peak"),
+             self.t("col.sender")],
+            [[self.link(name(r.host_unit), "coverage", unit=r.host_unit), html.escape(sector_label(r.sector, lang)),
+              "#" + fmt_int(r.gap),
+              "#" + (self.t("ov.peak", n=fmt_int(r.peak_gap), month=point_label(r.peak_day, st.as_of, lang))
+                     if r.peak_gap else "0"),
+              html.escape(name(r.sender))] for r in u.itertuples()],
+            self.t("ov.where.none"))
+        more = len(st.units) - len(u)
+        if more > 0:
+            where += f"<div class='app-sub'>{self.link(self.t('ov.more', n=fmt_int(more)), 'coverage')}</div>"
+        s = st.senders[st.senders["sender"].ne("")].head(ROWS)
+        who = self.table(
+            [self.t("col.sender"), self.t("ov.col.gap_now"), self.t("ov.col.peak")],
+            [[html.escape(name(r.sender)), "#" + fmt_int(r.gap),
+              "#" + (self.t("ov.peak", n=fmt_int(r.peak_gap), month=point_label(r.peak_day, st.as_of, lang))
+                     if r.peak_gap else "0")] for r in s.itertuples()],
+            self.t("ov.who.none"))
+        cl = st.cliffs.head(ROWS)
+        when = self.table(
+            [self.t("col.month"), self.t("col.leaving"), self.t("ov.col.gap_change")],
+            [[html.escape(month_label(r.day, lang)), "#" + fmt_int(r.leaving),
+              "#" + f"{fmt_int(r.gap_before)} → {fmt_int(r.gap)}"] for r in cl.itertuples()],
+            self.t("ov.when.none", h=st.horizon))
+        decide = [self.t_html("ov.decide.unpaired", unit=self.link(name(x), "coverage", unit=x))
+                  for x in st.unpaired[:ROWS]]
+        if len(st.unpaired) > ROWS:
+            decide.append(html.escape(self.t("ov.more", n=fmt_int(len(st.unpaired) - ROWS))))
+        decide += [html.escape(x) for x in blocked_sentences(wb, self.data["blocked"], lang)[:3]]
+        c = st.next_cliff
+        if c is not None:
+            by = pd.Timestamp(c["day"]) - pd.DateOffset(months=1)
+            decide.append(html.escape(self.t("ov.decide.cliff", month=month_label(c["day"], lang),
+                                             n=fmt_int(c["leaving"]), gap=fmt_int(c["gap"]),
+                                             by=month_label(by, lang))))
+        if len(s) and s["peak_gap"].iloc[0] > 0:
+            top = s.sort_values("peak_gap", ascending=False).iloc[0]
+            decide.append(html.escape(self.t("ov.decide.sender", sender=name(top["sender"]),
+                                             n=fmt_int(top["peak_gap"]),
+                                             month=point_label(top["peak_day"], st.as_of, lang))))
+        decide_html = ("<ul class='decide'>" + "".join(f"<li>{d}</li>" for d in decide) + "</ul>" if decide
+                       else f"<div class='app-sub'>{html.escape(self.t('ov.decide.none'))}</div>")
+        return ("<div class='panels'>"
+                + self.panel("where", self.t("ov.where", day=fmt_date(st.as_of, lang)), where)
+                + self.panel("who", self.t("ov.who"), who)
+                + self.panel("when", self.t("ov.when", h=st.horizon), when)
+                + self.panel("decide", self.t("ov.decide"), decide_html)
+                + "</div>")
+
+    def t_html(self, key, **html_kw) -> str:
+        """A sentence with HTML pieces (already escaped) put into its escaped text."""
+        marks = {k: f"\0{i}\0" for i, k in enumerate(html_kw)}
+        text = html.escape(self.t(key, **marks))
+        for k, v in html_kw.items():
+            text = text.replace(html.escape(marks[k]), v)
+        return text
+
+    def build_body(self, wb):
+        links = [(nb, key) for nb, key in LINKS if self.allowed(nb.removesuffix(".ipynb"))]
         nav = W.HTML("<div class='nav'>" + html.escape(self.t("ov.links")) + " ".join(
             f"<a class='nav-link' href='{nb}?lang={self.lang}'>{html.escape(self.t(key))}</a>" for nb, key in links)
             + "</div>")
-        self.pairings = data["pairings"]
+        first = W.HTML(self.headline() + self.panels(wb))
+        first.add_class("first-screen")
+        self.pairings = self.data["pairings"]
         cities = sorted(self.pairings["source_city_name"].dropna().unique())
         self.city_filter = W.Dropdown(options=[(self.t("filter.all"), "")] + [(c, c) for c in cities],
                                       description=self.t("filter.side_city"), value="")
@@ -102,22 +231,34 @@ class OverviewApp(App):
         self.pairing_table.add_class("pairing-table")
         self.city_filter.observe(lambda _: self.update_table(), "value")
         self.update_table()
-        net, charts = W.VBox(), W.HBox(layout=W.Layout(flex_flow="row wrap"))
-        self.tabs = tabs = W.Tab(children=[self.summary_box(wb), W.VBox([net, self.city_filter, self.pairing_table]),
-                                           charts])
-        tabs.titles = (self.t("ov.tab.summary"), self.t("tab.pairings"), self.t("tab.people"))
-        later = {1: (net, lambda: [self.network_chart(wb)]),
-                 2: (charts, lambda: [self.people_chart(wb), self.hosts_chart(wb)])}
+        charts = W.HBox(layout=W.Layout(flex_flow="row wrap"))
+        self.tabs = tabs = W.Tab(children=[W.HTML(self.flows_html(wb)),
+                                           W.VBox([self.city_filter, self.pairing_table]),
+                                           self.on_post_box(), charts])
+        tabs.titles = (self.t("ov.tab.flows"), self.t("tab.pairings"), self.t("ov.by_category"), self.t("tab.people"))
+        later = {3: (charts, lambda: [self.people_chart(wb), self.hosts_chart(wb)])}
 
         def show(_=None):
             box, build = later.pop(tabs.selected_index, (None, None))
             if box is not None:
                 box.children = tuple(build())
         tabs.observe(show, "selected_index")
-        return [nav, cards, tabs]
+        return [nav, first, tabs]
 
-    def summary_box(self, wb):
-        """Largest gaps, the next term-end cliffs and people on post by city and category."""
+    def flows_html(self, wb) -> str:
+        flows, counties = self.data["flows"]
+        nm = dict(names(wb))
+        nm.update({r: self.t("chart.no_city") for r in wb.regions.loc[wb.regions["level"].eq("province"), "id"]})
+        svg = flow_svg(flows, counties, nm, labels={
+            "left": self.t("side.sending_label"), "right": self.t("side.host_label"),
+            "gap": self.t("ov.flow.gap", n="{n}"), "others": self.t("ov.flow.others"),
+            "people": self.t("ov.flow.people", n="{n}")})
+        st = self.data["standing"]
+        return (f"<div class='app-sub'>{html.escape(self.t('ov.flow.caption', day=fmt_date(st.as_of, self.lang)))}"
+                f"</div>{svg}")
+
+    def on_post_box(self):
+        """People on post on the as-of day by sending city and category."""
         on = self.data["on_post"]
         on = on.assign(city=on["city"].fillna(self.t("chart.no_city")),
                        category=on["category"].map(lambda c: value_label(c, "zh") if self.lang == "zh"
@@ -126,23 +267,16 @@ class OverviewApp(App):
         tab[self.t("col.people")] = tab.sum(axis=1)
         tab = tab.sort_values(self.t("col.people"), ascending=False)
         tab = tab.reset_index().rename(columns={"city": self.t("col.source_city")})
-        return W.HBox([
-            W.VBox([W.HTML(f"<h4>{html.escape(self.t('ov.gaps'))}</h4>"
-                           + html_table(labelled(self.data["gaps"], wb, self.lang))),
-                    W.HTML(f"<h4>{html.escape(self.t('ov.cliffs'))}</h4>"
-                           + html_table(labelled(self.data["cliffs"], wb, self.lang)))],
-                   layout=W.Layout(margin="0 24px 0 0")),
-            W.HTML(f"<h4>{html.escape(self.t('ov.by_category'))}</h4>" + html_table(tab)),
-        ], layout=W.Layout(flex_flow="row wrap"))
+        return W.HTML(html_table(tab))
 
     @staticmethod
-    def _on_post(wb) -> pd.DataFrame:
-        """People on post today: source city name (NaN for province-level senders) and category code."""
-        now = today()
-        live = live_assignments(wb, on=now)
+    def _on_post(wb, day) -> pd.DataFrame:
+        """People on post on ``day`` (assignments covering it): source city name and category code."""
+        a = wb.assignments
+        live = a[(a["start"] <= day) & (a["end"] >= day)]
         people = wb.people.set_index("id")
-        names = wb.regions.set_index("id")["name"]
-        return pd.DataFrame({"city": live["person"].map(source_city(wb)).map(names).to_numpy(),
+        names_ = wb.regions.set_index("id")["name"]
+        return pd.DataFrame({"city": live["person"].map(source_city(wb)).map(names_).to_numpy(),
                              "category": live["person"].map(people["category"]).to_numpy()})
 
     def update_table(self):
@@ -178,36 +312,3 @@ class OverviewApp(App):
         return bq.Figure(marks=[bars], axes=[ax, ay], title=self.t("chart.units_by_county"),
                          layout=W.Layout(width="560px", height="420px"),
                          fig_margin={"top": 50, "bottom": 80, "left": 50, "right": 20})
-
-    def network_chart(self, wb):
-        """Sending cities and host areas at their longitude/latitude, joined by pairings (no map tiles)."""
-        pv = self.pairings[self.pairings["people"] + self.pairings["seats"] > 0]
-        reg = wb.regions.set_index("id")
-        pts = pd.concat([pd.DataFrame({"id": pv["source_city"], "side": "sending"}),
-                         pd.DataFrame({"id": pv["host"], "side": "host"})]).drop_duplicates("id")
-        pts = pts.assign(lon=pts["id"].map(reg["lon"]), lat=pts["id"].map(reg["lat"]),
-                         name=pts["id"].map(reg["name"])).dropna(subset=["lon", "lat"])
-        xs, ys = bq.LinearScale(), bq.LinearScale()
-        marks = []
-        top = max(1, int(pv["people"].max())) if len(pv) else 1
-        for rec in pv.itertuples():
-            if rec.source_city not in reg.index or rec.host not in reg.index:
-                continue
-            a, b = reg.loc[rec.source_city], reg.loc[rec.host]
-            if pd.isna(a["lon"]) or pd.isna(b["lon"]):
-                continue
-            width = 0.5 + 5.5 * rec.people / top
-            marks.append(bq.Lines(x=[a["lon"], b["lon"]], y=[a["lat"], b["lat"]], scales={"x": xs, "y": ys},
-                                  stroke_width=width, colors=["#7a9cc6"], opacities=[0.55]))
-        for side, color in (("sending", PALETTE[0]), ("host", PALETTE[1])):
-            p = pts[pts["side"].eq(side)]
-            marks.append(bq.Scatter(x=p["lon"].to_numpy(), y=p["lat"].to_numpy(), names=p["name"].tolist(),
-                                    display_names=True, scales={"x": xs, "y": ys}, colors=[color],
-                                    default_size=60, stroke="white",
-                                    labels=[self.t("side.sending_label" if side == "sending" else
-                                                   "side.host_label")], display_legend=True))
-        ax = bq.Axis(scale=xs, label="°E", grid_lines="none")
-        ay = bq.Axis(scale=ys, orientation="vertical", label="°N", grid_lines="none")
-        return bq.Figure(marks=marks, axes=[ax, ay], title=self.t("chart.pairing_network"),
-                         legend_location="bottom-left", layout=W.Layout(width="1200px", height="520px"),
-                         fig_margin={"top": 50, "bottom": 40, "left": 50, "right": 20})
