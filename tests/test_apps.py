@@ -162,19 +162,19 @@ def test_pages_show_the_published_scenario(sample, tmp_path, monkeypatch):
     monkeypatch.setenv("PLANNING_STORE", str(path))
     monkeypatch.delenv("PLANNING_DB_URL", raising=False)
     monkeypatch.delenv("PLANNING_DATA", raising=False)
-    assert "sample" in OverviewApp(lang="zh").status.value and not path.exists()  # no store: not created
+    assert "随程序提供的示例方案" in OverviewApp(lang="zh").status.value and not path.exists()  # no store: not created
     wb = sample.copy()
     wb.orders = wb.orders[wb.orders.host_unit != "H-SCH01"].reset_index(drop=True)
     wb.assignments = wb.assignments[wb.assignments.order.isin(wb.orders.id)].reset_index(drop=True)
     store = open_store(path)
     store.save("2027 方案", wb, author="李明")
-    assert "sample" in OverviewApp(lang="zh").status.value  # saved but not published
+    assert "随程序提供的示例方案" in OverviewApp(lang="zh").status.value  # saved but not published
     store.publish("2027 方案", 1)
     app = OverviewApp(lang="zh")
     assert "已发布方案“2027 方案”第 1 版（李明" in app.status.value and app.wb.equals(wb)
     assert "published scenario 2027 方案, version 1" in CoverageApp(lang="en").status.value
     monkeypatch.setenv("PLANNING_DATA", sample.source)  # --data names a workbook: that one is shown
-    assert "sample" in OverviewApp(lang="zh").status.value
+    assert "随程序提供的示例方案" in OverviewApp(lang="zh").status.value
 
 
 def test_published_version_is_part_of_the_stamp_on_a_database_server(tmp_path, monkeypatch):
