@@ -276,7 +276,7 @@ def uncovered(wb) -> pd.DataFrame:
     return r[r["sender"].isna()][["host_unit", "sector"]].reset_index(drop=True)
 
 
-def cliffs(wb, start=None, months: int = 12, by=("host_unit", "sector")) -> pd.DataFrame:
+def cliffs(wb, start=None, months: int = 12, by=("host_unit", "sector"), *, days=None) -> pd.DataFrame:
     """Months ahead where supply drops because terms end.
 
     For each month from ``start`` (default: this month) on, the people whose
@@ -284,36 +284,47 @@ def cliffs(wb, start=None, months: int = 12, by=("host_unit", "sector")) -> pd.D
     (``leaving``), with demand and supply in that month and the gap it opens.
     ``by=()`` gives the totals per month.
 
+    ``days`` gives the checkpoints instead (for instance the as-of day followed
+    by months' first days, :func:`planning.standing.checkpoints`): leaving at a
+    checkpoint is counted against the one before it, and ``month`` is the
+    checkpoint's month.
+
     Returns ``[by…], month, leaving, supply_before, supply, demand, gap``,
     only rows with someone leaving.
     """
-    s = pd.Timestamp(start) if start is not None else today()
-    rng = month_range(s, s + pd.DateOffset(months=months), wb)
-    prev = rng - pd.DateOffset(months=1)
+    if days is not None:
+        pts = pd.DatetimeIndex(sorted({pd.Timestamp(d).normalize() for d in days}))
+    else:
+        s = pd.Timestamp(start) if start is not None else today()
+        rng = month_range(s, s + pd.DateOffset(months=months), wb)
+        pts = rng.insert(0, rng[0] - pd.DateOffset(months=1))
+    cur_pts, prev_pts = pts[1:], pts[:-1]
     sup = _supply_rows(wb)
-    m_prev = prev.to_numpy()
-    # an assignment leaves in month m when it covers m-1's first day but ends before m's first day
     e = sup["end"].to_numpy(dtype="datetime64[ns]")
     st = sup["start"].to_numpy(dtype="datetime64[ns]")
-    k = np.searchsorted(rng.to_numpy(), e, side="right")  # first month whose first day is after the end
-    valid = (k < len(rng))
+    # an assignment leaves at checkpoint k when it covers checkpoint k-1 but ends before checkpoint k
+    k = np.searchsorted(cur_pts.to_numpy(), e, side="right")  # first checkpoint after the end
+    valid = k < len(cur_pts)
     kk = np.where(valid, k, 0)
-    covered_prev = valid & (st <= m_prev[kk]) & (e >= m_prev[kk])
-    leave = sup[covered_prev].assign(month=rng.to_numpy()[kk[covered_prev]])
+    p_prev = prev_pts.to_numpy()
+    covered_prev = valid & (st <= p_prev[kk]) & (e >= p_prev[kk])
+    leave = sup[covered_prev].assign(point=cur_pts.to_numpy()[kk[covered_prev]])
     by = list(by)
-    cov = coverage(wb, rng[0] - pd.DateOffset(months=1), rng[-1])
+    cov = coverage_at(wb, pts).rename(columns={"day": "point"})
     if by:
-        cur = cov.set_index(by + ["month"])
+        cur = cov.set_index(by + ["point"])
     else:
-        cur = cov.groupby("month")[["demand", "supply", "gap"]].sum()
-    left = leave.groupby(by + ["month"]).size().rename("leaving").reset_index()
-    idx = pd.MultiIndex.from_frame(left[by + ["month"]]) if by else pd.Index(left["month"])
+        cur = cov.groupby("point")[["demand", "supply", "gap"]].sum()
+    left = leave.groupby(by + ["point"]).size().rename("leaving").reset_index()
+    idx = pd.MultiIndex.from_frame(left[by + ["point"]]) if by else pd.Index(left["point"])
     left["supply"] = cur["supply"].reindex(idx).fillna(0).astype(np.int64).to_numpy()
     left["demand"] = cur["demand"].reindex(idx).fillna(0).astype(np.int64).to_numpy()
     left["gap"] = np.maximum(left["demand"] - left["supply"], 0)
-    pidx = (pd.MultiIndex.from_arrays([left[c] for c in by] + [left["month"] - pd.DateOffset(months=1)])
-            if by else pd.Index(left["month"] - pd.DateOffset(months=1)))
+    before = pd.Series(prev_pts, index=cur_pts)
+    pb = left["point"].map(before)
+    pidx = pd.MultiIndex.from_arrays([left[c] for c in by] + [pb]) if by else pd.Index(pb)
     left["supply_before"] = cur["supply"].reindex(pidx).fillna(0).astype(np.int64).to_numpy()
+    left["month"] = pd.to_datetime(left["point"]).dt.to_period("M").dt.to_timestamp()
     cols = by + ["month", "leaving", "supply_before", "supply", "demand", "gap"]
     return left[cols].sort_values(["month"] + by).reset_index(drop=True)
 

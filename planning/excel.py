@@ -95,7 +95,7 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=Non
         book.remove(book.active)
     fills = {}
     if band_labels:
-        fills = {label: PatternFill("solid", fgColor=BAND_COLOURS[code].lstrip("#").upper())
+        fills = {label: PatternFill("solid", fgColor=BAND_COLOURS[code.split("_")[0]].lstrip("#").upper())
                  for code, label in band_labels.items()}
     band_columns = {band_column} if isinstance(band_column, str) else set(band_column or ())
     head_fill = PatternFill("solid", fgColor="DCE6F1")

@@ -12,6 +12,7 @@ Examples
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .core.names import names
@@ -25,6 +26,13 @@ ID_COLUMNS = {"host_unit": "units", "area": "any", "sender": "any", "source_city
 DATE_COLUMNS = {"start", "end", "out_end", "in_start", "leaves_on", "recommended_start", "batch_start",
                 "term_end", "pair_end", "ends"}
 MONTH_COLUMNS = {"month", "from_month"}
+#: Band labels a table may show: ``green_short`` is green with seats still empty, never called sufficient.
+BAND_CODES = ("green", "green_short", "amber", "red")
+
+
+def band_colour(code: str) -> str:
+    """The colour band of a band label code (``green_short`` is green)."""
+    return code.split("_")[0]
 
 
 def team_names(wb, lang: str | None = None) -> pd.Series:
@@ -69,7 +77,9 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
         elif c == "sector":
             v = v.map(lambda s: sector_label(s, lang) if isinstance(s, str) else "")
         elif c == "band":
-            v = v.map(lambda b: t(f"band.{b}", lang))
+            short = df["gap"].fillna(0).to_numpy() > 0 if "gap" in df.columns else np.zeros(len(v), dtype=bool)
+            v = pd.Series([t(f"band.{b}_short" if b == "green" and g else f"band.{b}", lang)
+                           for b, g in zip(v, short)], index=v.index)
         elif c == "because":
             v = v.map(lambda b: t(f"mentor.because.{b}", lang))
         elif c == "kind" and set(v.dropna().unique()) <= {"overlap", "gap", "seamless", "none"}:

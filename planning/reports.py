@@ -40,7 +40,7 @@ from .coverage import (
 from .coverage import band as band_of
 from .excel import display_width, sheet_title, write_excel  # noqa: F401  (public here too)
 from .i18n import default_lang, fmt_date, fmt_int, sector_label, t
-from .labels import DATE_COLUMNS, ID_COLUMNS, MONTH_COLUMNS, labelled, team_names  # noqa: F401
+from .labels import BAND_CODES, DATE_COLUMNS, ID_COLUMNS, MONTH_COLUMNS, band_colour, labelled, team_names  # noqa: F401
 from .roster import roster_sheets, roster_table
 from .schema import value_label
 from .summary import figures
@@ -71,7 +71,7 @@ def gaps_report(wb, month=None, by: str = "unit", lang: str | None = None, bands
 def write_gaps_report(wb, path, month=None, by: str = "unit", lang: str | None = None, bands=BANDS) -> Path:
     """Write the formatted gap report (Chinese headers by default) to ``path``."""
     sheets = gaps_report(wb, month, by, lang, bands)
-    labels = {b: t(f"band.{b}", lang) for b in ("green", "amber", "red")}
+    labels = {b: t(f"band.{b}", lang) for b in BAND_CODES}
     return write_excel(path, sheets, band_column=t("col.band", lang), band_labels=labels)
 
 
@@ -309,7 +309,7 @@ def scenario_report(wb, path, *, title=None, lang: str | None = None, start=None
     """
     lang = lang or default_lang()
     sections = scenario_sections(wb, title=title, lang=lang, start=start, end=end, unfilled=unfilled)
-    labels = {b: t(f"band.{b}", lang) for b in ("green", "amber", "red")}
+    labels = {b: t(f"band.{b}", lang) for b in BAND_CODES}
     return write_excel(path, [(s.sheet, s.table) for s in sections], band_column=(
         t("col.band", lang), t("report.col.value", lang)), band_labels=labels, landscape=True,
         page_header=title or t("report.title", lang))
@@ -382,7 +382,7 @@ def html_table(df: pd.DataFrame, *, band_columns=(), band_labels: dict[str, str]
 
     if df.empty and empty:
         return f'<p class="none">{html.escape(empty)}</p>'
-    colour = {label: BAND_COLOURS[code] for code, label in (band_labels or {}).items()}
+    colour = {label: BAND_COLOURS[band_colour(code)] for code, label in (band_labels or {}).items()}
     banded = [c in set(band_columns) for c in df.columns]
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
     body = []
@@ -415,7 +415,7 @@ def scenario_html(wb, *, title=None, lang: str | None = None, start=None, end=No
 
     lang = lang or default_lang()
     sections = scenario_sections(wb, title=title, lang=lang, start=start, end=end, unfilled=unfilled)
-    labels = {b: t(f"band.{b}", lang) for b in ("green", "amber", "red", "none")}
+    labels = {b: t(f"band.{b}", lang) for b in BAND_CODES + ("none",)}
     heading = title or t("report.title", lang)
     esc = html.escape
     cover = sections[0]

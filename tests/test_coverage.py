@@ -256,16 +256,56 @@ def test_gaps_cli_bad_workbook(sample_copy):
 
 # --- the app, driven without a browser ------------------------------------------------------
 
+def heat_rows(app) -> list[str]:
+    grid = app.heat.children[-1]
+    return [c.description for c in grid.children if "heat-row" in c._dom_classes]
+
+
+def click_row(app, name):
+    grid = app.heat.children[-1]
+    next(c for c in grid.children if "heat-row" in c._dom_classes and c.description == name).click()
+
+
+def test_coverage_heatmap_cell_opens_the_unit_and_sector(sample):
+    from planning.apps import CoverageApp
+
+    app = CoverageApp(wb=sample, lang="zh")
+    click_row(app, "喀什地区")
+    click_row(app, "伽师县")
+    grid = app.heat.children[-1]
+    cells = [c for c in grid.children if "heat-cell" in c._dom_classes]
+    cells[0].click()
+    assert app.unit.value and app.sector.value and app.tabs.selected_index == 2
+    assert app.unit_county[app.unit.value] == app.county.value
+
+
+def test_coverage_page_counts_now_on_the_as_of_day(sample):
+    """The current month's figures are those of the overview: taken on the as-of day, not the 1st."""
+    from planning.apps import CoverageApp
+    from planning.standing import standing
+
+    app = CoverageApp(wb=sample, lang="zh")
+    st = standing(sample)
+    first = app.c_month == app.range.index[0]
+    assert app.months[app.range.index[0]] == st.as_of.to_period("M").to_timestamp()
+    assert int(app.supply[first].sum()) == st.on_post and int(app.gap[first].sum()) == st.gap
+    assert "今天 2026年11月22日" in app.kpis.value
+
+
 def test_coverage_app_filters_drill_and_report(sample):
     from planning.apps import CoverageApp
 
     app = CoverageApp(wb=sample, lang="zh")
     assert "problems" not in app.status.value
-    assert "疏勒县" in app.heat.value  # counties first
-    app.area.value = "XJ-KS"
-    county = next(v for label, v in app.county.options if label == "伽师县")
-    app.county.value = county
-    assert "伽师县第一中学" in app.heat.value and "疏勒县" not in app.heat.value
+    # the heatmap follows the region tree: prefectures and divisions first, never a unit or a village
+    assert set(heat_rows(app)) <= {"喀什地区", "浮山县", "甘孜藏族自治州", "第一师（阿拉尔市）", "第十二师"}
+    assert {label for label, _ in app.area.options} == {"全部", "喀什地区", "浮山县", "甘孜藏族自治州",
+                                                         "第一师（阿拉尔市）", "第十二师"}
+    click_row(app, "喀什地区")  # a click on a row drills down: the prefecture's counties
+    assert app.area.value == "XJ-KS" and "疏勒县" in heat_rows(app) and "喀什地区" not in heat_rows(app)
+    click_row(app, "伽师县")
+    county = app.county.value
+    assert "伽师县第一中学" in heat_rows(app) and "疏勒县" not in heat_rows(app)
     units = [v for _, v in app.unit.options if v]
     assert units and all(app.unit_county[u] == county for u in units)
     app.sector.value = "教育"

@@ -70,6 +70,10 @@ CSS = """
 .planning-app table.heat th.row { text-align: right; background: #f3f6fa; white-space: nowrap; }
 .planning-app table.heat td { min-width: 56px; text-align: center; padding: 6px 8px; border: 2px solid #fff; }
 .planning-app table.heat td.na { background: #fafafa; }
+.planning-app .heat-head { font-weight: 600; text-align: center; background: #e8eef6; padding: 4px 2px; }
+.planning-app .heat-row button, .planning-app button.heat-row { text-align: right; background: #f3f6fa;
+  font-weight: 600; }
+.planning-app .heat-na { background: #fafafa; height: 100%; }
 </style>
 """
 
@@ -138,6 +142,11 @@ def query_lang() -> str:
     qs = parse_qs(os.environ.get("QUERY_STRING", ""))
     lang = (qs.get("lang") or [""])[0].lower()
     return lang if lang in LANGS else default_lang()
+
+
+def query_param(name: str) -> str:
+    """A parameter of the page address (``?unit=H-SCH01``), or an empty string; never trusted beyond a lookup."""
+    return (parse_qs(os.environ.get("QUERY_STRING", "")).get(name) or [""])[0]
 
 
 VIEWER_PARAM = "planning_viewer"  # the query parameter the office's front door adds to every page it lets through
@@ -309,12 +318,17 @@ def planning_window(wb, lang: str, description: str, months: int = 12) -> W.Sele
 RED, GREEN = (178, 24, 43), (26, 150, 65)
 
 
-def heat_cell(share: float, text: str, colour=RED) -> str:
-    """A heatmap cell: white blended toward ``colour`` by ``share`` (0–1); white text on dark cells."""
+def heat_colour(share: float, colour=RED) -> str:
+    """White blended toward ``colour`` by ``share`` (0–1), as ``rgb(…)``."""
     x = min(max(float(share), 0.0), 1.0)
     r, g, b = (round(247 * (1 - x) + c * x) for c in colour)
-    fg = "#fff" if x > 0.55 else "#222"
-    return f"<td style='background:rgb({r},{g},{b});color:{fg}'>{html.escape(text)}</td>"
+    return f"rgb({r},{g},{b})"
+
+
+def heat_cell(share: float, text: str, colour=RED) -> str:
+    """A heatmap cell: white blended toward ``colour`` by ``share`` (0–1); white text on dark cells."""
+    fg = "#fff" if min(max(float(share), 0.0), 1.0) > 0.55 else "#222"
+    return f"<td style='background:{heat_colour(share, colour)};color:{fg}'>{html.escape(text)}</td>"
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -20,12 +20,14 @@ import numpy as np
 import pandas as pd
 
 from ..core.clock import today
-from ..coverage import cliffs, coverage, host_groups, month_range, responsible
+from ..core.hierarchy import host_tree
+from ..coverage import cliffs, coverage_at, month_range, responsible
 from ..eligibility import blocked_by_pairings, blocked_sentences
-from ..i18n import fmt_int, sector_label
+from ..coverage import BAND_COLOURS
+from ..i18n import fmt_date, fmt_int, sector_label
 from ..reports import labelled, names, write_gaps_report
 from ..workbook import WorkbookError, load_workbook
-from .base import App, download_link, filled_share, heat_cell, html_table, kpi_cards
+from .base import App, download_link, filled_share, heat_colour, html_table, kpi_cards, query_param
 
 log = logging.getLogger("planning.apps")
 MAX_MONTHS = 60
@@ -57,11 +59,19 @@ class CoverageApp(App):
             months = pd.date_range(lo, periods=MAX_MONTHS, freq="MS")
         self.months = months
         self.now = now
-        cov = coverage(wb, months[0], months[-1])
+        # one "as of" day (planning.standing): the current month is counted on that day, the others on their
+        # first days, so this page's figures for "now" are the overview's
+        self.as_of = today().normalize()
+        points = pd.DatetimeIndex([self.as_of if m == now else m for m in months])
+        self.points = points
+        cov = coverage_at(wb, points)
+        cov = cov.assign(day=months[points.get_indexer(cov["day"])]).rename(columns={"day": "month"})
         self.cov = cov
         self.names = names(wb)
-        county = host_groups(wb, "county")
-        pref = host_groups(wb, "prefecture")
+        tree = host_tree(wb).set_index("unit")
+        # units directly under their area (no county) are their own row at the county level
+        county = tree["county"].fillna(pd.Series(tree.index, index=tree.index))
+        pref = tree["area"]
         self.unit_county = county
         self.unit_pref = pref
         self.c_unit, self.units = _codes(cov["host_unit"])
@@ -72,7 +82,8 @@ class CoverageApp(App):
         self.demand = cov["demand"].to_numpy(np.int64)
         self.supply = cov["supply"].to_numpy(np.int64)
         self.gap = cov["gap"].to_numpy(np.int64)
-        cl = cliffs(wb, months[0], len(months))
+        prev = months[0] - pd.DateOffset(months=1)
+        cl = cliffs(wb, days=points.insert(0, prev))
         self.cliff_rows = cl
         self.cl_month = self.months.get_indexer(cl["month"])
         self.cl_unit = pd.Index(self.units).get_indexer(cl["host_unit"])
@@ -151,8 +162,31 @@ class CoverageApp(App):
                        layout=W.Layout(align_items="center", flex_flow="row wrap"))
         self.blocked_box = W.HTML(self._blocked_html())
         self.blocked_box.add_class("pairing-blocked")
+        self.preselect()
         self.refresh()
         return [filters, tools, self.upload_status, self.kpis, self.blocked_box, tabs]
+
+    def preselect(self):
+        """Filters named in the page address (links from the overview: ``?unit=…``, ``?county=…``, ``?area=…``).
+
+        Only ids the page knows are used: anything else is ignored, never shown.
+        """
+        unit, county, area = query_param("unit"), query_param("county"), query_param("area")
+        if unit in self.units:
+            county = self.unit_county.get(unit, "")
+        if county in self.counties and not area:
+            area = next((self.unit_pref[u] for u in self.unit_county.index[self.unit_county.eq(county)]), "")
+        self._quiet = True
+        if area in self.prefs:
+            self.area.value = area
+            self._on_area(None, refresh=False)
+            self._quiet = True
+            if county in dict((v, k) for k, v in self.county.options):
+                self.county.value = county
+                self._set_units()
+                if unit in dict((v, k) for k, v in self.unit.options):
+                    self.unit.value = unit
+        self._quiet = False
 
     def _blocked_html(self) -> str:
         """The host units whose open seats pairings leave with no one to send, one sentence each."""
@@ -162,15 +196,17 @@ class CoverageApp(App):
         return (f"<div class='app-warning'><b>{html.escape(self.t('pairing.blocked.title'))}</b>"
                 f"<ul>{rows}</ul></div>")
 
-    def _on_area(self, _):
+    def _on_area(self, _, refresh: bool = True):
+        quiet = self._quiet
         self._quiet = True
         units = self.unit_pref.index[self.unit_pref.eq(self.area.value)] if self.area.value else self.unit_pref.index
         counties = sorted(set(self.unit_county.reindex(units).dropna()) & set(self.counties), key=self.label)
         self.county.options = [(self.t("filter.all"), "")] + [(self.label(c), c) for c in counties]
         self.county.value = ""
         self._set_units()
-        self._quiet = False
-        self.refresh()
+        self._quiet = quiet
+        if refresh:
+            self.refresh()
 
     def _on_county(self, _):
         self._quiet = True
@@ -203,10 +239,33 @@ class CoverageApp(App):
         return m
 
     def rows_level(self):
-        """Heatmap rows: counties, or units once a county is chosen."""
+        """Heatmap rows, one level of the region tree at a time: areas, then an area's counties, then units."""
         if self.county.value or self.unit.value:
-            return self.c_unit, self.units, self.t("cov.filter.unit")
-        return self.c_county, self.counties, self.t("cov.filter.county")
+            return self.c_unit, self.units, self.t("cov.filter.unit"), "unit"
+        if self.area.value:
+            return self.c_county, self.counties, self.t("cov.filter.county"), "county"
+        return self.c_pref, self.prefs, self.t("cov.filter.area"), "area"
+
+    def drill(self, level: str, ident: str, sector: str | None = None):
+        """Open one heatmap row (and a cell's sector): an area's counties, a county's units, a unit's orders."""
+        self._quiet = True
+        if level == "area":
+            self.area.value = ident
+            self._on_area(None, refresh=False)
+        elif level == "county":
+            self.county.value = ident
+            self._set_units()
+        else:
+            if not self.county.value:
+                self.county.value = self.unit_county.get(ident, "")
+                self._set_units()
+            self.unit.value = ident
+        if sector is not None:
+            self.sector.value = sector
+        self._quiet = False
+        self.refresh()
+        if level == "unit":
+            self.tabs.selected_index = 2  # the unit's gaps and the orders behind them
 
     def refresh(self):
         try:
@@ -234,9 +293,11 @@ class CoverageApp(App):
             cmask &= self.cliff_rows["host_unit"].isin(set(keep)).to_numpy()
         leave_m = np.bincount(self.cl_month[cmask] - lo, self.cliff_rows["leaving"].to_numpy()[cmask], n_m)
         ratio, colour = filled_share(d0, g0)
-        cards = [(self.t("cov.kpi.demand"), fmt_int(d0), None), (self.t("cov.kpi.supply"), fmt_int(s0), None),
-                 (self.t("cov.kpi.gap"), fmt_int(g0), None),
-                 (self.t("cov.kpi.ratio"), "—" if not d0 else f"{ratio:.0%}", colour),
+        when = self.when(lo)
+        cards = [(self.t("cov.kpi.demand", when=when), fmt_int(d0), None),
+                 (self.t("cov.kpi.supply", when=when), fmt_int(s0), None),
+                 (self.t("cov.kpi.gap", when=when), fmt_int(g0), BAND_COLOURS["red"] if g0 else None),
+                 (self.t("cov.kpi.ratio", when=when), "—" if not d0 else f"{ratio:.0%}", colour),
                  (self.t("cov.kpi.cliff"), fmt_int(int(leave_m.sum())), None)]
         self.kpis.value = kpi_cards(cards)
         self._update_timeline(dem_m, sup_m, leave_m, lo, hi)
@@ -244,8 +305,15 @@ class CoverageApp(App):
         self._update_gaps(first)
         self._update_cliffs(cmask)
 
+    def when(self, i: int) -> str:
+        """The day month ``i`` of the page is counted on, in words: the as-of day for the current month."""
+        m = self.months[i]
+        if m == self.now:
+            return self.t("cov.when_today", day=fmt_date(self.as_of, self.lang))
+        return self.t("cov.when_month", month=f"{m.year}年{m.month}月" if self.lang == "zh" else m.strftime("%b %Y"))
+
     def _update_heatmap(self, mask, lo, n_m):
-        codes, cats, row_title = self.rows_level()
+        codes, cats, row_title, level = self.rows_level()
         n_r, n_s = len(cats), len(self.sectors)
         key = (codes[mask] * n_s + self.c_sector[mask]) * n_m + (self.c_month[mask] - lo)
         per_month = np.bincount(key, self.gap[mask], n_r * n_s * n_m).reshape(n_r, n_s, n_m)
@@ -257,26 +325,41 @@ class CoverageApp(App):
         mat = peak[np.ix_(rows, cols)].astype(float)
         mat[~has[np.ix_(rows, cols)]] = np.nan
         title = self.t("cov.heatmap", rows=row_title)
+        head = W.HTML(f"<h4>{html.escape(title)}</h4><div class='app-sub'>{html.escape(self.t('cov.heat_click'))}"
+                      "</div>")
         if len(rows) == 0 or len(cols) == 0:
-            self.heat.value = f"<h4>{html.escape(title)}</h4>{html.escape(self.t('cov.empty'))}"
+            self.heat.children = (W.HTML(f"<h4>{html.escape(title)}</h4>{html.escape(self.t('cov.empty'))}"),)
             return
         top = max(1.0, float(np.nanmax(mat)))
-        head = "".join(f"<th>{html.escape(sector_label(self.sectors[j], self.lang))}</th>" for j in cols)
-        body = []
+        cells = [W.HTML("")] + [W.HTML(f"<div class='heat-head'>{html.escape(sector_label(self.sectors[j], self.lang))}"
+                                       "</div>") for j in cols]
         for i, r in enumerate(rows):
-            cells = []
-            for j in range(len(cols)):
-                v = mat[i, j]
+            ident = cats[r]
+            row = W.Button(description=self.label(ident), tooltip=self.t("cov.heat_open", name=self.label(ident)),
+                           layout=W.Layout(width="auto"))
+            row.add_class("heat-row")
+            row.on_click(lambda _, x=ident: self.drill(level, x))
+            cells.append(row)
+            for jj, j in enumerate(cols):
+                v = mat[i, jj]
                 if np.isnan(v):
-                    cells.append("<td class='na'></td>")
+                    cells.append(W.HTML("<div class='heat-na'></div>"))
                     continue
-                cells.append(heat_cell(v / top, str(int(v))))
-            body.append(f"<tr><th class='row'>{html.escape(self.label(cats[r]))}</th>{''.join(cells)}</tr>")
-        self.heat.value = (f"<h4>{html.escape(title)}</h4><table class='heat'><thead><tr><th></th>{head}</tr></thead>"
-                           f"<tbody>{''.join(body)}</tbody></table>")
+                b = W.Button(description=str(int(v)), layout=W.Layout(width="auto"),
+                             tooltip=self.t("cov.heat_cell", name=self.label(ident),
+                                            sector=sector_label(self.sectors[j], self.lang), n=int(v)))
+                b.style.button_color = heat_colour(v / top)
+                if v / top > 0.55:
+                    b.style.text_color = "white"
+                b.add_class("heat-cell")
+                b.on_click(lambda _, x=ident, sec=self.sectors[j]: self.drill(level, x, sec))
+                cells.append(b)
+        grid = W.GridBox(cells, layout=W.Layout(
+            grid_template_columns=f"minmax(120px, max-content) repeat({len(cols)}, 72px)", grid_gap="2px"))
+        self.heat.children = (head, grid)
 
     def _heatmap_figure(self):
-        w = W.HTML()
+        w = W.VBox()
         w.add_class("gap-heatmap")
         return w
 
@@ -313,9 +396,8 @@ class CoverageApp(App):
         resp = self.resp.reindex(pd.MultiIndex.from_frame(top[["host_unit", "sector"]]))
         top = top.assign(sender=resp["sender"].to_numpy())
         self.top_gaps = top.reset_index(drop=True)
-        month = self.months[self.range.index[0]].strftime("%Y-%m")
         view = labelled(top.drop(columns="month"), self.wb, self.lang)
-        self.gap_table.value = (f"<h4>{html.escape(self.t('cov.table', month=month))}</h4>"
+        self.gap_table.value = (f"<h4>{html.escape(self.t('cov.table', month=self.when(self.range.index[0])))}</h4>"
                                 + (html_table(view) if len(view) else html.escape(self.t("cov.empty"))))
         opts = [(f"{self.label(r.host_unit)} · {sector_label(r.sector, self.lang)} · {self.t('col.gap')} {r.gap}",
                  i) for i, r in enumerate(self.top_gaps.itertuples())]

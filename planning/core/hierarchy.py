@@ -89,3 +89,44 @@ def under(wb, nodes: pd.Series, ancestor_ids) -> np.ndarray:
     a = ancestors(wb)
     hit = set(a.loc[a["ancestor"].isin(set(ancestor_ids)), "node"])
     return nodes.isin(hit).to_numpy()
+
+
+#: The region tree the pages navigate, top down: prefecture or division, then county-like regions.
+AREA_LEVELS = ("prefecture", "division")
+COUNTY_LEVELS = ("county", "city", "district", "regiment")
+
+
+def host_tree(wb) -> pd.DataFrame:
+    """Each host unit with its prefecture-level area and its county-like region, for navigation.
+
+    ``area`` is the nearest prefecture or division above the unit; a unit with
+    none (a county directly under a province, or a root county) takes the
+    highest region above it that is not a province, so an area is always a
+    region, never a unit, a village or a township. ``county`` is the nearest
+    county-like region (county, county-level city, district, regiment) below or
+    at the area, or missing for a unit directly under its area (a division's
+    hospital). Returns ``unit, area, county``.
+
+    >>> import planning
+    >>> t = host_tree(planning.load_workbook(planning.SAMPLE)).set_index("unit")
+    >>> t.loc["H-SCH01", ["area", "county"]].tolist()
+    ['XJ-KS', 'XJ-KS-SL']
+    """
+    hosts = wb.units.loc[wb.units["side"].eq("host"), "id"].reset_index(drop=True)
+    lv = wb.regions.set_index("id")["level"]
+    a = ancestors(wb)
+    a = a[a["node"].isin(set(hosts)) & a["ancestor"].isin(set(lv.index))]
+    a = a.assign(level=a["ancestor"].map(lv))
+    top = (a[a["level"].ne("province")].sort_values("depth").drop_duplicates("node", keep="last")
+           .set_index("node")["ancestor"])
+    area = nearest(wb, hosts, AREA_LEVELS).fillna(hosts.map(top))
+    county = nearest(wb, hosts, COUNTY_LEVELS)
+    # a county-like region above the area (a prefecture under a city) is not the unit's county
+    depth = a[["node", "ancestor", "depth"]]
+
+    def depth_of(x: pd.Series) -> np.ndarray:
+        m = pd.DataFrame({"node": hosts, "ancestor": x}).merge(depth, on=["node", "ancestor"], how="left")
+        return m["depth"].to_numpy(dtype=float)
+
+    county = county.where(~(depth_of(county) > depth_of(area)))
+    return pd.DataFrame({"unit": hosts.to_numpy(), "area": area.to_numpy(), "county": county.to_numpy()})
