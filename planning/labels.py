@@ -57,6 +57,47 @@ def team_names(wb, lang: str | None = None) -> pd.Series:
     return pd.Series(made.to_numpy(), index=tm["id"].to_numpy(), dtype=object)
 
 
+#: Columns whose values are order ids (named by :func:`order_names`) and batch codes (:func:`batch_label`).
+ORDER_COLUMNS = {"order", "source_order", "order_a", "order_b"}
+BATCH_COLUMNS = {"batch", "out_batch", "in_batch"}
+
+
+def order_names(wb, lang: str | None = None) -> pd.Series:
+    """Readable, unique order names by order id: the host unit, the post (skill or sector) and a lead mark.
+
+    Two orders that would share a name are told apart by their start month, then by their ids.
+
+    >>> import planning
+    >>> order_names(planning.load_workbook(planning.SAMPLE))["O-SCH01-L"]
+    '疏勒县第一中学·学校管理（负责人）'
+    """
+    o = wb.orders
+    nm = names(wb)
+    unit = o["host_unit"].map(nm).fillna(o["host_unit"]).astype(str)
+    post = o["skill"].where(o["skill"].notna() & o["skill"].astype(str).str.strip().ne(""), o["sector"]).astype(str)
+    lead = o["role"].eq("lead").map(lambda b: t("order.lead", lang) if b else "")
+    made = unit + "·" + post.map(lambda p: sector_label(p, lang) if lang == "en" else p) + lead
+    dup = made.duplicated(keep=False)
+    made = made.where(~dup, made + " " + o["start"].dt.strftime("%Y-%m").fillna(""))
+    dup = made.duplicated(keep=False)
+    made = made.where(~dup, made + " (" + o["id"].astype(str) + ")")
+    return pd.Series(made.to_numpy(), index=o["id"].to_numpy(), dtype=object)
+
+
+def batch_label(code, lang: str | None = None) -> str:
+    """A batch code (``planned:2025-03``) in words: ``2025年3月计划内批次`` / ``planned batch of Mar 2025``."""
+    if not isinstance(code, str) or ":" not in code:
+        return "" if code is None or (not isinstance(code, str) and pd.isna(code)) else str(code)
+    program, month = code.split(":", 1)
+    try:
+        m = pd.Timestamp(month)
+    except (ValueError, TypeError):
+        return code
+    when = f"{m.year}年{m.month}月" if lang != "en" else m.strftime("%b %Y")
+    prog = value_label(program, lang or default_lang()) if program else ""
+    return t("batch.label", lang, when=when, program=prog)
+
+
 def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False) -> pd.DataFrame:
     """A copy of ``df`` for people to read: names for ids, labels for codes, translated headers.
 
@@ -64,9 +105,23 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
     """
     out = pd.DataFrame(index=df.index)
     nm = names(wb)
+    orders = None
     for c in df.columns:
         v = df[c]
-        if c in ID_COLUMNS and not pd.api.types.is_numeric_dtype(v):
+        if c in ORDER_COLUMNS and not pd.api.types.is_numeric_dtype(v):
+            orders = order_names(wb, lang) if orders is None else orders
+            named = v.map(orders)
+            if ids:
+                named = named.where(named.isna(), named + " (" + v.astype(str) + ")")
+            v = named.fillna(v).fillna("")
+        elif c in BATCH_COLUMNS:
+            v = v.map(lambda b: batch_label(b, lang))
+        elif c == "term_ok":
+            v = v.map(lambda ok: t("term.ok" if ok else "term.unusual", lang) if isinstance(ok, (bool, np.bool_))
+                      else "")
+        elif c == "days":
+            v = v.map(lambda d: "" if d is None or pd.isna(d) else f"{int(d):,}")
+        elif c in ID_COLUMNS and not pd.api.types.is_numeric_dtype(v):
             named = v.map(nm)
             if c == "sender":  # senders sharing a pairing, ids joined by 、
                 shared = named.isna() & v.astype(str).str.contains("、", regex=False)

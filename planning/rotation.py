@@ -63,6 +63,50 @@ def timeline(wb, gap_days: int = 45) -> pd.DataFrame:
         drop=True)
 
 
+def vacancies(wb, units=None) -> pd.DataFrame:
+    """Periods when an order has fewer people on it than seats: the empty seats a timeline must show.
+
+    Seats are the order's slots (one headcount per rotation slot, dates
+    inclusive); people are the assignments on the order, whatever their status.
+    One row per maximal period with the same number of empty seats:
+    ``order, host_unit, start, end, seats`` (``seats`` > 0). ``units`` limits the
+    answer to some host units. Counted with one sorted sweep of +/− events per
+    order (no loop over days).
+
+    >>> import planning
+    >>> v = vacancies(planning.load_workbook(planning.SAMPLE), ["H-SCH01"])
+    >>> bool((v.seats > 0).all() and (v.end >= v.start).all())
+    True
+    """
+    slots = order_slots(wb.orders)
+    a = wb.assignments
+    if units is not None:
+        keep = set(units)
+        slots = slots[slots["host_unit"].isin(keep)]
+        host = a["order"].map(wb.orders.set_index("id")["host_unit"])
+        a = a[host.isin(keep).to_numpy()]
+    one = pd.Timedelta(days=1)
+    ev = pd.concat([
+        pd.DataFrame({"order": slots["order"], "day": slots["start"], "d": slots["headcount"].astype(np.int64)}),
+        pd.DataFrame({"order": slots["order"], "day": slots["end"] + one, "d": -slots["headcount"].astype(np.int64)}),
+        pd.DataFrame({"order": a["order"], "day": a["start"], "d": -1}),
+        pd.DataFrame({"order": a["order"], "day": a["end"] + one, "d": 1}),
+    ], ignore_index=True)
+    ev = ev.groupby(["order", "day"], sort=True)["d"].sum().reset_index()
+    ev["level"] = ev.groupby("order")["d"].cumsum()
+    ev["next"] = ev.groupby("order")["day"].shift(-1)
+    v = ev[(ev["level"] > 0) & ev["next"].notna()]
+    out = pd.DataFrame({"order": v["order"].to_numpy(), "start": v["day"].to_numpy(),
+                        "end": (v["next"] - one).to_numpy(), "seats": v["level"].to_numpy(dtype=np.int64)})
+    # join neighbouring periods with the same count
+    new = ((out["order"] != out["order"].shift()) | (out["seats"] != out["seats"].shift())
+           | (out["start"] != out["end"].shift() + one))
+    out = out.groupby(new.cumsum()).agg(order=("order", "first"), start=("start", "first"), end=("end", "last"),
+                                        seats=("seats", "first"))
+    out.insert(1, "host_unit", out["order"].map(wb.orders.set_index("id")["host_unit"]).to_numpy())
+    return out.reset_index(drop=True)
+
+
 def _batch_ids(t: pd.DataFrame, gap_days: int) -> np.ndarray:
     """Batch label per row: programme + first start month of its cluster of starts."""
     if t.empty:

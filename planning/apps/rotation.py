@@ -8,6 +8,7 @@ import traceback
 from pathlib import Path
 
 import ipywidgets as W
+import numpy as np
 import pandas as pd
 
 from ..core.clock import today
@@ -28,6 +29,7 @@ from ..rotation import (
     propose_flexible,
     recommend_starts,
     timeline,
+    vacancies,
     with_draft_orders,
 )
 from ..workbook import save_workbook
@@ -37,10 +39,22 @@ log = logging.getLogger("planning.apps")
 STATUS_COLOURS = {"active": "#2f6db5", "planned": "#3a9e5c", "done": "#9aa5b1"}
 
 
+VACANCY = "vacancy"  # the status of a timeline row that draws empty seats
+STATUS_COLOURS[VACANCY] = "#c94c4c"
+
+
 def gantt_svg(rows: pd.DataFrame, label: pd.Series, now: pd.Timestamp, width: int = 1100) -> str:
-    """An inline SVG Gantt chart: one bar per assignment, coloured by status, with a line at ``now``."""
+    """An inline SVG Gantt chart: bars coloured by status, with a line at ``now``.
+
+    ``rows`` has ``start, end, status`` and optionally ``line`` (the chart row a bar
+    is drawn on; default one row per bar) and ``seats``; ``label`` names each chart
+    row. Bars whose status is ``vacancy`` draw empty seats: hatched red, with their
+    number of seats written on them."""
     if rows.empty:
         return ""
+    rows = rows.reset_index(drop=True)
+    line = rows["line"].to_numpy() if "line" in rows else np.arange(len(rows))
+    n_lines = int(line.max()) + 1
     lo = min(rows["start"].min(), now) - pd.Timedelta(days=15)
     hi = max(rows["end"].max(), now) + pd.Timedelta(days=15)
     left, top, h = 220, 30, 22
@@ -53,22 +67,37 @@ def gantt_svg(rows: pd.DataFrame, label: pd.Series, now: pd.Timestamp, width: in
     years = pd.date_range(lo.to_period("Y").to_timestamp(), hi, freq="YS")
     for y in years:
         if y >= lo:
-            parts.append(f"<line x1='{x(y):.1f}' y1='{top - 8}' x2='{x(y):.1f}' y2='{top + h * len(rows)}' "
+            parts.append(f"<line x1='{x(y):.1f}' y1='{top - 8}' x2='{x(y):.1f}' y2='{top + h * n_lines}' "
                          f"stroke='#ccd' stroke-dasharray='3,3'/><text x='{x(y) + 3:.1f}' y='{top - 12}' "
                          f"font-size='12' fill='#555'>{y.year}</text>")
+    labelled_lines = set()
     for i, r in enumerate(rows.itertuples()):
-        yy = top + i * h
+        k = int(line[i])
+        yy = top + k * h
         x0, x1 = x(r.start), x(r.end + pd.Timedelta(days=1))
-        colour = STATUS_COLOURS.get(r.status, "#888")
-        parts.append(f"<text x='{left - 6}' y='{yy + 15}' font-size='12' text-anchor='end'>"
-                     f"{html.escape(str(label.iloc[i]))}</text>"
-                     f"<rect x='{x0:.1f}' y='{yy + 3}' width='{max(2.0, x1 - x0):.1f}' height='{h - 6}' rx='3' "
-                     f"fill='{colour}'><title>{html.escape(str(label.iloc[i]))}: {r.start:%Y-%m-%d} – "
+        vacant = r.status == VACANCY
+        colour = "url(#vacant)" if vacant else STATUS_COLOURS.get(r.status, "#888")
+        name = str(label.iloc[k])
+        if k not in labelled_lines:
+            labelled_lines.add(k)
+            fill = " fill='#c94c4c'" if vacant else ""
+            parts.append(f"<text x='{left - 6}' y='{yy + 15}' font-size='12' text-anchor='end'{fill}>"
+                         f"{html.escape(name)}</text>")
+        parts.append(f"<rect x='{x0:.1f}' y='{yy + 3}' width='{max(2.0, x1 - x0):.1f}' height='{h - 6}' rx='3' "
+                     f"fill='{colour}'><title>{html.escape(name)}: {r.start:%Y-%m-%d} – "
                      f"{r.end:%Y-%m-%d}</title></rect>")
-    parts.append(f"<line x1='{x(now):.1f}' y1='{top - 8}' x2='{x(now):.1f}' y2='{top + h * len(rows)}' "
+        seats = getattr(r, "seats", None)
+        if vacant and seats is not None and not pd.isna(seats) and x1 - x0 > 18:
+            parts.append(f"<text x='{(x0 + x1) / 2:.1f}' y='{yy + 15}' font-size='11' text-anchor='middle' "
+                         f"font-weight='600' fill='#7a1010'>{int(seats)}</text>")
+    parts.append(f"<line x1='{x(now):.1f}' y1='{top - 8}' x2='{x(now):.1f}' y2='{top + h * n_lines}' "
                  f"stroke='#c94c4c' stroke-width='2'/>")
-    height = top + h * len(rows) + 10
-    return f"<svg width='{width}' height='{height}' style='font-family:inherit'>{''.join(parts)}</svg>"
+    height = top + h * n_lines + 10
+    hatch = ("<defs><pattern id='vacant' patternUnits='userSpaceOnUse' width='8' height='8' "
+             "patternTransform='rotate(45)'><rect width='8' height='8' fill='#f6d5d5'/>"
+             "<rect width='3' height='8' fill='#e8a0a0'/></pattern></defs>")
+    return (f"<svg width='100%' viewBox='0 0 {width} {height}' style='max-width:{width}px;font-family:inherit'>"
+            f"{hatch}{''.join(parts)}</svg>")
 
 
 class RotationApp(App):
@@ -80,7 +109,9 @@ class RotationApp(App):
         self.names = names(wb)
         self.now = today()
         self.tl = timeline(wb)
-        units = self.tl.groupby("host_unit").size().sort_values(ascending=False).index
+        self.vacant = vacancies(wb)
+        units = (self.tl.groupby("host_unit").size().add(self.vacant.groupby("host_unit").size(), fill_value=0)
+                 .sort_values(ascending=False).index)
         self.unit = W.Dropdown(options=[(str(self.names.get(u, u)), u) for u in units],
                                description=self.t("rapp.unit"), layout=W.Layout(width="420px"))
         self.unit.add_class("unit-pick")
@@ -155,10 +186,23 @@ class RotationApp(App):
             self.status.value = f"<div class='problems'>{html.escape(self.t('app.error'))}</div>"
 
     def show_timeline(self):
-        rows = self.tl[self.tl["host_unit"].eq(self.unit.value)].sort_values(["team", "order", "start"],
-                                                                              na_position="first")
-        label = (rows["person"].map(self.names).fillna(rows["person"]) + " · " + rows["order"]).reset_index(drop=True)
-        head = self.t("rapp.gantt", unit=self.names.get(self.unit.value, self.unit.value), n=len(rows))
+        """The unit's people on each order and, under them, the order's empty seats (hatched)."""
+        o = self.wb.orders.set_index("id")
+        post = o["skill"].where(o["skill"].notna() & o["skill"].astype(str).str.strip().ne(""), o["sector"])
+        people = self.tl[self.tl["host_unit"].eq(self.unit.value)]
+        empty = self.vacant[self.vacant["host_unit"].eq(self.unit.value)]
+        rows = pd.concat([people[["order", "person", "start", "end", "status"]],
+                          empty.assign(person="", status=VACANCY)[["order", "person", "start", "end", "status",
+                                                                   "seats"]]], ignore_index=True)
+        rows = rows.assign(vac=rows["status"].eq(VACANCY)).sort_values(["order", "vac", "start"]).reset_index(drop=True)
+        # one chart row per assignment, and one per order for all its empty-seat periods
+        key = rows["person"].where(~rows["vac"], "\0vacant") + "\0" + rows["order"]
+        rows["line"] = pd.factorize(key)[0]
+        first = rows.drop_duplicates("line").set_index("line")
+        who = first["person"].map(self.names).fillna(first["person"]).astype(str)
+        who = who.where(~first["vac"], self.t("rapp.vacant"))
+        label = (who + " · " + first["order"].map(post).astype(str)).sort_index()
+        head = self.t("rapp.gantt", unit=self.names.get(self.unit.value, self.unit.value), n=len(people))
         legend = " ".join(f"<span style='color:{c}'>■</span> {html.escape(self._status(s))}"
                           for s, c in STATUS_COLOURS.items())
         legend += f" <span style='color:#c94c4c'>│</span> {html.escape(self.t('rapp.today'))}"
@@ -166,8 +210,7 @@ class RotationApp(App):
                             + gantt_svg(rows.reset_index(drop=True), label, self.now))
 
     def _status(self, s):
-        zh = {"active": "在岗", "planned": "拟派", "done": "已结束"}
-        return zh.get(s, s) if self.lang == "zh" else s
+        return self.t(f"rapp.status.{s}")
 
     def show_handovers(self):
         wb = self.wb

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "pairings"))
-from pairing_reference import rows, slots_of_order  # noqa: E402
+from pairing_reference import rows, slots_of_order  # noqa: E402, F401
 
 
 def plain_checkpoints(day: dt.date, horizon: int) -> list[dt.date]:

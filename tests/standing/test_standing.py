@@ -93,3 +93,36 @@ def test_hand_made_cliff(tmp_path):
     assert s.next_cliff["day"] == pd.Timestamp("2027-02-01") and s.next_cliff["gap"] == 2
     assert s.worst["day"] == pd.Timestamp("2027-02-01")
     assert s.senders["sender"].tolist() == ["SC"] and s.senders["peak_gap"].tolist() == [2]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(tables=staffed_programmes())
+def test_vacancies_match_a_day_by_day_count(tables):
+    """Empty seats per order and day, counted day by day over dict rows, equal the vacancy periods."""
+    from planning.rotation import vacancies
+    from standing_reference import rows, slots_of_order
+
+    wb = load(tables)
+    orders = rows(wb.orders)
+    assignments = rows(wb.assignments)
+    want = {}
+    for o in orders:
+        for _, s, e in slots_of_order(o):
+            d = s
+            while d <= e:
+                want[(o["id"], d)] = want.get((o["id"], d), 0) + int(o["headcount"])
+                d += dt.timedelta(days=1)
+    for a in assignments:
+        d = a["start"]
+        while d <= a["end"]:
+            want[(a["order"], d)] = want.get((a["order"], d), 0) - 1
+            d += dt.timedelta(days=1)
+    want = {k: v for k, v in want.items() if v > 0}
+    got = {}
+    for v in vacancies(wb).itertuples():
+        d = v.start.date()
+        while d <= v.end.date():
+            assert (v.order, d) not in got
+            got[(v.order, d)] = v.seats
+            d += dt.timedelta(days=1)
+    assert got == want
