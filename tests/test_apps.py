@@ -12,7 +12,7 @@ def test_allocation_app_run_pin_forbid_compare_roster(sample):
     assert app.plan is None and "Not run yet" in app.kpis.value
     app.run_button.click()
     plan = app.plan
-    assert plan is not None and plan.objective.status == "optimal" and "proven optimal" in app.kpis.value
+    assert plan is not None and plan.objective.status == "optimal" and "This is the best plan" in app.kpis.value
     assert len(plan.assignments) > 0
     assert "<table" in app.teams.value and "<table" in app.unfilled.value and "<table" in app.cities.value
     first = app.pick.value
@@ -32,6 +32,17 @@ def test_allocation_app_run_pin_forbid_compare_roster(sample):
     assert ((a["person"] == first[0]) & (a["order"] == first[1])).any()
     data = app.make_roster()
     assert data[:2] == b"PK" and "download=" in app.download_link.value
+
+
+def test_plan_quality_in_plain_words():
+    """Solver results in words: the best plan, or how many more seats a better plan could fill at most."""
+    from planning.allocation import Objective
+    from planning.apps.allocation import plan_quality
+
+    assert plan_quality(Objective(value=222, bound=222, status="optimal", gap=0.0, method="exact", seconds=1.0), "zh")[0] == "这是最好的方案"
+    words = plan_quality(Objective(value=200, bound=205, status="time_limit", gap=0.02, method="exact",
+                                  seconds=60.0), "zh")
+    assert words[0] == "方案可能还能改进" and words[2] == "最多还能多安排 5 个岗位"
 
 
 def test_allocation_app_region_limits_the_run(sample):

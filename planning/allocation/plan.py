@@ -172,13 +172,23 @@ def explain(plan: Plan, key: str, lang: str | None = None) -> str:
     def unit(u):
         return f"{units.get(u, u)}"
 
+    o_all = wb.orders.set_index("id")
+    post = o_all["skill"].where(o_all["skill"].notna() & o_all["skill"].astype(str).str.strip().ne(""),
+                                o_all["sector"]).astype(str)
+
+    def order_name(order_id):
+        """The order as people name it: host unit and post (ids stay out of the text)."""
+        if order_id not in o_all.index:
+            return str(order_id)
+        return f"{unit(o_all.at[order_id, 'host_unit'])}·{post[order_id]}"
+
     if key in people.index:
         name = people.at[key, "name"]
         mine = a[a["person"] == key]
         if len(mine):
             lines = [t("alloc.explain.person_head", lang, person=key, name=name, n=len(mine))]
             for r in mine.itertuples(index=False):
-                lines.append(t("alloc.explain.person_line", lang, order=r.order, host=unit(r.host_unit),
+                lines.append(t("alloc.explain.person_line", lang, order=order_name(r.order), host=unit(r.host_unit),
                                sector=sector_label(r.sector, lang), start=fmt_date(r.start, lang),
                                end=fmt_date(r.end, lang), priority=r.priority, why=why_text(r.reason, lang)))
             return "\n".join(lines)
@@ -194,7 +204,7 @@ def explain(plan: Plan, key: str, lang: str | None = None) -> str:
     if key in orders.index:
         o = orders.loc[key]
         seats = ctx.seats[ctx.seats["order"] == key]
-        head = t("alloc.explain.order_head", lang, order=key, host=unit(o["host_unit"]),
+        head = t("alloc.explain.order_head", lang, order=order_name(key), host=unit(o["host_unit"]),
                  sector=sector_label(o["sector"], lang), priority=int(o["priority"]))
         if seats.empty:
             return head + "\n" + t("alloc.explain.order_not_planned", lang)

@@ -16,14 +16,36 @@ from ..core.clock import today
 from ..core.hierarchy import source_city
 from ..core.live import LIVE
 from ..core.vocabulary import Role
-from ..coverage import host_groups
-from ..i18n import fmt_int
+from ..coverage import BAND_COLOURS, host_groups
+from ..i18n import fmt_int, t
+from ..labels import order_names
 from ..reports import labelled, names
 from ..roster import write_rosters
 from ..workbook import save_workbook
 from .base import App, download_link, html_table, kpi_cards, planning_window
 
 log = logging.getLogger("planning.apps")
+
+
+def plan_quality(objective, lang: str) -> tuple[str, str, str]:
+    """The solver's result in words a planner reads: ``(value, colour, note)`` for a card.
+
+    Proven optimal: "this is the best plan". Stopped at the time limit: the plan
+    may still improve, by at most ``bound − value`` seats (every filled seat adds
+    at least 1 to the objective, Σ 2^(priority−1)), so that is an honest ceiling.
+    """
+    o = objective
+    if o.status == "stable":
+        return t("aapp.quality.stable", lang), BAND_COLOURS["green"], ""
+    if o.status == "optimal":
+        return t("aapp.quality.best", lang), BAND_COLOURS["green"], ""
+    if o.bound is None:
+        return t("aapp.quality.unknown", lang), BAND_COLOURS["amber"], ""
+    more = max(int(o.bound) - int(o.value), 0)
+    if more == 0:
+        return t("aapp.quality.best", lang), BAND_COLOURS["green"], ""
+    return (t("aapp.quality.may_improve", lang), BAND_COLOURS["amber"],
+            t("aapp.quality.at_most", lang, n=fmt_int(more)))
 
 
 class AllocationApp(App):
@@ -170,12 +192,9 @@ class AllocationApp(App):
         plan = self.plan
         o = plan.objective
         a, u = plan.with_text(self.lang)
-        status = self.t(f"alloc.status.{o.status}")
-        bound = "—" if o.bound is None else fmt_int(o.bound)
         cards = [(self.t("aapp.kpi.new"), fmt_int(len(a)), None),
                  (self.t("aapp.kpi.unfilled"), fmt_int(u["seats"].sum()), None),
-                 (self.t("aapp.kpi.status"), status, None),
-                 (self.t("aapp.kpi.objective"), f"{fmt_int(o.value)} / {bound}", None),
+                 (self.t("aapp.kpi.quality"), *plan_quality(o, self.lang)),
                  (self.t("aapp.kpi.seconds"), f"{o.seconds:.1f}", None)]
         self.kpis.value = kpi_cards(cards, small=True)
         self.teams.value = html_table(self.team_table(), max_rows=400)
@@ -184,7 +203,8 @@ class AllocationApp(App):
         self.unfilled.value = html_table(labelled(uv.sort_values(["priority", "seats_empty"], ascending=False),
                                                   self.wb, self.lang), max_rows=300)
         self.cities.value = html_table(self.city_table())
-        opts = [(f"{self.names.get(r.person, r.person)} → {self.names.get(r.host_unit, r.host_unit)} · {r.order}",
+        orders = order_names(self.wb, self.lang)
+        opts = [(f"{self.names.get(r.person, r.person)} → {orders.get(r.order, r.order)}",
                  (r.person, r.order)) for r in a.itertuples()]
         self.pick.options = opts
         self.pick.value = opts[0][1] if opts else None
@@ -258,7 +278,8 @@ class AllocationApp(App):
 
     def _show_adjustments(self):
         def fmt(items):
-            return "、".join(f"{self.names.get(p, p)}→{o}" for p, o in items) or self.t("aapp.none")
+            orders = order_names(self.wb, self.lang)
+            return "、".join(f"{self.names.get(p, p)}→{orders.get(o, o)}" for p, o in items) or self.t("aapp.none")
 
         self.adjustments.value = (f"<div>{html.escape(self.t('aapp.pins', items=fmt(self.pins)))}</div>"
                                   f"<div>{html.escape(self.t('aapp.forbids', items=fmt(self.forbids)))}</div>"
