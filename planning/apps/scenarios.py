@@ -13,13 +13,14 @@ import pandas as pd
 from ..allocation import PlanError, allocate
 from ..core.clock import today
 from ..core.hierarchy import source_city
-from ..core.live import live_assignments
 from ..coverage import host_groups
-from ..i18n import fmt_int, sector_label
+from ..i18n import fmt_date, fmt_int, sector_label
+from ..standing import standing
 from ..reports import labelled, names, scenario_html, scenario_report
 from ..rotation import batches
 from ..scenario import ScenarioError, apply, compare, describe
 from ..store import StoreError, open_store
+from .allocation import plan_quality
 from .base import (
     GREEN,
     RED,
@@ -351,7 +352,9 @@ class ScenariosApp(App):
             self.replan_button.disabled = False
         self.plan, self.result = plan, plan.workbook
         self.progress.value = 4
-        self.run_status.value = html.escape(self.t("sapp.step.done", status=self.t(f"alloc.status.{plan.objective.status}")))
+        words = [x for x in plan_quality(plan.objective, self.lang)[::2] if x]
+        quality = ("，" if self.lang == "zh" else ", ").join(words)
+        self.run_status.value = html.escape(self.t("sapp.step.done", status=quality))
         self.show_comparison()
 
     def show_comparison(self):
@@ -453,10 +456,14 @@ class ScenariosApp(App):
         name, v = self.saved
         sc = self.store.load(name, v)
         wb = sc.workbook
-        live = live_assignments(wb, on=today())  # on post today, as the landing page counts them
-        units = wb.orders.loc[wb.orders["id"].isin(live["order"]), "host_unit"].nunique()
-        text = self.t("sapp.confirm_publish", name=name, v=v, author=sc.author, people=fmt_int(live["person"].nunique()),
-                      units=fmt_int(units), current=self._current_published())
+        st = standing(wb)  # the figures the landing page will show, on the same as-of day
+        day = st.as_of
+        a = wb.assignments
+        on = a[(a["start"] <= day) & (a["end"] >= day)]
+        units = wb.orders.loc[wb.orders["id"].isin(on["order"]), "host_unit"].nunique()
+        text = self.t("sapp.confirm_publish", name=name, v=v, author=sc.author, people=fmt_int(st.on_post),
+                      units=fmt_int(units), current=self._current_published(), filled=fmt_int(st.filled),
+                      demand=fmt_int(st.demand), gap=fmt_int(st.gap), day=fmt_date(day, self.lang))
         self.pending = ("publish", name, v)
         self.confirm_text.value = f"<div class='app-warning'>{html.escape(text)}</div>"
         self.confirm_box.layout.display = "flex"

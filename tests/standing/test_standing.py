@@ -13,7 +13,6 @@ from conftest import csv_workbook  # noqa: E402
 from standing_programmes import as_of_days, staffed_programmes  # noqa: E402
 from standing_reference import plain_checkpoints, reference_standing  # noqa: E402
 
-import planning  # noqa: E402
 from planning.standing import checkpoints, standing  # noqa: E402
 
 
