@@ -181,6 +181,30 @@ def coverage_at(wb, days, *, bands=BANDS) -> pd.DataFrame:
     return _finish(out, bands)[COLUMNS].rename(columns={"month": "day"})
 
 
+def as_of_points(months: pd.DatetimeIndex, on=None) -> pd.DatetimeIndex:
+    """Months' first days, with the month holding the as-of day ``on`` (default today) counted on that day.
+
+    >>> as_of_points(pd.date_range("2026-11-01", periods=2, freq="MS"), "2026-11-22").strftime("%m-%d").tolist()
+    ['11-22', '12-01']
+    """
+    day = (pd.Timestamp(on) if on is not None else today()).normalize()
+    cur = day.to_period("M").to_timestamp()
+    return pd.DatetimeIndex([day if m == cur else m for m in months])
+
+
+def coverage_as_of(wb, start=None, end=None, *, on=None, bands=BANDS) -> pd.DataFrame:
+    """:func:`coverage` with the current month counted on the as-of day ``on`` (default today).
+
+    The pages and reports show "now" as of one day (:mod:`planning.standing`);
+    other months are counted on their first days. Same columns as :func:`coverage`
+    (``month`` is the month's first day either way).
+    """
+    months = month_range(start, end, wb)
+    points = as_of_points(months, on)
+    cov = coverage_at(wb, points, bands=bands)
+    return cov.assign(day=months[points.get_indexer(cov["day"])]).rename(columns={"day": "month"})
+
+
 def order_coverage(wb, start=None, end=None) -> pd.DataFrame:
     """Demand and supply per order × month (seats of the order vs people on it)."""
     months = month_range(start, end, wb)

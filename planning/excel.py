@@ -61,7 +61,7 @@ def sheet_title(text, taken=()) -> str:
 
 def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=None,
                 band_labels: dict[str, str] | None = None, append: bool = False, landscape: bool = False,
-                page_header: str | None = None) -> Path:
+                page_header: str | None = None, title_line: str | None = None) -> Path:
     """Write ``(title, table)`` sheets to ``path`` with frozen bold headers, set widths and band colours.
 
     Columns are as wide as the 95th-percentile value (every value in tables
@@ -73,8 +73,9 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=Non
     (replacing sheets of the same title) instead of writing a new file.
     ``landscape=True`` prints each sheet landscape on A4, fitted to one page
     wide; ``page_header`` is printed at the top of every page, with the sheet
-    name, and page numbers at the foot. Titles are made safe with
-    :func:`sheet_title` (unique within one call).
+    name, and page numbers at the foot. ``title_line`` (what the file is, its
+    filters, as-of day and data) is written in bold above every sheet's header
+    row. Titles are made safe with :func:`sheet_title` (unique within one call).
     """
     from openpyxl import Workbook as XL
     from openpyxl import load_workbook
@@ -102,16 +103,21 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=Non
     head_font, head_align = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
     for title, (_, df) in zip(titles, sheets):
         ws = book.create_sheet(title)
+        top = 1
+        if title_line:
+            ws.append([title_line])
+            ws.cell(row=1, column=1).font = Font(bold=True, size=12)
+            top = 2
         ws.append(list(df.columns))
-        for cell in ws[1]:
+        for cell in ws[top]:
             cell.font = head_font
             cell.fill = head_fill
             cell.alignment = head_align
         for rec in df.itertuples(index=False):
             ws.append([None if (not isinstance(v, str) and pd.isna(v)) else
                        (v.item() if isinstance(v, np.generic) else v) for v in rec])
-        ws.freeze_panes = "A2"
-        ws.print_title_rows = "1:1"
+        ws.freeze_panes = f"A{top + 1}"
+        ws.print_title_rows = f"{top}:{top}"
         q = 1.0 if len(df) < 50 else 0.95  # short tables: fit every value
         present = df.notna().to_numpy()
         for j, col in enumerate(df.columns, start=1):
@@ -119,12 +125,12 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=Non
             ws.column_dimensions[get_column_letter(j)].width = min(max(8, wide + 2), 48)
         for j, col in enumerate(df.columns, start=1):
             if fills and col in band_columns and len(df):
-                for i, label in enumerate(df[col].to_numpy(), start=2):
+                for i, label in enumerate(df[col].to_numpy(), start=top + 1):
                     fill = fills.get(label) if isinstance(label, str) else None
                     if fill is not None:
                         ws.cell(row=i, column=j).fill = fill
         if len(df):
-            ws.auto_filter.ref = ws.dimensions
+            ws.auto_filter.ref = f"A{top}:{get_column_letter(max(1, len(df.columns)))}{top + len(df)}"
         if landscape:
             ws.page_setup.orientation = "landscape"
             ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -35,6 +35,26 @@ def band_colour(code: str) -> str:
     return code.split("_")[0]
 
 
+def data_name(wb, lang: str | None = None) -> str:
+    """A workbook's name for people: the shipped sample in words, otherwise its file or folder name.
+
+    >>> import planning
+    >>> data_name(planning.load_workbook(planning.SAMPLE), "zh")
+    '随程序提供的示例方案'
+    """
+    from pathlib import Path
+
+    from . import SAMPLE
+
+    source = str(getattr(wb, "source", "") or "")
+    try:
+        if source and Path(source).resolve() == Path(SAMPLE).resolve():
+            return t("app.sample_name", lang)
+    except (OSError, ValueError):
+        pass
+    return Path(source).name or t("app.unnamed", lang)
+
+
 def team_names(wb, lang: str | None = None) -> pd.Series:
     """Readable, unique team names by team id.
 

@@ -28,19 +28,22 @@ from .core.names import names
 from .coverage import (
     BAND_COLOURS,
     BANDS,
+    as_of_points,
     cliffs,
     county_gaps,  # noqa: F401  (public here too)
     coverage,
+    coverage_as_of,
     handovers,
     largest_gaps,
     left_uncovered,
+    month_range,
     rollup,
     uncovered,
 )
 from .coverage import band as band_of
 from .excel import display_width, sheet_title, write_excel  # noqa: F401  (public here too)
 from .i18n import default_lang, fmt_date, fmt_int, sector_label, t
-from .labels import BAND_CODES, DATE_COLUMNS, ID_COLUMNS, MONTH_COLUMNS, band_colour, labelled, team_names  # noqa: F401
+from .labels import BAND_CODES, DATE_COLUMNS, ID_COLUMNS, MONTH_COLUMNS, band_colour, data_name, labelled, team_names  # noqa: F401
 from .roster import roster_sheets, roster_table
 from .schema import value_label
 from .summary import figures
@@ -48,19 +51,25 @@ from .summary import figures
 
 def gaps_report(wb, month=None, by: str = "unit", lang: str | None = None, bands=BANDS,
                 months: int = 12) -> list[tuple[str, pd.DataFrame]]:
-    """The sheets of the gap report: largest gaps ``by``, units × sectors, months, cliffs, handovers."""
+    """The sheets of the gap report: largest gaps ``by``, units × sectors, months, cliffs, handovers.
+
+    The current month is counted on the as-of day (today), as on the pages
+    (:func:`planning.coverage.coverage_as_of`); other months on their first days.
+    """
     m = pd.Timestamp(month if month is not None else today()).to_period("M").to_timestamp()
-    cov = coverage(wb, m, m + pd.DateOffset(months=months - 1), bands=bands)
+    last = m + pd.DateOffset(months=months - 1)
+    cov = coverage_as_of(wb, m, last, bands=bands)
     lg = largest_gaps(wb, m, by=by, n=None, cov=cov, bands=bands)
     if by not in ("unit", "sender", "sector"):
         lg = lg.drop(columns=["month"], errors="ignore")
     units = cov[cov["month"] == m].sort_values(["gap", "demand"], ascending=False)
     totals = rollup(cov, wb, "prefecture", sector=False, bands=bands)
+    points = as_of_points(month_range(m, last)).insert(0, m - pd.DateOffset(months=1))
     sheets = [
         (t("cov.sheet.gaps", lang), labelled(lg, wb, lang)),
         (t("cov.sheet.units", lang), labelled(units, wb, lang)),
         (t("cov.sheet.months", lang), labelled(totals, wb, lang)),
-        (t("cov.sheet.cliffs", lang), labelled(cliffs(wb, m, months), wb, lang)),
+        (t("cov.sheet.cliffs", lang), labelled(cliffs(wb, days=points), wb, lang)),
         (t("cov.sheet.left", lang), labelled(left_uncovered(wb, m), wb, lang)),
         (t("cov.sheet.handovers", lang), labelled(handovers(wb), wb, lang)),
         (t("cov.sheet.uncovered", lang), labelled(uncovered(wb), wb, lang)),
@@ -68,11 +77,27 @@ def gaps_report(wb, month=None, by: str = "unit", lang: str | None = None, bands
     return sheets
 
 
-def write_gaps_report(wb, path, month=None, by: str = "unit", lang: str | None = None, bands=BANDS) -> Path:
-    """Write the formatted gap report (Chinese headers by default) to ``path``."""
+def report_line(what: str, lang: str | None = None, *, data: str | None = None, wb=None, on=None,
+                filters: str = "") -> str:
+    """The title line of an export: what it is, its filters, the as-of day and the data's name."""
+    day = fmt_date(pd.Timestamp(on) if on is not None else today(), lang)
+    name = data if data is not None else data_name(wb, lang) if wb is not None else ""
+    return t("report.line", lang, what=what, filters=filters or t("report.no_filter", lang), day=day, data=name)
+
+
+def write_gaps_report(wb, path, month=None, by: str = "unit", lang: str | None = None, bands=BANDS, *,
+                      data: str | None = None, filters: str = "") -> Path:
+    """Write the formatted gap report (Chinese headers by default) to ``path``.
+
+    Every sheet starts with a title line: the report, its ``filters`` (as the
+    page words them), the as-of day and the data's name (``data``, default the
+    workbook's own name).
+    """
     sheets = gaps_report(wb, month, by, lang, bands)
     labels = {b: t(f"band.{b}", lang) for b in BAND_CODES}
-    return write_excel(path, sheets, band_column=t("col.band", lang), band_labels=labels)
+    line = report_line(t("report.gaps", lang), lang, data=data, wb=wb, filters=filters)
+    return write_excel(path, sheets, band_column=t("col.band", lang), band_labels=labels, title_line=line,
+                       landscape=True, page_header=line)
 
 
 # --------------------------------------------------------------------------- #
@@ -312,7 +337,7 @@ def scenario_report(wb, path, *, title=None, lang: str | None = None, start=None
     labels = {b: t(f"band.{b}", lang) for b in BAND_CODES}
     return write_excel(path, [(s.sheet, s.table) for s in sections], band_column=(
         t("col.band", lang), t("report.col.value", lang)), band_labels=labels, landscape=True,
-        page_header=title or t("report.title", lang))
+        page_header=(title or t("report.title", lang)) + " · " + t("app.as_of", lang, day=fmt_date(today(), lang)))
 
 
 #: The HTML page's style: system CJK fonts only (nothing fetched), A4 landscape print, a page per section.

@@ -228,11 +228,14 @@ def test_gaps_cli_prints_and_writes_a_formatted_report(tmp_path):
     book = load_workbook(out)
     assert book.sheetnames[:2] == ["缺口排行", "单位×行业"]
     ws = book["缺口排行"]
-    header = [c.value for c in ws[1]]
+    # a title line first: what, filters, the as-of day and the data's name
+    assert ws["A1"].value == "缺口报告｜全部地区和行业｜截至 2026年11月22日｜数据：随程序提供的示例方案"
+    header = [c.value for c in ws[2]]
     assert header[:3] == ["地区", "行业", "需求"] and "缺口等级" in header
-    assert ws.freeze_panes == "A2" and ws.column_dimensions["A"].width >= 8
+    assert ws.freeze_panes == "A3" and ws.print_title_rows == "$2:$2" and ws.column_dimensions["A"].width >= 8
+    assert ws.page_setup.orientation == "landscape"
     band_col = header.index("缺口等级") + 1
-    fills = {ws.cell(row=i, column=band_col).fill.fgColor.rgb for i in range(2, ws.max_row + 1)}
+    fills = {ws.cell(row=i, column=band_col).fill.fgColor.rgb for i in range(3, ws.max_row + 1)}
     assert any(f.endswith("C94C4C") or f.endswith("E5A50A") for f in fills)
 
 
@@ -312,7 +315,7 @@ def test_coverage_app_filters_drill_and_report(sample):
     first = app.selection() & (app.c_month == app.range.index[0])
     assert int(app.gap[first].sum()) == int(app.top_gaps["gap"].sum())
     app.pick.value = 0
-    assert "O-SCH11" in app.detail.value
+    assert "伽师县第一中学·" in app.detail.value and "O-SCH11" not in app.detail.value  # orders by name
     data = app.make_report()
     assert data[:2] == b"PK" and "download=" in app.download_link.value
     # widening the months changes the timeline length

@@ -19,6 +19,7 @@ from ..core.clock import today
 from ..core.names import names as workbook_names
 from ..coverage import BAND_COLOURS, band
 from ..i18n import LANGS, default_lang, fmt_date, t
+from ..labels import data_name
 from ..store import StoreError, open_store
 from ..workbook import WorkbookError
 
@@ -225,16 +226,6 @@ def beijing_time(ts) -> str:
     t_ = pd.Timestamp(ts)
     t_ = t_.tz_localize("UTC") if t_.tzinfo is None else t_
     return t_.tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
-
-
-def data_name(wb, lang: str) -> str:
-    """A workbook's name for people: the shipped sample in words, otherwise its file or folder name."""
-    try:
-        if Path(wb.source).resolve() == Path(SAMPLE).resolve():
-            return t("app.sample_name", lang)
-    except (OSError, ValueError):
-        pass
-    return Path(wb.source).name or t("app.unnamed", lang)
 
 
 def dashboard_stamp() -> tuple:

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from ..core.clock import today
+from ..access import scope_workbook
 from ..core.hierarchy import host_tree
-from ..coverage import cliffs, coverage_at, month_range, responsible
+from ..coverage import as_of_points, cliffs, coverage_as_of, month_range, responsible
 from ..eligibility import blocked_by_pairings, blocked_sentences
 from ..coverage import BAND_COLOURS
 from ..i18n import fmt_date, fmt_int, sector_label
@@ -62,10 +63,8 @@ class CoverageApp(App):
         # one "as of" day (planning.standing): the current month is counted on that day, the others on their
         # first days, so this page's figures for "now" are the overview's
         self.as_of = today().normalize()
-        points = pd.DatetimeIndex([self.as_of if m == now else m for m in months])
-        self.points = points
-        cov = coverage_at(wb, points)
-        cov = cov.assign(day=months[points.get_indexer(cov["day"])]).rename(columns={"day": "month"})
+        points = as_of_points(months, self.as_of)
+        cov = coverage_as_of(wb, months[0], months[-1], on=self.as_of)
         self.cov = cov
         self.names = names(wb)
         tree = host_tree(wb).set_index("unit")
@@ -414,7 +413,7 @@ class CoverageApp(App):
             self.detail.value = ""
             return
         r = self.top_gaps.iloc[i]
-        m = r["month"]
+        m = self.as_of if r["month"] == self.now else r["month"]  # the current month is counted on the as-of day
         o = self.wb.orders
         o = o[o["host_unit"].eq(r["host_unit"]) & o["sector"].eq(r["sector"]) & (o["start"] <= m + pd.offsets.MonthEnd(0))
               & (o["end"] >= m)]
@@ -436,11 +435,30 @@ class CoverageApp(App):
                                   else html.escape(self.t("cov.empty")))
 
     # --- report and upload ---------------------------------------------------------------------
+    def filtered_workbook(self):
+        """The part of the workbook the filters select (area, county, unit, sector), and the filters in words.
+
+        The report holds what the page shows: the selected host units' orders in the
+        selected sector and the people on them (:func:`planning.access.scope_workbook`).
+        """
+        wb, words = self.wb, []
+        chosen = [w for w in (self.unit, self.county, self.area) if w.value]
+        if chosen:
+            wb = scope_workbook(wb, [chosen[0].value])
+            words.append(self.label(chosen[0].value))
+        if self.sector.value:
+            wb = wb.copy()
+            wb.orders = wb.orders[wb.orders["sector"].eq(self.sector.value)].reset_index(drop=True)
+            wb.assignments = wb.assignments[wb.assignments["order"].isin(set(wb.orders["id"]))].reset_index(drop=True)
+            words.append(sector_label(self.sector.value, self.lang))
+        return wb, "、".join(words) if self.lang == "zh" else ", ".join(words)
+
     def make_report(self) -> bytes:
         """Build the Excel report for the first selected month and offer it as a download link."""
         month = self.months[self.range.index[0]]
         buf = io.BytesIO()
-        write_gaps_report(self.wb, buf, month, "unit", self.lang)
+        wb, filters = self.filtered_workbook()
+        write_gaps_report(wb, buf, month, "unit", self.lang, data=self.data_name(), filters=filters)
         data = buf.getvalue()
         name = f"{'缺口报告' if self.lang == 'zh' else 'gaps'}-{month.strftime('%Y-%m')}.xlsx"
         self.download_link.value = download_link(data, name, self.t("cov.download_link", name=name))
