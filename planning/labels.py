@@ -134,6 +134,9 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
             if ids:
                 named = named.where(named.isna(), named + " (" + v.astype(str) + ")")
             v = named.fillna(v).fillna("")
+        elif c == "team" and not pd.api.types.is_numeric_dtype(v):
+            teams = team_names(wb, lang)
+            v = v.map(teams).fillna(v).fillna("")
         elif c in BATCH_COLUMNS:
             v = v.map(lambda b: batch_label(b, lang))
         elif c == "term_ok":

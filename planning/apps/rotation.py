@@ -223,7 +223,7 @@ class RotationApp(App):
                                 + html_table(labelled(rec_view, wb, self.lang), max_rows=60))
         drafts = next_batch_orders(wb, self.overlap.value)
         self.drafts = drafts
-        view = drafts[["id", "source_order", "host_unit", "sector", "skill", "role", "headcount", "start", "end",
+        view = drafts[["source_order", "host_unit", "sector", "skill", "role", "headcount", "start", "end",
                        "priority"]]
         self.next_table.value = (f"<h4>{html.escape(self.t('rapp.next_head', n=len(drafts)))}</h4>"
                                  + html_table(labelled(view, wb, self.lang), max_rows=200))

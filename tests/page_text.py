@@ -1,0 +1,66 @@
+"""What must never be read on a page: missing values, raw ids, codes, the other language's interface words."""
+import csv
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MISSING = re.compile(r"(?<![\w.])(nan|NaN|None|NaT|<NA>)(?![\w.])")
+RAW_ID = re.compile(r"(?<![\w-])(?:[A-Z]{1,4}(?:-[A-Z0-9]+)+|P\d{4}|O-[\w-]+)(?![\w-])")
+CODE = re.compile(r"(?<![\w.])(?:[a-z]+_[a-z_]+|(?:planned|flexible):\d{4}-\d{2})(?![\w.])")
+
+
+def interface_words(lang: str) -> set[str]:
+    """Interface strings of the other language that must not show on a ``lang`` page."""
+    words = set()
+    with open(ROOT / "planning" / "i18n.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            zh, en = row["zh"], row["en"]
+            if "{" in zh or "{" in en or zh == en:
+                continue
+            if lang == "en" and len(zh) >= 2 and re.search(r"[\u4e00-\u9fff]", zh):
+                words.add(zh)
+            if lang == "zh" and " " in en and len(en) >= 8 and not re.search(r"[\u4e00-\u9fff]", en):
+                words.add(en)
+    return words
+
+
+def problems_in(text: str, lang: str, data_names: set[str]) -> list[str]:
+    found = [m.group(0) for m in MISSING.finditer(text)]
+    found += [m.group(0) for m in RAW_ID.finditer(text)]
+    found += [m.group(0) for m in CODE.finditer(text)]
+    rest = text
+    for n in sorted(data_names, key=len, reverse=True):  # names from the data are not interface words
+        rest = rest.replace(n, " ")
+    found += [w for w in interface_words(lang) if w in rest]
+    return found
+
+
+
+
+def page_text(root) -> str:
+    """The text a viewer can read in a widget tree: HTML without tags, labels, options, titles, tooltips."""
+    import html as html_
+
+    import ipywidgets as W
+
+    parts, seen, todo = [], set(), [root]
+    tag = re.compile(r"<(style|script)[^>]*>.*?</\1>|<[^>]+>", re.S)
+    while todo:
+        w = todo.pop()
+        if id(w) in seen:
+            continue
+        seen.add(id(w))
+        if isinstance(w, (W.HTML, W.Label)):
+            parts.append(html_.unescape(tag.sub(" ", w.value or "")))
+        if isinstance(w, W.Button):
+            parts += [w.description or "", w.tooltip or ""]
+        if isinstance(w, W.widgets.widget_description.DescriptionWidget):
+            parts.append(w.description or "")
+        if hasattr(w, "options") and isinstance(getattr(w, "options"), (tuple, list)):
+            parts += [str(o[0]) if isinstance(o, tuple) else str(o) for o in w.options]
+        if isinstance(w, W.Tab):
+            parts += list(w.titles or ())
+        parts.append(getattr(w, "placeholder", "") or "")
+        todo += [c for c in getattr(w, "children", ()) if isinstance(c, W.Widget)]
+    return "\n".join(p for p in parts if p)

@@ -1,0 +1,93 @@
+"""Every page as its users see it: laptop and projector, Chinese and English, every tab.
+
+Fails on ``nan``, ``None``, a raw id, a code or an untranslated header in the visible text
+(nor Chinese interface words on English pages), and checks that the overview's first screen
+holds the headline, the responsible senders and the next cliff without scrolling. Saves a
+screenshot of each first screen in ``artifacts/screenshots``.
+"""
+from pathlib import Path
+
+import pytest
+from page_text import problems_in
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+SIZES = [(1366, 768), (1920, 1080)]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def data_names(sample):
+    """Names from the data (they may be Chinese on English pages)."""
+    cols = [sample.units["name"], sample.regions["name"], sample.people["name"]]
+    return {str(v) for c in cols for v in c.dropna()}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_page_reads_clean_in_every_tab(voila_server, browser, name, lang, size, data_names):
+    w, h = size
+    page = browser.new_page(viewport={"width": w, "height": h})
+    try:
+        page.goto(f"{voila_server}/voila/render/{name}?lang={lang}")
+        page.wait_for_selector(".app-ready", timeout=90_000)
+        page.wait_for_timeout(600)
+        out = ROOT / "artifacts" / "screenshots"
+        out.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(out / f"first-{Path(name).stem}-{lang}-{w}.png"))
+        # the data line: the data's name and the as-of day on every page
+        line = page.inner_text(".data-line")
+        assert ("截至" if lang == "zh" else "As of") in line
+        text = page.inner_text("body")
+        bad = problems_in(text, lang, data_names)
+        tabs = page.locator(".lm-TabBar-tab")
+        for i in range(tabs.count()):
+            tabs.nth(i).click()
+            page.wait_for_timeout(400)
+            bad += problems_in(page.inner_text("body"), lang, data_names)
+        assert not bad, f"{name} ({lang}, {w}×{h}): {sorted(set(bad))[:20]}"
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_overview_first_screen_without_scrolling(voila_server, browser, lang, size):
+    """The headline, the responsible senders and the next cliff are inside the first viewport."""
+    w, h = size
+    page = browser.new_page(viewport={"width": w, "height": h})
+    try:
+        page.goto(f"{voila_server}/voila/render/overview.ipynb?lang={lang}")
+        page.wait_for_selector(".app-ready", timeout=90_000)
+        for sel in (".headline", ".panel.where", ".panel.who", ".panel.when", ".panel.decide"):
+            box = page.locator(sel).bounding_box()
+            assert box is not None, sel
+            assert box["y"] >= 0 and box["y"] + box["height"] <= h, (sel, box)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= w, (sel, box)
+        # the page uses the projector's whole width (no fixed maximum)
+        app = page.locator(".planning-app").bounding_box()
+        assert app["width"] >= w - 80
+        # every count that names things links to them: the unpaired unit and the units short go to the gaps page
+        links = page.locator(".panel.where a, .panel.decide a")
+        assert links.count() >= 2
+        assert all("coverage.ipynb?lang=" in (links.nth(i).get_attribute("href") or "") for i in range(links.count()))
+    finally:
+        page.close()
+
+
+def test_overview_link_opens_the_unit(voila_server, browser):
+    """A unit named on the first screen opens the gaps page filtered to it."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    try:
+        page.goto(f"{voila_server}/voila/render/overview.ipynb?lang=zh")
+        page.wait_for_selector(".app-ready", timeout=90_000)
+        link = page.locator(".panel.where a").first
+        unit = link.inner_text()
+        link.click()
+        page.wait_for_selector(".app-ready", timeout=90_000)
+        assert "coverage.ipynb" in page.url
+        assert page.locator(".unit-filter select").evaluate("s => s.options[s.selectedIndex].text") == unit
+    finally:
+        page.close()
