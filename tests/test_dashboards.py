@@ -65,7 +65,7 @@ def test_notebook_renders(voila_server, browser, name, lang):
 def test_overview_interactions(voila_server, browser):
     p = Page(browser, voila_server, "overview.ipynb", "zh")
     body = p.page.inner_text("body")
-    assert "对口支援概览" in body and "本月满足率" in body and "即将期满" in body
+    assert "对口支援概览" in body and "今天满足率" in body and "期满离岗" in body and "截至" in body
     p.page.locator(".lm-TabBar-tab").nth(1).click()
     select = p.page.locator(".city-filter select")
     select.select_option(label="济南市")
@@ -75,7 +75,7 @@ def test_overview_interactions(voila_server, browser):
     assert rows.count() >= 1
     assert all("济南市" in rows.nth(i).inner_text() for i in range(rows.count()))
     p.shot("overview-network-zh.png")
-    p.page.locator(".lm-TabBar-tab").nth(2).click()
+    p.page.locator(".lm-TabBar-tab").nth(3).click()
     p.page.wait_for_timeout(800)
     p.check()
     p.shot("overview-filtered-zh.png")
@@ -91,13 +91,13 @@ def test_overview_interactions(voila_server, browser):
 def test_coverage_interactions(voila_server, browser):
     p = Page(browser, voila_server, "coverage.ipynb", "zh")
     body = p.page.inner_text("body")
-    assert "覆盖缺口" in body and "县市×行业" in body
+    assert "覆盖缺口" in body and "地州/师×行业" in body
     # the sample's exclusive 一市包一校 pairing leaves seats no one may fill: said in one sentence
     assert "伽师县第一中学的教育岗位 2 个无人可派：独家结对只允许日照市的人员" in p.page.inner_text(".pairing-blocked")
     # filter by sector: the heatmap keeps only that column
     p.page.locator(".sector-filter select").select_option(label="教育")
-    p.page.wait_for_function("() => { const h = document.querySelector('.gap-heatmap thead');"
-                             " return h && !h.innerText.includes('医疗'); }", timeout=15_000)
+    p.page.wait_for_function("() => { const h = [...document.querySelectorAll('.gap-heatmap .heat-head')];"
+                             " return h.length && !h.some(x => x.innerText.includes('医疗')); }", timeout=15_000)
     # drill down: prefecture, then county; the heatmap switches to units of that county
     p.page.locator(".area-filter select").select_option(label="喀什地区")
     p.page.locator(".county-filter select").select_option(label="伽师县")
@@ -126,7 +126,7 @@ def test_coverage_interactions(voila_server, browser):
     p.page.click(".lang-switch")
     p.page.wait_for_function("() => document.body.innerText.includes('Coverage gaps')", timeout=30_000)
     p.page.wait_for_selector(".app-ready", timeout=30_000)
-    assert "County × sector" in p.page.inner_text(".gap-heatmap")
+    assert "Prefecture × sector" in p.page.inner_text(".gap-heatmap")
     p.check()
     p.shot("coverage-en-after-switch.png")
     p.page.close()
@@ -160,10 +160,10 @@ def test_allocation_runs_by_clicking(voila_server, browser):
     p = Page(browser, voila_server, "allocation.ipynb", "zh")
     assert "尚未运行" in p.page.inner_text("body")
     p.page.click(".run-button")
-    p.page.wait_for_function("() => document.body.innerText.includes('已证明最优')", timeout=120_000)
+    p.page.wait_for_function("() => document.body.innerText.includes('这是最好的方案')", timeout=120_000)
     p.page.wait_for_selector(".plan-teams table.data tbody tr", timeout=30_000)
     body = p.page.inner_text("body")
-    assert "已证明最优" in body and "新安排人数" in body
+    assert "这是最好的方案" in body and "新安排人数" in body
     assert p.page.locator(".plan-teams table.data tbody tr").count() >= 1
     p.shot("allocation-teams-zh.png")
     p.page.locator(".lm-TabBar-tab").nth(1).click()
@@ -220,7 +220,7 @@ def test_scenarios_by_clicking(voila_server, browser):
     p.page.wait_for_function("() => document.querySelector('.change-list').innerText.includes('东营市多派 3 名教育')",
                              timeout=15_000)
     p.page.click(".replan-button")
-    p.page.wait_for_function("() => document.querySelector('.run-status').innerText.includes('已证明最优')",
+    p.page.wait_for_function("() => document.querySelector('.run-status').innerText.includes('这是最好的方案')",
                              timeout=120_000)
     p.page.wait_for_selector(".diff-heatmap table.heat", timeout=30_000)
     p.page.wait_for_selector(".moved-people table.data tbody tr", timeout=30_000)
