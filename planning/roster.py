@@ -101,9 +101,12 @@ def roster_sheets(table: pd.DataFrame, lang: str | None = None, keys=tuple(SHEET
     return sheets
 
 
-def write_rosters(plan, path, lang: str | None = None) -> list[str]:
-    """Add the three roster sheets to the ``.xlsx`` at ``path``; returns the sheet names."""
+def write_rosters(plan, path, lang: str | None = None, *, title_line: str | None = None) -> list[str]:
+    """Add the three roster sheets to the ``.xlsx`` at ``path``; returns the sheet names.
+
+    ``title_line`` (what, filters, as-of day, data) is written above each roster's header row.
+    """
     lang = lang or plan.lang or default_lang()
     sheets = roster_sheets(roster_table(plan, lang), lang)
-    write_excel(path, sheets, append=True)
+    write_excel(path, sheets, append=True, title_line=title_line)
     return [name for name, _ in sheets]

@@ -66,6 +66,10 @@ def test_overview_first_screen_without_scrolling(voila_server, browser, lang, si
             assert box is not None, sel
             assert box["y"] >= 0 and box["y"] + box["height"] <= h, (sel, box)
             assert box["x"] >= 0 and box["x"] + box["width"] <= w, (sel, box)
+        # no panel is cut: its table fits its width
+        clipped = page.eval_on_selector_all(
+            ".panel", "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.className)")
+        assert clipped == [], clipped
         # the page uses the projector's whole width (no fixed maximum)
         app = page.locator(".planning-app").bounding_box()
         assert app["width"] >= w - 80

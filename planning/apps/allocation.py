@@ -19,7 +19,7 @@ from ..core.vocabulary import Role
 from ..coverage import BAND_COLOURS, host_groups
 from ..i18n import fmt_int, t
 from ..labels import order_names
-from ..reports import labelled, names
+from ..reports import labelled, names, report_line
 from ..roster import write_rosters
 from ..workbook import save_workbook
 from .base import App, download_link, html_table, kpi_cards, planning_window
@@ -293,7 +293,11 @@ class AllocationApp(App):
         try:
             with tempfile.TemporaryDirectory() as d:
                 path = save_workbook(self.plan.workbook, Path(d) / "plan.xlsx")
-                write_rosters(self.plan, path, lang=self.lang)
+                period = self.t("aapp.roster_period", start=self.window.label[0], end=self.window.label[-1])
+                area = self.t("filter.all") if not self.region.value else self.region.label
+                line = report_line(self.t("aapp.roster_title"), self.lang, data=self.data_name(),
+                                   filters=f"{area}、{period}" if self.lang == "zh" else f"{area}, {period}")
+                write_rosters(self.plan, path, lang=self.lang, title_line=line)
                 data = path.read_bytes()
         except Exception:
             log.error("roster failed:\n%s", traceback.format_exc())

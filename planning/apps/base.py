@@ -42,7 +42,8 @@ CSS = """
 .planning-app .kpi .k { font-size: 13px; color: #555; }
 .planning-app .kpi .s { font-size: 12px; color: #777; }
 .planning-app .headline { font-size: 18px; font-weight: 600; color: #1f3a5f; border-left: 6px solid #2f6db5;
-  background: #f7f9fc; padding: 6px 12px; margin: 2px 4px 4px 4px; }
+  background: #f7f9fc; padding: 6px 12px; margin: 2px 4px 2px 4px; }
+.planning-app .scale { margin: 0 4px 2px 6px; }
 .planning-app .first-screen, .planning-app .first-screen .widget-html-content { line-height: 1.35; }
 .planning-app .panels { display: grid; gap: 14px; margin: 6px 4px;
   grid-template-columns: minmax(400px, 2fr) minmax(270px, 1.3fr) minmax(210px, 1fr) minmax(250px, 1.3fr); }

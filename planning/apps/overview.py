@@ -118,8 +118,11 @@ class OverviewApp(App):
                               demand=fmt_int(w["demand"]), filled=fmt_int(w["filled"]),
                               ratio=f"{w['ratio']:.0%}", gap=fmt_int(w["gap"]))
             colour = BAND_COLOURS[w["band"]]
+        f = self.data["figures"]
+        scale = self.t("ov.scale", people=fmt_int(f["people"]), cities=fmt_int(f["sending_cities"]),
+                       hosts=fmt_int(f["host_units"]), teams=fmt_int(len(self.wb.teams)))
         banner = (f"<div class='headline' style='border-left-color:{colour}'>"
-                  f"{html.escape(sentence)}</div>")
+                  f"{html.escape(sentence)}</div><div class='app-sub scale'>{html.escape(scale)}</div>")
         planned = self.t("ov.kpi.planned", n=fmt_int(st.planned)) if st.planned else ""
         cards = [(self.t("ov.kpi.on_post"), fmt_int(st.on_post), None, planned),
                  (self.t("ov.kpi.filled"), f"{fmt_int(st.filled)} / {fmt_int(st.demand)}", None,
@@ -159,7 +162,7 @@ class OverviewApp(App):
         u = st.units.head(ROWS)
         where = self.table(
             [self.t("col.host_unit"), self.t("col.sector"), self.t("ov.col.gap_now"), self.t("ov.col.peak"),
-             self.t("col.sender")],
+             self.t("ov.col.sender")],
             [[self.link(name(r.host_unit), "coverage", unit=r.host_unit), html.escape(sector_label(r.sector, lang)),
               "#" + fmt_int(r.gap),
               "#" + (self.t("ov.peak", n=fmt_int(r.peak_gap), month=point_label(r.peak_day, st.as_of, lang))
@@ -171,7 +174,7 @@ class OverviewApp(App):
             where += f"<div class='app-sub'>{self.link(self.t('ov.more', n=fmt_int(more)), 'coverage')}</div>"
         s = st.senders[st.senders["sender"].ne("")].head(ROWS)
         who = self.table(
-            [self.t("col.sender"), self.t("ov.col.gap_now"), self.t("ov.col.peak")],
+            [self.t("ov.col.sender"), self.t("ov.col.gap_now"), self.t("ov.col.peak")],
             [[html.escape(name(r.sender)), "#" + fmt_int(r.gap),
               "#" + (self.t("ov.peak", n=fmt_int(r.peak_gap), month=point_label(r.peak_day, st.as_of, lang))
                      if r.peak_gap else "0")] for r in s.itertuples()],
