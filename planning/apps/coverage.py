@@ -353,8 +353,8 @@ class CoverageApp(App):
                 b.add_class("heat-cell")
                 b.on_click(lambda _, x=ident, sec=self.sectors[j]: self.drill(level, x, sec))
                 cells.append(b)
-        grid = W.GridBox(cells, layout=W.Layout(
-            grid_template_columns=f"minmax(120px, max-content) repeat({len(cols)}, 72px)", grid_gap="2px"))
+        columns = f"minmax(120px, max-content) repeat({len(cols)}, minmax(72px, max-content))"
+        grid = W.GridBox(cells, layout=W.Layout(grid_template_columns=columns, grid_gap="2px"))
         self.heat.children = (head, grid)
 
     def _heatmap_figure(self):

@@ -97,7 +97,7 @@ class ScenariosApp(App):
         if self.base_wb is None:
             self.base_wb = wb
         self.names = names(wb)
-        self.base = W.Dropdown(options=[(self.t("sapp.current", source=Path(wb.source).name), CURRENT)] + self._versions(),
+        self.base = W.Dropdown(options=[(self.t("sapp.current", source=self.data_name()), CURRENT)] + self._versions(),
                                value=self.loaded if self.loaded else CURRENT, description=self.t("sapp.base"),
                                layout=W.Layout(width="520px"))
         self.base.style.description_width = "90px"
@@ -277,7 +277,7 @@ class ScenariosApp(App):
     def show_base(self):
         wb = self.base_wb
         what = (self.t("sapp.version", name=self.loaded[0], v=self.loaded[1], author="")
-                if self.loaded else self.t("sapp.current", source=Path(wb.source).name))
+                if self.loaded else self.t("sapp.current", source=self.data_name()))
         text = self.t("sapp.base_info", what=what, people=fmt_int(len(wb.people)), orders=fmt_int(len(wb.orders)),
                       assignments=fmt_int(len(wb.assignments)))
         extra = (f"<div class='problems'>{html.escape(self.store_problem)}</div>" if self.store_problem else "")
