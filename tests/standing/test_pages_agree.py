@@ -85,3 +85,34 @@ def test_published_version_shows_the_saved_figures(sample, tmp_path, monkeypatch
     assert "已发布方案“少派”第 1 版" in app.status.value
     assert first_screen(app)[1] == before
     assert standing(app.wb).points.equals(standing(wb).points)
+
+
+def check_coverage_page(wb):
+    """The gaps page's cards are the library's figures for its first month (the as-of day when it is now)."""
+    from planning.apps import CoverageApp
+    from planning.coverage import coverage_as_of
+
+    app = CoverageApp(wb, lang="zh")
+    cards = {TAG.sub("", k): TAG.sub("", v) for v, k in CARD.findall(app.kpis.value)}
+    lo = app.range.index[0]
+    m = app.months[lo]
+    cov = coverage_as_of(wb, m, m)
+    when = app.when(lo)
+    assert cards[f"需求岗位（{when}）"] == fmt_int(int(cov["demand"].sum()))
+    assert cards[f"在岗人数（{when}）"] == fmt_int(int(cov["supply"].sum()))
+    assert cards[f"缺口（{when}）"] == fmt_int(int(cov["gap"].sum()))
+    if m == standing(wb).as_of.to_period("M").to_timestamp():
+        st = standing(wb)
+        assert (int(cov["supply"].sum()), int(cov["gap"].sum())) == (st.on_post, st.gap)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(tables=staffed_programmes())
+def test_coverage_cards_agree_with_library(tables):
+    with tempfile.TemporaryDirectory() as d:
+        wb = csv_workbook(Path(d), tables)
+    check_coverage_page(wb)
+
+
+def test_sample_coverage_cards_agree(sample):
+    check_coverage_page(sample)
