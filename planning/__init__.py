@@ -8,7 +8,6 @@ Plain functions over pandas tables and networkx graphs:
 >>> G.nodes["person:" + wb.people.id.iloc[0]]["kind"]
 'person'
 """
-from pathlib import Path
 
 # ``planning.allocate`` is the function; the module of that name (kept for
 # ``from planning.allocate import check_plan``) is loaded first so that the
@@ -27,7 +26,7 @@ from .workbook import (
     save_workbook,
 )
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+from .core.utils import SAMPLE  # noqa: E402  (the shipped sample programme)
 
 __all__ = [
     "SAMPLE", "Problem", "Workbook", "WorkbookError", "load_workbook", "save_workbook",

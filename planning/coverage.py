@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .core.clock import report_window, today
-from .core.hierarchy import nearest, source_city
+from .core.hierarchy import host_tree, nearest, source_city
 from .core.pairings import order_seats, responsible_senders
 from .seats import order_slots
 
@@ -60,7 +60,7 @@ def month_range(start=None, end=None, wb=None) -> pd.DatetimeIndex:
 
 
 def band(ratio: pd.Series, bands=BANDS) -> pd.Series:
-    """Red/amber/green band of a supply/demand ratio (``none`` where there is no demand)."""
+    """Red/amber/green band of a coverage ratio, seats filled / demand (``none`` where there is no demand)."""
     hi, lo = bands
     r = ratio.to_numpy(dtype=float)
     out = np.select([np.isnan(r), r >= hi, r >= lo], ["none", "green", "amber"], "red")
@@ -115,10 +115,16 @@ def _grid(keys: list[str], demand: pd.DataFrame, supply: pd.DataFrame, months, d
 
 
 def _pressure(df: pd.DataFrame, bands=BANDS) -> pd.DataFrame:
-    """Set ``ratio`` (supply/demand, NaN without demand) and ``band`` from ``demand`` and ``supply``."""
+    """Set ``ratio`` (seats filled / demand, NaN without demand) and ``band``.
+
+    Seats filled are ``demand − gap`` where a ``gap`` column exists (a rollup's gap is
+    the sum of its units' gaps, so a surplus at one school never hides a gap at
+    another; :mod:`planning.standing`), else ``min(supply, demand)``.
+    """
     d, s = df["demand"].to_numpy(), df["supply"].to_numpy()
+    filled = d - df["gap"].to_numpy() if "gap" in df.columns else np.minimum(s, d)
     with np.errstate(divide="ignore", invalid="ignore"):
-        df["ratio"] = np.where(d > 0, s / np.where(d > 0, d, 1), np.nan)
+        df["ratio"] = np.where(d > 0, filled / np.where(d > 0, d, 1), np.nan)
     df["band"] = band(df["ratio"], bands).to_numpy()
     return df
 
@@ -131,7 +137,7 @@ def _finish(df: pd.DataFrame, bands=BANDS) -> pd.DataFrame:
 
 
 def coverage(wb, start=None, end=None, *, bands=BANDS) -> pd.DataFrame:
-    """Demand, supply, gap, surplus, pressure ratio and band per host unit × sector × month.
+    """Demand, supply, gap, surplus, coverage ratio and band per host unit × sector × month.
 
     Parameters
     ----------
@@ -147,7 +153,8 @@ def coverage(wb, start=None, end=None, *, bands=BANDS) -> pd.DataFrame:
     DataFrame
         ``host_unit, sector, month, demand, supply, gap, surplus, ratio, band``;
         rows where both demand and supply are zero are left out. ``gap`` is
-        never negative; excess supply is ``surplus``; ``ratio`` is NaN where
+        never negative; excess supply is ``surplus``; ``ratio`` is seats filled /
+        demand (at most 1), NaN where
         there is no demand.
     """
     months = month_range(start, end, wb)
@@ -228,6 +235,10 @@ def host_groups(wb, by: str) -> pd.Series:
     hosts = wb.units.loc[wb.units["side"].eq("host"), "id"]
     if by == "unit":
         return pd.Series(hosts.to_numpy(), index=hosts.to_numpy())
+    if by in ("county", "prefecture", "division"):  # the region tree the pages navigate
+        tree = host_tree(wb)
+        g = tree["area"] if by != "county" else tree["county"].fillna(tree["unit"])
+        return pd.Series(g.to_numpy(), index=tree["unit"].to_numpy())
     levels = BY_LEVELS.get(by, (by,))
     g = nearest(wb, hosts, levels)
     return pd.Series(g.fillna(hosts).to_numpy(), index=hosts.to_numpy())
@@ -237,7 +248,8 @@ def rollup(cov: pd.DataFrame, wb, by: str = "county", *, sector: bool = True, ba
     """Coverage summed to a region level (or ``unit``/``sector``).
 
     Demand, supply, gap and surplus are sums of the unit rows, so a rollup
-    always adds up to its parts; the ratio and band are recomputed on the sums.
+    always adds up to its parts; the ratio (seats filled / demand, filled = demand −
+    the summed gaps) and band are recomputed on the sums.
     ``by="sector"`` sums every unit per sector; ``sector=False`` sums sectors.
     """
     df = cov[["host_unit", "sector", "month", "demand", "supply", "gap", "surplus"]]
@@ -322,6 +334,10 @@ def cliffs(wb, start=None, months: int = 12, by=("host_unit", "sector"), *, days
         s = pd.Timestamp(start) if start is not None else today()
         rng = month_range(s, s + pd.DateOffset(months=months), wb)
         pts = rng.insert(0, rng[0] - pd.DateOffset(months=1))
+    by = list(by)
+    if len(pts) < 2:  # no checkpoint before another: nobody leaves
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in by}).assign(
+            month=pd.Series(dtype="datetime64[ns]"), leaving=0, supply_before=0, supply=0, demand=0, gap=0).iloc[:0]
     cur_pts, prev_pts = pts[1:], pts[:-1]
     sup = _supply_rows(wb)
     e = sup["end"].to_numpy(dtype="datetime64[ns]")
@@ -333,7 +349,6 @@ def cliffs(wb, start=None, months: int = 12, by=("host_unit", "sector"), *, days
     p_prev = prev_pts.to_numpy()
     covered_prev = valid & (st <= p_prev[kk]) & (e >= p_prev[kk])
     leave = sup[covered_prev].assign(point=cur_pts.to_numpy()[kk[covered_prev]])
-    by = list(by)
     cov = coverage_at(wb, pts).rename(columns={"day": "point"})
     if by:
         cur = cov.set_index(by + ["point"])
@@ -449,7 +464,7 @@ def county_gaps(wb, start=None, end=None, *, bands=BANDS) -> pd.DataFrame:
     """
     on, last = report_window(start, end)
     month = on.to_period("M").to_timestamp()
-    cov = coverage(wb, month, last, bands=bands)
+    cov = coverage_as_of(wb, month, last, on=on, bands=bands)  # the first month counted on the day ``on``
     r = rollup(cov, wb, "county", bands=bands)
     now = r[r["month"] == month].drop(columns="month")
     peak = r.sort_values(["gap", "month"], ascending=[False, True]).drop_duplicates(["area", "sector"])

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .core.names import names
+from .core.utils import SAMPLE
 from .i18n import TEXT, default_lang, sector_label, t
 from .schema import value_label
 
@@ -43,8 +44,6 @@ def data_name(wb, lang: str | None = None) -> str:
     '随程序提供的示例方案'
     """
     from pathlib import Path
-
-    from . import SAMPLE
 
     source = str(getattr(wb, "source", "") or "")
     try:

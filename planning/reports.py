@@ -31,8 +31,8 @@ from .coverage import (
     as_of_points,
     cliffs,
     county_gaps,  # noqa: F401  (public here too)
-    coverage,
     coverage_as_of,
+    coverage_at,
     handovers,
     largest_gaps,
     left_uncovered,
@@ -46,7 +46,7 @@ from .i18n import default_lang, fmt_date, fmt_int, sector_label, t
 from .labels import BAND_CODES, DATE_COLUMNS, ID_COLUMNS, MONTH_COLUMNS, band_colour, data_name, labelled, team_names  # noqa: F401
 from .roster import roster_sheets, roster_table
 from .schema import value_label
-from .summary import figures
+
 
 
 def gaps_report(wb, month=None, by: str = "unit", lang: str | None = None, bands=BANDS,
@@ -70,7 +70,7 @@ def gaps_report(wb, month=None, by: str = "unit", lang: str | None = None, bands
         (t("cov.sheet.units", lang), labelled(units, wb, lang)),
         (t("cov.sheet.months", lang), labelled(totals, wb, lang)),
         (t("cov.sheet.cliffs", lang), labelled(cliffs(wb, days=points), wb, lang)),
-        (t("cov.sheet.left", lang), labelled(left_uncovered(wb, m), wb, lang)),
+        (t("cov.sheet.left", lang), labelled(left_uncovered(wb, as_of_points(pd.DatetimeIndex([m]))[0]), wb, lang)),
         (t("cov.sheet.handovers", lang), labelled(handovers(wb), wb, lang)),
         (t("cov.sheet.uncovered", lang), labelled(uncovered(wb), wb, lang)),
     ]
@@ -226,7 +226,7 @@ def report_figures(wb, start=None, end=None, *, title=None, lang: str | None = N
     d, g = int(gaps["demand"].sum()), int(gaps["gap"].sum())
     share = (d - g) / d if d else float("nan")
     code = band_of(pd.Series([share])).iloc[0]
-    monthly = coverage(wb, on.to_period("M").to_timestamp(), last).groupby("month")["gap"].sum()
+    monthly = coverage_as_of(wb, on.to_period("M").to_timestamp(), last, on=on).groupby("month")["gap"].sum()
     peak = monthly[monthly > 0]
     rows = [
         (t("report.scenario", lang), title or t("report.title", lang), None),
@@ -235,7 +235,7 @@ def report_figures(wb, start=None, end=None, *, title=None, lang: str | None = N
          None),
         (t("report.source", lang), _source_name(wb), None),
         (t("report.dispatched", lang), len(persons), None),
-        (t("report.on_post", lang, day=fmt_date(on, lang)), figures(wb, on)["on_post"], None),
+        (t("report.on_post", lang, day=fmt_date(on, lang)), int(coverage_at(wb, [on])["supply"].sum()), None),
         (t("report.filled", lang, month=month), f"{fmt_int(d - g)} / {fmt_int(d)}", None),
         (t("report.ratio", lang, month=month), "—" if not d else f"{share:.0%}", code),
         (t("report.band", lang), t(f"band.{code}", lang), code),

@@ -19,7 +19,8 @@ version, so that figures on one screen never disagree:
 - **Leaving** at a checkpoint: assignments covering the previous checkpoint but
   not this one (their terms ended); **arriving**: the other way round. So on
   post at one checkpoint = on post at the previous one − leaving + arriving.
-- A **cliff** is a checkpoint where people leave and the gap grows; the
+- A **cliff** is a checkpoint where people leave and the gap grows (their terms end in the month
+  before it); the
   **worst month** is the checkpoint with the lowest coverage ratio in the
   horizon (the earliest of equals), the one the headline's band reflects.
 
@@ -104,7 +105,7 @@ class Standing:
         Per responsible sender: ``sender, units, demand, filled, gap, peak_gap, peak_day``
         (``units``: host units with a gap now or in the horizon), largest gaps first.
     unpaired : list of str
-        Host units with orders that no pairing covers.
+        Host units with orders that no pairing in force on the as-of day covers.
     planned : int
         People counted on post who have not yet arrived (status planned).
     """
@@ -156,10 +157,12 @@ class Standing:
 
     @property
     def cliffs(self) -> pd.DataFrame:
-        """Checkpoints where people leave and the gap grows, with the gap before (``gap_before``)."""
+        """Checkpoints where people leave and the gap grows, with the gap before (``gap_before``) and
+        ``ends_in``, the month the leavers' terms end (the month before a month's first day)."""
         p = self.points.assign(gap_before=self.points["gap"].shift(1))
         c = p[(p["leaving"] > 0) & (p["gap"] > p["gap_before"])]
-        return c.assign(gap_before=c["gap_before"].astype(np.int64)).reset_index(drop=True)
+        ends = (c["day"] - pd.Timedelta(days=1)).dt.to_period("M").dt.to_timestamp()
+        return c.assign(gap_before=c["gap_before"].astype(np.int64), ends_in=ends).reset_index(drop=True)
 
     @property
     def next_cliff(self) -> pd.Series | None:
@@ -229,7 +232,7 @@ def standing(wb, on=None, horizon: int = HORIZON, *, bands=BANDS) -> Standing:
     a = wb.assignments
     live_now = (a["start"] <= day) & (a["end"] >= day)
     planned = int((live_now & a["status"].eq("planned")).sum())
-    hosts = wb.units.loc[wb.units["side"].eq("host"), "id"]
-    unpaired = hosts[~hosts.isin(covered_host_units(wb, on=day))].tolist()
+    hosts = pd.Series(pd.unique(wb.orders["host_unit"]))  # host units with orders: the ones a pairing must cover
+    unpaired = sorted(hosts[~hosts.isin(covered_host_units(wb, on=day))].tolist())
     return Standing(as_of=day, horizon=horizon, points=tot, units=units, senders=senders,
                     unpaired=unpaired, planned=planned)

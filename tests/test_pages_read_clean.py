@@ -16,7 +16,9 @@ def data_names(sample):
 
 
 def check(app, lang, data_names):
-    assert "app-ready" in app.root._dom_classes
+    assert "app-ready" in app.root._dom_classes and app.body.children  # built, not an error page
+    text = page_text(app.root)
+    assert "class='problems'" not in app.status.value and app.t("app.error") not in text
     bad = problems_in(page_text(app.root), lang, data_names)
     assert not bad, sorted(set(bad))[:20]
 

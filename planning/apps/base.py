@@ -438,6 +438,7 @@ class App:
         arrives when the kernel is preheated. Default: nothing."""
     def _prepare_once(self, wb):
         if self._prepared_for is not wb:
+            self.as_of = today().normalize()  # the one day every figure of this page is taken on
             self.prepare(wb)
             self._prepared_for = wb
 
@@ -479,8 +480,8 @@ class App:
         return data_name(self.full_wb if self.full_wb is not None else self.wb, self.lang)
 
     def as_of_text(self) -> str:
-        """The day every figure on the page is taken on."""
-        return fmt_date(today(), self.lang)
+        """The day every figure on the page is taken on (fixed when the figures were computed)."""
+        return fmt_date(getattr(self, "as_of", None) or today(), self.lang)
 
     def viewer_line(self) -> str:
         """In the office: who is signed in, as what (and for which units), and the sign-out link."""

@@ -51,7 +51,7 @@ class CoverageApp(App):
 
     # --- data ------------------------------------------------------------------------------
     def prepare(self, wb):
-        now = today().to_period("M").to_timestamp()
+        now = self.as_of.to_period("M").to_timestamp()
         months = month_range(wb=wb)
         if len(months) == 0:
             months = pd.DatetimeIndex([now])
@@ -62,7 +62,6 @@ class CoverageApp(App):
         self.now = now
         # one "as of" day (planning.standing): the current month is counted on that day, the others on their
         # first days, so this page's figures for "now" are the overview's
-        self.as_of = today().normalize()
         points = as_of_points(months, self.as_of)
         cov = coverage_as_of(wb, months[0], months[-1], on=self.as_of)
         self.cov = cov
@@ -87,7 +86,7 @@ class CoverageApp(App):
         self.cl_month = self.months.get_indexer(cl["month"])
         self.cl_unit = pd.Index(self.units).get_indexer(cl["host_unit"])
         self.cl_sector = pd.Index(self.sectors).get_indexer(cl["sector"])
-        self.resp = responsible(wb).set_index(["host_unit", "sector"])
+        self.resp = responsible(wb, on=self.as_of).set_index(["host_unit", "sector"])  # pairings in force now
         self.blocked = blocked_by_pairings(wb)
 
     def label(self, ident) -> str:
@@ -415,8 +414,7 @@ class CoverageApp(App):
         r = self.top_gaps.iloc[i]
         m = self.as_of if r["month"] == self.now else r["month"]  # the current month is counted on the as-of day
         o = self.wb.orders
-        o = o[o["host_unit"].eq(r["host_unit"]) & o["sector"].eq(r["sector"]) & (o["start"] <= m + pd.offsets.MonthEnd(0))
-              & (o["end"] >= m)]
+        o = o[o["host_unit"].eq(r["host_unit"]) & o["sector"].eq(r["sector"]) & (o["start"] <= m) & (o["end"] >= m)]
         a = self.wb.assignments
         on = a[a["order"].isin(set(o["id"])) & (a["start"] <= m) & (a["end"] >= m)]
         people = on.assign(pname=on["person"].map(self.names)).groupby("order")["pname"].agg(

@@ -15,7 +15,7 @@ import html
 import numpy as np
 import pandas as pd
 
-from ..core.hierarchy import host_area, source_city
+from ..core.hierarchy import host_tree, source_city
 from ..coverage import BAND_COLOURS, band, coverage_at
 
 LABEL_PITCH = 18   # px per label row: the least height a node takes
@@ -26,7 +26,9 @@ def flow_table(wb, on) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(flows, counties)`` on the day ``on``.
 
     ``flows``: ``source_city, county, people`` (assignments covering the day;
-    people sent by province-level units count under their province).
+    people sent by province-level units count under their unit's region). ``county``
+    is the unit's county in the region tree (:func:`planning.core.hierarchy.host_tree`),
+    or its area for a unit directly under a prefecture or division.
     ``counties``: ``county, demand, filled, gap, ratio, band`` (sums of the unit
     × sector rows, as in :mod:`planning.standing`).
     """
@@ -40,11 +42,13 @@ def flow_table(wb, on) -> tuple[pd.DataFrame, pd.DataFrame]:
     # province-level senders: their own region's top (the province) stands in for a city
     top = a["person"].map(unit_of_person).map(units_region)
     src = a["person"].map(city).fillna(top)
-    county = host_area(wb, a["order"].map(o["host_unit"]))
+    tree = host_tree(wb).set_index("unit")
+    place = tree["county"].fillna(tree["area"])  # the county, else the area of a unit directly under it
+    county = a["order"].map(o["host_unit"]).map(place)
     flows = (pd.DataFrame({"source_city": src.to_numpy(), "county": county.to_numpy()}).dropna()
              .groupby(["source_city", "county"]).size().rename("people").reset_index())
     cov = coverage_at(wb, [day])
-    cov = cov.assign(county=host_area(wb, cov["host_unit"]).fillna(cov["host_unit"]).to_numpy(),
+    cov = cov.assign(county=cov["host_unit"].map(place).fillna(cov["host_unit"]).to_numpy(),
                      filled=(cov["supply"] - cov["surplus"]).to_numpy())
     c = cov.groupby("county")[["demand", "filled", "gap"]].sum().reset_index()
     d = c["demand"].to_numpy(dtype=float)

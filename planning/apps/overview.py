@@ -54,6 +54,10 @@ def host_units_by_area(wb) -> pd.Series:
     return area.value_counts()
 
 
+class Num(str):
+    """A number cell of a first-screen table (right-aligned; escaped when written)."""
+
+
 def month_label(d, lang: str) -> str:
     """``2027年8月`` / ``Aug 2027``."""
     d = pd.Timestamp(d)
@@ -86,7 +90,7 @@ class OverviewApp(App):
     title_key = "app.overview.title"
 
     def prepare(self, wb):
-        st = standing(wb)
+        st = standing(wb, on=self.as_of)
         self.data = {
             "standing": st, "figures": figures(wb, on=st.as_of), "on_post": self._on_post(wb, st.as_of),
             "pairings": pairing_view(wb), "people": people_by_city_sector(wb, NO_CITY),
@@ -136,7 +140,7 @@ class OverviewApp(App):
                           self.t("ov.kpi.worst_gap", n=fmt_int(w["gap"]))))
         c = st.next_cliff
         if c is not None:
-            cards.append((self.t("ov.kpi.cliff", month=month_label(c["day"], lang)),
+            cards.append((self.t("ov.kpi.cliff", month=month_label(c["ends_in"], lang)),
                           self.t("ov.kpi.cliff_value", n=fmt_int(c["leaving"])), BAND_COLOURS["amber"],
                           self.t("ov.kpi.cliff_gap", a=fmt_int(c["gap_before"]), b=fmt_int(c["gap"]))))
         return banner + kpi_cards(cards)
@@ -145,12 +149,12 @@ class OverviewApp(App):
         return f"<div class='panel {cls}'><h4>{html.escape(title)}</h4>{body}</div>"
 
     def table(self, head: list[str], rows: list[list[str]], empty: str) -> str:
-        """A small table of already escaped cells (numbers right-aligned by a leading ``#``)."""
+        """A small table of cells already escaped (a :class:`Num` cell is a number: escaped and right-aligned)."""
         if not rows:
             return f"<div class='app-sub'>{html.escape(empty)}</div>"
         th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
-        body = "".join("<tr>" + "".join(f"<td class='num'>{c[1:]}</td>" if c.startswith("#") else f"<td>{c}</td>"
-                                        for c in r) + "</tr>" for r in rows)
+        body = "".join("<tr>" + "".join(f"<td class='num'>{html.escape(c)}</td>" if isinstance(c, Num)
+                                        else f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
         return f"<table class='data'><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
     def panels(self, wb) -> str:
@@ -164,9 +168,9 @@ class OverviewApp(App):
             [self.t("col.host_unit"), self.t("col.sector"), self.t("ov.col.gap_now"), self.t("ov.col.peak"),
              self.t("ov.col.sender")],
             [[self.link(name(r.host_unit), "coverage", unit=r.host_unit), html.escape(sector_label(r.sector, lang)),
-              "#" + fmt_int(r.gap),
-              "#" + (self.t("ov.peak", n=fmt_int(r.peak_gap), month=point_label(r.peak_day, st.as_of, lang))
-                     if r.peak_gap else "0"),
+              Num(fmt_int(r.gap)),
+              Num(self.t("ov.peak", n=fmt_int(r.peak_gap), month=point_label(r.peak_day, st.as_of, lang))
+                  if r.peak_gap else "0"),
               html.escape(name(r.sender))] for r in u.itertuples()],
             self.t("ov.where.none"))
         more = len(st.units) - len(u)
@@ -175,15 +179,15 @@ class OverviewApp(App):
         s = st.senders[st.senders["sender"].ne("")].head(ROWS)
         who = self.table(
             [self.t("ov.col.sender"), self.t("ov.col.gap_now"), self.t("ov.col.peak")],
-            [[html.escape(name(r.sender)), "#" + fmt_int(r.gap),
-              "#" + (self.t("ov.peak", n=fmt_int(r.peak_gap), month=point_label(r.peak_day, st.as_of, lang))
-                     if r.peak_gap else "0")] for r in s.itertuples()],
+            [[html.escape(name(r.sender)), Num(fmt_int(r.gap)),
+              Num(self.t("ov.peak", n=fmt_int(r.peak_gap), month=point_label(r.peak_day, st.as_of, lang))
+                  if r.peak_gap else "0")] for r in s.itertuples()],
             self.t("ov.who.none"))
         cl = st.cliffs.head(ROWS)
         when = self.table(
             [self.t("col.month"), self.t("col.leaving"), self.t("ov.col.gap_change")],
-            [[html.escape(month_label(r.day, lang)), "#" + fmt_int(r.leaving),
-              "#" + f"{fmt_int(r.gap_before)} → {fmt_int(r.gap)}"] for r in cl.itertuples()],
+            [[html.escape(month_label(r.ends_in, lang)), Num(fmt_int(r.leaving)),
+              Num(f"{fmt_int(r.gap_before)} → {fmt_int(r.gap)}")] for r in cl.itertuples()],
             self.t("ov.when.none", h=st.horizon))
         decide = [self.t_html("ov.decide.unpaired", unit=self.link(name(x), "coverage", unit=x))
                   for x in st.unpaired[:ROWS]]
@@ -192,12 +196,12 @@ class OverviewApp(App):
         decide += [html.escape(x) for x in blocked_sentences(wb, self.data["blocked"], lang)[:3]]
         c = st.next_cliff
         if c is not None:
-            by = pd.Timestamp(c["day"]) - pd.DateOffset(months=1)
-            decide.append(html.escape(self.t("ov.decide.cliff", month=month_label(c["day"], lang),
+            decide.append(html.escape(self.t("ov.decide.cliff", month=month_label(c["ends_in"], lang),
                                              n=fmt_int(c["leaving"]), gap=fmt_int(c["gap"]),
-                                             by=month_label(by, lang))))
-        if len(s) and s["peak_gap"].iloc[0] > 0:
-            top = s.sort_values("peak_gap", ascending=False).iloc[0]
+                                             by=month_label(c["ends_in"], lang))))
+        ahead = st.senders[st.senders["sender"].ne("")]
+        if len(ahead) and ahead["peak_gap"].max() > 0:
+            top = ahead.sort_values(["peak_gap", "sender"], ascending=[False, True], kind="stable").iloc[0]
             decide.append(html.escape(self.t("ov.decide.sender", sender=name(top["sender"]),
                                              n=fmt_int(top["peak_gap"]),
                                              month=point_label(top["peak_day"], st.as_of, lang))))

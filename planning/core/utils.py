@@ -9,8 +9,13 @@ Examples
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+
+#: The sample programme shipped with the tool (a folder of CSV files).
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
 def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:

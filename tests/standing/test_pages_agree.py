@@ -11,7 +11,7 @@ from conftest import csv_workbook  # noqa: E402
 from standing_programmes import staffed_programmes  # noqa: E402
 
 from planning.apps.overview import ROWS, OverviewApp, month_label  # noqa: E402
-from planning.i18n import fmt_int  # noqa: E402
+from planning.i18n import fmt_date, fmt_int  # noqa: E402
 from planning.standing import standing  # noqa: E402
 
 CARD = re.compile(r"<div class='kpi'[^>]*><div class='v'>(.*?)</div><div class='k'>(.*?)</div>")
@@ -32,12 +32,17 @@ def first_screen(app):
 def check_agreement(wb):
     app = OverviewApp(wb, lang="zh")
     st = app.data["standing"]
-    assert st.as_of == standing(wb).as_of
+    lib = standing(wb, on=app.as_of)  # the library, called afresh, on the page's as-of day
+    assert st.points.equals(lib.points) and st.units.equals(lib.units)
     _, cards, panels = first_screen(app)
+    assert "截至 " + fmt_date(app.as_of, "zh") in app.status.value
     assert cards["今天在岗"] == fmt_int(st.on_post)
     assert cards["岗位到位 / 需求"] == f"{fmt_int(st.filled)} / {fmt_int(st.demand)}"
     assert cards["今天缺口"] == fmt_int(st.gap)
-    assert st.on_post == st.filled + st.surplus and st.demand == st.filled + st.gap
+    # on post = filled + surplus, as the cards show them (the surplus note appears only when there is one)
+    surplus = int(cards.get("__surplus__", "0"))
+    assert int(cards["今天在岗"].replace(",", "")) == int(cards["岗位到位 / 需求"].split(" / ")[0].replace(",", "")) + (
+        st.surplus if st.surplus else surplus)
     # the where-table's gaps today add up to the card when every row is shown
     where = [r for r in panels.get("where", []) if r]
     if len(st.units) <= ROWS:
@@ -48,8 +53,8 @@ def check_agreement(wb):
     if c is None:
         assert not when and not any(k.startswith("下一次期满") for k in cards)
     else:
-        assert when[0][0] == month_label(c["day"], "zh")
-        assert cards[f"下一次期满（{month_label(c['day'], 'zh')}）"] == f"{fmt_int(c['leaving'])} 人期满"
+        assert when[0][0] == month_label(c["ends_in"], "zh")
+        assert cards[f"下一次期满（{month_label(c['ends_in'], 'zh')}）"] == f"{fmt_int(c['leaving'])} 人期满"
         assert when[0][1] == fmt_int(c["leaving"])
     return app
 

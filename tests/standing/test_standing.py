@@ -31,6 +31,21 @@ def test_standing_matches_reference(tables, day, horizon):
     for got, want in zip(s.points.to_dict("records"), ref["points"]):
         for k in ("demand", "supply", "filled", "gap", "surplus", "leaving", "arriving"):
             assert int(got[k]) == want[k], (k, got["day"], got, want)
+    # units: every host unit × sector with a gap on the day or at a later checkpoint, its gap now and its peak
+    want_now, want_peak = {}, {}
+    for (u, sec, p_), (d, sup) in ref["cells"].items():
+        g = d - min(d, sup)
+        want_peak[(u, sec)] = max(want_peak.get((u, sec), 0), g)
+        if p_ == day:
+            want_now[(u, sec)] = g
+    want_units = {k for k, v in want_peak.items() if v > 0}
+    got_units = {(r.host_unit, r.sector): (r.gap, r.peak_gap) for r in s.units.itertuples()}
+    assert set(got_units) == want_units
+    assert all(got_units[k] == (want_now.get(k, 0), want_peak[k]) for k in want_units)
+    # the worst checkpoint: the lowest filled / demand, the earliest of equals (days without demand never)
+    rated = [(r["filled"] / r["demand"], i) for i, r in enumerate(ref["points"]) if r["demand"]]
+    if rated:
+        assert s.worst["day"].date() == ref["points"][min(rated)[1]]["day"]
     # the identities every card relies on
     p = s.points
     assert (p["supply"] == p["filled"] + p["surplus"]).all()
