@@ -24,7 +24,7 @@ def saved_names() -> set[str]:
     store = open_store()
     try:
         sc = store.scenarios()
-        return {str(v) for c in sc.columns if sc[c].dtype == object for v in sc[c].dropna()}
+        return {str(v) for c in ("name", "author", "note") for v in sc[c].dropna() if str(v).strip()}
     finally:
         store.close()
 
