@@ -61,7 +61,8 @@ def sheet_title(text, taken=()) -> str:
 
 def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=None,
                 band_labels: dict[str, str] | None = None, append: bool = False, landscape: bool = False,
-                page_header: str | None = None, title_line: str | None = None) -> Path:
+                page_header: str | None = None, title_line: str | None = None,
+                percent_columns=()) -> Path:
     """Write ``(title, table)`` sheets to ``path`` with frozen bold headers, set widths and band colours.
 
     Columns are as wide as the 95th-percentile value (every value in tables
@@ -75,7 +76,9 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=Non
     wide; ``page_header`` is printed at the top of every page, with the sheet
     name, and page numbers at the foot. ``title_line`` (what the file is, its
     filters, as-of day and data) is written in bold above every sheet's header
-    row. Titles are made safe with :func:`sheet_title` (unique within one call).
+    row. Numbers stay numbers: dates are written as dates shown ``yyyy-mm-dd``, and
+    the columns named in ``percent_columns`` (fractions, 0.45) are shown as ``45%``.
+    Titles are made safe with :func:`sheet_title` (unique within one call).
     """
     from openpyxl import Workbook as XL
     from openpyxl import load_workbook
@@ -116,6 +119,16 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=Non
         for rec in df.itertuples(index=False):
             ws.append([None if (not isinstance(v, str) and pd.isna(v)) else
                        (v.item() if isinstance(v, np.generic) else v) for v in rec])
+        percent = set(percent_columns)
+        for j, col in enumerate(df.columns, start=1):
+            values = df.iloc[:, j - 1]  # by position: two columns may share a header
+            is_date = pd.api.types.is_datetime64_any_dtype(values) or (
+                values.dtype == object and len(values) and values.map(
+                    lambda v: hasattr(v, "year") and hasattr(v, "month") and not isinstance(v, str)).any())
+            fmt = "yyyy-mm-dd" if is_date else "0%" if col in percent else None
+            if fmt:
+                for i in range(top + 1, top + 1 + len(df)):
+                    ws.cell(row=i, column=j).number_format = fmt
         ws.freeze_panes = f"A{top + 1}"
         ws.print_title_rows = f"{top}:{top}"
         q = 1.0 if len(df) < 50 else 0.95  # short tables: fit every value

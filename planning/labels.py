@@ -117,10 +117,13 @@ def batch_label(code, lang: str | None = None) -> str:
     return t("batch.label", lang, when=when, program=prog)
 
 
-def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False) -> pd.DataFrame:
+def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False,
+             numbers: bool = False) -> pd.DataFrame:
     """A copy of ``df`` for people to read: names for ids, labels for codes, translated headers.
 
-    ``ids=True`` keeps the id next to the name (``名称 (id)``).
+    ``ids=True`` keeps the id next to the name (``名称 (id)``); ``numbers=True`` keeps
+    ratios as fractions, dates as dates and day counts as numbers (for Excel, which
+    formats them).
     """
     out = pd.DataFrame(index=df.index)
     nm = names(wb)
@@ -136,13 +139,17 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
         elif c == "team" and not pd.api.types.is_numeric_dtype(v):
             teams = team_names(wb, lang)
             v = v.map(teams).fillna(v).fillna("")
+        elif c == "leaving" and not pd.api.types.is_numeric_dtype(v):  # people leaving, ids joined by ;
+            v = v.map(lambda x: "、".join(str(nm.get(i, i)) for i in x.split(";") if i) if isinstance(x, str) else x)
         elif c in BATCH_COLUMNS:
             v = v.map(lambda b: batch_label(b, lang))
         elif c == "term_ok":
             v = v.map(lambda ok: t("term.ok" if ok else "term.unusual", lang) if isinstance(ok, (bool, np.bool_))
                       else "")
-        elif c == "days":
+        elif c == "days" and not numbers:
             v = v.map(lambda d: "" if d is None or pd.isna(d) else f"{int(d):,}")
+        elif c == "days":
+            v = v.astype(object).where(v.notna(), None)
         elif c in ID_COLUMNS and not pd.api.types.is_numeric_dtype(v):
             named = v.map(nm)
             if c == "sender":  # senders sharing a pairing, ids joined by 、
@@ -164,9 +171,11 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
             c = "handover"
         elif c in MONTH_COLUMNS:
             v = pd.to_datetime(v).dt.strftime("%Y-%m")
+        elif c in DATE_COLUMNS and numbers:
+            v = pd.to_datetime(v).astype(object).where(v.notna(), None)
         elif c in DATE_COLUMNS:
             v = pd.to_datetime(v).dt.strftime("%Y-%m-%d").fillna("")
-        elif c == "ratio":
+        elif c == "ratio" and not numbers:
             v = v.map(lambda r: "" if pd.isna(r) else f"{r:.0%}")
         elif c in ("role", "status", "category", "program"):
             v = v.map(lambda x: value_label(x, lang or default_lang()) if isinstance(x, str) else "")

@@ -66,13 +66,13 @@ def gaps_report(wb, month=None, by: str = "unit", lang: str | None = None, bands
     totals = rollup(cov, wb, "prefecture", sector=False, bands=bands)
     points = as_of_points(month_range(m, last)).insert(0, m - pd.DateOffset(months=1))
     sheets = [
-        (t("cov.sheet.gaps", lang), labelled(lg, wb, lang)),
-        (t("cov.sheet.units", lang), labelled(units, wb, lang)),
-        (t("cov.sheet.months", lang), labelled(totals, wb, lang)),
-        (t("cov.sheet.cliffs", lang), labelled(cliffs(wb, days=points), wb, lang)),
-        (t("cov.sheet.left", lang), labelled(left_uncovered(wb, as_of_points(pd.DatetimeIndex([m]))[0]), wb, lang)),
-        (t("cov.sheet.handovers", lang), labelled(handovers(wb), wb, lang)),
-        (t("cov.sheet.uncovered", lang), labelled(uncovered(wb), wb, lang)),
+        (t("cov.sheet.gaps", lang), labelled(lg, wb, lang, numbers=True)),
+        (t("cov.sheet.units", lang), labelled(units, wb, lang, numbers=True)),
+        (t("cov.sheet.months", lang), labelled(totals, wb, lang, numbers=True)),
+        (t("cov.sheet.cliffs", lang), labelled(cliffs(wb, days=points), wb, lang, numbers=True)),
+        (t("cov.sheet.left", lang), labelled(left_uncovered(wb, as_of_points(pd.DatetimeIndex([m]))[0]), wb, lang, numbers=True)),
+        (t("cov.sheet.handovers", lang), labelled(handovers(wb), wb, lang, numbers=True)),
+        (t("cov.sheet.uncovered", lang), labelled(uncovered(wb), wb, lang, numbers=True)),
     ]
     return sheets
 
@@ -97,7 +97,7 @@ def write_gaps_report(wb, path, month=None, by: str = "unit", lang: str | None =
     labels = {b: t(f"band.{b}", lang) for b in BAND_CODES}
     line = report_line(t("report.gaps", lang), lang, data=data, wb=wb, filters=filters)
     return write_excel(path, sheets, band_column=t("col.band", lang), band_labels=labels, title_line=line,
-                       landscape=True, page_header=line)
+                       landscape=True, page_header=line, percent_columns=(t("col.ratio", lang),))
 
 
 # --------------------------------------------------------------------------- #

@@ -31,14 +31,14 @@ from .core.live import live_assignments
 from .core.names import names as display_names
 from .excel import write_excel
 from .i18n import default_lang, sector_label, t
-from .labels import team_names
+from .labels import order_names, team_names
 
 COLUMNS = ["source_city", "sending_unit", "person", "name", "sector", "skill", "host_unit", "order", "role",
            "team", "start", "end", "priority", "status", "reason"]
 SHEETS = {  # sheet key → (sort columns, first columns)
-    "by_city": (["source_city", "sending_unit", "person", "start"], ["source_city", "sending_unit"]),
-    "by_host": (["host_unit", "order", "start", "person"], ["host_unit", "order"]),
-    "by_team": (["team", "_member", "start", "person"], ["team", "role"]),
+    "by_city": (["source_city", "sending_unit", "name", "start"], ["source_city", "sending_unit"]),
+    "by_host": (["host_unit", "order", "start", "name"], ["host_unit", "order"]),
+    "by_team": (["team", "_member", "start", "name"], ["team", "role"]),
 }
 
 
@@ -70,7 +70,7 @@ def roster_table(plan, lang: str | None = None, *, start=None, end=None) -> pd.D
             lambda s: sector_label(s, lang) if isinstance(s, str) else s),
         "skill": rows["person"].map(people["skill"]),
         "host_unit": rows["order"].map(orders["host_unit"]).map(names),
-        "order": rows["order"],
+        "order": rows["order"].map(order_names(wb, lang)).fillna(rows["order"]),
         "role": rows["order"].map(orders["role"]).map({"lead": t("alloc.roster.lead", lang),
                                                        "member": t("alloc.roster.member", lang)}),
         "team": rows["order"].map(orders["team"]).map(team_names(wb, lang)).fillna(
@@ -93,7 +93,8 @@ def roster_sheets(table: pd.DataFrame, lang: str | None = None, keys=tuple(SHEET
     sheets = []
     for key in keys:
         sort, first = SHEETS[key]
-        cols = [c for c in first + [c for c in COLUMNS if c not in first] if c in table.columns]
+        # people by name, posts by name: the sheets carry no ids (roster_table keeps ``person`` for joins)
+        cols = [c for c in first + [c for c in COLUMNS if c not in first] if c in table.columns and c != "person"]
         df = table.assign(_member=table["role"].ne(t("alloc.roster.lead", lang))).sort_values(
             [c for c in sort if c in table.columns or c == "_member"], kind="stable")[cols]
         sheets.append((t(f"alloc.roster.{key}", lang),
@@ -101,12 +102,36 @@ def roster_sheets(table: pd.DataFrame, lang: str | None = None, keys=tuple(SHEET
     return sheets
 
 
-def write_rosters(plan, path, lang: str | None = None, *, title_line: str | None = None) -> list[str]:
-    """Add the three roster sheets to the ``.xlsx`` at ``path``; returns the sheet names.
+def write_rosters(plan, path, lang: str | None = None, *, title_line: str | None = None,
+                  host_units=None) -> list[str]:
+    """Add the three roster sheets to the ``.xlsx`` at ``path``, first and open; returns the sheet names.
 
-    ``title_line`` (what, filters, as-of day, data) is written above each roster's header row.
+    ``title_line`` (what, filters, as-of day, data) is written above each roster's header row;
+    ``host_units`` (ids) keeps only the people posted to those units. The roster sheets are
+    moved before the data tables already in the file, and the first of them is the one
+    the file opens on. Every sheet prints landscape, one page wide, with page numbers.
     """
     lang = lang or plan.lang or default_lang()
-    sheets = roster_sheets(roster_table(plan, lang), lang)
-    write_excel(path, sheets, append=True, title_line=title_line)
+    table = roster_table(plan, lang)
+    if host_units is not None:
+        wb = plan.inputs.workbook if getattr(plan, "inputs", None) is not None else plan.workbook
+        keep = set(display_names(wb).reindex(list(host_units)).dropna())
+        table = table[table["host_unit"].isin(keep)].reset_index(drop=True)
+    sheets = roster_sheets(table, lang)
+    write_excel(path, sheets, append=True, title_line=title_line, landscape=True, page_header=title_line)
+    _rosters_first(path, [name for name, _ in sheets])
     return [name for name, _ in sheets]
+
+
+def _rosters_first(path, titles: list[str]) -> None:
+    """Put the sheets ``titles`` first in the ``.xlsx`` at ``path`` and open the file on the first of them."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    for i, title in enumerate(titles):
+        ws = book[title]
+        book.move_sheet(ws, offset=i - book.index(ws))
+    book.active = 0
+    for ws in book.worksheets:
+        ws.sheet_view.tabSelected = ws is book.worksheets[0]
+    book.save(path)

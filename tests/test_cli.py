@@ -26,7 +26,11 @@ def test_cli_allocate_writes_plan_and_rosters(tmp_path, capsys, cli_env):
         assert ws.freeze_panes == "A2" and ws.max_row > 300
         assert ws.column_dimensions["A"].width >= 8
     assert book["派遣名单-按派出城市"]["A1"].value == "派出城市"
-    statuses = {c.value for c in book["派遣名单-按受援单位"]["N"][1:]}
+    by_host = book["派遣名单-按受援单位"]
+    col = [c.value for c in by_host[1]].index("状态") + 1
+    statuses = {by_host.cell(r, col).value for r in range(2, by_host.max_row + 1)}
+    assert "人员编号" not in [c.value for c in by_host[1]]  # people by name: no ids in a roster
+    assert book.sheetnames[0] == "派遣名单-按派出城市"  # the file opens on the rosters
     assert {"本次安排", "在岗"} <= statuses
     team = book["派遣名单-按组团"]
     first = [(team.cell(r, 1).value, team.cell(r, 2).value) for r in range(2, team.max_row + 1)]

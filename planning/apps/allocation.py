@@ -11,6 +11,7 @@ from pathlib import Path
 import ipywidgets as W
 import pandas as pd
 
+from ..access import scope_workbook
 from ..allocation import PlanError, allocate, plan_diff
 from ..core.clock import today
 from ..core.hierarchy import source_city
@@ -292,12 +293,16 @@ class AllocationApp(App):
             return None
         try:
             with tempfile.TemporaryDirectory() as d:
-                path = save_workbook(self.plan.workbook, Path(d) / "plan.xlsx")
+                # only the chosen region; the data tables in the template's form, after the rosters
+                data = self.plan.workbook if not self.region.value else scope_workbook(self.plan.workbook,
+                                                                                     [self.region.value])
+                path = save_workbook(data, Path(d) / "plan.xlsx", headers="zh")
                 period = self.t("aapp.roster_period", start=self.window.label[0], end=self.window.label[-1])
                 area = self.t("filter.all") if not self.region.value else self.region.label
                 line = report_line(self.t("aapp.roster_title"), self.lang, data=self.data_name(),
                                    filters=f"{area}、{period}" if self.lang == "zh" else f"{area}, {period}")
-                write_rosters(self.plan, path, lang=self.lang, title_line=line)
+                units = None if not self.region.value else list(pd.unique(data.orders["host_unit"]))
+                write_rosters(self.plan, path, lang=self.lang, title_line=line, host_units=units)
                 data = path.read_bytes()
         except Exception:
             log.error("roster failed:\n%s", traceback.format_exc())

@@ -1,0 +1,89 @@
+"""Every file a page hands out, opened with openpyxl as the person receiving it would read it."""
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+from page_text import CODE, MISSING, RAW_ID
+
+
+def cells(ws, first_row=1):
+    for row in ws.iter_rows(min_row=first_row, values_only=True):
+        for v in row:
+            if v is not None:
+                yield v
+
+
+def readable(ws, first_row=1) -> list[str]:
+    """What a Chinese reader must never find in a sheet: ids, codes, missing values, English values."""
+    bad = []
+    for v in cells(ws, first_row):
+        if isinstance(v, str):
+            bad += [m.group(0) for p in (MISSING, RAW_ID, CODE) for m in p.finditer(v)]
+            if re.fullmatch(r"[A-Za-z][A-Za-z ]+", v) and v not in ("Excel",):
+                bad.append(v)
+    return bad
+
+
+@pytest.fixture(autouse=True)
+def own_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANNING_STORE", str(tmp_path / "scenarios.sqlite"))
+    monkeypatch.delenv("PLANNING_DB_URL", raising=False)
+
+
+def test_gaps_report_is_what_the_page_shows(sample):
+    from planning.apps import CoverageApp
+
+    app = CoverageApp(wb=sample, lang="zh")
+    app.area.value = "XJ-KS"
+    app.county.value = "XJ-KS-JS"
+    app.sector.value = "教育"
+    book = load_workbook(io.BytesIO(app.make_report()))
+    for ws in book.worksheets:
+        # a title line: what, the page's filters, the as-of day, the data's name
+        assert ws["A1"].value == "缺口报告｜伽师县、教育｜截至 2026年11月22日｜数据：随程序提供的示例方案", ws.title
+        assert ws.freeze_panes == "A3" and ws.print_title_rows == "$2:$2"
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+        assert "&P" in ws.oddFooter.center.text  # page numbers
+        assert readable(ws, 2) == [], (ws.title, readable(ws, 2)[:10])
+    ws = book["缺口排行"]
+    header = [c.value for c in ws[2]]
+    units = [r[0] for r in ws.iter_rows(min_row=3, values_only=True)]
+    assert units and all(u.startswith("伽师县") for u in units)  # only what the filters select
+    assert all(r[header.index("行业")] == "教育" for r in ws.iter_rows(min_row=3, values_only=True))
+    ratio = ws.cell(row=3, column=header.index("满足率") + 1)
+    assert isinstance(ratio.value, float) and ratio.number_format == "0%"  # a number, shown as a percentage
+    ws = book["交接"]
+    header = [c.value for c in ws[2]]
+    if ws.max_row >= 3:
+        d = ws.cell(row=3, column=header.index("离任日期") + 1)
+        assert hasattr(d.value, "year") and d.number_format == "yyyy-mm-dd"
+
+
+def test_roster_opens_on_the_rosters_of_the_chosen_region(sample, tmp_path):
+    import planning
+    from planning.apps import AllocationApp
+
+    app = AllocationApp(wb=sample, lang="zh")
+    app.region.value = "XJ-KS"
+    app.run_button.click()
+    data = app.make_roster()
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames[:3] == ["派遣名单-按派出城市", "派遣名单-按受援单位", "派遣名单-按组团"]
+    assert book.active.title == "派遣名单-按派出城市"
+    kashgar = set(planning.access.scope_workbook(sample, ["XJ-KS"]).units["name"])
+    for ws in book.worksheets[:3]:
+        assert ws["A1"].value.startswith("派遣名单｜喀什地区、2026年11月至2027年10月｜截至 2026年11月22日")
+        assert ws.page_setup.orientation == "landscape"
+        assert readable(ws, 2) == [], (ws.title, readable(ws, 2)[:10])
+        header = [c.value for c in ws[2]]
+        hosts = {r[header.index("受援单位")] for r in ws.iter_rows(min_row=3, values_only=True)}
+        assert hosts and hosts <= kashgar  # no other region's units
+        start = ws.cell(row=3, column=header.index("开始日期") + 1)
+        assert hasattr(start.value, "year") and start.number_format == "yyyy-mm-dd"
+    # the data tables come last, in the template's form, and load back
+    assert book.sheetnames[3] == "地区(regions)"
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(data)
+    back = planning.load_workbook(path)
+    assert set(back.orders["host_unit"]) <= set(planning.access.scope_workbook(sample, ["XJ-KS"]).units["id"])
