@@ -105,6 +105,11 @@ def value_label(value: str, lang: str = "zh") -> str:
     return value
 
 
+def value_codes() -> set[str]:
+    """Every enumerated value of the contract (``cadre``, ``lead``, …)."""
+    return set(_values())
+
+
 def value_aliases(table: str, column: str) -> dict[str, str]:
     """Map every accepted spelling (English or Chinese, lower case) to the value."""
     out = {}

@@ -57,6 +57,7 @@ class Problem:
     value: str | None
     code: str
     params: tuple = ()
+    sheet: str | None = None  # the sheet of an .xlsx file, as named in the file
 
     @property
     def message(self) -> str:
@@ -65,22 +66,51 @@ class Problem:
     def sentence(self, lang: str | None = None) -> str:
         """The problem as one readable sentence."""
         lang = lang or default_lang()
-        parts = [self.source]
+        parts = [self.source + (" " + t("where.sheet", lang, sheet=self.sheet) if self.sheet else "")]
         if self.row is not None:
             parts.append(t("where.row", lang, row=self.row))
         if self.column:
-            parts.append(t("where.column", lang, column=self.column))
+            parts.append(t("where.column", lang, column=column_label(self.table, self.column, lang)))
         where = ("，" if lang == "zh" else ", ").join(p for p in parts if p)
-        what = t(f"problem.{self.code}", lang, **_localise(dict(self.params), lang))
+        params = _localise(dict(self.params), lang)
+        code = self.code
+        if code in ("unknown_ref", "not_allowed") and params.get("suggest"):
+            code += "_suggest"
+        what = t(f"problem.{code}", lang, **params)
+        stop = "" if what.endswith(("？", "?")) else "。" if lang == "zh" else "."
         if self.value is not None and self.row is not None:
             v = t("where.value", lang, value=_short(self.value))
-            return f"{where}：{v}{what}。" if lang == "zh" else f"{where}: {v} {what}."
-        return f"{where}：{what}。" if lang == "zh" else f"{where}: {what}."
+            return f"{where}：{v}{what}{stop}" if lang == "zh" else f"{where}: {v} {what}{stop}"
+        return f"{where}：{what}{stop}" if lang == "zh" else f"{where}: {what}{stop}"
+
+
+def column_label(table: str, column: str, lang: str) -> str:
+    """A column as the reader's language names it: ``类别`` / ``category`` for ``类别(category)``,
+    ``category`` or ``类别``; a header the contract does not know is shown as written."""
+    try:
+        spec = schema.columns(table)
+    except KeyError:
+        return column
+    text = str(column).strip()
+    m = re.fullmatch(r"(.*?)[(（]\s*([A-Za-z_][A-Za-z0-9_]*)\s*[)）]", text)
+    key = m.group(2) if m and m.group(2) in spec.index else text
+    if key not in spec.index:
+        zh = {schema.header(table, c, "zh"): c for c in spec.index}
+        key = zh.get(text, key)
+    if key not in spec.index:
+        return column
+    return schema.header(table, key, lang)
 
 
 def _localise(params: dict, lang: str) -> dict:
-    """Render language-neutral parameters (table names, sides) in ``lang``."""
+    """Render language-neutral parameters (table names, sides, allowed values) in ``lang``."""
     out = dict(params)
+    if out.get("suggest"):
+        out["suggest"] = ("、" if lang == "zh" else " or ").join(
+            schema.value_label(x, lang) if x in schema.value_codes() else x for x in str(out["suggest"]).split("|"))
+    if "allowed" in out:
+        values = [v.strip() for v in str(out["allowed"]).split(",") if v.strip()]
+        out["allowed"] = ("、" if lang == "zh" else ", ").join(schema.value_label(v, lang) for v in values)
     if "target" in out:
         out["target"] = t("or", lang).join(schema.table_label(x, lang) for x in out["target"].split("|"))
     for k in ("actual", "expected", "side", "region_side"):
@@ -217,6 +247,7 @@ class _Raw:
     excel: bool = False
     plain: bool = False  # proven that no cell starts or ends with white space
     rows: np.ndarray | None = None  # row number in the file of each frame row
+    sheet: str | None = None  # the .xlsx sheet it was read from
 
     def __post_init__(self):
         # A blank row has every cell empty: narrow the candidates column by column.
@@ -501,8 +532,7 @@ def _read_raw(path: Path) -> tuple[list[_Raw], list[Problem], str]:
             if table is None:
                 continue
             frame.columns = [_cell_text(c) for c in frame.columns]
-            src = f"{label} " + t("where.sheet", None, sheet=sheet)
-            raws.append(_Raw(table, src, _excel_frame(frame), excel=True))
+            raws.append(_Raw(table, label, _excel_frame(frame), excel=True, sheet=str(sheet)))
         if not raws:
             return [], [Problem(label, "", None, None, None, "no_tables")], label
         return raws, [], label
@@ -526,10 +556,12 @@ class _Collector:
         """Record one problem per row in ``rows`` (positions in the frame)."""
         p = tuple(sorted(params.items()))
         for r, v in zip(rows, values):
-            self.problems.append(Problem(raw.source, raw.table, int(raw.rows[int(r)]), column, str(v), code, p))
+            self.problems.append(Problem(raw.source, raw.table, int(raw.rows[int(r)]), column, str(v), code, p,
+                                         raw.sheet))
 
-    def whole(self, source, table_name, header, code, **params):
-        self.problems.append(Problem(source, table_name, None, header, None, code, tuple(sorted(params.items()))))
+    def whole(self, source, table_name, header, code, *, in_sheet=None, **params):
+        self.problems.append(Problem(source, table_name, None, header, None, code, tuple(sorted(params.items())),
+                                     in_sheet))
 
 
 _specs = schema.column_specs
@@ -561,12 +593,12 @@ def _map_headers(raw: _Raw, col: _Collector) -> dict[str, str]:
         if c is None:
             continue
         if c in found:
-            col.whole(raw.source, raw.table, str(h), "duplicate_column", column=str(h))
+            col.whole(raw.source, raw.table, str(h), "duplicate_column", in_sheet=raw.sheet, column=str(h))
             continue
         found[c] = h
     for c, row in _specs(raw.table):
         if row["required"] and c not in found:
-            col.whole(raw.source, raw.table, None, "missing_column", column=f"{row['zh']}({c})")
+            col.whole(raw.source, raw.table, None, "missing_column", in_sheet=raw.sheet, column=f"{row['zh']}({c})")
     return found
 
 
@@ -635,8 +667,21 @@ def _convert(raw: _Raw, c: str, spec, header: str, col: _Collector) -> pd.Series
         aliases = schema.value_aliases(raw.table, c)
         v = np.array([aliases.get(u, aliases.get(u.lower())) for u in uniq.tolist()], dtype=object)
         missing = pd.isna(v)
-        _bad_coded(raw, col, uniq, codes, missing & ~empty, header, "not_allowed",
-                   allowed=", ".join(schema.allowed(raw.table, c)))
+        allowed = schema.allowed(raw.table, c)
+        bad = missing & ~empty
+        if bad.any():
+            import difflib
+
+            labels = {schema.value_label(a, "zh"): a for a in allowed} | {a: a for a in allowed}
+            for k in np.flatnonzero(bad)[:SUGGEST_LIMIT].tolist():
+                one = np.zeros(len(bad), dtype=bool)
+                one[k] = True
+                near = difflib.get_close_matches(str(uniq[k]), list(labels), n=1, cutoff=0.5)
+                _bad_coded(raw, col, uniq, codes, one, header, "not_allowed",
+                           allowed=", ".join(allowed), suggest=labels[near[0]] if near else "")
+            rest = bad.copy()
+            rest[np.flatnonzero(bad)[:SUGGEST_LIMIT]] = False
+            _bad_coded(raw, col, uniq, codes, rest, header, "not_allowed", allowed=", ".join(allowed))
         v[missing] = default if default else np.nan
         return pd.Series(pd.array(v, dtype="str").take(codes))
     if ty == "bool":
@@ -760,8 +805,17 @@ def _check_refs(raws, frames, headers, col, ids: dict[str, set], fact: dict):
                 codes, uniq = _factorized(fact, frames, table, c)
                 bad = ~_known(present, uniq)
                 bad[-1] = False  # the slot of code -1: no reference given
-                _bad_coded(raws[table], col, uniq, codes, bad, headers[table][c], "unknown_ref",
-                           target="|".join(targets))
+                if bad.any():
+                    near = _Suggestions(frames, targets)
+                    first = np.flatnonzero(bad)[:SUGGEST_LIMIT]  # suggestions for the first distinct values only
+                    for k in first.tolist():
+                        one = np.zeros(len(bad), dtype=bool)
+                        one[k] = True
+                        _bad_coded(raws[table], col, uniq, codes, one, headers[table][c], "unknown_ref",
+                                   target="|".join(targets), suggest=near(uniq[k]))
+                    bad[first] = False
+                    _bad_coded(raws[table], col, uniq, codes, bad, headers[table][c], "unknown_ref",
+                               target="|".join(targets))
                 continue
             values = df[c].to_numpy(dtype=object)
             given = ~pd.isna(values)
@@ -777,6 +831,48 @@ def _check_refs(raws, frames, headers, col, ids: dict[str, set], fact: dict):
                     col.add(raws[table], np.asarray(pos)[bad], headers[table][c], parts[bad].tolist(),
                             "unknown_ref", target="|".join(targets))
                 continue
+
+
+#: Distinct unknown or not-allowed values per column that get a "did you mean" suggestion.
+SUGGEST_LIMIT = 200
+
+
+class _Suggestions:
+    """The closest existing ids and names for an unknown reference ("H-SCH01 疏勒县第一中学").
+
+    Only the first ``limit`` distinct unknown values get suggestions, so that a file
+    of garbage stays fast to report.
+    """
+
+    def __init__(self, frames, targets, limit: int = 200):  # SUGGEST_LIMIT
+        import difflib
+
+        self._match = difflib.get_close_matches
+        self.label: dict[str, str] = {}
+        for x in targets:
+            df = frames.get(x)
+            if df is None or "id" not in df.columns:
+                continue
+            ids = df["id"].tolist()
+            nm = df["name"].tolist() if "name" in df.columns else [""] * len(ids)
+            for i, n in zip(ids, nm):
+                if not isinstance(i, str) or not i:
+                    continue
+                n = n if isinstance(n, str) else ""
+                both = f"{i} {n}".strip()
+                self.label.setdefault(i, both)
+                if n:
+                    self.label.setdefault(n, both)
+        self.keys = list(self.label)
+        self.left = limit
+
+    def __call__(self, value) -> str:
+        if self.left <= 0 or not self.keys:
+            return ""
+        self.left -= 1
+        found = self._match(str(value), self.keys, n=4, cutoff=0.5)
+        out = list(dict.fromkeys(self.label[k] for k in found))[:2]
+        return "|".join(out)
 
 
 def _factorized(cache: dict, frames, table: str, c: str) -> tuple[np.ndarray, np.ndarray]:

@@ -344,3 +344,33 @@ def test_numbers_report_trimmed_text(sample_copy):
 def test_optional_reference_column_all_empty(sample_copy):
     edit(sample_copy, "orders", lambda d: d.assign(team=""))
     assert load_workbook(sample_copy).orders["team"].isna().all()
+
+
+def test_messages_speak_the_readers_language_and_suggest(sample, tmp_path):
+    """Chinese column names and allowed values on Chinese pages, the file's own name, the closest ids and names."""
+    bad = sample.copy()
+    bad.orders.loc[0, "host_unit"] = "疏勒县一中"
+    bad.people.loc[0, "category"] = "干部"
+    path = planning.save_workbook(bad, tmp_path / "我的名单.xlsx", headers="zh")
+    with pytest.raises(planning.WorkbookError) as e:
+        planning.load_workbook(path)
+    zh = " ".join(e.value.sentences("zh"))
+    assert "我的名单.xlsx 工作表“援派人员(people)”，第 2 行，“类别”列：值“干部”不是允许的值（可选：党政干部、专业技术人才、土专家）；是否指“党政干部”？" in zh
+    assert "“受援单位”列：值“疏勒县一中”在单位中找不到；是否指 H-SCH01 疏勒县第一中学" in zh
+    en = " ".join(e.value.sentences("en"))
+    assert "sheet '援派人员(people)', row 2, column 'category': value '干部' is not an allowed value (allowed: cadre, " \
+           "professional, expert); did you mean 'cadre'?" in en
+    assert "column 'host_unit': value '疏勒县一中' names nothing in units; did you mean H-SCH01 疏勒县第一中学" in en
+
+
+def test_many_unknown_references_stay_fast_and_bounded(sample, tmp_path):
+    """Suggestions for the first distinct values only: a file full of unknown ids is reported at once."""
+    bad = sample.copy()
+    n = len(bad.assignments)
+    bad.assignments["person"] = [f"X{i:05d}" for i in range(n)]
+    path = planning.save_workbook(bad, tmp_path / "bad")
+    with pytest.raises(planning.WorkbookError) as e:
+        planning.load_workbook(path)
+    assert len(e.value.problems) >= n
+    suggested = [p for p in e.value.problems if dict(p.params).get("suggest")]
+    assert 0 < len(suggested) <= 200

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import io
 import logging
+import re
 import tempfile
 import traceback
 import zipfile
@@ -477,7 +478,9 @@ class CoverageApp(App):
         suffix = Path(name).suffix.lower()
         try:
             if suffix == ".xlsx":
-                path = tmp / "upload.xlsx"
+                # the planner's own file name in every message (only its last part, made safe for a path)
+                safe = re.sub(r"[\x00-\x1f/\\:*?\"<>|]", "_", Path(name).name)[:120] or "upload.xlsx"
+                path = tmp / (safe if safe.lower().endswith(".xlsx") else safe + ".xlsx")
                 path.write_bytes(content)
             elif suffix == ".zip":
                 try:
@@ -495,7 +498,8 @@ class CoverageApp(App):
                 raise ValueError(self.t("cov.upload_kind"))
             wb = load_workbook(path)
         except WorkbookError as e:
-            items = "".join(f"<li>{html.escape(s.replace(str(tmp), name))}</li>" for s in e.sentences(self.lang))
+            items = "".join(f"<li>{html.escape(s.replace(str(path), name).replace(str(tmp), name))}</li>"
+                            for s in e.sentences(self.lang))
             self.upload_status.value = (f"<div class='problems upload-problems'><b>"
                                         f"{html.escape(self.t('cov.upload_bad', reason=name))}</b><ul>{items}</ul></div>")
             return False
