@@ -197,15 +197,9 @@ def _headed(df: pd.DataFrame, lang) -> pd.DataFrame:
     return df.rename(columns={c: t(REPORT_HEADERS[c], lang) for c in df.columns if c in REPORT_HEADERS})
 
 
-def _source_name(wb) -> str:
-    """Where the workbook came from, as a reader knows it: a file or folder name, or the source text."""
-    src = str(getattr(wb, "source", "") or "")
-    return Path(src).name if src and Path(src).exists() else src
-
-
 def report_figures(wb, start=None, end=None, *, title=None, lang: str | None = None, unfilled=None,
-                   persons: pd.DataFrame | None = None,
-                   gaps: pd.DataFrame | None = None) -> list[tuple[str, str | int, str | None]]:
+                   persons: pd.DataFrame | None = None, gaps: pd.DataFrame | None = None,
+                   assumptions=()) -> list[tuple[str, str | int, str | None]]:
     """The cover's headline figures: ``(label, value, band code or None)`` rows in ``lang``.
 
     Values are whole numbers where the figure is one count, text otherwise.
@@ -222,10 +216,12 @@ def report_figures(wb, start=None, end=None, *, title=None, lang: str | None = N
     on, last = report_window(start, end)
     gaps = county_gaps(wb, on, last) if gaps is None else gaps
     persons = person_records(wb, on, last, lang) if persons is None else persons
-    month = on.strftime("%Y-%m")
+    month = fmt_date(on, lang)  # "now" is the as-of day, as on the pages
     d, g = int(gaps["demand"].sum()), int(gaps["gap"].sum())
     share = (d - g) / d if d else float("nan")
     code = band_of(pd.Series([share])).iloc[0]
+    if code == "green" and g > 0:
+        code = "green_short"  # seats still empty are never called sufficient
     monthly = coverage_as_of(wb, on.to_period("M").to_timestamp(), last, on=on).groupby("month")["gap"].sum()
     peak = monthly[monthly > 0]
     rows = [
@@ -233,7 +229,7 @@ def report_figures(wb, start=None, end=None, *, title=None, lang: str | None = N
         (t("report.date", lang), fmt_date(today(), lang), None),
         (t("report.period", lang), t("report.period_value", lang, start=fmt_date(on, lang), end=fmt_date(last, lang)),
          None),
-        (t("report.source", lang), _source_name(wb), None),
+        (t("report.source", lang), data_name(wb, lang), None),
         (t("report.dispatched", lang), len(persons), None),
         (t("report.on_post", lang, day=fmt_date(on, lang)), int(coverage_at(wb, [on])["supply"].sum()), None),
         (t("report.filled", lang, month=month), f"{fmt_int(d - g)} / {fmt_int(d)}", None),
@@ -248,11 +244,17 @@ def report_figures(wb, start=None, end=None, *, title=None, lang: str | None = N
     ]
     if unfilled is not None:
         rows.append((t("report.unfilled", lang), int(unfilled["seats"].sum()) if len(unfilled) else 0, None))
+    # what the scenario assumes: one row per what-if change, or a row saying there is none
+    changes = list(assumptions)
+    for i, text in enumerate(changes, start=1):
+        rows.append((t("report.assumption", lang, n=i), text, None))
+    if not changes:
+        rows.append((t("report.assumptions", lang), t("report.no_assumption", lang), None))
     return rows
 
 
 def scenario_sections(wb, *, title=None, lang: str | None = None, start=None, end=None,
-                      unfilled=None) -> list[Section]:
+                      unfilled=None, assumptions=()) -> list[Section]:
     """The parts of the scenario report, in order, readable and headed in ``lang``.
 
     Cover (headline figures), gaps by county × sector, rosters by sending city
@@ -273,7 +275,8 @@ def scenario_sections(wb, *, title=None, lang: str | None = None, start=None, en
     on, last = report_window(start, end)
     gaps = county_gaps(wb, on, last)
     persons = person_records(wb, on, last, lang)
-    figs = report_figures(wb, on, last, title=title, lang=lang, unfilled=unfilled, persons=persons, gaps=gaps)
+    figs = report_figures(wb, on, last, title=title, lang=lang, unfilled=unfilled, persons=persons, gaps=gaps,
+                          assumptions=assumptions)
     cover = pd.DataFrame([(k, v) for k, v, _ in figs], columns=[t("report.col.item", lang),
                                                                 t("report.col.value", lang)])
     g = gaps.assign(peak_month=pd.to_datetime(gaps["peak_month"]).dt.strftime("%Y-%m").fillna(""))
@@ -311,7 +314,7 @@ def scenario_sections(wb, *, title=None, lang: str | None = None, start=None, en
 
 
 def scenario_report(wb, path, *, title=None, lang: str | None = None, start=None, end=None,
-                    unfilled=None) -> Path:
+                    unfilled=None, assumptions=()) -> Path:
     """Write the printable scenario report to the ``.xlsx`` at ``path``; returns the path.
 
     Sheets (see :func:`scenario_sections`): 概况 (title, date, headline
@@ -333,7 +336,8 @@ def scenario_report(wb, path, *, title=None, lang: str | None = None, start=None
     '2027 计划 v1'
     """
     lang = lang or default_lang()
-    sections = scenario_sections(wb, title=title, lang=lang, start=start, end=end, unfilled=unfilled)
+    sections = scenario_sections(wb, title=title, lang=lang, start=start, end=end, unfilled=unfilled,
+                                 assumptions=assumptions)
     labels = {b: t(f"band.{b}", lang) for b in BAND_CODES}
     return write_excel(path, [(s.sheet, s.table) for s in sections], band_column=(
         t("col.band", lang), t("report.col.value", lang)), band_labels=labels, landscape=True,
@@ -423,7 +427,8 @@ def html_table(df: pd.DataFrame, *, band_columns=(), band_labels: dict[str, str]
     return (f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
 
 
-def scenario_html(wb, *, title=None, lang: str | None = None, start=None, end=None, unfilled=None) -> str:
+def scenario_html(wb, *, title=None, lang: str | None = None, start=None, end=None, unfilled=None,
+                  assumptions=()) -> str:
     """The scenario report as one self-contained HTML page (the same parts as :func:`scenario_report`).
 
     Inline CSS only: no scripts, no fonts, images or styles fetched from
@@ -439,7 +444,8 @@ def scenario_html(wb, *, title=None, lang: str | None = None, start=None, end=No
     import html
 
     lang = lang or default_lang()
-    sections = scenario_sections(wb, title=title, lang=lang, start=start, end=end, unfilled=unfilled)
+    sections = scenario_sections(wb, title=title, lang=lang, start=start, end=end, unfilled=unfilled,
+                                 assumptions=assumptions)
     labels = {b: t(f"band.{b}", lang) for b in BAND_CODES + ("none",)}
     heading = title or t("report.title", lang)
     esc = html.escape
@@ -451,7 +457,7 @@ def scenario_html(wb, *, title=None, lang: str | None = None, start=None, end=No
     cards = []
     for k, v in figures:
         code = cover.bands.get(k)
-        edge = BAND_COLOURS[code] if code else "#2f6db5"
+        edge = BAND_COLOURS[band_colour(code)] if code else "#2f6db5"
         cards.append(f'<div class="kpi" style="border-left-color:{edge}"><div class="v">{esc(_html_cell(v)[0])}</div>'
                      f'<div class="k">{esc(k)}</div></div>')
     parts = [f'<section class="part first" id="s-cover"><h2>{esc(cover.title)}</h2>'

@@ -87,3 +87,35 @@ def test_roster_opens_on_the_rosters_of_the_chosen_region(sample, tmp_path):
     path.write_bytes(data)
     back = planning.load_workbook(path)
     assert set(back.orders["host_unit"]) <= set(planning.access.scope_workbook(sample, ["XJ-KS"]).units["id"])
+
+
+def test_next_batch_download_holds_only_the_drafts(sample):
+    from planning.apps import RotationApp
+    from planning.schema import template_header
+
+    app = RotationApp(wb=sample, lang="zh")
+    book = load_workbook(io.BytesIO(app.next_bytes))
+    assert book.sheetnames == ["需求订单(orders)"]  # the drafts, nothing else
+    ws = book.active
+    header = [c.value for c in ws[1]]
+    assert header[:3] == [template_header("orders", c) for c in ("id", "host_unit", "sector")]
+    ids = [r[0] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert ids and set(ids) == set(app.drafts["id"])
+    assert ws.page_setup.orientation == "landscape" and "下一批订单草稿" in ws.oddHeader.center.text
+
+
+def test_scenario_report_states_its_assumptions_and_period(sample):
+    from planning.apps import ScenariosApp
+
+    app = ScenariosApp(wb=sample, lang="zh")
+    city, sector, delta = app.params.children[0].children
+    city.value, sector.value, delta.value = "SD-DY", "教育", 3
+    app.add_change()
+    app.replan_button.click()
+    app.make_report()
+    book = load_workbook(io.BytesIO(app.report_bytes))
+    cover = {r[0]: r[1] for r in book["概况"].iter_rows(min_row=2, values_only=True)}
+    assert cover["假设调整 1"] == "东营市多派 3 名教育人员"
+    assert cover["统计期"] == "2026年11月22日 至 2027年10月31日"  # the last chosen month's last day
+    assert cover["数据来源"] == "随程序提供的示例方案"
+    assert cover["满足率等级"] != "充足" or cover["缺口（2026年11月22日）"] == 0

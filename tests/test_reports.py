@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 import planning
 from conftest import csv_workbook
-from planning.coverage import BAND_COLOURS, coverage, rollup
+from planning.coverage import BAND_COLOURS, coverage_as_of, rollup
 from planning.reports import (county_gaps, person_records, scenario_html, scenario_report, scenario_sections,
                               sheet_title, team_names)
 
@@ -167,9 +167,10 @@ def test_cover_figures(tiny_book):
     cover = dict(rows(tiny_book["概况"]).values.tolist())
     assert cover["方案"] == "试点方案 v2"
     assert cover["统计期内派驻人员"] == 4
-    assert cover["岗位到位（2026-11）"] == "4 / 7"
-    assert cover["满足率（2026-11）"] == "57%" and cover["满足率等级"] == "偏紧"
-    assert cover["缺口（2026-11）"] == 3
+    assert cover["岗位到位（2026年11月22日）"] == "4 / 7"
+    assert cover["满足率（2026年11月22日）"] == "57%" and cover["满足率等级"] == "偏紧"
+    assert cover["缺口（2026年11月22日）"] == 3
+    assert cover["假设调整"] == "无（当前数据原样）" and cover["数据来源"]
     ws = tiny_book["概况"]
     band_cell = next(r[1] for r in ws.iter_rows(min_row=2) if r[0].value == "满足率等级")
     assert band_cell.fill.fgColor.rgb.endswith(BAND_COLOURS["amber"].lstrip("#").upper())
@@ -259,13 +260,14 @@ def test_sample_person_sheet_one_row_per_dispatched_person(sample, sample_book):
 
 def test_sample_gaps_sheet_totals_equal_the_coverage_rollup(sample, sample_book):
     df = rows(sample_book["缺口-县市×行业"])
-    r = rollup(coverage(sample, "2026-11", "2026-11"), sample, "county")
+    # "now" is the as-of day (2026-11-22), as on the pages
+    r = rollup(coverage_as_of(sample, "2026-11", "2026-11", on="2026-11-22"), sample, "county")
     for col, head in [("demand", "需求"), ("supply", "在岗"), ("gap", "缺口"), ("surplus", "富余")]:
         assert df[head].sum() == r[col].sum(), col
     assert (df["需求"] > 0).sum() == (r["demand"] > 0).sum()
     cover = dict(rows(sample_book["概况"]).values.tolist())
-    assert cover["缺口（2026-11）"] == r["gap"].sum()
-    assert cover["岗位到位（2026-11）"] == f"{r.demand.sum() - r.gap.sum():,} / {r.demand.sum():,}"
+    assert cover["缺口（2026年11月22日）"] == r["gap"].sum()
+    assert cover["岗位到位（2026年11月22日）"] == f"{r.demand.sum() - r.gap.sum():,} / {r.demand.sum():,}"
 
 
 def test_sample_rosters_reuse_roster_table(sample, sample_book):

@@ -20,7 +20,6 @@ import ipywidgets as W
 import numpy as np
 import pandas as pd
 
-from ..core.clock import today
 from ..access import scope_workbook
 from ..core.hierarchy import host_tree
 from ..coverage import as_of_points, cliffs, coverage_as_of, month_range, responsible

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import html
 import logging
-import tempfile
 import traceback
-from pathlib import Path
 
 import ipywidgets as W
 import numpy as np
@@ -20,7 +18,9 @@ from ..mentoring import (
     pairs_text,
     with_pairs,
 )
-from ..reports import labelled, names
+from ..excel import write_excel
+from ..labels import order_names
+from ..reports import labelled, names, report_line
 from ..rotation import (
     batches,
     flexible_slots,
@@ -30,9 +30,7 @@ from ..rotation import (
     recommend_starts,
     timeline,
     vacancies,
-    with_draft_orders,
 )
-from ..workbook import save_workbook
 from .base import App, download_link, html_table
 
 log = logging.getLogger("planning.apps")
@@ -230,10 +228,28 @@ class RotationApp(App):
         self.next_link.value = self.download_next()
 
     def download_next(self) -> str:
-        """The workbook with the draft orders, as a download link (a data: address)."""
-        with tempfile.TemporaryDirectory() as d:
-            path = save_workbook(with_draft_orders(self.wb, self.drafts), Path(d) / "next.xlsx", headers="zh")
-            data = path.read_bytes()
+        """The draft orders only, as the template's orders sheet (a data: address download link).
+
+        One sheet, ``需求订单(orders)`` with the template's headers, holding the drafts and
+        nothing else (no people, no other tables): what a host unit is asked to confirm.
+        Printed landscape with a title atop each page.
+        """
+        import io
+
+        from ..schema import template_header, template_sheet
+
+        d = self.drafts
+        cols = [c for c in self.wb.orders.columns if c in d.columns]
+        sheet = d[cols].rename(columns={c: template_header("orders", c) for c in cols})
+        sheet[self.t("col.source_order")] = d["source_order"].map(order_names(self.wb, self.lang)).fillna(
+            d["source_order"]).to_numpy()
+        for c in sheet.columns:
+            if pd.api.types.is_datetime64_any_dtype(sheet[c]):
+                sheet[c] = sheet[c].dt.date
+        buf = io.BytesIO()
+        line = report_line(self.t("rapp.next_title"), self.lang, data=self.data_name())
+        write_excel(buf, [(template_sheet("orders"), sheet)], landscape=True, page_header=line)
+        data = buf.getvalue()
         self.next_bytes = data
         name = f"{'下一批订单' if self.lang == 'zh' else 'next-batch'}-{self.now:%Y%m%d}.xlsx"
         return download_link(data, name, self.t("rapp.download_next"))

@@ -535,7 +535,13 @@ class ScenariosApp(App):
         title = (self.t("sapp.version", name=self.saved[0], v=self.saved[1], author="") if self.saved
                  else self.t("sapp.unsaved"))
         lo, hi = self.window.value
-        kw = dict(title=title, lang=self.lang, start=lo, end=hi, unfilled=plan.unfilled if plan is not None else None)
+        # the period as the page states it: from the as-of day (or the first chosen month) to the last chosen
+        # month's last day; the cover lists the what-if changes the scenario assumes
+        start = max(pd.Timestamp(lo), self.as_of)
+        end = pd.Timestamp(hi) + pd.offsets.MonthEnd(0)
+        assumptions = [describe(c, self.base_wb, self.lang) for c in self.changes]
+        kw = dict(title=title, lang=self.lang, start=start, end=end, assumptions=assumptions,
+                  unfilled=plan.unfilled if plan is not None else None)
         with tempfile.TemporaryDirectory() as d:
             path = scenario_report(wb, Path(d) / "report.xlsx", **kw)
             data = path.read_bytes()
