@@ -103,6 +103,45 @@ def cmd_gaps(args):
     return 0
 
 
+def cmd_packages(args):
+    """One package per host unit (its people, gaps, coming term ends and next-batch drafts), or a reply taken in."""
+    from .packages import ReplyError, merge_reply, write_unit_packages
+    from .workbook import WorkbookError, load_workbook, save_workbook
+
+    lang = args.lang
+    wb = _load(args.path, lang)
+    if args.reply:
+        if not args.unit or not args.out:
+            print(t("pkg.cli.reply_needs", lang), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        try:
+            reply = load_workbook(args.reply)
+            merged = merge_reply(wb, reply, args.unit, lang)
+        except WorkbookError as e:
+            print("\n".join(e.sentences(lang)), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except ReplyError as e:
+            print(str(e), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        path = save_workbook(merged, args.out)
+        print(t("pkg.cli.merged", lang, unit=args.unit, path=path))
+        return 0
+    known = set(wb.units.loc[wb.units["side"].eq("host"), "id"])
+    units = args.units.split(",") if args.units else None
+    bad = [u for u in (units or []) if u not in known]
+    if bad:
+        print(t("pkg.cli.unknown_units", lang, units="、".join(bad)), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        paths = write_unit_packages(wb, args.out or "packages", units, lang=lang)
+    except OSError as e:
+        print(t("pkg.cli.cannot_write", lang, path=args.out or "packages", reason=e.strerror or str(e)),
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(t("pkg.cli.written", lang, n=len(paths), folder=args.out or "packages"))
+    return 0
+
+
 def cmd_allocate(args):
     import pandas as pd
 
@@ -337,6 +376,14 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--top", type=int, default=20, help="rows to print (default 20)")
     g.add_argument("--out", default=None, help="write the formatted report to this .xlsx")
     g.set_defaults(func=cmd_gaps)
+    pk = sub.add_parser("packages", help="one file per host unit to send it (or --reply: take a unit's reply in)")
+    pk.add_argument("path")
+    pk.add_argument("--out", default=None, help="folder for the packages (default packages/); with --reply, the "
+                                                "merged workbook (.xlsx or a folder)")
+    pk.add_argument("--units", default=None, help="host unit ids, comma-separated (default: every unit with orders)")
+    pk.add_argument("--reply", default=None, help="a unit's reply (its package, drafts confirmed or changed)")
+    pk.add_argument("--unit", default=None, help="the host unit whose reply --reply is")
+    pk.set_defaults(func=cmd_packages)
     al = sub.add_parser("allocate", help="plan who goes where; print a summary, optionally write the plan")
     al.add_argument("path")
     al.add_argument("--window", default=None, help="START:END dates (either may be empty; default: from today)")

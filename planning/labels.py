@@ -24,7 +24,7 @@ from .schema import value_label
 ID_COLUMNS = {"host_unit": "units", "area": "any", "sender": "any", "source_city": "regions", "person": "people",
               "outgoing": "people", "incoming": "people", "mentor": "any", "apprentice": "any", "apprentice_unit": "units",
               "sending_unit": "units", "team": "teams"}
-DATE_COLUMNS = {"start", "end", "out_end", "in_start", "leaves_on", "recommended_start", "batch_start",
+DATE_COLUMNS = {"day", "start", "end", "out_end", "in_start", "leaves_on", "recommended_start", "batch_start",
                 "term_end", "pair_end", "ends"}
 MONTH_COLUMNS = {"month", "from_month"}
 #: Band labels a table may show: ``green_short`` is green with seats still empty, never called sufficient.

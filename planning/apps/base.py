@@ -326,11 +326,11 @@ def heat_cell(share: float, text: str, colour=RED) -> str:
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def download_link(data: bytes, name: str, label: str | None = None) -> str:
+def download_link(data: bytes, name: str, label: str | None = None, mime: str = XLSX_MIME) -> str:
     """An ``<a download>`` link carrying ``data`` in a ``data:`` address (nothing leaves the server)."""
     import base64
 
-    href = f"data:{XLSX_MIME};base64," + base64.b64encode(data).decode()
+    href = f"data:{mime};base64," + base64.b64encode(data).decode()
     return f"<a download='{html.escape(name)}' href='{href}'>{html.escape(label or name)}</a>"
 
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import html
 import logging
+import tempfile
 import traceback
+from pathlib import Path
 
 import ipywidgets as W
 import numpy as np
@@ -128,6 +130,11 @@ class RotationApp(App):
         self.next_table.add_class("next-batch")
         self.next_link = W.HTML()
         self.next_link.add_class("next-link")
+        self.packages_button = W.Button(description=self.t("rapp.packages"), layout=W.Layout(width="260px"))
+        self.packages_button.add_class("packages-button")
+        self.packages_button.on_click(lambda _: self.safe(self.make_packages))
+        self.packages_link = W.HTML()
+        self.packages_link.add_class("packages-link")
         self.flexible = W.HTML()
         self.propose_button = W.Button(description=self.t("rapp.propose"), button_style="primary",
                                        layout=W.Layout(width="220px"))
@@ -154,7 +161,7 @@ class RotationApp(App):
         tabs = W.Tab(children=[
             W.VBox([self.unit, self.gantt]),
             W.VBox([self.overlap, self.handovers]),
-            W.VBox([self.next_table, self.next_link]),
+            W.VBox([self.next_table, self.next_link, W.HBox([self.packages_button, self.packages_link])]),
             W.VBox([self.flexible, self.propose_button, self.proposals]),
             W.VBox([W.HBox([self.capacity, self.mentors_from, self.pair_button]), self.pairs, self.mentor_coverage]),
             self.batch_table,
@@ -253,6 +260,26 @@ class RotationApp(App):
         self.next_bytes = data
         name = f"{'下一批订单' if self.lang == 'zh' else 'next-batch'}-{self.now:%Y%m%d}.xlsx"
         return download_link(data, name, self.t("rapp.download_next"))
+
+    def make_packages(self) -> bytes:
+        """One package per host unit (its people, gaps, term ends and drafts to confirm), zipped, as a download."""
+        import io
+        import zipfile
+
+        from ..packages import write_unit_packages
+
+        with tempfile.TemporaryDirectory() as d:
+            paths = write_unit_packages(self.wb, Path(d), lang=self.lang, data=self.data_name())
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+                for p in paths:
+                    z.write(p, p.name)
+        data = buf.getvalue()
+        self.packages_bytes = data
+        name = f"{'各单位材料包' if self.lang == 'zh' else 'unit-packages'}-{self.now:%Y%m%d}.zip"
+        self.packages_link.value = download_link(data, name, self.t("rapp.packages_link", n=len(paths)),
+                                                 mime="application/zip")
+        return data
 
     def propose(self):
         """Proposals from the flexible pool for the open slots (an exact allocation run)."""
