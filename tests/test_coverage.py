@@ -340,3 +340,23 @@ def test_coverage_app_uploads(sample, tmp_path):
     assert "NOWHERE" in app.upload_status.value and app.wb is before
     assert app.load_upload("good.xlsx", (tmp_path / "good.xlsx").read_bytes()) is True
     assert app.wb is not before and "good.xlsx" in app.upload_status.value and "app-ready" in app.root._dom_classes
+
+
+def test_an_uploaded_workbook_becomes_a_scenario(sample, tmp_path, monkeypatch):
+    from planning.apps import CoverageApp
+    from planning.store import open_store
+
+    monkeypatch.setenv("PLANNING_STORE", str(tmp_path / "s.sqlite"))
+    monkeypatch.delenv("PLANNING_DB_URL", raising=False)
+    planning.save_workbook(sample, tmp_path / "春季名单.xlsx")
+    app = CoverageApp(wb=sample, lang="zh")
+    assert app.load_upload("春季名单.xlsx", (tmp_path / "春季名单.xlsx").read_bytes()) is True
+    assert app.upload_name.value == "春季名单" and app.upload_save_box.layout.display == "flex"
+    app.save_upload_button.click()
+    assert "已保存为方案“春季名单”第 1 版" in app.upload_saved.value
+    store = open_store()
+    sc = store.load("春季名单")
+    assert sc.workbook.equals(app.full_wb) and sc.author == "测试员" and "春季名单.xlsx" in sc.note
+    store.close()
+    app.save_upload_button.click()  # the same name again: refused in a sentence, nothing saved
+    assert "problems" in app.upload_saved.value

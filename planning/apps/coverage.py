@@ -143,6 +143,16 @@ class CoverageApp(App):
             self.upload.add_class("upload")
             self.upload.observe(self._on_upload, "value")
         self.upload_status = W.HTML()
+        # an uploaded workbook can become a scenario version (a planner's act, like the upload itself)
+        self.upload_name = W.Text(description=self.t("cov.upload_scenario_name"), layout=W.Layout(width="360px"))
+        self.upload_name.style.description_width = "90px"
+        self.save_upload_button = W.Button(description=self.t("cov.upload_save"), button_style="success",
+                                           layout=W.Layout(width="200px"))
+        self.save_upload_button.add_class("save-upload")
+        self.save_upload_button.on_click(lambda _: self.save_upload())
+        self.upload_saved = W.HTML()
+        self.upload_save_box = W.HBox([self.upload_name, self.save_upload_button, self.upload_saved],
+                                      layout=W.Layout(display="none", align_items="center"))
 
         filters = W.VBox([W.HBox([self.area, self.county, self.unit], layout=W.Layout(flex_flow="row wrap")),
                           W.HBox([self.sector, self.range], layout=W.Layout(flex_flow="row wrap"))])
@@ -162,7 +172,7 @@ class CoverageApp(App):
         self.blocked_box.add_class("pairing-blocked")
         self.preselect()
         self.refresh()
-        return [filters, tools, self.upload_status, self.kpis, self.blocked_box, tabs]
+        return [filters, tools, self.upload_status, self.upload_save_box, self.kpis, self.blocked_box, tabs]
 
     def preselect(self):
         """Filters named in the page address (links from the overview: ``?unit=…``, ``?county=…``, ``?area=…``).
@@ -508,6 +518,33 @@ class CoverageApp(App):
             return False
         wb.source = name
         self.full_wb = wb
+        self.uploaded_name = name
         self.render()
         self.upload_status.value = f"<div class='app-sub'>{html.escape(self.t('cov.uploaded', name=name))}</div>"
+        self.upload_name.value = Path(name).stem[:80]
+        self.upload_saved.value = ""
+        self.upload_save_box.layout.display = "flex"
         return True
+
+    def save_upload(self) -> int | None:
+        """Save the uploaded workbook as the first version of a new scenario (the name typed); None if refused."""
+        if not self.planner or getattr(self, "uploaded_name", None) is None:
+            return None
+        from ..store import StoreError, open_store
+
+        from .base import local_planner
+
+        author = (self.viewer or local_planner()).name
+        try:
+            store = open_store(lang=self.lang)
+            try:
+                v = store.save(self.upload_name.value, self.full_wb, author=author,
+                               note=self.t("cov.upload_note", name=self.uploaded_name))
+            finally:
+                store.close()
+        except StoreError as e:  # an existing name, a bad name, the store unreachable: one sentence
+            self.upload_saved.value = f"<span class='problems'>{html.escape(str(e))}</span>"
+            return None
+        self.upload_saved.value = (f"<span class='app-sub upload-saved'>"
+                                   f"{html.escape(self.t('cov.upload_saved', name=self.upload_name.value, v=v))}</span>")
+        return v
