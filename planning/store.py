@@ -108,6 +108,7 @@ DEFAULT_PATH = ROOT / "data" / "scenarios.sqlite"
 FORMAT = "1"
 ENCODING = "cols1+zlib"
 UNFILLED = "plan.unfilled"
+DECISIONS = "plan.decisions"  # the planner's pins and forbids: kind (pin/forbid), person, order
 PUBLISH, UNPUBLISH = "publish", "unpublish"
 MAX_NAME = 200
 ZLIB_LEVEL = 1
@@ -174,6 +175,8 @@ class Scenario:
         The plan's unfilled seats, when a plan was saved.
     objective : dict or None
         The plan's objective (``Objective.as_dict()``), when a plan was saved.
+    decisions : DataFrame or None
+        The planner's pins and forbids saved with it (``kind, person, order``).
     base : int or None
         The version this one was saved over.
     """
@@ -187,6 +190,7 @@ class Scenario:
     unfilled: pd.DataFrame | None = None
     objective: dict | None = None
     base: int | None = None
+    decisions: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
         return (f"Scenario({self.name!r}, version={self.version}, author={self.author!r}, "
@@ -517,7 +521,7 @@ class Store:
 
     # ---- save ----------------------------------------------------------------
     def save(self, name: str, workbook: Workbook, *, plan=None, author: str, note: str = "",
-             base: int | None = None) -> int:
+             base: int | None = None, decisions: pd.DataFrame | None = None) -> int:
         """Save a workbook (and optionally its plan) as the next version of a scenario.
 
         Parameters
@@ -535,6 +539,9 @@ class Store:
             What changed, in the planner's words.
         base : int or None
             The version the planner started from; ``None`` for a new scenario.
+        decisions : DataFrame, optional
+            The planner's pins and forbids (``kind`` pin or forbid, ``person``,
+            ``order``), restored with the version (:attr:`Scenario.decisions`).
 
         Returns
         -------
@@ -578,6 +585,9 @@ class Store:
         unfilled = getattr(plan, "unfilled", None) if plan is not None else None
         if isinstance(unfilled, pd.DataFrame):
             payloads.append((UNFILLED, len(unfilled), _encode_frame(unfilled, UNFILLED, self.lang)))
+        if isinstance(decisions, pd.DataFrame) and len(decisions):
+            d = decisions[["kind", "person", "order"]].astype(str).reset_index(drop=True)
+            payloads.append((DECISIONS, len(d), _encode_frame(d, DECISIONS, self.lang)))
         objective = None
         if plan is not None and getattr(plan, "objective", None) is not None:
             o = plan.objective
@@ -811,7 +821,7 @@ class Store:
                       source=t("store.source", self.lang, name=name, version=row.version))
         return Scenario(name=name, version=int(row.version), author=row.author,
                         saved_at=pd.Timestamp(row.saved_at, tz="UTC"), note=row.note, workbook=wb,
-                        unfilled=frames.get(UNFILLED),
+                        unfilled=frames.get(UNFILLED), decisions=frames.get(DECISIONS),
                         objective=json.loads(row.objective) if row.objective is not None else None,
                         base=row.base)
 

@@ -280,3 +280,30 @@ def test_planner_pages_refuse_viewers(sample, tmp_path, name, role):
     app = getattr(apps, name)(wb=sample, lang="zh", viewer=Viewer("x", OfficeRole(role), ("H-SCH01",)), **kw)
     assert app.body.children == () and "只供规划人员" in app.status.value
     assert "refused" in app.status.value
+
+
+def test_pins_and_forbids_are_kept_with_a_saved_run(sample, tmp_path, monkeypatch):
+    """A run saved with its pins and forbids; once published, the allocation page opens with them restored."""
+    from planning.apps import AllocationApp
+    from planning.store import open_store
+
+    monkeypatch.setenv("PLANNING_STORE", str(tmp_path / "s.sqlite"))
+    monkeypatch.delenv("PLANNING_DB_URL", raising=False)
+    monkeypatch.delenv("PLANNING_DATA", raising=False)
+    app = AllocationApp(wb=sample, lang="zh")
+    app.run_button.click()
+    pinned, forbidden = app.pick.options[0][1], app.pick.options[1][1]
+    app.pick.value = pinned
+    app.pin_button.click()
+    app.pick.value = forbidden
+    app.forbid_button.click()
+    app.run_button.click()
+    app.save_name.value = "锁定测试"
+    assert app.save_run() == 1 and "已保存为方案“锁定测试”第 1 版" in app.save_status.value
+    store = open_store()
+    assert store.load("锁定测试").decisions["kind"].tolist() == ["pin", "forbid"]
+    store.publish("锁定测试", 1)
+    store.close()
+    again = AllocationApp(lang="zh")  # the published version, as the page opens it
+    assert again.pins == [tuple(pinned)] and again.forbids == [tuple(forbidden)]
+    assert "锁定" in again.adjustments.value

@@ -65,6 +65,7 @@ class AllocationApp(App):
         self.previous = None
         self.pins: list[tuple[str, str]] = []
         self.forbids: list[tuple[str, str]] = []
+        self.restore_decisions(wb)
         self.names = names(wb)
         self.window = planning_window(wb, self.lang, self.t("aapp.window"))
         pref = host_groups(wb, "prefecture")
@@ -119,6 +120,15 @@ class AllocationApp(App):
         self.download_button.on_click(lambda _: self.make_roster())
         self.download_link = W.HTML()
         self.download_link.add_class("roster-link")
+        # a run, with its pins and forbids, kept as a scenario version (a planner's act)
+        self.save_name = W.Text(description=self.t("aapp.save_name"), layout=W.Layout(width="320px"))
+        self.save_name.style.description_width = "80px"
+        self.save_button = W.Button(description=self.t("aapp.save"), button_style="success", disabled=True,
+                                    layout=W.Layout(width="200px"))
+        self.save_button.add_class("save-run")
+        self.save_button.on_click(lambda _: self.save_run())
+        self.save_status = W.HTML()
+        self.save_status.add_class("save-run-status")
         tabs = W.Tab(children=[
             self.teams, self.unfilled, self.cities,
             W.VBox([self.pick, self.why, W.HBox([self.pin_button, self.forbid_button, self.clear_button]),
@@ -131,7 +141,9 @@ class AllocationApp(App):
                            W.HBox([self.method, self.run_button, self.progress, self.progress_text],
                                   layout=W.Layout(flex_flow="row wrap", align_items="center")),
                            W.HBox([self.download_button, self.download_link],
-                                  layout=W.Layout(align_items="center"))])
+                                  layout=W.Layout(align_items="center")),
+                           W.HBox([self.save_name, self.save_button, self.save_status],
+                                  layout=W.Layout(align_items="center", display="flex" if self.planner else "none"))])
         self._show_adjustments()
         return [controls, self.kpis, tabs]
 
@@ -180,6 +192,7 @@ class AllocationApp(App):
         self.progress.layout.visibility = "hidden"
         self.run_button.disabled = False
         self.download_button.disabled = False
+        self.save_button.disabled = not self.planner
         self.download_link.value = ""
         try:
             self.show_plan()
@@ -262,6 +275,46 @@ class AllocationApp(App):
         view = d[["person", "change", "order_a", "order_b"]].assign(
             change=d["change"].map(lambda c: self.t(f"aapp.change.{c}")))
         self.compare.value = f"<h4>{html.escape(head)}</h4>" + html_table(labelled(view, self.wb, self.lang))
+
+    # --- keeping decisions -------------------------------------------------------------------------
+    def decisions(self) -> pd.DataFrame:
+        """The pins and forbids as a table (``kind, person, order``), as the store keeps them."""
+        rows = [("pin", p, o) for p, o in self.pins] + [("forbid", p, o) for p, o in self.forbids]
+        return pd.DataFrame(rows, columns=["kind", "person", "order"])
+
+    def restore_decisions(self, wb):
+        """Pins and forbids saved with the scenario version shown (those naming people and orders it still has)."""
+        sc = self.scenario
+        d = getattr(sc, "decisions", None) if sc is not None else None
+        if d is None or not len(d):
+            return
+        people, orders = set(wb.people["id"]), set(wb.orders["id"])
+        for r in d.itertuples():
+            if r.person in people and r.order in orders:
+                (self.pins if r.kind == "pin" else self.forbids).append((r.person, r.order))
+
+    def save_run(self) -> int | None:
+        """Save the plan (its workbook, objective, unfilled seats) with the pins and forbids as a new scenario."""
+        if not self.planner or self.plan is None:
+            return None
+        from ..store import StoreError, open_store
+
+        from .base import local_planner
+
+        try:
+            store = open_store(lang=self.lang)
+            try:
+                v = store.save(self.save_name.value, self.plan.workbook, plan=self.plan,
+                               author=(self.viewer or local_planner()).name, decisions=self.decisions(),
+                               note=self.t("aapp.save_note", pins=len(self.pins), forbids=len(self.forbids)))
+            finally:
+                store.close()
+        except StoreError as e:
+            self.save_status.value = f"<span class='problems'>{html.escape(str(e))}</span>"
+            return None
+        self.save_status.value = (f"<span class='app-sub'>"
+                                  f"{html.escape(self.t('aapp.saved', name=self.save_name.value, v=v))}</span>")
+        return v
 
     # --- adjusting -------------------------------------------------------------------------------
     def adjust(self, what: str):
