@@ -307,3 +307,27 @@ def test_pins_and_forbids_are_kept_with_a_saved_run(sample, tmp_path, monkeypatc
     again = AllocationApp(lang="zh")  # the published version, as the page opens it
     assert again.pins == [tuple(pinned)] and again.forbids == [tuple(forbidden)]
     assert "锁定" in again.adjustments.value
+
+
+def test_proposals_are_accepted_into_a_scenario_with_one_action(sample, tmp_path, monkeypatch):
+    """Drafts, flexible proposals and mentoring pairs, each accepted with one click into a scenario version."""
+    from planning.apps import RotationApp
+    from planning.store import open_store
+
+    monkeypatch.setenv("PLANNING_STORE", str(tmp_path / "s.sqlite"))
+    monkeypatch.delenv("PLANNING_DB_URL", raising=False)
+    app = RotationApp(wb=sample, lang="zh")
+    assert app.accept_buttons["flexible"].disabled and app.accept_buttons["mentoring"].disabled
+    app.accept_buttons["drafts"].click()
+    assert "第 1 版" in app.accept_status.value
+    app.propose_button.click()
+    app.accept_buttons["flexible"].click()
+    app.pair_button.click()
+    app.accept_buttons["mentoring"].click()
+    assert "第 3 版" in app.accept_status.value
+    store = open_store()
+    v1, v2, v3 = (store.load("轮换与结对调整", v).workbook for v in (1, 2, 3))
+    assert set(app.drafts["id"]) <= set(v1.orders["id"])
+    assert len(v2.assignments) == len(sample.assignments) + len(app.flexible_plan.assignments)
+    assert len(v3.mentorships) > len(sample.mentorships)
+    store.close()

@@ -32,6 +32,7 @@ from ..rotation import (
     recommend_starts,
     timeline,
     vacancies,
+    with_draft_orders,
 )
 from .base import App, download_link, html_table
 
@@ -158,12 +159,29 @@ class RotationApp(App):
         self.pairs = W.HTML()
         self.pairs.add_class("mentor-pairs")
         self.mentor_coverage = W.HTML()
+        # proposals accepted with one action each, into a new scenario version (a planner's act)
+        self.accept_name = W.Text(value=self.t("rapp.accept_default"), description=self.t("rapp.accept_name"),
+                                  layout=W.Layout(width="320px"))
+        self.accept_name.style.description_width = "80px"
+        self.accept_buttons = {}
+        for kind in ("flexible", "mentoring", "drafts"):
+            b = W.Button(description=self.t(f"rapp.accept.{kind}"), button_style="success", disabled=kind != "drafts",
+                         layout=W.Layout(width="240px"))
+            b.add_class(f"accept-{kind}")
+            b.on_click(lambda _, k=kind: self.safe(lambda: self.accept(k)))
+            self.accept_buttons[kind] = b
+        self.accept_status = W.HTML()
+        self.accept_status.add_class("accept-status")
+        accept_row = (W.HBox([self.accept_name, *self.accept_buttons.values(), self.accept_status],
+                             layout=W.Layout(flex_flow="row wrap", align_items="center"))
+                      if self.planner else W.HBox())
         tabs = W.Tab(children=[
             W.VBox([self.unit, self.gantt]),
             W.VBox([self.overlap, self.handovers]),
-            W.VBox([self.next_table, self.next_link, W.HBox([self.packages_button, self.packages_link])]),
-            W.VBox([self.flexible, self.propose_button, self.proposals]),
-            W.VBox([W.HBox([self.capacity, self.mentors_from, self.pair_button]), self.pairs, self.mentor_coverage]),
+            W.VBox([self.next_table, self.next_link, W.HBox([self.packages_button, self.packages_link]), accept_row]),
+            W.VBox([self.flexible, self.propose_button, self.proposals, accept_row]),
+            W.VBox([W.HBox([self.capacity, self.mentors_from, self.pair_button]), self.pairs, self.mentor_coverage,
+                    accept_row]),
             self.batch_table,
         ])
         tabs.titles = tuple(self.t(k) for k in ("rapp.tab.timeline", "rapp.tab.handovers", "rapp.tab.next",
@@ -261,6 +279,47 @@ class RotationApp(App):
         name = f"{'下一批订单' if self.lang == 'zh' else 'next-batch'}-{self.now:%Y%m%d}.xlsx"
         return download_link(data, name, self.t("rapp.download_next"))
 
+    def accepted(self, kind: str):
+        """The workbook with one kind of proposal taken in: the flexible pool's plan, mentoring pairs or drafts."""
+        if kind == "flexible":
+            return self.flexible_plan.workbook
+        if kind == "mentoring":
+            pro, cad = self.new_pairs
+            return with_pairs(with_pairs(self.wb, pro), cad)
+        return with_draft_orders(self.wb, self.drafts)
+
+    def accept(self, kind: str) -> int | None:
+        """Accept the proposals of ``kind`` into a new scenario version named in the name field."""
+        if not self.planner:
+            return None
+        from ..store import StoreError, open_store
+
+        from .base import local_planner
+
+        if (kind == "flexible" and getattr(self, "flexible_plan", None) is None) or (
+                kind == "mentoring" and getattr(self, "new_pairs", None) is None):
+            return None
+        wb = self.accepted(kind)
+        name = self.accept_name.value
+        try:
+            store = open_store(lang=self.lang)
+            try:
+                existing = store.scenarios()
+                base = None
+                if name in set(existing["name"]):
+                    base = int(existing.loc[existing["name"].eq(name), "latest"].iloc[0])
+                v = store.save(name, wb, author=(self.viewer or local_planner()).name, base=base,
+                               plan=self.flexible_plan if kind == "flexible" else None,
+                               note=self.t(f"rapp.accept_note.{kind}"))
+            finally:
+                store.close()
+        except StoreError as e:
+            self.accept_status.value = f"<span class='problems'>{html.escape(str(e))}</span>"
+            return None
+        self.accept_status.value = (f"<span class='app-sub'>{html.escape(self.t('rapp.accepted', name=name, v=v))}"
+                                    "</span>")
+        return v
+
     def make_packages(self) -> bytes:
         """One package per host unit (its people, gaps, term ends and drafts to confirm), zipped, as a download."""
         import io
@@ -285,6 +344,7 @@ class RotationApp(App):
         """Proposals from the flexible pool for the open slots (an exact allocation run)."""
         plan = propose_flexible(self.wb, lang=self.lang)
         self.flexible_plan = plan
+        self.accept_buttons["flexible"].disabled = not len(plan.assignments)
         a, u = plan.with_text(self.lang)
         view = a[["person", "order", "host_unit", "start", "end", "source_city", "reason_text"]].rename(
             columns={"reason_text": "reason"})
@@ -299,6 +359,7 @@ class RotationApp(App):
         pro = pair_mentors(wb, capacity=int(self.capacity.value))
         cad = pair_cadre_mentors(wb, mentors_from=self.mentors_from.value)
         self.new_pairs = (pro, cad)
+        self.accept_buttons["mentoring"].disabled = not (len(pro) + len(cad))
         after = with_pairs(with_pairs(wb, pro), cad)
         self.show_mentoring(after, (pro, cad))
 
