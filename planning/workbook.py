@@ -239,6 +239,10 @@ def _dtype(spec) -> str:
 # --------------------------------------------------------------------------- #
 # reading raw tables
 # --------------------------------------------------------------------------- #
+#: A row whose first cell starts with this is one of the template's examples, not data: the loader skips it.
+EXAMPLE_MARK = "【示例】"
+
+
 @dataclass
 class _Raw:
     table: str
@@ -261,6 +265,11 @@ class _Raw:
             blank = np.arange(len(f))
         keep = np.ones(len(f), dtype=bool)
         keep[blank] = False
+        if f.shape[1] and len(f):  # the template's example rows: first cell starts with the marker
+            example = f.iloc[:, 0].astype(str).str.startswith(EXAMPLE_MARK).to_numpy()
+            if example.any():
+                keep &= ~example
+                blank = np.flatnonzero(~keep)
         self.rows = np.flatnonzero(keep) + 2
         if blank.size:
             self.frame = f[keep].reset_index(drop=True)
