@@ -41,6 +41,8 @@ def cmd_check(args):
 
     wb = _load(args.path, args.lang)
     print(t("summary.ok", args.lang))
+    for note in wb.notes:  # names read as ids: accepted, and said
+        print(note.sentence(args.lang))
     print(summary_text(wb, args.lang))
     return 0
 

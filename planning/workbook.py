@@ -182,6 +182,9 @@ class Workbook:
     local_staff: pd.DataFrame
     indicators: pd.DataFrame
     source: str = field(default="", compare=False)
+    #: What the loader did for the planner that the planner should know (names read as ids): Problem objects
+    #: whose ``sentence(lang)`` says it; never a reason to refuse the workbook.
+    notes: list = field(default_factory=list, compare=False, repr=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The contract tables by name, in contract order."""
@@ -559,6 +562,7 @@ def _first_line(e: Exception) -> str:
 class _Collector:
     def __init__(self):
         self.problems: list[Problem] = []
+        self.notes: list[Problem] = []
         self.dates: dict[bool, dict[str, int]] = {False: {}, True: {}}  # parsed texts (ns), by excel
 
     def add(self, raw: _Raw, rows, column, values, code, **params):
@@ -567,6 +571,11 @@ class _Collector:
         for r, v in zip(rows, values):
             self.problems.append(Problem(raw.source, raw.table, int(raw.rows[int(r)]), column, str(v), code, p,
                                          raw.sheet))
+
+    def note(self, raw: _Raw, column, value, ident, rows: int):
+        """Something the loader did for the planner (a name read as an id): said, never refused."""
+        self.notes.append(Problem(raw.source, raw.table, None, column, str(value), "by_name",
+                                  (("id", ident), ("n", rows), ("value", str(value))), raw.sheet))
 
     def whole(self, source, table_name, header, code, *, in_sheet=None, **params):
         self.problems.append(Problem(source, table_name, None, header, None, code, tuple(sorted(params.items())),
@@ -815,6 +824,8 @@ def _check_refs(raws, frames, headers, col, ids: dict[str, set], fact: dict):
                 bad = ~_known(present, uniq)
                 bad[-1] = False  # the slot of code -1: no reference given
                 if bad.any():
+                    _names_as_ids(raws[table], frames, table, c, headers[table][c], targets, codes, uniq, bad, col)
+                if bad.any():
                     near = _Suggestions(frames, targets)
                     first = np.flatnonzero(bad)[:SUGGEST_LIMIT]  # suggestions for the first distinct values only
                     for k in first.tolist():
@@ -840,6 +851,37 @@ def _check_refs(raws, frames, headers, col, ids: dict[str, set], fact: dict):
                     col.add(raws[table], np.asarray(pos)[bad], headers[table][c], parts[bad].tolist(),
                             "unknown_ref", target="|".join(targets))
                 continue
+
+
+def _names_as_ids(raw, frames, table, c, header, targets, codes, uniq, bad, col):
+    """Read a name where an id is expected when exactly one row of the referenced tables has that name.
+
+    The column (and the shared factorisation) then holds the id; ``bad`` loses those
+    values; a note per value says what was read (the workbook still loads).
+    """
+    owners: dict[str, set] = {}
+    ids: set = set()
+    for x in targets:
+        df = frames.get(x)
+        if df is None or "id" not in df.columns or "name" not in df.columns:
+            continue
+        ids |= set(df["id"].dropna().astype(str))
+        for i, n in zip(df["id"].tolist(), df["name"].tolist()):
+            if isinstance(i, str) and isinstance(n, str) and n.strip():
+                owners.setdefault(n.strip(), set()).add(i)
+    changed = False
+    for k in np.flatnonzero(bad).tolist():
+        v = uniq[k]
+        hit = owners.get(str(v).strip()) if isinstance(v, str) else None
+        if hit and len(hit) == 1 and v not in ids:
+            (ident,) = hit
+            col.note(raw, header, v, ident, int((codes == k).sum()))
+            uniq[k] = ident
+            bad[k] = False
+            changed = True
+    if changed:
+        values = uniq[np.where(codes < 0, len(uniq) - 1, codes)]
+        frames[table][c] = pd.Series(values, index=frames[table].index).astype(frames[table][c].dtype)
 
 
 #: Distinct unknown or not-allowed values per column that get a "did you mean" suggestion.
@@ -1043,7 +1085,7 @@ def load_workbook(path: str | os.PathLike) -> Workbook:
         raise WorkbookError(col.problems, label)
     tables = {n: frames[n] if n in frames else empty_table(n) for n in schema.table_names()}
     _fill_assignment_dates(tables)
-    return Workbook(**tables, source=str(path))
+    return Workbook(**tables, source=str(path), notes=col.notes)
 
 
 def _default_column(spec, n: int) -> pd.Series:
@@ -1106,7 +1148,8 @@ def save_workbook(wb: Workbook, path: str | os.PathLike, *, headers: str = "en")
     """Write a workbook as ``.xlsx`` (path ends in .xlsx) or as a folder of CSVs.
 
     ``headers="zh"`` writes the template's ``中文(english)`` headers instead of the
-    English names. Either loads back equal.
+    English names, and Chinese values as the template's dropdowns offer them
+    (党政干部 for cadre, 是/否 for yes/no). Either loads back equal.
     """
     path = Path(path)
     tables = wb.tables()
@@ -1115,6 +1158,16 @@ def save_workbook(wb: Workbook, path: str | os.PathLike, *, headers: str = "en")
         if headers != "zh":
             return df
         spec = schema.columns(table)
+        df = df.copy()
+        for c in df.columns:
+            if c not in spec.index:
+                continue
+            ty = spec.loc[c, "type"]
+            if ty == "enum":
+                df[c] = df[c].astype(object).map(lambda v: schema.value_label(v) if isinstance(v, str) else v)
+            elif ty == "bool":
+                df[c] = df[c].astype(object).map(lambda v: ("是" if v else "否") if isinstance(v, (bool, np.bool_))
+                                                 else v)
         return df.rename(columns={c: schema.template_header(table, c) for c in df.columns if c in spec.index})
 
     if path.suffix.lower() == ".xlsx":

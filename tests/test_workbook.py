@@ -374,3 +374,18 @@ def test_many_unknown_references_stay_fast_and_bounded(sample, tmp_path):
     assert len(e.value.problems) >= n
     suggested = [p for p in e.value.problems if dict(p.params).get("suggest")]
     assert 0 < len(suggested) <= 200
+
+
+def test_a_name_where_an_id_is_expected_is_read_when_unambiguous(sample, tmp_path):
+    """疏勒县第一中学 typed for H-SCH01 loads, with a note; a name two units share is still refused."""
+    wb = sample.copy()
+    wb.orders.loc[0, "host_unit"] = "疏勒县第一中学"
+    path = planning.save_workbook(wb, tmp_path / "by-name.xlsx", headers="zh")
+    back = planning.load_workbook(path)
+    assert back.orders.loc[0, "host_unit"] == "H-SCH01" and back.equals(sample)
+    assert [n.sentence("zh").split("：", 1)[1] for n in back.notes] == ["值“疏勒县第一中学”按名称识别为编号 H-SCH01（1 行）。"]
+    twice = sample.copy()
+    twice.units.loc[twice.units["id"].eq("H-SCH02"), "name"] = "疏勒县第一中学"
+    twice.orders.loc[0, "host_unit"] = "疏勒县第一中学"
+    with pytest.raises(planning.WorkbookError):
+        planning.load_workbook(planning.save_workbook(twice, tmp_path / "ambiguous"))

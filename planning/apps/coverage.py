@@ -520,7 +520,9 @@ class CoverageApp(App):
         self.full_wb = wb
         self.uploaded_name = name
         self.render()
-        self.upload_status.value = f"<div class='app-sub'>{html.escape(self.t('cov.uploaded', name=name))}</div>"
+        notes = "".join(f"<li>{html.escape(n.sentence(self.lang).replace(str(path), name))}</li>" for n in wb.notes)
+        self.upload_status.value = (f"<div class='app-sub'>{html.escape(self.t('cov.uploaded', name=name))}"
+                                    + (f"<ul class='upload-notes'>{notes}</ul>" if notes else "") + "</div>")
         self.upload_name.value = Path(name).stem[:80]
         self.upload_saved.value = ""
         self.upload_save_box.layout.display = "flex"
