@@ -297,13 +297,13 @@ def scenario_sections(wb, *, title=None, lang: str | None = None, start=None, en
         u = labelled(u, wb, lang)
         sections.append(Section("unfilled", t("report.sheet.unfilled", lang), "",
                                 u.rename(columns={t("col.seats", lang): t("report.col.seats", lang)})))
-    member_cols = ["role", "name", "person", "source_city", "sending_unit", "sector", "skill", "host_unit",
-                   "order", "start", "end", "priority", "status"]
+    member_cols = ["role", "name", "source_city", "sending_unit", "sector", "skill", "host_unit",
+                   "order", "start", "end", "priority", "status"]  # people and posts by name, no ids
     lead = t("alloc.roster.lead", lang)
     by_team = {k: df for k, df in table.groupby("team", sort=False)}
     for tid, name in team_names(wb, lang).items():
         df = by_team.get(name, table.iloc[:0])
-        df = df.assign(_m=df["role"].ne(lead)).sort_values(["_m", "start", "person"], kind="stable")[member_cols]
+        df = df.assign(_m=df["role"].ne(lead)).sort_values(["_m", "start", "name"], kind="stable")[member_cols]
         sections.append(Section("team", name, "", df.rename(
             columns={c: t(f"alloc.roster.col.{c}", lang) for c in member_cols})))
     taken: list[str] = []
@@ -319,8 +319,8 @@ def scenario_report(wb, path, *, title=None, lang: str | None = None, start=None
 
     Sheets (see :func:`scenario_sections`): 概况 (title, date, headline
     figures), 缺口-县市×行业 (with band colours), 派遣名单-按派出城市 and
-    -按受援单位, 一人一档, 空缺席位及原因 (with ``unfilled``), then one sheet
-    per team named after it. Every sheet has headers in ``lang`` (Chinese by
+    -按受援单位, 一人一档, 空缺席位及原因 (with ``unfilled``), then 组团名单: every
+    team's members on one sheet, a column naming the team. Every sheet has headers in ``lang`` (Chinese by
     default), a frozen header row repeated on each printed page, set widths,
     and prints landscape, one page wide, with ``title`` atop each page.
 
@@ -339,7 +339,14 @@ def scenario_report(wb, path, *, title=None, lang: str | None = None, start=None
     sections = scenario_sections(wb, title=title, lang=lang, start=start, end=end, unfilled=unfilled,
                                  assumptions=assumptions)
     labels = {b: t(f"band.{b}", lang) for b in BAND_CODES}
-    return write_excel(path, [(s.sheet, s.table) for s in sections], band_column=(
+    # every team on one sheet (a column names the team), so the file is a handful of sheets, not one per team
+    teams = [s for s in sections if s.key == "team"]
+    sheets = [(s.sheet, s.table) for s in sections if s.key != "team"]
+    if teams:
+        col = t("alloc.roster.col.team", lang)
+        sheets.append((t("report.sheet.teams", lang), pd.concat(
+            [s.table.assign(**{col: s.title})[[col] + list(s.table.columns)] for s in teams], ignore_index=True)))
+    return write_excel(path, sheets, band_column=(
         t("col.band", lang), t("report.col.value", lang)), band_labels=labels, landscape=True,
         page_header=(title or t("report.title", lang)) + " · " + t("app.as_of", lang, day=fmt_date(today(), lang)))
 

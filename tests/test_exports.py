@@ -119,3 +119,20 @@ def test_scenario_report_states_its_assumptions_and_period(sample):
     assert cover["统计期"] == "2026年11月22日 至 2027年10月31日"  # the last chosen month's last day
     assert cover["数据来源"] == "随程序提供的示例方案"
     assert cover["满足率等级"] != "充足" or cover["缺口（2026年11月22日）"] == 0
+
+
+def test_package_and_scenario_report_read_clean(sample, tmp_path):
+    """The sheets people read in a unit's package and in the scenario report: no ids, codes or English values."""
+    from planning.packages import write_unit_package
+    from planning.reports import scenario_report
+
+    book = load_workbook(write_unit_package(sample, "H-ALE-YY", tmp_path / "p.xlsx"))
+    for ws in book.worksheets[:4]:
+        assert ws["A1"].value.startswith("第一师阿拉尔医院 材料包｜第一师阿拉尔医院｜截至 2026年11月22日")
+        assert ws.page_setup.orientation == "landscape"
+        assert readable(ws, 2) == [], (ws.title, readable(ws, 2)[:10])
+    report = load_workbook(scenario_report(sample, tmp_path / "r.xlsx", title="2027 计划"))
+    assert len(report.sheetnames) <= 8
+    for ws in report.worksheets:
+        if ws.title != "一人一档":  # person records keep the person's id for filing
+            assert readable(ws, 1) == [], (ws.title, readable(ws, 1)[:10])
