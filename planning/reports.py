@@ -280,7 +280,8 @@ def scenario_sections(wb, *, title=None, lang: str | None = None, start=None, en
     cover = pd.DataFrame([(k, v) for k, v, _ in figs], columns=[t("report.col.item", lang),
                                                                 t("report.col.value", lang)])
     g = gaps.assign(peak_month=pd.to_datetime(gaps["peak_month"]).dt.strftime("%Y-%m").fillna(""))
-    g = _headed(labelled(g, wb, lang), lang).rename(columns={t("col.area", lang): t("by.county", lang)})
+    g = _headed(labelled(g, wb, lang, numbers=True), lang).rename(
+        columns={t("col.area", lang): t("by.county", lang)})  # ratios stay numbers: Excel shows them as 45%
     sections = [Section("cover", t("report.sheet.cover", lang), "", cover, {k: c for k, _, c in figs if c}),
                 Section("gaps", t("report.sheet.gaps", lang), "", g)]
     table = roster_table(wb, lang, start=on, end=last).drop(columns="reason")
@@ -348,7 +349,8 @@ def scenario_report(wb, path, *, title=None, lang: str | None = None, start=None
             [s.table.assign(**{col: s.title})[[col] + list(s.table.columns)] for s in teams], ignore_index=True)))
     return write_excel(path, sheets, band_column=(
         t("col.band", lang), t("report.col.value", lang)), band_labels=labels, landscape=True,
-        page_header=(title or t("report.title", lang)) + " · " + t("app.as_of", lang, day=fmt_date(today(), lang)))
+        page_header=(title or t("report.title", lang)) + " · " + t("app.as_of", lang, day=fmt_date(today(), lang)),
+        percent_columns=(t("col.ratio", lang),))
 
 
 #: The HTML page's style: system CJK fonts only (nothing fetched), A4 landscape print, a page per section.
@@ -407,8 +409,9 @@ def _html_cell(v) -> tuple[str, bool]:
 
 
 def html_table(df: pd.DataFrame, *, band_columns=(), band_labels: dict[str, str] | None = None,
-               empty: str = "") -> str:
-    """``df`` as an HTML table, every text escaped; cells of ``band_columns`` coloured by band.
+               empty: str = "", percent_columns=()) -> str:
+    """``df`` as an HTML table, every text escaped; cells of ``band_columns`` coloured by band; fractions in
+    ``percent_columns`` shown as percentages.
 
     >>> page = html_table(pd.DataFrame({"姓名": ["<b>王</b>"], "人数": [1200]}))
     >>> page[page.index("<tbody>"):]
@@ -420,12 +423,15 @@ def html_table(df: pd.DataFrame, *, band_columns=(), band_labels: dict[str, str]
         return f'<p class="none">{html.escape(empty)}</p>'
     colour = {label: BAND_COLOURS[band_colour(code)] for code, label in (band_labels or {}).items()}
     banded = [c in set(band_columns) for c in df.columns]
+    percent = [c in set(percent_columns) for c in df.columns]
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
     body = []
     for rec in df.itertuples(index=False):
         cells = []
-        for v, b in zip(rec, banded):
+        for v, b, pc in zip(rec, banded, percent):
             text, num = _html_cell(v)
+            if pc and num:
+                text = f"{float(v):.0%}"
             if b and text in colour:
                 cells.append(f'<td class="band" style="background:{colour[text]}">{html.escape(text)}</td>')
             else:
@@ -478,7 +484,8 @@ def scenario_html(wb, *, title=None, lang: str | None = None, start=None, end=No
             continue
         toc.append((f"s-{s.key}", s.title))
         parts.append(f'<section class="part" id="s-{s.key}"><h2>{esc(s.title)}</h2>'
-                     + html_table(s.table, band_columns=band_cols, band_labels=labels, empty=none) + "</section>")
+                     + html_table(s.table, band_columns=band_cols, band_labels=labels, empty=none,
+                                  percent_columns=(t("col.ratio", lang),)) + "</section>")
     if teams:
         head = t("report.sheet.teams", lang)
         toc.append(("s-teams", head))
