@@ -320,7 +320,7 @@ def scenario_report(wb, path, *, title=None, lang: str | None = None, start=None
 
     Sheets (see :func:`scenario_sections`): 概况 (title, date, headline
     figures), 缺口-县市×行业 (with band colours), 派遣名单-按派出城市 and
-    -按受援单位, 一人一档, 空缺席位及原因 (with ``unfilled``), then 组团名单: every
+    -按受援单位, 一人一档, 空缺席位及原因 (with ``unfilled``), then 各组团名单: every
     team's members on one sheet, a column naming the team. Every sheet has headers in ``lang`` (Chinese by
     default), a frozen header row repeated on each printed page, set widths,
     and prints landscape, one page wide, with ``title`` atop each page.

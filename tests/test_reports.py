@@ -135,7 +135,7 @@ def test_team_names_and_safe_unique_sheet_names(tiny, tiny_book):
     assert team_sheets[0] == "一中_ 教学_管理 _试点___"
     assert team_sheets[3] == LONG_NAME[:31]
     # the Excel file holds every team on one sheet, a column naming the team
-    teams = rows(tiny_book["组团名单"])
+    teams = rows(tiny_book["各组团名单"])
     t1 = teams[teams["组团"].eq(names["T1"])]
     assert t1["角色"].tolist() == ["组长", "成员"] and t1["姓名"].tolist() == ["甲二", "<b>王</b>"]
     assert not teams["组团"].eq(names["T4"] if "T4" in names else LONG_NAME).any()  # nobody on post: no rows
@@ -235,8 +235,8 @@ def test_html_is_self_contained_and_escaped(tiny):
 # ---------------------------------------------------------------------------
 def test_sample_sheets(sample, sample_book):
     assert sample_book.sheetnames[:5] == FIXED_ZH
-    assert sample_book.sheetnames[5:] == ["组团名单"]  # a handful of sheets, not one per team
-    teams = rows(sample_book["组团名单"])
+    assert sample_book.sheetnames[5:] == ["各组团名单"]  # a handful of sheets, not one per team
+    teams = rows(sample_book["各组团名单"])
     assert set(teams["组团"]) <= set(team_names(sample)) and teams["组团"].nunique() > 60
     assert sample_book["概况"]["B2"].value == "2027 计划 v1"
 
