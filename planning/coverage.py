@@ -114,6 +114,17 @@ def _grid(keys: list[str], demand: pd.DataFrame, supply: pd.DataFrame, months, d
     return out
 
 
+def filled_ratio(filled, demand) -> np.ndarray:
+    """The coverage ratio: seats filled / demand, NaN where nothing is demanded.
+
+    >>> filled_ratio([3, 0], [4, 0]).tolist()
+    [0.75, nan]
+    """
+    f, d = np.asarray(filled, dtype=float), np.asarray(demand, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(d > 0, f / np.where(d > 0, d, 1), np.nan)
+
+
 def _pressure(df: pd.DataFrame, bands=BANDS) -> pd.DataFrame:
     """Set ``ratio`` (seats filled / demand, NaN without demand) and ``band``.
 
@@ -123,8 +134,7 @@ def _pressure(df: pd.DataFrame, bands=BANDS) -> pd.DataFrame:
     """
     d, s = df["demand"].to_numpy(), df["supply"].to_numpy()
     filled = d - df["gap"].to_numpy() if "gap" in df.columns else np.minimum(s, d)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        df["ratio"] = np.where(d > 0, filled / np.where(d > 0, d, 1), np.nan)
+    df["ratio"] = filled_ratio(filled, d)
     df["band"] = band(df["ratio"], bands).to_numpy()
     return df
 

@@ -156,3 +156,17 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=Non
             ws.oddFooter.center.text = "&P / &N"
     book.save(path)
     return path
+
+
+def sheets_first(path, titles: list[str]) -> None:
+    """Put the sheets ``titles`` first, in that order, in the ``.xlsx`` at ``path``; the file opens on the first."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    for i, title in enumerate(titles):
+        ws = book[title]
+        book.move_sheet(ws, offset=i - book.index(ws))
+    book.active = 0
+    for ws in book.worksheets:
+        ws.sheet_view.tabSelected = ws is book.worksheets[0]
+    book.save(path)

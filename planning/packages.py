@@ -29,7 +29,7 @@ import pandas as pd
 from .access import scope_workbook
 from .core.clock import today
 from .core.names import names
-from .excel import sheet_title, write_excel
+from .excel import sheet_title, sheets_first, write_excel
 from .i18n import default_lang, t
 from .labels import data_name, labelled
 from .reports import report_line
@@ -43,11 +43,16 @@ class ReplyError(ValueError):
     """A unit's reply that cannot be taken in; the message says why, in the reader's language."""
 
 
+def unit_drafts(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The next batch's draft orders for one host unit (:func:`planning.rotation.next_batch_orders`)."""
+    d = next_batch_orders(wb) if drafts is None else drafts
+    return d[d["host_unit"].eq(unit)].reset_index(drop=True)
+
+
 def unit_package(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None) -> Workbook:
     """The unit's own workbook with its next-batch drafts appended (ids and all, loadable)."""
     mine = scope_workbook(wb, [unit])
-    d = next_batch_orders(wb) if drafts is None else drafts
-    d = d[d["host_unit"].eq(unit)]
+    d = unit_drafts(wb, unit, drafts)
     return with_draft_orders(mine, d) if len(d) else mine
 
 
@@ -61,6 +66,7 @@ def write_unit_package(wb: Workbook, unit: str, path, *, lang: str | None = None
     """
     lang = lang or default_lang()
     path = Path(path)
+    drafts = unit_drafts(wb, unit, drafts)
     pkg = unit_package(wb, unit, drafts)
     nm = names(wb)
     who = str(nm.get(unit, unit))
@@ -73,23 +79,14 @@ def write_unit_package(wb: Workbook, unit: str, path, *, lang: str | None = None
     gaps = labelled(gaps.rename(columns={"peak_day": "month"}), pkg, lang, numbers=True)
     months = st.points[["day", "demand", "supply", "gap", "leaving"]]
     months = labelled(months, pkg, lang, numbers=True)
-    mine = pkg.orders[pkg.orders["id"].astype(str).str.contains("-N", regex=False)]
-    drafts_view = labelled(mine[["id", "sector", "skill", "role", "headcount", "start", "end", "priority"]].rename(
+    drafts_view = labelled(drafts[["id", "sector", "skill", "role", "headcount", "start", "end", "priority"]].rename(
         columns={"id": "order"}), pkg, lang, numbers=True)
     sheets = [(t("pkg.sheet.people", lang), roster), (t("pkg.sheet.gaps", lang), gaps),
               (t("pkg.sheet.months", lang), months), (t("pkg.sheet.drafts", lang), drafts_view)]
     line = report_line(t("pkg.title", lang, unit=who), lang, data=data, filters=who)
     titles = [sheet_title(s) for s, _ in sheets]
     write_excel(path, sheets, append=True, title_line=line, landscape=True, page_header=line)
-    from openpyxl import load_workbook
-
-    book = load_workbook(path)
-    for i, title in enumerate(titles):
-        book.move_sheet(book[title], offset=i - book.index(book[title]))
-    book.active = 0
-    for ws in book.worksheets:
-        ws.sheet_view.tabSelected = ws is book.worksheets[0]
-    book.save(path)
+    sheets_first(path, titles)
     return path
 
 

@@ -29,7 +29,7 @@ from .core.clock import today
 from .core.hierarchy import source_city
 from .core.live import live_assignments
 from .core.names import names as display_names
-from .excel import write_excel
+from .excel import sheets_first, write_excel
 from .i18n import default_lang, sector_label, t
 from .labels import order_names, team_names
 
@@ -119,19 +119,6 @@ def write_rosters(plan, path, lang: str | None = None, *, title_line: str | None
         table = table[table["host_unit"].isin(keep)].reset_index(drop=True)
     sheets = roster_sheets(table, lang)
     write_excel(path, sheets, append=True, title_line=title_line, landscape=True, page_header=title_line)
-    _rosters_first(path, [name for name, _ in sheets])
+    sheets_first(path, [name for name, _ in sheets])
     return [name for name, _ in sheets]
 
-
-def _rosters_first(path, titles: list[str]) -> None:
-    """Put the sheets ``titles`` first in the ``.xlsx`` at ``path`` and open the file on the first of them."""
-    from openpyxl import load_workbook
-
-    book = load_workbook(path)
-    for i, title in enumerate(titles):
-        ws = book[title]
-        book.move_sheet(ws, offset=i - book.index(ws))
-    book.active = 0
-    for ws in book.worksheets:
-        ws.sheet_view.tabSelected = ws is book.worksheets[0]
-    book.save(path)

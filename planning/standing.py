@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from .core.clock import today
-from .coverage import BANDS, band, coverage_at, responsible
+from .coverage import BANDS, band, coverage_at, filled_ratio, responsible
 from .network import covered_host_units
 
 #: Months ahead that the headline, the cliffs and the senders' figures look at.
@@ -62,12 +62,6 @@ def checkpoints(on=None, horizon: int = HORIZON) -> pd.DatetimeIndex:
     day = (pd.Timestamp(on) if on is not None else today()).normalize()
     first = day.to_period("M").to_timestamp() + pd.DateOffset(months=1)
     return pd.DatetimeIndex([day]).append(pd.date_range(first, periods=horizon, freq="MS"))
-
-
-def _ratio(filled, demand) -> np.ndarray:
-    f, d = np.asarray(filled, dtype=float), np.asarray(demand, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(d > 0, f / np.where(d > 0, d, 1), np.nan)
 
 
 def _moves(wb, points: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
@@ -188,7 +182,7 @@ def standing(wb, on=None, horizon: int = HORIZON, *, bands=BANDS) -> Standing:
     cov["filled"] = cov["supply"] - cov["surplus"]
     tot = cov.groupby("day")[["demand", "supply", "filled", "gap", "surplus"]].sum()
     tot = tot.reindex(points, fill_value=0).rename_axis("day").reset_index()
-    tot["ratio"] = _ratio(tot["filled"], tot["demand"])
+    tot["ratio"] = filled_ratio(tot["filled"], tot["demand"])
     tot["band"] = band(tot["ratio"], bands).to_numpy()
     tot["leaving"], tot["arriving"] = _moves(wb, points)
     tot = tot[POINT_COLUMNS]
@@ -200,7 +194,7 @@ def standing(wb, on=None, horizon: int = HORIZON, *, bands=BANDS) -> Standing:
     units = peak.merge(now, on=["host_unit", "sector"], how="left")
     for c in ("demand", "supply", "filled", "gap", "surplus"):
         units[c] = units[c].fillna(0).astype(np.int64)
-    units["ratio"] = _ratio(units["filled"], units["demand"])
+    units["ratio"] = filled_ratio(units["filled"], units["demand"])
     units["band"] = band(units["ratio"], bands).to_numpy()
     units = units[(units["gap"] > 0) | (units["peak_gap"] > 0)]
     resp = responsible(wb, units["host_unit"], on=day) if len(units) else pd.DataFrame(

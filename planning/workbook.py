@@ -895,7 +895,7 @@ class _Suggestions:
     of garbage stays fast to report.
     """
 
-    def __init__(self, frames, targets, limit: int = 200):  # SUGGEST_LIMIT
+    def __init__(self, frames, targets, limit: int = SUGGEST_LIMIT):
         import difflib
 
         self._match = difflib.get_close_matches

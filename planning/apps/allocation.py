@@ -297,24 +297,9 @@ class AllocationApp(App):
         """Save the plan (its workbook, objective, unfilled seats) with the pins and forbids as a new scenario."""
         if not self.planner or self.plan is None:
             return None
-        from ..store import StoreError, open_store
-
-        from .base import local_planner
-
-        try:
-            store = open_store(lang=self.lang)
-            try:
-                v = store.save(self.save_name.value, self.plan.workbook, plan=self.plan,
-                               author=(self.viewer or local_planner()).name, decisions=self.decisions(),
-                               note=self.t("aapp.save_note", pins=len(self.pins), forbids=len(self.forbids)))
-            finally:
-                store.close()
-        except StoreError as e:
-            self.save_status.value = f"<span class='problems'>{html.escape(str(e))}</span>"
-            return None
-        self.save_status.value = (f"<span class='app-sub'>"
-                                  f"{html.escape(self.t('aapp.saved', name=self.save_name.value, v=v))}</span>")
-        return v
+        return self.save_version(self.save_name.value, self.plan.workbook, self.save_status, "aapp.saved",
+                                 plan=self.plan, decisions=self.decisions(),
+                                 note=self.t("aapp.save_note", pins=len(self.pins), forbids=len(self.forbids)))
 
     # --- adjusting -------------------------------------------------------------------------------
     def adjust(self, what: str):

@@ -17,7 +17,7 @@ from .. import SAMPLE, workbook
 from ..access import OfficeRole, Viewer, read_viewer, scope_workbook
 from ..core.clock import today
 from ..core.names import names as workbook_names
-from ..coverage import BAND_COLOURS, band
+from ..coverage import BAND_COLOURS, band, filled_ratio
 from ..i18n import LANGS, default_lang, fmt_date, t
 from ..labels import data_name
 from ..store import StoreError, open_store
@@ -278,7 +278,7 @@ def html_table(df, headers: dict[str, str] | None = None, max_rows: int = 200) -
 def filled_share(demand: int, gap: int) -> tuple[float, str]:
     """Share of demanded seats that are filled, and its band colour (grey without demand)."""
 
-    share = (demand - gap) / demand if demand else float("nan")
+    share = float(filled_ratio([demand - gap], [demand])[0])
     return share, BAND_COLOURS[band(pd.Series([share])).iloc[0]]
 
 
@@ -482,6 +482,35 @@ class App:
     def as_of_text(self) -> str:
         """The day every figure on the page is taken on (fixed when the figures were computed)."""
         return fmt_date(getattr(self, "as_of", None) or today(), self.lang)
+
+    def save_version(self, name: str, wb, status: W.HTML, saved_key: str, *, plan=None, note: str = "",
+                     decisions=None, onto_latest: bool = False) -> int | None:
+        """Save ``wb`` as a scenario version authored by the sign-in name; say the outcome in ``status``.
+
+        A planner's act: None for anyone else. ``onto_latest`` saves over the scenario's
+        latest version when the name exists (a further version) instead of refusing it.
+        A store error (a taken or bad name, the store unreachable) is one sentence in
+        ``status``; nothing is saved then.
+        """
+        if not self.planner:
+            return None
+        try:
+            store = open_store(lang=self.lang)
+            try:
+                base = None
+                if onto_latest:
+                    sc = store.scenarios()
+                    if name in set(sc["name"]):
+                        base = int(sc.loc[sc["name"].eq(name), "latest"].iloc[0])
+                v = store.save(name, wb, plan=plan, author=(self.viewer or local_planner()).name, note=note,
+                               base=base, decisions=decisions)
+            finally:
+                store.close()
+        except StoreError as e:
+            status.value = f"<span class='problems'>{html.escape(str(e))}</span>"
+            return None
+        status.value = f"<span class='app-sub saved-version'>{html.escape(self.t(saved_key, name=name, v=v))}</span>"
+        return v
 
     def viewer_line(self) -> str:
         """In the office: who is signed in, as what (and for which units), and the sign-out link."""

@@ -532,21 +532,5 @@ class CoverageApp(App):
         """Save the uploaded workbook as the first version of a new scenario (the name typed); None if refused."""
         if not self.planner or getattr(self, "uploaded_name", None) is None:
             return None
-        from ..store import StoreError, open_store
-
-        from .base import local_planner
-
-        author = (self.viewer or local_planner()).name
-        try:
-            store = open_store(lang=self.lang)
-            try:
-                v = store.save(self.upload_name.value, self.full_wb, author=author,
-                               note=self.t("cov.upload_note", name=self.uploaded_name))
-            finally:
-                store.close()
-        except StoreError as e:  # an existing name, a bad name, the store unreachable: one sentence
-            self.upload_saved.value = f"<span class='problems'>{html.escape(str(e))}</span>"
-            return None
-        self.upload_saved.value = (f"<span class='app-sub upload-saved'>"
-                                   f"{html.escape(self.t('cov.upload_saved', name=self.upload_name.value, v=v))}</span>")
-        return v
+        return self.save_version(self.upload_name.value, self.full_wb, self.upload_saved, "cov.upload_saved",
+                                 note=self.t("cov.upload_note", name=self.uploaded_name))

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.hierarchy import host_tree, source_city
-from ..coverage import BAND_COLOURS, band, coverage_at
+from ..coverage import BAND_COLOURS, band, coverage_at, filled_ratio
 
 LABEL_PITCH = 18   # px per label row: the least height a node takes
 NODE_GAP = 4       # px between nodes
@@ -51,9 +51,7 @@ def flow_table(wb, on) -> tuple[pd.DataFrame, pd.DataFrame]:
     cov = cov.assign(county=cov["host_unit"].map(place).fillna(cov["host_unit"]).to_numpy(),
                      filled=(cov["supply"] - cov["surplus"]).to_numpy())
     c = cov.groupby("county")[["demand", "filled", "gap"]].sum().reset_index()
-    d = c["demand"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        c["ratio"] = np.where(d > 0, c["filled"] / np.where(d > 0, d, 1), np.nan)
+    c["ratio"] = filled_ratio(c["filled"], c["demand"])
     c["band"] = band(c["ratio"]).to_numpy()
     return flows, c
 

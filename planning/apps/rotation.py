@@ -37,11 +37,10 @@ from ..rotation import (
 from .base import App, download_link, html_table
 
 log = logging.getLogger("planning.apps")
-STATUS_COLOURS = {"active": "#2f6db5", "planned": "#3a9e5c", "done": "#9aa5b1"}
-
-
 VACANCY = "vacancy"  # the status of a timeline row that draws empty seats
-STATUS_COLOURS[VACANCY] = "#c94c4c"
+STATUS_COLOURS = {"active": "#2f6db5", "planned": "#3a9e5c", "done": "#9aa5b1", VACANCY: "#c94c4c"}
+
+
 
 
 def gantt_svg(rows: pd.DataFrame, label: pd.Series, now: pd.Timestamp, width: int = 1100) -> str:
@@ -292,33 +291,12 @@ class RotationApp(App):
         """Accept the proposals of ``kind`` into a new scenario version named in the name field."""
         if not self.planner:
             return None
-        from ..store import StoreError, open_store
-
-        from .base import local_planner
-
         if (kind == "flexible" and getattr(self, "flexible_plan", None) is None) or (
                 kind == "mentoring" and getattr(self, "new_pairs", None) is None):
             return None
-        wb = self.accepted(kind)
-        name = self.accept_name.value
-        try:
-            store = open_store(lang=self.lang)
-            try:
-                existing = store.scenarios()
-                base = None
-                if name in set(existing["name"]):
-                    base = int(existing.loc[existing["name"].eq(name), "latest"].iloc[0])
-                v = store.save(name, wb, author=(self.viewer or local_planner()).name, base=base,
-                               plan=self.flexible_plan if kind == "flexible" else None,
-                               note=self.t(f"rapp.accept_note.{kind}"))
-            finally:
-                store.close()
-        except StoreError as e:
-            self.accept_status.value = f"<span class='problems'>{html.escape(str(e))}</span>"
-            return None
-        self.accept_status.value = (f"<span class='app-sub'>{html.escape(self.t('rapp.accepted', name=name, v=v))}"
-                                    "</span>")
-        return v
+        return self.save_version(self.accept_name.value, self.accepted(kind), self.accept_status, "rapp.accepted",
+                                 plan=self.flexible_plan if kind == "flexible" else None,
+                                 note=self.t(f"rapp.accept_note.{kind}"), onto_latest=True)
 
     def make_packages(self) -> bytes:
         """One package per host unit (its people, gaps, term ends and drafts to confirm), zipped, as a download."""

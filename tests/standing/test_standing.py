@@ -46,16 +46,12 @@ def test_standing_matches_reference(tables, day, horizon):
     rated = [(r["filled"] / r["demand"], i) for i, r in enumerate(ref["points"]) if r["demand"]]
     if rated:
         assert s.worst["day"].date() == ref["points"][min(rated)[1]]["day"]
-    # the identities every card relies on
+    # on post moves by the leavers and arrivals between checkpoints (counted separately, so this can fail)
     p = s.points
-    assert (p["supply"] == p["filled"] + p["surplus"]).all()
-    assert (p["demand"] == p["filled"] + p["gap"]).all()
     assert (p["supply"].iloc[1:].to_numpy() == (p["supply"].shift(1) - p["leaving"] + p["arriving"]).iloc[1:]
             .to_numpy()).all()
-    assert s.on_post == s.filled + s.surplus
     # the unit table adds up to the totals on the day (units without a gap now or later are left out)
     assert int(s.units["gap"].sum()) == s.gap
-    assert (s.units["peak_gap"] >= s.units["gap"]).all()
     # the headline's worst checkpoint is the lowest ratio, never better than today
     if s.demand:
         assert s.worst["ratio"] <= s.ratio
