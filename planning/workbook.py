@@ -242,7 +242,8 @@ def _dtype(spec) -> str:
 # --------------------------------------------------------------------------- #
 # reading raw tables
 # --------------------------------------------------------------------------- #
-#: A row whose first cell starts with this is one of the template's examples, not data: the loader skips it.
+#: A row of an .xlsx whose first cell starts with this is one of the template's examples, not data: the
+#: loader skips it.
 EXAMPLE_MARK = "【示例】"
 
 
@@ -268,7 +269,9 @@ class _Raw:
             blank = np.arange(len(f))
         keep = np.ones(len(f), dtype=bool)
         keep[blank] = False
-        if f.shape[1] and len(f):  # the template's example rows: first cell starts with the marker
+        # the template's example rows (an .xlsx of ours): first cell starts with the marker. CSV folders are
+        # not templates, and the check would cost a text pass over every table's first column on load
+        if self.excel and f.shape[1] and len(f):
             example = f.iloc[:, 0].astype(str).str.startswith(EXAMPLE_MARK).to_numpy()
             if example.any():
                 keep &= ~example
