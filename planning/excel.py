@@ -119,12 +119,14 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=Non
         for rec in df.itertuples(index=False):
             ws.append([None if (not isinstance(v, str) and pd.isna(v)) else
                        (v.item() if isinstance(v, np.generic) else v) for v in rec])
-        percent = set(percent_columns)
+        percent, dates = set(percent_columns), set()
         for j, col in enumerate(df.columns, start=1):
             values = df.iloc[:, j - 1]  # by position: two columns may share a header
             is_date = pd.api.types.is_datetime64_any_dtype(values) or (
                 values.dtype == object and len(values) and values.map(
                     lambda v: hasattr(v, "year") and hasattr(v, "month") and not isinstance(v, str)).any())
+            if is_date:
+                dates.add(j)
             fmt = "yyyy-mm-dd" if is_date else "0%" if col in percent else None
             if fmt:
                 for i in range(top + 1, top + 1 + len(df)):
@@ -134,8 +136,15 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=Non
         q = 1.0 if len(df) < 50 else 0.95  # short tables: fit every value
         present = df.notna().to_numpy()
         for j, col in enumerate(df.columns, start=1):
-            wide = max(display_width([str(col)], 1.0), display_width(df[col].to_numpy()[present[:, j - 1]], q))
+            shown = df.iloc[:, j - 1].to_numpy()[present[:, j - 1]]
+            if col in percent:  # shown as 45%, not as the fraction's digits
+                shown = ["100%"]
+            elif j in dates:  # shown as yyyy-mm-dd, not with the time of day
+                shown = ["2026-11-22"]
+            wide = max(display_width([str(col)], 1.0), display_width(shown, q))
             ws.column_dimensions[get_column_letter(j)].width = min(max(8, wide + 2), 48)
+        if title_line and len(df.columns) > 1:  # the title reads across the table, on screen and in print
+            ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(df.columns))
         for j, col in enumerate(df.columns, start=1):
             if fills and col in band_columns and len(df):
                 for i, label in enumerate(df[col].to_numpy(), start=top + 1):

@@ -121,10 +121,10 @@ class AllocationApp(App):
         self.download_link = W.HTML()
         self.download_link.add_class("roster-link")
         # a run, with its pins and forbids, kept as a scenario version (a planner's act)
-        self.save_name = W.Text(description=self.t("aapp.save_name"), layout=W.Layout(width="320px"))
-        self.save_name.style.description_width = "80px"
+        self.save_name = W.Text(description=self.t("aapp.save_name"), layout=W.Layout(width="360px"))
+        self.save_name.style.description_width = "110px"
         self.save_button = W.Button(description=self.t("aapp.save"), button_style="success", disabled=True,
-                                    layout=W.Layout(width="200px"))
+                                    layout=W.Layout(width="330px"))
         self.save_button.add_class("save-run")
         self.save_button.on_click(lambda _: self.save_run())
         self.save_status = W.HTML()

@@ -160,12 +160,12 @@ class RotationApp(App):
         self.mentor_coverage = W.HTML()
         # proposals accepted with one action each, into a new scenario version (a planner's act)
         self.accept_name = W.Text(value=self.t("rapp.accept_default"), description=self.t("rapp.accept_name"),
-                                  layout=W.Layout(width="320px"))
-        self.accept_name.style.description_width = "80px"
+                                  layout=W.Layout(width="400px"))
+        self.accept_name.style.description_width = "110px"
         self.accept_buttons = {}
         for kind in ("flexible", "mentoring", "drafts"):
             b = W.Button(description=self.t(f"rapp.accept.{kind}"), button_style="success", disabled=kind != "drafts",
-                         layout=W.Layout(width="240px"))
+                         layout=W.Layout(width="260px"))
             b.add_class(f"accept-{kind}")
             b.on_click(lambda _, k=kind: self.safe(lambda: self.accept(k)))
             self.accept_buttons[kind] = b
