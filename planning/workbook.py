@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import codecs
+import datetime
 import io
 import os
 import re
@@ -31,6 +32,9 @@ import numpy as np
 import pandas as pd
 
 from . import schema
+from .core.clock import EARLIEST, LATEST, OPEN_END
+from .core.limits import limits, zip_unpacked_bytes
+from .core.text import CONTROL, csv_uncell_array
 from .i18n import default_lang, t
 
 TRUE = {"true", "yes", "y", "t", "1", "是", "对", "√", "1.0"}
@@ -72,16 +76,32 @@ class Problem:
         if self.column:
             parts.append(t("where.column", lang, column=column_label(self.table, self.column, lang)))
         where = ("，" if lang == "zh" else ", ").join(p for p in parts if p)
-        params = _localise(dict(self.params), lang)
-        code = self.code
-        if code in ("unknown_ref", "not_allowed") and params.get("suggest"):
-            code += "_suggest"
-        what = t(f"problem.{code}", lang, **params)
+        what = self.what(lang)
         stop = "" if what.endswith(("？", "?")) else "。" if lang == "zh" else "."
         if self.value is not None and self.row is not None:
             v = t("where.value", lang, value=_short(self.value))
             return f"{where}：{v}{what}{stop}" if lang == "zh" else f"{where}: {v} {what}{stop}"
         return f"{where}：{what}{stop}" if lang == "zh" else f"{where}: {what}{stop}"
+
+
+    def what(self, lang: str | None = None) -> str:
+        """What is wrong, without where (the end of :meth:`sentence`)."""
+        lang = lang or default_lang()
+        if self.code == "more_problems":
+            p = dict(self.params)
+            kind = Problem(self.source, self.table, None, None, None, p["code"],
+                           tuple((k, v) for k, v in p["of"] if k != "suggest"))
+            return t("problem.more_problems", lang, n=f"{p['n']:,}", kind=kind.what(lang))
+        params = _localise(dict(self.params), lang)
+        code = self.code
+        if code in ("unknown_ref", "not_allowed") and params.get("suggest"):
+            code += "_suggest"
+        return t(f"problem.{code}", lang, **params)
+
+    @property
+    def count(self) -> int:
+        """How many cells this problem stands for (more than one for an "and n more" summary)."""
+        return int(dict(self.params)["n"]) if self.code == "more_problems" else 1
 
 
 def column_label(table: str, column: str, lang: str) -> str:
@@ -111,6 +131,11 @@ def _localise(params: dict, lang: str) -> dict:
     if "allowed" in out:
         values = [v.strip() for v in str(out["allowed"]).split(",") if v.strip()]
         out["allowed"] = ("、" if lang == "zh" else ", ").join(schema.value_label(v, lang) for v in values)
+    if "names" in out:
+        out["names"] = ("、" if lang == "zh" else ", ").join(f"“{x}”" if lang == "zh" else f"'{x}'"
+                                                          for x in str(out["names"]).split("|"))
+    if "table" in out and out["table"] in schema.table_names():
+        out["table"] = schema.table_label(out["table"], lang)
     if "target" in out:
         out["target"] = t("or", lang).join(schema.table_label(x, lang) for x in out["target"].split("|"))
     for k in ("actual", "expected", "side", "region_side"):
@@ -120,7 +145,8 @@ def _localise(params: dict, lang: str) -> dict:
 
 
 def _short(v) -> str:
-    s = str(v)
+    """A value as a message quotes it: cut to 60 characters, invisible characters shown as ``�``, on one line."""
+    s = CONTROL.sub("\ufffd", str(v)).replace("\r", " ").replace("\n", " ").replace("\t", " ")
     return s if len(s) <= 60 else s[:57] + "…"
 
 
@@ -132,6 +158,11 @@ class WorkbookError(Exception):
         self.source = source
         super().__init__(self.text())
 
+    @property
+    def count(self) -> int:
+        """How many problems the workbook has (the counted ones included)."""
+        return sum(p.count for p in self.problems)
+
     def sentences(self, lang: str | None = None) -> list[str]:
         return [p.sentence(lang) for p in self.problems]
 
@@ -141,7 +172,7 @@ class WorkbookError(Exception):
         if limit is not None and len(lines) > limit:
             more = f"\n… (+{len(lines) - limit})"
             lines = lines[:limit]
-        head = t("error.header", lang, source=self.source, n=len(self.problems))
+        head = t("error.header", lang, source=self.source, n=f"{self.count:,}")
         return head + "\n" + "\n".join("- " + s for s in lines) + more
 
     def __str__(self) -> str:
@@ -253,13 +284,15 @@ class _Raw:
     source: str  # how the planner names where it came from
     frame: pd.DataFrame  # all cells text, "" for empty; headers as in the file
     excel: bool = False
-    plain: bool = False  # proven that no cell starts or ends with white space
-    rows: np.ndarray | None = None  # row number in the file of each frame row
+    plain: bool = False  # proven that no cell starts or ends with white space, nor holds a control character
+    rows: np.ndarray | None = None  # row number in the file of each frame row (default: frame row + 2)
     sheet: str | None = None  # the .xlsx sheet it was read from
+    escaped: bool = False  # a CSV in which a cell may carry the quote of ``core.text.csv_cell``
 
     def __post_init__(self):
         # A blank row has every cell empty: narrow the candidates column by column.
         f = self.frame
+        at = np.arange(len(f)) + 2 if self.rows is None else np.asarray(self.rows)
         blank = None
         for i in range(f.shape[1]):
             blank = _empty_rows(f.iloc[:, i], blank)
@@ -276,7 +309,7 @@ class _Raw:
             if example.any():
                 keep &= ~example
                 blank = np.flatnonzero(~keep)
-        self.rows = np.flatnonzero(keep) + 2
+        self.rows = at[keep]
         if blank.size:
             self.frame = f[keep].reset_index(drop=True)
 
@@ -393,17 +426,20 @@ class _Scanner(io.RawIOBase):
         self._f = f
         self._tail = b""  # the last bytes of a block when a lead byte there lacks its continuation
         self.plain = True
+        self.quote = False  # a "'" somewhere: a cell may carry the escape of ``core.text.csv_cell``
 
     def readable(self):
         return True
 
     def readinto(self, b) -> int:
         n = self._f.readinto(b)
+        if n and not self.quote:
+            self.quote = bool((np.frombuffer(b, dtype=np.uint8, count=n) == 0x27).any())
         if n and self.plain:
             new = np.frombuffer(b, dtype=np.uint8, count=n)
             low = new[new <= 0x22]
-            if not ((low == 0x0A) | (low == 0x0D) | (low == 0x21)).all():  # line breaks and "!" only
-                self.plain = False
+            if not ((low == 0x0A) | (low == 0x0D) | (low == 0x21)).all() or (new == 0x7F).any():
+                self.plain = False  # white space, a quote or a control character: trim and look at the cells
                 return n
             a = np.frombuffer(self._tail + bytes(b[:n]), dtype=np.uint8) if self._tail else new
             self._tail = b""
@@ -424,11 +460,13 @@ class _Scanner(io.RawIOBase):
         return self.plain
 
 
-def _read_csv_file(path: Path, table: str) -> tuple[pd.DataFrame, bool]:
+def _read_csv_file(path: Path, table: str) -> tuple[pd.DataFrame, bool, bool]:
     """A CSV file as text cells, decoded as UTF-8 (with or without BOM) or else GB18030.
 
-    Also returns whether the file is *plain*: no cell can start or end with white
-    space. Columns converted once per distinct text come as categories.
+    Also returns whether the file is *plain* (no cell can start or end with white
+    space, nor hold a control character) and whether it holds a quote ``'`` anywhere
+    (a cell may carry the escape of :func:`planning.core.text.csv_cell`). Columns
+    converted once per distinct text come as categories.
     """
     with open(path, "rb") as f:
         head = f.read(1 << 16)
@@ -444,7 +482,7 @@ def _read_csv_file(path: Path, table: str) -> tuple[pd.DataFrame, bool]:
                 if dtype and not _text_categories(frame, dtype, table):
                     f.seek(0)
                     frame = _read_csv_bytes(f)
-                return frame, scanner.finish()
+                return frame, scanner.finish(), scanner.quote
     data = path.read_bytes()
     if data.startswith(codecs.BOM_UTF8 * 2):
         data = data[3:]  # decoding "utf-8-sig" drops one BOM, the C parser one more
@@ -456,7 +494,7 @@ def _read_csv_file(path: Path, table: str) -> tuple[pd.DataFrame, bool]:
     frame = _read_csv_bytes(data, dtype)
     if dtype and not _text_categories(frame, dtype, table):
         frame = _read_csv_bytes(data)
-    return frame, _plain_utf8(data)
+    return frame, _plain_utf8(data), b"'" in data
 
 
 def _plain_utf8(data: bytes) -> bool:
@@ -471,7 +509,7 @@ def _plain_utf8(data: bytes) -> bool:
         return False
     a = np.frombuffer(data, dtype=np.uint8)
     low = a[a <= 0x20]
-    if not ((low == 0x0A) | (low == 0x0D)).all():
+    if not ((low == 0x0A) | (low == 0x0D)).all() or (a == 0x7F).any():
         return False
     lead = (a - np.uint8(0xC2)) <= 0xE3 - 0xC2  # lead bytes 0xC2..0xE3
     return not (lead.any() and _unicode_space(a, np.flatnonzero(lead)))
@@ -492,66 +530,309 @@ def _unicode_space(a: np.ndarray, lead: np.ndarray) -> bool:
 def _cell_text(v) -> str:
     if v is None:
         return ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "true" if v else "false"
     if isinstance(v, float):
         if np.isnan(v):
             return ""
         return str(int(v)) if v.is_integer() else repr(v)
-    if isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "isoformat"):
+    if isinstance(v, (datetime.datetime, datetime.date)):  # any year, without pandas' 1677–2262 bounds
+        day = f"{v.year:04d}-{v.month:02d}-{v.day:02d}"
+        if isinstance(v, datetime.datetime) and (v.hour, v.minute, v.second, v.microsecond) != (0, 0, 0, 0):
+            return f"{day}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}"
+        return day
+    if isinstance(v, (pd.Timestamp, np.datetime64)):
         ts = pd.Timestamp(v)
         return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat()
-    if isinstance(v, bool):
-        return "true" if v else "false"
     return str(v)
 
 
-def _excel_frame(df: pd.DataFrame) -> pd.DataFrame:
-    out = {}
-    for c in df.columns:
-        s = df[c]
-        if s.map(type).eq(str).all():
-            out[c] = s.astype(str)
-        else:
-            out[c] = s.map(_cell_text).astype(str)
-    return pd.DataFrame(out, index=df.index)
+def _read_raw(path: Path) -> tuple[list[_Raw], list[Problem], str, list[Problem]]:
+    """Raw tables of a workbook path, or problems if it cannot be read at all; and notes for the planner.
 
-
-def _read_raw(path: Path) -> tuple[list[_Raw], list[Problem], str]:
-    """Raw tables of a workbook path, or problems if it cannot be read at all."""
+    This is the input boundary for files: sizes within :func:`planning.core.limits.limits`,
+    one file or sheet per table (two are refused by name, as is a hidden sheet), headers
+    said once, no formula without its value.
+    """
     label = path.name or str(path)
-    if not path.exists():
-        return [], [Problem(str(path), "", None, None, None, "not_found")], str(path)
-    raws: list[_Raw] = []
+    try:
+        exists = path.exists()
+    except OSError:
+        exists = False
+    if not exists:
+        return [], [Problem(str(path), "", None, None, None, "not_found")], str(path), []
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
-        problems = []
-        for f in files:
-            table = _match_table(f.stem)
-            if table is None:
+        raws, problems, notes = _read_folder(path)
+        return raws, problems, str(path), notes
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        raws, problems, notes = _read_xlsx(path, label)
+        return raws, problems, label, notes
+    return [], [Problem(label, "", None, None, None, "not_workbook")], label, []
+
+
+def _too_big(source: str, size: int, limit: int, code: str = "too_big") -> Problem:
+    mb = lambda n: f"{n / (1 << 20):,.0f}" if n >= 1 << 20 else f"{n / (1 << 20):.2f}"  # noqa: E731
+    return Problem(source, "", None, None, None, code, (("limit", mb(limit)), ("size", mb(size))))
+
+
+def _read_folder(path: Path) -> tuple[list[_Raw], list[Problem], list[Problem]]:
+    lim = limits()
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith("~$"))
+    by_table: dict[str, list[Path]] = {}
+    for f in files:
+        table = _match_table(f.stem)
+        if table is not None:
+            by_table.setdefault(table, []).append(f)
+    raws, problems, notes = [], [], []
+    for table, found in by_table.items():
+        if len(found) > 1:
+            problems.append(Problem(str(path.name or path), table, None, None, None, "two_sources",
+                                    (("names", "|".join(f.name for f in found)), ("table", table))))
+            continue
+        f = found[0]
+        try:
+            size = f.stat().st_size
+            if size > lim.file_bytes:
+                problems.append(_too_big(f.name, size, lim.file_bytes))
+                continue
+            head = _csv_header(f)
+            if head is not None:
+                named = [h for h in head if h.strip()]
+                if len(named) > lim.columns:
+                    problems.append(Problem(f.name, table, None, None, None, "too_many_columns",
+                                            (("limit", lim.columns), ("n", len(named)))))
+                    continue
+                problems += _repeated_headers(head, f.name, table, None)
+            frame, plain, quote = _read_csv_file(f, table)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, ValueError, OSError) as e:
+            problems.append(Problem(f.name, table, None, None, None, "unreadable", (("detail", _first_line(e)),)))
+            continue
+        if len(frame) > lim.rows:
+            problems.append(Problem(f.name, table, None, None, None, "too_many_rows",
+                                    (("limit", f"{lim.rows:,}"), ("n", f"{len(frame):,}"))))
+            continue
+        frame, dropped = _headless_columns(frame, head)
+        for letter, n in dropped:
+            notes.append(Problem(f.name, table, None, None, None, "no_header", (("letter", letter), ("n", n))))
+        raws.append(_Raw(table, f.name, frame, plain=plain, escaped=quote))
+    if not raws and not problems:
+        problems.append(Problem(str(path), "", None, None, None, "no_tables"))
+    return raws, problems, notes
+
+
+def _csv_header(f: Path) -> list[str] | None:
+    """The header cells of a CSV as written (pandas renames repeats, so they are read here), or None."""
+    import csv
+
+    with open(f, "rb") as fh:
+        head = fh.read(1 << 20)
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = head.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return None
+    text = text.lstrip("\ufeff")
+    line = text.splitlines()[0] if text else ""
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:
+        return None
+
+
+def _repeated_headers(headers: list[str], source: str, table: str, sheet: str | None) -> list[Problem]:
+    seen: dict[str, int] = {}
+    out = []
+    for h in headers:
+        key = str(h).strip()
+        if not key:
+            continue
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] == 2:
+            out.append(Problem(source, table, None, key, None, "repeated_header", (("column", key),), sheet))
+    return out
+
+
+def _letter(i: int) -> str:
+    """Excel's name of the column at 0-based position ``i`` (A, B, …, XFD)."""
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _headless_columns(frame: pd.DataFrame, head: list[str] | None) -> tuple[pd.DataFrame, list[tuple[str, int]]]:
+    """``frame`` without the columns that have no header; those holding values are named (letter, cells)."""
+    if head is None or len(head) != frame.shape[1]:
+        return frame, []
+    blank = [i for i, h in enumerate(head) if not str(h).strip()]
+    if not blank:
+        return frame, []
+    dropped = []
+    for i in blank:
+        col = frame.iloc[:, i]
+        n = int((col.astype(str).str.strip() != "").sum())
+        if n:
+            dropped.append((_letter(i), n))
+    keep = [i for i in range(frame.shape[1]) if i not in set(blank)]
+    return frame.iloc[:, keep], dropped
+
+
+def _read_xlsx(path: Path, label: str) -> tuple[list[_Raw], list[Problem], list[Problem]]:
+    """The sheets of an .xlsx that name contract tables, read cell by cell as stored.
+
+    The zip's declared sizes are checked before anything is inflated. Only cells that hold
+    something are visited (a stray value at XFD1 costs one cell, not 16,384 columns); a
+    formula whose value Excel never stored, and an Excel error value (``#N/A``), are refused
+    by cell.
+    """
+    import warnings
+    import zipfile
+
+    import openpyxl
+
+    lim = limits()
+
+    def bad(e):
+        return [], [Problem(label, "", None, None, None, "bad_xlsx", (("detail", _first_line(e)),))], []
+
+    try:
+        size = path.stat().st_size
+        if size > lim.file_bytes:
+            return [], [_too_big(label, size, lim.file_bytes)], []
+        unpacked = zip_unpacked_bytes(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        return bad(e)
+    if unpacked > lim.unpacked_bytes:
+        return [], [_too_big(label, unpacked, lim.unpacked_bytes, "too_big_unpacked")], []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds for a damaged file
+        return bad(e)
+    raws, problems, notes = [], [], []
+    try:
+        by_table: dict[str, list] = {}
+        for ws in book.worksheets:
+            table = _match_table(ws.title)
+            if table is not None:
+                by_table.setdefault(table, []).append(ws)
+        for table, found in by_table.items():
+            if len(found) > 1:
+                problems.append(Problem(label, table, None, None, None, "two_sheets",
+                                        (("names", "|".join(ws.title for ws in found)), ("table", table))))
+                continue
+            ws = found[0]
+            if getattr(ws, "sheet_state", "visible") != "visible":
+                problems.append(Problem(label, table, None, None, None, "hidden_sheet", (("table", table),),
+                                        ws.title))
                 continue
             try:
-                frame, plain = _read_csv_file(f, table)
-            except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as e:
-                problems.append(Problem(f.name, table, None, None, None, "unreadable", (("detail", _first_line(e)),)))
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    raw = _read_sheet(ws, table, label, lim, problems, notes)
+            except Exception as e:  # a damaged sheet inside a readable zip
+                problems.append(Problem(label, table, None, None, None, "bad_xlsx", (("detail", _first_line(e)),),
+                                        ws.title))
                 continue
-            raws.append(_Raw(table, f.name, frame, plain=plain))
-        if not raws and not problems:
-            problems.append(Problem(str(path), "", None, None, None, "no_tables"))
-        return raws, problems, str(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
-        except Exception as e:  # openpyxl raises many kinds for a damaged file
-            return [], [Problem(label, "", None, None, None, "bad_xlsx", (("detail", _first_line(e)),))], label
-        for sheet, frame in sheets.items():
-            table = _match_table(sheet)
-            if table is None:
-                continue
-            frame.columns = [_cell_text(c) for c in frame.columns]
-            raws.append(_Raw(table, label, _excel_frame(frame), excel=True, sheet=str(sheet)))
-        if not raws:
-            return [], [Problem(label, "", None, None, None, "no_tables")], label
-        return raws, [], label
-    return [], [Problem(label, "", None, None, None, "not_workbook")], label
+            if raw is not None:
+                raws.append(raw)
+    finally:
+        book.close()
+    if not raws and not problems:
+        problems.append(Problem(label, "", None, None, None, "no_tables"))
+    return raws, problems, notes
+
+
+def _cell_parser():
+    """openpyxl's sheet parser, marking a formula cell that has no stored value (``data_only`` hides them)."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class CellParser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                cell["data_type"] = "formula"
+            return cell
+
+    return CellParser
+
+
+def _read_sheet(ws, table: str, label: str, lim, problems: list, notes: list) -> _Raw | None:
+    book = ws.parent
+    title = ws.title
+    header: dict[int, str] = {}
+    cells: dict[int, tuple[list, list]] = {}  # column → (rows, values)
+    formulas: list[tuple[int, int]] = []
+    errors: list[tuple[int, int, str]] = []
+    parser_class = _cell_parser()
+    with ws._get_source() as src:
+        parser = parser_class(src, ws._shared_strings, data_only=True, epoch=book.epoch,
+                              date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        for idx, row in parser.parse():
+            if idx - 1 > lim.rows:
+                problems.append(Problem(label, table, None, None, None, "too_many_rows",
+                                        (("limit", f"{lim.rows:,}"), ("n", f"> {lim.rows:,}")), title))
+                return None
+            for c in row:
+                v, kind = c["value"], c["data_type"]
+                if kind == "formula":
+                    formulas.append((idx, c["column"]))
+                    continue
+                if v is None or (isinstance(v, str) and not v):
+                    continue
+                if kind == "e":
+                    errors.append((idx, c["column"], str(v)))
+                    continue
+                if idx == 1:
+                    header[c["column"]] = _cell_text(v)
+                    continue
+                at = cells.get(c["column"])
+                if at is None:
+                    at = cells[c["column"]] = ([], [])
+                at[0].append(idx)
+                at[1].append(v)
+            if idx == 1 and len([h for h in header.values() if h.strip()]) > lim.columns:
+                problems.append(Problem(label, table, None, None, None, "too_many_columns",
+                                        (("limit", lim.columns), ("n", len(header))), title))
+                return None
+    named = {k: h for k, h in sorted(header.items()) if h.strip()}
+    problems += _repeated_headers(list(named.values()), label, table, title)
+    for k in sorted(set(cells) - set(named)):
+        notes.append(Problem(label, table, None, None, None, "no_header",
+                             (("letter", _letter(k - 1)), ("n", len(cells[k][0]))), title))
+
+    def column_name(k):
+        return named.get(k) or _letter(k - 1)
+
+    for r, k in formulas:
+        problems.append(Problem(label, table, r, column_name(k), None, "formula_no_value",
+                                (("cell", f"{_letter(k - 1)}{r}"),), title))
+    for r, k, v in errors:
+        problems.append(Problem(label, table, r, column_name(k), v, "error_value",
+                                (("cell", f"{_letter(k - 1)}{r}"),), title))
+    used = sorted({r for k in named for r in cells.get(k, ((), ()))[0]})
+    rows = np.asarray(used, dtype=np.int64)
+    seen = set()
+    data = {}
+    for k, h in named.items():
+        if h in seen:
+            continue  # a repeated header: reported above
+        seen.add(h)
+        out = np.full(len(rows), "", dtype=object)
+        if k in cells:
+            at, values = cells[k]
+            out[np.searchsorted(rows, np.asarray(at, dtype=np.int64))] = [_cell_text(v) for v in values]
+        data[h] = out
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+    return _Raw(table, label, frame, excel=True, sheet=str(title), rows=rows)
 
 
 def _first_line(e: Exception) -> str:
@@ -563,17 +844,42 @@ def _first_line(e: Exception) -> str:
 # column conversion (vectorised)
 # --------------------------------------------------------------------------- #
 class _Collector:
+    """Problems and notes found while loading, kept readable at any scale.
+
+    The first problems of each column and kind are kept in full (at most
+    ``limits().problems_per_column``, and ``limits().problems`` in all); the rest are
+    counted, and :meth:`finish` adds one sentence per column and kind saying how many more.
+    """
+
     def __init__(self):
         self.problems: list[Problem] = []
         self.notes: list[Problem] = []
-        self.dates: dict[bool, dict[str, int]] = {False: {}, True: {}}  # parsed texts (ns), by excel
+        self.dates: dict[bool, dict[str, tuple[int, int]]] = {False: {}, True: {}}  # text → (ns, kind), by excel
+        lim = limits()
+        self.total, self.per_column = lim.problems, lim.problems_per_column
+        self.listed: dict[tuple, int] = {}
+        self.more: dict[tuple, list] = {}  # key → [count, an example Problem]
+
+    def _room(self, key, n: int) -> int:
+        listed = self.listed.get(key, 0)
+        return max(0, min(n, self.per_column - listed, self.total - len(self.problems)))
 
     def add(self, raw: _Raw, rows, column, values, code, **params):
-        """Record one problem per row in ``rows`` (positions in the frame)."""
+        """Record one problem per row in ``rows`` (positions in the frame; ``values`` alike)."""
+        n = len(rows)
+        if not n:
+            return
         p = tuple(sorted(params.items()))
-        for r, v in zip(rows, values):
+        key = (raw.source, raw.sheet, raw.table, column, code)
+        take = self._room(key, n)
+        for r, v in zip(rows[:take], values[:take]):
             self.problems.append(Problem(raw.source, raw.table, int(raw.rows[int(r)]), column, str(v), code, p,
                                          raw.sheet))
+        self.listed[key] = self.listed.get(key, 0) + take
+        if take < n:
+            more = self.more.setdefault(key, [0, Problem(raw.source, raw.table, None, column, None, code, p,
+                                                         raw.sheet)])
+            more[0] += n - take
 
     def note(self, raw: _Raw, column, value, ident, rows: int):
         """Something the loader did for the planner (a name read as an id): said, never refused."""
@@ -583,6 +889,14 @@ class _Collector:
     def whole(self, source, table_name, header, code, *, in_sheet=None, **params):
         self.problems.append(Problem(source, table_name, None, header, None, code, tuple(sorted(params.items())),
                                      in_sheet))
+
+    def finish(self) -> list[Problem]:
+        """The problems kept in full, then one "and n more" per column and kind that was cut short."""
+        out = list(self.problems)
+        for n, example in self.more.values():
+            out.append(Problem(example.source, example.table, None, example.column, None, "more_problems",
+                               (("code", example.code), ("n", n), ("of", example.params)), example.sheet))
+        return out
 
 
 _specs = schema.column_specs
@@ -633,7 +947,7 @@ def _stripped(o: np.ndarray) -> np.ndarray:
 def _bad(raw, col, values: np.ndarray, mask: np.ndarray, header, code, **params):
     if mask.any():
         idx = np.flatnonzero(mask)
-        col.add(raw, idx, header, values[idx].tolist(), code, **params)
+        col.add(raw, idx, header, values[idx], code, **params)
 
 
 def _text_series(s: np.ndarray, empty: np.ndarray) -> pd.Series:
@@ -646,11 +960,21 @@ def _text_series(s: np.ndarray, empty: np.ndarray) -> pd.Series:
 _LIST_SEP = re.compile(r"\s*;\s*")
 
 
+def _control_chars(raw, col, s: np.ndarray, header) -> None:
+    """Report the cells of a text column that hold a control character (invisible, and no .xlsx can hold it)."""
+    if not len(s) or not CONTROL.search("\n".join(x for x in s.tolist() if isinstance(x, str))):
+        return
+    hit = np.fromiter((isinstance(x, str) and CONTROL.search(x) is not None for x in s.tolist()), dtype=bool,
+                      count=len(s))
+    idx = np.flatnonzero(hit)
+    col.add(raw, idx, header, s[idx], "control_char")
+
+
 def _bad_coded(raw, col, uniq: np.ndarray, codes: np.ndarray, mask: np.ndarray, header, code, **params):
     """Like ``_bad`` for a factorised column, with ``mask`` over the distinct values."""
     if mask.any():
         idx = np.flatnonzero(mask[codes])
-        col.add(raw, idx, header, uniq[codes[idx]].tolist(), code, **params)
+        col.add(raw, idx, header, uniq[codes[idx]], code, **params)
 
 
 def _convert(raw: _Raw, c: str, spec, header: str, col: _Collector) -> pd.Series:
@@ -666,6 +990,10 @@ def _convert(raw: _Raw, c: str, spec, header: str, col: _Collector) -> pd.Series
     if ty not in _CODED:
         o = raw.column(header)
         s = o if raw.plain else _stripped(o)
+        if raw.escaped:
+            s = csv_uncell_array(s)
+        if not raw.plain:
+            _control_chars(raw, col, s, header)
         empty = s == ""
         if spec["required"]:
             _bad(raw, col, s, empty, header, "required")
@@ -681,6 +1009,8 @@ def _convert(raw: _Raw, c: str, spec, header: str, col: _Collector) -> pd.Series
     if not raw.plain:  # trim each distinct text, then merge those now equal
         trimmed, uniq = pd.factorize(_stripped(uniq))
         codes = trimmed[codes]
+        if raw.escaped:
+            uniq = csv_uncell_array(uniq)
     empty = uniq == ""
     if spec["required"]:
         _bad_coded(raw, col, uniq, codes, empty, header, "required")
@@ -718,10 +1048,20 @@ def _convert(raw: _Raw, c: str, spec, header: str, col: _Collector) -> pd.Series
         texts = uniq.tolist()
         new = [u for u in texts if u not in parsed]
         if new:
-            ns = _parse_dates(pd.Series(new, dtype="str"), raw.excel).to_numpy().view("i8")
-            parsed.update(zip(new, ns.tolist()))
-        v = np.array([parsed[u] for u in texts], dtype="i8").view("datetime64[ns]")
-        _bad_coded(raw, col, uniq, codes, np.isnat(v) & ~empty, header, "not_date")
+            ns, kind = _parse_dates(pd.Series(new, dtype="str"), raw.excel)
+            parsed.update(zip(new, zip(ns.tolist(), kind.tolist())))
+        got = [parsed[u] for u in texts]
+        v = np.array([g[0] for g in got], dtype="i8")
+        kind = np.array([g[1] for g in got], dtype=np.int64)
+        if c not in END_COLUMNS and (kind == DATE_OPEN).any():  # "no end" only ends things
+            v[kind == DATE_OPEN] = np.iinfo(np.int64).min
+            kind[kind == DATE_OPEN] = DATE_OUT_OF_RANGE
+        v = v.view("datetime64[ns]")
+        _bad_coded(raw, col, uniq, codes, (kind == DATE_BAD) & ~empty, header, "not_date")
+        _bad_coded(raw, col, uniq, codes, kind == DATE_YEAR_ONLY, header, "date_year_only")
+        _bad_coded(raw, col, uniq, codes, kind == DATE_OUT_OF_RANGE, header,
+                   "date_out_of_range_end" if c in END_COLUMNS else "date_out_of_range",
+                   earliest=str(EARLIEST.date()), latest=str(LATEST.date()))
         return pd.Series(v[codes], dtype="datetime64[ns]")
     raise AssertionError(ty)  # pragma: no cover
 
@@ -769,25 +1109,83 @@ def _numbers(raw: _Raw, spec, header: str, col: _Collector) -> pd.Series:
     return pd.Series(out.take(codes))
 
 
-def _parse_dates(s: pd.Series, excel: bool) -> pd.Series:
-    v = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
-    retry = v.isna() & s.ne("")
+#: What a date text turned out to be (see :func:`_parse_dates`).
+DATE_OK, DATE_BAD, DATE_OUT_OF_RANGE, DATE_YEAR_ONLY, DATE_OPEN = range(5)
+#: Columns where ``9999-12-31`` means "no end" (an open end, read as ``core.clock.OPEN_END``).
+END_COLUMNS = ("end", "available_to")
+_DATE_FORMS = re.compile(
+    r"^(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+    r"|^(?P<cy>\d{4})(?P<cm>\d{2})(?P<cd>\d{2})$")
+
+
+def _parse_dates(s: pd.Series, excel: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Day (ns since the epoch, NaT where none) and kind (``DATE_*``) of each text.
+
+    Read: ``2026-02-01``, ``2026/2/1``, ``2026.2.1``, ``2026年2月1日``, ``20260201``, any of
+    them followed by a time of day, and in an .xlsx an Excel day number. Days before
+    ``core.clock.EARLIEST`` or after ``LATEST`` are out of range; ``9999-12-31`` is an open
+    end; a bare year (``2027``) is said to be one.
+    """
+    nat = np.iinfo(np.int64).min
+    # whole days first: pandas gives years beyond 2262 at a coarser resolution, which nanoseconds cannot hold
+    days = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").to_numpy().astype("datetime64[D]")
+    missing = np.isnat(days)
+    kind = np.where(missing & s.ne("").to_numpy(), DATE_BAD, DATE_OK)
+    ns = np.full(len(s), nat, dtype=np.int64)
+    d = days.astype(np.int64)
+    inside = ~missing & (d >= EARLIEST.value // 86_400_000_000_000) & (d <= LATEST.value // 86_400_000_000_000)
+    ns[inside] = d[inside] * 86_400_000_000_000
+    outside = ~missing & ~inside
+    kind[outside] = DATE_OUT_OF_RANGE
+    kind[outside & (days == np.datetime64("9999-12-31"))] = DATE_OPEN
+    ns[kind == DATE_OPEN] = OPEN_END.value
+    retry = kind == DATE_BAD
     if retry.any():
-        v = v.astype("datetime64[ns]")
-        v[retry] = _parse_dates_slow(s[retry], excel)
-    return v.astype("datetime64[ns]")
+        ns[retry], kind[retry] = _parse_dates_slow(s[retry], excel)
+    return ns, kind
 
 
-def _parse_dates_slow(s: pd.Series, excel: bool) -> pd.Series:
-    t0 = s.str.replace("/", "-", regex=False).str.replace(".", "-", regex=False)
-    t0 = t0.str.replace(r"[ T]00:00:00$", "", regex=True)
-    v = pd.to_datetime(t0, format="%Y-%m-%d", errors="coerce")
-    if excel:
-        serial = pd.to_numeric(s.where(v.isna()), errors="coerce")
-        ok = serial.between(1, 2958465)
-        if ok.any():
-            v = v.where(~ok, EXCEL_EPOCH + pd.to_timedelta(serial.where(ok), unit="D"))
-    return v.astype("datetime64[ns]")
+def _parse_dates_slow(s: pd.Series, excel: bool) -> tuple[np.ndarray, np.ndarray]:
+    nat = np.iinfo(np.int64).min
+    text = s.str.strip()
+    m = text.str.extract(_DATE_FORMS)
+    y = pd.to_numeric(m["y"].fillna(m["cy"]), errors="coerce")
+    mo = pd.to_numeric(m["m"].fillna(m["cm"]), errors="coerce")
+    d = pd.to_numeric(m["d"].fillna(m["cd"]), errors="coerce")
+    kind = np.full(len(s), DATE_BAD)
+    ns = np.full(len(s), nat, dtype=np.int64)
+    found = y.notna().to_numpy()
+    open_end = found & (y == 9999).to_numpy() & (mo == 12).to_numpy() & (d == 31).to_numpy()
+    kind[open_end] = DATE_OPEN
+    ns[open_end] = OPEN_END.value
+    in_years = found & ~open_end & y.between(EARLIEST.year, LATEST.year).to_numpy()
+    kind[found & ~open_end & ~in_years] = DATE_OUT_OF_RANGE
+    if in_years.any():
+        parts = pd.DataFrame({"year": y[in_years], "month": mo[in_years], "day": d[in_years]})
+        days = pd.to_datetime(parts, errors="coerce").astype("datetime64[ns]")
+        got = days.notna().to_numpy()
+        idx = np.flatnonzero(in_years)
+        ns[idx[got]] = days.to_numpy().view("i8")[got]
+        kind[idx[got]] = DATE_OK
+    rest = ~found
+    if rest.any():
+        number = pd.to_numeric(text.where(rest), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        whole = ~np.isnan(number) & (number == np.floor(number))
+        year = whole & (number >= 1000) & (number <= 9999)
+        if excel:  # an Excel day number; a bare year (2027) is a day of 1905, said to be a year
+            serial = ~np.isnan(number)
+            year = whole & (number >= EARLIEST.year) & (number <= LATEST.year)
+            lo = (EARLIEST - EXCEL_EPOCH).days
+            hi = (LATEST - EXCEL_EPOCH).days
+            inside = serial & ~year & (number >= lo) & (number < hi + 1)
+            if inside.any():
+                days = EXCEL_EPOCH + pd.to_timedelta(np.floor(number[inside]), unit="D")
+                ns[inside] = days.to_numpy().view("i8")
+                kind[inside] = DATE_OK
+            kind[serial & ~year & ~inside] = DATE_OUT_OF_RANGE
+        kind[year] = DATE_YEAR_ONLY
+    return ns, kind
 
 
 # --------------------------------------------------------------------------- #
@@ -808,7 +1206,7 @@ def _check_unique(raw, df, header, col) -> set:
     return {x for x in known if isinstance(x, str)}
 
 
-def _check_refs(raws, frames, headers, col, ids: dict[str, set], fact: dict):
+def _check_refs(raws, frames, headers, col, ids: dict[str, set], fact: dict, refused=frozenset()):
     """Every reference names an id of its target table(s); ``ids`` holds each table's ids."""
     for n, df in frames.items():
         if n not in ids and "id" in df.columns:
@@ -820,8 +1218,8 @@ def _check_refs(raws, frames, headers, col, ids: dict[str, set], fact: dict):
                 continue
             targets = schema.references(table, c)
             present = [ids[x] for x in targets if x in ids]
-            if not present:
-                continue  # the target table is missing: reported once already
+            if not present or any(x in refused for x in targets):
+                continue  # the target table is missing or was refused whole: reported once already
             if row["type"] == "ref":
                 codes, uniq = _factorized(fact, frames, table, c)
                 bad = ~_known(present, uniq)
@@ -1051,9 +1449,51 @@ def load_workbook(path: str | os.PathLike) -> Workbook:
         If anything is wrong; ``.problems`` lists every problem and nothing is loaded.
     """
     path = Path(path)
-    raws_list, problems, label = _read_raw(path)
+    raws_list, problems, label, notes = _read_raw(path)
+    return _build(raws_list, problems, label, notes, source=str(path))
+
+
+def validate_workbook(wb: Workbook, label: str | None = None) -> Workbook:
+    """Check a workbook held in memory (edited, computed, or about to be stored) as if it were loaded.
+
+    Each table is checked as the sheet it would be saved as (rows numbered from 2 below
+    the header), with the same rules as :func:`load_workbook`. Returns the workbook as
+    it would load back.
+
+    Raises
+    ------
+    WorkbookError
+        If it breaks the contract; nothing is changed.
+
+    Examples
+    --------
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> validate_workbook(wb).equals(wb)
+    True
+    >>> wb.orders.loc[0, "headcount"] = -3
+    >>> try:
+    ...     validate_workbook(wb, "方案甲")
+    ... except WorkbookError as e:
+    ...     print(e.problems[0].sentence("zh"))
+    方案甲 工作表“需求订单”，第 2 行，“人数”列：值“-3”小于最小值 1。
+    """
+    label = label or (Path(wb.source).name if wb.source else "") or t("workbook.unsaved")
+    raws = []
+    for table, df in wb.tables().items():
+        frame = _text_frame(table, df)
+        frame = frame.astype(object).where(frame.notna(), "")  # every cell text, "" when empty, as files read
+        frame.columns = [str(c) for c in frame.columns]
+        raws.append(_Raw(table, label, frame, sheet=schema.table_label(table, "zh")))
+    return _build(raws, [], label, [], source=wb.source)
+
+
+def _build(raws_list: list[_Raw], problems: list[Problem], label: str, notes: list[Problem], *,
+           source: str) -> Workbook:
+    """Convert and check raw text tables; the typed workbook, or :class:`WorkbookError` with every problem."""
     col = _Collector()
     col.problems.extend(problems)
+    col.notes.extend(notes)
     raws = {r.table: r for r in raws_list}
     for table, row in schema.tables().iterrows():
         if row["required"] and table not in raws and not problems:
@@ -1080,15 +1520,16 @@ def load_workbook(path: str | os.PathLike) -> Workbook:
         frames[table] = df
     if frames:
         fact: dict = {}  # factorised reference columns, shared by the checks
-        _check_refs(raws, frames, headers, col, ids, fact)
+        refused = {p.table for p in problems if p.table and p.row is None and p.column is None}
+        _check_refs(raws, frames, headers, col, ids, fact, refused)
         _check_sides(raws, frames, headers, col, fact)
         _check_periods(raws, frames, headers, col)
         _check_cycles(raws, frames, headers, col)
     if col.problems:
-        raise WorkbookError(col.problems, label)
+        raise WorkbookError(col.finish(), label)
     tables = {n: frames[n] if n in frames else empty_table(n) for n in schema.table_names()}
     _fill_assignment_dates(tables)
-    return Workbook(**tables, source=str(path), notes=col.notes)
+    return Workbook(**tables, source=source, notes=col.notes)
 
 
 def _default_column(spec, n: int) -> pd.Series:
@@ -1128,7 +1569,28 @@ def check_workbook(path) -> list[Problem]:
 
 
 def _text_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
-    """A table as text cells the loader reads back to the same values."""
+    """A table as text cells the loader reads back to the same values.
+
+    Text columns (ids, names, references, values, lists and extra columns) lose control
+    characters and carry a formula-like start behind a quote (:func:`planning.core.text.csv_cell`),
+    which the loader removes again: no spreadsheet opening the CSV runs them.
+    """
+    from .core.text import UNCLEAN
+    from .core.text import clean_text, csv_cell
+
+    escape = ("=", "+", "-", "@", "\t", "\r", "'")
+
+    def text(s: pd.Series) -> pd.Series:
+        vals = s.tolist()
+        ctrl = bool(vals) and UNCLEAN.search("".join(vals)) is not None
+        hit = [i for i, x in enumerate(vals) if x[:1] in escape or (ctrl and UNCLEAN.search(x))]
+        if not hit:
+            return s
+        vals = list(vals)
+        for i in hit:
+            vals[i] = csv_cell(clean_text(vals[i]))
+        return pd.Series(vals, index=s.index, dtype=object)
+
     out = {}
     spec = schema.columns(table)
     for c in df.columns:
@@ -1143,7 +1605,7 @@ def _text_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
         elif ty == "float":
             out[c] = s.map(lambda x: "" if pd.isna(x) else repr(float(x)))
         else:
-            out[c] = s.astype(object).where(s.notna(), "").astype(str)
+            out[c] = text(s.astype(object).where(s.notna(), "").astype(str).astype(object))
     return pd.DataFrame(out)
 
 
@@ -1153,9 +1615,34 @@ def save_workbook(wb: Workbook, path: str | os.PathLike, *, headers: str = "en")
     ``headers="zh"`` writes the template's ``中文(english)`` headers instead of the
     English names, and Chinese values as the template's dropdowns offer them
     (党政干部 for cadre, 是/否 for yes/no). Either loads back equal.
+
+    Text is written as text, never as a formula: Excel cells of formula-like text are
+    text cells with Excel's quote prefix, CSV cells carry it behind a quote the loader
+    removes (:mod:`planning.core.text`). Control characters, which no file can hold, are
+    dropped.
     """
+    from .core.text import UNCLEAN
+    from .core.text import clean_text, mark_text, needs_text_mark
+
     path = Path(path)
     tables = wb.tables()
+
+    def as_text(df):
+        """``df`` with its text cleaned, and the (row, column) positions of cells to keep as text."""
+        marks = []
+        for j, c in enumerate(df.columns):
+            col = df.iloc[:, j]
+            if col.dtype.kind in "biufcmM":
+                continue
+            vals = col.tolist()
+            strs = [x for x in vals if isinstance(x, str)]
+            if not strs:
+                continue
+            if UNCLEAN.search("".join(strs)):
+                df.isetitem(j, pd.Series([clean_text(x) for x in vals], index=df.index, dtype=object))
+                vals = df.iloc[:, j].tolist()
+            marks += [(i, j) for i, x in enumerate(vals) if needs_text_mark(x)]
+        return df, marks
 
     def head(table, df):
         if headers != "zh":
@@ -1182,7 +1669,11 @@ def save_workbook(wb: Workbook, path: str | os.PathLike, *, headers: str = "en")
                     if c in schema.columns(table).index and schema.columns(table).loc[c, "type"] in ("id", "str", "ref", "list", "enum"):
                         out[c] = out[c].astype(object).where(out[c].notna(), None)
                 name = schema.template_sheet(table) if headers == "zh" else table
-                head(table, out).to_excel(xw, sheet_name=name, index=False)
+                frame, marks = as_text(head(table, out))
+                frame.to_excel(xw, sheet_name=name, index=False)
+                ws = xw.sheets[name]
+                for i, j in marks:  # openpyxl took these for formulas (or errors): text again
+                    mark_text(ws.cell(row=i + 2, column=j + 1))
         return path
     path.mkdir(parents=True, exist_ok=True)
     for table, df in tables.items():

@@ -16,6 +16,17 @@ import re
 import pandas as pd
 
 
+#: The earliest and latest day a workbook's dates may name; anything outside is a typing slip
+#: (1600-01-01, a bare year read as a serial day number) and is refused with a sentence.
+EARLIEST = pd.Timestamp("1950-01-01")
+LATEST = pd.Timestamp("2100-12-31")
+#: An open end ("no end date", written ``9999-12-31`` as offices do) is read as this day, the last day the
+#: tool plans for, so that every interval stays finite; files the tool writes for loading back say ``9999-12-31``.
+OPEN_END = LATEST
+#: How an open end is written in a file.
+OPEN_END_TEXT = "9999-12-31"
+
+
 def today() -> pd.Timestamp:
     """The day figures are taken on (``PLANNING_TODAY`` overrides the clock)."""
     d = os.environ.get("PLANNING_TODAY")
