@@ -100,8 +100,9 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from . import schema as contract
+from .core.limits import inflate, limits
 from .i18n import t
-from .workbook import Workbook
+from .workbook import Workbook, WorkbookError, validate_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "data" / "scenarios.sqlite"
@@ -151,6 +152,22 @@ class StoreError(Exception):
 
 class ConflictError(StoreError):
     """Someone else saved a newer version first; nothing was saved."""
+
+
+class InvalidWorkbookError(StoreError):
+    """The workbook breaks the data contract (as :func:`~planning.workbook.load_workbook` would refuse it).
+
+    ``problems`` lists every problem; the sentence names the first.
+    """
+
+    def __init__(self, key: str, lang: str | None = None, *, problems=(), **params):
+        self.problems = list(problems)
+        super().__init__(key, lang, **params)
+
+    def sentence(self, lang: str | None = None) -> str:
+        lang = lang or self.lang
+        first = self.problems[0].sentence(lang) if self.problems else ""
+        return t(f"store.{self.key}", lang, first=first, **self.params)
 
 
 # --------------------------------------------------------------------------- #
@@ -454,6 +471,15 @@ class Store:
             raise self._error("bad_name", name=_show(name), max=MAX_NAME)
         return name.strip()
 
+    def _valid(self, workbook: Workbook, name: str, version: int | None = None) -> None:
+        """Refuse a workbook that breaks the data contract: what is stored always loads."""
+        try:
+            validate_workbook(workbook, name)
+        except WorkbookError as e:
+            key = "invalid_version" if version is not None else "invalid_workbook"
+            raise self._error(key, InvalidWorkbookError, problems=e.problems, name=name, n=e.count,
+                              **({"version": version} if version is not None else {})) from None
+
     def _version(self, version, *, none: bool = False) -> int | None:
         if version is None and none:
             return None
@@ -580,6 +606,7 @@ class Store:
         base = self._version(base, none=True)
         if not isinstance(workbook, Workbook):
             raise self._error("not_workbook", kind=type(workbook).__name__)
+        self._valid(workbook, name)
         # everything is encoded before the transaction: a table that cannot be stored fails here
         payloads = [(n, len(df), _encode_frame(df, n, self.lang)) for n, df in _contract_frames(workbook, self.lang)]
         unfilled = getattr(plan, "unfilled", None) if plan is not None else None
@@ -807,6 +834,9 @@ class Store:
                 raise self._error("unreadable", name=name, version=row.version, table=table, detail=encoding)
             try:
                 frames[table] = _decode_frame(bytes(data), table)
+            except _TooBig as e:
+                raise self._error("unreadable", name=name, version=row.version, table=table,
+                                  detail=t("store.too_big", self.lang, mb=e.mb)) from None
             except Exception as e:
                 raise self._error("unreadable", name=name, version=row.version, table=table,
                                   detail=_first_line(e)) from None
@@ -849,6 +879,8 @@ class Store:
         name = self._name(name)
         version = self._version(version, none=True)
         author = self._who(author) if author is not None else _user()
+        shown = self.load(name, version)  # what leaders would see must pass the contract (versions stored before
+        self._valid(shown.workbook, name, shown.version)  # the store checked it are refused here)
         with self._tx(write=True) as conn:
             sc = self._scenario(conn, name, lock=True)
             row = self._visible(conn, name, sc.id, version)
@@ -1108,8 +1140,19 @@ def _encode_text(s: pd.Series) -> tuple[dict | None, list[bytes]]:
     return meta, [_le(codes.astype(width)), words]
 
 
+class _TooBig(Exception):
+    """A stored payload that would unpack beyond ``limits().unpacked_bytes`` (``mb``)."""
+
+    def __init__(self, mb: int):
+        self.mb = mb
+        super().__init__(mb)
+
+
 def _decode_frame(data: bytes, table: str) -> pd.DataFrame:
-    raw = zlib.decompress(data)
+    most = limits().unpacked_bytes
+    raw = inflate(data, most)  # a payload that would unpack beyond the limit is refused as it unpacks
+    if raw is None:
+        raise _TooBig(most >> 20)
     n = int.from_bytes(raw[:4], "little")
     head = json.loads(raw[4:4 + n].decode("utf-8"))
     rows = head["rows"]

@@ -62,6 +62,7 @@ class Problem:
     code: str
     params: tuple = ()
     sheet: str | None = None  # the sheet of an .xlsx file, as named in the file
+    held: bool = False  # a table held in memory (validate_workbook): named by the table, in the reader's language
 
     @property
     def message(self) -> str:
@@ -70,7 +71,8 @@ class Problem:
     def sentence(self, lang: str | None = None) -> str:
         """The problem as one readable sentence."""
         lang = lang or default_lang()
-        parts = [self.source + (" " + t("where.sheet", lang, sheet=self.sheet) if self.sheet else "")]
+        sheet = schema.table_label(self.table, lang) if self.held and self.table else self.sheet
+        parts = [self.source + (" " + t("where.sheet", lang, sheet=sheet) if sheet else "")]
         if self.row is not None:
             parts.append(t("where.row", lang, row=self.row))
         if self.column:
@@ -288,6 +290,7 @@ class _Raw:
     rows: np.ndarray | None = None  # row number in the file of each frame row (default: frame row + 2)
     sheet: str | None = None  # the .xlsx sheet it was read from
     escaped: bool = False  # a CSV in which a cell may carry the quote of ``core.text.csv_cell``
+    held: bool = False  # a table held in memory, not read from a file (see ``validate_workbook``)
 
     def __post_init__(self):
         # A blank row has every cell empty: narrow the candidates column by column.
@@ -874,11 +877,11 @@ class _Collector:
         take = self._room(key, n)
         for r, v in zip(rows[:take], values[:take]):
             self.problems.append(Problem(raw.source, raw.table, int(raw.rows[int(r)]), column, str(v), code, p,
-                                         raw.sheet))
+                                         raw.sheet, raw.held))
         self.listed[key] = self.listed.get(key, 0) + take
         if take < n:
             more = self.more.setdefault(key, [0, Problem(raw.source, raw.table, None, column, None, code, p,
-                                                         raw.sheet)])
+                                                         raw.sheet, raw.held)])
             more[0] += n - take
 
     def note(self, raw: _Raw, column, value, ident, rows: int):
@@ -895,7 +898,8 @@ class _Collector:
         out = list(self.problems)
         for n, example in self.more.values():
             out.append(Problem(example.source, example.table, None, example.column, None, "more_problems",
-                               (("code", example.code), ("n", n), ("of", example.params)), example.sheet))
+                               (("code", example.code), ("n", n), ("of", example.params)), example.sheet,
+                               example.held))
         return out
 
 
@@ -1481,11 +1485,24 @@ def validate_workbook(wb: Workbook, label: str | None = None) -> Workbook:
     label = label or (Path(wb.source).name if wb.source else "") or t("workbook.unsaved")
     raws = []
     for table, df in wb.tables().items():
-        frame = _text_frame(table, df)
-        frame = frame.astype(object).where(frame.notna(), "")  # every cell text, "" when empty, as files read
-        frame.columns = [str(c) for c in frame.columns]
-        raws.append(_Raw(table, label, frame, sheet=schema.table_label(table, "zh")))
+        frame = pd.DataFrame({str(c): _as_text(df[c]) for c in df.columns}, index=pd.RangeIndex(len(df)))
+        raws.append(_Raw(table, label, frame, held=True))
     return _build(raws, [], label, [], source=wb.source)
+
+
+def _as_text(s: pd.Series) -> np.ndarray:
+    """Any column as the text cells a file would hold ("" when empty), whatever its dtype holds."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        days = s.dt.strftime("%Y-%m-%d")
+        return days.astype(object).where(days.notna(), "").to_numpy(dtype=object)
+    if pd.api.types.is_bool_dtype(s):
+        return np.where(s.to_numpy(dtype=bool), "true", "false").astype(object)
+    o = s.to_numpy(dtype=object)
+    missing = pd.isna(o)
+    out = np.empty(len(o), dtype=object)
+    out[:] = [_cell_text(v) if not isinstance(v, (int, np.integer)) else str(v) for v in o.tolist()]
+    out[missing] = ""
+    return out
 
 
 def _build(raws_list: list[_Raw], problems: list[Problem], label: str, notes: list[Problem], *,

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 import planning
 from planning import store as store_mod
-from planning.store import ConflictError, Scenario, StoreError, open_store
+from planning.store import ConflictError, InvalidWorkbookError, Scenario, StoreError, open_store
 from planning.synthetic import synthetic_workbook
 
 from conftest import ROOT
@@ -384,8 +384,16 @@ def test_failed_save_changes_nothing(backend, sample, monkeypatch):
         store.save("new", bad, author="王芳")
     half = sample.copy()
     half.orders["priority"] = half.orders["priority"] + 0.5
-    with pytest.raises(StoreError, match="'priority' of the table 'orders'"):
+    with pytest.raises(InvalidWorkbookError, match=r"breaks the data contract \(\d+ problems\) and was not saved. "
+                       r"The first: A sheet 'orders', row 2, column 'priority': value '\d+\.5' is not a whole number"):
         store.save("A", half, author="王芳", base=1)
+    negative = sample.copy()  # what the landing page once showed as "−143 seats filled"
+    negative.orders.loc[3, "headcount"] = -143
+    negative.assignments.loc[0, "person"] = "P-NOBODY"
+    with pytest.raises(InvalidWorkbookError) as e:
+        store.save("A", negative, author="王芳", base=1)
+    assert {(p.table, p.row, p.column) for p in e.value.problems} == {("orders", 5, "headcount"),
+                                                                     ("assignments", 2, "person")}
     with pytest.raises(StoreError, match="Only a workbook"):
         store.save("A", sample.people, author="王芳", base=1)
 
@@ -536,6 +544,9 @@ def test_open_store_resolution(tmp_path, monkeypatch):
 # property: small random workbooks round-trip
 # --------------------------------------------------------------------------- #
 texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+#: Names a workbook may hold (the store refuses what the loader refuses: empty, control characters, surrounding space)
+valid_names = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1,
+                      max_size=12).map(str.strip).filter(bool)
 notes = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\x00"),
                 max_size=40)
 
@@ -543,14 +554,14 @@ notes = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(people=st.integers(1, 60), units=st.integers(1, 8), sectors=st.integers(1, 4), seed=st.integers(0, 10_000),
-       teams=st.booleans(), names=st.lists(st.one_of(st.none(), texts), min_size=1, max_size=8),
-       note=notes)
-def test_random_workbooks_round_trip(backend, people, units, sectors, seed, teams, names, note):
+       teams=st.booleans(), names=st.lists(valid_names, min_size=1, max_size=8),
+       free=st.lists(st.one_of(st.none(), texts), min_size=1, max_size=8), note=notes)
+def test_random_workbooks_round_trip(backend, people, units, sectors, seed, teams, names, free, note):
     store = backend.stores[0] if backend.stores else backend.open()
     wb = synthetic_workbook(people=people, host_units=units, sectors=sectors, seed=seed, teams=teams)
     n = len(wb.people)
     wb.people["name"] = pd.Series([names[i % len(names)] for i in range(n)], dtype="str")
-    wb.people["free"] = pd.Series([names[-1 - i % len(names)] for i in range(n)], dtype=object)
+    wb.people["free"] = pd.Series([free[-1 - i % len(free)] for i in range(n)], dtype=object)  # any text at all
     name = f"p{uuid.uuid4().hex[:8]}"
     store.save(name, wb, author="hypothesis", note=note)
     sc = store.load(name)
@@ -633,3 +644,31 @@ def test_store_from_before_unpublish_is_upgraded(tmp_path, sample):
     assert store.publications().action.tolist() == ["publish"]
     assert store.unpublish(author="王芳") == ("A", 1) and store.published() is None
     store.close()
+
+
+# --------------------------------------------------------------------------- #
+# the store is an input like any other: it keeps only what loads, and unpacks within bounds
+# --------------------------------------------------------------------------- #
+def test_a_version_stored_before_the_check_cannot_be_published(backend, sample, monkeypatch):
+    store = backend.open()
+    bad = sample.copy()
+    bad.orders.loc[3, "headcount"] = -143
+    monkeypatch.setattr(store, "_valid", lambda *a, **k: None)  # as a store written before saves were checked
+    store.save("旧版", bad, author="李明")
+    monkeypatch.undo()
+    with pytest.raises(InvalidWorkbookError, match="Version 1 of the scenario '旧版' breaks the data contract"):
+        store.publish("旧版", 1)
+    assert store.published() is None
+
+
+def test_a_payload_that_unpacks_too_far_is_refused_as_it_unpacks(backend, sample, monkeypatch):
+    import zlib
+
+    store = backend.open()
+    store.save("炸弹", sample, author="李明")
+    bomb = zlib.compress(b"\0" * (3 << 20), 9)  # 3 MB of zeros in a few kB
+    with store.engine.begin() as c:
+        c.execute(store_mod.tables_t.update().where(store_mod.tables_t.c.name == "orders").values(data=bomb))
+    monkeypatch.setenv("PLANNING_MAX_UNPACKED_MB", "1")
+    with pytest.raises(StoreError, match="cannot be read: it unpacks to more than the limit of 1 MB"):
+        store.load("炸弹")
