@@ -1,5 +1,6 @@
 """Coverage meanings pinned on a small hand-made workbook, plus properties on random ones."""
 import importlib
+import io
 import subprocess
 import sys
 
@@ -360,3 +361,48 @@ def test_an_uploaded_workbook_becomes_a_scenario(sample, tmp_path, monkeypatch):
     store.close()
     app.save_upload_button.click()  # the same name again: refused in a sentence, nothing saved
     assert "problems" in app.upload_saved.value
+
+
+def _bomb_zip(member: str, unpacked_mb: int) -> bytes:
+    """A zip whose one member unpacks to ``unpacked_mb`` MB of zeros (written in chunks: the zip is a few MB)."""
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z, z.open(member, "w",
+                                                                                      force_zip64=True) as f:
+        chunk = b"0" * (1 << 20)
+        for _ in range(unpacked_mb):
+            f.write(chunk)
+    return buf.getvalue()
+
+
+def test_an_upload_that_unpacks_too_far_is_refused_before_it_unpacks(sample, monkeypatch):
+    """A zip of CSVs, or an .xlsx, declaring more than the limit: one sentence, nothing inflated, nothing changed."""
+    from planning.apps import CoverageApp
+
+    monkeypatch.setenv("PLANNING_MAX_UNPACKED_MB", "8")
+    app = CoverageApp(wb=sample, lang="zh")
+    before = app.wb
+    assert app.load_upload("名单.zip", _bomb_zip("people.csv", 20)) is False
+    assert "压缩包解压后有 20 MB，超过上限 8 MB，未解压" in app.upload_status.value and app.wb is before
+    assert app.load_upload("名单.xlsx", _bomb_zip("xl/worksheets/sheet1.xml", 20)) is False
+    assert "名单.xlsx：文件解压后有 20 MB，超过上限 8 MB" in app.upload_status.value and app.wb is before
+    monkeypatch.setenv("PLANNING_MAX_FILE_MB", "0.01")
+    assert app.load_upload("大文件.xlsx", b"PK" + b"\0" * 20_000) is False
+    assert "超过上限" in app.upload_status.value and app.wb is before
+
+
+def test_two_tables_of_one_name_in_an_uploaded_zip_are_refused(sample, tmp_path):
+    import zipfile
+
+    from planning.apps import CoverageApp
+
+    folder = planning.save_workbook(sample, tmp_path / "wb")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for f in sorted(folder.iterdir()):
+            z.write(f, f"新/{f.name}")
+        z.write(folder / "people.csv", "旧/people.csv")
+    app = CoverageApp(wb=sample, lang="zh")
+    assert app.load_upload("两份.zip", buf.getvalue()) is False
+    assert "两个同名的表" in app.upload_status.value and "旧/people.csv" in app.upload_status.value

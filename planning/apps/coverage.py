@@ -10,6 +10,7 @@ import html
 import io
 import logging
 import re
+import shutil
 import tempfile
 import traceback
 import zipfile
@@ -22,6 +23,7 @@ import pandas as pd
 
 from ..access import scope_workbook
 from ..core.hierarchy import host_tree
+from ..core.limits import limits
 from ..coverage import as_of_points, cliffs, coverage_as_of, month_range, responsible
 from ..eligibility import blocked_by_pairings, blocked_sentences
 from ..coverage import BAND_COLOURS
@@ -486,6 +488,8 @@ class CoverageApp(App):
         tmp = Path(tempfile.mkdtemp(prefix="planning-upload-"))
         suffix = Path(name).suffix.lower()
         try:
+            if len(content) > limits().file_bytes:
+                raise ValueError(self.t("cov.upload_big", mb=len(content) >> 20, limit=limits().file_bytes >> 20))
             if suffix == ".xlsx":
                 # the planner's own file name in every message (only its last part, made safe for a path)
                 safe = re.sub(r"[\x00-\x1f/\\:*?\"<>|]", "_", Path(name).name)[:120] or "upload.xlsx"
@@ -494,10 +498,22 @@ class CoverageApp(App):
             elif suffix == ".zip":
                 try:
                     with zipfile.ZipFile(io.BytesIO(content)) as z:
-                        members = [m for m in z.namelist() if m.lower().endswith(".csv")
-                                   and not m.startswith("__MACOSX") and ".." not in m and not m.startswith("/")]
-                        for m in members:
-                            (tmp / Path(m).name).write_bytes(z.read(m))
+                        members = [i for i in z.infolist() if i.filename.lower().endswith(".csv")
+                                   and not i.filename.startswith("__MACOSX") and ".." not in i.filename
+                                   and not i.filename.startswith("/")]
+                        lim = limits()
+                        unpacked = sum(i.file_size for i in members)
+                        if unpacked > lim.unpacked_bytes:  # refused before anything is inflated
+                            raise ValueError(self.t("cov.upload_unpacked", mb=unpacked >> 20,
+                                                    limit=lim.unpacked_bytes >> 20))
+                        seen: dict[str, str] = {}
+                        for i in members:
+                            base = Path(i.filename).name
+                            if base.lower() in seen:  # two folders' people.csv: never the later silently
+                                raise ValueError(self.t("cov.upload_twice", a=seen[base.lower()], b=i.filename))
+                            seen[base.lower()] = i.filename
+                            with z.open(i) as src, open(tmp / base, "wb") as dst:
+                                shutil.copyfileobj(src, dst, 1 << 20)
                 except zipfile.BadZipFile as e:
                     raise ValueError(str(e))
                 if not members:
@@ -516,6 +532,8 @@ class CoverageApp(App):
             self.upload_status.value = (f"<div class='problems upload-problems'>"
                                         f"{html.escape(self.t('cov.upload_bad', reason=str(e)))}</div>")
             return False
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)  # the workbook is in memory; the copy on disk goes
         wb.source = name
         self.full_wb = wb
         self.uploaded_name = name
