@@ -631,6 +631,8 @@ def _csv_header(f: Path) -> list[str] | None:
 
     with open(f, "rb") as fh:
         head = fh.read(1 << 20)
+    end = min((i for i in (head.find(b"\n"), head.find(b"\r")) if i >= 0), default=len(head))
+    head = head[:end]
     for enc in ("utf-8-sig", "gb18030"):
         try:
             text = head.decode(enc)
@@ -768,6 +770,11 @@ def _cell_parser():
     return CellParser
 
 
+_EXCEL_DAY0 = datetime.datetime(1899, 12, 30)
+#: The days Excel shows for the numbers 1950 … 2100: a year typed into a cell formatted as a date.
+_YEAR_AS_DAY = (_EXCEL_DAY0 + datetime.timedelta(days=1950), _EXCEL_DAY0 + datetime.timedelta(days=2100))
+
+
 def _read_sheet(ws, table: str, label: str, lim, problems: list, notes: list) -> _Raw | None:
     book = ws.parent
     title = ws.title
@@ -794,6 +801,8 @@ def _read_sheet(ws, table: str, label: str, lim, problems: list, notes: list) ->
                 if kind == "e":
                     errors.append((idx, c["column"], str(v)))
                     continue
+                if kind == "d" and type(v) is datetime.datetime and _YEAR_AS_DAY[0] <= v <= _YEAR_AS_DAY[1]:
+                    v = (v - _EXCEL_DAY0).days  # a year typed in a date cell (2027 shows as 1905-07-19): the year
                 if idx == 1:
                     header[c["column"]] = _cell_text(v)
                     continue
