@@ -55,10 +55,14 @@ def fmt_date(d, lang: str | None = None) -> str:
     """A date: ``2026年4月1日`` in Chinese, ``2026-04-01`` in English."""
     import pandas as pd
 
+    from .core.clock import OPEN_END
+
     if d is None or pd.isna(d):
         return ""
     d = pd.Timestamp(d)
     lang = lang or default_lang()
+    if d >= OPEN_END:  # "no end date" (9999-12-31 in the file)
+        return t("date.open_end", lang)
     return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else d.strftime("%Y-%m-%d")
 
 
