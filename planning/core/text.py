@@ -37,6 +37,12 @@ _ESCAPED_START = FORMULA_START + ("'",)
 #: Control characters a text value may not hold: C0 other than tab, line feed and carriage return, and DEL.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+#: What :func:`clean_text` changes: the control characters above and the carriage return (made a line feed).
+UNCLEAN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+#: Texts a spreadsheet shows as error values (a cell holding one as text must say it is text).
+ERROR_TEXTS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"})
+
 
 def formula_like(text) -> bool:
     """Whether a spreadsheet would take ``text`` for a formula (or an escape of one).
@@ -100,3 +106,98 @@ def csv_uncell_array(values: np.ndarray) -> np.ndarray:
     for i in hit:
         out[i] = csv_uncell(out[i])
     return out
+
+
+def control_count(frames) -> int:
+    """How many text values in ``frames`` (DataFrames, or a mapping of them) hold control characters.
+
+    What a writer reports when it drops them (:func:`clean_text`). Fast when there are none.
+
+    >>> import pandas as pd
+    >>> control_count([pd.DataFrame({"name": ["李\\x07明", "王芳", None], "n": [1, 2, 3]})])
+    1
+    """
+    if hasattr(frames, "values") and not hasattr(frames, "columns"):
+        frames = frames.values()
+    n = 0
+    for df in frames:
+        for c in df.columns:
+            s = df[c]
+            if s.dtype.kind not in "OSU" and str(s.dtype) not in ("string", "str"):
+                continue
+            text = [x for x in s.tolist() if isinstance(x, str)]
+            if text and CONTROL.search("".join(text)):
+                n += sum(1 for x in text if CONTROL.search(x))
+    return n
+
+
+# --------------------------------------------------------------------------- #
+# spreadsheet cells (openpyxl): text stays text
+# --------------------------------------------------------------------------- #
+def needs_text_mark(text) -> bool:
+    """Whether a spreadsheet would take ``text`` for something else than text: a formula or an error value.
+
+    >>> needs_text_mark("=1+2"), needs_text_mark("#N/A"), needs_text_mark("疏勒县")
+    (True, True, False)
+    """
+    return isinstance(text, str) and (text.startswith(FORMULA_START) or text in ERROR_TEXTS)
+
+
+def mark_text(cell) -> None:
+    """Keep an openpyxl cell that holds a ``str`` a text cell: never a formula, never an error value.
+
+    openpyxl takes a ``str`` beginning with ``=`` for a formula (and ``#N/A`` for an error);
+    the cell is set back to text, and a formula-like text gains Excel's quote prefix
+    (the hidden apostrophe) so that it stays text when someone edits the cell.
+    """
+    if isinstance(cell.value, str):
+        if cell.data_type != "s":
+            cell.data_type = "s"
+        if formula_like(cell.value):
+            cell.quotePrefix = True
+
+
+def sheet_row(values) -> tuple[list, list[int], int]:
+    """A row of values ready for ``Worksheet.append``: text without control characters.
+
+    Returns the row, the positions (from 0) whose cells :func:`mark_text` must mark
+    once appended, and how many values lost control characters.
+
+    >>> sheet_row(["=cmd|' /C calc'!A0", "李\\x07明", 3])
+    (["=cmd|' /C calc'!A0", '李明', 3], [0], 1)
+    """
+    row, marks, cleaned = [], [], 0
+    for j, v in enumerate(values):
+        if isinstance(v, str):
+            if CONTROL.search(v):
+                cleaned += 1
+            v = clean_text(v)
+            if needs_text_mark(v):
+                marks.append(j)
+        row.append(v)
+    return row, marks, cleaned
+
+
+def append_row(ws, values, row: int | None = None) -> int:
+    """Append ``values`` to the openpyxl sheet ``ws``, text as text cells.
+
+    Control characters are dropped (never an ``IllegalCharacterError``), formula-like and
+    error-like texts are written as text (:func:`mark_text`). ``row`` is the row number the
+    append writes (from 1), when the caller counts them; otherwise the sheet's own count is
+    used. Returns how many values lost control characters.
+    """
+    cells, marks, cleaned = sheet_row(values)
+    ws.append(cells)
+    if marks:
+        r = row if row is not None else ws._current_row  # the row openpyxl's append just wrote
+        for j in marks:
+            mark_text(ws.cell(row=r, column=j + 1))
+    return cleaned
+
+
+def put_cell(cell, value) -> bool:
+    """Set an openpyxl cell to ``value`` as :func:`append_row` would; True when control characters were dropped."""
+    dropped = isinstance(value, str) and CONTROL.search(value) is not None
+    cell.value = clean_text(value)
+    mark_text(cell)
+    return dropped
