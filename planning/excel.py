@@ -1,12 +1,17 @@
 """Formatted Excel files: sheet titles Excel accepts, column widths, frozen headers, bands."""
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .core.text import append_row, clean_text
 from .coverage import BAND_COLOURS
 
 _CJK = re.compile(r"[\u2e80-\uffff]")
@@ -59,10 +64,29 @@ def sheet_title(text, taken=()) -> str:
     return name
 
 
+def _header_text(text: str, limit: int = 240) -> str:
+    """``text`` as a printed page header: one line, ``&`` escaped, within Excel's 255 characters (with the
+    sheet name code added after it).
+
+    >>> _header_text("A & B")
+    'A && B'
+    >>> len(_header_text("&" * 500)) <= 240, len(_header_text("x" * 500)), _header_text("x" * 500)[-1]
+    (True, 240, '…')
+    """
+    text = " ".join(str(clean_text(text)).split())
+    out = text.replace("&", "&&")
+    if len(out) <= limit:
+        return out
+    text = text[:limit - 1]
+    while len(text.replace("&", "&&")) > limit - 1:  # each & takes two
+        text = text[:-1]
+    return text.replace("&", "&&") + "…"
+
+
 def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=None,
                 band_labels: dict[str, str] | None = None, append: bool = False, landscape: bool = False,
                 page_header: str | None = None, title_line: str | None = None,
-                percent_columns=()) -> Path:
+                percent_columns=(), first: bool = False) -> Path:
     """Write ``(title, table)`` sheets to ``path`` with frozen bold headers, set widths and band colours.
 
     Columns are as wide as the 95th-percentile value (every value in tables
@@ -78,7 +102,12 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=Non
     filters, as-of day and data) is written in bold above every sheet's header
     row. Numbers stay numbers: dates are written as dates shown ``yyyy-mm-dd``, and
     the columns named in ``percent_columns`` (fractions, 0.45) are shown as ``45%``.
-    Titles are made safe with :func:`sheet_title` (unique within one call).
+    ``first=True`` puts the sheets written before the others, in order, and the file
+    opens on the first of them (as :func:`sheets_first`, without reading the file again).
+    Titles are made safe with :func:`sheet_title` (unique within one call). Every text is
+    written as a text cell, never as a formula (a formula-like text keeps Excel's quote
+    prefix), without the control characters no file can hold
+    (:mod:`planning.core.text`); it reads back unchanged.
     """
     from openpyxl import Workbook as XL
     from openpyxl import load_workbook
@@ -108,17 +137,17 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=Non
         ws = book.create_sheet(title)
         top = 1
         if title_line:
-            ws.append([title_line])
+            append_row(ws, [title_line], 1)
             ws.cell(row=1, column=1).font = Font(bold=True, size=12)
             top = 2
-        ws.append(list(df.columns))
+        append_row(ws, list(df.columns), top)
         for cell in ws[top]:
             cell.font = head_font
             cell.fill = head_fill
             cell.alignment = head_align
-        for rec in df.itertuples(index=False):
-            ws.append([None if (not isinstance(v, str) and pd.isna(v)) else
-                       (v.item() if isinstance(v, np.generic) else v) for v in rec])
+        for i, rec in enumerate(df.itertuples(index=False), start=top + 1):  # text as text: never a formula
+            append_row(ws, [None if (not isinstance(v, str) and pd.isna(v)) else
+                            (v.item() if isinstance(v, np.generic) else v) for v in rec], i)
         percent, dates = set(percent_columns), set()
         for j, col in enumerate(df.columns, start=1):
             values = df.iloc[:, j - 1]  # by position: two columns may share a header
@@ -161,10 +190,21 @@ def write_excel(path, sheets: list[tuple[str, pd.DataFrame]], *, band_column=Non
             ws.sheet_properties.pageSetUpPr.fitToPage = True
             ws.print_options.horizontalCentered = True
         if page_header is not None:
-            ws.oddHeader.center.text = page_header.replace("&", "&&") + " · &A"
+            ws.oddHeader.center.text = _header_text(page_header) + " · &A"
             ws.oddFooter.center.text = "&P / &N"
+    if first:
+        _put_first(book, titles)
     book.save(path)
     return path
+
+
+def _put_first(book, titles: list[str]) -> None:
+    for i, title in enumerate(titles):
+        ws = book[title]
+        book.move_sheet(ws, offset=i - book.index(ws))
+    book.active = 0
+    for ws in book.worksheets:
+        ws.sheet_view.tabSelected = ws is book.worksheets[0]
 
 
 def sheets_first(path, titles: list[str]) -> None:
@@ -172,10 +212,49 @@ def sheets_first(path, titles: list[str]) -> None:
     from openpyxl import load_workbook
 
     book = load_workbook(path)
-    for i, title in enumerate(titles):
-        ws = book[title]
-        book.move_sheet(ws, offset=i - book.index(ws))
-    book.active = 0
-    for ws in book.worksheets:
-        ws.sheet_view.tabSelected = ws is book.worksheets[0]
+    _put_first(book, titles)
     book.save(path)
+
+
+@contextmanager
+def written(path):
+    """Write ``path`` whole or not at all: yields a temporary path beside it to write to.
+
+    When the block ends without an error, the temporary file replaces ``path`` (for a
+    folder of CSVs, each file it holds replaces the folder's file of that name); on any
+    error it is removed and the error raised, so no half-written file is left behind.
+    The temporary name keeps ``path``'s suffix (writers choose the format by it). A link is
+    followed (its target is written); a device or pipe (``/dev/stdout``) is written directly.
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "a.txt"
+    >>> with written(out) as tmp:
+    ...     _ = tmp.write_text("ok")
+    >>> out.read_text(), sorted(p.name for p in out.parent.iterdir())
+    ('ok', ['a.txt'])
+    """
+    path = Path(path)
+    if path.is_symlink():
+        path = path.resolve()
+    if path.exists() and not (path.is_file() or path.is_dir()):  # never replace a device or a pipe
+        yield path
+        return
+    tmp = path.with_name(f".{path.stem[:80]}.{uuid.uuid4().hex[:8]}.part{path.suffix}")
+    try:
+        yield tmp
+        if tmp.is_dir():
+            path.mkdir(exist_ok=True)
+            for f in sorted(tmp.iterdir()):
+                os.replace(f, path / f.name)
+            tmp.rmdir()
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        if tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+        raise

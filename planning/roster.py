@@ -29,7 +29,7 @@ from .core.clock import today
 from .core.hierarchy import source_city
 from .core.live import live_assignments
 from .core.names import names as display_names
-from .excel import sheets_first, write_excel
+from .excel import write_excel
 from .i18n import default_lang, sector_label, t
 from .labels import order_names, team_names
 
@@ -118,7 +118,7 @@ def write_rosters(plan, path, lang: str | None = None, *, title_line: str | None
         keep = set(display_names(wb).reindex(list(host_units)).dropna())
         table = table[table["host_unit"].isin(keep)].reset_index(drop=True)
     sheets = roster_sheets(table, lang)
-    write_excel(path, sheets, append=True, title_line=title_line, landscape=True, page_header=title_line)
-    sheets_first(path, [name for name, _ in sheets])
+    write_excel(path, sheets, append=True, title_line=title_line, landscape=True, page_header=title_line,
+                first=True)
     return [name for name, _ in sheets]
 

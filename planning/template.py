@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 import pandas as pd
 
 from . import schema
+from .core.text import append_row
 from .i18n import SECTORS_ZH_EN
 from .workbook import EXAMPLE_MARK
 
@@ -124,11 +125,11 @@ def write_template(path) -> Path:
     guide.title = "说明"
     tables = schema.tables()
     order = "  →  ".join(f"{i}. {trow['zh']}" for i, (_, trow) in enumerate(tables.iterrows(), start=1))
-    guide.append(["填写顺序", order])
-    guide.append(["", "先填被引用的表（地区、单位），再填引用它们的表；下拉列表里的编号来自已填写的表。"
+    append_row(guide, ["填写顺序", order])
+    append_row(guide, ["", "先填被引用的表（地区、单位），再填引用它们的表；下拉列表里的编号来自已填写的表。"
                       "以“【示例】”开头的行是示例，载入时忽略，可以删除。行业请从“下拉列表”表选择，也可在那里增加。"])
-    guide.append([])
-    guide.append(["表", "表名", "列", "列名", "类型", "必填", "可选值", "默认值", "说明"])
+    append_row(guide, [])
+    append_row(guide, ["表", "表名", "列", "列名", "类型", "必填", "可选值", "默认值", "说明"])
     for c in guide[4]:
         c.font = Font(bold=True)
         c.fill = HEAD_FILL
@@ -145,7 +146,7 @@ def write_template(path) -> Path:
                 rng = f"范围 {spec['min'] or '…'}–{spec['max'] or '…'}"
             if (table, col) in SECTOR_COLUMNS:
                 rng = "从“下拉列表”表的行业中选择"
-            guide.append([
+            append_row(guide, [
                 table, trow["zh"], col, spec["zh"], TYPE_ZH[spec["type"]], "是" if spec["required"] else "否",
                 allowed or rng, spec["default"], spec["description_zh"],
             ])
@@ -157,10 +158,10 @@ def write_template(path) -> Path:
     for table, trow in tables.iterrows():
         ws = xl.create_sheet(sheet_of[table])
         cols = schema.columns(table)
-        ws.append([schema.template_header(table, c) for c in cols.index])
-        for row in _examples(table):
-            ws.append(row)
-            for cell in ws[ws.max_row]:
+        append_row(ws, [schema.template_header(table, c) for c in cols.index], 1)
+        for r, row in enumerate(_examples(table), start=2):  # text as text cells, never a formula
+            append_row(ws, row, r)
+            for cell in ws[r]:
                 cell.font = EXAMPLE_FONT
         for j, (col, spec) in enumerate(cols.iterrows(), start=1):
             cell = ws.cell(row=1, column=j)
@@ -177,11 +178,11 @@ def write_template(path) -> Path:
                     ws.cell(row=r, column=j).number_format = "yyyy-mm-dd"
         ws.freeze_panes = "A2"
     lists = xl.create_sheet(LISTS_SHEET)
-    lists.append(["行业"])
+    append_row(lists, ["行业"], 1)
     lists["A1"].font = Font(bold=True)
     lists["A1"].fill = HEAD_FILL
-    for sector in SECTORS_ZH_EN:
-        lists.append([sector])
+    for r, sector in enumerate(SECTORS_ZH_EN, start=2):
+        append_row(lists, [sector], r)
     lists.column_dimensions["A"].width = 16
     path.parent.mkdir(parents=True, exist_ok=True)
     xl.save(path)
