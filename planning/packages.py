@@ -29,7 +29,7 @@ import pandas as pd
 from .access import scope_workbook
 from .core.clock import today
 from .core.names import names
-from .excel import sheet_title, sheets_first, write_excel
+from .excel import write_excel, written
 from .i18n import default_lang, t
 from .labels import data_name, labelled
 from .reports import report_line
@@ -70,6 +70,12 @@ def write_unit_package(wb: Workbook, unit: str, path, *, lang: str | None = None
     pkg = unit_package(wb, unit, drafts)
     nm = names(wb)
     who = str(nm.get(unit, unit))
+    with written(path) as tmp:  # the package appears whole or not at all
+        _write_package(wb, pkg, drafts, tmp, who, lang, data)
+    return path
+
+
+def _write_package(wb, pkg, drafts, path, who, lang, data) -> None:
     save_workbook(pkg, path, headers="zh")
     data = data if data is not None else data_name(wb, lang)
     people = roster_table(pkg, lang)
@@ -84,29 +90,42 @@ def write_unit_package(wb: Workbook, unit: str, path, *, lang: str | None = None
     sheets = [(t("pkg.sheet.people", lang), roster), (t("pkg.sheet.gaps", lang), gaps),
               (t("pkg.sheet.months", lang), months), (t("pkg.sheet.drafts", lang), drafts_view)]
     line = report_line(t("pkg.title", lang, unit=who), lang, data=data, filters=who)
-    titles = [sheet_title(s) for s, _ in sheets]
-    write_excel(path, sheets, append=True, title_line=line, landscape=True, page_header=line)
-    sheets_first(path, titles)
-    return path
+    write_excel(path, sheets, append=True, title_line=line, landscape=True, page_header=line, first=True)
 
 
 def write_unit_packages(wb: Workbook, folder, units=None, *, lang: str | None = None,
                         data: str | None = None) -> list[Path]:
     """One package per host unit with orders (or per unit in ``units``) in ``folder``; the files written.
 
-    File names are the units' names (made safe), so a planner can send each to its unit.
+    File names are the units' names (made safe), so a planner can send each to its unit;
+    units whose names give the same file name are told apart by their ids.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     units = list(pd.unique(wb.orders["host_unit"])) if units is None else list(units)
     drafts = next_batch_orders(wb)
     nm = names(wb)
-    out = []
+    out, taken = [], set()
     for u in units:
-        safe = "".join(ch if ch.isalnum() or ch in "-_（）()" else "_" for ch in str(nm.get(u, u)))[:60] or "unit"
+        safe = _file_stem(nm.get(u, u))
+        if safe.lower() in taken:
+            safe = f"{safe}-{_file_stem(u)}"
+        base, k = safe, 2
+        while safe.lower() in taken:
+            safe, k = f"{base}-{k}", k + 1
+        taken.add(safe.lower())
         out.append(write_unit_package(wb, u, folder / f"{safe}-{today():%Y%m%d}.xlsx", lang=lang, data=data,
                                       drafts=drafts))
     return out
+
+
+def _file_stem(text) -> str:
+    """A file name part for ``text``: letters and digits kept, anything else ``_``, at most 60 characters.
+
+    >>> _file_stem("疏勒县第一中学"), _file_stem("../=cmd|' /C calc'!A0")
+    ('疏勒县第一中学', '____cmd____C_calc__A0')
+    """
+    return "".join(ch if ch.isalnum() or ch in "-_（）()" else "_" for ch in str(text))[:60] or "unit"
 
 
 def merge_reply(wb: Workbook, reply: Workbook, unit: str, lang: str | None = None) -> Workbook:
