@@ -23,6 +23,7 @@ from .core.clock import (
     today,
 )
 from .core.hierarchy import source_city
+from .core.text import clean_text, control_count
 from .core.live import live_assignments
 from .core.names import names
 from .coverage import (
@@ -250,6 +251,9 @@ def report_figures(wb, start=None, end=None, *, title=None, lang: str | None = N
         rows.append((t("report.assumption", lang, n=i), text, None))
     if not changes:
         rows.append((t("report.assumptions", lang), t("report.no_assumption", lang), None))
+    cleaned = control_count(wb.tables())  # invisible characters no file can hold: dropped, and said
+    if cleaned:
+        rows.append((t("report.cleaned", lang), cleaned, None))
     return rows
 
 
@@ -395,7 +399,9 @@ p.none { color: #777; }
 
 def _html_cell(v) -> tuple[str, bool]:
     """Text of one cell and whether it is a number (right-aligned)."""
-    if v is None or (not isinstance(v, str) and pd.isna(v)):
+    if isinstance(v, str):
+        return clean_text(v), False
+    if v is None or pd.isna(v):
         return "", False
     if isinstance(v, (bool, np.bool_)):
         return str(v), False
@@ -424,7 +430,7 @@ def html_table(df: pd.DataFrame, *, band_columns=(), band_labels: dict[str, str]
     colour = {label: BAND_COLOURS[band_colour(code)] for code, label in (band_labels or {}).items()}
     banded = [c in set(band_columns) for c in df.columns]
     percent = [c in set(percent_columns) for c in df.columns]
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    head = "".join(f"<th>{html.escape(clean_text(str(c)))}</th>" for c in df.columns)
     body = []
     for rec in df.itertuples(index=False):
         cells = []
@@ -461,7 +467,9 @@ def scenario_html(wb, *, title=None, lang: str | None = None, start=None, end=No
                                  assumptions=assumptions)
     labels = {b: t(f"band.{b}", lang) for b in BAND_CODES + ("none",)}
     heading = title or t("report.title", lang)
-    esc = html.escape
+
+    def esc(text) -> str:  # escaped, without the control characters no page shows
+        return html.escape(clean_text(str(text)))
     cover = sections[0]
     rows = list(cover.table.itertuples(index=False, name=None))
     meta, figures = rows[:4], rows[4:]
