@@ -36,6 +36,50 @@ def _load(path, lang):
         raise SystemExit(EXIT_BAD_INPUT)
 
 
+_WRITE_REASONS = {  # errno → the reason in the reader's words
+    "EACCES": "cli.write.denied", "EPERM": "cli.write.denied", "ENOTDIR": "cli.write.not_dir",
+    "EEXIST": "cli.write.not_dir", "EISDIR": "cli.write.is_dir", "ENOTEMPTY": "cli.write.is_dir",
+    "ENOSPC": "cli.write.no_space", "EDQUOT": "cli.write.no_space", "EROFS": "cli.write.read_only",
+    "ENOENT": "cli.write.missing", "ENAMETOOLONG": "cli.write.too_long",
+}
+
+
+def write_failed(path, e: OSError, lang) -> str:
+    """The sentence for an output that cannot be written: where, and why in the reader's words."""
+    import errno
+
+    key = _WRITE_REASONS.get(errno.errorcode.get(e.errno or 0, ""))
+    reason = t(key, lang) if key else (e.strerror or type(e).__name__)
+    return t("cli.cannot_write", lang, path=path, reason=reason)
+
+
+def _write_out(target, lang, write):
+    """Write ``target`` whole through ``write(temporary path)``; the path, or None after saying why not.
+
+    The file appears only complete (:func:`planning.excel.written`): when it cannot be
+    written (no permission, a file in the way of a folder, a folder in the way of the
+    file, the disk full) one sentence goes to stderr and nothing is left behind.
+    """
+    from .excel import written
+
+    try:
+        with written(target) as tmp:
+            write(tmp)
+    except OSError as e:
+        print(write_failed(target, e, lang), file=sys.stderr)
+        return None
+    return Path(target)
+
+
+def _say_cleaned(wb, lang) -> None:
+    """Say how many text values lost control characters when written (none: nothing said)."""
+    from .core.text import control_count
+
+    n = control_count(wb.tables())
+    if n:
+        print(t("cli.cleaned", lang, n=n))
+
+
 def cmd_check(args):
     from .summary import summary_text
 
@@ -63,7 +107,8 @@ def cmd_template(args):
         print(("输出文件应以 .xlsx 结尾：" if (args.lang or "zh") == "zh" else "The output must end in .xlsx: ")
               + str(out), file=sys.stderr)
         return EXIT_BAD_INPUT
-    write_template(out)
+    if _write_out(out, args.lang, write_template) is None:
+        return EXIT_BAD_INPUT
     print(t("cli.template_written", args.lang, path=out))
     return 0
 
@@ -100,7 +145,10 @@ def cmd_gaps(args):
                                "display.max_columns", 20):
             print(view.to_string(index=False))
     if args.out:
-        path = write_gaps_report(wb, args.out, month, args.by, lang)
+        path = _write_out(args.out, lang, lambda p: write_gaps_report(wb, p, month, args.by, lang))
+        if path is None:
+            return EXIT_BAD_INPUT
+        _say_cleaned(wb, lang)
         print(t("cov.cli.written", lang, path=path))
     return 0
 
@@ -125,7 +173,10 @@ def cmd_packages(args):
         except ReplyError as e:
             print(str(e), file=sys.stderr)
             return EXIT_BAD_INPUT
-        path = save_workbook(merged, args.out)
+        path = _write_out(args.out, lang, lambda p: save_workbook(merged, p))
+        if path is None:
+            return EXIT_BAD_INPUT
+        _say_cleaned(merged, lang)
         print(t("pkg.cli.merged", lang, unit=args.unit, path=path))
         return 0
     known = set(wb.units.loc[wb.units["side"].eq("host"), "id"])
@@ -136,10 +187,10 @@ def cmd_packages(args):
         return EXIT_BAD_INPUT
     try:
         paths = write_unit_packages(wb, args.out or "packages", units, lang=lang)
-    except OSError as e:
-        print(t("pkg.cli.cannot_write", lang, path=args.out or "packages", reason=e.strerror or str(e)),
-              file=sys.stderr)
+    except OSError as e:  # each package is written whole or not at all
+        print(write_failed(getattr(e, "filename", None) or args.out or "packages", e, lang), file=sys.stderr)
         return EXIT_BAD_INPUT
+    _say_cleaned(wb, lang)
     print(t("pkg.cli.written", lang, n=len(paths), folder=args.out or "packages"))
     return 0
 
@@ -175,8 +226,13 @@ def cmd_allocate(args):
         return EXIT_BAD_INPUT
     print(summary_text(plan, lang))
     if args.out:
-        path = save_workbook(plan.workbook, args.out)
-        write_rosters(plan, path, lang)
+        def write(p):
+            write_rosters(plan, save_workbook(plan.workbook, p), lang)
+
+        path = _write_out(args.out, lang, write)
+        if path is None:
+            return EXIT_BAD_INPUT
+        _say_cleaned(plan.workbook, lang)
         print(t("alloc.cli.written", lang, path=path))
     return 0
 
@@ -203,10 +259,7 @@ def cmd_report(args):
                                                               encoding="utf-8"))):
         if not target:
             continue
-        try:
-            write(target)
-        except OSError as e:
-            print(t("report.cli.cannot_write", lang, path=target, reason=e.strerror or e), file=sys.stderr)
+        if _write_out(target, lang, write) is None:
             return EXIT_BAD_INPUT
         print(t("report.cli.written", lang, path=target))
     return 0
