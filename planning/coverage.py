@@ -29,6 +29,7 @@ import pandas as pd
 from .core.clock import report_window, today
 from .core.hierarchy import host_tree, nearest, source_city
 from .core.pairings import order_seats, responsible_senders
+from .core.periods import closed_ends, ends
 from .seats import order_slots
 
 #: Default pressure bands on supply/demand: green ≥ 0.8, amber 0.5–0.8, red < 0.5.
@@ -43,15 +44,15 @@ def month_range(start=None, end=None, wb=None) -> pd.DatetimeIndex:
     """First days of the months from ``start`` to ``end`` (``YYYY-MM`` or dates).
 
     Without bounds, the months run from the earliest order start to the latest
-    order end of ``wb``.
+    order end of ``wb`` (an open end runs to ``OPEN_END``); this month without orders.
 
     >>> month_range("2026-11", "2027-01").strftime("%Y-%m").tolist()
     ['2026-11', '2026-12', '2027-01']
     """
     if start is None or end is None:
         o = wb.orders
-        lo = o["start"].min() if len(o) else pd.Timestamp.today()
-        hi = o["end"].max() if len(o) else lo
+        lo = o["start"].min() if len(o) and o["start"].notna().any() else today()
+        hi = ends(o["end"]).max() if len(o) else lo
         start = lo if start is None else start
         end = hi if end is None else end
     s = pd.Timestamp(start).to_period("M").to_timestamp()
@@ -81,13 +82,13 @@ def _counts(group_codes, n_groups, starts, ends, weights, months: pd.DatetimeInd
 
 
 def _supply_rows(wb) -> pd.DataFrame:
-    """Assignments with their order's host unit and sector."""
+    """Assignments with their order's host unit and sector (a missing end is an open one)."""
     a = wb.assignments
     o = wb.orders.set_index("id")
     return pd.DataFrame({"person": a["person"].to_numpy(), "order": a["order"].to_numpy(),
                          "host_unit": a["order"].map(o["host_unit"]).to_numpy(),
                          "sector": a["order"].map(o["sector"]).to_numpy(),
-                         "start": a["start"].to_numpy(), "end": a["end"].to_numpy(),
+                         "start": a["start"].to_numpy(), "end": ends(a["end"]).to_numpy(),
                          "status": a["status"].to_numpy()})
 
 
@@ -391,7 +392,7 @@ def left_uncovered(wb, start=None, months: int = 36) -> pd.DataFrame:
     on_post = set(oc.loc[(oc["month"] == first) & (oc["supply"] > 0), "order"])
     later = oc[(oc["month"] > first) & oc["order"].isin(on_post) & (oc["gap"] > 0)]
     short = later.sort_values("month").drop_duplicates("order")
-    a = wb.assignments
+    a = closed_ends(wb).assignments
     live = a[(a["start"] <= s) & (a["end"] >= s)]
     leavers = live.groupby("order").agg(leaving=("person", lambda x: ";".join(sorted(x))),
                                         leaves_on=("end", "min"))
@@ -409,12 +410,16 @@ def handovers(wb) -> pd.DataFrame:
     ``overlap`` (``days`` both are on post), ``gap`` (``days`` with nobody),
     ``seamless`` (the next starts the day after) or ``none`` (no one follows).
 
-    Returns ``order, host_unit, sector, outgoing, out_end, incoming, in_start, kind, days``.
+    Returns ``order, host_unit, sector, outgoing, out_end, incoming, in_start, kind, days``
+    (no rows before the first assignment is placed). A missing end is an open one.
     """
+    wb = closed_ends(wb)
     a = wb.assignments[["person", "order", "start", "end"]]
     o = wb.orders.set_index("id")
-    a = a.assign(order_start=a["order"].map(o["start"]), order_end=a["order"].map(o["end"]),
-                 headcount=a["order"].map(o["headcount"]))
+    keys = a["order"].to_numpy()
+    # looked up by reindex: ``Series.map`` cannot map onto an empty date column (no orders at all)
+    a = a.assign(order_start=o["start"].reindex(keys).to_numpy(), order_end=o["end"].reindex(keys).to_numpy(),
+                 headcount=o["headcount"].reindex(keys).to_numpy())
     by_start = a.sort_values(["order", "start", "end", "person"])
     by_start = by_start.assign(rank=by_start.groupby("order").cumcount())
     incoming = by_start[by_start["rank"] >= by_start["headcount"]].copy()

@@ -28,6 +28,7 @@ from .core.clock import today
 from .core.hierarchy import person_ancestors
 from .core.live import LIVE
 from .core.pairings import deciding_pairings
+from .core.periods import ends
 from .core.utils import ranges
 from .core.vocabulary import Role
 from .i18n import sector_label, t
@@ -105,7 +106,7 @@ def _join(people: pd.DataFrame, slots: pd.DataFrame) -> tuple[np.ndarray, np.nda
     level = people["level"].to_numpy()
     lead_ok = people["can_lead"].fillna(False).to_numpy().astype(bool)
     a_from = pd.DatetimeIndex(people["available_from"]).to_numpy()
-    a_to = pd.DatetimeIndex(people["available_to"]).to_numpy()
+    a_to = pd.DatetimeIndex(ends(people["available_to"])).to_numpy()  # a missing end is an open one
     min_level = slots["min_level"].to_numpy()
     is_lead = slots["role"].eq(Role.LEAD).to_numpy()
     s_start = pd.DatetimeIndex(slots["start"]).to_numpy()
@@ -243,7 +244,7 @@ def blocked_by_pairings(wb, slots: pd.DataFrame | None = None, people: pd.DataFr
     a = wb.assignments[wb.assignments["status"].isin(LIVE)]
     b = slots.iloc[blocked].reset_index(drop=True)
     held = b[["order", "start", "end"]].assign(row=np.arange(len(b))).merge(
-        a[["order", "start", "end"]], on="order", suffixes=("", "_a"))
+        a[["order", "start"]].assign(end=ends(a["end"])), on="order", suffixes=("", "_a"))
     held = held[(held["start_a"] <= held["end"]) & (held["end_a"] >= held["start"])]
     b["headcount"] = b["headcount"].to_numpy() - np.bincount(held["row"].to_numpy(), minlength=len(b))
     b = b[b["headcount"] > 0].reset_index(drop=True)

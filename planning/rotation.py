@@ -3,7 +3,8 @@
 A **batch** (批次) is a group of assignments of one programme (``planned`` or
 ``flexible``, from the person) that start together: starts of the same
 programme less than ``gap_days`` apart fall into one batch. Planned terms run
-1.5–3 years; flexible stints about 3 months.
+1.5–3 years; flexible stints about 3 months. A missing end is an open one: it runs
+to ``OPEN_END``, as the loader reads ``9999-12-31`` (:mod:`planning.core.periods`).
 
 Examples
 --------
@@ -24,9 +25,10 @@ import numpy as np
 import pandas as pd
 
 from .allocation import allocate
-from .core.clock import today
+from .core.clock import LATEST, today
 from .core.hierarchy import source_city
 from .core.live import LIVE
+from .core.periods import closed_ends
 from .coverage import handovers
 from .seats import add_months, order_slots
 
@@ -46,6 +48,7 @@ def timeline(wb, gap_days: int = 45) -> pd.DataFrame:
     Columns ``person, order, host_unit, team, sector, role, start, end, status,
     program, source_city, term_months, batch``.
     """
+    wb = closed_ends(wb)
     a = wb.assignments
     o = wb.orders.set_index("id")
     p = wb.people.set_index("id")
@@ -78,6 +81,7 @@ def vacancies(wb, units=None) -> pd.DataFrame:
     >>> bool((v.seats > 0).all() and (v.end >= v.start).all())
     True
     """
+    wb = closed_ends(wb)
     slots = order_slots(wb.orders)
     a = wb.assignments
     if units is not None:
@@ -153,9 +157,10 @@ def handover_calendar(wb, start=None, months: int = 12) -> pd.DataFrame:
     """
     s = pd.Timestamp(start) if start is not None else today()
     e = s + pd.DateOffset(months=months)
+    wb = closed_ends(wb)
     h = handovers(wb)
     t = timeline(wb)
-    o_end = t["order"].map(wb.orders.set_index("id")["end"])
+    o_end = wb.orders.set_index("id")["end"].reindex(t["order"].to_numpy()).to_numpy()  # (map fails on no orders)
     last = t[(t["end"] >= o_end) & t["status"].isin(LIVE)]
     ends = pd.DataFrame({"order": last["order"].to_numpy(), "host_unit": last["host_unit"].to_numpy(),
                          "sector": last["sector"].to_numpy(), "outgoing": last["person"].to_numpy(),
@@ -182,6 +187,7 @@ def recommend_starts(wb, overlap_days: int = 14, start=None, months: int = 12) -
     """
     s = pd.Timestamp(start) if start is not None else today()
     e = s + pd.DateOffset(months=months)
+    wb = closed_ends(wb)
     t = timeline(wb)
     t = t[(t["end"] >= s) & (t["end"] <= e) & t["status"].isin(LIVE)]
     followed = handovers(wb)
@@ -216,13 +222,15 @@ def next_batch_orders(wb, overlap_days: int = 14, start=None, months: int = 12,
     """
     s = pd.Timestamp(start) if start is not None else today()
     e = s + pd.DateOffset(months=months)
+    wb = closed_ends(wb)
     o = wb.orders
     o = o[o["rotation_months"].isna() & (o["end"] >= s) & (o["end"] <= e)].set_index("id")
     rec = recommend_starts(wb, overlap_days, s, months)
     first = rec.groupby("order")["recommended_start"].min()
-    begin = o.index.to_series().map(first).fillna(o["end"] + pd.Timedelta(days=1))
+    begin = pd.Series(first.reindex(o.index).to_numpy(), index=o.index).fillna(o["end"] + pd.Timedelta(days=1))
     own = _months(o["start"], o["end"]) if term_months is None else np.full(len(o), int(term_months))
     end = add_months(begin.reset_index(drop=True), own).to_numpy() - np.timedelta64(1, "D")
+    end = np.minimum(end, np.datetime64(LATEST, "ns"))  # a draft loads back: no day after the last one planned
     draft = pd.DataFrame({
         "id": [f"{i}-N{b:%Y%m}" for i, b in zip(o.index, begin)],
         "host_unit": o["host_unit"].to_numpy(), "sector": o["sector"].to_numpy(), "skill": o["skill"].to_numpy(),
@@ -249,6 +257,7 @@ def flexible_slots(wb, start=None) -> pd.DataFrame:
     that ended before ``start`` (default today) are left out.
     """
     s = pd.Timestamp(start) if start is not None else today()
+    wb = closed_ends(wb)
     o = wb.orders[wb.orders["rotation_months"].notna()]
     slots = order_slots(o)
     slots = slots[slots["end"] >= s].reset_index(drop=True)

@@ -22,6 +22,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .core.periods import ends
+
 
 def add_months(dates: pd.Series, months) -> pd.Series:
     """``dates`` moved by ``months`` (scalar or array), day clipped to the month's end."""
@@ -39,9 +41,12 @@ def add_months(dates: pd.Series, months) -> pd.Series:
 def order_slots(orders: pd.DataFrame) -> pd.DataFrame:
     """One row per order × slot: ``order``, ``slot``, ``start``, ``end``, ``headcount`` and order columns.
 
-    Orders without rotation give one slot (``slot`` 0) over the whole period.
+    Orders without rotation give one slot (``slot`` 0) over the whole period. A missing end is an
+    open one (:func:`planning.core.periods.ends`): the last slot ends on ``OPEN_END``.
     """
     o = orders.reset_index(drop=True)
+    if len(o) and o["end"].isna().any():
+        o = o.assign(end=ends(o["end"]))
     rot = o["rotation_months"].astype("Int64") if "rotation_months" in o else pd.Series(pd.NA, index=o.index,
                                                                                         dtype="Int64")
     has = rot.notna().to_numpy()

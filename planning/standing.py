@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from .core.clock import today
+from .core.periods import closed_ends
 from .coverage import BANDS, band, coverage_at, filled_ratio, responsible
 from .network import covered_host_units
 
@@ -176,7 +177,10 @@ def standing(wb, on=None, horizon: int = HORIZON, *, bands=BANDS) -> Standing:
         Months ahead (default 12).
     bands : (float, float)
         Ratio thresholds for green and amber.
+
+    A missing end is an open one (:mod:`planning.core.periods`).
     """
+    wb = closed_ends(wb)
     points = checkpoints(on, horizon)
     cov = coverage_at(wb, points, bands=bands)
     cov["filled"] = cov["supply"] - cov["surplus"]

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ..core.periods import closed_ends
 from ..i18n import t
 from .candidates import busy_table, candidate_pairs, planned_seats
 from .inputs import pairs_frame, parse_window
@@ -99,6 +100,7 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     True
     """
     t0 = time.perf_counter()
+    given, wb = wb, closed_ends(wb)  # a missing end is an open one: every rule reads it as OPEN_END
     if method not in SOLVERS:
         raise PlanError(t("alloc.bad_method", lang, method=method))
     if time_limit is not None and not time_limit > 0:
@@ -124,6 +126,11 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     m, _ = build_model(wb, seats, pairs_all, pinned)
     sol, blocking = SOLVERS[method](wb, seats, pairs_all, m, time_limit, lang)
     plan = write_back(wb, seats, pairs_all, sol, pinned, busy_all, lang, pool)
+    if wb is not given:  # the plan's workbook keeps the given tables as they were, new assignments added
+        out = given.copy()
+        new = plan.workbook.assignments.iloc[len(given.assignments):]
+        out.assignments = pd.concat([out.assignments, new], ignore_index=True)
+        plan.workbook = out
     plan.objective.seconds = time.perf_counter() - t0
     if blocking is not None:
         plan.blocking_pairs = blocking

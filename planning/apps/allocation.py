@@ -16,6 +16,7 @@ from ..allocation import PlanError, allocate, plan_diff
 from ..core.clock import today
 from ..core.hierarchy import source_city
 from ..core.live import LIVE
+from ..core.periods import ends
 from ..core.vocabulary import Role
 from ..coverage import BAND_COLOURS, host_groups
 from ..i18n import fmt_int, t
@@ -232,7 +233,7 @@ class AllocationApp(App):
         old = plan.workbook.assignments
         lo, hi = self.window.value
         old = old[old["status"].isin(LIVE) & (old["start"] <= hi + pd.offsets.MonthEnd(0))
-                  & (old["end"] >= lo)]
+                  & (ends(old["end"]) >= lo)]
         old = old[~pd.MultiIndex.from_frame(old[["person", "order"]]).isin(
             pd.MultiIndex.from_frame(a[["person", "order"]]))]
         o = self.wb.orders.set_index("id")

@@ -17,6 +17,7 @@ from .. import SAMPLE, workbook
 from ..access import OfficeRole, Viewer, read_viewer, scope_workbook
 from ..core.clock import today
 from ..core.names import names as workbook_names
+from ..core.periods import ends
 from ..coverage import BAND_COLOURS, band, filled_ratio
 from ..i18n import LANGS, default_lang, fmt_date, t
 from ..labels import data_name
@@ -300,7 +301,7 @@ def planning_window(wb, lang: str, description: str, months: int = 12) -> W.Sele
     """A month-range slider from this month to the last order's month, the first ``months`` chosen."""
 
     now = today().to_period("M").to_timestamp()
-    last = wb.orders["end"].max() if len(wb.orders) else now
+    last = ends(wb.orders["end"]).max() if len(wb.orders) else now
     span = pd.date_range(now, max(now, last.to_period("M").to_timestamp()), freq="MS")
     labels = [(f"{m.year}年{m.month}月" if lang == "zh" else m.strftime("%b %Y"), m) for m in span]
     return W.SelectionRangeSlider(options=labels, index=(0, min(len(labels) - 1, months - 1)),

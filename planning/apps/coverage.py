@@ -24,6 +24,7 @@ import pandas as pd
 from ..access import scope_workbook
 from ..core.hierarchy import host_tree
 from ..core.limits import limits
+from ..core.periods import ends
 from ..coverage import as_of_points, cliffs, coverage_as_of, month_range, responsible
 from ..eligibility import blocked_by_pairings, blocked_sentences
 from ..coverage import BAND_COLOURS
@@ -426,9 +427,9 @@ class CoverageApp(App):
         r = self.top_gaps.iloc[i]
         m = self.as_of if r["month"] == self.now else r["month"]  # the current month is counted on the as-of day
         o = self.wb.orders
-        o = o[o["host_unit"].eq(r["host_unit"]) & o["sector"].eq(r["sector"]) & (o["start"] <= m) & (o["end"] >= m)]
+        o = o[o["host_unit"].eq(r["host_unit"]) & o["sector"].eq(r["sector"]) & (o["start"] <= m) & (ends(o["end"]) >= m)]
         a = self.wb.assignments
-        on = a[a["order"].isin(set(o["id"])) & (a["start"] <= m) & (a["end"] >= m)]
+        on = a[a["order"].isin(set(o["id"])) & (a["start"] <= m) & (ends(a["end"]) >= m)]
         people = on.assign(pname=on["person"].map(self.names)).groupby("order")["pname"].agg(
             lambda s: "、".join(s.astype(str)))
         view = pd.DataFrame({

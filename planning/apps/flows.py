@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.hierarchy import host_tree, source_city
+from ..core.periods import ends
 from ..coverage import BAND_COLOURS, band, coverage_at, filled_ratio
 
 LABEL_PITCH = 18   # px per label row: the least height a node takes
@@ -34,7 +35,7 @@ def flow_table(wb, on) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     day = pd.Timestamp(on)
     a = wb.assignments
-    a = a[(a["start"] <= day) & (a["end"] >= day)]
+    a = a[(a["start"] <= day) & (ends(a["end"]) >= day)]  # a missing end is an open one
     o = wb.orders.set_index("id")
     city = source_city(wb)
     unit_of_person = wb.people.set_index("id")["sending_unit"]

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from ..core.hierarchy import host_area, source_city
 from ..core.names import names
+from ..core.periods import ends
 from ..coverage import BAND_COLOURS
 from ..eligibility import blocked_by_pairings, blocked_sentences
 from ..i18n import TEXT, fmt_date, fmt_int, sector_label, t
@@ -280,7 +281,7 @@ class OverviewApp(App):
     def _on_post(wb, day) -> pd.DataFrame:
         """People on post on ``day`` (assignments covering it): source city name and category code."""
         a = wb.assignments
-        live = a[(a["start"] <= day) & (a["end"] >= day)]
+        live = a[(a["start"] <= day) & (ends(a["end"]) >= day)]  # a missing end is an open one
         people = wb.people.set_index("id")
         names_ = wb.regions.set_index("id")["name"]
         return pd.DataFrame({"city": live["person"].map(source_city(wb)).map(names_).to_numpy(),

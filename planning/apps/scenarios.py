@@ -13,6 +13,7 @@ import pandas as pd
 from ..allocation import PlanError, allocate
 from ..core.clock import today
 from ..core.hierarchy import source_city
+from ..core.periods import ends
 from ..coverage import host_groups
 from ..i18n import fmt_date, fmt_int, sector_label
 from ..standing import standing
@@ -459,7 +460,7 @@ class ScenariosApp(App):
         st = standing(wb)  # the figures the landing page will show, on the same as-of day
         day = st.as_of
         a = wb.assignments
-        on = a[(a["start"] <= day) & (a["end"] >= day)]
+        on = a[(a["start"] <= day) & (ends(a["end"]) >= day)]  # a missing end is an open one
         units = wb.orders.loc[wb.orders["id"].isin(on["order"]), "host_unit"].nunique()
         text = self.t("sapp.confirm_publish", name=name, v=v, author=sc.author, people=fmt_int(st.on_post),
                       units=fmt_int(units), current=self._current_published(), filled=fmt_int(st.filled),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .periods import ends
 from .vocabulary import Status
 
 #: Assignment statuses that count as supply (design §4): active and planned; done does not.
@@ -27,14 +28,15 @@ def live_assignments(wb, start=None, end=None, *, on=None) -> pd.DataFrame:
     """Active and planned assignments in force on some day from ``start`` to ``end`` (dates inclusive).
 
     ``start`` and ``end`` may be None (open); ``on`` is ``start = end = on``:
-    the ones open on that day. With none of them: every live assignment.
+    the ones open on that day. With none of them: every live assignment. A missing end is an
+    open one (:func:`planning.core.periods.ends`).
     """
     a = wb.assignments
     keep = is_live(a)
     if on is not None:
         start = end = on
     if start is not None:
-        keep &= a["end"] >= pd.Timestamp(start)
+        keep &= ends(a["end"]) >= pd.Timestamp(start)
     if end is not None:
         keep &= a["start"] <= pd.Timestamp(end)
     return a[keep]
