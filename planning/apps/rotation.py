@@ -209,6 +209,9 @@ class RotationApp(App):
 
     def show_timeline(self):
         """The unit's people on each order and, under them, the order's empty seats (hatched)."""
+        if self.unit.value is None:  # no assignment and no empty seat yet: nothing to draw
+            self.gantt.value = f"<div class='app-sub'>{html.escape(self.t('rapp.no_timeline'))}</div>"
+            return
         o = self.wb.orders.set_index("id")
         post = o["skill"].where(o["skill"].notna() & o["skill"].astype(str).str.strip().ne(""), o["sector"])
         people = self.tl[self.tl["host_unit"].eq(self.unit.value)]
