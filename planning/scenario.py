@@ -9,7 +9,12 @@ new workbook and leaves its input alone:
 - :func:`change_orders`: a host unit's orders change (headcount, end).
 
 A change that cannot be made raises :class:`ScenarioError` with a sentence
-saying why, and nothing changes. Changes can also be kept as data (a list of
+saying why, and nothing changes. That includes every argument out of bounds:
+ids and sectors the workbook does not know, empty text or text holding control
+characters, numbers that are not whole, more than :data:`MAX_PEOPLE` people or
+seats in one change, more than :data:`MAX_MONTHS` months, and dates outside
+``1950-01-01``–``2100-12-31`` (what the loader accepts), so a changed workbook
+always saves and loads back. Changes can also be kept as data (a list of
 dicts, ``{"kind": "senders", "city": ..., ...}``), applied with :func:`apply`
 and read with :func:`describe`, so a saved scenario can say how it was made.
 Re-planning is :func:`planning.allocate` on the changed workbook;
@@ -33,17 +38,21 @@ True
 """
 from __future__ import annotations
 
+import datetime as dt
 import inspect
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .allocation import plan_diff
-from .core.clock import today
+from .core.clock import EARLIEST, LATEST, OPEN_END, today
 from .core.hierarchy import ancestors, source_city
 from .core.live import LIVE
 from .core.names import names
+from .core.text import control_chars
 from .core.vocabulary import Program, Status
 from .coverage import coverage, month_range
 from .i18n import t
@@ -51,10 +60,100 @@ from .rotation import timeline
 from .seats import add_months
 
 KINDS = ("senders", "terms", "flexible", "orders")
+#: The most people (sent more or fewer, in a flexible batch) or seats (per order) one change may add or remove.
+MAX_PEOPLE = 100_000
+#: The most months one change may lengthen, shorten or last.
+MAX_MONTHS = 120
 
 
 class ScenarioError(ValueError):
     """A what-if change that cannot be made; the message is a sentence for planners."""
+
+
+# --------------------------------------------------------------------------- #
+# arguments as planners type them: checked before anything is changed
+# --------------------------------------------------------------------------- #
+_DAY = re.compile(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*")
+
+
+def _shown(value) -> str:
+    """A value as a sentence may quote it: control characters as ``U+0007`` codes, at most 40 characters."""
+    text = str(value)
+    if control_chars(text):
+        text = "".join(f"<U+{ord(c):04X}>" if control_chars(c) else c for c in text)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _missing(value) -> bool:
+    """Nothing given: ``None``, a blank text, or NaN (an empty cell)."""
+    return (value is None or (isinstance(value, str) and not value.strip())
+            or (isinstance(value, (float, np.floating)) and np.isnan(value)))
+
+
+def _text(value, what: str, lang) -> str:
+    """A name or id typed by a planner: text, not empty, no control characters."""
+    if _missing(value):
+        raise ScenarioError(t("scen.err.empty", lang, what=t(f"scen.what.{what}", lang)))
+    if not isinstance(value, str):
+        raise ScenarioError(t("scen.err.not_text", lang, what=t(f"scen.what.{what}", lang), value=_shown(value)))
+    if control_chars(value):
+        raise ScenarioError(t("scen.err.control", lang, what=t(f"scen.what.{what}", lang), value=_shown(value),
+                              codes=control_chars(value)))
+    return value
+
+
+def _whole(value, what: str, lo: int, hi: int, lang) -> int:
+    """A whole number from ``lo`` to ``hi`` (an ``int``, a whole float or digits as text)."""
+    if _missing(value):
+        raise ScenarioError(t("scen.err.empty", lang, what=t(f"scen.what.{what}", lang)))
+    n = None
+    if isinstance(value, (bool, np.bool_)):
+        n = None
+    elif isinstance(value, (int, np.integer)):
+        n = int(value)
+    elif isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
+        n = int(value)
+    elif isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,18}\s*", value):
+        n = int(value)
+    if n is None or not lo <= n <= hi:
+        raise ScenarioError(t("scen.err.number", lang, what=t(f"scen.what.{what}", lang), value=_shown(value),
+                              lo=f"{lo:,}", hi=f"{hi:,}"))
+    return n
+
+
+def _date(value, what: str, lang) -> pd.Timestamp:
+    """A day from 1950-01-01 to 2100-12-31: a date, or text ``YYYY-MM-DD`` (``/`` or ``.`` also)."""
+    if _missing(value) or (pd.api.types.is_scalar(value) and not isinstance(value, str) and pd.isna(value)):
+        raise ScenarioError(t("scen.err.empty", lang, what=t(f"scen.what.{what}", lang)))
+    day = None
+    if isinstance(value, str):
+        m = _DAY.fullmatch(value)
+        if m:
+            try:
+                day = pd.Timestamp(dt.date(*map(int, m.groups())))
+            except ValueError:
+                day = None
+    elif isinstance(value, (dt.date, np.datetime64)) and not pd.isna(value):
+        try:
+            day = pd.Timestamp(value).normalize()
+        except (ValueError, OverflowError):
+            day = None
+        if day is not None and day.tzinfo is not None:
+            day = day.tz_localize(None)
+    if day is None:
+        raise ScenarioError(t("scen.err.date", lang, value=_shown(value)))
+    if not EARLIEST <= day <= LATEST:
+        raise ScenarioError(t("scen.err.date_range", lang, value=_shown(value), lo=EARLIEST.date(), hi=LATEST.date()))
+    return day
+
+
+def _sector(wb, sector, lang) -> str:
+    """A sector some person or order of ``wb`` has."""
+    sector = _text(sector, "sector", lang)
+    known = set(wb.people["sector"].dropna()) | set(wb.orders["sector"].dropna())
+    if sector not in known:
+        raise ScenarioError(t("scen.err.sector", lang, sector=_shown(sector)))
+    return sector
 
 def _copy(wb, **tables):
     out = wb.copy()
@@ -68,9 +167,11 @@ def _name(wb, node) -> str:
 
 
 def _check_city(wb, city, lang):
+    city = _text(city, "city", lang)
     r = wb.regions
     if not ((r["id"] == city) & (r["side"] == "sending")).any():
-        raise ScenarioError(t("scen.err.city", lang, city=city))
+        raise ScenarioError(t("scen.err.city", lang, city=_shown(city)))
+    return city
 
 
 def _end_of(start: pd.Series | pd.Timestamp, months: int):
@@ -116,8 +217,9 @@ def change_senders(wb, city: str, sector: str, delta: int, *, lang: str | None =
     ...
     planning.scenario.ScenarioError: 济南市 has only 3 people in 教育 not yet on post; cannot send 500 fewer.
     """
-    _check_city(wb, city, lang)
-    delta = int(delta)
+    city = _check_city(wb, city, lang)
+    sector = _sector(wb, sector, lang)
+    delta = _whole(delta, "delta", -MAX_PEOPLE, MAX_PEOPLE, lang)
     p = wb.people
     mine = p[(p["id"].map(source_city(wb)) == city).to_numpy() & (p["sector"] == sector).to_numpy()]
     if delta > 0:
@@ -163,7 +265,8 @@ def change_terms(wb, batch: str, months: int, *, lang: str | None = None):
     today end ``months`` later (earlier when negative, but not before today).
     An order that ended with the batch keeps its posts open as long; people are
     kept available for the longer term. A term that would end before it starts,
-    or run into the same person's next assignment, is refused.
+    run into the same person's next assignment or past 2100-12-31 is refused.
+    Open terms (no end, or ``OPEN_END``) have no end to move and stay as they are.
 
     Examples
     --------
@@ -174,22 +277,27 @@ def change_terms(wb, batch: str, months: int, *, lang: str | None = None):
     >>> bool((d >= 0).all()) and int((d > 0).sum()) > 0
     True
     """
-    months = int(months)
+    batch = _text(batch, "batch", lang)
+    months = _whole(months, "term_months", -MAX_MONTHS, MAX_MONTHS, lang)
     tl = timeline(wb)
     if batch not in set(tl["batch"]):
-        raise ScenarioError(t("scen.err.batch", lang, batch=batch))
+        raise ScenarioError(t("scen.err.batch", lang, batch=_shown(batch)))
     a = wb.assignments.reset_index(drop=True)
     key = pd.MultiIndex.from_frame(tl[["person", "order", "start"]])
     rows = key.get_indexer(pd.MultiIndex.from_frame(a[["person", "order", "start"]]))
     now = today()
     # terms already over are history: only those running or to come change
     hit = ((tl["batch"].to_numpy()[rows] == batch) & a["status"].isin(LIVE).to_numpy()
-           & (a["end"] >= now).to_numpy())
+           & (a["end"] >= now).to_numpy() & (a["end"] < OPEN_END).to_numpy())
     if months == 0 or not hit.any():
         return wb.copy()
     old_end = a.loc[hit, "end"]
     new_end = _end_of(old_end + pd.Timedelta(days=1), months).to_numpy()
     new_end = np.maximum(new_end, np.datetime64(now, "ns"))  # a cut term ends today at the earliest
+    late = new_end > np.datetime64(LATEST, "ns")
+    if late.any():
+        raise ScenarioError(t("scen.err.too_late", lang, batch=batch, months=months,
+                              person=a.loc[hit, "person"].to_numpy()[late][0], last=LATEST.date()))
     bad = new_end < a.loc[hit, "start"].to_numpy()
     if bad.any():
         raise ScenarioError(t("scen.err.too_short", lang, batch=batch, months=-months,
@@ -236,14 +344,16 @@ def add_flexible_batch(wb, city: str, sector: str, n: int, start, months: int = 
     >>> new.program.unique().tolist(), str(new.available_to.iloc[0].date())
     (['flexible'], '2027-05-31')
     """
-    _check_city(wb, city, lang)
-    n, months = int(n), int(months)
-    if n <= 0 or months <= 0:
-        raise ScenarioError(t("scen.err.positive", lang))
-    try:
-        s = pd.Timestamp(start)
-    except (ValueError, TypeError) as e:
-        raise ScenarioError(t("scen.err.date", lang, value=start)) from e
+    city = _check_city(wb, city, lang)
+    sector = _sector(wb, sector, lang)
+    n = _whole(n, "n", 1, MAX_PEOPLE, lang)
+    months = _whole(months, "flex_months", 1, MAX_MONTHS, lang)
+    if skill is not None:
+        skill = _text(skill, "skill", lang)
+    s = _date(start, "start", lang)
+    last = _end_of(s, months).iloc[0]
+    if last > LATEST:
+        raise ScenarioError(t("scen.err.ends_late", lang, end=last.date(), last=LATEST.date()))
     p = wb.people
     mine = p[(p["id"].map(source_city(wb)) == city).to_numpy()]
     units = wb.units
@@ -263,7 +373,7 @@ def add_flexible_batch(wb, city: str, sector: str, n: int, start, months: int = 
     new = new.assign(id=ids, name=[t("scen.flex_person", lang, city=_name(wb, city), k=k + 1) for k in range(n)],
                      sending_unit=unit, category="professional", sector=sector,
                      skill=skill if skill is not None else sk, level=level, can_lead=False, program="flexible",
-                     available_from=s, available_to=_end_of(s, months).iloc[0], wishes=None)
+                     available_from=s, available_to=last, wishes=None)
     new = new.astype(p.dtypes.to_dict())
     return _copy(wb, people=pd.concat([p, new], ignore_index=True))
 
@@ -281,22 +391,26 @@ def change_orders(wb, host_unit: str, *, sector: str | None = None, headcount: i
     >>> str(b.orders.loc[b.orders.host_unit == "H-SCH01", "end"].max().date())
     '2029-07-31'
     """
+    host_unit = _text(host_unit, "host_unit", lang)
+    if not wb.units["id"].eq(host_unit).any():
+        raise ScenarioError(t("scen.err.unit", lang, unit=_shown(host_unit)))
+    if sector is not None:
+        sector = _text(sector, "sector", lang)
+    headcount = _whole(headcount, "headcount", -MAX_PEOPLE, MAX_PEOPLE, lang)
+    e = _date(end, "end", lang) if end is not None else None
     o = wb.orders
     sel = (o["host_unit"] == host_unit).to_numpy()
     if sector is not None:
         sel = sel & (o["sector"] == sector).to_numpy()
     if not sel.any():
-        raise ScenarioError(t("scen.err.no_orders", lang, unit=_name(wb, host_unit), sector=sector or ""))
+        raise ScenarioError(t("scen.err.no_orders", lang, unit=_name(wb, host_unit), sector=_shown(sector))
+                            if sector is not None else t("scen.err.no_orders_any", lang, unit=_name(wb, host_unit)))
     o = o.copy()
-    hc = o.loc[sel, "headcount"].to_numpy() + int(headcount)
+    hc = o.loc[sel, "headcount"].to_numpy() + headcount
     if (hc < 1).any():
         raise ScenarioError(t("scen.err.headcount", lang, order=o.loc[sel, "id"].to_numpy()[hc < 1][0]))
     o.loc[sel, "headcount"] = hc
-    if end is not None:
-        try:
-            e = pd.Timestamp(end)
-        except (ValueError, TypeError) as err:
-            raise ScenarioError(t("scen.err.date", lang, value=end)) from err
+    if e is not None:
         if (o.loc[sel, "start"] > e).any():
             raise ScenarioError(t("scen.err.end_before_start", lang, order=o.loc[sel & (o["start"] > e).to_numpy(),
                                                                                    "id"].iloc[0], end=e.date()))
@@ -312,18 +426,31 @@ _FUNCS = {"senders": change_senders, "terms": change_terms, "flexible": add_flex
 
 
 def apply(wb, changes, *, lang: str | None = None):
-    """Apply a list of changes kept as dicts (``kind`` plus the function's arguments), in order."""
+    """Apply a list of changes kept as dicts (``kind`` plus the function's arguments), in order.
+
+    Every change is checked before the next one is applied; the first that cannot be made
+    raises :class:`ScenarioError` and the workbook given is left as it was.
+    """
+    if isinstance(changes, (str, bytes, Mapping)) or not hasattr(changes, "__iter__"):
+        raise ScenarioError(t("scen.err.changes", lang, value=_shown(changes)))
     for c in changes:
+        if not isinstance(c, Mapping):
+            raise ScenarioError(t("scen.err.changes", lang, value=_shown(c)))
         c = dict(c)
         kind = c.pop("kind", None)
-        if kind not in _FUNCS:
-            raise ScenarioError(t("scen.err.kind", lang, kind=kind, kinds="、".join(KINDS)))
-        f = _FUNCS[kind]
-        try:
-            inspect.signature(f).bind(wb, **c, lang=lang)
-        except TypeError as e:
-            raise ScenarioError(t("scen.err.args", lang, kind=kind, detail=str(e))) from e
-        wb = f(wb, **c, lang=lang)
+        if _missing(kind):
+            raise ScenarioError(t("scen.err.empty", lang, what=t("scen.what.kind", lang)))
+        if not isinstance(kind, str) or kind not in _FUNCS:
+            raise ScenarioError(t("scen.err.kind", lang, kind=_shown(kind), kinds="、".join(KINDS)))
+        params = inspect.signature(_FUNCS[kind]).parameters
+        named = [k for k in params if k not in ("wb", "lang")]
+        unknown = [_shown(k) for k in c if k not in named]
+        missing = [k for k in named if params[k].default is inspect.Parameter.empty and k not in c]
+        if unknown or missing:
+            detail = ("; " if lang == "en" else "；").join(([t("scen.err.args.unknown", lang, names="、".join(unknown))] if unknown else [])
+                              + ([t("scen.err.args.missing", lang, names="、".join(missing))] if missing else []))
+            raise ScenarioError(t("scen.err.args", lang, kind=kind, detail=detail))
+        wb = _FUNCS[kind](wb, **c, lang=lang)
     return wb
 
 
