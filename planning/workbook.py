@@ -1539,8 +1539,8 @@ def _build(raws_list: list[_Raw], problems: list[Problem], label: str, notes: li
                 data[c] = _default_column(row, len(raw.frame))
         extra = [h for h in raw.frame.columns if h not in found.values()]
         df = pd.DataFrame(data, index=pd.RangeIndex(len(raw.frame)), copy=False)  # fresh columns: no copy
-        for h in extra:
-            df[str(h)] = raw.column(h)
+        for h in extra:  # kept as written (the CSV escape of formula-like text undone, as for contract columns)
+            df[str(h)] = csv_uncell_array(raw.column(h)) if raw.escaped else raw.column(h)
         if "id" in found:
             ids[table] = _check_unique(raw, df, found["id"], col)
         frames[table] = df
