@@ -1,10 +1,13 @@
 """Checking the arguments of :func:`allocate`: the window, pins and forbids."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import numpy as np
 import pandas as pd
 
 from ..core.clock import today
+from ..core.text import control_chars
 from ..i18n import t
 from .plan import PlanError
 
@@ -24,11 +27,65 @@ def parse_window(window, lang: str | None = None) -> tuple[pd.Timestamp, pd.Time
     return w0, w1
 
 
+#: The largest slot number a pin may name (an order's slots are numbered from 0).
+MAX_SLOT = 100_000
+
+
+def _shown(value) -> str:
+    """A value as a sentence may quote it: control characters as ``U+0007`` codes, at most 40 characters."""
+    text = str(value)
+    if control_chars(text):
+        text = "".join(f"<U+{ord(c):04X}>" if control_chars(c) else c for c in text)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _id(value, what: str, item, lang) -> str:
+    """A person or order id of a pin or forbid: text (or a whole number), not empty, no control characters."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        value = str(value)
+    if value is None or (isinstance(value, str) and not value.strip()) or (
+            isinstance(value, float) and np.isnan(value)):
+        raise PlanError(t(f"alloc.{what}_empty_id", lang, item=_shown(item)))
+    if not isinstance(value, str):
+        raise PlanError(t(f"alloc.bad_{what}", lang, item=_shown(item)))
+    if control_chars(value):
+        raise PlanError(t("alloc.control_id", lang, item=_shown(value), codes=control_chars(value)))
+    return value
+
+
+def _slot(value, item, lang) -> int:
+    """A pin's slot: None (the first that breaks no rule) or a whole number from 0 to :data:`MAX_SLOT`."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return -1
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)) and 0 <= value <= MAX_SLOT:
+        return int(value)
+    raise PlanError(t("alloc.bad_slot", lang, item=_shown(item), hi=f"{MAX_SLOT:,}"))
+
+
 def pairs_frame(items, n: int, what: str, lang: str | None = None) -> pd.DataFrame:
+    """Pins (``what="pin"``, ``n=3``) or forbids (``"forbid"``, ``n=2``) as a table ``person, order, slot``.
+
+    ``items`` is an iterable of tuples (None: none). Anything else, an empty or unreadable id, a slot
+    that is not a whole number from 0 to :data:`MAX_SLOT`, or the same pair twice raises
+    :class:`PlanError` with one sentence.
+    """
+    if items is None:
+        items = ()
+    if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Iterable):
+        raise PlanError(t("alloc.bad_" + what, lang, item=_shown(items)))
     rows = []
-    for it in items:
-        it = tuple(it)
+    for item in items:
+        if isinstance(item, (str, bytes, Mapping)) or not isinstance(item, Iterable):
+            raise PlanError(t("alloc.bad_" + what, lang, item=_shown(item)))
+        it = tuple(item)
         if len(it) not in (2, n):
-            raise PlanError(t("alloc.bad_" + what, lang, item=it))
-        rows.append((str(it[0]), str(it[1]), int(it[2]) if len(it) == 3 and it[2] is not None else -1))
-    return pd.DataFrame(rows, columns=["person", "order", "slot"]).astype({"slot": np.int64})
+            raise PlanError(t("alloc.bad_" + what, lang, item=_shown(it)))
+        person, order = _id(it[0], what, it, lang), _id(it[1], what, it, lang)
+        rows.append((person, order, _slot(it[2], it, lang) if len(it) == 3 else -1))
+    out = pd.DataFrame(rows, columns=["person", "order", "slot"]).astype(
+        {"person": object, "order": object, "slot": np.int64})
+    dup = out.duplicated(["person", "order", "slot"] if what == "pin" else ["person", "order"])
+    if dup.any():
+        r = out[dup].iloc[0]
+        raise PlanError(t(f"alloc.dup_{what}", lang, person=_shown(r["person"]), order=_shown(r["order"])))
+    return out

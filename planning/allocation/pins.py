@@ -39,6 +39,18 @@ def _pin_rule(wb, person: pd.Series, seat: pd.Series, busy: pd.DataFrame, req: p
     return None
 
 
+def check_forbids(wb, forbids: pd.DataFrame, lang: str | None = None) -> None:
+    """Every forbid names a person and an order of ``wb``; else :class:`PlanError` naming the first that does not."""
+    if forbids.empty:
+        return
+    people, orders = set(wb.people["id"]), set(wb.orders["id"])
+    for f in forbids.itertuples(index=False):
+        rule = "unknown_person" if f.person not in people else "unknown_order" if f.order not in orders else None
+        if rule is not None:
+            raise PlanError(t("alloc.forbid_error", lang, person=f.person, order=f.order,
+                              rule=t("alloc.rule." + rule, lang), code=rule))
+
+
 def resolve_pins(wb, seats: pd.DataFrame, pins: pd.DataFrame, forbids: pd.DataFrame,
                  busy: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     """Pins as seats (``person, seat``), each checked against every hard rule.

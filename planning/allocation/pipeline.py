@@ -12,7 +12,7 @@ from ..i18n import t
 from .candidates import busy_table, candidate_pairs, planned_seats
 from .inputs import pairs_frame, parse_window
 from .model import build_model, flow_applies
-from .pins import resolve_pins
+from .pins import check_forbids, resolve_pins
 from .plan import Plan, PlanError, PlanInputs
 from .solvers.cpsat import solve_cpsat
 from .solvers.flow import solve_flow
@@ -108,6 +108,7 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     w = parse_window(window, lang)
     pins_df = pairs_frame(pins, 3, "pin", lang)
     forbids_df = pairs_frame(forbids, 2, "forbid", lang)
+    check_forbids(wb, forbids_df, lang)
     seats = planned_seats(wb, w)
     if hosts is not None:
         seats = seats[seats["host_unit"].isin(set(hosts))].reset_index(drop=True)
