@@ -463,6 +463,14 @@ class _Scanner(io.RawIOBase):
         return self.plain
 
 
+class _NotText(Exception):
+    """A CSV file that is neither UTF-8 nor GB18030 text; ``row`` is the first line that is not UTF-8."""
+
+    def __init__(self, row: int):
+        self.row = row
+        super().__init__(row)
+
+
 def _read_csv_file(path: Path, table: str) -> tuple[pd.DataFrame, bool, bool]:
     """A CSV file as text cells, decoded as UTF-8 (with or without BOM) or else GB18030.
 
@@ -491,8 +499,11 @@ def _read_csv_file(path: Path, table: str) -> tuple[pd.DataFrame, bool, bool]:
         data = data[3:]  # decoding "utf-8-sig" drops one BOM, the C parser one more
     try:
         data.decode("utf-8")
-    except UnicodeDecodeError:
-        data = data.decode("gb18030").encode("utf-8")
+    except UnicodeDecodeError as utf8:
+        try:
+            data = data.decode("gb18030").encode("utf-8")
+        except UnicodeDecodeError:  # neither: name the first line that is not UTF-8 text
+            raise _NotText(data.count(b"\n", 0, utf8.start) + 1) from None
     dtype = _coded_dtypes(data[:1 << 16], table)
     frame = _read_csv_bytes(data, dtype)
     if dtype and not _text_categories(frame, dtype, table):
@@ -609,7 +620,19 @@ def _read_folder(path: Path) -> tuple[list[_Raw], list[Problem], list[Problem]]:
                     continue
                 problems += _repeated_headers(head, f.name, table, None)
             frame, plain, quote = _read_csv_file(f, table)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, ValueError, OSError) as e:
+        except _NotText as e:
+            problems.append(Problem(f.name, table, e.row, None, None, "not_text"))
+            continue
+        except pd.errors.ParserError as e:
+            m = re.search(r"(?:string starting at|row|line) (\d+)", str(e))
+            if m and "starting at row" in str(e):  # the parser counts the header as row 0
+                problems.append(Problem(f.name, table, int(m.group(1)) + 1, None, None, "open_quote"))
+            elif m:  # "Expected 3 fields in line 7, saw 4": lines counted from 1
+                problems.append(Problem(f.name, table, int(m.group(1)), None, None, "extra_cells"))
+            else:
+                problems.append(Problem(f.name, table, None, None, None, "unreadable", (("detail", _first_line(e)),)))
+            continue
+        except (pd.errors.EmptyDataError, UnicodeError, ValueError, OSError) as e:
             problems.append(Problem(f.name, table, None, None, None, "unreadable", (("detail", _first_line(e)),)))
             continue
         if len(frame) > lim.rows:
@@ -1194,7 +1217,7 @@ def _parse_dates_slow(s: pd.Series, excel: bool) -> tuple[np.ndarray, np.ndarray
             inside = serial & ~year & (number >= lo) & (number < hi + 1)
             if inside.any():
                 days = EXCEL_EPOCH + pd.to_timedelta(np.floor(number[inside]), unit="D")
-                ns[inside] = days.to_numpy().view("i8")
+                ns[inside] = days.to_numpy().astype("datetime64[ns]").view("i8")
                 kind[inside] = DATE_OK
             kind[serial & ~year & ~inside] = DATE_OUT_OF_RANGE
         kind[year] = DATE_YEAR_ONLY
@@ -1546,7 +1569,7 @@ def _build(raws_list: list[_Raw], problems: list[Problem], label: str, notes: li
         frames[table] = df
     if frames:
         fact: dict = {}  # factorised reference columns, shared by the checks
-        refused = {p.table for p in problems if p.table and p.row is None and p.column is None}
+        refused = {p.table for p in problems if p.table}  # tables refused while reading: not looked up
         _check_refs(raws, frames, headers, col, ids, fact, refused)
         _check_sides(raws, frames, headers, col, fact)
         _check_periods(raws, frames, headers, col)

@@ -119,15 +119,17 @@ def person(wb, ident):
 
 
 def is_open(value) -> bool:
-    """An open end as the loaded tables hold it: no date (NaT)."""
-    return value is None or pd.isna(value)
+    """An open end as the loaded tables hold it: the last day the tool plans for (``core.clock.OPEN_END``)."""
+    from planning.core.clock import OPEN_END
+
+    return value == OPEN_END
 
 
 def assert_open(value, also=None):
     """``value`` is an open end (or ``also``, when given: an assignment's open end may be its order's)."""
     if also is not None and value == also:
         return
-    assert is_open(value), f"9999-12-31 loaded as {value}, not as an open end (NaT)"
+    assert is_open(value), f"9999-12-31 loaded as {value}, not as an open end"
 
 
 class Ctx:
@@ -1116,8 +1118,10 @@ def _store_refuses(mutate, table, column):
         text = "\n".join(p.sentence("zh") for p in err.problems)
         assert label(table, column) in text, text[:2000]
         assert store.save("好方案", C.sample_workbook(), author="测试员") == 1
-        assert isinstance(err, planning.WorkbookError), \
-            f"refused with {type(err).__module__}.{type(err).__name__}, not a planning.WorkbookError"
+        from planning.store import InvalidWorkbookError
+
+        assert isinstance(err, InvalidWorkbookError), \
+            f"refused with {type(err).__module__}.{type(err).__name__}, not the store's InvalidWorkbookError"
     return fn
 
 
