@@ -123,8 +123,12 @@ def cmd_gaps(args):
     lang = args.lang
     month = today()
     if args.month:
+        from .core.clock import EARLIEST, LATEST
+
         try:
             month = pd.Timestamp(pd.Period(args.month, freq="M").start_time)
+            if not EARLIEST <= month <= LATEST:  # the days a workbook may name
+                raise ValueError(args.month)
         except (ValueError, TypeError):
             print(t("cov.cli.bad_month", lang, value=args.month), file=sys.stderr)
             return EXIT_BAD_INPUT
