@@ -19,26 +19,31 @@ def overlap_hits(left: pd.DataFrame, right: pd.DataFrame, on: str) -> pd.DataFra
     return m[(m["start"] <= m["end_r"]) & (m["end"] >= m["start_r"])]
 
 
-def slots_from_today(orders: pd.DataFrame) -> pd.DataFrame:
-    """:func:`planning.seats.order_slots` with what is left of each slot: new people start today at the earliest."""
+def slots_from_today(orders: pd.DataFrame, day=None) -> pd.DataFrame:
+    """:func:`planning.seats.order_slots` with what is left of each slot from ``day`` (default today).
+
+    New people start on ``day`` at the earliest; slots beginning later keep their own dates.
+    """
     s = order_slots(orders)
-    s["start"] = s["start"].clip(lower=today())
+    s["start"] = s["start"].clip(lower=today() if day is None else pd.Timestamp(day))
     return s
 
 
-def planned_seats(wb, window=None) -> pd.DataFrame:
-    """The seats to plan: slots ending on or after today that overlap ``window``.
+def planned_seats(wb, window=None, day=None) -> pd.DataFrame:
+    """The seats to plan: slots ending on or after the planning ``day`` (default today) that overlap ``window``.
 
-    A slot that has already begun is planned from today on (its ``start`` is
-    today): a new person cannot start in the past, and someone who left
-    before today no longer holds the seat. Columns are those of
+    A slot that has already begun is planned from ``day`` on (its ``start`` is
+    that day): a new person cannot start in the past or before the batch is
+    dispatched, and someone who left before then no longer holds the seat.
+    Slots (rotation slots too) beginning later keep their own dates. Columns are those of
     :func:`planning.seats.order_slots` plus ``existing``
     (active/planned assignments of the order overlapping the slot) and
     ``remaining`` (headcount − existing, at least 0).
     """
     w0, w1 = parse_window(window)
-    s = slots_from_today(wb.orders)
-    keep = (s["end"] >= today()) & (s["end"] >= w0)
+    day = today() if day is None else pd.Timestamp(day)
+    s = slots_from_today(wb.orders, day)
+    keep = (s["end"] >= day) & (s["end"] >= w0)
     if w1 is not None:
         keep &= s["start"] <= w1
     s = s[keep].reset_index(drop=True)

@@ -18,7 +18,7 @@ def check_plan(wb, plan) -> pd.DataFrame:
 
     Re-derives each rule from the workbook and ``plan.assignments`` alone:
     sector, skill, level, lead, availability, exclusive pairing, the slot's
-    dates (what is left of it from today), the person busy (one assignment at a time, existing ones included),
+    dates (what is left of it from the plan's planning date, else today), the person busy (one assignment at a time, existing ones included),
     seat capacity (existing active/planned included), ``lead_required`` and
     ``same_source``. Columns ``rule, person, order, slot, detail``.
     """
@@ -46,7 +46,7 @@ def check_plan(wb, plan) -> pd.DataFrame:
     bad("lead", (O["role"].to_numpy() == Role.LEAD) & ~P["can_lead"].fillna(False).to_numpy().astype(bool))
     bad("availability", (P["available_from"].to_numpy() > a["start"].to_numpy())
         | (P["available_to"].to_numpy() < a["end"].to_numpy()))
-    slots = slots_from_today(wb.orders)
+    slots = slots_from_today(wb.orders, getattr(plan, "planning_date", None))  # new stints start on the plan's day
     key = pd.MultiIndex.from_frame(slots[["order", "slot", "start", "end"]])
     bad("slot", key.get_indexer(pd.MultiIndex.from_frame(a[["order", "slot", "start", "end"]])) < 0)
     # exclusive pairings

@@ -62,6 +62,35 @@ def _slot(value, item, lang) -> int:
     raise PlanError(t("alloc.bad_slot", lang, item=_shown(item), hi=f"{MAX_SLOT:,}"))
 
 
+def planning_day(window, planning_date=None, lang: str | None = None) -> pd.Timestamp:
+    """The day new assignments start at the earliest (the dispatch date, 派出日期).
+
+    ``planning_date`` when given (not before today), else the start of the
+    parsed ``window`` when it lies ahead of today, else today.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from planning.core.clock import today
+    >>> planning_day((today(), None)) == today()
+    True
+    >>> planning_day((pd.Timestamp("2099-03-01"), None))
+    Timestamp('2099-03-01 00:00:00')
+    >>> planning_day((today(), None), "2099-04-15")
+    Timestamp('2099-04-15 00:00:00')
+    """
+    now = today()
+    if planning_date is None or str(planning_date) == "":
+        return max(now, pd.Timestamp(window[0]).normalize())
+    try:
+        day = pd.Timestamp(planning_date)
+    except (TypeError, ValueError) as e:
+        raise PlanError(t("alloc.bad_planning_date", lang, value=planning_date, today=now.date())) from e
+    if pd.isna(day) or day.normalize() < now:
+        raise PlanError(t("alloc.bad_planning_date", lang, value=planning_date, today=now.date()))
+    return day.normalize()
+
+
 def pairs_frame(items, n: int, what: str, lang: str | None = None) -> pd.DataFrame:
     """Pins (``what="pin"``, ``n=3``) or forbids (``"forbid"``, ``n=2``) as a table ``person, order, slot``.
 

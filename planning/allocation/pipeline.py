@@ -10,19 +10,21 @@ import pandas as pd
 from ..core.periods import closed_ends
 from ..i18n import t
 from .candidates import busy_table, candidate_pairs, planned_seats
-from .inputs import pairs_frame, parse_window
+from .inputs import pairs_frame, parse_window, planning_day
 from .model import build_model, flow_applies
 from .pins import check_forbids, resolve_pins
 from .plan import Plan, PlanError, PlanInputs
 from .solvers.cpsat import solve_cpsat
 from .solvers.flow import solve_flow
+from .solvers.horizon import solve_horizon
 from .solvers.stable import solve_stable
 from .write_back import write_back
 
 
 def _optimal(wb, seats, pairs, m, time_limit, lang):
-    """The exact plan: the flow when it applies (every person's candidate seats overlap, no team rule), else CP-SAT."""
-    return (solve_flow(m) if flow_applies(m) else solve_cpsat(m, time_limit, lang=lang)), None
+    """The exact plan: the flow when it applies (every person's candidate seats overlap, no team rule), else the
+    horizon solver (LP bound, LP-guided plan, CP-SAT to close the gap on models of a size it can prove)."""
+    return (solve_flow(m) if flow_applies(m) else solve_horizon(m, time_limit, lang=lang)), None
 
 
 def _flow(wb, seats, pairs, m, time_limit, lang):
@@ -35,17 +37,25 @@ def _cpsat(wb, seats, pairs, m, time_limit, lang):
     return solve_cpsat(m, time_limit, lang=lang), None
 
 
+def _horizon(wb, seats, pairs, m, time_limit, lang):
+    return solve_horizon(m, time_limit, lang=lang), None
+
+
 def _stable(wb, seats, pairs, m, time_limit, lang):
     return solve_stable(wb, seats, pairs, m)
 
 
 #: Solvers by name (``allocate(method=...)``): each takes (workbook, seats, pairs, model, time limit,
 #: language) and returns the solution and, for the stable matching, its blocking pairs.
-SOLVERS = {"optimal": _optimal, "flow": _flow, "cpsat": _cpsat, "stable": _stable}
+SOLVERS = {"optimal": _optimal, "flow": _flow, "cpsat": _cpsat, "horizon": _horizon, "stable": _stable}
+
+#: seconds per candidate pair kept back from the solver for writing the plan back (reasons, assignments,
+#: the workbook copy: about 2 s at 1.9 million pairs on the test machine), so the whole call keeps its limit
+WRITE_BACK_SECONDS_PER_PAIR = 1.5e-6
 
 
 def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", time_limit: float | None = None,
-             lang: str | None = None, hosts=None, orders=None, people=None) -> Plan:
+             lang: str | None = None, hosts=None, orders=None, people=None, planning_date=None) -> Plan:
     """Plan new assignments that fill the most important seats, keeping existing ones.
 
     Parameters
@@ -54,24 +64,33 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     window : (start, end), optional
         Plan the seats (slots) overlapping this period; either end may be None.
         Default: from today on. Slots that ended before today are never planned.
+    planning_date : date, optional
+        The day new assignments start at the earliest (the batch's dispatch date,
+        派出日期): a seat that has begun before it is planned from it, a seat
+        ending before it is not planned; seats and rotation slots beginning later
+        keep their own dates. Default: the window's start when it lies ahead of
+        today, else today. A day before today is refused.
     pins : iterable of (person, order) or (person, order, slot)
         Placements to force. A pin that breaks a hard rule raises
         :class:`PlanError` naming the pin and the rule.
     forbids : iterable of (person, order)
         Pairs that must not be placed.
-    method : {"optimal", "flow", "cpsat", "stable"}
+    method : {"optimal", "flow", "cpsat", "horizon", "stable"}
         A name in :data:`SOLVERS`. ``optimal``: exact optimisation (min-cost
-        flow when it applies, else CP-SAT, see the module docstring); ``flow``
-        or ``cpsat`` force one of them (``flow`` raises :class:`PlanError` when
+        flow when it applies, else the horizon solver: an LP bound, an LP-guided
+        plan, and CP-SAT closing the gap on models it can prove, see
+        :mod:`planning.allocation.solvers.horizon`); ``flow``, ``cpsat`` or
+        ``horizon`` force one of them (``flow`` raises :class:`PlanError` when
         a team rule binds or a person's candidate seats do not all overlap). ``stable``: resident-optimal stable matching of people's
         wishes with host rankings (:mod:`planning.stable`); blocking pairs are
         reported in ``plan.blocking_pairs`` and ``plan.objective.blocking_pairs``.
     time_limit : float, optional
-        Seconds for the CP-SAT path, its starting plan and the model's
-        construction included (finding the pairs and writing the plan back
-        come on top). When it stops early the plan is the best found,
-        ``objective.status`` is ``time_limit`` and ``objective.gap`` says how
-        far from the bound it may be (a warning is also issued).
+        Seconds for the whole call: finding the pairs, building the model,
+        solving and writing the plan back (the solver gets what is left after a
+        reserve for the write-back). When it stops early the plan is the best
+        found, ``objective.status`` is ``time_limit`` and ``objective.bound`` and
+        ``objective.gap`` say how far from the best it may be (a warning is also
+        issued).
     lang : {"zh", "en"}, optional
         Language of texts (explanations, messages); default
         :func:`planning.i18n.default_lang`.
@@ -106,10 +125,11 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     if time_limit is not None and not time_limit > 0:
         raise PlanError(t("alloc.bad_time_limit", lang, value=time_limit))
     w = parse_window(window, lang)
+    day = planning_day(w, planning_date, lang)
     pins_df = pairs_frame(pins, 3, "pin", lang)
     forbids_df = pairs_frame(forbids, 2, "forbid", lang)
     check_forbids(wb, forbids_df, lang)
-    seats = planned_seats(wb, w)
+    seats = planned_seats(wb, w, day)
     if hosts is not None:
         seats = seats[seats["host_unit"].isin(set(hosts))].reset_index(drop=True)
     if orders is not None:
@@ -125,7 +145,9 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     pool = None if people is None else wb.people[wb.people["id"].isin(set(people) | set(pinned["person"]))]
     pairs_all = candidate_pairs(wb, seats_open, busy_all, forbids_df, pool)
     m, _ = build_model(wb, seats, pairs_all, pinned)
-    sol, blocking = SOLVERS[method](wb, seats, pairs_all, m, time_limit, lang)
+    left = None if time_limit is None else max(
+        0.05, time_limit - (time.perf_counter() - t0) - 0.1 - WRITE_BACK_SECONDS_PER_PAIR * len(pairs_all))
+    sol, blocking = SOLVERS[method](wb, seats, pairs_all, m, left, lang)
     plan = write_back(wb, seats, pairs_all, sol, pinned, busy_all, lang, pool)
     if wb is not given:  # the plan's workbook keeps the given tables as they were, new assignments added
         out = given.copy()
@@ -137,6 +159,7 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
         plan.blocking_pairs = blocking
         plan.objective.blocking_pairs = len(blocking)
     plan.inputs = PlanInputs(workbook=wb, seats=seats, pairs=pairs_all, busy=busy, model=m)
+    plan.planning_date = day
     if plan.objective.status == "time_limit":
         warnings.warn(t("alloc.time_limit_warning", lang, value=plan.objective.value, bound=plan.objective.bound,
                         gap=f"{(plan.objective.gap or 0):.1%}"), stacklevel=2)

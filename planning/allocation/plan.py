@@ -25,6 +25,7 @@ class SolveStatus(StrEnum):
 
     OPTIMAL = "optimal"          # proven optimal
     TIME_LIMIT = "time_limit"    # stopped at the time limit: the best found, with a bound
+    FEASIBLE = "feasible"        # the method finished with a gap: a plan and a proven bound, not proven optimal
     STABLE = "stable"            # a stable matching (no optimality claim)
     SKIPPED = "skipped"          # not attempted (the tie-breakers after a first phase that stopped early)
 
@@ -108,6 +109,8 @@ class Plan:
         A copy of the input with the new assignments appended.
     blocking_pairs : DataFrame or None
         With ``method="stable"``: the (person, order, slot) pairs that block.
+    planning_date : Timestamp
+        The day new assignments start at the earliest (:func:`allocate`'s ``planning_date``).
     inputs : PlanInputs
         What the plan was made from: the workbook, the seats planned, the
         candidate pairs, the busy periods and the model (for explanations,
@@ -121,6 +124,7 @@ class Plan:
     blocking_pairs: pd.DataFrame | None = None
     lang: str | None = None
     inputs: PlanInputs | None = field(default=None, repr=False)
+    planning_date: pd.Timestamp | None = None
 
     def with_text(self, lang: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Assignments and unfilled seats with a ``reason_text`` column in ``lang``."""

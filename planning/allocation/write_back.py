@@ -92,7 +92,7 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
     """Empty seats with a reason, decided by checking the rules in stages.
 
     The rules are checked against ``pool`` (default: everyone). When the solver
-    ``stopped`` at its time limit, a seat that had allowed free candidates gets
+    ``stopped`` short of a proof (at its time limit, or with a gap), a seat that had allowed free candidates gets
     ``time_limit``: nothing proves a team rule or a better seat kept it empty.
     """
     empty = seats["remaining"].to_numpy() - filled
@@ -180,7 +180,8 @@ def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang
         a[c] = a[c].astype("str")
     a = a.sort_values(["order", "slot", "person"]).reset_index(drop=True)
     filled = np.bincount(both["seat"].to_numpy(), minlength=len(seats))
-    unfilled = _unfilled(wb, seats, pairs, a, filled, busy, pool, stopped=sol.status == SolveStatus.TIME_LIMIT)
+    unfilled = _unfilled(wb, seats, pairs, a, filled, busy, pool,
+                         stopped=sol.status in (SolveStatus.TIME_LIMIT, SolveStatus.FEASIBLE))
     w = seats["priority"].to_numpy().astype(np.int64)
     pin_value = int((2 ** (w[pin_part["seat"].to_numpy()] - 1)).sum())
     value = sol.value + pin_value

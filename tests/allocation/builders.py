@@ -3,6 +3,7 @@ import pandas as pd
 
 from planning.allocate import (build_model, candidate_pairs, check_plan, planned_seats, resolve_pins, busy_table, pairs_frame,
                                parse_window)
+from planning.allocation.inputs import planning_day
 from planning.workbook import Workbook, empty_table, with_contract_types
 
 
@@ -56,7 +57,7 @@ def ok(wb, plan):
 
 def model_of(wb, window=None):
     w = parse_window(window)
-    seats = planned_seats(wb, w)
+    seats = planned_seats(wb, w, planning_day(w))  # as allocate plans them
     busy = busy_table(wb)
     none = pairs_frame((), 3, "pin")
     pinned = resolve_pins(wb, seats, none, pairs_frame((), 2, "forbid"), busy)

@@ -31,8 +31,8 @@ def test_sample_plan_is_proven_optimal(sample):
     assert o.status == "optimal" and o.bound == o.value and o.gap == 0 and o.value > 0
     assert o.tiebreak_status == "optimal"
     assert set(plan.unfilled["reason"]) <= set(REASONS) and set(plan.assignments["reason"]) <= set(WHY)
-    # the team rules bind on the sample: the CP-SAT path
-    assert o.method == "cpsat"
+    # the team rules bind on the sample: the horizon path (LP bound, CP-SAT closing the gap)
+    assert o.method == "horizon"
     # every open seat is either filled or reported
     seats = planned_seats(sample)
     assert plan.unfilled["seats"].sum() + len(plan.assignments) == seats["remaining"].sum()
@@ -58,7 +58,7 @@ def test_stopped_without_a_solution_returns_the_starting_plan(sample, monkeypatc
 
     monkeypatch.setattr(cp_model.CpSolver, "solve", lambda self, model, *a, **k: cp_model.UNKNOWN)
     with pytest.warns(UserWarning):
-        plan = ok(sample, planning.allocate(sample, time_limit=5))
+        plan = ok(sample, planning.allocate(sample, time_limit=5, method="cpsat"))
     o = plan.objective
     assert (o.status, o.bound, o.gap) == ("time_limit", None, None) and "starting plan" in o.note
     assert 0 < o.value == int((2 ** (plan.assignments["priority"] - 1)).sum())
@@ -314,7 +314,7 @@ def test_solvers_chosen_by_name_reach_the_same_optimum():
     """``method=`` picks a solver from the table; flow and CP-SAT agree where the flow applies."""
     from planning.allocation.pipeline import SOLVERS
 
-    assert set(SOLVERS) == {"optimal", "flow", "cpsat", "stable"}
+    assert set(SOLVERS) == {"optimal", "flow", "cpsat", "horizon", "stable"}
     wb = synthetic_workbook(people=400, host_units=40, sectors=4, seed=2, teams=False, cities_per_prefecture=10)
     day = ("2027-03-01", "2027-03-01")
     flow, cpsat = planning.allocate(wb, window=day, method="flow"), planning.allocate(wb, window=day, method="cpsat")

@@ -1,0 +1,539 @@
+"""The horizon solver: a plan over a long window, with a proven bound on how far from the best it may be.
+
+Over a long window people serve several seats one after another, so the flow path
+no longer applies, and at national scale CP-SAT finds no useful bound in time. This
+solver follows PyPSA/linopy's steps on the same :class:`~planning.allocation.model.Model`:
+
+1. **The LP relaxation** (:func:`build_lp`), one ``define_*`` function a family of
+   rows: seat capacities (:func:`define_seat_capacity`), one assignment at a time
+   (:func:`define_one_at_a_time`: a person's candidate seats that share a day form a
+   clique of intervals; consecutive clique rows are written as their differences,
+   which gives each pair two entries instead of one per clique), and the team rules
+   (:func:`define_lead_required`, :func:`define_same_source`). HiGHS's dual simplex
+   solves it (:func:`solve_lp`), within the time left.
+2. **The bound** (:func:`lagrangian_bound`): the LP's duals of the coupling rows
+   (capacities and team rules) serve as Lagrange multipliers; each person's best
+   sequence of seats at those prices is found exactly by a weighted-interval
+   recursion (:func:`best_sequences`), and the y/z team columns by inspection. By
+   weak duality the total is an upper bound on the first objective for *any*
+   non-negative multipliers, so an LP stopped early, or solved loosely, can only make
+   the bound weaker, never wrong. The multipliers are rounded to multiples of 2^-16,
+   so every sum is exact in float64.
+3. **The plan** (:func:`lp_plan`): the pairs the LP sets to 1 (made feasible), then
+   rounds of flows fill what is left (:func:`planning.allocation.solvers.cpsat.starting_plan`
+   with that base); the better of this and the plain starting plan is kept. When a
+   gap remains and the model is small enough, CP-SAT closes it from that plan with
+   the bound as a cut; with the first objective proven optimal it also settles the
+   tie-breakers.
+
+Examples
+--------
+>>> import planning
+>>> wb = planning.load_workbook(planning.SAMPLE)
+>>> plan = planning.allocate(wb, method="horizon")
+>>> o = plan.objective
+>>> o.method, o.status, o.value == o.bound
+('horizon', 'optimal', True)
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ...core.utils import ranges, sorted_keys
+from ..model import Model, Solution
+from ..plan import SolveStatus
+from .cpsat import close_with_cpsat, starting_plan
+from .flow import tie_value
+
+#: multipliers are rounded to multiples of 2**-DYADIC_BITS (exact sums in float64)
+DYADIC_BITS = 16
+#: CP-SAT closes a remaining gap (and settles the tie-breakers) only on models up to this many pairs
+CPSAT_PAIRS = 250_000
+
+
+@dataclass
+class Rows:
+    """One family of linear rows ``lower <= sum(val * x[col]) <= upper`` in coordinate form.
+
+    ``relaxed`` rows are priced by Lagrange multipliers in the bound; the others
+    (one assignment at a time, one city per team) are kept in its subproblems.
+    """
+
+    name: str
+    row: np.ndarray
+    col: np.ndarray
+    val: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    relaxed: bool
+
+    @property
+    def n(self) -> int:
+        return len(self.upper)
+
+
+@dataclass
+class LP:
+    """The LP relaxation as arrays: columns (pairs first, then helper columns) and row families.
+
+    Maximise ``cost @ x`` subject to every family of :attr:`rows` and ``0 <= x <= upper``.
+    """
+
+    n_pairs: int
+    cost: list = field(default_factory=list)
+    upper: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    columns: dict = field(default_factory=dict)   # name → (first column, count)
+    team_of_z: np.ndarray | None = None          # per same_source z column: its team (for the bound)
+    capacity_seats: np.ndarray | None = None     # the seat of each capacity row
+
+    @property
+    def n_cols(self) -> int:
+        return int(sum(len(c) for c in self.cost))
+
+    def add_columns(self, name: str, cost: np.ndarray, upper: np.ndarray) -> int:
+        first = self.n_cols
+        self.cost.append(np.asarray(cost, np.float64))
+        self.upper.append(np.asarray(upper, np.float64))
+        self.columns[name] = (first, len(cost))
+        return first
+
+    def add_rows(self, name, row, col, val, lower, upper, relaxed: bool) -> None:
+        self.rows.append(Rows(name, np.asarray(row, np.int64), np.asarray(col, np.int64),
+                              np.asarray(val, np.float64), np.asarray(lower, np.float64),
+                              np.asarray(upper, np.float64), relaxed))
+
+    def column_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.concatenate(self.cost), np.concatenate(self.upper)
+
+
+def _seat_csr(m: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs sorted by seat, and each seat's first position and count in that order."""
+    order = np.argsort(m.pair_seat, kind="stable")
+    count = np.bincount(m.pair_seat, minlength=len(m.cap))
+    return order, np.r_[0, np.cumsum(count)[:-1]], count
+
+
+def define_seat_capacity(lp: LP, m: Model) -> None:
+    """Each seat takes at most its places left: ``sum(x[seat]) <= cap`` (only where more could apply)."""
+    order, first, count = _seat_csr(m)
+    seats = np.flatnonzero(count > m.cap)
+    lp.capacity_seats = seats
+    pairs = order[ranges(first[seats], count[seats])]
+    lp.add_rows("seat_capacity", np.repeat(np.arange(len(seats)), count[seats]), pairs, np.ones(len(pairs)),
+                np.full(len(seats), -np.inf), m.cap[seats].astype(np.float64), relaxed=True)
+
+
+def clique_days(m: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The one-at-a-time cliques: per person, the days where two or more of their candidate seats meet.
+
+    Only the days where a maximal set of a person's seats meet matter (the last
+    start on or before some seat's end, as in
+    :func:`planning.allocation.solvers.cpsat._cliques`); of those, the ones
+    shared by two seats or more. Returns ``(day_person, first, count)``: each
+    clique day's person, and per pair its first clique day and how many it
+    covers (consecutive: intervals have the consecutive-ones property).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = Model(pair_person=np.array([0, 0, 0, 1]), pair_seat=np.arange(4), pair_w=np.ones(4, np.int64),
+    ...           pair_tie=np.zeros(4, np.int64), pair_start=np.array([0, 5, 20, 0]),
+    ...           pair_end=np.array([10, 30, 40, 9]), person_city=np.array([0, 0]), cap=np.ones(4, np.int64),
+    ...           fair_levels=np.zeros((1, 16), np.int64))
+    >>> person, first, count = clique_days(m)
+    >>> person.tolist(), first.tolist(), count.tolist()
+    ([0, 0], [0, 0, 1, 2], [1, 2, 1, 0])
+    """
+    n = m.n_pairs
+    if n == 0:
+        z = np.zeros(0, np.int64)
+        return z, z, z
+    p, s, e = m.pair_person, m.pair_start, m.pair_end
+    s0 = int(min(s.min(), e.min()))
+    span = int(max(s.max(), e.max())) - s0 + 1
+    starts = sorted_keys(p * span + (s - s0))[:-1]
+    days = sorted_keys(starts[np.searchsorted(starts, p * span + (e - s0), side="right") - 1])[:-1]
+    lo = np.searchsorted(days, p * span + (s - s0))
+    hi = np.searchsorted(days, p * span + (e - s0), side="right")
+    size = np.cumsum(np.bincount(lo, minlength=len(days) + 1) - np.bincount(hi, minlength=len(days) + 1))[:-1]
+    keep = np.r_[0, np.cumsum(size > 1)]
+    first, count = keep[lo], keep[hi] - keep[lo]
+    return (days[size > 1] // span).astype(np.int64), first.astype(np.int64), count.astype(np.int64)
+
+
+def define_one_at_a_time(lp: LP, m: Model) -> None:
+    """One assignment at a time, as a chain of rows per person.
+
+    The clique row of day ``d`` says ``sum(x[seats covering d]) + s_d = 1`` with a
+    slack ``0 <= s_d <= 1``. Each row after a person's first is replaced by its
+    difference from the row before (an invertible change), so a pair enters its
+    first day's row with ``+1`` and the row after its last day with ``-1``, and a
+    slack its own row with ``+1`` and the next with ``-1``: the same polytope with
+    two entries per pair instead of one per clique.
+    """
+    person, first, count = clique_days(m)
+    n_rows = len(person)
+    if n_rows == 0:
+        return
+    same_next = np.r_[person[1:] == person[:-1], False]  # row r + 1 continues row r's person
+    slack = lp.add_columns("one_at_a_time_slack", np.zeros(n_rows), np.ones(n_rows))
+    k = np.flatnonzero(count > 0)
+    after = first[k] + count[k]
+    leave = k[(after < n_rows)]
+    leave = leave[same_next[first[leave] + count[leave] - 1]]
+    r_slack = np.flatnonzero(same_next)
+    row = np.concatenate([first[k], first[leave] + count[leave], np.arange(n_rows), r_slack + 1])
+    col = np.concatenate([k, leave, slack + np.arange(n_rows), slack + r_slack])
+    val = np.concatenate([np.ones(len(k)), -np.ones(len(leave)), np.ones(n_rows), -np.ones(len(r_slack))])
+    rhs = np.r_[1.0, (~same_next[:-1]).astype(np.float64)]  # a person's first row: 1, the differences: 0
+    lp.add_rows("one_at_a_time", row, col, val, rhs, rhs, relaxed=False)
+
+
+def define_lead_required(lp: LP, m: Model) -> None:
+    """``lead_required``: per team a column ``y`` (a new lead is placed); member seats only with it.
+
+    ``sum(x[member seat]) <= cap * y`` for every member seat that no held lead
+    covers, and ``y <= sum(x[new lead pairs])``.
+    """
+    n_team = len(m.member_seats)
+    if n_team == 0:
+        return
+    y = lp.add_columns("lead_required_y", np.zeros(n_team), np.ones(n_team))
+    order, first, count = _seat_csr(m)
+    seats = np.concatenate(m.member_seats).astype(np.int64)
+    team = np.repeat(np.arange(n_team), [len(s) for s in m.member_seats])
+    pairs = order[ranges(first[seats], count[seats])]
+    rows = np.arange(len(seats))
+    lp.add_rows("lead_required_member", np.r_[np.repeat(rows, count[seats]), rows],
+                np.r_[pairs, y + team], np.r_[np.ones(len(pairs)), -m.cap[seats].astype(np.float64)],
+                np.full(len(seats), -np.inf), np.zeros(len(seats)), relaxed=True)
+    leads = np.concatenate([np.asarray(x, np.int64) for x in m.lead_pairs])
+    lead_team = np.repeat(np.arange(n_team), [len(x) for x in m.lead_pairs])
+    lp.add_rows("lead_required_lead", np.r_[np.arange(n_team), lead_team], np.r_[y + np.arange(n_team), leads],
+                np.r_[np.ones(n_team), -np.ones(len(leads))], np.full(n_team, -np.inf), np.zeros(n_team),
+                relaxed=True)
+
+
+def define_same_source(lp: LP, m: Model) -> None:
+    """``same_source``: per team and city a column ``z``; a (seat, city) group only with its ``z``, one ``z`` a team.
+
+    ``sum(x[seat, city]) <= cap * z[team, city]`` and ``sum(z[team, :]) <= 1``;
+    pairs of a city the team's held members exclude are fixed at 0 (``Model.fixed_off``).
+    """
+    if not m.same_groups:
+        return
+    team = np.repeat(np.arange(len(m.same_groups)), [len(g) for g in m.same_groups])
+    flat = [grp for groups in m.same_groups for grp in groups]
+    seat = np.fromiter((s for s, _, _ in flat), np.int64, len(flat))
+    city_codes = {}
+    city = np.fromiter((city_codes.setdefault(c, len(city_codes)) for _, c, _ in flat), np.int64, len(flat))
+    ks = [np.asarray(k, np.int64) for _, _, k in flat]
+    size = np.fromiter((len(k) for k in ks), np.int64, len(ks))
+    tz, zcol = np.unique(team * max(1, len(city_codes)) + city, return_inverse=True)
+    z = lp.add_columns("same_source_z", np.zeros(len(tz)), np.ones(len(tz)))
+    lp.team_of_z = (tz // max(1, len(city_codes))).astype(np.int64)
+    rows = np.arange(len(flat))
+    lp.add_rows("same_source_group", np.r_[np.repeat(rows, size), rows],
+                np.r_[np.concatenate(ks) if ks else np.zeros(0, np.int64), z + zcol],
+                np.r_[np.ones(int(size.sum())), -m.cap[seat].astype(np.float64)],
+                np.full(len(flat), -np.inf), np.zeros(len(flat)), relaxed=True)
+    n_team = len(m.same_groups)
+    lp.add_rows("same_source_one_city", lp.team_of_z, z + np.arange(len(tz)), np.ones(len(tz)),
+                np.full(n_team, -np.inf), np.ones(n_team), relaxed=False)
+
+
+def build_lp(m: Model) -> LP:
+    """The LP relaxation of the interval model, family by family.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = Model(pair_person=np.array([0, 0, 1]), pair_seat=np.array([0, 1, 1]), pair_w=np.array([1, 2, 2]),
+    ...           pair_tie=np.zeros(3, np.int64), pair_start=np.array([0, 5, 5]), pair_end=np.array([9, 9, 9]),
+    ...           person_city=np.array([0, 0]), cap=np.array([1, 1]), fair_levels=np.zeros((1, 16), np.int64))
+    >>> lp = build_lp(m)
+    >>> [(r.name, r.n) for r in lp.rows], lp.n_cols
+    ([('seat_capacity', 1), ('one_at_a_time', 1)], 4)
+    """
+    lp = LP(n_pairs=m.n_pairs)
+    upper = np.ones(m.n_pairs)
+    if m.fixed_off is not None:
+        upper[m.fixed_off] = 0.0
+    lp.add_columns("x", m.pair_w.astype(np.float64), upper)
+    define_seat_capacity(lp, m)
+    define_one_at_a_time(lp, m)
+    define_lead_required(lp, m)
+    define_same_source(lp, m)
+    return lp
+
+
+@dataclass
+class LPResult:
+    """What HiGHS returned: the primal (if any), the duals of the relaxed rows (if any), its status and value."""
+
+    x: np.ndarray | None
+    duals: np.ndarray | None     # one per relaxed row, in the order of ``LP.rows``
+    status: str
+    value: float | None
+    seconds: float
+
+
+def solve_lp(lp: LP, time_limit: float | None = None, solver: str = "glop", params: str = "") -> LPResult:
+    """Solve the LP relaxation with OR-Tools' HiGHS (dual simplex) through its array model builder.
+
+    Duals of ``<=`` rows are returned with the sign of prices (``>= 0`` at an optimum).
+    """
+    from ortools.linear_solver.python import model_builder_helper as mbh
+    from scipy import sparse
+
+    t0 = time.perf_counter()
+    cost, upper = lp.column_arrays()
+    offsets = np.cumsum([0] + [r.n for r in lp.rows])
+    a = sparse.csr_matrix((np.concatenate([r.val for r in lp.rows]),
+                           (np.concatenate([r.row + o for r, o in zip(lp.rows, offsets)]),
+                            np.concatenate([r.col for r in lp.rows]))), shape=(int(offsets[-1]), len(cost)))
+    a.sum_duplicates()
+    model = mbh.ModelBuilderHelper()
+    model.fill_model_from_sparse_data(np.zeros(len(cost)), upper, -cost, np.concatenate([r.lower for r in lp.rows]),
+                                      np.concatenate([r.upper for r in lp.rows]), a)
+    del a
+    run = mbh.ModelSolverHelper(solver)
+    run.enable_output(False)
+    if params:
+        run.set_solver_specific_parameters(params)
+    if time_limit is not None:
+        run.set_time_limit_in_seconds(max(0.01, float(time_limit)))
+    run.solve(model)
+    status = mbh.SolveStatus(run.status()) if hasattr(mbh, "SolveStatus") else run.status()
+    optimal = status == mbh.SolveStatus.OPTIMAL
+    x = duals = value = None
+    if run.has_solution():
+        x = np.asarray(run.variable_values())[: lp.n_pairs]
+        d = -np.asarray(run.dual_values())  # of min -w: <= 0 on binding rows
+        duals = np.concatenate([d[o:o + r.n] for r, o in zip(lp.rows, offsets) if r.relaxed])
+        value = -run.objective_value()
+    return LPResult(x=x, duals=duals, status="optimal" if optimal else str(getattr(status, "name", status)).lower(),
+                    value=value, seconds=time.perf_counter() - t0)
+
+
+class Sequences:
+    """Each person's best sequence of non-overlapping seats for given pair values (weighted interval scheduling).
+
+    The recursion runs over all people at once, one rank (a person's k-th seat
+    by end day) per step: ``F[k+1] = max(F[k], v[k] + F[before k])``. Built once
+    per model; called once per set of values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> seq = Sequences(np.array([0, 0, 0, 1]), np.array([0, 5, 11, 0]), np.array([10, 12, 20, 3]), 2)
+    >>> value, taken = seq(np.array([3.0, 5.0, 4.0, -1.0]))
+    >>> value.tolist(), taken.tolist()
+    ([7.0, 0.0], [True, False, True, False])
+    """
+
+    def __init__(self, person: np.ndarray, start: np.ndarray, end: np.ndarray, n_person: int):
+        self.n = n_person
+        order = np.lexsort((start, end, person))
+        p, s, e = person[order], start[order], end[order]
+        deg = np.bincount(p, minlength=n_person)
+        ptr = np.r_[0, np.cumsum(deg)[:-1]]
+        rank = np.arange(len(p)) - ptr[p]
+        if len(p):
+            s0 = int(min(s.min(), e.min()))
+            span = int(max(s.max(), e.max())) - s0 + 2
+            self.before = np.searchsorted(p * span + (e - s0), p * span + (s - s0)) - ptr[p]
+        else:
+            self.before = np.zeros(0, np.int64)
+        self.order, self.person, self.deg, self.ptr = order, p, deg, ptr
+        self.f0 = ptr + np.arange(n_person)  # where each person's F[0..deg] starts
+        by_rank = np.argsort(rank, kind="stable")
+        cut = np.searchsorted(rank[by_rank], np.arange(int(deg.max(initial=0)) + 1))
+        self.steps = [by_rank[cut[r]:cut[r + 1]] for r in range(len(cut) - 1)]
+
+    def __call__(self, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(best value per person, the pairs of one best sequence) for pair values ``value``."""
+        v = value[self.order]
+        F = np.zeros(len(v) + self.n)
+        for r, k in enumerate(self.steps):
+            f0 = self.f0[self.person[k]]
+            F[f0 + r + 1] = np.maximum(F[f0 + r], v[k] + F[f0 + self.before[k]])
+        best = F[self.f0 + self.deg]
+        taken = np.zeros(len(v), bool)
+        at = self.deg.copy()
+        live = np.flatnonzero(at > 0)
+        while len(live):  # walk back from each person's end, all people at once
+            r = at[live]
+            f0 = self.f0[live]
+            k = self.ptr[live] + r - 1
+            skip = F[f0 + r] == F[f0 + r - 1]
+            taken[k[~skip]] = True
+            at[live] = np.where(skip, r - 1, self.before[k])
+            live = live[at[live] > 0]
+        out = np.zeros(len(v), bool)
+        out[self.order] = taken
+        return best, out
+
+
+def best_sequences(m: Model, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each person's best total of pair ``value`` over non-overlapping seats, and one best choice of pairs."""
+    return Sequences(m.pair_person, m.pair_start, m.pair_end, len(m.person_city))(value)
+
+
+def dyadic(a: np.ndarray) -> np.ndarray:
+    """Non-negative multiples of ``2**-DYADIC_BITS`` nearest to ``a`` (negatives and NaN to 0)."""
+    scale = float(2 ** DYADIC_BITS)
+    return np.round(np.nan_to_num(np.maximum(a, 0.0), nan=0.0, posinf=0.0) * scale) / scale
+
+
+def lagrangian_bound(m: Model, lp: LP, duals: np.ndarray | None, seq: Sequences | None = None) -> int:
+    """An upper bound on the first objective from any multipliers of the relaxed rows (weak duality).
+
+    With multipliers ``u >= 0`` on the relaxed rows ``A x <= b``, every plan's value
+    is at most ``u @ b + max(c - A' u) @ x`` over the rows kept: per person, the
+    best sequence of non-overlapping seats (:class:`Sequences`, exact); per
+    ``lead_required`` column ``y``, its positive part; per ``same_source`` team,
+    the best of its ``z`` columns or none. The multipliers are made dyadic
+    (:func:`dyadic`) so the sums are exact; the result is rounded down (values
+    are integers). ``duals=None`` gives the trivial bound (every seat filled).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = Model(pair_person=np.array([0, 0, 1]), pair_seat=np.array([0, 1, 1]), pair_w=np.array([1, 2, 2]),
+    ...           pair_tie=np.zeros(3, np.int64), pair_start=np.array([0, 5, 5]), pair_end=np.array([9, 9, 9]),
+    ...           person_city=np.array([0, 0]), cap=np.array([1, 1]), fair_levels=np.zeros((1, 16), np.int64))
+    >>> lp = build_lp(m)
+    >>> lagrangian_bound(m, lp, None), lagrangian_bound(m, lp, np.array([0.0]))
+    (3, 4)
+    >>> lagrangian_bound(m, lp, solve_lp(lp).duals)
+    3
+    """
+    cost, _ = lp.column_arrays()
+    relaxed = [r for r in lp.rows if r.relaxed]
+    n_relaxed = sum(r.n for r in relaxed)
+    if duals is None:  # the trivial multipliers: each capacity row priced at its seat's weight
+        duals = np.zeros(n_relaxed)
+        seat_w = np.zeros(len(m.cap))
+        seat_w[m.pair_seat] = m.pair_w
+        duals[: len(lp.capacity_seats)] = seat_w[lp.capacity_seats]  # capacity rows come first
+    u = dyadic(np.asarray(duals, np.float64))
+    offsets = np.cumsum([0] + [r.n for r in relaxed])
+    reduced = cost.copy()
+    total = 0.0
+    for r, o in zip(relaxed, offsets):
+        ur = u[o:o + r.n]
+        reduced -= np.bincount(r.col, weights=r.val * ur[r.row], minlength=len(cost))
+        total += float(ur @ r.upper)
+    x = reduced[: lp.n_pairs].copy()
+    if m.fixed_off is not None:
+        x[m.fixed_off] = 0.0
+    free = np.flatnonzero(x > 0)  # pairs worth nothing at these prices are never in a best sequence
+    if len(free):
+        seq = Sequences(m.pair_person[free], m.pair_start[free], m.pair_end[free], len(m.person_city)) \
+            if seq is None or len(free) < m.n_pairs else seq
+        total += float(seq(x[free] if len(free) < m.n_pairs else x)[0].sum())
+    if "lead_required_y" in lp.columns:
+        f, n = lp.columns["lead_required_y"]
+        total += float(np.maximum(reduced[f:f + n], 0).sum())
+    if "same_source_z" in lp.columns:
+        f, n = lp.columns["same_source_z"]
+        best = np.zeros(len(m.same_groups))
+        np.maximum.at(best, lp.team_of_z, reduced[f:f + n])
+        total += float(best.sum())
+    return int(math.floor(total + 1e-9))
+
+
+def feasible_part(m: Model, chosen: np.ndarray) -> np.ndarray:
+    """The largest part of ``chosen`` kept by dropping, in order of increasing weight, what breaks a hard rule.
+
+    Drops pairs over a seat's places, overlapping another of the person's pairs,
+    fixed off, then applies the team rules
+    (:func:`planning.allocation.team_rules.enforce_team_rules`).
+    """
+    from ..team_rules import enforce_team_rules
+
+    c = np.unique(chosen)
+    if m.fixed_off is not None:
+        c = c[~m.fixed_off[c]]
+    c = c[np.lexsort((-m.pair_tie[c], -m.pair_w[c]))]  # the most valuable first
+    # seat places: keep the first cap of each seat
+    o = np.argsort(m.pair_seat[c], kind="stable")
+    s = m.pair_seat[c][o]
+    rank = np.arange(len(s)) - np.searchsorted(s, s)
+    c = np.sort(c[o][rank < m.cap[s]]) if len(c) else c
+    # one at a time: by start, drop a stint that begins before the person's previous kept one ends
+    while len(c):
+        o = np.lexsort((m.pair_start[c], m.pair_person[c]))
+        c = c[o]
+        clash = np.r_[False, (m.pair_person[c][1:] == m.pair_person[c][:-1])
+                      & (m.pair_start[c][1:] <= m.pair_end[c][:-1])]
+        if not clash.any():
+            break
+        c = c[~clash]
+    return enforce_team_rules(m, np.sort(c))
+
+
+def lp_plan(m: Model, x: np.ndarray | None, deadline: float | None = None) -> np.ndarray:
+    """A plan from an LP solution: its pairs at 1 made feasible, then rounds of flows for what is left."""
+    base = feasible_part(m, np.flatnonzero(x > 1 - 1e-6)) if x is not None else np.zeros(0, np.int64)
+    return starting_plan(m, base=base, deadline=deadline)
+
+
+#: seconds per pair a starting plan may take (rounds of flows; 6.4 s at 1.9 million pairs on the test machine)
+START_SECONDS_PER_PAIR = 4e-6
+
+
+def solve_horizon(m: Model, time_limit: float | None = None, lang: str | None = None,
+                  cpsat_pairs: int = CPSAT_PAIRS) -> Solution:
+    """A plan with a proven bound: LP relaxation → Lagrangian bound → LP-guided plan → CP-SAT on small gaps.
+
+    ``time_limit`` covers everything here: the LP gets what is left after a
+    reserve for the rounds of flows that fill the plan. Status ``optimal`` when
+    the plan's value meets the bound; ``time_limit`` when time ran out before it
+    could; ``feasible`` when the method finished with a gap (a model too large
+    for CP-SAT to close it). ``note`` says how the LP ended.
+    """
+    t0 = time.perf_counter()
+    if m.n_pairs == 0:
+        return Solution(np.zeros(0, np.int64), 0, 0, SolveStatus.OPTIMAL, SolveStatus.OPTIMAL, 0, "horizon")
+    deadline = None if time_limit is None else t0 + float(time_limit)
+
+    def left() -> float | None:
+        return None if deadline is None else deadline - time.perf_counter()
+
+    lp = build_lp(m)
+    seq = Sequences(m.pair_person, m.pair_start, m.pair_end, len(m.person_city))
+    bound = lagrangian_bound(m, lp, None, seq)
+    reserve = 0.2 + START_SECONDS_PER_PAIR * m.n_pairs
+    res = None
+    if left() is None or left() - reserve > 0.2:
+        res = solve_lp(lp, None if left() is None else left() - reserve)
+        if res.duals is not None:
+            bound = min(bound, lagrangian_bound(m, lp, res.duals, seq))
+    best = lp_plan(m, res.x if res is not None else None, deadline)
+    value = int(m.pair_w[best].sum())
+    if res is not None and res.x is not None and value < bound and (left() is None or left() > reserve):
+        plain = starting_plan(m, deadline=deadline)  # the rounds of flows from nothing may do better
+        if int(m.pair_w[plain].sum()) > value:
+            best, value = plain, int(m.pair_w[plain].sum())
+    bound = max(bound, value)
+    note = "LP: " + ("no time left" if res is None else f"{res.status} after {res.seconds:.1f} s")
+    proof = time.perf_counter() - t0
+    out_of_time = res is None or res.status != "optimal" or (left() is not None and left() <= 0)
+    status = SolveStatus.OPTIMAL if value == bound else (
+        SolveStatus.TIME_LIMIT if deadline is not None and out_of_time else SolveStatus.FEASIBLE)
+    tie_status = SolveStatus.SKIPPED
+    if m.n_pairs <= cpsat_pairs and (left() is None or left() > 0.5):
+        best, value, bound, status, tie_status = close_with_cpsat(m, best, bound, left(), lang=lang)
+        if status != SolveStatus.OPTIMAL and deadline is None:
+            status = SolveStatus.FEASIBLE
+    if status == SolveStatus.OPTIMAL:
+        proof = min(proof, time.perf_counter() - t0)
+    return Solution(np.sort(best), value, int(bound), status, tie_status, tie_value(m, best), "horizon", note,
+                    proof_seconds=proof)
