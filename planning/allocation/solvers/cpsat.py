@@ -322,11 +322,13 @@ def close_with_cpsat(m: Model, chosen: np.ndarray, bound: int, time_limit: float
     plan reaching it is proven optimal at once. Returns ``(chosen, value, bound,
     status, tiebreak_status)``: the bound is the lower of the given one and
     CP-SAT's; the tie-breakers are solved (phase 2 of :func:`solve_cpsat`) only
-    once the first objective is proven optimal.
+    once the first objective is proven optimal. ``close_with_cpsat.proof_seconds``
+    holds how long the first phase took.
     """
     from ortools.sat.python import cp_model
 
     t0 = time.perf_counter()
+    close_with_cpsat.proof_seconds = 0.0
 
     def left():
         return None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - t0))
@@ -353,7 +355,7 @@ def close_with_cpsat(m: Model, chosen: np.ndarray, bound: int, time_limit: float
             bound = min(int(bound), int(math.floor(solver.best_objective_bound + 1e-6)))
         if value < bound:
             return np.flatnonzero(vals), value, int(bound), SolveStatus.TIME_LIMIT, SolveStatus.SKIPPED
-    spent = time.perf_counter() - t0
+    spent = close_with_cpsat.proof_seconds = time.perf_counter() - t0
     seconds = max(TIEBREAK_MIN_SECONDS, spent) if left() is None else min(max(TIEBREAK_MIN_SECONDS, spent), left())
     out, tie_status = _tiebreak(m, model, x, first, vals, value, seconds, workers)
     return out, value, value, SolveStatus.OPTIMAL, tie_status

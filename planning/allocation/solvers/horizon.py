@@ -11,6 +11,9 @@ solver follows PyPSA/linopy's steps on the same :class:`~planning.allocation.mod
    which gives each pair two entries instead of one per clique), and the team rules
    (:func:`define_lead_required`, :func:`define_same_source`). HiGHS's dual simplex
    solves it (:func:`solve_lp`), within the time left.
+   The LP is solved by column generation (:func:`solve_relaxation`): from a plan
+   and a few candidates per seat, each round prices every pair at the LP's duals
+   and adds the pairs of each person's best sequence.
 2. **The bound** (:func:`lagrangian_bound`): the LP's duals of the coupling rows
    (capacities and team rules) serve as Lagrange multipliers; each person's best
    sequence of seats at those prices is found exactly by a weighted-interval
@@ -46,7 +49,7 @@ import numpy as np
 from ...core.utils import ranges, sorted_keys
 from ..model import Model, Solution
 from ..plan import SolveStatus
-from .cpsat import close_with_cpsat, starting_plan
+from .cpsat import close_with_cpsat, overlapping, starting_plan
 from .flow import tie_value
 
 #: multipliers are rounded to multiples of 2**-DYADIC_BITS (exact sums in float64)
@@ -276,7 +279,7 @@ def build_lp(m: Model) -> LP:
 class LPResult:
     """What HiGHS returned: the primal (if any), the duals of the relaxed rows (if any), its status and value."""
 
-    x: np.ndarray | None
+    x: np.ndarray | None         # the pairs' values
     duals: np.ndarray | None     # one per relaxed row, in the order of ``LP.rows``
     status: str
     value: float | None
@@ -319,6 +322,97 @@ def solve_lp(lp: LP, time_limit: float | None = None, solver: str = "glop", para
         value = -run.objective_value()
     return LPResult(x=x, duals=duals, status="optimal" if optimal else str(getattr(status, "name", status)).lower(),
                     value=value, seconds=time.perf_counter() - t0)
+
+
+def restricted(m: Model, keep: np.ndarray) -> Model:
+    """The model over the pairs ``keep`` (sorted) only: the same seats and teams, their pairs renumbered.
+
+    Team lists keep every entry (empty ones too), so the LP of the restricted
+    model has the same team rows, in the same order, as the full one.
+    """
+    from dataclasses import replace
+
+    new = np.full(m.n_pairs, -1, np.int64)
+    new[keep] = np.arange(len(keep))
+
+    def sub(ks):
+        k = new[np.asarray(ks, np.int64)]
+        return k[k >= 0]
+
+    return replace(m, pair_person=m.pair_person[keep], pair_seat=m.pair_seat[keep], pair_w=m.pair_w[keep],
+                   pair_tie=m.pair_tie[keep], pair_start=m.pair_start[keep], pair_end=m.pair_end[keep],
+                   lead_pairs=[sub(x) for x in m.lead_pairs], member_seats=list(m.member_seats),
+                   same_groups=[[(s, c, sub(ks)) for s, c, ks in groups] for groups in m.same_groups],
+                   fixed_off=None if m.fixed_off is None else m.fixed_off[keep])
+
+
+@dataclass
+class Relaxation:
+    """The LP relaxation solved by column generation: values, the bound proven, and how it went."""
+
+    x: np.ndarray | None     # LP values of the full model's pairs (0 outside the columns used)
+    bound: int               # the best Lagrangian bound found (valid whatever the LP did)
+    value: float | None      # the restricted LP's optimum (a lower bound on the full LP's)
+    status: str              # "optimal" (no column left to add), "time_limit" or the LP's status
+    rounds: int
+    columns: int
+    seconds: float
+
+
+def solve_relaxation(m: Model, lp: LP, seq: Sequences, first: np.ndarray, deadline: float | None = None,
+                     max_rounds: int = 50) -> Relaxation:
+    """The LP relaxation by column generation over the pairs, with a proven bound at every round.
+
+    Starts from the pairs ``first`` (a plan, the lead pairs, a few candidates per
+    seat); each round solves the LP of :func:`restricted` (GLOP), prices every pair
+    of the full model at its duals (each person's best sequence,
+    :class:`Sequences`), takes the Lagrangian bound (:func:`lagrangian_bound`,
+    valid for any multipliers), and adds the pairs of those best sequences not
+    yet in. It stops when none is left to add (the restricted LP is then the full
+    LP's optimum), when the bound meets the LP's value, or at ``deadline``.
+    """
+    t0 = time.perf_counter()
+    keep = np.unique(first)
+    bound = lagrangian_bound(m, lp, None, seq)
+    x, value, status, rounds = None, None, "time_limit", 0
+    while rounds < max_rounds:
+        left = None if deadline is None else deadline - time.perf_counter()
+        if left is not None and left < 0.2:
+            break
+        sub = restricted(m, keep)
+        sub_lp = build_lp(sub)
+        res = solve_lp(sub_lp, left)
+        rounds += 1
+        if res.duals is None or res.x is None:
+            status = res.status
+            break
+        x = np.zeros(m.n_pairs)
+        x[keep] = res.x
+        value = res.value
+        lam = np.zeros(len(m.cap))
+        n_sub = len(sub_lp.capacity_seats)
+        lam[sub_lp.capacity_seats] = res.duals[:n_sub]
+        duals = np.r_[lam[lp.capacity_seats], res.duals[n_sub:]]
+        b, taken = lagrangian_bound(m, lp, duals, seq, taken=True)
+        bound = min(bound, b)
+        if res.status != "optimal":
+            status = res.status
+            break
+        add = np.setdiff1d(np.flatnonzero(taken), keep, assume_unique=False)
+        if len(add) == 0 or value is not None and bound <= math.floor(value + 1e-6):
+            status = "optimal"
+            break
+        keep = np.union1d(keep, add)
+    return Relaxation(x=x, bound=int(bound), value=value, status=status, rounds=rounds, columns=len(keep),
+                      seconds=time.perf_counter() - t0)
+
+
+def first_columns(m: Model, plan: np.ndarray, per_seat: int = 2) -> np.ndarray:
+    """Pairs to start the column generation from: a plan, every new-lead pair, and per seat its places plus a few."""
+    order, first, count = _seat_csr(m)
+    take = np.minimum(count, m.cap + per_seat)
+    leads = np.concatenate([np.asarray(x, np.int64) for x in m.lead_pairs]) if m.lead_pairs else np.zeros(0, np.int64)
+    return np.unique(np.r_[plan, leads, order[ranges(first, take)]]).astype(np.int64)
 
 
 class Sequences:
@@ -391,7 +485,8 @@ def dyadic(a: np.ndarray) -> np.ndarray:
     return np.round(np.nan_to_num(np.maximum(a, 0.0), nan=0.0, posinf=0.0) * scale) / scale
 
 
-def lagrangian_bound(m: Model, lp: LP, duals: np.ndarray | None, seq: Sequences | None = None) -> int:
+def lagrangian_bound(m: Model, lp: LP, duals: np.ndarray | None, seq: Sequences | None = None,
+                     taken: bool = False):
     """An upper bound on the first objective from any multipliers of the relaxed rows (weak duality).
 
     With multipliers ``u >= 0`` on the relaxed rows ``A x <= b``, every plan's value
@@ -401,6 +496,7 @@ def lagrangian_bound(m: Model, lp: LP, duals: np.ndarray | None, seq: Sequences 
     the best of its ``z`` columns or none. The multipliers are made dyadic
     (:func:`dyadic`) so the sums are exact; the result is rounded down (values
     are integers). ``duals=None`` gives the trivial bound (every seat filled).
+    With ``taken``, also returns the pairs of each person's best sequence (pricing).
 
     Examples
     --------
@@ -434,55 +530,181 @@ def lagrangian_bound(m: Model, lp: LP, duals: np.ndarray | None, seq: Sequences 
     if m.fixed_off is not None:
         x[m.fixed_off] = 0.0
     free = np.flatnonzero(x > 0)  # pairs worth nothing at these prices are never in a best sequence
+    best = np.zeros(m.n_pairs, bool)
     if len(free):
         seq = Sequences(m.pair_person[free], m.pair_start[free], m.pair_end[free], len(m.person_city)) \
             if seq is None or len(free) < m.n_pairs else seq
-        total += float(seq(x[free] if len(free) < m.n_pairs else x)[0].sum())
+        value, took = seq(x[free] if len(free) < m.n_pairs else x)
+        total += float(value.sum())
+        best[free[took] if len(free) < m.n_pairs else took] = True
     if "lead_required_y" in lp.columns:
         f, n = lp.columns["lead_required_y"]
         total += float(np.maximum(reduced[f:f + n], 0).sum())
     if "same_source_z" in lp.columns:
         f, n = lp.columns["same_source_z"]
-        best = np.zeros(len(m.same_groups))
-        np.maximum.at(best, lp.team_of_z, reduced[f:f + n])
-        total += float(best.sum())
-    return int(math.floor(total + 1e-9))
+        best_z = np.zeros(len(m.same_groups))
+        np.maximum.at(best_z, lp.team_of_z, reduced[f:f + n])
+        total += float(best_z.sum())
+    out = int(math.floor(total + 1e-9))
+    return (out, best) if taken else out
 
 
-def feasible_part(m: Model, chosen: np.ndarray) -> np.ndarray:
-    """The largest part of ``chosen`` kept by dropping, in order of increasing weight, what breaks a hard rule.
+def feasible_part(m: Model, chosen: np.ndarray, first: np.ndarray | None = None) -> np.ndarray:
+    """A feasible part of ``chosen``: pairs are kept in order (``first`` ones, then by weight) unless they break a rule.
 
-    Drops pairs over a seat's places, overlapping another of the person's pairs,
-    fixed off, then applies the team rules
+    Drops pairs fixed off, pairs beyond a seat's places, pairs overlapping an
+    earlier kept one of the same person, then applies the team rules
     (:func:`planning.allocation.team_rules.enforce_team_rules`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = Model(pair_person=np.array([0, 0, 1]), pair_seat=np.array([0, 1, 1]), pair_w=np.array([1, 2, 2]),
+    ...           pair_tie=np.zeros(3, np.int64), pair_start=np.array([0, 5, 5]), pair_end=np.array([9, 9, 9]),
+    ...           person_city=np.array([0, 0]), cap=np.array([1, 1]), fair_levels=np.zeros((1, 16), np.int64))
+    >>> feasible_part(m, np.array([0, 1, 2])).tolist(), feasible_part(m, np.array([0, 1, 2]), first=np.array([0])).tolist()
+    ([1], [0, 2])
     """
     from ..team_rules import enforce_team_rules
 
     c = np.unique(chosen)
     if m.fixed_off is not None:
         c = c[~m.fixed_off[c]]
-    c = c[np.lexsort((-m.pair_tie[c], -m.pair_w[c]))]  # the most valuable first
-    # seat places: keep the first cap of each seat
-    o = np.argsort(m.pair_seat[c], kind="stable")
-    s = m.pair_seat[c][o]
-    rank = np.arange(len(s)) - np.searchsorted(s, s)
-    c = np.sort(c[o][rank < m.cap[s]]) if len(c) else c
-    # one at a time: by start, drop a stint that begins before the person's previous kept one ends
-    while len(c):
-        o = np.lexsort((m.pair_start[c], m.pair_person[c]))
-        c = c[o]
-        clash = np.r_[False, (m.pair_person[c][1:] == m.pair_person[c][:-1])
-                      & (m.pair_start[c][1:] <= m.pair_end[c][:-1])]
-        if not clash.any():
-            break
-        c = c[~clash]
+    early = np.zeros(m.n_pairs, bool)
+    if first is not None:
+        early[first] = True
+    c = c[np.lexsort((-m.pair_tie[c], -m.pair_w[c], ~early[c]))]  # the order pairs are kept in
+    n = len(c)
+    # a person's overlapping stints, as edges (u, v) between positions in ``c`` (a person holds few of them)
+    o = np.argsort(m.pair_person[c], kind="stable")
+    p = m.pair_person[c][o]
+    after = np.searchsorted(p, p, side="right") - np.arange(n) - 1   # later members of the same person
+    u = np.repeat(o, after)
+    v = o[ranges(np.arange(n) + 1, after)]
+    hit = (m.pair_start[c][u] <= m.pair_end[c][v]) & (m.pair_end[c][u] >= m.pair_start[c][v])
+    u, v = np.r_[u[hit], v[hit]], np.r_[v[hit], u[hit]]
+    seat = m.pair_seat[c]
+    by_seat = np.lexsort((np.arange(n), seat))
+    state = np.zeros(n, np.int8)  # 0 undecided, 1 kept, 2 dropped
+    while (state == 0).any():
+        # the sequential greedy in parallel: keep a pair once nothing earlier can still take its place or day
+        und = state == 0
+        blocked = np.zeros(n, bool)
+        blocked[u[und[u] & und[v] & (v < u)]] = True
+        kept_at = np.bincount(seat[state == 1], minlength=len(m.cap))
+        srt = by_seat[und[by_seat]]
+        ss = seat[srt]
+        ahead = np.zeros(n, np.int64)
+        ahead[srt] = np.arange(len(srt)) - np.searchsorted(ss, ss)
+        state[und & ~blocked & (kept_at[seat] + ahead < m.cap[seat])] = 1
+        kept = state == 1
+        full = np.bincount(seat[kept], minlength=len(m.cap)) >= m.cap
+        lose = np.zeros(n, bool)
+        lose[u[kept[v]]] = True
+        state[(state == 0) & (lose | full[seat])] = 2
+    c = c[state == 1]
     return enforce_team_rules(m, np.sort(c))
 
 
+def _team_arrays(m: Model) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair, its ``same_source`` team (index in ``Model.same_groups``, -1: none) and its city's code there."""
+    team = np.full(m.n_pairs, -1, np.int64)
+    city = np.full(m.n_pairs, -1, np.int64)
+    codes = {}
+    for i, groups in enumerate(m.same_groups):
+        for _, c, ks in groups:
+            team[ks], city[ks] = i, codes.setdefault(c, len(codes))
+    return team, city
+
+
+def team_choices(m: Model, x: np.ndarray) -> tuple[Model, np.ndarray]:
+    """The team decisions an LP solution leans to, fixed: a model without team coupling, and the leads it places.
+
+    Per ``same_source`` team the city holding most of the team's LP mass is kept
+    (pairs of other cities are fixed off); per ``lead_required`` team the new lead
+    pair with the largest LP value (of the kept city) is placed, and when none
+    can be, the team's member seats that need it are fixed off. What remains is a
+    plain interval problem whose plans all obey the team rules.
+    """
+    from dataclasses import replace
+
+    off = np.zeros(m.n_pairs, bool) if m.fixed_off is None else m.fixed_off.copy()
+    ss_team, ss_city = _team_arrays(m)
+    k = np.flatnonzero(ss_team >= 0)
+    if len(k):
+        n_city = int(ss_city.max()) + 1
+        mass = np.bincount(ss_team[k] * n_city + ss_city[k], weights=x[k] + 1e-9,
+                           minlength=len(m.same_groups) * n_city).reshape(-1, n_city)
+        best_city = mass.argmax(axis=1)
+        off[k] |= ss_city[k] != best_city[ss_team[k]]
+    leads = []
+    for pairs in m.lead_pairs:
+        pairs = np.asarray(pairs, np.int64)
+        pairs = pairs[~off[pairs]]
+        if len(pairs):
+            leads.append(pairs[np.argmax(x[pairs])])
+    fixed = replace(m, fixed_off=off)
+    placed = feasible_part(fixed, np.asarray(leads, np.int64))
+    has = np.zeros(m.n_pairs, bool)
+    has[placed] = True
+    order, first, count = _seat_csr(m)
+    for mseats, pairs in zip(m.member_seats, m.lead_pairs):
+        if not has[np.asarray(pairs, np.int64)].any():
+            off[order[ranges(first[mseats], count[mseats])]] = True
+    return replace(m, fixed_off=off), placed
+
+
+def plain_rest(m: Model, base: np.ndarray) -> tuple[Model, np.ndarray]:
+    """The problem left beside ``base`` with no team rule: the pairs still open, the places still free.
+
+    Returns the sub-model (its pairs renumbered) and, per sub-model pair, the
+    pair it is in ``m``. Pairs fixed off, pairs whose person holds a day of
+    them in ``base`` and pairs of seats ``base`` fills are left out.
+    """
+    from dataclasses import replace
+
+    cap = m.cap - np.bincount(m.pair_seat[base], minlength=len(m.cap))
+    off = overlapping(m, base) | (cap[m.pair_seat] <= 0)
+    if m.fixed_off is not None:
+        off |= m.fixed_off
+    keep = np.flatnonzero(~off)
+    return replace(m, pair_person=m.pair_person[keep], pair_seat=m.pair_seat[keep], pair_w=m.pair_w[keep],
+                   pair_tie=m.pair_tie[keep], pair_start=m.pair_start[keep], pair_end=m.pair_end[keep], cap=cap,
+                   lead_pairs=[], member_seats=[], same_groups=[], fixed_off=None), keep
+
+
 def lp_plan(m: Model, x: np.ndarray | None, deadline: float | None = None) -> np.ndarray:
-    """A plan from an LP solution: its pairs at 1 made feasible, then rounds of flows for what is left."""
-    base = feasible_part(m, np.flatnonzero(x > 1 - 1e-6)) if x is not None else np.zeros(0, np.int64)
-    return starting_plan(m, base=base, deadline=deadline)
+    """A plan from an LP solution, filled up by rounds of flows.
+
+    Without team rules: the pairs the LP leans to (value above 1/2), kept where
+    they fit. With them: the team decisions the LP leans to are fixed
+    (:func:`team_choices`), and the rest, now a plain interval problem, is
+    solved as an LP again (:func:`plain_rest`; its vertices are most often
+    whole) within the time left.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = Model(pair_person=np.array([0, 0, 1]), pair_seat=np.array([0, 1, 1]), pair_w=np.array([1, 2, 2]),
+    ...           pair_tie=np.zeros(3, np.int64), pair_start=np.array([0, 5, 5]), pair_end=np.array([9, 9, 9]),
+    ...           person_city=np.array([0, 0]), cap=np.array([1, 1]), fair_levels=np.zeros((1, 16), np.int64))
+    >>> lp_plan(m, np.array([1.0, 0.0, 1.0])).tolist()
+    [0, 2]
+    """
+    if x is None:
+        return starting_plan(m, deadline=deadline)
+    if not m.has_team_rules:
+        return starting_plan(m, base=feasible_part(m, np.flatnonzero(x > 0.5)), deadline=deadline)
+    fixed, leads = team_choices(m, x)
+    lean = np.flatnonzero(x > 0.5)
+    left = None if deadline is None else deadline - time.perf_counter() - START_SECONDS_PER_PAIR * m.n_pairs
+    if left is None or left > 0.5:
+        rest, at = plain_rest(fixed, leads)
+        res = solve_lp(build_lp(rest), left)
+        if res.x is not None:
+            lean = at[res.x > 0.5]
+    base = feasible_part(fixed, np.r_[leads, lean], first=leads)
+    return starting_plan(fixed, base=base, deadline=deadline)
 
 
 #: seconds per pair a starting plan may take (rounds of flows; 6.4 s at 1.9 million pairs on the test machine)
@@ -509,31 +731,27 @@ def solve_horizon(m: Model, time_limit: float | None = None, lang: str | None = 
 
     lp = build_lp(m)
     seq = Sequences(m.pair_person, m.pair_start, m.pair_end, len(m.person_city))
-    bound = lagrangian_bound(m, lp, None, seq)
-    reserve = 0.2 + START_SECONDS_PER_PAIR * m.n_pairs
-    res = None
-    if left() is None or left() - reserve > 0.2:
-        res = solve_lp(lp, None if left() is None else left() - reserve)
-        if res.duals is not None:
-            bound = min(bound, lagrangian_bound(m, lp, res.duals, seq))
-    best = lp_plan(m, res.x if res is not None else None, deadline)
+    best = starting_plan(m, deadline=deadline)
     value = int(m.pair_w[best].sum())
-    if res is not None and res.x is not None and value < bound and (left() is None or left() > reserve):
-        plain = starting_plan(m, deadline=deadline)  # the rounds of flows from nothing may do better
-        if int(m.pair_w[plain].sum()) > value:
-            best, value = plain, int(m.pair_w[plain].sum())
+    reserve = 0.2 + START_SECONDS_PER_PAIR * m.n_pairs
+    relax = solve_relaxation(m, lp, seq, first_columns(m, best), None if deadline is None else deadline - reserve)
+    bound = relax.bound
+    if relax.x is not None and value < bound:
+        cand = lp_plan(m, relax.x, deadline)
+        if int(m.pair_w[cand].sum()) > value:
+            best, value = cand, int(m.pair_w[cand].sum())
     bound = max(bound, value)
-    note = "LP: " + ("no time left" if res is None else f"{res.status} after {res.seconds:.1f} s")
+    note = (f"LP relaxation {relax.status} after {relax.rounds} rounds of column generation "
+            f"({relax.columns:,} of {m.n_pairs:,} pairs, {relax.seconds:.1f} s)")
     proof = time.perf_counter() - t0
-    out_of_time = res is None or res.status != "optimal" or (left() is not None and left() <= 0)
+    out_of_time = relax.status != "optimal" or (left() is not None and left() <= 0)
     status = SolveStatus.OPTIMAL if value == bound else (
         SolveStatus.TIME_LIMIT if deadline is not None and out_of_time else SolveStatus.FEASIBLE)
     tie_status = SolveStatus.SKIPPED
     if m.n_pairs <= cpsat_pairs and (left() is None or left() > 0.5):
+        settled = status == SolveStatus.OPTIMAL
         best, value, bound, status, tie_status = close_with_cpsat(m, best, bound, left(), lang=lang)
-        if status != SolveStatus.OPTIMAL and deadline is None:
-            status = SolveStatus.FEASIBLE
-    if status == SolveStatus.OPTIMAL:
-        proof = min(proof, time.perf_counter() - t0)
+        if not settled:
+            proof += close_with_cpsat.proof_seconds
     return Solution(np.sort(best), value, int(bound), status, tie_status, tie_value(m, best), "horizon", note,
                     proof_seconds=proof)
