@@ -712,7 +712,7 @@ START_SECONDS_PER_PAIR = 4e-6
 
 
 def solve_horizon(m: Model, time_limit: float | None = None, lang: str | None = None,
-                  cpsat_pairs: int = CPSAT_PAIRS) -> Solution:
+                  cpsat_pairs: int | None = None) -> Solution:
     """A plan with a proven bound: LP relaxation → Lagrangian bound → LP-guided plan → CP-SAT on small gaps.
 
     ``time_limit`` covers everything here: the LP gets what is left after a
@@ -722,6 +722,7 @@ def solve_horizon(m: Model, time_limit: float | None = None, lang: str | None = 
     for CP-SAT to close it). ``note`` says how the LP ended.
     """
     t0 = time.perf_counter()
+    cpsat_pairs = CPSAT_PAIRS if cpsat_pairs is None else cpsat_pairs
     if m.n_pairs == 0:
         return Solution(np.zeros(0, np.int64), 0, 0, SolveStatus.OPTIMAL, SolveStatus.OPTIMAL, 0, "horizon")
     deadline = None if time_limit is None else t0 + float(time_limit)

@@ -1,0 +1,193 @@
+"""The horizon solver: its bound is never below the optimum and its plan never above, on small random programmes
+with the shapes real ones take, checked against a plain CP-SAT model written here; time limits; planning dates."""
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import planning
+from planning.allocation import check_plan
+from planning.synthetic import synthetic_workbook
+
+from builders import make_wb, ok
+
+def plain_optimum(plan) -> int:
+    """The first objective's optimum over the plan's candidate pairs, by a plain CP-SAT model built from the tables.
+
+    Independent of the project's model code: one Boolean per pair; seat places
+    from the seats table; one stint at a time as pairwise exclusions of
+    overlapping dates; ``lead_required`` and ``same_source`` from the teams,
+    orders and assignments tables (a held lead or member is a live assignment
+    still running on the planning date's eve, as the rules define them).
+    """
+    from ortools.sat.python import cp_model
+
+    from planning.core.clock import today
+    from planning.core.hierarchy import source_city
+
+    wb, seats, pairs = plan.inputs.workbook, plan.inputs.seats, plan.inputs.pairs.reset_index(drop=True)
+    md = cp_model.CpModel()
+    x = [md.new_bool_var(f"x{k}") for k in range(len(pairs))]
+    for s, ks in pairs.groupby("seat").indices.items():
+        md.add(sum(x[k] for k in ks) <= int(seats["remaining"].iat[s]))
+    for _, ks in pairs.groupby("person").indices.items():
+        for i in ks:
+            for j in ks:
+                if i < j and pairs["start"].iat[i] <= pairs["end"].iat[j] and pairs["start"].iat[j] <= pairs["end"].iat[i]:
+                    md.add(x[i] + x[j] <= 1)
+    orders = wb.orders.set_index("id")
+    team, role = pairs["order"].map(orders["team"]), pairs["order"].map(orders["role"])
+    a = wb.assignments
+    live = a[a["status"].isin(["active", "planned"]) & (a["end"] >= today())]
+    live = live.assign(team=live["order"].map(orders["team"]), role=live["order"].map(orders["role"]))
+    people_city = source_city(wb)  # the domain's rule (design §4), not the model's code
+    for t in wb.teams.itertuples():
+        mine = np.flatnonzero(team.eq(t.id).to_numpy())
+        if t.lead_required:
+            leads = [x[k] for k in mine if role.iat[k] == "lead"]
+            held = live[(live["team"] == t.id) & (live["role"] == "lead")]
+            for k in mine:
+                if role.iat[k] != "lead" and not ((held["start"] <= pairs["end"].iat[k])
+                                                  & (held["end"] >= pairs["start"].iat[k])).any():
+                    md.add(sum(leads) >= 1).only_enforce_if(x[k]) if leads else md.add(x[k] == 0)
+        if t.same_source:
+            fixed = set(live.loc[live["team"] == t.id, "person"].map(people_city))
+            by_city = {}
+            for k in mine:
+                by_city.setdefault(people_city[pairs["person"].iat[k]], []).append(x[k])
+            used = []
+            for c, xs in by_city.items():
+                u = md.new_bool_var("")
+                used.append(u)
+                for v in xs:
+                    md.add_implication(v, u)
+                if fixed and c not in fixed:
+                    md.add(u == 0)
+            md.add_at_most_one(used)
+    w = (2 ** (seats["priority"].to_numpy() - 1))[pairs["seat"].to_numpy()]
+    md.maximize(sum(int(wk) * v for wk, v in zip(w, x)))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(md) == cp_model.OPTIMAL
+    return int(round(solver.objective_value))
+
+
+@st.composite
+def programmes(draw):
+    """Small programmes: several cities sharing a host by exclusive pairings (some dated), rotation slots, teams."""
+    n_people, n_orders = draw(st.integers(2, 9)), draw(st.integers(1, 7))
+    month = lambda lo, hi: pd.Timestamp("2026-12-01") + pd.DateOffset(months=draw(st.integers(lo, hi)))  # noqa: E731
+    people = []
+    for i in range(n_people):
+        start = month(0, 8)
+        people.append(dict(id=f"P{i}", sending_unit=draw(st.sampled_from(["U1", "U2", "U3"])),
+                           skill=draw(st.sampled_from(["数学", "物理"])), level=draw(st.integers(1, 3)),
+                           can_lead=draw(st.booleans()), available_from=(start - pd.DateOffset(months=3)).date(),
+                           available_to=(start + pd.DateOffset(months=draw(st.integers(3, 18)))).date()))
+    teams = [dict(id="T1", host="HA", same_source=draw(st.booleans()), lead_required=draw(st.booleans())),
+             dict(id="T2", host="HB", same_source=draw(st.booleans()), lead_required=draw(st.booleans()))]
+    orders = []
+    for i in range(n_orders):
+        start = month(-2, 9)
+        host = draw(st.sampled_from(["HA", "HB", "HC1"]))
+        orders.append(dict(id=f"O{i}", host_unit=host, skill=draw(st.sampled_from([None, "数学", "物理"])),
+                           role=draw(st.sampled_from(["member", "member", "lead"])), headcount=draw(st.integers(1, 2)),
+                           start=start.date(), end=(start + pd.DateOffset(months=draw(st.integers(2, 12)))
+                                                    - pd.DateOffset(days=1)).date(),
+                           priority=draw(st.integers(1, 5)), min_level=draw(st.integers(1, 2)),
+                           team={"HA": "T1", "HB": "T2"}.get(host) if draw(st.booleans()) else None,
+                           rotation_months=draw(st.sampled_from([None, None, 2, 3]))))
+    pairings = []
+    if draw(st.booleans()):  # two cities hold the county together; one city's pairing ends mid-way
+        pairings = [dict(sender="C1", host="HC"),
+                    dict(sender="C2", host="HC", end=draw(st.sampled_from([None, "2027-05-31"])))]
+    if draw(st.booleans()):  # 一市包一校: one city alone for a unit, from a date
+        pairings.append(dict(sender="C3", host="HB", start="2027-03-01"))
+    assignments = []
+    if draw(st.booleans()) and n_orders:  # someone already on post in an order
+        assignments = [dict(person="P0", order="O0", start=orders[0]["start"], end=orders[0]["end"])]
+    return make_wb(people, orders, teams=teams, pairings=pairings, assignments=assignments)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programmes(), st.booleans())
+def test_bound_never_below_the_optimum_and_plan_never_above(monkeypatch_module, wb, later):
+    window = ("2027-02-01", "2027-12-31") if later else ("2026-12-01", "2027-11-30")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # the LP bound and the LP-guided plan alone (no CP-SAT to close the gap)
+        monkeypatch_module.setattr("planning.allocation.solvers.horizon.CPSAT_PAIRS", 0)
+        plan = ok(wb, planning.allocate(wb, window=window, method="horizon"))
+        monkeypatch_module.undo()
+        best = ok(wb, planning.allocate(wb, window=window))
+    opt = plain_optimum(plan)
+    o = plan.objective
+    assert o.value <= opt <= o.bound
+    assert o.status in ("optimal", "feasible") and (o.status == "optimal") == (o.value == o.bound)
+    assert 0 <= o.gap <= 1
+    assert best.objective.status == "optimal" and best.objective.value == opt == best.objective.bound
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()
+
+
+def test_random_multipliers_give_a_valid_bound():
+    """Any non-negative multipliers bound the optimum (weak duality), whatever the LP did."""
+    from planning.allocation.solvers.horizon import build_lp, lagrangian_bound
+
+    wb = synthetic_workbook(people=400, host_units=40, sectors=4, seed=1, teams=True, cities_per_prefecture=10)
+    plan = planning.allocate(wb, window=("2026-12-01", "2027-11-30"))
+    m = plan.inputs.model
+    opt = plain_optimum(plan)
+    assert plan.objective.value == opt == plan.objective.bound
+    lp = build_lp(m)
+    n = sum(r.n for r in lp.rows if r.relaxed)
+    rng = np.random.default_rng(0)
+    for scale in (0.0, 0.5, 4.0, 40.0):
+        assert lagrangian_bound(m, lp, rng.random(n) * scale) >= opt
+
+
+def test_time_limit_is_kept_on_a_slow_workbook():
+    """A national-shaped year with team rules and a short limit: the best plan so far, with its bound and gap."""
+    wb = synthetic_workbook(people=20_000, host_units=2_000, sectors=8, seed=4, teams=True, cities_per_prefecture=25)
+    limit = 6.0
+    t = time.perf_counter()
+    with pytest.warns(UserWarning):
+        plan = planning.allocate(wb, window=("2026-12-01", "2027-11-30"), time_limit=limit)
+    elapsed = time.perf_counter() - t
+    o = plan.objective
+    assert o.status == "time_limit" and o.bound is not None and o.gap is not None
+    assert 0 < o.value <= o.bound and 0 < o.gap < 1
+    assert elapsed < 3 * limit  # a generous sanity bound: the machines are shared
+    assert check_plan(wb, plan).empty
+
+
+def test_new_assignments_start_on_the_planning_date():
+    """A seat that has begun is planned from the dispatch date; rotation slots keep their own dates."""
+    people = [dict(id="P1", available_from="2026-01-01"), dict(id="P2", available_from="2026-01-01")]
+    orders = [dict(id="O1", start="2026-06-01", end="2027-12-31"),
+              dict(id="O2", start="2027-01-01", end="2027-12-31", rotation_months=6)]
+    wb = make_wb(people, orders)
+    # the window starts ahead of today: that is the default planning date
+    plan = ok(wb, planning.allocate(wb, window=("2027-03-01", "2027-12-31")))
+    a = plan.assignments.set_index(["order", "slot"])
+    assert str(a.loc[("O1", 0), "start"].date()) == "2027-03-01" and plan.planning_date == pd.Timestamp("2027-03-01")
+    assert str(a.loc[("O2", 0), "start"].date()) == "2027-03-01"  # the slot had begun: from the planning date
+    assert str(a.loc[("O2", 1), "start"].date()) == "2027-07-01"  # a later slot keeps its own start
+    # an explicit dispatch date; a slot ending before it is not planned
+    plan = ok(wb, planning.allocate(wb, planning_date="2027-08-15"))
+    assert set(plan.assignments["start"].astype(str)) == {"2027-08-15"}
+    assert ("O2", 0) not in set(zip(plan.assignments["order"], plan.assignments["slot"]))
+    # from today by default
+    plan = ok(wb, planning.allocate(wb))
+    assert str(plan.assignments.set_index("order").loc["O1", "start"].date()) == "2026-11-22"
+    with pytest.raises(planning.PlanError, match="2026-11-22"):
+        planning.allocate(wb, planning_date="2026-01-01", lang="en")
