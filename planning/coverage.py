@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .core.clock import report_window, today
+from .core.clock import OPEN_END, report_window, today
 from .core.hierarchy import host_tree, nearest, source_city
 from .core.pairings import order_seats, responsible_senders
 from .core.periods import closed_ends, ends
@@ -44,7 +44,9 @@ def month_range(start=None, end=None, wb=None) -> pd.DatetimeIndex:
     """First days of the months from ``start`` to ``end`` (``YYYY-MM`` or dates).
 
     Without bounds, the months run from the earliest order start to the latest
-    order end of ``wb`` (an open end runs to ``OPEN_END``); this month without orders.
+    order end of ``wb``; this month without orders. Open ends (``core.clock.OPEN_END``)
+    do not stretch the range to 2100: it runs to the latest dated end, and at least
+    three years ahead of today when some order has no end.
 
     >>> month_range("2026-11", "2027-01").strftime("%Y-%m").tolist()
     ['2026-11', '2026-12', '2027-01']
@@ -52,7 +54,11 @@ def month_range(start=None, end=None, wb=None) -> pd.DatetimeIndex:
     if start is None or end is None:
         o = wb.orders
         lo = o["start"].min() if len(o) and o["start"].notna().any() else today()
-        hi = ends(o["end"]).max() if len(o) else lo
+        e = ends(o["end"]) if len(o) else pd.Series(dtype="datetime64[ns]")
+        dated = e[e < OPEN_END]
+        hi = dated.max() if len(dated) else lo
+        if len(dated) < len(e):  # open-ended orders: show what is coming, not the years to 2100
+            hi = max(hi, today() + pd.DateOffset(years=3))
         start = lo if start is None else start
         end = hi if end is None else end
     s = pd.Timestamp(start).to_period("M").to_timestamp()
