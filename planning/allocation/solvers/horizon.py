@@ -393,12 +393,14 @@ def solve_relaxation(m: Model, lp: LP, seq: Sequences, first: np.ndarray, deadli
         n_sub = len(sub_lp.capacity_seats)
         lam[sub_lp.capacity_seats] = res.duals[:n_sub]
         duals = np.r_[lam[lp.capacity_seats], res.duals[n_sub:]]
-        b, taken = lagrangian_bound(m, lp, duals, seq, taken=True)
+        b, taken, _ = lagrangian_bound(m, lp, duals, seq, taken=True)
         bound = min(bound, b)
         if res.status != "optimal":
             status = res.status
             break
-        add = np.setdiff1d(np.flatnonzero(taken), keep, assume_unique=False)
+        out = np.ones(m.n_pairs, bool)
+        out[keep] = False
+        add = np.flatnonzero(taken & out)
         if len(add) == 0 or value is not None and bound <= math.floor(value + 1e-6):
             status = "optimal"
             break
@@ -496,7 +498,8 @@ def lagrangian_bound(m: Model, lp: LP, duals: np.ndarray | None, seq: Sequences 
     the best of its ``z`` columns or none. The multipliers are made dyadic
     (:func:`dyadic`) so the sums are exact; the result is rounded down (values
     are integers). ``duals=None`` gives the trivial bound (every seat filled).
-    With ``taken``, also returns the pairs of each person's best sequence (pricing).
+    With ``taken``, also returns the pairs of each person's best sequence and every
+    pair's value at these prices (for pricing columns).
 
     Examples
     --------
@@ -546,7 +549,7 @@ def lagrangian_bound(m: Model, lp: LP, duals: np.ndarray | None, seq: Sequences 
         np.maximum.at(best_z, lp.team_of_z, reduced[f:f + n])
         total += float(best_z.sum())
     out = int(math.floor(total + 1e-9))
-    return (out, best) if taken else out
+    return (out, best, x) if taken else out
 
 
 def feasible_part(m: Model, chosen: np.ndarray, first: np.ndarray | None = None) -> np.ndarray:
