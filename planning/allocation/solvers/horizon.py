@@ -93,6 +93,7 @@ class LP:
     columns: dict = field(default_factory=dict)   # name → (first column, count)
     team_of_z: np.ndarray | None = None          # per same_source z column: its team (for the bound)
     capacity_seats: np.ndarray | None = None     # the seat of each capacity row
+    first: np.ndarray | None = None              # the pairs' first objective alone (the LP's has tie-breakers)
 
     @property
     def n_cols(self) -> int:
@@ -250,8 +251,17 @@ def define_same_source(lp: LP, m: Model) -> None:
                 np.full(n_team, -np.inf), np.ones(n_team), relaxed=False)
 
 
-def build_lp(m: Model) -> LP:
+#: weight of the tie-breaker rewards in the LP's objective (scaled below 1 a pair): among plans of the same
+#: first objective the LP leans to the better tie-breakers; the bound is taken on the first objective alone
+TIE_WEIGHT = 1e-4
+
+
+def build_lp(m: Model, tie_weight: float = TIE_WEIGHT) -> LP:
     """The LP relaxation of the interval model, family by family.
+
+    The pairs' objective is ``2**(priority-1)`` plus ``tie_weight`` times the
+    tie-breaker reward scaled to ``[0, 1)`` (:attr:`LP.first` keeps the first
+    objective alone, for the bound).
 
     Examples
     --------
@@ -267,7 +277,9 @@ def build_lp(m: Model) -> LP:
     upper = np.ones(m.n_pairs)
     if m.fixed_off is not None:
         upper[m.fixed_off] = 0.0
-    lp.add_columns("x", m.pair_w.astype(np.float64), upper)
+    tie = m.pair_tie - m.pair_tie.min(initial=0)
+    lp.add_columns("x", m.pair_w + tie_weight * tie / (tie.max(initial=0) + 1.0), upper)
+    lp.first = m.pair_w.astype(np.float64)
     define_seat_capacity(lp, m)
     define_one_at_a_time(lp, m)
     define_lead_required(lp, m)
@@ -514,6 +526,9 @@ def lagrangian_bound(m: Model, lp: LP, duals: np.ndarray | None, seq: Sequences 
     3
     """
     cost, _ = lp.column_arrays()
+    if lp.first is not None:
+        cost = cost.copy()
+        cost[: lp.n_pairs] = lp.first
     relaxed = [r for r in lp.rows if r.relaxed]
     n_relaxed = sum(r.n for r in relaxed)
     if duals is None:  # the trivial multipliers: each capacity row priced at its seat's weight
@@ -636,7 +651,7 @@ def team_choices(m: Model, x: np.ndarray) -> tuple[Model, np.ndarray]:
     k = np.flatnonzero(ss_team >= 0)
     if len(k):
         n_city = int(ss_city.max()) + 1
-        mass = np.bincount(ss_team[k] * n_city + ss_city[k], weights=x[k] + 1e-9,
+        mass = np.bincount(ss_team[k] * n_city + ss_city[k], weights=m.pair_w[k] * x[k] + 1e-9,
                            minlength=len(m.same_groups) * n_city).reshape(-1, n_city)
         best_city = mass.argmax(axis=1)
         off[k] |= ss_city[k] != best_city[ss_team[k]]
@@ -707,7 +722,40 @@ def lp_plan(m: Model, x: np.ndarray | None, deadline: float | None = None) -> np
         if res.x is not None:
             lean = at[res.x > 0.5]
     base = feasible_part(fixed, np.r_[leads, lean], first=leads)
-    return starting_plan(fixed, base=base, deadline=deadline)
+    return unlock_teams(m, starting_plan(fixed, base=base, deadline=deadline), deadline)
+
+
+def unlock_teams(m: Model, chosen: np.ndarray, deadline: float | None = None) -> np.ndarray:
+    """Fill up a plan by placing free leads: a ``lead_required`` team without a new lead gets one whose
+    person is free over the seat (and of the team's city under ``same_source``), then rounds of flows
+    fill the member seats this opens.
+    """
+    on = np.zeros(m.n_pairs, bool)
+    on[chosen] = True
+    lead_teams = [np.asarray(x, np.int64) for x in m.lead_pairs]
+    todo = [pairs for pairs in lead_teams if len(pairs) and not on[pairs].any()]
+    if not todo:
+        return chosen
+    cand = np.concatenate(todo)
+    ss_team, ss_city = _team_arrays(m)
+    city = np.full(len(m.same_groups), -1, np.int64)
+    held = chosen[ss_team[chosen] >= 0]
+    city[ss_team[held]] = ss_city[held]
+    ok = ~overlapping(m, chosen)[cand] & ((ss_team[cand] < 0) | (city[np.maximum(ss_team[cand], 0)] < 0)
+                                          | (city[np.maximum(ss_team[cand], 0)] == ss_city[cand]))
+    if m.fixed_off is not None:
+        ok &= ~m.fixed_off[cand]
+    cand = cand[ok]
+    if len(cand) == 0:
+        return chosen
+    # one lead per team, the most valuable first; feasible_part keeps places and days
+    team = np.repeat(np.arange(len(todo)), [len(x) for x in todo])[ok]
+    o = np.lexsort((-m.pair_tie[cand], -m.pair_w[cand], team))
+    cand, team = cand[o], team[o]
+    cand = cand[np.r_[True, team[1:] != team[:-1]]]
+    base = feasible_part(m, np.r_[chosen, cand], first=chosen)
+    out = starting_plan(m, base=base, deadline=deadline)
+    return out if int(m.pair_w[out].sum()) >= int(m.pair_w[chosen].sum()) else chosen
 
 
 #: seconds per pair a starting plan may take (rounds of flows; 6.4 s at 1.9 million pairs on the test machine)
