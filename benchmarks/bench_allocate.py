@@ -187,7 +187,7 @@ def plain_cpsat(plan, time_limit=600.0, workers=1):
     covers the other's first day); per
     ``lead_required`` team, a member seat with no live lead of the team on post
     over part of it is filled only if some new lead of the team is placed; per
-    ``same_source`` team, new members from one city, the city of its live members
+    ``same_source`` team, new members from one city, one of its live members' cities
     if it has any. Maximises sum of 2^(priority-1). Returns (status, value, bound, seconds).
     """
     from ortools.sat.python import cp_model
@@ -235,17 +235,13 @@ def plain_cpsat(plan, time_limit=600.0, workers=1):
             by_city = {}
             for k in in_team:
                 by_city.setdefault(pairs["source_city"].iat[k], []).append(x[k])
-            if fixed:
-                for c, xs in by_city.items():
-                    if c not in fixed:
-                        for v in xs:
-                            md.add(v == 0)
-            else:
-                used = {c: md.new_bool_var("") for c in by_city}
-                for c, xs in by_city.items():
-                    for v in xs:
-                        md.add_implication(v, used[c])
-                md.add_at_most_one(list(used.values()))
+            used = {c: md.new_bool_var("") for c in by_city}
+            for c, xs in by_city.items():
+                for v in xs:
+                    md.add_implication(v, used[c])
+                if fixed and c not in fixed:
+                    md.add(used[c] == 0)
+            md.add_at_most_one(list(used.values()))
     w = (2 ** (seats["priority"].to_numpy().astype(np.int64) - 1))[pairs["seat"].to_numpy()]
     md.maximize(sum(int(wk) * v for wk, v in zip(w, x)))
     solver = cp_model.CpSolver()

@@ -372,7 +372,7 @@ class Relaxation:
 
 
 def solve_relaxation(m: Model, lp: LP, seq: Sequences, first: np.ndarray, deadline: float | None = None,
-                     max_rounds: int = 50) -> Relaxation:
+                     max_rounds: int = 50, tie_weight: float = TIE_WEIGHT) -> Relaxation:
     """The LP relaxation by column generation over the pairs, with a proven bound at every round.
 
     Starts from the pairs ``first`` (a plan, the lead pairs, a few candidates per
@@ -381,7 +381,10 @@ def solve_relaxation(m: Model, lp: LP, seq: Sequences, first: np.ndarray, deadli
     :class:`Sequences`), takes the Lagrangian bound (:func:`lagrangian_bound`,
     valid for any multipliers), and adds the pairs of those best sequences not
     yet in. It stops when none is left to add (the restricted LP is then the full
-    LP's optimum), when the bound meets the LP's value, or at ``deadline``.
+    LP's optimum), when the bound meets the LP's value, or at ``deadline``. The
+    rounds price the first objective alone (exact duals, the tightest bound); the
+    last columns are then solved once more with the tie-breakers weighed in
+    (``tie_weight``, :func:`build_lp`), for the plan's values.
     """
     t0 = time.perf_counter()
     keep = np.unique(first)
@@ -392,7 +395,7 @@ def solve_relaxation(m: Model, lp: LP, seq: Sequences, first: np.ndarray, deadli
         if left is not None and left < 0.2:
             break
         sub = restricted(m, keep)
-        sub_lp = build_lp(sub)
+        sub_lp = build_lp(sub, tie_weight=0.0)
         res = solve_lp(sub_lp, left)
         rounds += 1
         if res.duals is None or res.x is None:
@@ -417,6 +420,12 @@ def solve_relaxation(m: Model, lp: LP, seq: Sequences, first: np.ndarray, deadli
             status = "optimal"
             break
         keep = np.union1d(keep, add)
+    left = None if deadline is None else deadline - time.perf_counter()
+    if x is not None and tie_weight > 0 and (left is None or left > 0.5):
+        res = solve_lp(build_lp(restricted(m, keep), tie_weight=tie_weight), left)
+        if res.x is not None and res.status == "optimal":
+            x = np.zeros(m.n_pairs)
+            x[keep] = res.x
     return Relaxation(x=x, bound=int(bound), value=value, status=status, rounds=rounds, columns=len(keep),
                       seconds=time.perf_counter() - t0)
 
