@@ -191,3 +191,17 @@ def test_new_assignments_start_on_the_planning_date():
     assert str(plan.assignments.set_index("order").loc["O1", "start"].date()) == "2026-11-22"
     with pytest.raises(planning.PlanError, match="2026-11-22"):
         planning.allocate(wb, planning_date="2026-01-01", lang="en")
+
+
+def test_allocation_page_window_may_start_in_a_later_month(sample):
+    """The page's window starting in a later month: new postings are dated from that month on."""
+    from planning.apps import AllocationApp
+
+    app = AllocationApp(wb=sample, lang="en")
+    months = [v for _, v in app.window.options]
+    app.window.value = (months[3], months[8])
+    app.run_button.click()
+    plan = app.plan
+    assert plan is not None and len(plan.assignments) > 0 and plan.planning_date == months[3]
+    assert (plan.assignments["start"] >= months[3]).all()
+    assert check_plan(sample, plan).empty
