@@ -769,6 +769,8 @@ def unlock_teams(m: Model, chosen: np.ndarray, deadline: float | None = None) ->
 
 #: seconds per pair a starting plan may take (rounds of flows; 6.4 s at 1.9 million pairs on the test machine)
 START_SECONDS_PER_PAIR = 4e-6
+#: seconds per pair kept back from the LP for rounding its solution (team choices, the feasible part)
+ROUNDING_SECONDS_PER_PAIR = 1.5e-6
 
 
 def solve_horizon(m: Model, time_limit: float | None = None, lang: str | None = None,
@@ -794,7 +796,7 @@ def solve_horizon(m: Model, time_limit: float | None = None, lang: str | None = 
     seq = Sequences(m.pair_person, m.pair_start, m.pair_end, len(m.person_city))
     best = starting_plan(m, deadline=deadline)
     value = int(m.pair_w[best].sum())
-    reserve = 0.2 + START_SECONDS_PER_PAIR * m.n_pairs
+    reserve = 0.5 + ROUNDING_SECONDS_PER_PAIR * m.n_pairs  # the LP gets the rest: the bound matters most
     relax = solve_relaxation(m, lp, seq, first_columns(m, best), None if deadline is None else deadline - reserve)
     bound = relax.bound
     if relax.x is not None and value < bound:
