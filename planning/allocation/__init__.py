@@ -12,8 +12,11 @@ The pipeline follows PyPSA/linopy's check → build → solve → write back:
 4. When no team rule applies and each person's candidate seats all overlap in
    time, :func:`solve_flow` solves maximum flows and a min-cost flow with
    OR-Tools over groups of interchangeable people (:func:`interchangeable`);
-   otherwise :func:`solve_cpsat` solves a 0/1 model with CP-SAT, starting from
-   a feasible plan (:func:`starting_plan`) that it returns if time runs out first.
+   otherwise :func:`solve_horizon` solves the LP relaxation by column generation
+   for a proven bound (a Lagrangian bound, valid for any multipliers), builds a
+   plan from it and rounds of flows (:func:`starting_plan`), and lets CP-SAT
+   close a remaining gap on models it can prove (:func:`solve_cpsat` is the
+   CP-SAT path alone, ``method="cpsat"``).
 5. :func:`write_back` returns tables: new assignments with the tie-breaker that
    decided, unfilled seats with a reason, the objective, and the workbook.
 
@@ -42,7 +45,7 @@ The package follows its pipeline, one module a step:
 - :mod:`~planning.allocation.pins`: pins checked against every hard rule;
 - :mod:`~planning.allocation.model`: the model as integer arrays;
 - :mod:`~planning.allocation.team_rules`: the team rules, as model rows and enforced on a plan;
-- :mod:`~planning.allocation.solvers`: ``flow``, ``cpsat`` and ``stable``;
+- :mod:`~planning.allocation.solvers`: ``flow``, ``cpsat``, ``horizon`` and ``stable``;
 - :mod:`~planning.allocation.write_back`: assignments, reasons, unfilled seats;
 - :mod:`~planning.allocation.pipeline`: :func:`allocate`;
 - :mod:`~planning.allocation.diff` and :mod:`~planning.allocation.check`: comparing plans, re-checking rules.
@@ -107,6 +110,7 @@ from .solvers.flow import (  # noqa: F401
     solve_flow,
     tie_value,
 )
+from .solvers.horizon import lagrangian_bound, solve_horizon  # noqa: F401
 from .solvers.stable import solve_stable  # noqa: F401
 from .team_rules import define_team_rules, enforce_team_rules  # noqa: F401
 from .write_back import write_back  # noqa: F401
@@ -144,6 +148,7 @@ __all__ = [
     "flow_applies",
     "integer_codes",
     "interchangeable",
+    "lagrangian_bound",
     "overlap_hits",
     "pairs_frame",
     "parse_window",
@@ -155,6 +160,7 @@ __all__ = [
     "slots_from_today",
     "solve_cpsat",
     "solve_flow",
+    "solve_horizon",
     "solve_stable",
     "starting_plan",
     "summary_text",

@@ -57,7 +57,8 @@ class Objective:
     ``value`` is the sum over new filled seats of ``2**(priority-1)`` (existing
     assignments not included); ``bound`` the solver's proven upper bound on it;
     ``gap`` the relative gap ``(bound - value) / bound``; ``status`` is
-    ``optimal``, ``time_limit`` (stopped early: ``gap`` says how far it may be)
+    ``optimal``, ``time_limit`` (stopped early: ``gap`` says how far it may be),
+    ``feasible`` (the horizon solver finished with a gap it could not close)
     or ``stable`` (method ``stable``: no optimality claim). ``tiebreak_status``
     says whether the tie-breakers were also solved to optimality;
     ``proof_seconds`` how long the solver took to reach (and prove) the first
