@@ -21,6 +21,7 @@ from enum import StrEnum
 import pandas as pd
 
 from .core.hierarchy import ancestors
+from .grid import scope_grid
 from .workbook import Workbook
 
 __all__ = ["OfficeRole", "Viewer", "PAGES", "READ_ONLY_PAGES", "sign_viewer", "read_viewer",
@@ -35,7 +36,7 @@ class OfficeRole(StrEnum):
 
 
 #: The read-only stakeholder pages (notebook names) every role may open.
-READ_ONLY_PAGES = ("overview", "coverage", "rotation")
+READ_ONLY_PAGES = ("overview", "coverage", "rotation", "grid")
 #: The pages each role may open.
 PAGES = {
     OfficeRole.PLANNER: READ_ONLY_PAGES + ("allocation", "scenarios"),
@@ -143,7 +144,8 @@ def scope_workbook(wb: Workbook, bound) -> Workbook:
     Kept: the orders, teams, local staff, indicators and mentorships of those host
     units; the assignments on those orders and the people on them (their other
     postings are dropped); the pairings whose host is one of the units or a region
-    above them; and the units and regions these refer to, with their ancestors.
+    above them; the management units covering those units (:func:`planning.grid.scope_grid`);
+    and the units and regions these refer to, with their ancestors.
     Everything else (people posted elsewhere, other host units, their orders) is
     gone, so every count, table, figure and download made from the result is
     limited to the viewer's own units.
@@ -178,6 +180,11 @@ def scope_workbook(wb: Workbook, bound) -> Workbook:
     # the units and regions still referred to, and everything above them
     named = units | set(people["sending_unit"].astype(str)) | set(pairings["sender"].astype(str)) \
         | set(pairings["host"].astype(str))
+    # the management grid: the units covering their own host units (or regions), led by people kept
+    grid = scope_grid(wb.management_units, wb, units, set(people["id"].astype(str)))
+    named |= set(grid["host"].dropna().astype(str))
+    if "cell" in people.columns:
+        people = people.assign(cell=people["cell"].where(people["cell"].isin(set(grid["id"])), None))
     keep = set(a.loc[a["node"].astype(str).isin(named), "ancestor"].astype(str)) | named
     return replace(
         wb,
@@ -185,7 +192,7 @@ def scope_workbook(wb: Workbook, bound) -> Workbook:
         units=_rows(wb.units, wb.units["id"].astype(str).isin(keep)),
         pairings=_rows(pairings), people=_rows(people), teams=_rows(teams), orders=_rows(orders),
         assignments=_rows(assignments), mentorships=_rows(mentorships), local_staff=_rows(local_staff),
-        indicators=_rows(indicators),
+        indicators=_rows(indicators), management_units=grid,
     )
 
 

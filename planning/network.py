@@ -16,7 +16,18 @@ edge kind          from → to                   attributes
 ``assigned_to``    person → order              ``start``, ``end``, ``status``
 ``works_at``       local staff → host unit
 ``mentors``        mentor → apprentice         ``host_unit``
+``reports_to``     management unit → parent
+``leads``          person → management unit    ``via`` (``named``: the unit's leader;
+                                               ``team``: on the lead seat of the unit's
+                                               team, with ``start``, ``end``, ``status``)
+``belongs_to``     person → management unit    (the person's ``cell``)
+``manages``        management unit → team      (the team it runs)
+``covers``         management unit → host      (unit or region)
 =================  ==========================  =====================================
+
+The management grid (:mod:`planning.grid_contract`) reads like the pairing network:
+``G.in_edges("management_unit:W", data="kind")`` lists who leads and who belongs to a
+unit, and ``reports_to`` edges lead up to the headquarters.
 
 Examples
 --------
@@ -26,7 +37,9 @@ Examples
 >>> G.nodes["unit:H-SCH01"]["kind"], G.nodes["unit:H-SCH01"]["name"]
 ('unit', '疏勒县第一中学')
 >>> sorted({k for _, _, k in G.edges(data="kind")})[:3]
-['assigned_to', 'belongs_to', 'located_in']
+['assigned_to', 'belongs_to', 'covers']
+>>> [v for _, v, k in G.out_edges("management_unit:BT-GRP-DOC", data="kind") if k == "reports_to"]
+['management_unit:BT-WG']
 """
 from __future__ import annotations
 
@@ -45,7 +58,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 NODE_KINDS = {"regions": "region", "units": "unit", "people": "person", "teams": "team", "orders": "order",
-              "local_staff": "local_staff"}
+              "local_staff": "local_staff", "management_units": "management_unit"}
 
 
 def node_id(kind: str, ids) -> pd.Series | str:
@@ -120,7 +133,37 @@ def build_network(wb) -> nx.MultiDiGraph:
     m = wb.mentorships
     _edges(G, _ref_node(wb, m["mentor"], ("people", "local_staff")),
            _ref_node(wb, m["apprentice"], ("people", "local_staff")), "mentors", m[["host_unit"]])
+    _grid_edges(G, wb)
     return G
+
+
+def _grid_edges(G, wb) -> None:
+    """The management grid: units, who leads them, who belongs to them, what they report to and run."""
+    mu = getattr(wb, "management_units", None)
+    if mu is None or mu.empty:
+        return
+    _nodes(G, mu.rename(columns={"kind": "unit_kind"}), "management_unit", extra=("unit_kind", "level"))
+    up = mu[mu["parent"].notna()]
+    _edges(G, node_id("management_unit", up["id"]), node_id("management_unit", up["parent"]), "reports_to")
+    led = mu[mu["leader"].notna()]
+    _edges(G, node_id("person", led["leader"]), node_id("management_unit", led["id"]), "leads",
+           pd.DataFrame({"via": ["named"] * len(led)}))
+    run = mu[mu["team"].notna()]
+    _edges(G, node_id("management_unit", run["id"]), node_id("team", run["team"]), "manages")
+    host = mu[mu["host"].notna()]
+    _edges(G, node_id("management_unit", host["id"]), _ref_node(wb, host["host"], ("units", "regions")), "covers")
+    if "cell" in wb.people.columns:
+        p = wb.people[wb.people["cell"].notna()]
+        _edges(G, node_id("person", p["id"]), node_id("management_unit", p["cell"]), "belongs_to")
+    # a team's lead is its unit's leader: the people on the team's lead seats, while they hold them
+    o = wb.orders
+    lead = o[o["role"].eq("lead") & o["team"].isin(set(run["team"]))]
+    a = wb.assignments
+    a = a[a["status"].isin(LIVE) & a["order"].isin(set(lead["id"]))]
+    unit_of_team = pd.Series(run["id"].to_numpy(), index=run["team"].to_numpy())
+    unit = a["order"].map(lead.set_index("id")["team"]).map(unit_of_team)
+    _edges(G, node_id("person", a["person"]), node_id("management_unit", unit), "leads",
+           a[["start", "end", "status"]].assign(via="team"))
 
 
 def pairing_view(wb, level: str = "county") -> pd.DataFrame:

@@ -6,7 +6,9 @@ of 21 Kashgar townships, provincial hospitals each staffing one hospital
 department (院包科), Zaozhuang Shizhong district's 3-month flexible batches at
 the XPCC 12th division's Xishan farm, Taizhou doctors at the 1st division
 (Aral), Chun'an's 16 talents at Batang in three groups, and Fushan county's 30
-cadres in 20 villages with local mentors. Place and institution names are real
+cadres in 20 villages with local mentors. The management grid: Batang's team
+leader over its three groups, the 1st division's three-level grid (HQ → host
+units → people) and Yengisar's township teams under one work group. Place and institution names are real
 or plausible; every person is synthetic.
 
 ``python -m planning.sample data/sample`` rewrites the shipped folder; the
@@ -67,6 +69,7 @@ class _Builder:
         self.regions, self.units, self.pairings, self.people = [], [], [], []
         self.teams, self.orders, self.assignments = [], [], []
         self.mentorships, self.local_staff, self.indicators = [], [], []
+        self.management_units = []
         self.n_people = 0
         self.n_local = 0
         self.names: set[str] = set()
@@ -385,6 +388,53 @@ class _Builder:
                     self.mentorships.append(dict(mentor=pid, apprentice=lid, host_unit=uid,
                                                  start="2026-03-01", end=str(a.set_index("person").loc[pid, "end"])))
 
+    def management(self):
+        """Who leads whom (issue 20): Chun'an's 队长 + 小组长 + 队员 at Batang, Zhejiang's three-level grid at the
+        1st division, and Yengisar's township cadre teams under one work group. Only new rows and columns: no
+        existing row changes, so every other figure of the sample stays as it was."""
+        a = pd.DataFrame(self.assignments)
+        people = {p["id"]: p for p in self.people}
+
+        def holders(prefix, end=None):
+            on = a[a["order"].str.startswith(prefix)]
+            if end is not None:
+                on = on[on["end"].eq(end)]
+            return on["person"].tolist()
+
+        def unit(id, name, kind, level, parent=None, leader=None, team=None, host=None):
+            self.management_units.append(dict(id=id, name=name, kind=kind, level=level, parent=parent,
+                                              leader=leader, team=team, host=host))
+
+        # Batang: the team leader (挂职领队, on the cadre group's second lead seat) over three groups, each led by
+        # whoever holds its team's lead seat; members belong to their group through their team
+        unit("BT-WG", "淳安县援派巴塘工作队", "work_group", 1, leader=holders("O-BT-DZ")[0], host="SC-GZ-BT")
+        for gid, name, team, host in [("BT-GRP-GOV", "机关党政干部组", "T-BT-GOV", "H-BT-XW"),
+                                      ("BT-GRP-DOC", "医生组", "T-BT-DOC", "H-BT-YY"),
+                                      ("BT-GRP-EDU", "教师组", "T-BT-EDU", "H-BT-ZX")]:
+            unit(gid, name, "group", 2, "BT-WG", team=team, host=host)
+        # the 1st division: the provincial HQ, the host units as basic cells, every person in one cell
+        cdc = holders("O-ALE-CDC")[0]
+        unit("ZJ-ALE-HQ", "浙江省援疆指挥部（阿拉尔）", "hq", 1, leader=cdc, host="BT-1")
+        doctors = holders("O-ALE-", "2027-01-31")
+        doctors = [p for p in doctors if p != cdc]
+        head = max(doctors, key=lambda p: (people[p]["level"], -int(p[1:])))
+        unit("ZJ-ALE-YY", "第一师阿拉尔医院援疆网格", "cell", 2, "ZJ-ALE-HQ", leader=head, host="H-ALE-YY")
+        unit("ZJ-ALE-CDC", "第一师疾控中心援疆网格", "cell", 2, "ZJ-ALE-HQ", leader=cdc, host="H-ALE-CDC")
+        for p in a.loc[a["order"].str.startswith("O-ALE-") & ~a["order"].eq("O-ALE-CDC"), "person"]:
+            people[p]["cell"] = "ZJ-ALE-YY"
+        # Yengisar county: four townships' two-cadre teams, each led by its lead cadre, under one work group
+        # (two lead cadres' terms end on 2026-12-31 while their members stay: leadership cliffs)
+        unit("YJS-WG", "英吉沙县乡镇干部工作组", "work_group", 1, leader=holders("O-TWN10-L")[0])
+        for k in range(9, 13):
+            unit(f"YJS-TWN{k:02d}", f"{self._name_of(f'H-TWN{k:02d}')}驻乡工作组", "group", 2, "YJS-WG",
+                 team=f"T-TWN{k:02d}", host=f"H-TWN{k:02d}")
+        # contact numbers the roster may print (placeholders)
+        for k, p in enumerate(sorted(set(a.loc[a["order"].str.startswith(("O-BT-", "O-ALE-", "O-TWN09", "O-TWN1")), "person"]))):
+            people[p]["phone"] = f"1380000{k + 1:04d}"
+
+    def _name_of(self, unit_id: str) -> str:
+        return next(u["name"] for u in self.units if u["id"] == unit_id).removesuffix("人民政府")
+
     def build(self) -> Workbook:
         self.geography()
         self.schools()
@@ -395,6 +445,7 @@ class _Builder:
         self.batang()
         self.fushan()
         self.school_mentoring()
+        self.management()
         return _as_workbook(self)
 
 

@@ -111,9 +111,67 @@ def _pairings(rng, sprov, city, city_parent, hprov, pref, pref_parent, county, c
     return _frame("pairings", data)
 
 
+def _grid(seed: int, hprov, pref, pref_parent, hunit, hregion, county, county_parent, teams: bool,
+          p_ids, assignments: pd.DataFrame, o_unit: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
+    """A three-level management grid over the host side, drawn in whole arrays from its own random stream
+    (the rest of the workbook stays as it was without one).
+
+    One HQ per host province (its host), one front HQ per prefecture under it, one group per host unit
+    (running the unit's team when there are teams, so its lead seat leads it). The HQs and front HQs are
+    led by a person on post in a unit under them, whose ``cell`` is that unit's group (one line of the
+    grid); one person in five on post is given their group as ``cell`` explicitly, the others belong to it
+    through their team. Returns the units table and each person's ``cell``.
+    """
+    rng = np.random.default_rng([seed, 20])
+    hq = np.char.add("GH", hprov)
+    front = np.char.add("GF", pref)
+    group = np.char.add("GG", hunit)
+    unit_pref = county_parent[np.searchsorted(county, hregion)]
+    # each person on post, with the group of the unit they serve
+    a = assignments.drop_duplicates("person")
+    person = a["person"].to_numpy()
+    where = np.searchsorted(hunit, o_unit.reindex(a["order"]).to_numpy())
+    pref_of = unit_pref[where]
+    # a leader for each front HQ and HQ: someone on post under it (their group is their cell)
+    pick = pd.Series(rng.random(len(person))).groupby(pref_of).idxmin()
+    front_leader = pd.Series(person[pick.to_numpy()], index=pick.index).reindex(pref)
+    prov_of = pref_parent[np.searchsorted(pref, pref_of)]
+    taken = np.isin(person, front_leader.dropna().to_numpy())
+    pick = pd.Series(np.where(taken, 2.0, rng.random(len(person)))).groupby(prov_of).idxmin()
+    hq_leader = pd.Series(person[pick.to_numpy()], index=pick.index).reindex(hprov)
+    cell = np.full(len(p_ids), None, dtype=object)
+    explicit = (rng.random(len(person)) < 0.2) | np.isin(person, front_leader.dropna().to_numpy()) \
+        | np.isin(person, hq_leader.dropna().to_numpy())
+    cell[np.searchsorted(p_ids, person[explicit])] = group[where[explicit]]
+    n_p, n_h, n_u = len(pref), len(hprov), len(hunit)
+    leaders = np.concatenate([hq_leader.to_numpy(dtype=object), front_leader.to_numpy(dtype=object),
+                              np.full(n_u, None, dtype=object)])
+    if not teams:  # no lead seats to lead the groups: the first person on post in each unit is named
+        first = pd.Series(person).groupby(where).first()
+        leaders[n_h + n_p + first.index.to_numpy()] = first.to_numpy()
+        cell[np.searchsorted(p_ids, first.to_numpy())] = group[first.index.to_numpy()]
+    units = _frame("management_units", dict(
+        id=np.concatenate([hq, front, group]),
+        name=np.concatenate([np.char.add("指挥部", hprov), np.char.add("前方指挥部", pref), np.char.add("小组", hunit)]),
+        kind=np.concatenate([np.full(n_h, "hq"), np.full(n_p, "front_hq"), np.full(n_u, "group")]),
+        level=np.concatenate([np.full(n_h, 1), np.full(n_p, 2), np.full(n_u, 3)]),
+        parent=np.concatenate([np.full(n_h, None), np.char.add("GH", pref_parent), np.char.add("GF", unit_pref)]),
+        leader=leaders,
+        team=np.concatenate([np.full(n_h + n_p, None, dtype=object),
+                             _team_ids(hunit).astype(object) if teams else np.full(n_u, None, dtype=object)]),
+        host=np.concatenate([hprov, pref, hunit])))
+    units["level"] = units["level"].astype("Int64")
+    return units, cell
+
+
+def _team_ids(hunit) -> np.ndarray:
+    """The team of each host unit, as :func:`synthetic_workbook` names them (``T`` + the unit's number)."""
+    return _ids("T", len(hunit))
+
+
 def synthetic_workbook(people: int = 50_000, host_units: int = 5_000, sectors: int = 30, seed: int = 0,
                        teams: bool = True, orders_per_unit: float = 3.0, fill: float = 0.6,
-                       cities_per_prefecture: int | None = None) -> Workbook:
+                       cities_per_prefecture: int | None = None, grid: bool = True) -> Workbook:
     """A valid synthetic workbook.
 
     Parameters
@@ -132,6 +190,10 @@ def synthetic_workbook(people: int = 50_000, host_units: int = 5_000, sectors: i
     cities_per_prefecture : int, optional
         How many sending cities hold each host prefecture together (default:
         the cities dealt evenly over the prefectures).
+    grid : bool
+        Add a three-level management grid (HQ per host province, front HQ per
+        prefecture, a group per host unit; see :func:`_grid`). Drawn last, from
+        its own random stream: the other tables are the same either way.
     """
     rng = np.random.default_rng(seed)
     # ---- regions -------------------------------------------------------------
@@ -254,8 +316,15 @@ def synthetic_workbook(people: int = 50_000, host_units: int = 5_000, sectors: i
                                     period=np.full(3 * min(500, host_units), "2026"),
                                     kind=np.tile(["baseline", "target", "actual"], min(500, host_units)),
                                     value=rng.integers(50, 500, 3 * min(500, host_units)).astype(float)))
+    mu = empty_table("management_units")
+    if grid:
+        o_unit = pd.Series(hunit[o_unit_idx], index=o_ids)
+        mu, cell = _grid(seed, hprov, pref, pref_parent, hunit, hregion, county, county_parent, teams, p_ids,
+                         assignments[assignments["status"].isin(["active", "planned"])], o_unit)
+        ppl["cell"] = with_contract_types("people", ppl.assign(cell=cell))["cell"]
     return Workbook(regions=regions, units=units, pairings=pairings, people=ppl, teams=tm, orders=orders,
                     assignments=assignments, mentorships=ment, local_staff=local, indicators=ind,
+                    management_units=mu,
                     source=f"synthetic(people={people}, host_units={host_units}, sectors={sectors}, seed={seed})")
 
 

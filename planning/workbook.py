@@ -35,6 +35,7 @@ from . import schema
 from .core.clock import EARLIEST, LATEST, OPEN_END
 from .core.limits import limits, zip_unpacked_bytes
 from .core.text import CONTROL, csv_uncell_array
+from .grid_contract import check_grid
 from .i18n import default_lang, t
 
 TRUE = {"true", "yes", "y", "t", "1", "是", "对", "√", "1.0"}
@@ -214,6 +215,8 @@ class Workbook:
     mentorships: pd.DataFrame
     local_staff: pd.DataFrame
     indicators: pd.DataFrame
+    #: The management grid (optional table; :mod:`planning.grid_contract`): empty when a workbook has none.
+    management_units: pd.DataFrame = field(default_factory=lambda: empty_table("management_units"))
     source: str = field(default="", compare=False)
     #: What the loader did for the planner that the planner should know (names read as ids): Problem objects
     #: whose ``sentence(lang)`` says it; never a reason to refuse the workbook.
@@ -1574,6 +1577,7 @@ def _build(raws_list: list[_Raw], problems: list[Problem], label: str, notes: li
         _check_sides(raws, frames, headers, col, fact)
         _check_periods(raws, frames, headers, col)
         _check_cycles(raws, frames, headers, col)
+        check_grid(raws, frames, headers, col)
     if col.problems:
         raise WorkbookError(col.finish(), label)
     tables = {n: frames[n] if n in frames else empty_table(n) for n in schema.table_names()}

@@ -73,7 +73,7 @@ def test_network_kinds_and_no_collisions(sample):
     kinds = {d["kind"] for _, d in G.nodes(data=True)}
     assert {"region", "unit", "person", "team", "order", "local_staff"} <= kinds
     n = len(sample.regions) + len(sample.units) + len(sample.people) + len(sample.teams) + len(sample.orders) \
-        + len(sample.local_staff)
+        + len(sample.local_staff) + len(sample.management_units)
     assert G.number_of_nodes() == n
     ekinds = {k for _, _, k in G.edges(data="kind")}
     assert {"part_of", "located_in", "sends", "pairs_with", "requests", "belongs_to", "assigned_to",

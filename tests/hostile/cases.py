@@ -165,6 +165,8 @@ def small_workbook():
         wb.mentorships = m[m["mentor"].isin(keep | local) & m["apprentice"].isin(keep | local)].reset_index(
             drop=True)
         wb.indicators = wb.indicators.iloc[:20].reset_index(drop=True)
+        mu = wb.management_units  # the grid stays; leaders cut away with their people are no longer named
+        wb.management_units = mu.assign(leader=mu["leader"].where(mu["leader"].isin(keep), None))
         assert wb.people["id"].tolist().index(FREE_PERSON_ID) + 2 == XLSX_FREE_ROW
         assert wb.people["id"].iloc[0] == "P0001" and wb.orders["id"].iloc[0] == "O-SCH01-L"
         _BASE["small"] = wb
@@ -184,6 +186,11 @@ def small_folder(tmp: Path, name: str = "wb") -> Path:
         write_table(folder, table, header, [r for r in rows if tuple(r[i] for i in idx) in kept])
     header, rows = read_table(folder, "indicators")
     write_table(folder, "indicators", header, rows[: len(small.indicators)])
+    if (folder / "management_units.csv").exists():
+        header, rows = read_table(folder, "management_units")
+        kept, lead = set(small.people["id"]), header.index("leader")
+        write_table(folder, "management_units", header,
+                    [r[:lead] + ["" if r[lead] not in kept else r[lead]] + r[lead + 1:] for r in rows])
     return folder
 
 

@@ -1,0 +1,138 @@
+"""The grid in the contract: loading refuses each kind of broken grid with a located sentence."""
+import pandas as pd
+import pytest
+from grid_builders import edit, load, tables, write
+
+import planning
+from planning import WorkbookError, schema
+
+
+def problems(folder, data):
+    with pytest.raises(WorkbookError) as e:
+        planning.load_workbook(write(folder, data))
+    return e.value.problems
+
+
+def only(ps, code):
+    hits = [p for p in ps if p.code == code]
+    assert hits, [p.sentence("en") for p in ps]
+    return hits
+
+
+def test_the_contract_names_the_grid():
+    assert "management_units" in schema.table_names()
+    cols = schema.columns("management_units")
+    assert list(cols.index) == ["id", "name", "kind", "level", "parent", "leader", "team", "host"]
+    assert schema.allowed("management_units", "kind") == ["hq", "front_hq", "work_group", "cell", "group"]
+    assert schema.references("people", "cell") == ["management_units"]
+    assert schema.table_label("management_units") == "管理网格"
+    assert {schema.value_label(k) for k in schema.allowed("management_units", "kind")} == {
+        "指挥部", "前方指挥部", "工作组", "网格单元", "小组"}
+
+
+def test_a_good_grid_loads(tmp_path):
+    wb = load(tmp_path)
+    assert list(wb.management_units["id"]) == ["W", "G-DOC", "G-EDU"]
+    assert wb.people.set_index("id").loc["P3", "cell"] == "G-DOC"
+    assert wb.management_units["level"].tolist() == [1, 2, 2]
+
+
+def test_a_workbook_without_a_grid_loads_with_an_empty_table(sample):
+    assert sample.management_units.empty or "management_units" in schema.table_names()
+    wb = planning.Workbook(**{n: getattr(sample, n) for n in schema.table_names() if n != "management_units"})
+    assert wb.management_units.empty and list(wb.management_units.columns) == list(schema.columns(
+        "management_units").index)
+
+
+def test_unknown_references_are_refused(tmp_path):
+    data = tables()
+    edit(data, "management_units", "G-DOC", parent="NOPE", team="T-NONE", host="NOWHERE")
+    edit(data, "people", "P3", cell="G-NONE")
+    ps = only(problems(tmp_path, data), "unknown_ref")
+    where = {(p.table, p.column, p.value) for p in ps}
+    assert {("management_units", "parent", "NOPE"), ("management_units", "team", "T-NONE"),
+            ("management_units", "host", "NOWHERE"), ("people", "cell", "G-NONE")} <= where
+
+
+def test_a_leader_who_is_not_dispatched_is_refused(tmp_path):
+    data = edit(tables(), "management_units", "W", leader="P99")
+    p = only(problems(tmp_path, data), "unknown_ref")[0]
+    assert (p.table, p.row, p.column, p.value) == ("management_units", 2, "leader", "P99")
+    assert "援派人员" in p.sentence("zh") and "P99" in p.sentence("en")
+
+
+def test_parents_in_a_cycle_are_refused(tmp_path):
+    data = edit(tables(), "management_units", "W", parent="G-EDU", level="")
+    edit(data, "management_units", "G-EDU", level="")
+    p = only(problems(tmp_path, data), "grid_cycle")[0]
+    assert p.table == "management_units" and p.column == "parent"
+    assert "援派工作队 (W) → 教师组 (G-EDU) → 援派工作队 (W)" in p.sentence("zh")
+    assert "parent units form a cycle" in p.sentence("en")
+
+
+def test_a_unit_that_is_its_own_parent_is_a_cycle(tmp_path):
+    data = edit(tables(), "management_units", "G-DOC", parent="G-DOC", level="")
+    only(problems(tmp_path, data), "grid_cycle")
+
+
+def test_a_level_not_below_the_parent_is_refused(tmp_path):
+    data = edit(tables(), "management_units", "G-DOC", level=1)
+    p = only(problems(tmp_path, data), "grid_level")[0]
+    assert (p.row, p.column, p.value) == (3, "level", "1")
+    assert "援派工作队" in p.sentence("zh")
+
+
+def test_a_person_in_two_cells_at_once_is_refused(tmp_path):
+    """P3 belongs to the doctors' group and is named leader of the teachers' group."""
+    data = edit(tables(), "management_units", "G-EDU", leader="P3")
+    p = only(problems(tmp_path, data), "two_cells")[0]
+    assert (p.table, p.row, p.column, p.value) == ("management_units", 4, "leader", "P3")
+    assert "医生组 (G-DOC)" in p.sentence("zh") and "one cell at a time" in p.sentence("en")
+
+
+def test_leading_two_groups_is_two_cells(tmp_path):
+    data = edit(tables(), "management_units", "G-DOC", leader="P1")
+    edit(data, "management_units", "G-EDU", leader="P1")
+    ps = only(problems(tmp_path, data), "two_cells")
+    assert len(ps) == 1 and ps[0].value == "P1"
+
+
+def test_one_line_of_the_grid_is_one_cell(tmp_path):
+    """The team leader leads the work group and sits in the doctors' group: one line, allowed."""
+    data = edit(tables(), "people", "P1", cell="G-DOC")
+    edit(data, "management_units", "G-DOC", leader="P2")
+    edit(data, "people", "P2", cell="G-DOC")
+    wb = load(tmp_path, data)
+    assert wb.people.set_index("id").loc["P1", "cell"] == "G-DOC"
+
+
+def test_a_team_run_by_two_units_is_refused(tmp_path):
+    data = edit(tables(), "management_units", "G-EDU", team="T-DOC")
+    p = only(problems(tmp_path, data), "grid_team_twice")[0]
+    assert p.row == 4 and "医生组" in p.sentence("zh")
+
+
+def test_cells_without_a_grid_table_are_refused(tmp_path):
+    data = tables()
+    del data["management_units"]
+    ps = only(problems(tmp_path, data), "unknown_ref")
+    assert {p.value for p in ps} == {"G-DOC", "G-EDU"} and all(p.column == "cell" for p in ps)
+
+
+def test_validate_workbook_checks_the_grid_in_memory(tmp_path):
+    from planning.workbook import validate_workbook
+
+    wb = load(tmp_path)
+    wb.management_units.loc[2, "leader"] = "P3"
+    with pytest.raises(WorkbookError) as e:
+        validate_workbook(wb, "方案")
+    assert [p.code for p in e.value.problems] == ["two_cells"]
+    assert "管理网格" in e.value.problems[0].sentence("zh")
+
+
+def test_the_grid_saves_and_loads_back(tmp_path):
+    wb = load(tmp_path / "in")
+    for out in (tmp_path / "csv", tmp_path / "wb.xlsx", tmp_path / "zh.xlsx"):
+        back = planning.load_workbook(planning.save_workbook(wb, out, headers="zh" if "zh" in out.name else "en"))
+        assert back.equals(wb)
+    assert pd.read_excel(tmp_path / "zh.xlsx", sheet_name="管理网格(management_units)").shape == (3, 8)
