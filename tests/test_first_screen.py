@@ -32,7 +32,7 @@ def saved_names() -> set[str]:
 @pytest.fixture(scope="module")
 def data_names(sample):
     """Names from the data (they may be Chinese on English pages)."""
-    cols = [sample.units["name"], sample.regions["name"], sample.people["name"]]
+    cols = [sample.units["name"], sample.regions["name"], sample.people["name"], sample.management_units["name"]]
     return {str(v) for c in cols for v in c.dropna()}
 
 

@@ -18,7 +18,7 @@ def own_store(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def data_names(sample):
-    cols = [sample.units["name"], sample.regions["name"], sample.people["name"]]
+    cols = [sample.units["name"], sample.regions["name"], sample.people["name"], sample.management_units["name"]]
     return {str(v) for c in cols for v in c.dropna()}
 
 

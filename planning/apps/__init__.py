@@ -2,8 +2,9 @@
 from .allocation import AllocationApp
 from .base import App, data_path, query_lang
 from .coverage import CoverageApp
+from .grid import GridApp
 from .overview import OverviewApp
 from .rotation import RotationApp
 from .scenarios import ScenariosApp
 
-__all__ = ["AllocationApp", "App", "CoverageApp", "OverviewApp", "RotationApp", "ScenariosApp", "data_path", "query_lang"]
+__all__ = ["AllocationApp", "App", "CoverageApp", "GridApp", "OverviewApp", "RotationApp", "ScenariosApp", "data_path", "query_lang"]
