@@ -136,3 +136,26 @@ def test_the_grid_saves_and_loads_back(tmp_path):
         back = planning.load_workbook(planning.save_workbook(wb, out, headers="zh" if "zh" in out.name else "en"))
         assert back.equals(wb)
     assert pd.read_excel(tmp_path / "zh.xlsx", sheet_name="管理网格(management_units)").shape == (3, 8)
+
+
+def test_the_template_offers_the_grid_with_dropdowns(tmp_path):
+    import openpyxl
+
+    from planning.template import write_template
+
+    book = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx"))
+    ws = book["管理网格(management_units)"]
+    assert [c.value for c in ws[1]] == ["编号(id)", "名称(name)", "类型(kind)", "层级(level)", "上级(parent)",
+                                        "负责人(leader)", "对应组团(team)", "负责范围(host)"]
+    lists = {str(dv.sqref).split(":")[0][0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists["C"] == '"指挥部,前方指挥部,工作组,网格单元,小组"'
+    assert lists["E"].startswith("'管理网格(management_units)'!") and lists["F"].startswith("'援派人员(people)'!")
+    assert lists["G"].startswith("'组团(teams)'!")
+    people = book["援派人员(people)"]
+    heads = [c.value for c in people[1]]
+    col = heads.index("所在网格(cell)")
+    letter = openpyxl.utils.get_column_letter(col + 1)
+    assert any(str(dv.sqref).startswith(letter) and "管理网格" in dv.formula1
+               for dv in people.data_validations.dataValidation)
+    guide = [r[3].value for r in book["说明"].iter_rows(min_row=5) if r[0].value == "management_units"]
+    assert guide == ["编号", "名称", "类型", "层级", "上级", "负责人", "对应组团", "负责范围"]
