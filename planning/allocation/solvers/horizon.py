@@ -9,7 +9,7 @@ solver follows PyPSA/linopy's steps on the same :class:`~planning.allocation.mod
    (:func:`define_one_at_a_time`: a person's candidate seats that share a day form a
    clique of intervals; consecutive clique rows are written as their differences,
    which gives each pair two entries instead of one per clique), and the team rules
-   (:func:`define_lead_required`, :func:`define_same_source`). HiGHS's dual simplex
+   (:func:`define_lead_required`, :func:`define_same_source`). OR-Tools' GLOP
    solves it (:func:`solve_lp`), within the time left.
    The LP is solved by column generation (:func:`solve_relaxation`): from a plan
    and a few candidates per seat, each round prices every pair at the LP's duals
@@ -289,7 +289,7 @@ def build_lp(m: Model, tie_weight: float = TIE_WEIGHT) -> LP:
 
 @dataclass
 class LPResult:
-    """What HiGHS returned: the primal (if any), the duals of the relaxed rows (if any), its status and value."""
+    """What the LP solver returned: the primal (if any), the duals of the relaxed rows (if any), status and value."""
 
     x: np.ndarray | None         # the pairs' values
     duals: np.ndarray | None     # one per relaxed row, in the order of ``LP.rows``
@@ -299,9 +299,12 @@ class LPResult:
 
 
 def solve_lp(lp: LP, time_limit: float | None = None, solver: str = "glop", params: str = "") -> LPResult:
-    """Solve the LP relaxation with OR-Tools' HiGHS (dual simplex) through its array model builder.
+    """Solve an LP with OR-Tools' GLOP (simplex) through its array model builder (``scipy.sparse`` in).
 
-    Duals of ``<=`` rows are returned with the sign of prices (``>= 0`` at an optimum).
+    Duals of ``<=`` rows are returned with the sign of prices (``>= 0`` at an
+    optimum). GLOP rather than HiGHS: OR-Tools' model builder returns HiGHS's row
+    activities in place of its duals, and the ``highspy`` package cannot be loaded
+    beside OR-Tools (their HiGHS symbols clash in one process).
     """
     from ortools.linear_solver.python import model_builder_helper as mbh
     from scipy import sparse
