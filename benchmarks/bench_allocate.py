@@ -58,7 +58,7 @@ DAY = ("2027-03-01", "2027-03-01")
 
 def peer_inputs(wb):
     """Seats with places left and allowed pairs minus busy people: the peer's own short pipeline."""
-    seats = planned_seats(wb, DAY)
+    seats = planned_seats(wb, DAY, DAY[0])  # planned from the window's start, as allocate plans them
     seats = seats[seats["remaining"] > 0].reset_index(drop=True)
     pairs = eligible_pairs(wb, slots=seats)
     key = pd.MultiIndex.from_frame(seats[["order", "slot"]])
