@@ -199,9 +199,19 @@ def cmd_packages(args):
     return 0
 
 
-def cmd_allocate(args):
+def _day(text: str):
+    """A day given on the command line (as a workbook writes it), within the days a workbook may name."""
     import pandas as pd
 
+    from .core.clock import EARLIEST, LATEST
+
+    day = pd.Timestamp(text.strip()).normalize()
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(text)
+    return day
+
+
+def cmd_allocate(args):
     from .allocation import PlanError, allocate, summary_text
     from .roster import write_rosters
     from .workbook import save_workbook
@@ -215,16 +225,23 @@ def cmd_allocate(args):
         try:
             if len(parts) != 2:
                 raise ValueError(args.window)
-            window = tuple(pd.Timestamp(x) if x.strip() else None for x in parts)
+            window = tuple(_day(x) if x.strip() else None for x in parts)
         except ValueError:
             print(t("alloc.cli.bad_window", lang, value=args.window), file=sys.stderr)
+            return EXIT_BAD_INPUT
+    planning_date = None
+    if args.planning_date:
+        try:
+            planning_date = _day(args.planning_date)
+        except ValueError:
+            print(t("alloc.cli.bad_planning_date", lang, value=args.planning_date), file=sys.stderr)
             return EXIT_BAD_INPUT
     if args.out and Path(args.out).suffix.lower() != ".xlsx":
         print(t("alloc.cli.bad_out", lang, path=args.out), file=sys.stderr)
         return EXIT_BAD_INPUT
     wb = _load(args.path, lang)
     try:
-        plan = allocate(wb, window=window, time_limit=args.time_limit, lang=lang)
+        plan = allocate(wb, window=window, time_limit=args.time_limit, lang=lang, planning_date=planning_date)
     except PlanError as e:
         print(str(e), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -448,6 +465,9 @@ def build_parser() -> argparse.ArgumentParser:
     al.add_argument("--window", default=None, help="START:END dates (either may be empty; default: from today)")
     al.add_argument("--out", default=None, help="write the workbook with the plan and roster sheets to this .xlsx")
     al.add_argument("--time-limit", dest="time_limit", type=float, default=None, help="solver seconds")
+    al.add_argument("--planning-date", dest="planning_date", default=None,
+                    help="the batch's dispatch date: new postings start then (default: the window's start when it "
+                         "lies ahead of today, else today)")
     al.add_argument("--lang", dest="alloc_lang", choices=["zh", "en"], default=None, help=argparse.SUPPRESS)
     al.set_defaults(func=cmd_allocate)
     rp = sub.add_parser("report", help="the printable scenario report: Excel (and an HTML page)")

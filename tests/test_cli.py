@@ -56,6 +56,10 @@ def test_cli_allocate_english_and_window(capsys, cli_env):
     (["--window", "2027-01-01"], "--window"),
     (["--out", "plan.csv"], ".xlsx"),
     (["--time-limit", "-1"], "time limit"),
+    (["--window", "9999-01-01:"], "--window"),
+    (["--planning-date", "1600-01-01"], "dispatch date"),
+    (["--planning-date", "明年"], "dispatch date"),
+    (["--planning-date", "2025-01-01"], "planning date 2025-01-01 is not valid"),  # before today: said by the library
 ])
 def test_cli_allocate_bad_input(argv, needle, capsys, cli_env):
     from planning.cli import main
@@ -103,3 +107,15 @@ def test_a_malformed_store_address_never_shows_its_password():
         with pytest.raises(StoreError) as e:
             open_store(url, lang="en")
         assert "s3cret-pw" not in str(e.value) and "***" in str(e.value)
+
+
+def test_cli_allocate_dates_new_postings_on_the_dispatch_date(tmp_path, capsys, cli_env):
+    """``--planning-date``: the batch leaves on its dispatch day, and every new posting starts then (or later)."""
+    from planning.cli import main
+
+    out = tmp_path / "plan.xlsx"
+    assert main(["allocate", str(planning.SAMPLE), "--planning-date", "2027-03-01", "--out", str(out)]) == 0
+    before = planning.load_workbook(planning.SAMPLE).assignments
+    back = planning.load_workbook(out).assignments
+    new = back.iloc[len(before):]
+    assert len(new) and (new["start"] >= "2027-03-01").all()

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ..core.clock import today
+from ..core.clock import EARLIEST, LATEST, today
 from ..core.text import control_chars
 from ..i18n import t
 from .plan import PlanError
@@ -16,14 +16,28 @@ def parse_window(window, lang: str | None = None) -> tuple[pd.Timestamp, pd.Time
     now = today()
     if window is None:
         return now, None
+    def shown(x) -> str:
+        if isinstance(x, (pd.Timestamp, np.datetime64)) or hasattr(x, "isoformat"):
+            try:
+                return pd.Timestamp(x).strftime("%Y-%m-%d")
+            except (TypeError, ValueError):
+                pass
+        return _shown("" if x is None else x)
+
     try:
         w0, w1 = window
-        w0 = pd.Timestamp(w0) if w0 is not None and str(w0) != "" else now
-        w1 = pd.Timestamp(w1) if w1 is not None and str(w1) != "" else None
+        said = f"{shown(w0)} – {shown(w1)}"
     except (TypeError, ValueError) as e:
-        raise PlanError(t("alloc.bad_window", lang, window=window)) from e
+        raise PlanError(t("alloc.bad_window", lang, window=_shown(window))) from e
+    try:
+        w0 = pd.Timestamp(w0).normalize() if w0 is not None and str(w0) != "" else now
+        w1 = pd.Timestamp(w1).normalize() if w1 is not None and str(w1) != "" else None
+        if not EARLIEST <= w0 <= LATEST or (w1 is not None and not EARLIEST <= w1 <= LATEST):
+            raise ValueError(said)  # beyond the days a workbook may name
+    except (TypeError, ValueError) as e:
+        raise PlanError(t("alloc.bad_window", lang, window=said)) from e
     if w1 is not None and w1 < w0:
-        raise PlanError(t("alloc.bad_window", lang, window=window))
+        raise PlanError(t("alloc.bad_window", lang, window=said))
     return w0, w1
 
 
@@ -82,12 +96,14 @@ def planning_day(window, planning_date=None, lang: str | None = None) -> pd.Time
     now = today()
     if planning_date is None or str(planning_date) == "":
         return max(now, pd.Timestamp(window[0]).normalize())
+    said = _shown(planning_date)
     try:
         day = pd.Timestamp(planning_date)
+        said = day.strftime("%Y-%m-%d") if not pd.isna(day) else said
     except (TypeError, ValueError) as e:
-        raise PlanError(t("alloc.bad_planning_date", lang, value=planning_date, today=now.date())) from e
-    if pd.isna(day) or day.normalize() < now:
-        raise PlanError(t("alloc.bad_planning_date", lang, value=planning_date, today=now.date()))
+        raise PlanError(t("alloc.bad_planning_date", lang, value=said, today=now.date())) from e
+    if pd.isna(day) or day.normalize() < now or day.normalize() > LATEST:
+        raise PlanError(t("alloc.bad_planning_date", lang, value=said, today=now.date()))
     return day.normalize()
 
 
