@@ -84,57 +84,76 @@ def _day(on) -> pd.Timestamp:
     return (pd.Timestamp(on) if on is not None else today()).normalize()
 
 
-def roster_sheets(wb, on=None, contacts=(), lang: str | None = None) -> list[tuple[str, pd.DataFrame]]:
-    """The roster as ``(sheet title, table)`` pairs: the summary, then one sheet per unit in tree order."""
+def summary_sheet(wb, on=None, lang: str | None = None, summary: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The roster's first sheet: each unit's level, name, kind, parent, leaders, people on post (its leaders
+    included) and warning, in tree order (``summary``: :func:`planning.grid.grid_summary`, when at hand)."""
     lang = lang or default_lang()
     day = _day(on)
-    s = grid_summary(wb, day)
+    s = grid_summary(wb, day) if summary is None else summary
     nm = display_names(wb)
     unit_names = dict(zip(s["id"], s["name"]))
-    rows = roster_rows(wb, day, contacts, lang)
-    h = {c: t(f"gapp.col.{c}", lang) for c in ("level", "unit", "kind", "parent", "leaders", "people",
-                                                "warning", "role", "name", "category", "sending_unit",
-                                                "host_unit", "post", "start", "end")}
-
-    def warning(r) -> str:
-        if pd.notna(r.leaderless_from) and r.leaderless_from <= day:
-            return t("gapp.warn.no_leader", lang)
-        if pd.notna(r.leaderless_from):
-            return t("gapp.warn.cliff", lang, day=fmt_date(r.leaderless_from, lang))
-        return ""
-
-    summary = pd.DataFrame({
+    h = {c: t(f"gapp.col.{c}", lang) for c in ("level", "unit", "kind", "parent", "leaders", "people", "warning")}
+    n_leaders = s["leaders"].map(lambda v: len(v.split(";")) if isinstance(v, str) and v else 0)
+    gap = pd.to_datetime(s["leaderless_from"])
+    warning = [("" if pd.isna(g) else t("gapp.warn.no_leader", lang) if g <= day else
+                t("gapp.warn.cliff", lang, day=fmt_date(g, lang))) for g in gap]
+    return pd.DataFrame({
         h["level"]: s["level_shown"].to_numpy(), h["unit"]: s["name"].to_numpy(),
         h["kind"]: [kind_label(k, lang) for k in s["kind"]],
         h["parent"]: s["parent"].map(unit_names).fillna("").to_numpy(),
         h["leaders"]: [("、".join(str(nm.get(x, x)) for x in v.split(";")) if isinstance(v, str) else "")
                        for v in s["leaders"]],
-        h["people"]: (s["people"] + s["leaders"].map(lambda v: len(v.split(";")) if isinstance(v, str) and v
-                                                     else 0)).to_numpy(),
-        h["warning"]: [warning(r) for r in s.itertuples(index=False)],
+        h["people"]: (s["people"] + n_leaders).to_numpy(),
+        h["warning"]: warning,
     })
-    sheets = [(t("gapp.sheet.summary", lang), summary)]
-    heads = {c: contact_label(c, lang) for c in contacts}
+
+
+def roster_sheets(wb, on=None, contacts=(), lang: str | None = None, root: str | None = None
+                  ) -> list[tuple[str, pd.DataFrame]]:
+    """The roster as ``(sheet title, table)`` pairs: the summary, then one sheet per unit in tree order
+    (``root``: that unit and the units below it only)."""
+    lang = lang or default_lang()
+    day = _day(on)
+    s = grid_summary(wb, day)
+    if root:
+        keep = {root}
+        for uid, parent in zip(s["id"], s["parent"]):  # parents come before their children
+            if parent in keep:
+                keep.add(uid)
+        s = s[s["id"].isin(keep)].reset_index(drop=True)
+    rows = roster_rows(wb, day, contacts, lang)
+    h = {c: t(f"gapp.col.{c}", lang) for c in ("role", "name", "category", "sending_unit", "host_unit", "post",
+                                                "start", "end")}
+    roles = {r: t(f"gapp.role.{r}", lang) for r in ("leader", "member")}
+    table = pd.DataFrame({
+        "unit": rows["unit"].to_numpy(),
+        h["role"]: rows["role"].map(roles).to_numpy(),
+        h["name"]: rows["name"].to_numpy(),
+        h["category"]: [schema.value_label(x, lang) if isinstance(x, str) else "" for x in rows["category"]],
+        h["sending_unit"]: rows["sending_unit"].to_numpy(), h["host_unit"]: rows["host_unit"].to_numpy(),
+        h["post"]: rows["post"].to_numpy(),
+        h["start"]: pd.to_datetime(rows["start"]).dt.date.to_numpy(),
+        h["end"]: pd.to_datetime(rows["end"]).dt.date.to_numpy(),
+    })
+    for c in contacts:
+        table[contact_label(c, lang)] = rows[c].to_numpy()
+    by_unit = dict(tuple(table.groupby("unit", sort=False)))
+    empty = table.iloc[:0].drop(columns="unit")
+    sheets = [(t("gapp.sheet.summary", lang), summary_sheet(wb, day, lang, s))]
     for uid, name in zip(s["id"], s["name"]):
-        r = rows[rows["unit"].eq(uid)]
-        table = pd.DataFrame({
-            h["role"]: [t(f"gapp.role.{x}", lang) for x in r["role"]],
-            h["name"]: r["name"].to_numpy(),
-            h["category"]: [schema.value_label(x, lang) if isinstance(x, str) else "" for x in r["category"]],
-            h["sending_unit"]: r["sending_unit"].to_numpy(), h["host_unit"]: r["host_unit"].to_numpy(),
-            h["post"]: r["post"].to_numpy(),
-            h["start"]: pd.to_datetime(r["start"]).dt.date.to_numpy(),
-            h["end"]: pd.to_datetime(r["end"]).dt.date.to_numpy(),
-        })
-        for c in contacts:
-            table[heads[c]] = r[c].to_numpy()
-        sheets.append((str(name), table))
+        part = by_unit.get(uid)
+        sheets.append((str(name), part.drop(columns="unit").reset_index(drop=True) if part is not None else empty))
     return sheets
 
 
-def write_grid_roster(wb, path, on=None, contacts=(), lang: str | None = None, *, data: str | None = None):
-    """Write the 三级网格花名册 to ``path`` (a path or a binary file object); returns ``path``."""
+def write_grid_roster(wb, path, on=None, contacts=(), lang: str | None = None, *, data: str | None = None,
+                      root: str | None = None):
+    """Write the 三级网格花名册 to ``path`` (a path or a binary file object); returns ``path``.
+
+    ``root`` limits it to one unit and the units below it (one grid of several)."""
     lang = lang or default_lang()
-    sheets = roster_sheets(wb, on, contacts, lang)
-    line = report_line(t("gapp.roster_title", lang), lang, data=data, wb=wb, on=on, filters=t("gapp.tree.all", lang))
+    sheets = roster_sheets(wb, on, contacts, lang, root)
+    names = dict(zip(wb.management_units["id"], wb.management_units["name"]))
+    scope = str(names.get(root, "")) if root else t("gapp.tree.all", lang)
+    line = report_line(t("gapp.roster_title", lang), lang, data=data, wb=wb, on=on, filters=scope)
     return write_excel(path, sheets, landscape=True, page_header=line, title_line=line)

@@ -75,6 +75,15 @@ CSS = """
 """
 
 
+def openpyxl_sheets(data: bytes) -> list[str]:
+    """The sheet names of an .xlsx file held in memory (read from its workbook part, not the whole file)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return re.findall(r'<sheet [^>]*name="([^"]*)"', z.read("xl/workbook.xml").decode("utf-8"))
+
+
 class GridApp(App):
     """The management grid: tree, warnings and roster (planner and leader views)."""
     title_key = "gapp.title"
@@ -101,6 +110,10 @@ class GridApp(App):
         d = self.data
         self.names = display_names(wb)
         self.unit_names = dict(zip(d["summary"]["id"], d["summary"]["name"]))
+        self.posts = order_names(wb, self.lang)
+        drafts = d["drafts"]
+        self.draft_source = (dict(zip(drafts["id"], drafts["source_order"])) if drafts is not None and len(drafts)
+                             else {})
         if d["summary"].empty:
             return [W.HTML(f"{CSS}<div class='app-warning grid-none'>{html.escape(self.t('gapp.none'))}</div>")]
         cards = W.HTML(self.cards())
@@ -183,10 +196,11 @@ class GridApp(App):
         own = set(zip(lead_now["unit"], lead_now["person"]))
         now = now[np.array([(u, p) not in own for u, p in zip(now["unit"], now["person"])], dtype=bool)]
         members = {u: g.drop_duplicates("person") for u, g in now.sort_values(["unit", "end"]).groupby("unit")}
-        posts = order_names(self.wb, self.lang)
+        posts = self.posts
         children: dict = {}
+        shown = set(s["id"])
         for rec in s.itertuples(index=False):
-            children.setdefault(rec.parent if isinstance(rec.parent, str) and rec.parent in set(s["id"]) else None,
+            children.setdefault(rec.parent if isinstance(rec.parent, str) and rec.parent in shown else None,
                                 []).append(rec)
 
         def unit_li(rec, depth: int) -> str:
@@ -258,7 +272,7 @@ class GridApp(App):
     def warnings_html(self) -> str:
         d, lang, c = self.data, self.lang, lambda k: self.t(f"gapp.col.{k}")
         un = self.unit_names
-        posts = order_names(self.wb, lang)
+        posts = self.posts
         date = lambda x: fmt_date(x, lang) if pd.notna(x) else self.t("gapp.w.not_placed")  # noqa: E731
         parent = d["summary"].set_index("id")["parent"]
         seat_of = d["seats"].set_index("unit")
@@ -301,12 +315,9 @@ class GridApp(App):
 
     def seat_text(self, r) -> str:
         if isinstance(r["lead_seat"], str):
-            drafts = self.data["drafts"]
-            names = order_names(self.wb, self.lang)
-            name = names.get(r["lead_seat"])
-            if name is None and drafts is not None and len(drafts):
-                src = drafts.set_index("id")["source_order"].get(r["lead_seat"])
-                name = names.get(src, "")
+            name = self.posts.get(r["lead_seat"])
+            if name is None:  # a draft of the next batch: named after the order it follows
+                name = self.posts.get(self.draft_source.get(r["lead_seat"]), "")
             return self.t("gapp.seat.staff", seat=str(name or ""))
         if isinstance(r["host_unit"], str) and isinstance(r["sector"], str):
             return self.t("gapp.seat.new", unit=str(self.names.get(r["host_unit"], "")),
@@ -319,7 +330,7 @@ class GridApp(App):
     # ------------------------------------------------------------------ roster
     def roster_box(self) -> W.VBox:
         intro = W.HTML(f"<div class='app-sub'>{html.escape(self.t('gapp.roster.intro', day=self.as_of_text()))}"
-                       "</div>")
+                       f" {html.escape(self.t('gapp.roster.scope'))}</div>")
         self.contacts = {c: W.Checkbox(value=False, description=contact_label(c, self.lang), indent=False,
                                        layout=W.Layout(width="auto", margin="0 16px 0 0"))
                          for c in contact_columns()}
@@ -345,20 +356,23 @@ class GridApp(App):
 
     def summary_table(self) -> str:
         """The roster's first sheet, as the page shows it."""
-        from ..grid_roster import roster_sheets
+        from ..grid_roster import summary_sheet
 
-        _, table = roster_sheets(self.wb, self.as_of, (), self.lang)[0]
+        table = summary_sheet(self.wb, self.as_of, self.lang, self.data["summary"])
         rows = [[str(v) for v in r] for r in table.itertuples(index=False)]
         return self.table(rows, [str(c) for c in table.columns])
 
     def make_roster(self) -> bytes:
         """The roster as an .xlsx download link (contact columns only for a planner's choice)."""
         contacts = [c for c, box in self.contacts.items() if box.value] if self.planner else []
+        root = self.pick.value or None
+        self.roster_link.value = f"<span class='app-sub'>{html.escape(self.t('gapp.roster.making'))}</span>"
         buf = io.BytesIO()
-        write_grid_roster(self.wb, buf, on=self.as_of, contacts=contacts, lang=self.lang, data=self.data_name())
+        write_grid_roster(self.wb, buf, on=self.as_of, contacts=contacts, lang=self.lang, data=self.data_name(),
+                          root=root)
         data = buf.getvalue()
         self.roster_bytes = data
-        n = len(self.data["summary"]) + 1
+        n = len(openpyxl_sheets(data))
         name = f"{'三级网格花名册' if self.lang == 'zh' else 'grid-roster'}-{self.as_of:%Y%m%d}.xlsx"
         self.roster_link.value = download_link(data, name, self.t("gapp.roster.link", n=fmt_int(n)))
         return data

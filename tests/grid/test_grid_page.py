@@ -146,3 +146,15 @@ def test_a_workbook_without_a_grid_says_how_to_make_one(sample):
     wb.management_units = empty_table("management_units")
     app = GridApp(wb=wb, lang="zh")
     assert "还没有管理网格" in page_text(app.root) and "problems" not in app.status.value
+
+
+def test_the_roster_of_one_grid(sample):
+    """The grid chosen on the first tab is the grid printed."""
+    from planning.apps import GridApp
+
+    app = GridApp(wb=sample, lang="zh")
+    app.pick.value = "ZJ-ALE-HQ"
+    b = book(app.make_roster())
+    assert b.sheetnames == ["网格总表", "浙江省援疆指挥部（阿拉尔）", "第一师阿拉尔医院援疆网格", "第一师疾控中心援疆网格"]
+    assert "浙江省援疆指挥部（阿拉尔）" in b["网格总表"]["A1"].value
+    assert "（4 页）" in app.roster_link.value
