@@ -176,7 +176,8 @@ class GridApp(App):
     def person(self, pid) -> str:
         return str(self.names.get(pid, ""))
 
-    def show_tree(self):
+    def shown(self) -> pd.DataFrame:
+        """The summary rows of the grid chosen to show: the whole grid, or one top unit and the units below."""
         s = self.data["summary"]
         root = self.pick.value
         if root:
@@ -185,8 +186,15 @@ class GridApp(App):
                 if parent in keep:
                     keep.add(uid)
             s = s[s["id"].isin(keep)]
+        return s
+
+    def show_tree(self):
+        s = self.shown()
         self.tree.value = (f"<div class='app-sub'>{html.escape(self.t('gapp.tree.legend'))}</div>"
                            f"<div class='grid-tree'>{self.tree_html(s)}</div>")
+        if hasattr(self, "preview"):  # the roster follows the grid shown
+            self.preview.value = self.preview_html()
+            self.roster_link.value = ""
 
     def tree_html(self, s: pd.DataFrame) -> str:
         m = self.data["members"]
@@ -349,18 +357,19 @@ class GridApp(App):
         else:
             parts.append(W.HTML(f"<div class='app-sub'>{html.escape(self.t('gapp.roster.viewer'))}</div>"))
         parts.append(W.HBox([self.roster_button, self.roster_link], layout=W.Layout(align_items="center")))
-        preview = W.HTML(f"<h4>{html.escape(self.t('gapp.sheet.summary'))}</h4>" + self.summary_table())
-        preview.add_class("roster-preview")
-        parts.append(preview)
+        self.preview = W.HTML(self.preview_html())
+        self.preview.add_class("roster-preview")
+        parts.append(self.preview)
         return W.VBox(parts)
 
-    def summary_table(self) -> str:
-        """The roster's first sheet, as the page shows it."""
+    def preview_html(self) -> str:
+        """The roster's first sheet for the grid shown, as the page shows it."""
         from ..grid_roster import summary_sheet
 
-        table = summary_sheet(self.wb, self.as_of, self.lang, self.data["summary"])
+        table = summary_sheet(self.wb, self.as_of, self.lang, self.shown())
         rows = [[str(v) for v in r] for r in table.itertuples(index=False)]
-        return self.table(rows, [str(c) for c in table.columns])
+        return (f"<h4>{html.escape(self.t('gapp.sheet.summary'))}</h4>"
+                + self.table(rows, [str(c) for c in table.columns]))
 
     def make_roster(self) -> bytes:
         """The roster as an .xlsx download link (contact columns only for a planner's choice)."""

@@ -154,6 +154,7 @@ def test_the_roster_of_one_grid(sample):
 
     app = GridApp(wb=sample, lang="zh")
     app.pick.value = "ZJ-ALE-HQ"
+    assert "第一师疾控中心援疆网格" in app.preview.value and "医生组" not in app.preview.value
     b = book(app.make_roster())
     assert b.sheetnames == ["网格总表", "浙江省援疆指挥部（阿拉尔）", "第一师阿拉尔医院援疆网格", "第一师疾控中心援疆网格"]
     assert "浙江省援疆指挥部（阿拉尔）" in b["网格总表"]["A1"].value
