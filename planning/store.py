@@ -102,7 +102,7 @@ from sqlalchemy import event
 from . import schema as contract
 from .core.limits import inflate, limits
 from .i18n import t
-from .workbook import Workbook, WorkbookError, validate_workbook
+from .workbook import Workbook, WorkbookError, empty_table, validate_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "data" / "scenarios.sqlite"
@@ -843,6 +843,10 @@ class Store:
             if len(frames[table]) != rows:
                 raise self._error("unreadable", name=name, version=row.version, table=table,
                                   detail=f"{len(frames[table])} != {rows} rows")
+        required = set(contract.tables().index[contract.tables()["required"]])
+        for n in contract.table_names():  # a version saved before an optional table joined the contract
+            if n not in frames and n not in required:
+                frames[n] = empty_table(n)
         missing = [n for n in contract.table_names() if n not in frames]
         if missing:
             raise self._error("unreadable", name=name, version=row.version, table=", ".join(missing),

@@ -672,3 +672,15 @@ def test_a_payload_that_unpacks_too_far_is_refused_as_it_unpacks(backend, sample
     monkeypatch.setenv("PLANNING_MAX_UNPACKED_MB", "1")
     with pytest.raises(StoreError, match="cannot be read: it unpacks to more than the limit of 1 MB"):
         store.load("炸弹")
+
+
+def test_a_version_saved_before_an_optional_table_joined_the_contract_still_loads(backend, sample):
+    """A version stored without the management grid (saved before the table existed) loads with an empty grid."""
+    store = backend.open()
+    store.save("升级前", sample, author="李明")
+    with store.engine.begin() as c:
+        c.execute(store_mod.tables_t.delete().where(store_mod.tables_t.c.name == "management_units"))
+    got = store.load("升级前").workbook
+    assert got.management_units.empty and list(got.management_units.columns) == list(
+        planning.workbook.empty_table("management_units").columns)
+    assert len(got.people) == len(sample.people)
