@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .core.clock import EARLIEST, LATEST, OPEN_END
+from .core.clock import EARLIEST, LATEST, OPEN_END, OPEN_END_TEXT
 from .core.limits import limits, zip_unpacked_bytes
 from .core.text import CONTROL, csv_uncell_array
 from .grid_contract import check_grid
@@ -1651,6 +1651,8 @@ def _text_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
         ty = spec.loc[c, "type"] if c in spec.index else "str"
         if ty == "date":
             out[c] = s.dt.strftime("%Y-%m-%d").fillna("")
+            if c in END_COLUMNS:  # an open end is written as offices write it
+                out[c] = out[c].where(s.lt(OPEN_END) | s.isna(), OPEN_END_TEXT)
         elif ty == "bool":
             out[c] = s.map({True: "true", False: "false"}).fillna("")
         elif ty == "int":
@@ -1721,6 +1723,8 @@ def save_workbook(wb: Workbook, path: str | os.PathLike, *, headers: str = "en")
                 for c in out.columns:
                     if c in schema.columns(table).index and schema.columns(table).loc[c, "type"] in ("id", "str", "ref", "list", "enum"):
                         out[c] = out[c].astype(object).where(out[c].notna(), None)
+                    elif c in END_COLUMNS and pd.api.types.is_datetime64_any_dtype(out[c]) and out[c].ge(OPEN_END).any():
+                        out[c] = out[c].astype(object).where(out[c].lt(OPEN_END) | out[c].isna(), OPEN_END_TEXT)
                 name = schema.template_sheet(table) if headers == "zh" else table
                 frame, marks = as_text(head(table, out))
                 frame.to_excel(xw, sheet_name=name, index=False)
