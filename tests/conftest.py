@@ -40,6 +40,20 @@ def sample():
 
 
 @pytest.fixture
+def own_store(tmp_path, monkeypatch):
+    """An empty scenario store of this test's own: versions other tests saved are not this page's words."""
+    monkeypatch.setenv("PLANNING_STORE", str(tmp_path / "scenarios.sqlite"))
+    monkeypatch.delenv("PLANNING_DB_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def data_names(sample):
+    """Every name the sample's data holds: words a page may show in either language."""
+    cols = [sample.units["name"], sample.regions["name"], sample.people["name"], sample.management_units["name"]]
+    return {str(v) for c in cols for v in c.dropna()}
+
+
+@pytest.fixture
 def sample_copy(tmp_path):
     """A writable copy of the sample CSV folder."""
     import planning

@@ -9,17 +9,8 @@ from page_text import page_text, problems_in
 from planning.apps import AllocationApp, CoverageApp, OverviewApp, RotationApp, ScenariosApp
 
 
-@pytest.fixture(autouse=True)
-def own_store(tmp_path, monkeypatch):
-    """An empty scenario store of this test's own: versions other tests saved are not this page's words."""
-    monkeypatch.setenv("PLANNING_STORE", str(tmp_path / "scenarios.sqlite"))
-    monkeypatch.delenv("PLANNING_DB_URL", raising=False)
+pytestmark = pytest.mark.usefixtures("own_store")  # an empty scenario store of each test's own
 
-
-@pytest.fixture(scope="module")
-def data_names(sample):
-    cols = [sample.units["name"], sample.regions["name"], sample.people["name"], sample.management_units["name"]]
-    return {str(v) for c in cols for v in c.dropna()}
 
 
 def check(app, lang, data_names):

@@ -11,16 +11,8 @@ from page_text import page_text, problems_in
 from planning.access import OfficeRole, Viewer
 
 
-@pytest.fixture(autouse=True)
-def own_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANNING_STORE", str(tmp_path / "scenarios.sqlite"))
-    monkeypatch.delenv("PLANNING_DB_URL", raising=False)
+pytestmark = pytest.mark.usefixtures("own_store")  # an empty scenario store of each test's own
 
-
-@pytest.fixture(scope="module")
-def data_names(sample):
-    cols = [sample.units["name"], sample.regions["name"], sample.people["name"], sample.management_units["name"]]
-    return {str(v) for c in cols for v in c.dropna()}
 
 
 def book(data: bytes):
