@@ -3,7 +3,7 @@
 Each measurement runs in a fresh Python process (peak memory is that step's own,
 read from ``VmHWM``). The peer is what a planner would write with pandas: for
 every month, filter the open order slots and assignments and group them by host
-unit × sector. Both must give the same table. Targets: ``planning.coverage``
+unit × sector. Both must give the same table. Targets: ``planning.programme.coverage``
 under 2 s; a filter change in the coverage app (recomputing what the view shows)
 under 0.3 s.
 
@@ -24,7 +24,7 @@ import json, sys, time
 import numpy as np, pandas as pd
 kind, people, units, months = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 import planning
-from planning.synthetic import synthetic_workbook
+from planning.samples.synthetic import synthetic_workbook
 wb = synthetic_workbook(people=people, host_units=units)
 start = wb.orders["start"].min().to_period("M").to_timestamp()
 end = start + pd.DateOffset(months=months - 1)
@@ -36,7 +36,7 @@ if kind == "coverage":
     out["rows"] = len(cov)
     out["check"] = [int(cov.demand.sum()), int(cov.supply.sum()), int(cov.gap.sum())]
 elif kind == "peer":
-    from planning.seats import order_slots
+    from planning.programme.seats import order_slots
     t = time.perf_counter()
     slots = order_slots(wb.orders)
     a = wb.assignments.merge(wb.orders[["id", "host_unit", "sector"]], left_on="order", right_on="id")
@@ -102,7 +102,7 @@ def main():
     peer = run("peer", args)
     same = ours["check"] == peer["check"]
     print(f"{'step':<34}{'seconds':>10}{'peak MB':>10}{'rows':>10}")
-    print(f"{'planning.coverage':<34}{ours['seconds']:>10.3f}{ours['peak_mb']:>10.0f}{ours['rows']:>10,}")
+    print(f"{'planning.programme.coverage':<34}{ours['seconds']:>10.3f}{ours['peak_mb']:>10.0f}{ours['rows']:>10,}")
     print(f"{'peer: pandas month by month':<34}{peer['seconds']:>10.3f}{peer['peak_mb']:>10.0f}{peer['rows']:>10,}")
     print(f"ratio ours / peer: {ours['seconds'] / peer['seconds']:.2f}   same totals: {same} {ours['check']}")
     print(f"target coverage < 2 s: {'met' if ours['seconds'] < 2 else 'NOT met'}")
@@ -111,7 +111,7 @@ def main():
           f"median {app['filter_median']:.3f} s, max {app['filter_max']:.3f} s, peak {app['peak_mb']:.0f} MB")
     print(f"target filter change < 0.3 s: {'met' if app['filter_max'] < 0.3 else 'NOT met'}")
     if not same:
-        sys.exit("the peer and planning.coverage disagree")
+        sys.exit("the peer and planning.programme.coverage disagree")
 
 
 if __name__ == "__main__":

@@ -29,9 +29,9 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     import pandas as pd
 
-    from planning import grid
-    from planning.rotation import next_batch_orders
-    from planning.synthetic import synthetic_workbook
+    from planning.programme import grid
+    from planning.scenarios.rotation import next_batch_orders
+    from planning.samples.synthetic import synthetic_workbook
 
     wb = synthetic_workbook(people=args.people, host_units=max(100, args.people // 10), sectors=30, seed=0)
     day = pd.Timestamp(os.environ["PLANNING_TODAY"])

@@ -1,7 +1,7 @@
 """Mentor pairing (青蓝工程) at national scale, beside networkx's max-flow-min-cost on the same graph.
 
 Each measurement runs in a fresh Python process (peak memory is that step's own,
-read from ``VmHWM``). ``planning.mentoring.pair_mentors`` builds its candidate
+read from ``VmHWM``). ``planning.programme.mentoring.pair_mentors`` builds its candidate
 arcs with pandas joins and solves one min-cost flow with OR-Tools (the OR-Tools
 import is done before the clock starts). The peer takes the same candidate
 arcs (``mentor_candidates``), builds a ``networkx.DiGraph`` and runs
@@ -31,8 +31,8 @@ import json, sys, time
 kind, people, units, sectors, on = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 from ortools.graph.python import min_cost_flow  # noqa: F401  (import outside the timing)
 import networkx as nx
-from planning.synthetic import synthetic_workbook
-from planning.mentoring import mentor_candidates, pair_cadre_mentors, pair_mentors
+from planning.samples.synthetic import synthetic_workbook
+from planning.programme.mentoring import mentor_candidates, pair_cadre_mentors, pair_mentors
 wb = synthetic_workbook(people=people, host_units=units, sectors=sectors)
 out = {}
 if kind == "ours":
@@ -97,7 +97,7 @@ def main():
               f"{cadre['covered']:>9,}{cadre['exact']:>7,}")
         print(f"  ratio ours / peer: {ours['seconds'] / peer['seconds']:.2f}   same covered and exact: {same}")
     if not ok:
-        sys.exit("the peer and planning.mentoring disagree")
+        sys.exit("the peer and planning.programme.mentoring disagree")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Resident-optimal stable matching: ``planning.stable.hospital_resident`` beside the ``matching`` package.
+"""Resident-optimal stable matching: ``planning.programme.stable.hospital_resident`` beside the ``matching`` package.
 
 One random instance (fixed seed): residents each rank 10–30 hospitals, drawn with
 uneven popularity; each hospital ranks every resident who ranked it (by a score
@@ -90,7 +90,7 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    from planning.stable import hospital_resident, is_stable
+    from planning.programme.stable import hospital_resident, is_stable
 
     rp, hp, cap = instance(args.residents, args.hospitals, args.seed)
     pairs = sum(map(len, rp.values()))
@@ -110,7 +110,7 @@ def main():
     matched = sum(map(len, ours.values()))
 
     print(f"{'solver':<34} {'seconds':>9} {'ratio':>8}")
-    print(f"{'planning.stable (best of %d)' % args.repeat:<34} {ours_s:>9.3f} {1.0:>8.1f}")
+    print(f"{'planning.programme.stable (best of %d)' % args.repeat:<34} {ours_s:>9.3f} {1.0:>8.1f}")
     print(f"{'matching: build + solve':<34} {ref['total']:>9.3f} {ref['total'] / ours_s:>8.1f}")
     print(f"{'matching: solve only':<34} {ref['solve']:>9.3f} {ref['solve'] / ours_s:>8.1f}")
     print(f"matched residents: {matched:,}; identical results: {same}; stable: {stable}")

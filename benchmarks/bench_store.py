@@ -86,7 +86,7 @@ def bench_rows(url: str, schema: str | None, wb) -> dict:
 
 
 def bench_peer(wb, fmt: str, repeat: int) -> dict:
-    from planning.workbook import load_workbook, save_workbook
+    from planning.contract.workbook import load_workbook, save_workbook
 
     path = OUT / ("peer.xlsx" if fmt == "xlsx" else "peer_csv")
     saves, loads = [], []
@@ -114,8 +114,8 @@ def main():
     ap.add_argument("--no-rows", action="store_true", help="skip timing the row-per-record layout")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    from planning.store import StoreError, open_store
-    from planning.synthetic import synthetic_workbook
+    from planning.scenarios.store import StoreError, open_store
+    from planning.samples.synthetic import synthetic_workbook
 
     OUT.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()

@@ -54,8 +54,8 @@ def main():
     ap.add_argument("--no-network", action="store_true", help="skip timing build_network")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    from planning.synthetic import synthetic_workbook
-    from planning.workbook import save_workbook
+    from planning.samples.synthetic import synthetic_workbook
+    from planning.contract.workbook import save_workbook
 
     OUT.mkdir(parents=True, exist_ok=True)
     csv = OUT / f"national-{args.people}"

@@ -9,15 +9,11 @@ Plain functions over pandas tables and networkx graphs:
 'person'
 """
 
-# ``planning.allocate`` is the function; the module of that name (kept for
-# ``from planning.allocate import check_plan``) is loaded first so that the
-# function, bound after it, stays the package attribute.
-from . import allocate as _allocate_module  # noqa: F401
 from .allocation import Plan, PlanError, allocate, plan_diff
-from .coverage import coverage
-from .network import build_network, idle_people, pairing_view, unpaired_host_units
-from .stable import hospital_resident
-from .workbook import (
+from .programme.coverage import coverage
+from .programme.network import build_network, idle_people, pairing_view, unpaired_host_units
+from .programme.stable import hospital_resident
+from .contract.workbook import (
     Problem,
     Workbook,
     WorkbookError,

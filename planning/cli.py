@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .i18n import t
+from .core.i18n import t
 from .office.voila import (  # noqa: F401  (kept importable from here)
     LANDING,
     LANDING_POOL,
@@ -27,7 +27,7 @@ EXIT_BAD_INPUT = 2
 
 
 def _load(path, lang):
-    from .workbook import WorkbookError, load_workbook
+    from .contract.workbook import WorkbookError, load_workbook
 
     try:
         return load_workbook(path)
@@ -56,11 +56,11 @@ def write_failed(path, e: OSError, lang) -> str:
 def _write_out(target, lang, write):
     """Write ``target`` whole through ``write(temporary path)``; the path, or None after saying why not.
 
-    The file appears only complete (:func:`planning.excel.written`): when it cannot be
+    The file appears only complete (:func:`planning.outputs.excel.written`): when it cannot be
     written (no permission, a file in the way of a folder, a folder in the way of the
     file, the disk full) one sentence goes to stderr and nothing is left behind.
     """
-    from .excel import written
+    from .outputs.excel import written
 
     try:
         with written(target) as tmp:
@@ -81,7 +81,7 @@ def _say_cleaned(wb, lang) -> None:
 
 
 def cmd_check(args):
-    from .summary import summary_text
+    from .outputs.summary import summary_text
 
     wb = _load(args.path, args.lang)
     print(t("summary.ok", args.lang))
@@ -92,7 +92,7 @@ def cmd_check(args):
 
 
 def cmd_summary(args):
-    from .summary import summary_text
+    from .outputs.summary import summary_text
 
     wb = _load(args.path, args.lang)
     print(summary_text(wb, args.lang, detail=True))
@@ -100,7 +100,7 @@ def cmd_summary(args):
 
 
 def cmd_template(args):
-    from .template import write_template
+    from .contract.template import write_template
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
@@ -117,8 +117,8 @@ def cmd_gaps(args):
     import pandas as pd
 
     from .core.clock import today
-    from .coverage import largest_gaps
-    from .reports import labelled, write_gaps_report
+    from .programme.coverage import largest_gaps
+    from .outputs.reports import labelled, write_gaps_report
 
     lang = args.lang
     month = today()
@@ -159,8 +159,8 @@ def cmd_gaps(args):
 
 def cmd_packages(args):
     """One package per host unit (its people, gaps, coming term ends and next-batch drafts), or a reply taken in."""
-    from .packages import ReplyError, merge_reply, write_unit_packages
-    from .workbook import WorkbookError, load_workbook, save_workbook
+    from .outputs.packages import ReplyError, merge_reply, write_unit_packages
+    from .contract.workbook import WorkbookError, load_workbook, save_workbook
 
     lang = args.lang
     wb = _load(args.path, lang)
@@ -213,8 +213,8 @@ def _day(text: str):
 
 def cmd_allocate(args):
     from .allocation import PlanError, allocate, summary_text
-    from .roster import write_rosters
-    from .workbook import save_workbook
+    from .outputs.roster import write_rosters
+    from .contract.workbook import save_workbook
 
     lang = args.alloc_lang or args.lang
     if lang:
@@ -259,7 +259,7 @@ def cmd_allocate(args):
 
 
 def cmd_report(args):
-    from .reports import report_figures, scenario_html, scenario_report
+    from .outputs.reports import report_figures, scenario_html, scenario_report
 
     lang = args.lang
     out, page = args.out, args.html
@@ -360,13 +360,13 @@ def cmd_office_add_user(args):
     office = _office(args)
     if office is None:
         return EXIT_BAD_INPUT
-    from .access import OfficeRole
+    from .programme.access import OfficeRole
     from .office.accounts import AccountError, add_account
 
     units = [u for u in (args.units or "").split(",") if u.strip()]
     known = None
     if units:
-        from .access import host_units_of
+        from .programme.access import host_units_of
 
         wb = _load(office.data or _sample(), args.lang)
         known = host_units_of(wb, wb.units["id"]) | set(wb.regions.loc[wb.regions["side"] == "host", "id"])

@@ -13,7 +13,7 @@ CODE = re.compile(r"(?<![\w.])(?:[a-z]+_[a-z_]+|(?:planned|flexible):\d{4}-\d{2}
 def interface_words(lang: str) -> set[str]:
     """Interface strings of the other language that must not show on a ``lang`` page."""
     words = set()
-    with open(ROOT / "planning" / "i18n.csv", encoding="utf-8") as f:
+    with open(ROOT / "planning" / "core" / "i18n.csv", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             zh, en = row["zh"], row["en"]
             if "{" in zh or "{" in en or zh == en:

@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import planning
-from planning.access import OfficeRole, Viewer, read_viewer, scope_workbook, sign_viewer
-from planning.coverage import coverage, responsible
-from planning.synthetic import synthetic_workbook
+from planning.programme.access import OfficeRole, Viewer, read_viewer, scope_workbook, sign_viewer
+from planning.programme.coverage import coverage, responsible
+from planning.samples.synthetic import synthetic_workbook
 
 
 def plain_host_units(wb, bound):

@@ -103,9 +103,9 @@ def test_rotation_app_township_mentors(sample):
 def test_scenarios_app_what_if_save_publish_report(sample, tmp_path):
     """Base → changes → re-plan → compare → save → publish → report, and a second planner's conflict."""
     from planning.apps import ScenariosApp
-    from planning.store import open_store
+    from planning.scenarios.store import open_store
 
-    from planning.access import OfficeRole, Viewer
+    from planning.programme.access import OfficeRole, Viewer
 
     store = open_store(tmp_path / "s.sqlite")
     app = ScenariosApp(wb=sample, store=store, lang="zh", viewer=Viewer("李明", OfficeRole.PLANNER))
@@ -167,7 +167,7 @@ def test_scenarios_app_what_if_save_publish_report(sample, tmp_path):
 def test_pages_show_the_published_scenario(sample, tmp_path, monkeypatch):
     """Without --data, the pages show the version published in the store and say which one it is."""
     from planning.apps import CoverageApp, OverviewApp
-    from planning.store import open_store
+    from planning.scenarios.store import open_store
 
     path = tmp_path / "pub.sqlite"
     monkeypatch.setenv("PLANNING_STORE", str(path))
@@ -192,7 +192,7 @@ def test_published_version_is_part_of_the_stamp_on_a_database_server(tmp_path, m
     """With PLANNING_DB_URL (no file to watch), what is published is asked for, so a preheated page reloads."""
     from planning import load_workbook, SAMPLE
     from planning.apps.base import dashboard_stamp
-    from planning.store import open_store
+    from planning.scenarios.store import open_store
 
     url = f"sqlite:///{tmp_path / 'server.sqlite'}"  # stands in for a database server: no PLANNING_STORE file
     monkeypatch.setenv("PLANNING_DB_URL", url)
@@ -241,7 +241,7 @@ def test_a_host_unit_viewer_gets_nothing_of_other_units(sample, name):
     import planning.apps as apps
     from ipywidgets.widgets import widget
 
-    from planning.access import OfficeRole, Viewer
+    from planning.programme.access import OfficeRole, Viewer
 
     unit = "H-SCH01"
     order_unit = sample.orders.set_index("id")["host_unit"]
@@ -273,8 +273,8 @@ def test_a_host_unit_viewer_gets_nothing_of_other_units(sample, name):
 @pytest.mark.parametrize("name", ["ScenariosApp", "AllocationApp"])
 def test_planner_pages_refuse_viewers(sample, tmp_path, name, role):
     import planning.apps as apps
-    from planning.access import OfficeRole, Viewer
-    from planning.store import open_store
+    from planning.programme.access import OfficeRole, Viewer
+    from planning.scenarios.store import open_store
 
     kw = {"store": open_store(tmp_path / "s.sqlite")} if name == "ScenariosApp" else {}
     app = getattr(apps, name)(wb=sample, lang="zh", viewer=Viewer("x", OfficeRole(role), ("H-SCH01",)), **kw)
@@ -285,7 +285,7 @@ def test_planner_pages_refuse_viewers(sample, tmp_path, name, role):
 def test_pins_and_forbids_are_kept_with_a_saved_run(sample, tmp_path, monkeypatch):
     """A run saved with its pins and forbids; once published, the allocation page opens with them restored."""
     from planning.apps import AllocationApp
-    from planning.store import open_store
+    from planning.scenarios.store import open_store
 
     monkeypatch.setenv("PLANNING_STORE", str(tmp_path / "s.sqlite"))
     monkeypatch.delenv("PLANNING_DB_URL", raising=False)
@@ -312,7 +312,7 @@ def test_pins_and_forbids_are_kept_with_a_saved_run(sample, tmp_path, monkeypatc
 def test_proposals_are_accepted_into_a_scenario_with_one_action(sample, tmp_path, monkeypatch):
     """Drafts, flexible proposals and mentoring pairs, each accepted with one click into a scenario version."""
     from planning.apps import RotationApp
-    from planning.store import open_store
+    from planning.scenarios.store import open_store
 
     monkeypatch.setenv("PLANNING_STORE", str(tmp_path / "s.sqlite"))
     monkeypatch.delenv("PLANNING_DB_URL", raising=False)

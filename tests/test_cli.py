@@ -100,7 +100,7 @@ def test_serve_refuses_a_port_that_cannot_be(port):
 
 
 def test_a_malformed_store_address_never_shows_its_password():
-    from planning.store import StoreError, open_store
+    from planning.scenarios.store import StoreError, open_store
 
     for url in ["postgresql+psycopg://planner:s3cret-pw@db:notaport/planning",
                 "postgresql://planner:s3cret-pw@[bad/planning", "nosuch://planner:s3cret-pw@db/planning"]:

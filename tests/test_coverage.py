@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import planning
 from conftest import csv_workbook
-C = importlib.import_module("planning.coverage")  # the module; planning.coverage is the function
-from planning.seats import order_slots
-from planning.synthetic import synthetic_workbook
+C = importlib.import_module("planning.programme.coverage")  # the module; planning.programme.coverage is the function
+from planning.programme.seats import order_slots
+from planning.samples.synthetic import synthetic_workbook
 
 TABLES = {
     "regions": """id,name,level,parent,side,lon,lat
@@ -287,7 +287,7 @@ def test_coverage_heatmap_cell_opens_the_unit_and_sector(sample):
 def test_coverage_page_counts_now_on_the_as_of_day(sample):
     """The current month's figures are those of the overview: taken on the as-of day, not the 1st."""
     from planning.apps import CoverageApp
-    from planning.standing import standing
+    from planning.programme.standing import standing
 
     app = CoverageApp(wb=sample, lang="zh")
     st = standing(sample)
@@ -345,7 +345,7 @@ def test_coverage_app_uploads(sample, tmp_path):
 
 def test_an_uploaded_workbook_becomes_a_scenario(sample, tmp_path, monkeypatch):
     from planning.apps import CoverageApp
-    from planning.store import open_store
+    from planning.scenarios.store import open_store
 
     monkeypatch.setenv("PLANNING_STORE", str(tmp_path / "s.sqlite"))
     monkeypatch.delenv("PLANNING_DB_URL", raising=False)

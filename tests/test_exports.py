@@ -71,7 +71,7 @@ def test_roster_opens_on_the_rosters_of_the_chosen_region(sample, tmp_path):
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames[:3] == ["派遣名单-按派出城市", "派遣名单-按受援单位", "派遣名单-按组团"]
     assert book.active.title == "派遣名单-按派出城市"
-    kashgar = set(planning.access.scope_workbook(sample, ["XJ-KS"]).units["name"])
+    kashgar = set(planning.programme.access.scope_workbook(sample, ["XJ-KS"]).units["name"])
     for ws in book.worksheets[:3]:
         assert ws["A1"].value.startswith("派遣名单｜喀什地区、2026年11月至2027年10月｜截至 2026年11月22日")
         assert ws.page_setup.orientation == "landscape"
@@ -86,12 +86,12 @@ def test_roster_opens_on_the_rosters_of_the_chosen_region(sample, tmp_path):
     path = tmp_path / "roster.xlsx"
     path.write_bytes(data)
     back = planning.load_workbook(path)
-    assert set(back.orders["host_unit"]) <= set(planning.access.scope_workbook(sample, ["XJ-KS"]).units["id"])
+    assert set(back.orders["host_unit"]) <= set(planning.programme.access.scope_workbook(sample, ["XJ-KS"]).units["id"])
 
 
 def test_next_batch_download_holds_only_the_drafts(sample):
     from planning.apps import RotationApp
-    from planning.schema import template_header
+    from planning.contract.schema import template_header
 
     app = RotationApp(wb=sample, lang="zh")
     book = load_workbook(io.BytesIO(app.next_bytes))
@@ -123,8 +123,8 @@ def test_scenario_report_states_its_assumptions_and_period(sample):
 
 def test_package_and_scenario_report_read_clean(sample, tmp_path):
     """The sheets people read in a unit's package and in the scenario report: no ids, codes or English values."""
-    from planning.packages import write_unit_package
-    from planning.reports import scenario_report
+    from planning.outputs.packages import write_unit_package
+    from planning.outputs.reports import scenario_report
 
     book = load_workbook(write_unit_package(sample, "H-ALE-YY", tmp_path / "p.xlsx"))
     for ws in book.worksheets[:4]:

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def saved_names() -> set[str]:
     """Names and notes of the scenario versions the tests saved in the session's store (data, not interface)."""
-    from planning.store import open_store
+    from planning.scenarios.store import open_store
 
     store = open_store()
     try:

@@ -5,12 +5,12 @@ import pandas as pd
 from hypothesis import given, settings, strategies as st
 
 import planning
-from planning.eligibility import eligible_pairs
+from planning.programme.eligibility import eligible_pairs
 from planning.core.hierarchy import source_city
-from planning.seats import order_slots
+from planning.programme.seats import order_slots
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
-from planning.synthetic import synthetic_workbook
+from planning.samples.synthetic import synthetic_workbook
 
 
 @given(start=st.dates(min_value=pd.Timestamp("2020-01-01").date(), max_value=pd.Timestamp("2030-01-01").date()),
@@ -130,9 +130,9 @@ def test_words_catalogue_is_complete():
     import csv
     import string
 
-    from planning.i18n import TEXT
+    from planning.core.i18n import TEXT
 
-    rows = list(csv.DictReader(open(ROOT_DIR / "planning" / "i18n.csv", encoding="utf-8")))
+    rows = list(csv.DictReader(open(ROOT_DIR / "planning" / "core" / "i18n.csv", encoding="utf-8")))
     assert len({r["key"] for r in rows}) == len(rows) == len(TEXT)
 
     def fields(s):

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import csv_workbook
-from planning.mentoring import (ending_pairs, mentor_units, mentoring_coverage, on_post, pair_cadre_mentors,
+from planning.programme.mentoring import (ending_pairs, mentor_units, mentoring_coverage, on_post, pair_cadre_mentors,
                                 pair_mentors, pairs_text, staff_given, with_pairs)
-from planning.reports import labelled
+from planning.outputs.reports import labelled
 
 ON = "2026-11-22"
 
@@ -320,7 +320,7 @@ def test_property_matches_max_flow(inst):
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_synthetic_rules(seed):
-    from planning.synthetic import synthetic_workbook
+    from planning.samples.synthetic import synthetic_workbook
 
     wb = synthetic_workbook(people=2_000, host_units=200, sectors=4, seed=seed)
     new = pair_mentors(wb, on=ON)

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 import planning
-from planning.packages import ReplyError, merge_reply, write_unit_package
+from planning.outputs.packages import ReplyError, merge_reply, write_unit_package
 
 UNIT = "H-ALE-YY"  # 第一师阿拉尔医院: its orders end with the current batch, so it has drafts to confirm
 
@@ -23,7 +23,7 @@ def test_package_holds_only_the_unit(sample, package):
     assert book["本单位在岗人员"]["A1"].value.startswith("第一师阿拉尔医院 材料包｜第一师阿拉尔医院｜截至 2026年11月22日")
     others = set(sample.units.loc[sample.units["side"].eq("host") & sample.units["id"].ne(UNIT), "name"])
     other_ids = set(sample.units.loc[sample.units["side"].eq("host") & sample.units["id"].ne(UNIT), "id"])
-    mine = planning.access.scope_workbook(sample, [UNIT])
+    mine = planning.programme.access.scope_workbook(sample, [UNIT])
     strangers = set(sample.people["name"]) - set(mine.people["name"])
     text = [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None]
     assert not [v for v in text if v in others or v in other_ids]  # no other host unit, by name or id

@@ -47,16 +47,16 @@ def query_socket(monkeypatch):
 
 
 def test_preheated_app_loads_first_then_takes_the_viewers_language(query_socket, monkeypatch):
-    import planning.workbook
+    import planning.contract.workbook
     from planning.apps import OverviewApp
 
-    real = planning.workbook.load_workbook
+    real = planning.contract.workbook.load_workbook
 
     def load(path):
         query_socket["events"].append(("load", Path(path).name))
         return real(path)
 
-    monkeypatch.setattr(planning.workbook, "load_workbook", load)
+    monkeypatch.setattr(planning.contract.workbook, "load_workbook", load)
     monkeypatch.setenv("PLANNING_DATA", str(planning.SAMPLE))  # not a scenario other tests published
     app = OverviewApp()
     assert query_socket["events"] == [("load", "sample"), ("connected", "/voila/query/k-123")]
@@ -208,7 +208,7 @@ def test_pooled_page_shows_a_workbook_changed_after_the_kernel_warmed(pooled_ser
     people.write_text("\n".join(lines + [lines[1].replace(lines[1].split(",")[0], "P-NEW-1", 1)]) + "\n",
                       encoding="utf-8")
     p = Page(browser, url, "overview.ipynb", "en")
-    from planning.i18n import fmt_int
+    from planning.core.i18n import fmt_int
 
     scale = p.page.inner_text(".scale")
     assert f"{fmt_int(len(lines))} people" in scale  # one person more than the len(lines) - 1 the kernel loaded

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 import planning
 from conftest import csv_workbook
-from planning.coverage import BAND_COLOURS, coverage_as_of, rollup
-from planning.reports import (county_gaps, person_records, scenario_html, scenario_report, scenario_sections,
+from planning.programme.coverage import BAND_COLOURS, coverage_as_of, rollup
+from planning.outputs.reports import (county_gaps, person_records, scenario_html, scenario_report, scenario_sections,
                               sheet_title, team_names)
 
 FIXED_ZH = ["概况", "缺口-县市×行业", "派遣名单-按派出城市", "派遣名单-按受援单位", "一人一档"]
@@ -272,7 +272,7 @@ def test_sample_gaps_sheet_totals_equal_the_coverage_rollup(sample, sample_book)
 
 
 def test_sample_rosters_reuse_roster_table(sample, sample_book):
-    from planning.roster import roster_table
+    from planning.outputs.roster import roster_table
 
     table = roster_table(sample, "zh", start="2026-11-22", end="2027-10-31")
     for name in ("派遣名单-按派出城市", "派遣名单-按受援单位"):

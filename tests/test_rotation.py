@@ -4,7 +4,7 @@ import pytest
 
 import planning
 from conftest import csv_workbook
-from planning import rotation as R
+from planning.scenarios import rotation as R
 
 TABLES = {
     "regions": """id,name,level,parent,side

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 import planning
-from planning.scenario import (ScenarioError, add_flexible_batch, apply, change_orders, change_senders,
+from planning.scenarios.what_if import (ScenarioError, add_flexible_batch, apply, change_orders, change_senders,
                                change_terms, compare, describe)
 from allocation.builders import make_wb
 

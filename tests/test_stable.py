@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from planning import hospital_resident
-from planning.stable import blocking_pairs, is_stable
+from planning.programme.stable import blocking_pairs, is_stable
 
 HospitalResident = pytest.importorskip("matching.games").HospitalResident
 

@@ -25,9 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import planning
-from planning import store as store_mod
-from planning.store import ConflictError, InvalidWorkbookError, Scenario, StoreError, open_store
-from planning.synthetic import synthetic_workbook
+from planning.scenarios import store as store_mod
+from planning.scenarios.store import ConflictError, InvalidWorkbookError, Scenario, StoreError, open_store
+from planning.samples.synthetic import synthetic_workbook
 
 from conftest import ROOT
 
@@ -303,8 +303,8 @@ def test_conflict_concurrent_savers(backend, sample, monkeypatch, base):
 # --------------------------------------------------------------------------- #
 CHILD = r"""
 import sys, time
-from planning import store as st
-from planning.synthetic import synthetic_workbook
+from planning.scenarios import store as st
+from planning.samples.synthetic import synthetic_workbook
 url, schema, name, base, stage = sys.argv[1:6]
 store = st.open_store(url, schema=schema or None)
 wb = synthetic_workbook(people=20_000, host_units=2_000, seed=3)
@@ -682,5 +682,5 @@ def test_a_version_saved_before_an_optional_table_joined_the_contract_still_load
         c.execute(store_mod.tables_t.delete().where(store_mod.tables_t.c.name == "management_units"))
     got = store.load("升级前").workbook
     assert got.management_units.empty and list(got.management_units.columns) == list(
-        planning.workbook.empty_table("management_units").columns)
+        planning.contract.workbook.empty_table("management_units").columns)
     assert len(got.people) == len(sample.people)

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 import planning
-from planning.template import LISTS_SHEET, write_template
+from planning.contract.template import LISTS_SHEET, write_template
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +46,7 @@ def test_template_guides_every_column(tmp_path):
 def fill(path: Path):
     """Fill the template as a planner would: a sending city and a host county, a unit each, a pairing,
     two people, one order and a posting; Chinese values in the dropdown columns."""
-    from planning.schema import value_label as zh
+    from planning.contract.schema import value_label as zh
 
     book = load_workbook(path)
     send, host = zh("sending"), zh("host")

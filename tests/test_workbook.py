@@ -7,7 +7,7 @@ import pytest
 
 import planning
 from planning import WorkbookError, load_workbook, save_workbook
-from planning.template import write_template
+from planning.contract.template import write_template
 
 
 def edit(folder, table, fn):
@@ -218,7 +218,7 @@ def test_template_then_filled_is_accepted(tmp_path, sample):
     assert any(dv.formula1 and "党政干部" in dv.formula1 for dv in ws.data_validations.dataValidation)
     assert load_workbook(path).people.empty
     # fill it from the sample using the template's own headers and Chinese labels
-    from planning import schema
+    from planning.contract import schema
 
     for table, df in sample.tables().items():
         ws = xl[schema.template_sheet(table)]
@@ -286,7 +286,7 @@ def test_blank_lines_and_rows_keep_row_numbers(sample_copy):
 
 def test_surrounding_white_space_is_trimmed(sample_copy, sample):
     """Cells padded with spaces, tabs, no-break or ideographic spaces load like clean ones."""
-    from planning import schema
+    from planning.contract import schema
 
     def pad(table):
         def f(d):
@@ -311,7 +311,7 @@ def test_plain_csv_detection_knows_every_space():
     """The byte scans that skip trimming flag every character ``str.strip`` removes."""
     import io
 
-    from planning.workbook import _plain_utf8, _Scanner
+    from planning.contract.workbook import _plain_utf8, _Scanner
 
     def scanned(data: bytes, block: int) -> bool:
         s = _Scanner(io.BytesIO(data))
@@ -402,10 +402,10 @@ def test_suggestions_stay_fast_and_useful_at_scale(tmp_path):
 
     Compared with every id, 300 unknown ids among 100,000 people took over four minutes to report.
     """
-    from planning.synthetic import synthetic_workbook
+    from planning.samples.synthetic import synthetic_workbook
 
     wb = synthetic_workbook(people=8_000, host_units=600, seed=3)
-    assert len(wb.people) > planning.workbook.SUGGEST_ALL
+    assert len(wb.people) > planning.contract.workbook.SUGGEST_ALL
     real = wb.assignments["person"].iloc[len(wb.assignments) // 2]
     slip = real + "x"  # one key too many
     wb.assignments.loc[wb.assignments.index[len(wb.assignments) // 2], "person"] = slip

@@ -2,10 +2,10 @@
 
 The pipeline follows PyPSA/linopy's check → build → solve → write back:
 
-1. :func:`planned_seats` cuts orders into seats (:func:`planning.seats.order_slots`),
-   keeps those ending on or after :func:`planning.summary.today` that overlap the
+1. :func:`planned_seats` cuts orders into seats (:func:`planning.programme.seats.order_slots`),
+   keeps those ending on or after :func:`planning.outputs.summary.today` that overlap the
    window, and subtracts existing active/planned assignments (they stay).
-2. :func:`candidate_pairs` takes :func:`planning.eligibility.eligible_pairs` and
+2. :func:`candidate_pairs` takes :func:`planning.programme.eligibility.eligible_pairs` and
    drops people busy with an existing assignment (any status, by its dates) and
    forbidden pairs; pins are checked and placed first (:func:`resolve_pins`).
 3. :func:`build_model` turns the tables into integer arrays (a :class:`Model`).

@@ -8,8 +8,8 @@ from ..core.clock import today
 from ..core.hierarchy import source_city
 from ..core.live import LIVE
 from ..core.utils import days_of, ranges
-from ..eligibility import eligible_rows
-from ..seats import order_slots
+from ..programme.eligibility import eligible_rows
+from ..programme.seats import order_slots
 from .inputs import parse_window
 
 
@@ -20,7 +20,7 @@ def overlap_hits(left: pd.DataFrame, right: pd.DataFrame, on: str) -> pd.DataFra
 
 
 def slots_from_today(orders: pd.DataFrame, day=None) -> pd.DataFrame:
-    """:func:`planning.seats.order_slots` with what is left of each slot from ``day`` (default today).
+    """:func:`planning.programme.seats.order_slots` with what is left of each slot from ``day`` (default today).
 
     New people start on ``day`` at the earliest; slots beginning later keep their own dates.
     """
@@ -36,7 +36,7 @@ def planned_seats(wb, window=None, day=None) -> pd.DataFrame:
     that day): a new person cannot start in the past or before the batch is
     dispatched, and someone who left before then no longer holds the seat.
     Slots (rotation slots too) beginning later keep their own dates. Columns are those of
-    :func:`planning.seats.order_slots` plus ``existing``
+    :func:`planning.programme.seats.order_slots` plus ``existing``
     (active/planned assignments of the order overlapping the slot) and
     ``remaining`` (headcount − existing, at least 0).
     """
@@ -134,7 +134,7 @@ def candidate_pairs(wb, seats: pd.DataFrame, busy: pd.DataFrame, forbids: pd.Dat
     Columns: ``person, order, slot, exact_skill, preferred, seat, start, end,
     host_unit, wish_rank, source_city``; people busy over the seat and
     forbidden pairs are removed. ``people`` limits the candidates (default:
-    everyone). Built from row positions (:func:`planning.eligibility.eligible_rows`);
+    everyone). Built from row positions (:func:`planning.programme.eligibility.eligible_rows`);
     names are attached once at the end.
     """
     people = wb.people if people is None else people

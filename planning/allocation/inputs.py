@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..core.clock import EARLIEST, LATEST, today
 from ..core.text import control_chars
-from ..i18n import t
+from ..core.i18n import t
 from .plan import PlanError
 
 

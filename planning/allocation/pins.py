@@ -6,8 +6,8 @@ import pandas as pd
 
 from ..core.hierarchy import person_ancestors
 from ..core.vocabulary import Role
-from ..eligibility import exclusive_senders
-from ..i18n import fmt_date, t
+from ..programme.eligibility import exclusive_senders
+from ..core.i18n import fmt_date, t
 from .plan import PlanError
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.periods import closed_ends
-from ..i18n import t
+from ..core.i18n import t
 from .candidates import busy_table, candidate_pairs, planned_seats
 from .inputs import pairs_frame, parse_window, planning_day
 from .model import build_model, flow_applies
@@ -82,7 +82,7 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
         :mod:`planning.allocation.solvers.horizon`); ``flow``, ``cpsat`` or
         ``horizon`` force one of them (``flow`` raises :class:`PlanError` when
         a team rule binds or a person's candidate seats do not all overlap). ``stable``: resident-optimal stable matching of people's
-        wishes with host rankings (:mod:`planning.stable`); blocking pairs are
+        wishes with host rankings (:mod:`planning.programme.stable`); blocking pairs are
         reported in ``plan.blocking_pairs`` and ``plan.objective.blocking_pairs``.
     time_limit : float, optional
         Seconds for the whole call: finding the pairs, building the model,
@@ -93,7 +93,7 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
         issued).
     lang : {"zh", "en"}, optional
         Language of texts (explanations, messages); default
-        :func:`planning.i18n.default_lang`.
+        :func:`planning.core.i18n.default_lang`.
     hosts : iterable of host unit ids, optional
         Plan only the seats of these host units (e.g. one county's); people may
         still come from anywhere.

@@ -9,8 +9,8 @@ import pandas as pd
 
 from ..core.clock import today
 from ..core.live import LIVE
-from ..eligibility import blocked_sentences
-from ..i18n import default_lang, fmt_date, sector_label, t
+from ..programme.eligibility import blocked_sentences
+from ..core.i18n import default_lang, fmt_date, sector_label, t
 
 # tie-breaker weights: each outweighs all the later ones together (per person)
 FAIR_MAX = 15                       # fair share: marginal cost 0..15

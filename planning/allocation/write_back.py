@@ -7,7 +7,7 @@ import pandas as pd
 from ..core.hierarchy import source_city
 from ..core.utils import sorted_keys
 from ..core.vocabulary import Role, Status
-from ..eligibility import eligible_pairs, exclusive_senders
+from ..programme.eligibility import eligible_pairs, exclusive_senders
 from .candidates import busy_mask, integer_codes, overlap_hits
 from .model import Solution
 from .plan import CONTRACT, WISH_RANKS, Objective, Plan, SolveStatus

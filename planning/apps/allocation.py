@@ -11,19 +11,19 @@ from pathlib import Path
 import ipywidgets as W
 import pandas as pd
 
-from ..access import scope_workbook
+from ..programme.access import scope_workbook
 from ..allocation import PlanError, allocate, plan_diff
 from ..core.clock import today
 from ..core.hierarchy import source_city
 from ..core.live import LIVE
 from ..core.periods import ends
 from ..core.vocabulary import Role
-from ..coverage import BAND_COLOURS, host_groups
-from ..i18n import fmt_int, t
-from ..labels import order_names
-from ..reports import labelled, names, report_line
-from ..roster import write_rosters
-from ..workbook import save_workbook
+from ..programme.coverage import BAND_COLOURS, host_groups
+from ..core.i18n import fmt_int, t
+from ..outputs.labels import order_names
+from ..outputs.reports import labelled, names, report_line
+from ..outputs.roster import write_rosters
+from ..contract.workbook import save_workbook
 from .base import App, download_link, html_table, kpi_cards, planning_window
 
 log = logging.getLogger("planning.apps")
@@ -51,7 +51,7 @@ def plan_quality(objective, lang: str) -> tuple[str, str, str]:
 
 
 class AllocationApp(App):
-    """Choose the window and host region, run :func:`planning.allocate`, adjust and re-run.
+    """Choose the window and host region, run :func:`planning.allocation`, adjust and re-run.
 
     Tests drive it without a browser: set ``window``/``region`` values, call
     ``run_button.click()``, then read :attr:`plan` and the HTML outputs.

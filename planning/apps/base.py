@@ -13,16 +13,17 @@ from urllib.parse import parse_qs
 import ipywidgets as W
 import pandas as pd
 
-from .. import SAMPLE, workbook
-from ..access import OfficeRole, Viewer, read_viewer, scope_workbook
+from .. import SAMPLE
+from ..contract import workbook
+from ..programme.access import OfficeRole, Viewer, read_viewer, scope_workbook
 from ..core.clock import today
 from ..core.names import names as workbook_names
 from ..core.periods import ends
-from ..coverage import BAND_COLOURS, band, filled_ratio
-from ..i18n import LANGS, default_lang, fmt_date, t
-from ..labels import data_name
-from ..store import StoreError, open_store
-from ..workbook import WorkbookError
+from ..programme.coverage import BAND_COLOURS, band, filled_ratio
+from ..core.i18n import LANGS, default_lang, fmt_date, t
+from ..outputs.labels import data_name
+from ..scenarios.store import StoreError, open_store
+from ..contract.workbook import WorkbookError
 
 log = logging.getLogger("planning.apps")
 if not log.handlers and sys.__stderr__ is not None:
@@ -349,7 +350,7 @@ class App:
     changed on disk meanwhile, it is loaded again.
     """
     title_key = "app.overview.title"
-    page = "overview"  # the notebook's name: which roles may open it (planning.access.PAGES)
+    page = "overview"  # the notebook's name: which roles may open it (planning.programme.access.PAGES)
 
     def __init__(self, wb=None, lang: str | None = None, viewer: Viewer | None = None):
         self.lang = lang or default_lang()

@@ -21,16 +21,16 @@ import ipywidgets as W
 import numpy as np
 import pandas as pd
 
-from ..access import scope_workbook
+from ..programme.access import scope_workbook
 from ..core.hierarchy import host_tree
 from ..core.limits import limits
 from ..core.periods import ends
-from ..coverage import as_of_points, cliffs, coverage_as_of, month_range, responsible
-from ..eligibility import blocked_by_pairings, blocked_sentences
-from ..coverage import BAND_COLOURS
-from ..i18n import fmt_date, fmt_int, sector_label
-from ..reports import labelled, names, write_gaps_report
-from ..workbook import WorkbookError, load_workbook
+from ..programme.coverage import as_of_points, cliffs, coverage_as_of, month_range, responsible
+from ..programme.eligibility import blocked_by_pairings, blocked_sentences
+from ..programme.coverage import BAND_COLOURS
+from ..core.i18n import fmt_date, fmt_int, sector_label
+from ..outputs.reports import labelled, names, write_gaps_report
+from ..contract.workbook import WorkbookError, load_workbook
 from .base import App, download_link, filled_share, heat_colour, html_table, kpi_cards, query_param
 
 log = logging.getLogger("planning.apps")
@@ -63,7 +63,7 @@ class CoverageApp(App):
             months = pd.date_range(lo, periods=MAX_MONTHS, freq="MS")
         self.months = months
         self.now = now
-        # one "as of" day (planning.standing): the current month is counted on that day, the others on their
+        # one "as of" day (planning.programme.standing): the current month is counted on that day, the others on their
         # first days, so this page's figures for "now" are the overview's
         points = as_of_points(months, self.as_of)
         cov = coverage_as_of(wb, months[0], months[-1], on=self.as_of)
@@ -450,7 +450,7 @@ class CoverageApp(App):
         """The part of the workbook the filters select (area, county, unit, sector), and the filters in words.
 
         The report holds what the page shows: the selected host units' orders in the
-        selected sector and the people on them (:func:`planning.access.scope_workbook`).
+        selected sector and the people on them (:func:`planning.programme.access.scope_workbook`).
         """
         wb, words = self.wb, []
         chosen = [w for w in (self.unit, self.county, self.area) if w.value]

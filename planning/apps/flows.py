@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..core.hierarchy import host_tree, source_city
 from ..core.periods import ends
-from ..coverage import BAND_COLOURS, band, coverage_at, filled_ratio
+from ..programme.coverage import BAND_COLOURS, band, coverage_at, filled_ratio
 
 LABEL_PITCH = 18   # px per label row: the least height a node takes
 NODE_GAP = 4       # px between nodes
@@ -31,7 +31,7 @@ def flow_table(wb, on) -> tuple[pd.DataFrame, pd.DataFrame]:
     is the unit's county in the region tree (:func:`planning.core.hierarchy.host_tree`),
     or its area for a unit directly under a prefecture or division.
     ``counties``: ``county, demand, filled, gap, ratio, band`` (sums of the unit
-    × sector rows, as in :mod:`planning.standing`).
+    × sector rows, as in :mod:`planning.programme.standing`).
     """
     day = pd.Timestamp(on)
     a = wb.assignments

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.names import names as display_names
-from ..excel import write_excel
-from ..grid import (
+from ..outputs.excel import write_excel
+from ..programme.grid import (
     LEADER,
     contact_columns,
     grid_summary,
@@ -32,12 +32,12 @@ from ..grid import (
     proposed_seats,
     two_cells_on_post,
 )
-from ..grid_roster import contact_label, kind_label, write_grid_roster
-from ..i18n import fmt_date, fmt_int, sector_label
-from ..labels import order_names
-from ..reports import report_line
-from ..rotation import next_batch_orders, with_draft_orders
-from ..schema import allowed, template_header, template_sheet
+from ..outputs.grid_roster import contact_label, kind_label, write_grid_roster
+from ..core.i18n import fmt_date, fmt_int, sector_label
+from ..outputs.labels import order_names
+from ..outputs.reports import report_line
+from ..scenarios.rotation import next_batch_orders, with_draft_orders
+from ..contract.schema import allowed, template_header, template_sheet
 from .base import App, download_link, kpi_cards
 
 log = logging.getLogger("planning.apps")
@@ -364,7 +364,7 @@ class GridApp(App):
 
     def preview_html(self) -> str:
         """The roster's first sheet for the grid shown, as the page shows it."""
-        from ..grid_roster import summary_sheet
+        from ..outputs.grid_roster import summary_sheet
 
         table = summary_sheet(self.wb, self.as_of, self.lang, self.shown())
         rows = [[str(v) for v in r] for r in table.itertuples(index=False)]

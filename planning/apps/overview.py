@@ -13,13 +13,13 @@ from urllib.parse import quote
 from ..core.hierarchy import host_area, source_city
 from ..core.names import names
 from ..core.periods import ends
-from ..coverage import BAND_COLOURS
-from ..eligibility import blocked_by_pairings, blocked_sentences
-from ..i18n import TEXT, fmt_date, fmt_int, sector_label, t
-from ..network import pairing_view
-from ..schema import value_label
-from ..standing import standing
-from ..summary import figures
+from ..programme.coverage import BAND_COLOURS
+from ..programme.eligibility import blocked_by_pairings, blocked_sentences
+from ..core.i18n import TEXT, fmt_date, fmt_int, sector_label, t
+from ..programme.network import pairing_view
+from ..contract.schema import value_label
+from ..programme.standing import standing
+from ..outputs.summary import figures
 from .base import App, html_table, kpi_cards
 from .flows import flow_svg, flow_table
 
@@ -80,7 +80,7 @@ def page_link(page: str, lang: str, **params) -> str:
 class OverviewApp(App):
     """The leader's first screen: where we are short, who is responsible, what is coming, what to decide.
 
-    Every figure comes from one :class:`planning.standing.Standing` taken on one
+    Every figure comes from one :class:`planning.programme.standing.Standing` taken on one
     "as of" day (shown in the page's data line): the cards, the four panels, the
     pairing figure and the tables below never disagree. Computed once per
     workbook (:meth:`prepare`, before the viewer arrives in a preheated kernel);

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.clock import today
-from ..mentoring import (
+from ..programme.mentoring import (
     ending_pairs,
     mentoring_coverage,
     pair_cadre_mentors,
@@ -20,10 +20,10 @@ from ..mentoring import (
     pairs_text,
     with_pairs,
 )
-from ..excel import write_excel
-from ..labels import order_names
-from ..reports import labelled, names, report_line
-from ..rotation import (
+from ..outputs.excel import write_excel
+from ..outputs.labels import order_names
+from ..outputs.reports import labelled, names, report_line
+from ..scenarios.rotation import (
     batches,
     flexible_slots,
     handover_calendar,
@@ -263,7 +263,7 @@ class RotationApp(App):
         """
         import io
 
-        from ..schema import template_header, template_sheet
+        from ..contract.schema import template_header, template_sheet
 
         d = self.drafts
         cols = [c for c in self.wb.orders.columns if c in d.columns]
@@ -306,7 +306,7 @@ class RotationApp(App):
         import io
         import zipfile
 
-        from ..packages import write_unit_packages
+        from ..outputs.packages import write_unit_packages
 
         with tempfile.TemporaryDirectory() as d:
             paths = write_unit_packages(self.wb, Path(d), lang=self.lang, data=self.data_name())

@@ -14,13 +14,13 @@ from ..allocation import PlanError, allocate
 from ..core.clock import today
 from ..core.hierarchy import source_city
 from ..core.periods import ends
-from ..coverage import host_groups
-from ..i18n import fmt_date, fmt_int, sector_label
-from ..standing import standing
-from ..reports import labelled, names, scenario_html, scenario_report
-from ..rotation import batches
-from ..scenario import ScenarioError, apply, compare, describe
-from ..store import StoreError, open_store
+from ..programme.coverage import host_groups
+from ..core.i18n import fmt_date, fmt_int, sector_label
+from ..programme.standing import standing
+from ..outputs.reports import labelled, names, scenario_html, scenario_report
+from ..scenarios.rotation import batches
+from ..scenarios.what_if import ScenarioError, apply, compare, describe
+from ..scenarios.store import StoreError, open_store
 from .allocation import plan_quality
 from .base import (
     GREEN,
@@ -54,8 +54,8 @@ class ScenariosApp(App):
     ----------
     wb : Workbook, optional
         The workbook offered as "current data" (default: the served workbook).
-    store : planning.store.Store, optional
-        Where scenarios are saved (default: :func:`planning.store.open_store`).
+    store : planning.scenarios.store.Store, optional
+        Where scenarios are saved (default: :func:`planning.scenarios.store.open_store`).
     """
     title_key = "sapp.title"
     page = "scenarios"
@@ -138,7 +138,7 @@ class ScenariosApp(App):
         self.moved.add_class("moved-people")
         # save, publish, report
         self.name = W.Text(description=self.t("sapp.name"), layout=W.Layout(width="320px"))
-        # the author is the signed-in planner, never typed (planning.access)
+        # the author is the signed-in planner, never typed (planning.programme.access)
         self.author = W.HTML(f"<span class='app-sub'>{html.escape(self.t('sapp.author_is', name=self.author_name))}"
                              f"</span>")
         self.note = W.Textarea(description=self.t("sapp.note"), layout=W.Layout(width="560px", height="64px"))
@@ -326,7 +326,7 @@ class ScenariosApp(App):
 
     # --- re-plan and compare -----------------------------------------------------------------------------
     def replan(self):
-        """Apply the changes, plan the window with :func:`planning.allocate`, compare with the base."""
+        """Apply the changes, plan the window with :func:`planning.allocation`, compare with the base."""
         lo, hi = self.window.value
         window = (lo, hi + pd.offsets.MonthEnd(0))
         self.replan_button.disabled = True

@@ -17,7 +17,7 @@ import csv
 from enum import StrEnum
 from pathlib import Path
 
-CONTRACT = Path(__file__).resolve().parent.parent / "contract.csv"
+CONTRACT = Path(__file__).resolve().parent.parent / "contract" / "contract.csv"
 
 #: (table, column) of each enumerated column → the enum's name here.
 ENUMS = {("regions", "level"): "Level", ("regions", "side"): "Side", ("units", "kind"): "UnitKind",

@@ -16,8 +16,8 @@ from jupyterhub import orm as hub_orm
 from nativeauthenticator.orm import UserInfo
 from sqlalchemy import Column, DateTime, String, Text
 
-from ..access import OfficeRole
-from ..i18n import t
+from ..programme.access import OfficeRole
+from ..core.i18n import t
 from .config import Office
 
 #: the hub group each role's members belong to (the hub's own permissions are given to these groups)

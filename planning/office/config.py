@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..i18n import t
+from ..core.i18n import t
 from .voila import OFFICE_LANDING_POOL, OFFICE_PAGE_POOL
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,9 +5,9 @@ Voila on 127.0.0.1 (a port only the gate uses) and lets a request through only w
 
 - the hub says who is asking (its OAuth cookie; otherwise a page is sent to the hub's sign-in
   and anything else is refused);
-- for a page, the asker's role may open it (:data:`planning.access.PAGES`); the page address
+- for a page, the asker's role may open it (:data:`planning.programme.access.PAGES`); the page address
   then carries a pass naming them, signed with a secret only the gate and Voila hold, from which
-  the page learns the viewer's role and units (:func:`planning.access.read_viewer`);
+  the page learns the viewer's role and units (:func:`planning.programme.access.read_viewer`);
 - for a kernel (its websocket, its shutdown), the kernel was started for the asker's own page:
   a viewer can reach no one else's kernel even knowing its id;
 - on a kernel's websocket, the message is one a page's widgets send (comm messages, kernel and
@@ -39,9 +39,9 @@ from sqlalchemy.orm import sessionmaker
 from tornado import httpclient, ioloop, web, websocket
 from tornado.httputil import url_concat
 
-from ..access import Viewer, sign_viewer
+from ..programme.access import Viewer, sign_viewer
 from ..apps.base import VIEWER_PARAM
-from ..i18n import t
+from ..core.i18n import t
 from .accounts import account_of
 from .config import read_office
 from .voila import ROOT, offline_template, voila_command

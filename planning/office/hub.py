@@ -30,7 +30,7 @@ from nativeauthenticator.orm import UserInfo
 from traitlets import default
 from tornado import web
 
-from ..access import OfficeRole
+from ..programme.access import OfficeRole
 from .accounts import GROUPS, account_of
 from .config import Office, read_office
 

@@ -3,8 +3,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import planning
-from planning.allocate import (REASONS, check_plan, planned_seats)
-from planning.synthetic import synthetic_workbook
+from planning.allocation import (REASONS, check_plan, planned_seats)
+from planning.samples.synthetic import synthetic_workbook
 
 from builders import make_wb
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import planning
 from planning.allocation import check_plan
-from planning.synthetic import synthetic_workbook
+from planning.samples.synthetic import synthetic_workbook
 
 from builders import make_wb, ok
 

@@ -2,8 +2,8 @@
 import pytest
 
 import planning
-from planning.allocate import (check_plan)
-from planning.synthetic import synthetic_workbook
+from planning.allocation import (check_plan)
+from planning.samples.synthetic import synthetic_workbook
 
 from builders import make_wb, placed
 

@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 
 import planning
-from planning.allocate import (REASONS, WHY, flow_applies,
+from planning.allocation import (REASONS, WHY, flow_applies,
                                planned_seats, solve_cpsat, solve_flow)
-from planning.synthetic import synthetic_workbook
+from planning.samples.synthetic import synthetic_workbook
 
 from builders import make_wb, model_of, ok, placed, reasons
 
@@ -71,7 +71,7 @@ def test_starting_plan_obeys_every_rule(seed):
     """Rounds of flows with team rules enforced afterwards: a feasible plan, never above the optimum."""
     import importlib
 
-    mod = importlib.import_module("planning.allocate")
+    mod = importlib.import_module("planning.allocation")
     wb = synthetic_workbook(people=800, host_units=80, sectors=4, seed=seed, teams=True)
     plan = planning.allocate(wb)
     m = plan.inputs.model
@@ -106,7 +106,7 @@ def _one_scaled_flow(m):
 
     import importlib
 
-    mod = importlib.import_module("planning.allocate")
+    mod = importlib.import_module("planning.allocation")
     big = (int(m.pair_tie.max(initial=0)) + mod.FAIR_MAX + 1) * (len(m.person_city) + 1)
     n_city, n_person, n_seat = m.fair_levels.shape[0], len(m.person_city), len(m.cap)
     seat0, city0 = n_person, n_person + n_seat
@@ -132,7 +132,7 @@ def test_two_step_flow_equals_one_scaled_flow(seed):
     """Maximum flows per weight level, then tie-breakers: the same optimum as one lexicographically scaled flow."""
     import importlib
 
-    mod = importlib.import_module("planning.allocate")
+    mod = importlib.import_module("planning.allocation")
     wb = synthetic_workbook(people=400, host_units=40, sectors=4, seed=seed, teams=False)
     m = model_of(wb, window=("2027-03-01", "2027-03-01"))
     assert flow_applies(m) and len(np.unique(m.pair_w)) > 1
@@ -167,7 +167,7 @@ def _why_by_merge(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinn
     each placed pair with the alternatives it beat; the first ``n_pinned`` placements are pins."""
     import importlib
 
-    mod = importlib.import_module("planning.allocate")
+    mod = importlib.import_module("planning.allocation")
     n = len(chosen)
     out = np.full(n, "priority", dtype=object)
     if n == 0:
@@ -278,7 +278,7 @@ def test_interchangeable_people_merge_only_when_identical(monkeypatch):
 def _handmodel_of(person, seat, tie, cap, city):
     import importlib
 
-    mod = importlib.import_module("planning.allocate")
+    mod = importlib.import_module("planning.allocation")
     n, pc = len(person), np.array(city)
     return mod.Model(pair_person=np.array(person), pair_seat=np.array(seat), pair_w=np.ones(n, np.int64),
                      pair_tie=np.array(tie, np.int64), pair_start=np.zeros(n, np.int64),

@@ -1,7 +1,7 @@
 """The tie-breakers among optimal plans, and the words for reasons."""
 
 import planning
-from planning.allocate import (REASONS, WHY)
+from planning.allocation import (REASONS, WHY)
 
 from builders import make_wb, placed
 
@@ -41,7 +41,7 @@ def test_fair_share_across_cities():
 
 
 def test_reason_codes_render_in_both_languages():
-    from planning.allocate import reason_text, why_text
+    from planning.allocation import reason_text, why_text
 
     for code in REASONS:
         assert reason_text(code, "zh") != reason_text(code, "en")

@@ -6,9 +6,9 @@ from grid_builders import edit, load, tables
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planning import grid
-from planning.rotation import next_batch_orders
-from planning.workbook import Workbook, empty_table, with_contract_types
+from planning.programme import grid
+from planning.scenarios.rotation import next_batch_orders
+from planning.contract.workbook import Workbook, empty_table, with_contract_types
 
 TODAY = "2026-11-22"
 

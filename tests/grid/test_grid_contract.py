@@ -4,7 +4,8 @@ import pytest
 from grid_builders import edit, load, tables, write
 
 import planning
-from planning import WorkbookError, schema
+from planning import WorkbookError
+from planning.contract import schema
 
 
 def problems(folder, data):
@@ -120,7 +121,7 @@ def test_cells_without_a_grid_table_are_refused(tmp_path):
 
 
 def test_validate_workbook_checks_the_grid_in_memory(tmp_path):
-    from planning.workbook import validate_workbook
+    from planning.contract.workbook import validate_workbook
 
     wb = load(tmp_path)
     wb.management_units.loc[2, "leader"] = "P3"
@@ -141,7 +142,7 @@ def test_the_grid_saves_and_loads_back(tmp_path):
 def test_the_template_offers_the_grid_with_dropdowns(tmp_path):
     import openpyxl
 
-    from planning.template import write_template
+    from planning.contract.template import write_template
 
     book = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx"))
     ws = book["管理网格(management_units)"]

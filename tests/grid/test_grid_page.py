@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from page_text import page_text, problems_in
 
-from planning.access import OfficeRole, Viewer
+from planning.programme.access import OfficeRole, Viewer
 
 
 pytestmark = pytest.mark.usefixtures("own_store")  # an empty scenario store of each test's own
@@ -69,7 +69,7 @@ def test_the_roster_has_a_sheet_per_unit_and_only_chosen_contacts(sample):
 
 
 def test_a_contact_column_the_contract_does_not_name_is_refused(sample):
-    from planning.grid_roster import roster_rows
+    from planning.outputs.grid_roster import roster_rows
 
     with pytest.raises(ValueError, match="wechat"):
         roster_rows(sample, contacts=["wechat"], lang="en")
@@ -116,7 +116,7 @@ def test_a_host_unit_sees_only_its_own_cells(sample):
 
 def test_a_planner_saves_the_proposed_lead_seats_as_a_version(sample):
     from planning.apps import GridApp
-    from planning.store import open_store
+    from planning.scenarios.store import open_store
 
     app = GridApp(wb=sample, lang="zh")
     assert not app.accept_button.disabled and "组长岗位" in app.seats_link.value
@@ -132,7 +132,7 @@ def test_a_planner_saves_the_proposed_lead_seats_as_a_version(sample):
 
 def test_a_workbook_without_a_grid_says_how_to_make_one(sample):
     from planning.apps import GridApp
-    from planning.workbook import empty_table
+    from planning.contract.workbook import empty_table
 
     wb = sample.copy()
     wb.management_units = empty_table("management_units")

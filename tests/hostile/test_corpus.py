@@ -27,7 +27,7 @@ import pandas as pd
 import pytest
 
 import planning
-from planning import schema
+from planning.contract import schema
 
 from . import cases as C
 
@@ -1098,7 +1098,7 @@ def _(ctx):
 # 6. the scenario store refuses what breaks the contract
 # --------------------------------------------------------------------------- #
 def _store(ctx):
-    from planning.store import open_store
+    from planning.scenarios.store import open_store
 
     return open_store(ctx.tmp / "scenarios.sqlite", lang="zh")
 
@@ -1120,7 +1120,7 @@ def _store_refuses(mutate, table, column):
         text = "\n".join(p.sentence("zh") for p in err.problems)
         assert label(table, column) in text, text[:2000]
         assert store.save("好方案", C.sample_workbook(), author="测试员") == 1
-        from planning.store import InvalidWorkbookError
+        from planning.scenarios.store import InvalidWorkbookError
 
         assert isinstance(err, InvalidWorkbookError), \
             f"refused with {type(err).__module__}.{type(err).__name__}, not the store's InvalidWorkbookError"

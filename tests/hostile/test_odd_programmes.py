@@ -23,15 +23,15 @@ import pytest
 from page_text import page_text
 
 import planning
-from planning import schema
+from planning.contract import schema
 from planning.allocation import PlanError
 from planning.apps import AllocationApp, CoverageApp, OverviewApp, RotationApp, ScenariosApp
 from planning.core.clock import OPEN_END
 from planning.core.periods import closed_ends
-from planning.scenario import MAX_MONTHS, MAX_PEOPLE, ScenarioError, apply
-from planning.workbook import Workbook, empty_table
+from planning.scenarios.what_if import MAX_MONTHS, MAX_PEOPLE, ScenarioError, apply
+from planning.contract.workbook import Workbook, empty_table
 
-coverage_mod = importlib.import_module("planning.coverage")  # the module (``planning.coverage`` is the function)
+coverage_mod = importlib.import_module("planning.programme.coverage")  # the module (``planning.programme.coverage`` is the function)
 MISSING = re.compile(r"(?<![\w.])(nan|NaN|None|NaT|<NA>)(?![\w.])")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -157,8 +157,10 @@ def test_odd_programme_is_a_legal_workbook(folders, name):
 # the library on odd programmes
 # --------------------------------------------------------------------------- #
 def _library_calls():
-    from planning import mentoring, network, reports, rotation, standing, summary
-    from planning.eligibility import blocked_by_pairings
+    from planning.programme import mentoring, network, standing
+    from planning.outputs import reports, summary
+    from planning.scenarios import rotation
+    from planning.programme.eligibility import blocked_by_pairings
 
     cov = coverage_mod
     return {
@@ -232,7 +234,7 @@ def test_handovers_before_the_first_batch(odd, name):
     h = coverage_mod.handovers(odd[name])
     assert h.empty and list(h.columns) == ["order", "host_unit", "sector", "outgoing", "out_end", "incoming",
                                            "in_start", "kind", "days"]
-    from planning.rotation import next_batch_orders
+    from planning.scenarios.rotation import next_batch_orders
 
     drafts = next_batch_orders(odd[name])
     assert drafts.empty if name != "before-first-batch" else drafts["end"].notna().all()
@@ -240,7 +242,9 @@ def test_handovers_before_the_first_batch(odd, name):
 
 def test_a_missing_end_means_the_open_end(odd):
     """A missing end and OPEN_END (the loader's 9999-12-31) give the same figures, timeline and plan."""
-    from planning import rotation, standing, summary
+    from planning.programme import standing
+    from planning.outputs import summary
+    from planning.scenarios import rotation
 
     nat = odd["open-ends"]
     closed = closed_ends(nat)
@@ -464,7 +468,7 @@ def test_bounds_themselves_are_allowed(sample):
 def test_terms_of_an_open_batch_stay_open(odd):
     """An open term has no end to move: a longer batch leaves it open, and nothing runs past 2100-12-31."""
     wb = odd["open-ends-as-loaded"]
-    from planning.rotation import timeline
+    from planning.scenarios.rotation import timeline
 
     batch = timeline(wb)["batch"].mode().iloc[0]
     b = apply(wb, [{"kind": "terms", "batch": batch, "months": 12}])

@@ -25,12 +25,12 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook as open_xlsx
 
 import planning
-from planning.access import scope_workbook
+from planning.programme.access import scope_workbook
 from planning.core.text import CONTROL, clean_text, formula_like
-from planning.packages import write_unit_package
-from planning.reports import report_figures, scenario_html, scenario_report, write_gaps_report
-from planning.roster import write_rosters
-from planning.workbook import save_workbook
+from planning.outputs.packages import write_unit_package
+from planning.outputs.reports import report_figures, scenario_html, scenario_report, write_gaps_report
+from planning.outputs.roster import write_rosters
+from planning.contract.workbook import save_workbook
 
 AREA = "XJ-KS-SL"  # 疏勒县: 16 units, 57 people
 HOST_UNITS = ["H-SCH01", "H-TWN01", "H-SLYYH"]  # whose names are replaced

@@ -194,7 +194,7 @@ def test_a_viewers_kernel_holds_nothing_to_upload_save_or_publish_with(office, s
 
 def test_a_forged_viewer_pass_in_the_address_changes_nothing(office, sample):
     """The gate replaces any pass in the address with its own: a host unit cannot claim to be a leader."""
-    from planning.access import OfficeRole, Viewer, sign_viewer
+    from planning.programme.access import OfficeRole, Viewer, sign_viewer
 
     s = office.login("principal")
     forged = sign_viewer(Viewer("leader", OfficeRole.LEADER), "a-guessed-secret")

@@ -8,7 +8,7 @@ import sys
 import pytest
 from traitlets.config import Config
 
-from planning.access import OfficeRole
+from planning.programme.access import OfficeRole
 from planning.office.accounts import AccountError, accounts, add_account, remove_account
 from planning.office.config import EXAMPLE, OfficeConfigError, read_office
 from planning.office.gate import WIDGET_MESSAGES, message_type

@@ -27,10 +27,10 @@ from pairing_reference import (
 )
 
 import planning
-from planning.allocate import check_plan
-from planning.eligibility import eligible_pairs
+from planning.allocation import check_plan
+from planning.programme.eligibility import eligible_pairs
 from planning.core.pairings import responsible_senders
-from planning.seats import order_slots
+from planning.programme.seats import order_slots
 
 
 def library_sets(wb):

@@ -9,12 +9,12 @@ import sys
 import pandas as pd
 
 import planning
-from planning.allocate import check_plan
-from planning.allocate import summary_text as plan_summary
-from planning.coverage import largest_gaps, responsible
-from planning.eligibility import blocked_by_pairings, blocked_sentences, eligible_pairs
-from planning.labels import labelled
-from planning.network import pairing_view, unpaired_host_units
+from planning.allocation import check_plan
+from planning.allocation import summary_text as plan_summary
+from planning.programme.coverage import largest_gaps, responsible
+from planning.programme.eligibility import blocked_by_pairings, blocked_sentences, eligible_pairs
+from planning.outputs.labels import labelled
+from planning.programme.network import pairing_view, unpaired_host_units
 from planning.core.pairings import deciding_pairings
 
 from conftest import ROOT, csv_workbook

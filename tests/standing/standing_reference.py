@@ -1,6 +1,6 @@
 """A deliberately plain reference for a programme's standing on a day (DESIGN.md §4).
 
-Loops over dict rows, written from the definitions, not from ``planning.standing``:
+Loops over dict rows, written from the definitions, not from ``planning.programme.standing``:
 
 * checkpoints: the as-of day, then the first day of each of the next ``horizon`` months;
 * demand of a host unit × sector on a day: headcounts of the order seats (one per rotation slot)

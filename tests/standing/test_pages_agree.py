@@ -1,4 +1,4 @@
-"""Every card on the overview agrees with its tables and with the library (planning.standing)."""
+"""Every card on the overview agrees with its tables and with the library (planning.programme.standing)."""
 import re
 import sys
 import tempfile
@@ -11,8 +11,8 @@ from conftest import csv_workbook  # noqa: E402
 from standing_programmes import staffed_programmes  # noqa: E402
 
 from planning.apps.overview import ROWS, OverviewApp, month_label  # noqa: E402
-from planning.i18n import fmt_date, fmt_int  # noqa: E402
-from planning.standing import standing  # noqa: E402
+from planning.core.i18n import fmt_date, fmt_int  # noqa: E402
+from planning.programme.standing import standing  # noqa: E402
 
 CARD = re.compile(r"<div class='kpi'[^>]*><div class='v'>(.*?)</div><div class='k'>(.*?)</div>")
 PANEL = re.compile(r"<div class='panel (\w+)'><h4>.*?</h4>(.*?)</div>(?=<div class='panel|</div>$)", re.S)
@@ -72,7 +72,7 @@ def test_sample_overview_agrees(sample):
 
 def test_published_version_shows_the_saved_figures(sample, tmp_path, monkeypatch):
     """The published version's cards equal those of the workbook that was saved."""
-    from planning.store import open_store
+    from planning.scenarios.store import open_store
 
     wb = sample.copy()
     wb.assignments = wb.assignments.iloc[::2].reset_index(drop=True)  # a scenario with fewer people on post
@@ -94,7 +94,7 @@ def test_published_version_shows_the_saved_figures(sample, tmp_path, monkeypatch
 def check_coverage_page(wb):
     """The gaps page's cards are the library's figures for its first month (the as-of day when it is now)."""
     from planning.apps import CoverageApp
-    from planning.coverage import coverage_as_of
+    from planning.programme.coverage import coverage_as_of
 
     app = CoverageApp(wb, lang="zh")
     cards = {TAG.sub("", k): TAG.sub("", v) for v, k in CARD.findall(app.kpis.value)}

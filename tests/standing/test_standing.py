@@ -1,4 +1,4 @@
-"""The standing of a programme (planning.standing) against a plain reference, and its identities."""
+"""The standing of a programme (planning.programme.standing) against a plain reference, and its identities."""
 import datetime as dt
 import sys
 import tempfile
@@ -13,7 +13,7 @@ from conftest import csv_workbook  # noqa: E402
 from standing_programmes import as_of_days, staffed_programmes  # noqa: E402
 from standing_reference import plain_checkpoints, reference_standing  # noqa: E402
 
-from planning.standing import checkpoints, standing  # noqa: E402
+from planning.programme.standing import checkpoints, standing  # noqa: E402
 
 
 def load(tables):
@@ -109,7 +109,7 @@ def test_hand_made_cliff(tmp_path):
 @given(tables=staffed_programmes())
 def test_vacancies_match_a_day_by_day_count(tables):
     """Empty seats per order and day, counted day by day over dict rows, equal the vacancy periods."""
-    from planning.rotation import vacancies
+    from planning.scenarios.rotation import vacancies
     from standing_reference import rows, slots_of_order
 
     wb = load(tables)

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 
 from ...core.utils import ranges, sorted_keys
-from ...i18n import t
+from ...core.i18n import t
 from ..model import Model, Solution
 from ..plan import FAIR_MAX, TIEBREAK_MIN_SECONDS, PlanError, SolveStatus
-from ..solvers.flow import solve_flow, tie_value
+from .flow import solve_flow, tie_value
 from ..team_rules import enforce_team_rules
 
 

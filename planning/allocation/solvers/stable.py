@@ -1,18 +1,18 @@
-"""The stable-matching solver (resident-optimal deferred acceptance, :mod:`planning.stable`)."""
+"""The stable-matching solver (resident-optimal deferred acceptance, :mod:`planning.programme.stable`)."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ... import stable
+from ...programme import stable
 from ..model import Model, Solution
 from ..plan import SolveStatus
-from ..solvers.flow import tie_value
+from .flow import tie_value
 from ..team_rules import enforce_team_rules
 
 
 def solve_stable(wb, seats: pd.DataFrame, pairs: pd.DataFrame, m: Model):
-    """Resident-optimal stable matching via :func:`planning.stable.hospital_resident`.
+    """Resident-optimal stable matching via :func:`planning.programme.stable.hospital_resident`.
 
     People (residents) rank the seats they are eligible for: wished host units
     first (in wish order), then by priority, preferred pairing, exact skill,

@@ -1,7 +1,7 @@
 """Per-unit packages: one file per host unit with its own people, gaps, coming term ends and next-batch drafts.
 
 A host unit receives a workbook about itself only: the data tables cut to its own
-units (:func:`planning.access.scope_workbook`) with the next batch's draft orders for
+units (:func:`planning.programme.access.scope_workbook`) with the next batch's draft orders for
 it appended, in the template's form so that its reply loads back; and, first, three
 sheets to read: its people on post, its gaps now and over the coming months, and the
 drafts it is asked to confirm. :func:`merge_reply` takes the unit's reply (the same
@@ -26,17 +26,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from .access import scope_workbook
-from .core.clock import today
-from .core.names import names
+from ..programme.access import scope_workbook
+from ..core.clock import today
+from ..core.names import names
 from .excel import write_excel, written
-from .i18n import default_lang, t
+from ..core.i18n import default_lang, t
 from .labels import data_name, labelled
 from .reports import report_line
 from .roster import roster_sheets, roster_table
-from .rotation import next_batch_orders, with_draft_orders
-from .standing import standing
-from .workbook import Workbook, check_workbook, save_workbook
+from ..scenarios.rotation import next_batch_orders, with_draft_orders
+from ..programme.standing import standing
+from ..contract.workbook import Workbook, check_workbook, save_workbook
 
 
 class ReplyError(ValueError):
@@ -44,7 +44,7 @@ class ReplyError(ValueError):
 
 
 def unit_drafts(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The next batch's draft orders for one host unit (:func:`planning.rotation.next_batch_orders`)."""
+    """The next batch's draft orders for one host unit (:func:`planning.scenarios.rotation.next_batch_orders`)."""
     d = next_batch_orders(wb) if drafts is None else drafts
     return d[d["host_unit"].eq(unit)].reset_index(drop=True)
 

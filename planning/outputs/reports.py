@@ -1,6 +1,6 @@
 """Formatted reports: the gaps report, the printable scenario report (Excel and HTML).
 
-Readable tables come from :mod:`planning.labels`, Excel formatting from :mod:`planning.excel`.
+Readable tables come from :mod:`planning.outputs.labels`, Excel formatting from :mod:`planning.outputs.excel`.
 
 Examples
 --------
@@ -17,16 +17,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .allocation import unfilled_reasons
-from .core.clock import (
+from ..allocation import unfilled_reasons
+from ..core.clock import (
     report_window,  # noqa: F401  (public here too)
     today,
 )
-from .core.hierarchy import source_city
-from .core.text import clean_text, control_count
-from .core.live import live_assignments
-from .core.names import names
-from .coverage import (
+from ..core.hierarchy import source_city
+from ..core.text import clean_text, control_count
+from ..core.live import live_assignments
+from ..core.names import names
+from ..programme.coverage import (
     BAND_COLOURS,
     BANDS,
     as_of_points,
@@ -41,12 +41,12 @@ from .coverage import (
     rollup,
     uncovered,
 )
-from .coverage import band as band_of
+from ..programme.coverage import band as band_of
 from .excel import display_width, sheet_title, write_excel  # noqa: F401  (public here too)
-from .i18n import default_lang, fmt_date, fmt_int, sector_label, t
+from ..core.i18n import default_lang, fmt_date, fmt_int, sector_label, t
 from .labels import BAND_CODES, DATE_COLUMNS, ID_COLUMNS, MONTH_COLUMNS, band_colour, data_name, labelled, team_names  # noqa: F401
 from .roster import roster_sheets, roster_table
-from .schema import value_label
+from ..contract.schema import value_label
 
 
 
@@ -55,7 +55,7 @@ def gaps_report(wb, month=None, by: str = "unit", lang: str | None = None, bands
     """The sheets of the gap report: largest gaps ``by``, units × sectors, months, cliffs, handovers.
 
     The current month is counted on the as-of day (today), as on the pages
-    (:func:`planning.coverage.coverage_as_of`); other months on their first days.
+    (:func:`planning.programme.coverage.coverage_as_of`); other months on their first days.
     """
     m = pd.Timestamp(month if month is not None else today()).to_period("M").to_timestamp()
     last = m + pd.DateOffset(months=months - 1)

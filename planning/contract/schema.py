@@ -12,7 +12,7 @@ there is one source of truth.
 
 Examples
 --------
->>> from planning import schema
+>>> from planning.contract import schema
 >>> schema.table_names()[:4]
 ['regions', 'units', 'pairings', 'people']
 >>> schema.columns("orders").loc["priority", "default"]
@@ -31,7 +31,7 @@ TYPES = ("id", "str", "ref", "int", "float", "bool", "date", "enum", "list")
 
 
 def _read(name: str) -> pd.DataFrame:
-    with resources.files("planning").joinpath(name).open("r", encoding="utf-8") as f:
+    with resources.files("planning.contract").joinpath(name).open("r", encoding="utf-8") as f:
         return pd.read_csv(f, dtype=str, keep_default_na=False)
 
 

@@ -9,7 +9,7 @@ to ``OPEN_END``, as the loader reads ``9999-12-31`` (:mod:`planning.core.periods
 Examples
 --------
 >>> import planning
->>> from planning.rotation import batches, timeline
+>>> from planning.scenarios.rotation import batches, timeline
 >>> wb = planning.load_workbook(planning.SAMPLE)
 >>> b = batches(wb)
 >>> set(b["program"]) == {"planned", "flexible"}
@@ -24,13 +24,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .allocation import allocate
-from .core.clock import LATEST, today
-from .core.hierarchy import source_city
-from .core.live import LIVE
-from .core.periods import closed_ends
-from .coverage import handovers
-from .seats import add_months, order_slots
+from ..allocation import allocate
+from ..core.clock import LATEST, today
+from ..core.hierarchy import source_city
+from ..core.live import LIVE
+from ..core.periods import closed_ends
+from ..programme.coverage import handovers
+from ..programme.seats import add_months, order_slots
 
 #: Expected term lengths in months by programme (DESIGN §2).
 TERMS = {"planned": (18, 36), "flexible": (2, 4)}
@@ -150,7 +150,7 @@ def batches(wb, gap_days: int = 45) -> pd.DataFrame:
 def handover_calendar(wb, start=None, months: int = 12) -> pd.DataFrame:
     """Who leaves when in the next ``months`` and who replaces them (overlap or gap in days).
 
-    The rows of :func:`planning.coverage.handovers` whose outgoing person leaves
+    The rows of :func:`planning.programme.coverage.handovers` whose outgoing person leaves
     between ``start`` (default today) and the horizon, plus the people who leave
     with their order's end (``kind`` ``none``: nobody follows on that order),
     with each side's batch.
@@ -278,7 +278,7 @@ def flexible_slots(wb, start=None) -> pd.DataFrame:
 def propose_flexible(wb, start=None, **kw):
     """Proposals from the flexible pool for the open seats of rotating orders (the allocation engine).
 
-    Runs :func:`planning.allocate` on the orders with ``rotation_months`` that
+    Runs :func:`planning.allocation` on the orders with ``rotation_months`` that
     have open or partial slots from ``start`` (default today), drawing only on
     people whose programme is ``flexible`` (the sending districts' flexible
     pools; exclusive pairings still decide who may go where). Returns the plan:

@@ -26,10 +26,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .core.clock import OPEN_END, report_window, today
-from .core.hierarchy import host_tree, nearest, source_city
-from .core.pairings import order_seats, responsible_senders
-from .core.periods import closed_ends, ends
+from ..core.clock import OPEN_END, report_window, today
+from ..core.hierarchy import host_tree, nearest, source_city
+from ..core.pairings import order_seats, responsible_senders
+from ..core.periods import closed_ends, ends
 from .seats import order_slots
 
 #: Default pressure bands on supply/demand: green ≥ 0.8, amber 0.5–0.8, red < 0.5.
@@ -137,7 +137,7 @@ def _pressure(df: pd.DataFrame, bands=BANDS) -> pd.DataFrame:
 
     Seats filled are ``demand − gap`` where a ``gap`` column exists (a rollup's gap is
     the sum of its units' gaps, so a surplus at one school never hides a gap at
-    another; :mod:`planning.standing`), else ``min(supply, demand)``.
+    another; :mod:`planning.programme.standing`), else ``min(supply, demand)``.
     """
     d, s = df["demand"].to_numpy(), df["supply"].to_numpy()
     filled = d - df["gap"].to_numpy() if "gap" in df.columns else np.minimum(s, d)
@@ -188,7 +188,7 @@ def coverage_at(wb, days, *, bands=BANDS) -> pd.DataFrame:
     The same counting as :func:`coverage` (dates inclusive, one seat per rotation
     slot, every assignment over its own dates) on any days, not only months'
     first days: the standing of a programme is taken on one "as of" day
-    (:mod:`planning.standing`). Returns ``host_unit, sector, day, demand,
+    (:mod:`planning.programme.standing`). Returns ``host_unit, sector, day, demand,
     supply, gap, surplus, ratio, band``; rows with neither demand nor supply
     are left out.
 
@@ -219,7 +219,7 @@ def as_of_points(months: pd.DatetimeIndex, on=None) -> pd.DatetimeIndex:
 def coverage_as_of(wb, start=None, end=None, *, on=None, bands=BANDS) -> pd.DataFrame:
     """:func:`coverage` with the current month counted on the as-of day ``on`` (default today).
 
-    The pages and reports show "now" as of one day (:mod:`planning.standing`);
+    The pages and reports show "now" as of one day (:mod:`planning.programme.standing`);
     other months are counted on their first days. Same columns as :func:`coverage`
     (``month`` is the month's first day either way).
     """
@@ -338,7 +338,7 @@ def cliffs(wb, start=None, months: int = 12, by=("host_unit", "sector"), *, days
     ``by=()`` gives the totals per month.
 
     ``days`` gives the checkpoints instead (for instance the as-of day followed
-    by months' first days, :func:`planning.standing.checkpoints`): leaving at a
+    by months' first days, :func:`planning.programme.standing.checkpoints`): leaving at a
     checkpoint is counted against the one before it, and ``month`` is the
     checkpoint's month.
 
@@ -473,7 +473,7 @@ def largest_gaps(wb, month=None, by: str = "unit", n: int | None = 20, cov: pd.D
 def county_gaps(wb, start=None, end=None, *, bands=BANDS) -> pd.DataFrame:
     """Coverage by county × sector in the month of ``start``, with the largest gap up to ``end``.
 
-    Demand, supply, gap and surplus are :func:`~planning.coverage.rollup` sums
+    Demand, supply, gap and surplus are :func:`~planning.programme.coverage.rollup` sums
     of the unit rows; county × sector pairs with demand only later in the
     window come with zeros for the month. Returns ``area, sector, demand,
     supply, gap, surplus, ratio, band, peak_gap, peak_month``, largest gaps first.

@@ -3,7 +3,7 @@
 Examples
 --------
 >>> import planning
->>> from planning.summary import figures
+>>> from planning.outputs.summary import figures
 >>> f = figures(planning.load_workbook(planning.SAMPLE))
 >>> f["people"] > 300, f["sending_cities"] >= 15
 (True, True)
@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import schema
-from .core.clock import today  # noqa: F401  (public here too: planning.summary.today)
-from .core.hierarchy import source_city
-from .core.live import LIVE, live_assignments
-from .eligibility import blocked_by_pairings, blocked_sentences
-from .i18n import t
-from .network import idle_people, unpaired_host_units
+from ..contract import schema
+from ..core.clock import today  # noqa: F401  (public here too: planning.outputs.summary.today)
+from ..core.hierarchy import source_city
+from ..core.live import LIVE, live_assignments
+from ..programme.eligibility import blocked_by_pairings, blocked_sentences
+from ..core.i18n import t
+from ..programme.network import idle_people, unpaired_host_units
 
 
 def figures(wb, on: pd.Timestamp | None = None) -> dict:

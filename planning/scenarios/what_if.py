@@ -17,14 +17,14 @@ seats in one change, more than :data:`MAX_MONTHS` months, and dates outside
 always saves and loads back. Changes can also be kept as data (a list of
 dicts, ``{"kind": "senders", "city": ..., ...}``), applied with :func:`apply`
 and read with :func:`describe`, so a saved scenario can say how it was made.
-Re-planning is :func:`planning.allocate` on the changed workbook;
+Re-planning is :func:`planning.allocation` on the changed workbook;
 :func:`compare` gives the coverage difference by unit × sector × month and the
 people moved, added and removed.
 
 Examples
 --------
 >>> import planning
->>> from planning.scenario import apply, compare, describe
+>>> from planning.scenarios.what_if import apply, compare, describe
 >>> wb = planning.load_workbook(planning.SAMPLE)
 >>> changes = [{"kind": "orders", "host_unit": "H-SCH01", "headcount": 2}]
 >>> b = apply(wb, changes)
@@ -47,17 +47,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .allocation import plan_diff
-from .core.clock import EARLIEST, LATEST, OPEN_END, today
-from .core.hierarchy import ancestors, source_city
-from .core.live import LIVE
-from .core.names import names
-from .core.text import control_chars
-from .core.vocabulary import Program, Status
-from .coverage import coverage, month_range
-from .i18n import t
+from ..allocation import plan_diff
+from ..core.clock import EARLIEST, LATEST, OPEN_END, today
+from ..core.hierarchy import ancestors, source_city
+from ..core.live import LIVE
+from ..core.names import names
+from ..core.text import control_chars
+from ..core.vocabulary import Program, Status
+from ..programme.coverage import coverage, month_range
+from ..core.i18n import t
 from .rotation import timeline
-from .seats import add_months
+from ..programme.seats import add_months
 
 KINDS = ("senders", "terms", "flexible", "orders")
 #: The most people (sent more or fewer, in a flexible batch) or seats (per order) one change may add or remove.
@@ -215,7 +215,7 @@ def change_senders(wb, city: str, sector: str, delta: int, *, lang: str | None =
     >>> change_senders(wb, "SD-JN", "教育", -500, lang="en")
     Traceback (most recent call last):
     ...
-    planning.scenario.ScenarioError: 济南市 has only 3 people in 教育 not yet on post; cannot send 500 fewer.
+    planning.scenarios.what_if.ScenarioError: 济南市 has only 3 people in 教育 not yet on post; cannot send 500 fewer.
     """
     city = _check_city(wb, city, lang)
     sector = _sector(wb, sector, lang)
@@ -259,7 +259,7 @@ def change_senders(wb, city: str, sector: str, delta: int, *, lang: str | None =
 
 
 def change_terms(wb, batch: str, months: int, *, lang: str | None = None):
-    """The terms of ``batch`` (a label of :func:`planning.rotation.batches`) run ``months`` longer (or shorter).
+    """The terms of ``batch`` (a label of :func:`planning.scenarios.rotation.batches`) run ``months`` longer (or shorter).
 
     Active and planned assignments of the batch that have not ended before
     today end ``months`` later (earlier when negative, but not before today).

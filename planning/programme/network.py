@@ -25,7 +25,7 @@ edge kind          from → to                   attributes
 ``covers``         management unit → host      (unit or region)
 =================  ==========================  =====================================
 
-The management grid (:mod:`planning.grid_contract`) reads like the pairing network:
+The management grid (:mod:`planning.contract.grid_rules`) reads like the pairing network:
 ``G.in_edges("management_unit:W", data="kind")`` lists who leads and who belongs to a
 unit, and ``reports_to`` edges lead up to the headquarters.
 
@@ -48,10 +48,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .core.clock import today
-from .core.hierarchy import CITY_LEVELS, host_area, nearest, source_city
-from .core.live import LIVE
-from .core.pairings import covered_host_units, responsible_senders
+from ..core.clock import today
+from ..core.hierarchy import CITY_LEVELS, host_area, nearest, source_city
+from ..core.live import LIVE
+from ..core.pairings import covered_host_units, responsible_senders
 from .eligibility import eligible_pairs
 
 if TYPE_CHECKING:

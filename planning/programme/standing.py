@@ -9,7 +9,7 @@ version, so that figures on one screen never disagree:
   the first days of the next ``horizon`` months.
 - **Demand**: seats of orders open on the day (one per rotation slot).
   **Supply** (people on post): assignments covering the day, planned ones
-  included (:func:`planning.coverage.coverage_at`); ``planned`` says how many of
+  included (:func:`planning.programme.coverage.coverage_at`); ``planned`` says how many of
   them have not yet arrived.
 - Per host unit × sector, **filled** = min(demand, supply), **gap** = demand −
   filled, **surplus** = supply − filled. Totals are sums of the unit rows, so
@@ -27,7 +27,7 @@ version, so that figures on one screen never disagree:
 Examples
 --------
 >>> import planning
->>> from planning.standing import standing
+>>> from planning.programme.standing import standing
 >>> s = standing(planning.load_workbook(planning.SAMPLE), on="2026-11-22")
 >>> s.on_post == s.filled + s.surplus and s.demand == s.filled + s.gap
 True
@@ -41,8 +41,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .core.clock import today
-from .core.periods import closed_ends
+from ..core.clock import today
+from ..core.periods import closed_ends
 from .coverage import BANDS, band, coverage_at, filled_ratio, responsible
 from .network import covered_host_units
 

@@ -5,7 +5,7 @@ Chinese; one sheet per table with ``中文(english)`` headers, example rows the
 loader skips, an input prompt and a check on every column (dropdowns of allowed
 values, of sectors and of the ids already entered in the referenced table; date
 and number ranges); a lists sheet holding the sectors. Everything is read from
-the contract tables in :mod:`planning.schema`.
+the contract tables in :mod:`planning.contract.schema`.
 """
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 import pandas as pd
 
 from . import schema
-from .core.text import append_row
-from .i18n import SECTORS_ZH_EN
+from ..core.text import append_row
+from ..core.i18n import SECTORS_ZH_EN
 from .workbook import EXAMPLE_MARK
 
 TYPE_ZH = {"id": "编号", "str": "文本", "ref": "引用编号", "int": "整数", "float": "数字", "bool": "是/否",
@@ -39,7 +39,7 @@ EXAMPLE_ROWS = 2
 
 def _examples(table: str) -> list[list]:
     """A few rows of the shipped sample for ``table``, marked as examples (the loader skips them)."""
-    from .core.utils import SAMPLE
+    from ..core.utils import SAMPLE
     from .workbook import load_workbook
 
     try:

@@ -3,8 +3,8 @@
 Examples
 --------
 >>> import planning
->>> from planning.coverage import largest_gaps
->>> from planning.labels import labelled
+>>> from planning.programme.coverage import largest_gaps
+>>> from planning.outputs.labels import labelled
 >>> wb = planning.load_workbook(planning.SAMPLE)
 >>> view = labelled(largest_gaps(wb, "2026-12", n=3), wb, "zh")
 >>> list(view.columns[:4])
@@ -15,10 +15,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .core.names import names
-from .core.utils import SAMPLE
-from .i18n import TEXT, default_lang, sector_label, t
-from .schema import value_label
+from ..core.names import names
+from ..core.utils import SAMPLE
+from ..core.i18n import TEXT, default_lang, sector_label, t
+from ..contract.schema import value_label
 
 #: Columns whose values are ids, and the table that names them.
 ID_COLUMNS = {"host_unit": "units", "area": "any", "sender": "any", "source_city": "regions", "person": "people",

@@ -55,7 +55,7 @@ def fmt_date(d, lang: str | None = None) -> str:
     """A date: ``2026年4月1日`` in Chinese, ``2026-04-01`` in English."""
     import pandas as pd
 
-    from .core.clock import OPEN_END
+    from .clock import OPEN_END
 
     if d is None or pd.isna(d):
         return ""

@@ -32,11 +32,11 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .core.clock import EARLIEST, LATEST, OPEN_END, OPEN_END_TEXT
-from .core.limits import limits, zip_unpacked_bytes
-from .core.text import CONTROL, csv_uncell_array
-from .grid_contract import check_grid
-from .i18n import default_lang, t
+from ..core.clock import EARLIEST, LATEST, OPEN_END, OPEN_END_TEXT
+from ..core.limits import limits, zip_unpacked_bytes
+from ..core.text import CONTROL, csv_uncell_array
+from .grid_rules import check_grid
+from ..core.i18n import default_lang, t
 
 TRUE = {"true", "yes", "y", "t", "1", "是", "对", "√", "1.0"}
 FALSE = {"false", "no", "n", "f", "0", "否", "不", "×", "0.0"}
@@ -215,7 +215,7 @@ class Workbook:
     mentorships: pd.DataFrame
     local_staff: pd.DataFrame
     indicators: pd.DataFrame
-    #: The management grid (optional table; :mod:`planning.grid_contract`): empty when a workbook has none.
+    #: The management grid (optional table; :mod:`planning.contract.grid_rules`): empty when a workbook has none.
     management_units: pd.DataFrame = field(default_factory=lambda: empty_table("management_units"))
     source: str = field(default="", compare=False)
     #: What the loader did for the planner that the planner should know (names read as ids): Problem objects
@@ -1643,8 +1643,8 @@ def _text_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
     characters and carry a formula-like start behind a quote (:func:`planning.core.text.csv_cell`),
     which the loader removes again: no spreadsheet opening the CSV runs them.
     """
-    from .core.text import UNCLEAN
-    from .core.text import clean_text, csv_cell
+    from ..core.text import UNCLEAN
+    from ..core.text import clean_text, csv_cell
 
     escape = ("=", "+", "-", "@", "\t", "\r", "'")
 
@@ -1691,8 +1691,8 @@ def save_workbook(wb: Workbook, path: str | os.PathLike, *, headers: str = "en")
     removes (:mod:`planning.core.text`). Control characters, which no file can hold, are
     dropped.
     """
-    from .core.text import UNCLEAN
-    from .core.text import clean_text, mark_text, needs_text_mark
+    from ..core.text import UNCLEAN
+    from ..core.text import clean_text, mark_text, needs_text_mark
 
     path = Path(path)
     tables = wb.tables()

@@ -35,7 +35,7 @@ dates as int64 nanoseconds, nullable integers with their mask) or, for text,
 the codes of its distinct values (int8/16/32) and the distinct values as one
 UTF-8 JSON list. Loading slices the buffers with ``numpy.frombuffer`` and
 rebuilds each column with the contract's dtype (the same dtypes
-:func:`~planning.workbook.load_workbook` gives), so nothing is parsed row by
+:func:`~planning.contract.workbook.load_workbook` gives), so nothing is parsed row by
 row and no value changes type on the way.
 
 Measured on the 50,000-person synthetic workbook (~118,000 rows in all;
@@ -67,7 +67,7 @@ No lost work
 Examples
 --------
 >>> import os, tempfile, planning
->>> from planning.store import open_store
+>>> from planning.scenarios.store import open_store
 >>> store = open_store(os.path.join(tempfile.mkdtemp(), "scenarios.sqlite"), lang="en")
 >>> wb = planning.load_workbook(planning.SAMPLE)
 >>> store.save("baseline", wb, author="Li Ming", note="as received")
@@ -79,7 +79,7 @@ True
 >>> store.save("baseline", wb, author="Zhao Lei", base=1)  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-planning.store.ConflictError: The scenario 'baseline' has a newer version: Wang Fang saved version 2 at ...
+planning.scenarios.store.ConflictError: The scenario 'baseline' has a newer version: Wang Fang saved version 2 at ...
 """
 from __future__ import annotations
 
@@ -99,12 +99,12 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from . import schema as contract
-from .core.limits import inflate, limits
-from .i18n import t
-from .workbook import Workbook, WorkbookError, empty_table, validate_workbook
+from ..contract import schema as contract
+from ..core.limits import inflate, limits
+from ..core.i18n import t
+from ..contract.workbook import Workbook, WorkbookError, empty_table, validate_workbook
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PATH = ROOT / "data" / "scenarios.sqlite"
 FORMAT = "1"
 ENCODING = "cols1+zlib"
@@ -133,7 +133,7 @@ def _at(stage: str) -> None:
 class StoreError(Exception):
     """A store request that cannot be done, as one plain sentence.
 
-    ``key`` names the sentence (``store.<key>`` in :mod:`planning.i18n`),
+    ``key`` names the sentence (``store.<key>`` in :mod:`planning.core.i18n`),
     ``params`` its values; :meth:`sentence` gives it in another language.
     """
 
@@ -155,7 +155,7 @@ class ConflictError(StoreError):
 
 
 class InvalidWorkbookError(StoreError):
-    """The workbook breaks the data contract (as :func:`~planning.workbook.load_workbook` would refuse it).
+    """The workbook breaks the data contract (as :func:`~planning.contract.workbook.load_workbook` would refuse it).
 
     ``problems`` lists every problem; the sentence names the first.
     """
@@ -187,7 +187,7 @@ class Scenario:
     note : str
     workbook : Workbook
         Equal to the saved workbook (:meth:`Workbook.equals`), with the
-        dtypes :func:`~planning.workbook.load_workbook` gives.
+        dtypes :func:`~planning.contract.workbook.load_workbook` gives.
     unfilled : DataFrame or None
         The plan's unfilled seats, when a plan was saved.
     objective : dict or None
@@ -301,7 +301,7 @@ def open_store(url: str | os.PathLike | None = None, *, schema: str | None = Non
     Examples
     --------
     >>> import os, tempfile
-    >>> from planning.store import open_store
+    >>> from planning.scenarios.store import open_store
     >>> path = os.path.join(tempfile.mkdtemp(), "new", "scenarios.sqlite")
     >>> store = open_store(path)
     >>> os.path.exists(path), len(store.scenarios())
@@ -309,7 +309,7 @@ def open_store(url: str | os.PathLike | None = None, *, schema: str | None = Non
     >>> open_store("nosuchdb://x", lang="en")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    planning.store.StoreError: 'nosuchdb://x' is not a database address this store can use: ...
+    planning.scenarios.store.StoreError: 'nosuchdb://x' is not a database address this store can use: ...
     """
     if url is None:
         url = os.environ.get("PLANNING_DB_URL") or os.environ.get("PLANNING_STORE") or DEFAULT_PATH
@@ -586,7 +586,7 @@ class Store:
         Examples
         --------
         >>> import os, tempfile, planning
-        >>> from planning.store import open_store
+        >>> from planning.scenarios.store import open_store
         >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"), lang="en")
         >>> wb = planning.load_workbook(planning.SAMPLE)
         >>> plan = planning.allocate(wb)
@@ -595,7 +595,7 @@ class Store:
         >>> store.save("plan A", plan.workbook, author="Li Ming")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        planning.store.ConflictError: A scenario named 'plan A' already exists (Li Ming saved version 1 at ...
+        planning.scenarios.store.ConflictError: A scenario named 'plan A' already exists (Li Ming saved version 1 at ...
         """
         name = self._name(name)
         author = self._who(author)
@@ -702,7 +702,7 @@ class Store:
         Examples
         --------
         >>> import os, tempfile, planning
-        >>> from planning.store import open_store
+        >>> from planning.scenarios.store import open_store
         >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
         >>> wb = planning.load_workbook(planning.SAMPLE)
         >>> store.save("A", wb, author="Li Ming"), store.save("A", wb, author="Li Ming", base=1)
@@ -756,7 +756,7 @@ class Store:
         Examples
         --------
         >>> import os, tempfile, planning
-        >>> from planning.store import open_store
+        >>> from planning.scenarios.store import open_store
         >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
         >>> wb = planning.load_workbook(planning.SAMPLE)
         >>> store.save("A", wb, author="Li Ming", note="start")
@@ -807,7 +807,7 @@ class Store:
         Examples
         --------
         >>> import os, tempfile, planning
-        >>> from planning.store import open_store
+        >>> from planning.scenarios.store import open_store
         >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"), lang="en")
         >>> wb = planning.load_workbook(planning.SAMPLE)
         >>> plan = planning.allocate(wb)
@@ -819,7 +819,7 @@ class Store:
         >>> store.load("A", 7)
         Traceback (most recent call last):
         ...
-        planning.store.StoreError: The scenario 'A' has no version 7 (versions: 1).
+        planning.scenarios.store.StoreError: The scenario 'A' has no version 7 (versions: 1).
         """
         name = self._name(name)
         version = self._version(version, none=True)
@@ -869,7 +869,7 @@ class Store:
         Examples
         --------
         >>> import os, tempfile, planning
-        >>> from planning.store import open_store
+        >>> from planning.scenarios.store import open_store
         >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
         >>> store.published() is None
         True
@@ -901,7 +901,7 @@ class Store:
         Examples
         --------
         >>> import os, tempfile, planning
-        >>> from planning.store import open_store
+        >>> from planning.scenarios.store import open_store
         >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"))
         >>> store.save("A", planning.load_workbook(planning.SAMPLE), author="Li Ming")
         1
@@ -974,7 +974,7 @@ class Store:
         Examples
         --------
         >>> import os, tempfile, planning
-        >>> from planning.store import open_store
+        >>> from planning.scenarios.store import open_store
         >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s.sqlite"), lang="en")
         >>> wb = planning.load_workbook(planning.SAMPLE)
         >>> store.save("A", wb, author="Li Ming"), store.save("A", wb, author="Li Ming", base=1)
@@ -984,7 +984,7 @@ class Store:
         >>> store.delete("A", 2)
         Traceback (most recent call last):
         ...
-        planning.store.StoreError: Version 2 of the scenario 'A' is the published one (the dashboards show it), so it cannot be deleted; publish another version first.
+        planning.scenarios.store.StoreError: Version 2 of the scenario 'A' is the published one (the dashboards show it), so it cannot be deleted; publish another version first.
         >>> store.delete("A", 1, author="Wang Fang")["version"]
         1
         >>> list(store.versions("A").version)

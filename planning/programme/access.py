@@ -20,9 +20,9 @@ from enum import StrEnum
 
 import pandas as pd
 
-from .core.hierarchy import ancestors
+from ..core.hierarchy import ancestors
 from .grid import scope_grid
-from .workbook import Workbook
+from ..contract.workbook import Workbook
 
 __all__ = ["OfficeRole", "Viewer", "PAGES", "READ_ONLY_PAGES", "sign_viewer", "read_viewer",
            "host_units_of", "scope_workbook"]
@@ -144,7 +144,7 @@ def scope_workbook(wb: Workbook, bound) -> Workbook:
     Kept: the orders, teams, local staff, indicators and mentorships of those host
     units; the assignments on those orders and the people on them (their other
     postings are dropped); the pairings whose host is one of the units or a region
-    above them; the management units covering those units (:func:`planning.grid.scope_grid`);
+    above them; the management units covering those units (:func:`planning.programme.grid.scope_grid`);
     and the units and regions these refer to, with their ancestors.
     Everything else (people posted elsewhere, other host units, their orders) is
     gone, so every count, table, figure and download made from the result is

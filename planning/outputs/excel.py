@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .core.text import append_row, clean_text
-from .coverage import BAND_COLOURS
+from ..core.text import append_row, clean_text
+from ..programme.coverage import BAND_COLOURS
 
 _CJK = re.compile(r"[\u2e80-\uffff]")
 

@@ -31,7 +31,7 @@ pairs to a copy of the workbook so the same reports show the after-state.
 Examples
 --------
 >>> import planning
->>> from planning.mentoring import pair_mentors, with_pairs, mentoring_coverage
+>>> from planning.programme.mentoring import pair_mentors, with_pairs, mentoring_coverage
 >>> wb = planning.load_workbook(planning.SAMPLE)
 >>> new = pair_mentors(wb, on="2026-11-22")
 >>> list(new.columns)
@@ -46,10 +46,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .core.clock import today
-from .core.hierarchy import ancestors
-from .core.live import LIVE
-from .i18n import t
+from ..core.clock import today
+from ..core.hierarchy import ancestors
+from ..core.live import LIVE
+from ..core.i18n import t
 
 #: The columns of the ``mentorships`` table (the contract); new pairs carry more after these.
 CONTRACT = ["mentor", "apprentice", "host_unit", "start", "end"]

@@ -33,7 +33,7 @@ a heap keyed on its rank of them, so a proposal costs O(log capacity).
 
 Examples
 --------
->>> from planning.stable import hospital_resident, blocking_pairs, is_stable
+>>> from planning.programme.stable import hospital_resident, blocking_pairs, is_stable
 >>> residents = {"A": ["C"], "S": ["C", "M"], "D": ["C", "M", "G"],
 ...              "J": ["C", "G", "M"], "L": ["M", "C", "G"]}
 >>> hospitals = {"M": ["D", "L", "S", "J"], "C": ["D", "A", "S", "L", "J"], "G": ["D", "J", "L"]}

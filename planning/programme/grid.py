@@ -1,7 +1,7 @@
 """Who leads whom: the management grid over time, and the checks a leader asks for.
 
 The grid is the table ``management_units`` (HQ → cells → groups) with the column
-``people.cell`` (:mod:`planning.grid_contract` says what loading refuses). Over time:
+``people.cell`` (:mod:`planning.contract.grid_rules` says what loading refuses). Over time:
 
 - A person is **on post** on a day when an active or planned assignment covers it
   (:mod:`planning.core.live`; a missing end is an open one).
@@ -30,7 +30,7 @@ The checks (each one vectorised; plain day-by-day references live in the tests):
 Examples
 --------
 >>> import planning
->>> from planning.grid import leaderless_today, leadership_cliffs, people_in_no_cell
+>>> from planning.programme.grid import leaderless_today, leadership_cliffs, people_in_no_cell
 >>> wb = planning.load_workbook(planning.SAMPLE)
 >>> len(people_in_no_cell(wb, on="2026-11-22")), len(leaderless_today(wb, on="2026-11-22"))
 (0, 0)
@@ -43,11 +43,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .core.clock import today
-from .core.hierarchy import ancestors
-from .core.live import is_live
-from .core.periods import ends
-from .grid_contract import TABLE, unit_ancestors
+from ..core.clock import today
+from ..core.hierarchy import ancestors
+from ..core.live import is_live
+from ..core.periods import ends
+from ..contract.grid_rules import TABLE, unit_ancestors
 
 DAY = np.timedelta64(1, "D")
 #: Roles a person has in a unit.
@@ -68,7 +68,7 @@ def contact_columns() -> list[str]:
     >>> contact_columns()
     ['phone', 'email']
     """
-    from . import schema
+    from ..contract import schema
 
     named = set(schema.columns("people").index)
     return [c for c in CONTACT_COLUMNS if c in named]
@@ -81,7 +81,7 @@ def _day(on) -> pd.Timestamp:
 def _units(wb) -> pd.DataFrame:
     mu = getattr(wb, TABLE, None)
     if mu is None:
-        from .workbook import empty_table
+        from ..contract.workbook import empty_table
 
         return empty_table(TABLE)
     return mu
@@ -392,7 +392,7 @@ SEAT_COLUMNS = ["id", "host_unit", "sector", "skill", "role", "headcount", "star
 
 def lead_seats_needed(wb, drafts: pd.DataFrame | None = None, on=None, months: int = 12) -> pd.DataFrame:
     """Units that will be without a leader within ``months`` while people are under them, counting the next
-    batch's drafted seats (``drafts``, as :func:`planning.rotation.next_batch_orders` makes them) as people
+    batch's drafted seats (``drafts``, as :func:`planning.scenarios.rotation.next_batch_orders` makes them) as people
     to come, and the lead seat that covers that day.
 
     A unit's lead seat is a lead-role order (of the workbook, or a draft) open that day: of the team it runs;
@@ -494,7 +494,7 @@ def lead_seats_needed(wb, drafts: pd.DataFrame | None = None, on=None, months: i
 
 def proposed_seats(needed: pd.DataFrame) -> pd.DataFrame:
     """The lead seats :func:`lead_seats_needed` proposes, as draft orders (to add with
-    :func:`planning.rotation.with_draft_orders`).
+    :func:`planning.scenarios.rotation.with_draft_orders`).
 
     Units on one line that lose the same leader on the same day (an HQ and the cell its leader also leads)
     get one seat, the topmost unit's; a unit with no host unit nor sector in sight proposes none.

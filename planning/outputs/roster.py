@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .allocation import why_text
-from .core.clock import today
-from .core.hierarchy import source_city
-from .core.live import live_assignments
-from .core.names import names as display_names
+from ..allocation import why_text
+from ..core.clock import today
+from ..core.hierarchy import source_city
+from ..core.live import live_assignments
+from ..core.names import names as display_names
 from .excel import write_excel
-from .i18n import default_lang, sector_label, t
+from ..core.i18n import default_lang, sector_label, t
 from .labels import order_names, team_names
 
 COLUMNS = ["source_city", "sending_unit", "person", "name", "sector", "skill", "host_unit", "order", "role",
@@ -45,10 +45,10 @@ SHEETS = {  # sheet key → (sort columns, first columns)
 def roster_table(plan, lang: str | None = None, *, start=None, end=None) -> pd.DataFrame:
     """Everyone on post or planned from ``start`` (default today) on, with names, in ``lang``.
 
-    ``plan`` is a :class:`~planning.allocate.Plan` (its new assignments are
+    ``plan`` is a :class:`~planning.allocation.Plan` (its new assignments are
     listed with the status "new in this plan") or a workbook (its active and
     planned assignments between ``start`` and ``end``). Teams are shown by
-    their readable names (:func:`planning.reports.team_names`).
+    their readable names (:func:`planning.outputs.reports.team_names`).
     """
     is_plan = hasattr(plan, "unfilled") and hasattr(plan, "objective")
     lang = lang or (plan.lang if is_plan else None) or default_lang()

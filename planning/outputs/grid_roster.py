@@ -3,9 +3,9 @@
 Each unit's sheet lists its leaders, then its members, on post on the as-of day or
 arriving later: their role in the unit, name, category, sending unit, host unit, post
 and term, and the contact columns the planner chooses among those the contract names
-(:func:`planning.grid.contact_columns`; any other column is refused). A first sheet
+(:func:`planning.programme.grid.contact_columns`; any other column is refused). A first sheet
 sums the grid up: each unit's level, kind, parent, leaders, people on post (its leaders included) and warnings. Written
-through :func:`planning.excel.write_excel`: a title line on every sheet, headers repeated
+through :func:`planning.outputs.excel.write_excel`: a title line on every sheet, headers repeated
 on every printed page, landscape, one page wide.
 
 Examples
@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import schema
-from .core.clock import today
-from .core.names import names as display_names
+from ..contract import schema
+from ..core.clock import today
+from ..core.names import names as display_names
 from .excel import write_excel
-from .grid import LEADER, contact_columns, grid_summary, memberships
-from .i18n import default_lang, fmt_date, t
+from ..programme.grid import LEADER, contact_columns, grid_summary, memberships
+from ..core.i18n import default_lang, fmt_date, t
 from .labels import order_names
 from .reports import report_line
 
@@ -86,7 +86,7 @@ def _day(on) -> pd.Timestamp:
 
 def summary_sheet(wb, on=None, lang: str | None = None, summary: pd.DataFrame | None = None) -> pd.DataFrame:
     """The roster's first sheet: each unit's level, name, kind, parent, leaders, people on post (its leaders
-    included) and warning, in tree order (``summary``: :func:`planning.grid.grid_summary`, when at hand)."""
+    included) and warning, in tree order (``summary``: :func:`planning.programme.grid.grid_summary`, when at hand)."""
     lang = lang or default_lang()
     day = _day(on)
     s = grid_summary(wb, day) if summary is None else summary

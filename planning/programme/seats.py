@@ -8,7 +8,7 @@ the month's length), and the last slot ends with the order. Dates are inclusive.
 Examples
 --------
 >>> import pandas as pd
->>> from planning.seats import add_months, order_slots
+>>> from planning.programme.seats import add_months, order_slots
 >>> add_months(pd.Series(pd.to_datetime(["2026-01-31", "2026-04-01"])), 1).dt.strftime("%Y-%m-%d").tolist()
 ['2026-02-28', '2026-05-01']
 >>> o = pd.DataFrame({"id": ["A"], "headcount": [2], "start": pd.to_datetime(["2026-04-01"]),
@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .core.periods import ends
+from ..core.periods import ends
 
 
 def add_months(dates: pd.Series, months) -> pd.Series:

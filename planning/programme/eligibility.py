@@ -13,7 +13,7 @@ people × orders; people are processed in chunks to bound memory.
 Examples
 --------
 >>> import planning
->>> from planning.eligibility import eligible_pairs
+>>> from planning.programme.eligibility import eligible_pairs
 >>> wb = planning.load_workbook(planning.SAMPLE)
 >>> pairs = eligible_pairs(wb)
 >>> set(pairs.columns) >= {"person", "order", "slot", "exact_skill"}
@@ -24,14 +24,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .core.clock import today
-from .core.hierarchy import person_ancestors
-from .core.live import LIVE
-from .core.pairings import deciding_pairings
-from .core.periods import ends
-from .core.utils import ranges
-from .core.vocabulary import Role
-from .i18n import sector_label, t
+from ..core.clock import today
+from ..core.hierarchy import person_ancestors
+from ..core.live import LIVE
+from ..core.pairings import deciding_pairings
+from ..core.periods import ends
+from ..core.utils import ranges
+from ..core.vocabulary import Role
+from ..core.i18n import sector_label, t
 from .seats import order_slots
 
 CHUNK = 400_000  # candidate rows per join chunk
@@ -75,7 +75,7 @@ def eligible_pairs(wb, slots: pd.DataFrame | None = None, people: pd.DataFrame |
     wb : Workbook
     slots : DataFrame, optional
         Seats to consider (default: every slot of every order, see
-        :func:`planning.seats.order_slots`).
+        :func:`planning.programme.seats.order_slots`).
     people : DataFrame, optional
         People to consider (default: everyone).
     """
@@ -262,7 +262,7 @@ def blocked_by_pairings(wb, slots: pd.DataFrame | None = None, people: pd.DataFr
 def blocked_sentences(wb, blocked: pd.DataFrame, lang: str | None = None, free: bool = False) -> list[str]:
     """One sentence per host unit × sector that pairings leave with no one to send.
 
-    ``blocked`` is :func:`planning.eligibility.blocked_by_pairings` (or rows
+    ``blocked`` is :func:`planning.programme.eligibility.blocked_by_pairings` (or rows
     with the same columns). Names, not ids; sector labels in ``lang``.
     ``free=True`` words it for a plan: the senders' suitable people are all busy.
 
