@@ -86,7 +86,7 @@ def bench_rows(url: str, schema: str | None, wb) -> dict:
 
 
 def bench_peer(wb, fmt: str, repeat: int) -> dict:
-    from planning.contract.workbook import load_workbook, save_workbook
+    from planning.contract import load_workbook, save_workbook
 
     path = OUT / ("peer.xlsx" if fmt == "xlsx" else "peer_csv")
     saves, loads = [], []

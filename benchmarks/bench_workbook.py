@@ -55,7 +55,7 @@ def main():
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from planning.samples.synthetic import synthetic_workbook
-    from planning.contract.workbook import save_workbook
+    from planning.contract import save_workbook
 
     OUT.mkdir(parents=True, exist_ok=True)
     csv = OUT / f"national-{args.people}"

@@ -13,14 +13,7 @@ from .allocation import Plan, PlanError, allocate, plan_diff
 from .programme.coverage import coverage
 from .programme.network import build_network, idle_people, pairing_view, unpaired_host_units
 from .programme.stable import hospital_resident
-from .contract.workbook import (
-    Problem,
-    Workbook,
-    WorkbookError,
-    check_workbook,
-    load_workbook,
-    save_workbook,
-)
+from .contract import Problem, Workbook, WorkbookError, check_workbook, load_workbook, save_workbook
 
 from .core.utils import SAMPLE  # noqa: E402  (the shipped sample programme)
 

@@ -27,7 +27,7 @@ EXIT_BAD_INPUT = 2
 
 
 def _load(path, lang):
-    from .contract.workbook import WorkbookError, load_workbook
+    from .contract import WorkbookError, load_workbook
 
     try:
         return load_workbook(path)
@@ -160,7 +160,7 @@ def cmd_gaps(args):
 def cmd_packages(args):
     """One package per host unit (its people, gaps, coming term ends and next-batch drafts), or a reply taken in."""
     from .outputs.packages import ReplyError, merge_reply, write_unit_packages
-    from .contract.workbook import WorkbookError, load_workbook, save_workbook
+    from .contract import WorkbookError, load_workbook, save_workbook
 
     lang = args.lang
     wb = _load(args.path, lang)
@@ -214,7 +214,7 @@ def _day(text: str):
 def cmd_allocate(args):
     from .allocation import PlanError, allocate, summary_text
     from .outputs.roster import write_rosters
-    from .contract.workbook import save_workbook
+    from .contract import save_workbook
 
     lang = args.alloc_lang or args.lang
     if lang:

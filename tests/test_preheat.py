@@ -47,16 +47,16 @@ def query_socket(monkeypatch):
 
 
 def test_preheated_app_loads_first_then_takes_the_viewers_language(query_socket, monkeypatch):
-    import planning.contract.workbook
+    import planning.contract
     from planning.apps import OverviewApp
 
-    real = planning.contract.workbook.load_workbook
+    real = planning.contract.load_workbook
 
     def load(path):
         query_socket["events"].append(("load", Path(path).name))
         return real(path)
 
-    monkeypatch.setattr(planning.contract.workbook, "load_workbook", load)
+    monkeypatch.setattr(planning.contract, "load_workbook", load)
     monkeypatch.setenv("PLANNING_DATA", str(planning.SAMPLE))  # not a scenario other tests published
     app = OverviewApp()
     assert query_socket["events"] == [("load", "sample"), ("connected", "/voila/query/k-123")]

@@ -311,7 +311,7 @@ def test_plain_csv_detection_knows_every_space():
     """The byte scans that skip trimming flag every character ``str.strip`` removes."""
     import io
 
-    from planning.contract.workbook import _plain_utf8, _Scanner
+    from planning.contract.csv_reader import Scanner as _Scanner, plain_utf8 as _plain_utf8
 
     def scanned(data: bytes, block: int) -> bool:
         s = _Scanner(io.BytesIO(data))
@@ -405,7 +405,7 @@ def test_suggestions_stay_fast_and_useful_at_scale(tmp_path):
     from planning.samples.synthetic import synthetic_workbook
 
     wb = synthetic_workbook(people=8_000, host_units=600, seed=3)
-    assert len(wb.people) > planning.contract.workbook.SUGGEST_ALL
+    assert len(wb.people) > planning.contract.suggestions.SUGGEST_ALL
     real = wb.assignments["person"].iloc[len(wb.assignments) // 2]
     slip = real + "x"  # one key too many
     wb.assignments.loc[wb.assignments.index[len(wb.assignments) // 2], "person"] = slip

@@ -23,7 +23,7 @@ from ..core.i18n import fmt_int, t
 from ..outputs.labels import order_names
 from ..outputs.reports import labelled, names, report_line
 from ..outputs.roster import write_rosters
-from ..contract.workbook import save_workbook
+from ..contract import save_workbook
 from .base import App, download_link, html_table, kpi_cards, planning_window
 
 log = logging.getLogger("planning.apps")

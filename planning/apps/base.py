@@ -14,7 +14,7 @@ import ipywidgets as W
 import pandas as pd
 
 from .. import SAMPLE
-from ..contract import workbook
+from .. import contract
 from ..programme.access import OfficeRole, Viewer, read_viewer, scope_workbook
 from ..core.clock import today
 from ..core.names import names as workbook_names
@@ -23,7 +23,7 @@ from ..programme.coverage import BAND_COLOURS, band, filled_ratio
 from ..core.i18n import LANGS, default_lang, fmt_date, t
 from ..outputs.labels import data_name
 from ..scenarios.store import StoreError, open_store
-from ..contract.workbook import WorkbookError
+from ..contract import WorkbookError
 
 log = logging.getLogger("planning.apps")
 if not log.handlers and sys.__stderr__ is not None:
@@ -407,7 +407,7 @@ class App:
                 self.full_wb = self.scenario.workbook
                 return self.full_wb
             try:
-                self.full_wb = workbook.load_workbook(data_path())
+                self.full_wb = contract.load_workbook(data_path())
             except WorkbookError as e:
                 self._load_error = e
         if self._load_error is not None:

@@ -30,7 +30,7 @@ from ..programme.eligibility import blocked_by_pairings, blocked_sentences
 from ..programme.coverage import BAND_COLOURS
 from ..core.i18n import fmt_date, fmt_int, sector_label
 from ..outputs.reports import labelled, names, write_gaps_report
-from ..contract.workbook import WorkbookError, load_workbook
+from ..contract import WorkbookError, load_workbook
 from .base import App, download_link, filled_share, heat_colour, html_table, kpi_cards, query_param
 
 log = logging.getLogger("planning.apps")

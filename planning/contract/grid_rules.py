@@ -23,8 +23,8 @@ cell while on post, so the cell needs no dates of its own; a person is in one ce
 time because a row holds one cell. A leader's and a member's time in a cell are their
 assignments, which is also what rotation changes.
 
-:func:`check_grid` is called by :func:`planning.contract.workbook.load_workbook` (and
-:func:`~planning.contract.workbook.validate_workbook`) with the loader's own problem collector,
+:func:`check_grid` is called by :func:`planning.contract.load_workbook` (and
+:func:`~planning.contract.validate_workbook`) with the loader's own problem collector,
 so each refusal is a located sentence like every other problem. :func:`unit_ancestors`
 is the grid's "who is above whom", shared with :mod:`planning.programme.grid`.
 

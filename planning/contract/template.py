@@ -21,7 +21,7 @@ import pandas as pd
 from . import schema
 from ..core.text import append_row
 from ..core.i18n import SECTORS_ZH_EN
-from .workbook import EXAMPLE_MARK
+from .raw import EXAMPLE_MARK
 
 TYPE_ZH = {"id": "编号", "str": "文本", "ref": "引用编号", "int": "整数", "float": "数字", "bool": "是/否",
            "date": "日期(YYYY-MM-DD)", "enum": "下拉选择", "list": "编号列表(分号分隔)"}
@@ -40,7 +40,7 @@ EXAMPLE_ROWS = 2
 def _examples(table: str) -> list[list]:
     """A few rows of the shipped sample for ``table``, marked as examples (the loader skips them)."""
     from ..core.utils import SAMPLE
-    from .workbook import load_workbook
+    from .loader import load_workbook
 
     try:
         df = getattr(load_workbook(SAMPLE), table).head(EXAMPLE_ROWS)

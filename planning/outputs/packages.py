@@ -36,7 +36,7 @@ from .reports import report_line
 from .roster import roster_sheets, roster_table
 from ..scenarios.rotation import next_batch_orders, with_draft_orders
 from ..programme.standing import standing
-from ..contract.workbook import Workbook, check_workbook, save_workbook
+from ..contract import Workbook, check_workbook, save_workbook
 
 
 class ReplyError(ValueError):

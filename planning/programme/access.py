@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..core.hierarchy import ancestors
 from .grid import scope_grid
-from ..contract.workbook import Workbook
+from ..contract import Workbook
 
 __all__ = ["OfficeRole", "Viewer", "PAGES", "READ_ONLY_PAGES", "sign_viewer", "read_viewer",
            "host_units_of", "scope_workbook"]

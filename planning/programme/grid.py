@@ -81,7 +81,7 @@ def _day(on) -> pd.Timestamp:
 def _units(wb) -> pd.DataFrame:
     mu = getattr(wb, TABLE, None)
     if mu is None:
-        from ..contract.workbook import empty_table
+        from ..contract import empty_table
 
         return empty_table(TABLE)
     return mu

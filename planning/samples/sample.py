@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..contract import schema
-from ..contract.workbook import Workbook, empty_table, save_workbook
+from ..contract import Workbook, empty_table, save_workbook
 
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志文斌宇浩凯晨曦雪琳婷欣怡佳颖子涵梓轩俊峰海波立新春燕晓东宏亮永庆利民德胜振海")

@@ -12,7 +12,7 @@ Examples
 >>> wb = synthetic_workbook(people=2_000, host_units=200, sectors=10, seed=1)
 >>> len(wb.people), len(wb.units[wb.units.side == "host"])
 (2000, 200)
->>> from planning.contract.workbook import save_workbook, load_workbook
+>>> from planning.contract import save_workbook, load_workbook
 >>> import tempfile, os
 >>> d = tempfile.mkdtemp()
 >>> load_workbook(save_workbook(wb, os.path.join(d, "wb"))).equals(wb)
@@ -25,7 +25,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from ..contract.workbook import Workbook, empty_table, with_contract_types
+from ..contract import Workbook, empty_table, with_contract_types
 
 KINDS = np.array(["school", "hospital", "township", "village", "cdc", "farm", "government", "park"])
 DAY0 = np.datetime64("2026-01-01")
@@ -329,7 +329,7 @@ def synthetic_workbook(people: int = 50_000, host_units: int = 5_000, sectors: i
 
 
 if __name__ == "__main__":  # pragma: no cover
-    from ..contract.workbook import save_workbook
+    from ..contract import save_workbook
 
     out = sys.argv[1] if len(sys.argv) > 1 else "data/generated/national"
     print(save_workbook(synthetic_workbook(), out))

@@ -35,7 +35,7 @@ dates as int64 nanoseconds, nullable integers with their mask) or, for text,
 the codes of its distinct values (int8/16/32) and the distinct values as one
 UTF-8 JSON list. Loading slices the buffers with ``numpy.frombuffer`` and
 rebuilds each column with the contract's dtype (the same dtypes
-:func:`~planning.contract.workbook.load_workbook` gives), so nothing is parsed row by
+:func:`~planning.contract.load_workbook` gives), so nothing is parsed row by
 row and no value changes type on the way.
 
 Measured on the 50,000-person synthetic workbook (~118,000 rows in all;
@@ -102,7 +102,7 @@ from sqlalchemy import event
 from ..contract import schema as contract
 from ..core.limits import inflate, limits
 from ..core.i18n import t
-from ..contract.workbook import Workbook, WorkbookError, empty_table, validate_workbook
+from ..contract import Workbook, WorkbookError, empty_table, validate_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PATH = ROOT / "data" / "scenarios.sqlite"
@@ -155,7 +155,7 @@ class ConflictError(StoreError):
 
 
 class InvalidWorkbookError(StoreError):
-    """The workbook breaks the data contract (as :func:`~planning.contract.workbook.load_workbook` would refuse it).
+    """The workbook breaks the data contract (as :func:`~planning.contract.load_workbook` would refuse it).
 
     ``problems`` lists every problem; the sentence names the first.
     """
@@ -187,7 +187,7 @@ class Scenario:
     note : str
     workbook : Workbook
         Equal to the saved workbook (:meth:`Workbook.equals`), with the
-        dtypes :func:`~planning.contract.workbook.load_workbook` gives.
+        dtypes :func:`~planning.contract.load_workbook` gives.
     unfilled : DataFrame or None
         The plan's unfilled seats, when a plan was saved.
     objective : dict or None

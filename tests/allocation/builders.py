@@ -4,7 +4,7 @@ import pandas as pd
 from planning.allocation import (build_model, candidate_pairs, check_plan, planned_seats, resolve_pins, busy_table, pairs_frame,
                                parse_window)
 from planning.allocation.inputs import planning_day
-from planning.contract.workbook import Workbook, empty_table, with_contract_types
+from planning.contract import Workbook, empty_table, with_contract_types
 
 
 PERSON = dict(sending_unit="U1", category="professional", sector="教育", skill="数学", level=2, can_lead=False,

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from planning.programme import grid
 from planning.scenarios.rotation import next_batch_orders
-from planning.contract.workbook import Workbook, empty_table, with_contract_types
+from planning.contract import Workbook, empty_table, with_contract_types
 
 TODAY = "2026-11-22"
 

@@ -121,7 +121,7 @@ def test_cells_without_a_grid_table_are_refused(tmp_path):
 
 
 def test_validate_workbook_checks_the_grid_in_memory(tmp_path):
-    from planning.contract.workbook import validate_workbook
+    from planning.contract import validate_workbook
 
     wb = load(tmp_path)
     wb.management_units.loc[2, "leader"] = "P3"

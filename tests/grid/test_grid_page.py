@@ -132,7 +132,7 @@ def test_a_planner_saves_the_proposed_lead_seats_as_a_version(sample):
 
 def test_a_workbook_without_a_grid_says_how_to_make_one(sample):
     from planning.apps import GridApp
-    from planning.contract.workbook import empty_table
+    from planning.contract import empty_table
 
     wb = sample.copy()
     wb.management_units = empty_table("management_units")

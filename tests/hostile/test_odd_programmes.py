@@ -29,7 +29,7 @@ from planning.apps import AllocationApp, CoverageApp, OverviewApp, RotationApp, 
 from planning.core.clock import OPEN_END
 from planning.core.periods import closed_ends
 from planning.scenarios.what_if import MAX_MONTHS, MAX_PEOPLE, ScenarioError, apply
-from planning.contract.workbook import Workbook, empty_table
+from planning.contract import Workbook, empty_table
 
 coverage_mod = importlib.import_module("planning.programme.coverage")  # the module (``planning.programme.coverage`` is the function)
 MISSING = re.compile(r"(?<![\w.])(nan|NaN|None|NaT|<NA>)(?![\w.])")

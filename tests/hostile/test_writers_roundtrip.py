@@ -30,7 +30,7 @@ from planning.core.text import CONTROL, clean_text, formula_like
 from planning.outputs.packages import write_unit_package
 from planning.outputs.reports import report_figures, scenario_html, scenario_report, write_gaps_report
 from planning.outputs.roster import write_rosters
-from planning.contract.workbook import save_workbook
+from planning.contract import save_workbook
 
 AREA = "XJ-KS-SL"  # 疏勒县: 16 units, 57 people
 HOST_UNITS = ["H-SCH01", "H-TWN01", "H-SLYYH"]  # whose names are replaced
