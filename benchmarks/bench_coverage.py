@@ -3,7 +3,7 @@
 Each measurement runs in a fresh Python process (peak memory is that step's own,
 read from ``VmHWM``). The peer is what a planner would write with pandas: for
 every month, filter the open order slots and assignments and group them by host
-unit × sector. Both must give the same table. Targets: ``planning.programme.coverage``
+unit × sector. Both must give the same table. Targets: ``planning.coverage``
 under 2 s; a filter change in the coverage app (recomputing what the view shows)
 under 0.3 s.
 
@@ -102,7 +102,7 @@ def main():
     peer = run("peer", args)
     same = ours["check"] == peer["check"]
     print(f"{'step':<34}{'seconds':>10}{'peak MB':>10}{'rows':>10}")
-    print(f"{'planning.programme.coverage':<34}{ours['seconds']:>10.3f}{ours['peak_mb']:>10.0f}{ours['rows']:>10,}")
+    print(f"{'planning.coverage':<34}{ours['seconds']:>10.3f}{ours['peak_mb']:>10.0f}{ours['rows']:>10,}")
     print(f"{'peer: pandas month by month':<34}{peer['seconds']:>10.3f}{peer['peak_mb']:>10.0f}{peer['rows']:>10,}")
     print(f"ratio ours / peer: {ours['seconds'] / peer['seconds']:.2f}   same totals: {same} {ours['check']}")
     print(f"target coverage < 2 s: {'met' if ours['seconds'] < 2 else 'NOT met'}")
@@ -111,7 +111,7 @@ def main():
           f"median {app['filter_median']:.3f} s, max {app['filter_max']:.3f} s, peak {app['peak_mb']:.0f} MB")
     print(f"target filter change < 0.3 s: {'met' if app['filter_max'] < 0.3 else 'NOT met'}")
     if not same:
-        sys.exit("the peer and planning.programme.coverage disagree")
+        sys.exit("the peer and planning.coverage disagree")
 
 
 if __name__ == "__main__":

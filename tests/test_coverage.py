@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import planning
 from conftest import csv_workbook
-C = importlib.import_module("planning.programme.coverage")  # the module; planning.programme.coverage is the function
+C = importlib.import_module("planning.programme.coverage")  # the module; planning.coverage is the function
 from planning.programme.seats import order_slots
 from planning.samples.synthetic import synthetic_workbook
 

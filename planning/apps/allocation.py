@@ -51,7 +51,7 @@ def plan_quality(objective, lang: str) -> tuple[str, str, str]:
 
 
 class AllocationApp(App):
-    """Choose the window and host region, run :func:`planning.allocation`, adjust and re-run.
+    """Choose the window and host region, run :func:`planning.allocate`, adjust and re-run.
 
     Tests drive it without a browser: set ``window``/``region`` values, call
     ``run_button.click()``, then read :attr:`plan` and the HTML outputs.

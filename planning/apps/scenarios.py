@@ -326,7 +326,7 @@ class ScenariosApp(App):
 
     # --- re-plan and compare -----------------------------------------------------------------------------
     def replan(self):
-        """Apply the changes, plan the window with :func:`planning.allocation`, compare with the base."""
+        """Apply the changes, plan the window with :func:`planning.allocate`, compare with the base."""
         lo, hi = self.window.value
         window = (lo, hi + pd.offsets.MonthEnd(0))
         self.replan_button.disabled = True

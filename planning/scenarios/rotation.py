@@ -278,7 +278,7 @@ def flexible_slots(wb, start=None) -> pd.DataFrame:
 def propose_flexible(wb, start=None, **kw):
     """Proposals from the flexible pool for the open seats of rotating orders (the allocation engine).
 
-    Runs :func:`planning.allocation` on the orders with ``rotation_months`` that
+    Runs :func:`planning.allocate` on the orders with ``rotation_months`` that
     have open or partial slots from ``start`` (default today), drawing only on
     people whose programme is ``flexible`` (the sending districts' flexible
     pools; exclusive pairings still decide who may go where). Returns the plan:

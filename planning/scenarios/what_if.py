@@ -17,7 +17,7 @@ seats in one change, more than :data:`MAX_MONTHS` months, and dates outside
 always saves and loads back. Changes can also be kept as data (a list of
 dicts, ``{"kind": "senders", "city": ..., ...}``), applied with :func:`apply`
 and read with :func:`describe`, so a saved scenario can say how it was made.
-Re-planning is :func:`planning.allocation` on the changed workbook;
+Re-planning is :func:`planning.allocate` on the changed workbook;
 :func:`compare` gives the coverage difference by unit × sector × month and the
 people moved, added and removed.
 

@@ -31,7 +31,7 @@ from planning.core.periods import closed_ends
 from planning.scenarios.what_if import MAX_MONTHS, MAX_PEOPLE, ScenarioError, apply
 from planning.contract import Workbook, empty_table
 
-coverage_mod = importlib.import_module("planning.programme.coverage")  # the module (``planning.programme.coverage`` is the function)
+coverage_mod = importlib.import_module("planning.programme.coverage")  # the module (``planning.coverage`` is the function)
 MISSING = re.compile(r"(?<![\w.])(nan|NaN|None|NaT|<NA>)(?![\w.])")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
