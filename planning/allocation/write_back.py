@@ -7,7 +7,7 @@ import pandas as pd
 from ..core.hierarchy import source_city
 from ..core.utils import sorted_keys
 from ..core.vocabulary import Role, Status
-from ..programme.eligibility import eligible_pairs, exclusive_senders
+from ..programme.eligibility import capable_pairs, exclusive_senders
 from .candidates import busy_mask, integer_codes, overlap_hits
 from .model import Solution
 from .plan import CONTRACT, WISH_RANKS, Objective, Plan, SolveStatus
@@ -115,9 +115,8 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
     # stage 2: free over the whole stint and not busy (pairings ignored)
     # a seat with an allowed candidate (pairs_all is already busy-filtered) is free: check only the others
     allowed = u["seat"].isin(pairs_all["seat"]).to_numpy()
-    wb_np = _without_pairings(wb)
-    sl = u[capable & ~allowed].drop(columns=["seats", "seat"])
-    free = eligible_pairs(wb_np, slots=sl, people=pe) if len(sl) else pd.DataFrame(columns=["person", "order", "slot"])
+    sl = u[capable & ~allowed].drop(columns=["seats", "seat"]).reset_index(drop=True)
+    free = capable_pairs(pe, sl) if len(sl) else pd.DataFrame(columns=["person", "order", "slot"])
     if len(free):
         key = pd.MultiIndex.from_frame(seats[["order", "slot"]])
         free["seat"] = key.get_indexer(pd.MultiIndex.from_frame(free[["order", "slot"]]))
@@ -147,11 +146,6 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
     key = pd.MultiIndex.from_frame(u[["order", "slot"]].astype({"slot": np.int64}))
     u["senders"] = snd.reindex(key).to_numpy() if len(snd) else np.full(len(u), np.nan, dtype=object)
     return u[cols].reset_index(drop=True)
-
-
-def _without_pairings(wb):
-    """The same workbook (tables shared, not copied) with no pairings."""
-    return type(wb)(**{**wb.tables(), "pairings": wb.pairings.iloc[0:0]}, source=wb.source)
 
 
 def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang, pool=None) -> Plan:

@@ -19,9 +19,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .facts import derived
+
 CITY_LEVELS = ("city", "prefecture")
 
 
+@derived("regions", "units")
 def _parent_map(wb) -> pd.Series:
     r = wb.regions
     u = wb.units
@@ -31,6 +34,7 @@ def _parent_map(wb) -> pd.Series:
     ).pipe(lambda s: s[~s.index.duplicated()])
 
 
+@derived("regions", "units")
 def ancestors(wb) -> pd.DataFrame:
     """Every region and unit with each of its ancestors (itself at depth 0).
 
@@ -51,6 +55,7 @@ def ancestors(wb) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+@derived("regions", "units", "people")
 def person_ancestors(wb) -> pd.DataFrame:
     """People with every unit and region they are under (``person``, ``ancestor``)."""
     a = ancestors(wb)
@@ -60,12 +65,19 @@ def person_ancestors(wb) -> pd.DataFrame:
 
 def nearest(wb, nodes: pd.Series, levels) -> pd.Series:
     """For each region/unit id in ``nodes``, the nearest ancestor region of one of ``levels``."""
+    return nodes.map(nearest_of_levels(wb, tuple(levels)))
+
+
+@derived("regions", "units")
+def nearest_of_levels(wb, levels: tuple) -> pd.Series:
+    """Every region and unit → its nearest ancestor region of one of ``levels`` (those that have one)."""
     a = ancestors(wb)
     lv = wb.regions.set_index("id")["level"]
     a = a[a["ancestor"].map(lv).isin(levels)].sort_values("depth").drop_duplicates("node")
-    return nodes.map(a.set_index("node")["ancestor"])
+    return a.set_index("node")["ancestor"]
 
 
+@derived("regions", "units", "people")
 def source_city(wb) -> pd.Series:
     """Each person's source city: the nearest city or prefecture above the sending unit.
 
@@ -96,6 +108,7 @@ AREA_LEVELS = ("prefecture", "division")
 COUNTY_LEVELS = ("county", "city", "district", "regiment")
 
 
+@derived("regions", "units")
 def host_tree(wb) -> pd.DataFrame:
     """Each host unit with its prefecture-level area and its county-like region, for navigation.
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .facts import derived
 from .periods import ends
 from .vocabulary import Status
 
@@ -24,6 +25,7 @@ def is_live(assignments: pd.DataFrame) -> pd.Series:
     return assignments["status"].isin(LIVE)
 
 
+@derived("assignments")
 def live_assignments(wb, start=None, end=None, *, on=None) -> pd.DataFrame:
     """Active and planned assignments in force on some day from ``start`` to ``end`` (dates inclusive).
 

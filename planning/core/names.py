@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .facts import derived
 
+
+@derived("regions", "units", "people", "local_staff")
 def names(wb) -> pd.Series:
     """Display names of every region, unit and person, by id."""
     parts = [wb.regions.set_index("id")["name"], wb.units.set_index("id")["name"],

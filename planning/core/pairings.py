@@ -43,6 +43,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .facts import derived
 from .hierarchy import ancestors
 from .utils import ranges
 from .vocabulary import Scope
@@ -50,6 +51,7 @@ from .vocabulary import Scope
 COLUMNS = ["seat", "pairing", "sender", "host", "pairing_sector", "scope", "depth", "rank", "decides", "responsible"]
 
 
+@derived("regions", "units", "pairings")
 def pairings_in_force(wb, seats: pd.DataFrame, any_sector: bool = False, anc: pd.DataFrame | None = None
                       ) -> pd.DataFrame:
     """Every pairing in force for each seat, with its specificity.
@@ -114,6 +116,7 @@ def pairings_in_force(wb, seats: pd.DataFrame, any_sector: bool = False, anc: pd
     return out.sort_values(["seat", "rank", "pairing"], kind="stable").reset_index(drop=True)
 
 
+@derived("regions", "units", "pairings")
 def deciding_pairings(wb, seats: pd.DataFrame) -> pd.DataFrame:
     """The pairings in force for each seat, flagged with the ones that decide.
 
@@ -164,6 +167,7 @@ def deciding_pairings(wb, seats: pd.DataFrame) -> pd.DataFrame:
     return f.assign(decides=decides, responsible=responsible)
 
 
+@derived("orders")
 def order_seats(wb) -> pd.DataFrame:
     """One seat per host unit × sector with orders, over the span of those orders.
 
@@ -176,6 +180,7 @@ def order_seats(wb) -> pd.DataFrame:
     return g.agg(start=("start", "min"), end=("end", "max")).reset_index()
 
 
+@derived("regions", "units", "pairings")
 def responsible_senders(wb, seats: pd.DataFrame) -> pd.DataFrame:
     """Per seat, the responsible senders: ``seat, sender, scope`` (several rows when equally specific)."""
     d = deciding_pairings(wb, seats)
@@ -183,6 +188,7 @@ def responsible_senders(wb, seats: pd.DataFrame) -> pd.DataFrame:
     return r.drop_duplicates(["seat", "sender"]).sort_values(["seat", "sender"]).reset_index(drop=True)
 
 
+@derived("regions", "units", "pairings")
 def covered_host_units(wb, on: pd.Timestamp | None = None) -> pd.Index:
     """Host units with a pairing in force on ``on`` or later for any sector (``on=None``: ever)."""
     u = wb.units[wb.units["side"].eq("host")]

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.clock import today
+from ..core.facts import derived
 from ..core.hierarchy import person_ancestors
 from ..core.live import LIVE
 from ..core.pairings import deciding_pairings
@@ -51,6 +52,7 @@ def exclusive_senders(wb, slots: pd.DataFrame) -> pd.DataFrame:
                          "sender": d["sender"].to_numpy()}).drop_duplicates().reset_index(drop=True)
 
 
+@derived("regions", "units", "pairings", "people", "orders")
 def eligible_rows(wb, slots: pd.DataFrame | None = None, people: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every allowed pair as row positions: ``person_row`` (into ``people``), ``slot_row`` (into ``slots``).
 
@@ -86,6 +88,17 @@ def eligible_pairs(wb, slots: pd.DataFrame | None = None, people: pd.DataFrame |
     return pd.DataFrame({"person": people["id"].to_numpy()[pr], "order": slots["order"].to_numpy()[sr],
                          "slot": slots["slot"].to_numpy()[sr].astype(np.int64),
                          "exact_skill": r["exact_skill"].to_numpy(), "preferred": r["preferred"].to_numpy()})
+
+
+def capable_pairs(people: pd.DataFrame, slots: pd.DataFrame) -> pd.DataFrame:
+    """Every (person, order, slot) passing every rule but the pairings: who could take a seat if pairings allowed.
+
+    The question an unfilled seat's reason asks ("no one free in the period" or "pairing"):
+    :func:`eligible_pairs` without :func:`exclusive_senders`. Columns ``person, order, slot, exact_skill``.
+    """
+    prow, srow, exact = _join(people, slots)
+    return pd.DataFrame({"person": people["id"].to_numpy()[prow], "order": slots["order"].to_numpy()[srow],
+                         "slot": slots["slot"].to_numpy()[srow].astype(np.int64), "exact_skill": exact})
 
 
 def _codes(*columns: pd.Series) -> list[np.ndarray]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..core.facts import frame_fact
 from ..core.periods import ends
 
 
@@ -38,6 +39,7 @@ def add_months(dates: pd.Series, months) -> pd.Series:
     return pd.Series(out.to_numpy(), index=getattr(dates, "index", None)).astype("datetime64[ns]")
 
 
+@frame_fact
 def order_slots(orders: pd.DataFrame) -> pd.DataFrame:
     """One row per order × slot: ``order``, ``slot``, ``start``, ``end``, ``headcount`` and order columns.
 
