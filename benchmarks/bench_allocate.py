@@ -3,7 +3,7 @@
 (a) 50,000 people, 5,000 host units, 8 sectors, no team rules, on a market with shared pairings
     (every host prefecture held exclusively by 25 sending cities together, province-wide
     preferred pairings, nested county, per-sector and unit-level pairings, some ending
-    mid-horizon; about a million allowed pairs): ``planning.allocation`` end to
+    mid-horizon; about a million allowed pairs): ``planning.allocate`` end to
     end (seats, eligible pairs, busy filter, tie-breakers, flow, reasons for every
     unfilled seat, explanations' tables, the workbook copy) beside a **peer**: a
     bare ``SimpleMinCostFlow`` (person cap 1 → seat cap remaining, weights
@@ -114,7 +114,7 @@ def part_a(people, host_units, repeat, sectors=8, per_prefecture=25):
     shared = wb.pairings[wb.pairings["scope"].eq("exclusive")].groupby("host")["sender"].nunique()
     print(f"    shared pairings: {int((shared > 1).sum()):,} hosts held exclusively by several senders together "
           f"(up to {int(shared.max())}), {len(wb.pairings):,} pairings in all")
-    t_alloc, plan = timed(planning.allocation, wb, window=DAY, repeat=repeat)
+    t_alloc, plan = timed(planning.allocate, wb, window=DAY, repeat=repeat)
     t_peer_all, (inputs) = timed(peer_inputs, wb, repeat=repeat)
     t_flow, v_peer = timed(peer_flow, *inputs, repeat=repeat)
     t_peer_all += t_flow
@@ -122,7 +122,7 @@ def part_a(people, host_units, repeat, sectors=8, per_prefecture=25):
     print(f"    pairs {len(inputs[0]):,}, seats open {int((inputs[2] > 0).sum()):,}, "
           f"new assignments {len(plan.assignments):,}, unfilled seats {int(plan.unfilled['seats'].sum()):,}")
     print(f"    {'run':<34} {'seconds':>8} {'first objective':>16}")
-    print(f"    {'planning.allocation (' + o.method + ', end to end)':<34} {t_alloc:>8.2f} {o.value:>16,}")
+    print(f"    {'planning.allocate (' + o.method + ', end to end)':<34} {t_alloc:>8.2f} {o.value:>16,}")
     print(f"    {'peer: pairs + bare OR-Tools flow':<34} {t_peer_all:>8.2f} {v_peer:>16,}")
     print(f"    {'peer: bare OR-Tools flow only':<34} {t_flow:>8.2f} {v_peer:>16,}")
     print(f"    ratio allocate / peer incl. pairs: {t_alloc / t_peer_all:.2f} (target ≤ 1.5); "
@@ -143,7 +143,7 @@ def part_b(people, host_units, time_limit):
     wb = synthetic_workbook(people=people, host_units=host_units, teams=True)
     n_rules = int((wb.teams["same_source"] | wb.teams["lead_required"]).sum())
     print(f"(b) {wb!r}: {n_rules:,} teams with rules, whole horizon from today")
-    t, plan = timed(planning.allocation, wb, time_limit=time_limit)
+    t, plan = timed(planning.allocate, wb, time_limit=time_limit)
     o = plan.objective
     print(f"    {o.method}: first objective {o.status} after {o.proof_seconds:.2f} s of solving "
           f"(target < 60 s to proven optimal); objective {o.value:,}, bound {o.bound:,}, gap {o.gap:.4%}")
@@ -286,7 +286,7 @@ def part_c(people, time_limit, check_people=5_000, check_limit=600.0):
         o = plan.objective
         same = st == "OPTIMAL" and v == o.value == o.bound and o.status == "optimal"
         ok &= same
-        print(f"      teams {'yes' if teams else 'no '}: planning.allocation {o.status} {o.value:,} (bound {o.bound:,}) "
+        print(f"      teams {'yes' if teams else 'no '}: planning.allocate {o.status} {o.value:,} (bound {o.bound:,}) "
               f"in {dt:.1f} s; plain CP-SAT {st} {v:,} (bound {b:,}) in {secs:.1f} s; ratio {secs / dt:.1f}; "
               f"same proven optimum: {same}")
     return ok
