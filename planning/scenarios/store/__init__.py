@@ -60,12 +60,13 @@ nothing is lost by not having rows. ``pickle`` is never used: a database
 shared by several offices must not be able to run code on load.
 
 Parquet through pyarrow was measured beside this format on the same workbook
-(``benchmarks/bench_payload.py``): with zstd it is a third smaller and saves
-about 0.1 s faster, loads no faster, takes two to four times the memory, and
-would bring pyarrow, which turns every text column pandas makes into Arrow
-storage, and a decompression inside Arrow sized by what the file itself declares
-(this format is inflated by :func:`planning.core.limits.inflate`, refused as it
-passes the limit); the format here stays (README, "Tests and benchmarks").
+(``benchmarks/bench_payload.py``): with zstd it is a third smaller and faster to
+save and load, with more memory on a first load. The format here stays for now:
+pyarrow's presence turns every text column pandas makes into Arrow storage, a
+change to the whole library to be measured on its own, and Parquet decompresses
+inside Arrow from sizes the file declares, where this format is inflated by
+:func:`planning.core.limits.inflate` and refused as it passes the limit (README,
+"Tests and benchmarks").
 
 No lost work
 ------------
