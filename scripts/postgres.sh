@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# PostgreSQL for the scenario-store tests (planning/store.py).
+# PostgreSQL for the scenario-store tests (planning/scenarios/store/).
 #
 # Installs Debian's `postgresql` when it is missing, starts a cluster on
 # 127.0.0.1 when none is running, creates the role `planning` (password

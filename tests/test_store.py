@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 import planning
 from planning.scenarios import store as store_mod
+from planning.scenarios.store import versions as store_versions
 from planning.scenarios.store import ConflictError, InvalidWorkbookError, Scenario, StoreError, open_store
 from planning.samples.synthetic import synthetic_workbook
 
@@ -273,7 +274,7 @@ def test_conflict_concurrent_savers(backend, sample, monkeypatch, base):
             inside.set()
             release.wait(20)
 
-    monkeypatch.setattr(store_mod, "_hook", hook)
+    monkeypatch.setattr(store_versions, "_hook", hook)
     results = {}
 
     def run(who):
@@ -304,6 +305,7 @@ def test_conflict_concurrent_savers(backend, sample, monkeypatch, base):
 CHILD = r"""
 import sys, time
 from planning.scenarios import store as st
+from planning.scenarios.store import versions as sv
 from planning.samples.synthetic import synthetic_workbook
 url, schema, name, base, stage = sys.argv[1:6]
 store = st.open_store(url, schema=schema or None)
@@ -314,7 +316,7 @@ def hook(s):
         print("inside " + s, flush=True)
         time.sleep(300)
 
-st._hook = hook
+sv._hook = hook  # the hook of the module that saves
 store.save(name, wb, author="child", base=int(base) if base else None)
 print("saved", flush=True)
 """
@@ -401,12 +403,12 @@ def test_failed_save_changes_nothing(backend, sample, monkeypatch):
         if stage == "table:orders":
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store_mod, "_hook", boom)
+    monkeypatch.setattr(store_versions, "_hook", boom)
     with pytest.raises(StoreError, match="failed and nothing was saved: disk full"):
         store.save("A", sample, author="王芳", base=1)
     with pytest.raises(StoreError, match="nothing was saved"):
         store.save("new", sample, author="王芳")
-    monkeypatch.setattr(store_mod, "_hook", None)
+    monkeypatch.setattr(store_versions, "_hook", None)
 
     assert backend.rows(store) == before
     pd.testing.assert_frame_equal(store.scenarios(), listing)

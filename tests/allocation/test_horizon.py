@@ -120,7 +120,7 @@ def test_bound_never_below_the_optimum_and_plan_never_above(monkeypatch_module, 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # the LP bound and the LP-guided plan alone (no CP-SAT to close the gap)
-        monkeypatch_module.setattr("planning.allocation.solvers.horizon.CPSAT_PAIRS", 0)
+        monkeypatch_module.setattr("planning.allocation.solvers.horizon.driver.CPSAT_PAIRS", 0)
         plan = ok(wb, planning.allocate(wb, window=window, method="horizon"))
         monkeypatch_module.undo()
         best = ok(wb, planning.allocate(wb, window=window))
