@@ -26,3 +26,20 @@ def test_notebook_executes(path):
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == []
+
+
+@pytest.mark.slow
+def test_the_built_check_fails_on_a_page_that_failed_to_build():
+    """The same notebook with the page's build broken executes without an error output; the added cell fails."""
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(ROOT / "notebooks" / "overview.ipynb", as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(
+        "from planning.apps import OverviewApp\n"
+        "def broken(self, wb):\n    raise RuntimeError('a page that cannot be built')\n"
+        "OverviewApp.build_body = broken"))
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    nb.cells.append(nbformat.v4.new_code_cell(BUILT))
+    with pytest.raises(CellExecutionError, match="出现了问题"):
+        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
