@@ -634,7 +634,7 @@ def test_publish_is_atomic_for_readers(backend, sample):
     th = threading.Thread(target=read)
     th.start()
     try:
-        for i in range(20):
+        for i in range(12):
             store.publish("AB"[i % 2], 1, author="李明")
             two_more_reads()
             if i % 5 == 4:
