@@ -366,9 +366,11 @@ def test_a_page_whose_build_fails_is_never_ready(sample, monkeypatch, name, lang
 def test_the_error_pattern_reads_the_projects_own_error_texts(lang):
     """The browser tests' error pattern catches every way a page says it failed, in both languages."""
     from planning.core.i18n import t
-    from test_dashboards import ERROR_TEXT
+    from test_dashboards import ERROR_KEYS, ERROR_TEXT
 
-    for key in ("app.error", "app.load_failed", "office.gate.error"):
-        assert ERROR_TEXT.search(t(key, lang)), t(key, lang)
-    assert ERROR_TEXT.search(t("aapp.failed", lang, reason="x"))
-    assert not ERROR_TEXT.search(t("aapp.not_run", lang))
+    params = dict(reason="没有人选", source="wb.xlsx", n=3, url="postgresql://db/planning", detail="timeout",
+                  name="方案甲")
+    for key in ERROR_KEYS:
+        text = t(key, lang, **params)
+        assert ERROR_TEXT.search(text), text
+    assert not ERROR_TEXT.search(t("aapp.not_run", lang)) and not ERROR_TEXT.search(t("app.overview.title", lang))
