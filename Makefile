@@ -53,6 +53,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_allocate.py
 	$(BIN)/python benchmarks/bench_stable.py
 	$(BIN)/python benchmarks/bench_mentoring.py
+	$(BIN)/python benchmarks/bench_hostile.py
 	$(PGTEST) $(BIN)/python benchmarks/bench_store.py
 
 clean:

@@ -64,3 +64,24 @@ def page_text(root) -> str:
         parts.append(getattr(w, "placeholder", "") or "")
         todo += [c for c in getattr(w, "children", ()) if isinstance(c, W.Widget)]
     return "\n".join(p for p in parts if p)
+
+
+def shown_problems(root) -> list[str]:
+    """The text of every box a page marks as a problem (``class='problems …'``) anywhere in its widget tree:
+    a failed build, a plan that could not be made, a refused change, a store that failed."""
+    import html as html_
+
+    import ipywidgets as W
+
+    box = re.compile(r"<(\w+)[^>]*\bclass=['\"](?:[^'\"]*\s)?problems(?:\s[^'\"]*)?['\"][^>]*>(.*?)</\1>", re.S)
+    tag = re.compile(r"<[^>]+>")
+    found, seen, todo = [], set(), [root]
+    while todo:
+        w = todo.pop()
+        if id(w) in seen:
+            continue
+        seen.add(id(w))
+        if isinstance(w, W.HTML):
+            found += [html_.unescape(tag.sub(" ", m.group(2))).strip() for m in box.finditer(w.value or "")]
+        todo += [c for c in getattr(w, "children", ()) if isinstance(c, W.Widget)]
+    return found

@@ -331,3 +331,46 @@ def test_proposals_are_accepted_into_a_scenario_with_one_action(sample, tmp_path
     assert len(v2.assignments) == len(sample.assignments) + len(app.flexible_plan.assignments)
     assert len(v3.mentorships) > len(sample.mentorships)
     store.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", ["OverviewApp", "CoverageApp", "AllocationApp", "RotationApp", "ScenariosApp",
+                                  "GridApp"])
+def test_a_page_whose_build_fails_is_never_ready(sample, monkeypatch, name, lang):
+    """A page whose body raises is marked app-failed, not app-ready, in both languages and after the switch;
+    what it says is caught by the browser tests' error pattern (``test_dashboards.ERROR_TEXT``)."""
+    import planning.apps as apps
+    from page_text import page_text
+    from test_dashboards import ERROR_TEXT
+
+    cls = getattr(apps, name)
+    ok = cls(wb=sample, lang=lang)
+    assert "app-ready" in ok.root._dom_classes and "app-failed" not in ok.root._dom_classes
+    assert not ERROR_TEXT.search(page_text(ok.root))
+
+    def broken(self, wb):
+        raise RuntimeError("a page that cannot be built")
+
+    monkeypatch.setattr(cls, "build_body", broken)
+    app = cls(wb=sample, lang=lang)
+    for _ in range(2):  # as opened, then after the language switch
+        assert "app-ready" not in app.root._dom_classes and "app-failed" in app.root._dom_classes
+        assert ERROR_TEXT.search(page_text(app.root)), page_text(app.root)
+        app.switch_lang()
+    monkeypatch.undo()  # built again: ready, and no longer failed
+    app.render()
+    assert "app-ready" in app.root._dom_classes and "app-failed" not in app.root._dom_classes
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_error_pattern_reads_the_projects_own_error_texts(lang):
+    """The browser tests' error pattern catches every way a page says it failed, in both languages."""
+    from planning.core.i18n import t
+    from test_dashboards import ERROR_KEYS, ERROR_TEXT
+
+    params = dict(reason="没有人选", source="wb.xlsx", n=3, url="postgresql://db/planning", detail="timeout",
+                  name="方案甲")
+    for key in ERROR_KEYS:
+        text = t(key, lang, **params)
+        assert ERROR_TEXT.search(text), text
+    assert not ERROR_TEXT.search(t("aapp.not_run", lang)) and not ERROR_TEXT.search(t("app.overview.title", lang))

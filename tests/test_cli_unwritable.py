@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import errno
 import os
+from pathlib import Path
 
 import pytest
 
@@ -114,18 +115,69 @@ def test_chinese_sentence(tmp_path, capsys, cli_env):
     assert f"无法写入 {out}：路径中有一段是文件而不是文件夹。" in err and "Traceback" not in err
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_a_folder_without_permission(tmp_path, capsys, cli_env):
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o500)
+def unprivileged(fn):
+    """``fn()`` in a child process that runs as the user ``nobody`` when this one is root (as CI runs the tests);
+    returns its exit code and what it wrote to stderr.
+
+    Root writes into any folder, so a folder without permission refuses only an
+    ordinary user. The child is forked after the modules were imported (it need not
+    read the Python installation, which may sit in root's home), then gives up root.
+    """
+    import io
+    import sys
+
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 70
+        try:
+            os.close(r)
+            if os.geteuid() == 0:
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+            sys.stderr = io.StringIO()
+            code = fn()
+            os.write(w, sys.stderr.getvalue().encode())
+        except BaseException as e:  # noqa: BLE001 - reported to the parent as text
+            os.write(w, f"child failed: {e!r}".encode())
+        finally:
+            os._exit(code if isinstance(code, int) else 70)
+    os.close(w)
+    with os.fdopen(r, "rb") as f:
+        err = f.read().decode()
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), err
+
+
+def test_a_folder_without_permission(capsys, cli_env):
+    """A folder the user may read but not write: one sentence, nothing written; as root too (as ``nobody``)."""
+    import shutil
+    import tempfile
+
+    top = Path(tempfile.mkdtemp(prefix="planning-unwritable-"))  # pytest's tmp_path is root's alone (0700)
     try:
-        assert run(COMMANDS["report"], locked / "r.xlsx") == 2
+        top.chmod(0o755)
+        open_ = top / "open"
+        open_.mkdir(mode=0o777)
+        open_.chmod(0o777)
+        locked = top / "locked"
+        locked.mkdir()
+        locked.chmod(0o555)  # read and enter, not write; nobody owns it
+        argv = COMMANDS["template"]  # reads nothing: only the folder written into matters
+        # first here, as this user: imports what the command needs, which the child may not be able to read
+        assert run(argv, top / "warm.xlsx") == 0
+        (top / "warm.xlsx").unlink()
+        capsys.readouterr()
+        # the same user writes the same file into an open folder: only the folder's permission differs
+        assert unprivileged(lambda: run(argv, open_ / "r.xlsx")) == (0, "")
+        assert (open_ / "r.xlsx").stat().st_size > 0
+        code, err = unprivileged(lambda: run(argv, locked / "r.xlsx"))
+        assert code == 2, err
+        assert err.strip() == f"Cannot write {locked / 'r.xlsx'}: you may not write there.", err
+        assert files(locked) == []
     finally:
-        locked.chmod(0o700)
-    err = capsys.readouterr().err
-    assert "you may not write there" in err and "Traceback" not in err
-    assert files(locked) == []
+        shutil.rmtree(top, ignore_errors=True)
 
 
 def test_permission_refused_while_writing(tmp_path, capsys, monkeypatch, cli_env):

@@ -6,7 +6,26 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
-ERROR_TEXT = re.compile(r"Traceback|There was an error|Error:|出现了问题|Exception")
+
+
+#: the project's own words for a failure (planning/core/i18n.csv); a new error text's key belongs here
+ERROR_KEYS = ("app.error", "app.load_failed", "office.gate.error", "aapp.failed", "error.header", "store.db_error",
+              "store.save_failed")
+
+
+def _error_texts() -> list[str]:
+    """The project's own words for a failure, in Chinese and English, as patterns (a placeholder reads anything)."""
+    import csv
+
+    with open(ROOT / "planning" / "core" / "i18n.csv", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["key"] in ERROR_KEYS]
+    assert {r["key"] for r in rows} == set(ERROR_KEYS), "an error text's key is gone from i18n.csv"
+    return [re.sub(r"\\\{\w+\\\}", ".+?", re.escape(r[lang])) for r in rows for lang in ("zh", "en")]
+
+
+#: what a viewer must never read: Python's and Voila's failures, and the project's own error texts
+ERROR_TEXT = re.compile("|".join([r"Traceback", r"There was an error", r"Error:", r"Exception", *_error_texts()]))
+READY = ".app-ready, .app-failed"  # a page whose build raised is marked app-failed, never app-ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -23,7 +42,13 @@ class Page:
         self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
         self.page.goto(f"{base}/voila/render/{name}?lang={lang}")
         self.page.wait_for_selector("#rendered_cells", state="attached", timeout=90_000)
-        self.page.wait_for_selector(".app-ready", timeout=90_000)
+        self.wait_ready(90_000)
+
+    def wait_ready(self, timeout=30_000):
+        """Wait until the page is built; fail at once (with what it says) when building it failed."""
+        self.page.wait_for_selector(READY, timeout=timeout)
+        failed = self.page.locator(".app-failed")
+        assert failed.count() == 0, f"the page failed to build: {self.page.inner_text('body')[:500]}"
 
     def _route(self, route):
         if route.request.url.startswith(self.base) or route.request.url.startswith("data:"):
@@ -33,6 +58,7 @@ class Page:
             route.abort()
 
     def check(self):
+        assert self.page.locator(".app-failed").count() == 0, "the page failed to build"
         text = self.page.inner_text("body")
         assert not ERROR_TEXT.search(text), ERROR_TEXT.search(text).group(0)
         assert self.page_errors == []
@@ -57,7 +83,7 @@ def test_notebook_renders(voila_server, browser, name, lang):
     other = "中文" if lang == "zh" else "English"
     p.page.wait_for_function(
         "t => document.querySelector('.lang-switch').innerText.trim() === t", arg=other, timeout=15_000)
-    p.page.wait_for_selector(".app-ready", timeout=30_000)
+    p.wait_ready()
     p.check()
     p.page.close()
 
@@ -82,7 +108,7 @@ def test_overview_interactions(voila_server, browser):
     # the landing page links into the coverage page, keeping the language
     p.page.locator(".lm-TabBar-tab").nth(0).click()
     p.page.click("a.nav-link[href^='coverage.ipynb']")
-    p.page.wait_for_selector(".app-ready", timeout=90_000)
+    p.wait_ready(90_000)
     assert "覆盖缺口" in p.page.inner_text("body")
     p.check()
     p.page.close()
@@ -125,7 +151,7 @@ def test_coverage_interactions(voila_server, browser):
     # switch language: everything redraws in English
     p.page.click(".lang-switch")
     p.page.wait_for_function("() => document.body.innerText.includes('Coverage gaps')", timeout=30_000)
-    p.page.wait_for_selector(".app-ready", timeout=30_000)
+    p.wait_ready()
     assert "Prefecture × sector" in p.page.inner_text(".gap-heatmap")
     p.check()
     p.shot("coverage-en-after-switch.png")

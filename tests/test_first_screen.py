@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from page_text import problems_in
+from test_dashboards import ERROR_TEXT, READY
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
@@ -44,7 +45,8 @@ def test_page_reads_clean_in_every_tab(voila_server, browser, name, lang, size, 
     page = browser.new_page(viewport={"width": w, "height": h})
     try:
         page.goto(f"{voila_server}/voila/render/{name}?lang={lang}")
-        page.wait_for_selector(".app-ready", timeout=90_000)
+        page.wait_for_selector(READY, timeout=90_000)
+        assert page.locator(".app-failed").count() == 0, f"{name} ({lang}) failed to build"
         page.wait_for_timeout(600)
         out = ROOT / "artifacts" / "screenshots"
         out.mkdir(parents=True, exist_ok=True)
@@ -55,6 +57,7 @@ def test_page_reads_clean_in_every_tab(voila_server, browser, name, lang, size, 
         # the data line names the data (a published scenario's own name may be Chinese on an English page)
         names = data_names | {line.strip()} | saved_names()
         text = page.inner_text("body")
+        assert not ERROR_TEXT.search(text), ERROR_TEXT.search(text).group(0)
         bad = problems_in(text, lang, names)
         tabs = page.locator(".lm-TabBar-tab")
         for i in range(tabs.count()):

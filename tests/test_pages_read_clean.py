@@ -4,7 +4,7 @@ The browser test (``test_first_screen``) reads the first view of every tab; this
 presses what a planner presses (run, propose, pair, re-plan) and reads what comes back.
 """
 import pytest
-from page_text import page_text, problems_in
+from page_text import page_text, problems_in, shown_problems
 
 from planning.apps import AllocationApp, CoverageApp, OverviewApp, RotationApp, ScenariosApp
 
@@ -16,8 +16,9 @@ pytestmark = pytest.mark.usefixtures("own_store")  # an empty scenario store of 
 def check(app, lang, data_names):
     assert "app-ready" in app.root._dom_classes and app.body.children  # built, not an error page
     text = page_text(app.root)
-    assert "class='problems'" not in app.status.value and app.t("app.error") not in text
-    bad = problems_in(page_text(app.root), lang, data_names)
+    # no problem box anywhere on the page (a plan that could not be made shows in the run's own status line)
+    assert shown_problems(app.root) == [] and app.t("app.error") not in text, shown_problems(app.root)
+    bad = problems_in(text, lang, data_names)
     assert not bad, sorted(set(bad))[:20]
 
 
@@ -36,8 +37,12 @@ def test_allocation_reads_clean_after_two_runs(sample, lang, data_names):
     app = AllocationApp(wb=sample, lang=lang)
     check(app, lang, data_names)
     app.run_button.click()
+    first = app.plan
+    assert first is not None and len(first.assignments) and "<table" in app.teams.value  # the run made a plan
     app.forbid_button.click()
     app.run_button.click()
+    assert app.previous is first and app.plan is not None and app.plan is not first  # and the second one too
+    assert app.forbids and not any(app.plan.assignments[["person", "order"]].apply(tuple, axis=1).isin(app.forbids))
     check(app, lang, data_names)
 
 
@@ -47,6 +52,10 @@ def test_rotation_reads_clean_after_proposals(sample, lang, data_names):
     check(app, lang, data_names)
     app.propose_button.click()
     app.pair_button.click()
+    # both actions produced their result: proposals from the flexible pool, and new mentoring pairs
+    assert getattr(app, "flexible_plan", None) is not None and "<table" in app.proposals.value
+    assert getattr(app, "new_pairs", None) is not None and sum(map(len, app.new_pairs)) > 0
+    assert "<table" in app.pairs.value
     check(app, lang, data_names)
 
 
@@ -54,6 +63,11 @@ def test_rotation_reads_clean_after_proposals(sample, lang, data_names):
 def test_scenarios_read_clean_after_a_replan(sample, lang, data_names):
     app = ScenariosApp(wb=sample, lang=lang)
     check(app, lang, data_names)
+    # a change the sample can take (its default, 济南市 sending 2 fewer in 党政, is refused: only 1 is free)
+    app.p_city.value, app.p_sector.value, app.p_delta.value = "SD-DY", "教育", 3
     app.add_button.click()
+    assert len(app.changes) == 1, app.change_list.value  # the change was kept
     app.replan_button.click()
+    assert app.plan is not None and app.comparison is not None  # the re-plan made a plan and compared it
+    assert app.result is app.plan.workbook
     check(app, lang, data_names)

@@ -229,8 +229,12 @@ def unpooled_server():
 def test_every_page_without_a_pool(unpooled_server, browser, name):
     from test_dashboards import Page
 
-    p = Page(browser, unpooled_server, name, "en")
+    p = Page(browser, unpooled_server, name, "en")  # fails when the page was not built (app-failed)
     p.check()
     assert p.page.inner_text(".lang-switch").strip() == "中文"  # an English page offers Chinese
+    title = p.page.inner_text(".app-title").strip()  # the page's own English title, not only a kernel's answer
+    assert title and re.fullmatch(r"[A-Za-z][A-Za-z ,:&'-]+", title), title
+    drawn = ".planning-app .lm-TabBar-tab, .planning-app table, .planning-app button:not(.lang-switch)"
+    assert p.page.locator(drawn).count() > 0  # a body was drawn, not only a header
     p.page.close()
     assert _log_count(ARTIFACTS / "voila-nopool.log", r"Using pre-heated kernel|waits for its viewer") == 0

@@ -144,6 +144,23 @@ def test_orders_change(tmp_path):
 # --------------------------------------------------------------------------- #
 # changes as data, compare on the sample
 # --------------------------------------------------------------------------- #
+def plain_cells(wb, months) -> pd.DataFrame:
+    """Demand (headcount of the orders running) and supply (people on them) per host unit × sector × month,
+    counted one order and one assignment at a time: the reference :func:`compare` is checked against."""
+    host = wb.orders.set_index("id")
+    rows = []
+    for m in months:
+        lo, hi = m.start_time, m.end_time.normalize()
+        for o in wb.orders.itertuples():
+            if o.start <= hi and o.end >= lo:
+                rows.append((o.host_unit, o.sector, str(m), o.headcount, 0))
+        for a in wb.assignments.itertuples():
+            if a.status in ("active", "planned") and a.start <= hi and a.end >= lo:
+                rows.append((host.at[a.order, "host_unit"], host.at[a.order, "sector"], str(m), 0, 1))
+    cells = pd.DataFrame(rows, columns=["host_unit", "sector", "month", "demand", "supply"])
+    return cells.groupby(["host_unit", "sector", "month"]).sum()
+
+
 def test_changes_as_data_on_the_sample(sample, tmp_path):
     changes = [{"kind": "senders", "city": "SD-JN", "sector": "教育", "delta": -2},
                {"kind": "terms", "batch": "planned:2026-02", "months": 6},
@@ -151,6 +168,34 @@ def test_changes_as_data_on_the_sample(sample, tmp_path):
                {"kind": "orders", "host_unit": "H-SCH01", "headcount": 1}]
     b = unchanged(sample, lambda: apply(sample, changes))
     reloads(b, tmp_path)
+    # each of the four changes took effect
+    region = sample.units.set_index("id")["region"]
+    a_people, b_people = sample.people.set_index("id"), b.people.set_index("id")
+    gone, new = a_people.index.difference(b_people.index), b_people.index.difference(a_people.index)
+    posted = set(sample.assignments.loc[sample.assignments.status.isin(["active", "done"]), "person"])
+    assert len(gone) == 2 and not set(gone) & posted and not b.assignments.person.isin(gone).any()
+    assert set(a_people.loc[gone, "sending_unit"].map(region)) == {"SD-JN"}
+    assert set(a_people.loc[gone, "sector"]) == {"教育"}
+    assert len(new) == 3 and set(b_people.loc[new, "program"]) == {"flexible"}
+    assert set(b_people.loc[new, "sending_unit"].map(region)) == {"SD-JN"}
+    assert set(b_people.loc[new, "sector"]) == {"教育"}
+    assert set(b_people.loc[new, "available_from"]) == {pd.Timestamp("2027-03-01")}
+    ao, bo = sample.orders.set_index("id"), b.orders.set_index("id")
+    at_school = ao.host_unit.eq("H-SCH01")
+    assert at_school.any() and (bo.headcount[at_school] == ao.headcount[at_school] + 1).all()
+    assert (bo.headcount[~at_school] == ao.headcount[~at_school]).all()
+    program = sample.people.set_index("id")["program"]
+    kept = sample.assignments[~sample.assignments.person.isin(gone)]
+    moved = kept.merge(b.assignments, on=["person", "order", "start"], suffixes=("", "_b"), how="left")
+    batch = (moved.person.map(program).eq("planned") & moved.start.dt.to_period("M").eq(pd.Period("2026-02", "M")))
+    assert batch.sum() > 0 and moved.end_b.notna().all()
+    later = moved.end.map(lambda d: d + pd.Timedelta(days=1) + pd.DateOffset(months=6) - pd.Timedelta(days=1))
+    # a term moves by exactly six months or not at all; every term of the batch's month still running moves
+    assert (moved.end_b.eq(later) | moved.end_b.eq(moved.end)).all()
+    from planning.core.clock import today
+
+    running = batch & moved.end.ge(today())  # terms already over are history and stay
+    assert running.sum() > 0 and (moved.end_b[running] == later[running]).all()
     for c in changes:
         assert describe(c, sample, "zh") and describe(c, sample, "en") != describe(c, sample, "zh")
     assert describe(changes[0], sample, "zh") == "济南市少派 2 名教育人员"
@@ -161,9 +206,20 @@ def test_changes_as_data_on_the_sample(sample, tmp_path):
     plan = planning.allocate(b, window=("2027-03-01", "2027-12-31"))
     c = compare(sample, plan.workbook, "2027-01", "2027-12")
     cov = c.coverage
-    for v in ("demand", "supply", "gap"):
-        assert (cov[f"{v}_change"] == cov[f"{v}_b"] - cov[f"{v}_a"]).all()
-        assert c.totals[f"{v}_change"] == c.totals[f"{v}_b"] - c.totals[f"{v}_a"]
+    # the comparison against cells counted one order and one assignment at a time, on either side
+    months = pd.period_range("2027-01", "2027-12", freq="M")
+    ref = plain_cells(sample, months).join(plain_cells(plan.workbook, months), how="outer", lsuffix="_a",
+                                           rsuffix="_b").fillna(0).astype(int)
+    got = cov.assign(month=pd.to_datetime(cov.month).dt.to_period("M").astype(str)).set_index(
+        ["host_unit", "sector", "month"])
+    assert set(got.index) == set(ref.index)
+    ref = ref.reindex(got.index)
+    for v in ("demand", "supply"):
+        assert (got[f"{v}_a"] == ref[f"{v}_a"]).all() and (got[f"{v}_b"] == ref[f"{v}_b"]).all()
+        assert (got[f"{v}_change"] == ref[f"{v}_b"] - ref[f"{v}_a"]).all()
+        assert c.totals[f"{v}_change"] == int(ref[f"{v}_b"].sum() - ref[f"{v}_a"].sum())
+    school = got.xs("H-SCH01", level="host_unit")
+    assert (school.demand_change >= at_school.sum()).any()  # the school's extra seats are in the difference
     assert c.totals["added"] > 0 and set(c.people.change) <= {"moved", "added", "removed"}
     # a unit × sector × month present on one side only still appears, with zeros on the other
     assert cov.duplicated(["host_unit", "sector", "month"]).sum() == 0

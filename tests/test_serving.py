@@ -73,8 +73,15 @@ def test_columns_outside_the_contract_are_never_shown(private_server, browser, n
         html = p.page.content()
         assert PHONE not in html and ID_NUMBER not in html
     if p.page.locator(".run-button").count():
+        assert p.page.locator(".plan-teams table.data tbody tr").count() == 0  # no plan before the run
         p.page.click(".run-button")
-        p.page.wait_for_function("() => document.body.innerText.includes('最优')", timeout=120_000)
-        assert PHONE not in p.page.content()
+        # the plan's own tables, drawn only once a run has produced a plan (the method toggle's label
+        # 最优（优先级加权） is on the page before any run, so words like 最优 prove nothing)
+        p.page.wait_for_selector(".plan-teams table.data tbody tr, .run-status .problems", state="attached",
+                                 timeout=120_000)
+        assert p.page.locator(".run-status .problems").count() == 0, p.page.inner_text(".run-status")
+        assert "尚未运行" not in p.page.inner_text(".planning-app")
+        html = p.page.content()
+        assert PHONE not in html and ID_NUMBER not in html
     p.check()
     p.page.close()

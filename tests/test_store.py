@@ -595,7 +595,12 @@ def test_publish_unpublish_are_recorded(backend, sample):
 
 
 def test_publish_is_atomic_for_readers(backend, sample):
-    """A reader loading the published version while planners publish others always gets one whole version."""
+    """A reader loading the published version while planners publish others always gets one whole version.
+
+    The reader reads without pause; after each publication the writer waits for two more reads, so the
+    second of them began after the publication: every version published is seen whole, and the reader's
+    own crash fails the test (a thread's exception would only be a warning).
+    """
     import threading
 
     store = backend.open()
@@ -603,29 +608,45 @@ def test_publish_is_atomic_for_readers(backend, sample):
     store.save("A", sample, author="李明")
     store.save("B", other, author="王芳")
     expected = {("A", 1): sample, ("B", 1): other}
-    stop, seen, errors = threading.Event(), [], []
+    stop, seen, errors, crashed = threading.Event(), [], [], []
+    reads = threading.Condition()
+    count = [0]
 
     def read():
-        reader = backend.open()
-        while not stop.is_set():
-            sc = reader.load_published()
-            if sc is not None:
-                seen.append((sc.name, sc.version))
-                if not sc.workbook.equals(expected[(sc.name, sc.version)]):
+        try:
+            reader = backend.open()
+            while not stop.is_set():
+                sc = reader.load_published()
+                seen.append(None if sc is None else (sc.name, sc.version))
+                if sc is not None and not sc.workbook.equals(expected[(sc.name, sc.version)]):
                     errors.append((sc.name, sc.version))
+                with reads:
+                    count[0] += 1
+                    reads.notify_all()
+        except BaseException as e:  # noqa: BLE001 - the test fails on it below
+            crashed.append(repr(e))
+            with reads:
+                reads.notify_all()
+
+    def two_more_reads():
+        with reads:
+            goal = count[0] + 2
+            assert reads.wait_for(lambda: count[0] >= goal or crashed, timeout=60), "the reader stopped reading"
 
     th = threading.Thread(target=read)
     th.start()
     try:
-        for i in range(20):
+        for i in range(12):
             store.publish("AB"[i % 2], 1, author="李明")
+            two_more_reads()
             if i % 5 == 4:
                 store.unpublish(author="李明")
+                two_more_reads()
     finally:
         stop.set()
         th.join()
-    assert not errors
-    assert set(seen) <= set(expected)
+    assert crashed == [] and errors == []
+    assert set(seen) == {("A", 1), ("B", 1), None}  # both versions and the unpublished state were read
 
 
 def test_store_from_before_unpublish_is_upgraded(tmp_path, sample):

@@ -369,17 +369,42 @@ def test_messages_speak_the_readers_language_and_suggest(sample, tmp_path):
     assert "column 'host_unit': value '疏勒县一中' names nothing in units; did you mean H-SCH01 疏勒县第一中学" in en
 
 
-def test_many_unknown_references_stay_fast_and_bounded(sample, tmp_path):
+@pytest.fixture
+def comparisons(monkeypatch):
+    """Every "did you mean" search the loader makes, as the number of candidates it compared the value with.
+
+    The suggestions' cost is these comparisons (``difflib``), so counting them shows the work stays bounded
+    without timing anything (timings: ``benchmarks/bench_workbook.py``)."""
+    import difflib
+
+    made = []
+    real = difflib.get_close_matches
+
+    def counted(word, possibilities, *args, **kw):
+        possibilities = list(possibilities)
+        made.append(len(possibilities))
+        return real(word, possibilities, *args, **kw)
+
+    monkeypatch.setattr(difflib, "get_close_matches", counted)
+    return made
+
+
+def test_many_unknown_references_stay_fast_and_bounded(sample, tmp_path, comparisons):
     """Suggestions for the first distinct values only: a file full of unknown ids is reported at once."""
+    from planning.contract.suggestions import SUGGEST_LIMIT
+
     bad = sample.copy()
     n = len(bad.assignments)
+    assert n > SUGGEST_LIMIT  # more unknown ids than get a suggestion: the bound is what is tested
     bad.assignments["person"] = [f"X{i:05d}" for i in range(n)]
     path = planning.save_workbook(bad, tmp_path / "bad")
     with pytest.raises(planning.WorkbookError) as e:
         planning.load_workbook(path)
     assert e.value.count >= n and len(e.value.problems) <= 60  # every one counted, the first listed
     suggested = [p for p in e.value.problems if dict(p.params).get("suggest")]
-    assert 0 < len(suggested) <= 200
+    assert 0 < len(suggested) <= SUGGEST_LIMIT
+    # bounded work: one search for each of the first SUGGEST_LIMIT distinct unknown ids, none for the rest
+    assert len(comparisons) == SUGGEST_LIMIT, len(comparisons)
 
 
 def test_a_name_where_an_id_is_expected_is_read_when_unambiguous(sample, tmp_path):
@@ -397,19 +422,24 @@ def test_a_name_where_an_id_is_expected_is_read_when_unambiguous(sample, tmp_pat
         planning.load_workbook(planning.save_workbook(twice, tmp_path / "ambiguous"))
 
 
-def test_suggestions_stay_fast_and_useful_at_scale(tmp_path):
+def test_suggestions_stay_fast_and_useful_at_scale(tmp_path, comparisons):
     """Beyond 5,000 ids a slip is compared with its alphabetical neighbours only: the right id is still offered.
 
     Compared with every id, 300 unknown ids among 100,000 people took over four minutes to report.
     """
+    from planning.contract.suggestions import SUGGEST_ALL, SUGGEST_NEAR
     from planning.samples.synthetic import synthetic_workbook
 
     wb = synthetic_workbook(people=8_000, host_units=600, seed=3)
-    assert len(wb.people) > planning.contract.suggestions.SUGGEST_ALL
+    assert len(wb.people) > SUGGEST_ALL
     real = wb.assignments["person"].iloc[len(wb.assignments) // 2]
     slip = real + "x"  # one key too many
     wb.assignments.loc[wb.assignments.index[len(wb.assignments) // 2], "person"] = slip
+    path = planning.save_workbook(wb, tmp_path / "wb")
+    comparisons.clear()
     with pytest.raises(planning.WorkbookError) as e:
-        planning.load_workbook(planning.save_workbook(wb, tmp_path / "wb"))
+        planning.load_workbook(path)
     (p,) = [p for p in e.value.problems if p.column == "person"]
     assert p.value == slip and real in dict(p.params)["suggest"]
+    # fast: the slip was compared with its neighbours, not with the 8,000 people and their names
+    assert comparisons == [2 * SUGGEST_NEAR], comparisons

@@ -341,7 +341,9 @@ class App:
 
     Subclasses implement :meth:`build_body` (returning widgets) using ``self.t``,
     and may implement :meth:`prepare` for the work that does not depend on the
-    language. The root gains the CSS class ``app-ready`` once the body is built.
+    language. The root gains the CSS class ``app-ready`` once the body is built, or
+    ``app-failed`` (never ``app-ready``) when building it raised: the page then says
+    only that something went wrong, the details are in the server log.
 
     Construction loads the workbook and runs :meth:`prepare` first, and only
     then reads the language from the page address. In a kernel Voila preheats
@@ -446,6 +448,7 @@ class App:
 
     def render(self):
         self.root.remove_class("app-ready")
+        self.root.remove_class("app-failed")
         self.lang_button.description = t("app.lang", self.lang)
         self.header.value = f"<div class='app-title'>{html.escape(self.t(self.title_key))}</div>"
         refused = self.refusal()
@@ -471,6 +474,8 @@ class App:
         except Exception:  # keep tracebacks out of the page, in the server log
             log.error("app failed:\n%s", traceback.format_exc())
             self.status.value = f"<div class='problems'>{html.escape(self.t('app.error'))}</div>"
+            self.root.add_class("app-failed")  # never "ready": what waits for the page sees it failed
+            return
         self.root.add_class("app-ready")
 
     def data_name(self) -> str:

@@ -55,12 +55,43 @@ def test_plan_diff_after_a_pin():
     assert planning.plan_diff(a, a).empty
 
 
+def stable_preferences(plan):
+    """The preferences the stable method documents, rebuilt from the plan's candidate pairs one pair at a time:
+    a person ranks seats by wish (wished host units first, in wish order), then the seat's priority, preferred
+    pairing, exact skill, start; a seat ranks people by preferred pairing, exact skill, level (higher first)."""
+    level = plan.inputs.workbook.people.set_index("id")["level"]
+    seats = plan.inputs.seats
+    residents, hospitals = {}, {}
+    for p in plan.inputs.pairs.itertuples():
+        seat = f"{p.order}#{p.slot}"
+        wish = p.wish_rank if p.wish_rank >= 0 else float("inf")
+        residents.setdefault(p.person, []).append(
+            ((wish, -seats.at[p.seat, "priority"], not p.preferred, not p.exact_skill, p.start, seat), seat))
+        hospitals.setdefault(seat, []).append(((not p.preferred, not p.exact_skill, -level[p.person], p.person),
+                                               p.person))
+    capacity = {f"{o}#{s}": int(r) for o, s, r in zip(seats["order"], seats["slot"], seats["remaining"])}
+    return ({r: [x for _, x in sorted(v)] for r, v in residents.items()},
+            {h: [x for _, x in sorted(v)] for h, v in hospitals.items()}, capacity)
+
+
 def test_stable_method_respects_the_rules_and_reports_blocking_pairs():
+    from test_stable import brute_force_blocking
+
     wb = synthetic_workbook(people=300, host_units=30, sectors=3, seed=5, teams=True)
     plan = planning.allocate(wb, method="stable")
     assert check_plan(wb, plan).empty
     assert plan.objective.status == "stable" and plan.blocking_pairs is not None
     assert plan.objective.blocking_pairs == len(plan.blocking_pairs)
+    # the pairs reported are exactly those that block the plan's matching, by the definition, pair by pair
+    rp, hp, cap = stable_preferences(plan)
+    new = plan.assignments
+    matching = {h: [] for h in hp}
+    for person, order, slot in zip(new["person"], new["order"], new["slot"]):
+        matching[f"{order}#{slot}"].append(person)
+    want = set(brute_force_blocking(matching, rp, hp, cap))
+    got = {(p, f"{o}#{s}") for p, o, s in zip(plan.blocking_pairs["person"], plan.blocking_pairs["order"],
+                                               plan.blocking_pairs["slot"])}
+    assert want and got == want  # the team rules leave some pairs blocking here
     opt = planning.allocate(wb)
     assert plan.objective.value <= opt.objective.value
 

@@ -38,11 +38,19 @@ def test_a_good_grid_loads(tmp_path):
     assert wb.management_units["level"].tolist() == [1, 2, 2]
 
 
-def test_a_workbook_without_a_grid_loads_with_an_empty_table(sample):
-    assert sample.management_units.empty or "management_units" in schema.table_names()
+def test_a_workbook_without_a_grid_loads_with_an_empty_table(sample, sample_copy):
+    assert not sample.management_units.empty  # the sample has a grid: leaving it out below means something
     wb = planning.Workbook(**{n: getattr(sample, n) for n in schema.table_names() if n != "management_units"})
-    assert wb.management_units.empty and list(wb.management_units.columns) == list(schema.columns(
-        "management_units").index)
+    contract = list(schema.columns("management_units").index)
+    assert wb.management_units.empty and list(wb.management_units.columns) == contract
+    # a workbook folder without the grid's file (and no person placed in a cell) loads, the grid empty
+    (sample_copy / "management_units.csv").unlink()
+    people = pd.read_csv(sample_copy / "people.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    people["cell"] = ""
+    people.to_csv(sample_copy / "people.csv", index=False, encoding="utf-8")
+    loaded = planning.load_workbook(sample_copy)
+    assert loaded.management_units.empty and list(loaded.management_units.columns) == contract
+    assert len(loaded.people) == len(sample.people) and loaded.people["cell"].isna().all()
 
 
 def test_unknown_references_are_refused(tmp_path):

@@ -19,7 +19,6 @@ import re
 import resource
 import subprocess
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -596,9 +595,10 @@ def _(ctx):
     C.raw_replace(folder / "people.csv", b"GBMARK", "王芳".encode("gb18030"))
     wb, err = loads_or_refused(folder)
     if err is not None:
-        assert_names(err, "people.csv")
-    else:
-        assert person(wb, "P0001")["name"] == "赵兰文"
+        assert_row_if_any(err, "people.csv", C.FREE_PERSON_ROW)
+    else:  # read at all, the row holding the GB18030 bytes reads as the planner typed it, and the others too
+        assert person(wb, C.FREE_PERSON_ID)["name"] == "王芳", person(wb, C.FREE_PERSON_ID)["name"]
+        assert person(wb, "P0001")["name"] == "赵兰文" and len(wb.people) == 438
 
 
 # --------------------------------------------------------------------------- #
@@ -978,8 +978,10 @@ def _cap_memory():  # a loader that would unpack a bomb fails here instead of ta
     resource.setrlimit(resource.RLIMIT_AS, (6 << 30, 6 << 30))
 
 
-def probe(path: Path, timeout: float = 20, words=()) -> dict:
-    """Load ``path`` in a fresh Python and report the outcome, the time and that process's peak memory."""
+def probe(path: Path, timeout: float = 300, words=()) -> dict:
+    """Load ``path`` in a fresh Python and report the outcome, the time and that process's peak memory.
+
+    ``timeout`` only stops a loader that hangs; it asserts no speed (timings: ``benchmarks/``)."""
     env = dict(os.environ, PYTHONPATH=str(PROJECT), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     try:
         proc = subprocess.run([sys.executable, "-c", PROBE, str(path), *words], capture_output=True, text=True,
@@ -1019,13 +1021,12 @@ case("size", "zip-member-declares-4GB")(_bomb(C.bomb_declared_size))
 def _far_probe(builder):
     def fn(ctx):
         path = builder(ctx.tmp)
-        out = probe(path, timeout=20)
+        out = probe(path)
         if out["loaded"]:
             assert max(out["columns"].values()) < 100, f"tables built with many columns: {out['columns']}"
         else:
             _assert_refused_probe(out, path.name)
         assert out["maxrss_mb"] < PEAK_MB, f"peak memory {out['maxrss_mb']:.0f} MB"
-        assert out["seconds"] < 10, f"{out['seconds']} s"
     return fn
 
 
@@ -1038,7 +1039,7 @@ case("size", "xlsx-dimension-claims-A1-to-XFD1048576")(_far_probe(C.lying_dimens
 def _(ctx):
     folder = C.million_bad_categories(ctx.tmp)
     label_zh = f"“{label('people', 'category')}”列"
-    out = probe(folder, timeout=30, words=[label_zh, "'category'"])
+    out = probe(folder, words=[label_zh, "'category'"])
     _assert_refused_probe(out, "people.csv")
     assert out["text_kb"] < 200, f"the error text is {out['text_kb']:.0f} kB"
     assert any(out["text_has"].values()), "the error text does not name the column"
@@ -1048,14 +1049,11 @@ def _(ctx):
 @case("size", "csv-5000-columns")
 def _(ctx):
     folder = C.wide_people(ctx.tmp)
-    t = time.time()
-    wb, err = loads_or_refused(folder)
-    took = time.time() - t
+    wb, err = loads_or_refused(folder)  # how long it takes: benchmarks/bench_workbook.py, not a test
     if err is not None:
         assert_names(err, "people.csv")
     else:
         assert len(wb.people) == 438
-    assert took < 10, f"{took:.1f} s"
 
 
 @case("size", "csv-million-blank-lines")
@@ -1063,14 +1061,11 @@ def _(ctx):
     folder = C.sample_folder(ctx.tmp)
     with open(folder / "people.csv", "ab") as f:
         f.write(b"\n" * 1_000_000)
-    t = time.time()
-    wb, err = loads_or_refused(folder)
-    took = time.time() - t
+    wb, err = loads_or_refused(folder)  # how long it takes: benchmarks/bench_workbook.py, not a test
     if err is not None:
         assert_names(err, "people.csv")
     else:
         assert len(wb.people) == 438
-    assert took < 10, f"{took:.1f} s"
 
 
 @case("size", "csv-over-PLANNING_MAX_FILE_MB")
