@@ -153,8 +153,8 @@ def test_scenarios_app_what_if_save_publish_report(sample, tmp_path):
     assert app.report_bytes[:2] == b"PK" and b"<script" not in app.report_html
     # a second planner starts from version 1, the first saves version 2, the second's save is refused
     other = ScenariosApp(wb=sample, store=store, lang="en", viewer=Viewer("Wang Fang", OfficeRole.PLANNER))
-    other.base.value = ("推演A", 1)
-    other.load_button.click()
+    other.source_pick.value = ("version", "推演A", 1)  # the shared data source picker: a saved version
+    assert "saved scenario 推演A, version 1" in other.status.value and other.loaded == ("推演A", 1)
     app.save_button.click()
     assert app.saved == ("推演A", 2)
     other.save_button.click()

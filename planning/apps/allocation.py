@@ -58,6 +58,7 @@ class AllocationApp(App):
     """
     title_key = "aapp.title"
     page = "allocation"
+    pick_source = True
     #: solver seconds per run (``allocate(time_limit=...)``); a plan stopped early says so in its status card
     time_limit = 120.0
 
@@ -122,7 +123,10 @@ class AllocationApp(App):
         self.download_link = W.HTML()
         self.download_link.add_class("roster-link")
         # a run, with its pins and forbids, kept as a scenario version (a planner's act)
-        self.save_name = W.Text(description=self.t("aapp.save_name"), layout=W.Layout(width="360px"))
+        # saved under the source's scenario name, the run is that scenario's next version; a new name, a new one
+        self.save_name = W.Text(value=self.suggested_name(), description=self.t("aapp.save_name"),
+                                layout=W.Layout(width="360px"))
+        self.save_name.add_class("save-name")
         self.save_name.style.description_width = "110px"
         self.save_button = W.Button(description=self.t("aapp.save"), button_style="success", disabled=True,
                                     layout=W.Layout(width="330px"))
@@ -295,7 +299,8 @@ class AllocationApp(App):
                 (self.pins if r.kind == "pin" else self.forbids).append((r.person, r.order))
 
     def save_run(self) -> int | None:
-        """Save the plan (its workbook, objective, unfilled seats) with the pins and forbids as a new scenario."""
+        """Save the plan (its workbook, objective, unfilled seats) with the pins and forbids as a scenario version:
+        the next version of the source's scenario under its name (a new scenario under a new name)."""
         if not self.planner or self.plan is None:
             return None
         return self.save_version(self.save_name.value, self.plan.workbook, self.save_status, "aapp.saved",

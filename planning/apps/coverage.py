@@ -9,12 +9,7 @@ from __future__ import annotations
 import html
 import io
 import logging
-import re
-import shutil
-import tempfile
 import traceback
-import zipfile
-from pathlib import Path
 
 import bqplot as bq
 import ipywidgets as W
@@ -23,14 +18,12 @@ import pandas as pd
 
 from ..programme.access import scope_workbook
 from ..core.hierarchy import host_tree
-from ..core.limits import limits
 from ..core.periods import ends
 from ..programme.coverage import as_of_points, cliffs, coverage_as_of, month_range, responsible
 from ..programme.eligibility import blocked_by_pairings, blocked_sentences
 from ..programme.coverage import BAND_COLOURS
 from ..core.i18n import fmt_date, fmt_int, sector_label
 from ..outputs.reports import labelled, names, write_gaps_report
-from ..contract import WorkbookError, load_workbook
 from .base import App, download_link, filled_share, heat_colour, html_table, kpi_cards, query_param
 
 log = logging.getLogger("planning.apps")
@@ -51,6 +44,7 @@ class CoverageApp(App):
     """
     title_key = "cov.title"
     page = "coverage"
+    pick_source = True
 
     # --- data ------------------------------------------------------------------------------
     def prepare(self, wb):
@@ -137,14 +131,6 @@ class CoverageApp(App):
         self.download_button.on_click(lambda _: self.make_report())
         self.download_link = W.HTML()
         self.download_link.add_class("report-link")
-        # uploading another workbook is a planner's act: a viewer's kernel never holds the widget, so no
-        # message can reach one
-        self.upload = None
-        if self.planner:
-            self.upload = W.FileUpload(accept=".xlsx,.zip", multiple=False, description=self.t("cov.upload"),
-                                       layout=W.Layout(width="320px"))
-            self.upload.add_class("upload")
-            self.upload.observe(self._on_upload, "value")
         self.upload_status = W.HTML()
         # an uploaded workbook can become a scenario version (a planner's act, like the upload itself)
         self.upload_name = W.Text(description=self.t("cov.upload_scenario_name"), layout=W.Layout(width="360px"))
@@ -154,8 +140,11 @@ class CoverageApp(App):
         self.save_upload_button.add_class("save-upload")
         self.save_upload_button.on_click(lambda _: self.save_upload())
         self.upload_saved = W.HTML()
+        uploaded = self.planner and getattr(self, "uploaded_name", None) is not None
         self.upload_save_box = W.HBox([self.upload_name, self.save_upload_button, self.upload_saved],
-                                      layout=W.Layout(display="none", align_items="center"))
+                                      layout=W.Layout(display="flex" if uploaded else "none", align_items="center"))
+        if uploaded:
+            self.upload_name.value = self.suggested_name()
 
         filters = W.VBox([W.HBox([self.area, self.county, self.unit], layout=W.Layout(flex_flow="row wrap")),
                           W.HBox([self.sector, self.range], layout=W.Layout(flex_flow="row wrap"))])
@@ -169,7 +158,7 @@ class CoverageApp(App):
         tabs.titles = (self.t("cov.tab.map"), self.t("cov.tab.timeline"), self.t("cov.tab.gaps"),
                        self.t("cov.tab.cliffs"))
         self.tabs = tabs
-        tools = W.HBox([self.download_button, self.download_link] + ([self.upload] if self.upload else []),
+        tools = W.HBox([self.download_button, self.download_link],
                        layout=W.Layout(align_items="center", flex_flow="row wrap"))
         self.blocked_box = W.HTML(self._blocked_html())
         self.blocked_box.add_class("pairing-blocked")
@@ -475,77 +464,9 @@ class CoverageApp(App):
         self.download_link.value = download_link(data, name, self.t("cov.download_link", name=name))
         return data
 
-    def _on_upload(self, change):
-        files = change["new"]
-        if not files:
-            return
-        f = files[0]
-        self.load_upload(f["name"], bytes(f["content"]))
-
-    def load_upload(self, name: str, content: bytes):
-        """Load an uploaded workbook (xlsx or zipped CSV folder); problems are listed, nothing changes."""
-        if not self.planner:
-            return
-        tmp = Path(tempfile.mkdtemp(prefix="planning-upload-"))
-        suffix = Path(name).suffix.lower()
-        try:
-            if len(content) > limits().file_bytes:
-                raise ValueError(self.t("cov.upload_big", mb=len(content) >> 20, limit=limits().file_bytes >> 20))
-            if suffix == ".xlsx":
-                # the planner's own file name in every message (only its last part, made safe for a path)
-                safe = re.sub(r"[\x00-\x1f/\\:*?\"<>|]", "_", Path(name).name)[:120] or "upload.xlsx"
-                path = tmp / (safe if safe.lower().endswith(".xlsx") else safe + ".xlsx")
-                path.write_bytes(content)
-            elif suffix == ".zip":
-                try:
-                    with zipfile.ZipFile(io.BytesIO(content)) as z:
-                        members = [i for i in z.infolist() if i.filename.lower().endswith(".csv")
-                                   and not i.filename.startswith("__MACOSX") and ".." not in i.filename
-                                   and not i.filename.startswith("/")]
-                        lim = limits()
-                        unpacked = sum(i.file_size for i in members)
-                        if unpacked > lim.unpacked_bytes:  # refused before anything is inflated
-                            raise ValueError(self.t("cov.upload_unpacked", mb=unpacked >> 20,
-                                                    limit=lim.unpacked_bytes >> 20))
-                        seen: dict[str, str] = {}
-                        for i in members:
-                            base = Path(i.filename).name
-                            if base.lower() in seen:  # two folders' people.csv: never the later silently
-                                raise ValueError(self.t("cov.upload_twice", a=seen[base.lower()], b=i.filename))
-                            seen[base.lower()] = i.filename
-                            with z.open(i) as src, open(tmp / base, "wb") as dst:
-                                shutil.copyfileobj(src, dst, 1 << 20)
-                except zipfile.BadZipFile as e:
-                    raise ValueError(str(e))
-                if not members:
-                    raise ValueError(self.t("cov.upload_nocsv"))
-                path = tmp
-            else:
-                raise ValueError(self.t("cov.upload_kind"))
-            wb = load_workbook(path)
-        except WorkbookError as e:
-            items = "".join(f"<li>{html.escape(s.replace(str(path), name).replace(str(tmp), name))}</li>"
-                            for s in e.sentences(self.lang))
-            self.upload_status.value = (f"<div class='problems upload-problems'><b>"
-                                        f"{html.escape(self.t('cov.upload_bad', reason=name))}</b><ul>{items}</ul></div>")
-            return False
-        except ValueError as e:
-            self.upload_status.value = (f"<div class='problems upload-problems'>"
-                                        f"{html.escape(self.t('cov.upload_bad', reason=str(e)))}</div>")
-            return False
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)  # the workbook is in memory; the copy on disk goes
-        wb.source = name
-        self.full_wb = wb
-        self.uploaded_name = name
-        self.render()
-        notes = "".join(f"<li>{html.escape(n.sentence(self.lang).replace(str(path), name))}</li>" for n in wb.notes)
-        self.upload_status.value = (f"<div class='app-sub'>{html.escape(self.t('cov.uploaded', name=name))}"
-                                    + (f"<ul class='upload-notes'>{notes}</ul>" if notes else "") + "</div>")
-        self.upload_name.value = Path(name).stem[:80]
-        self.upload_saved.value = ""
-        self.upload_save_box.layout.display = "flex"
-        return True
+    def source_changed(self):
+        """An uploaded workbook picked as the source can be saved as a scenario from here (a planner's act)."""
+        self.uploaded_name = self.source[1] if self.source[0] == "upload" else None
 
     def save_upload(self) -> int | None:
         """Save the uploaded workbook as the first version of a new scenario (the name typed); None if refused."""

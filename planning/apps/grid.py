@@ -88,6 +88,7 @@ class GridApp(App):
     """The management grid: tree, warnings and roster (planner and leader views)."""
     title_key = "gapp.title"
     page = "grid"
+    pick_source = True
 
     def prepare(self, wb):
         on = self.as_of
@@ -391,7 +392,7 @@ class GridApp(App):
         prop = self.data["proposed"]
         self.seats_link = W.HTML(self.download_seats() if len(prop) else "")
         self.seats_link.add_class("seats-link")
-        self.accept_name = W.Text(value=self.t("gapp.accept_default"), description=self.t("gapp.accept_name"),
+        self.accept_name = W.Text(value=self.suggested_name() or self.t("gapp.accept_default"), description=self.t("gapp.accept_name"),
                                   layout=W.Layout(width="400px"))
         self.accept_name.style.description_width = "120px"
         self.accept_button = W.Button(description=self.t("gapp.accept"), button_style="success",

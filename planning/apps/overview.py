@@ -55,6 +55,21 @@ def host_units_by_area(wb) -> pd.Series:
     return area.value_counts()
 
 
+def landing_figures(wb, on=None) -> dict:
+    """What the landing page's cards say for ``wb`` as of ``on`` (default today), from one
+    :func:`~planning.programme.standing.standing`: the page itself and the publish confirmation use this.
+
+    Returns ``standing`` (the :class:`~planning.programme.standing.Standing`) and the cards' figures:
+    ``as_of``, ``on_post`` (= ``arrived`` + ``planned``: people counted on post who have arrived, and
+    those planned who have not yet), ``filled``, ``demand``, ``gap``, ``surplus`` and ``ratio``
+    (filled / demand, None without demand).
+    """
+    st = standing(wb, on=on)
+    return {"standing": st, "as_of": st.as_of, "on_post": st.on_post, "arrived": st.on_post - st.planned,
+            "planned": st.planned, "filled": st.filled, "demand": st.demand, "gap": st.gap, "surplus": st.surplus,
+            "ratio": st.ratio if st.demand else None}
+
+
 class Num(str):
     """A number cell of a first-screen table (right-aligned; escaped when written)."""
 
@@ -91,9 +106,10 @@ class OverviewApp(App):
     title_key = "app.overview.title"
 
     def prepare(self, wb):
-        st = standing(wb, on=self.as_of)
+        landing = landing_figures(wb, on=self.as_of)
+        st = landing["standing"]
         self.data = {
-            "standing": st, "figures": figures(wb, on=st.as_of), "on_post": self._on_post(wb, st.as_of),
+            "standing": st, "landing": landing, "figures": figures(wb, on=st.as_of), "on_post": self._on_post(wb, st.as_of),
             "pairings": pairing_view(wb), "people": people_by_city_sector(wb, NO_CITY),
             "hosts": host_units_by_area(wb), "flows": flow_table(wb, st.as_of),
             "blocked": blocked_by_pairings(wb),
@@ -128,12 +144,13 @@ class OverviewApp(App):
                        hosts=fmt_int(f["host_units"]), teams=fmt_int(len(self.wb.teams)))
         banner = (f"<div class='headline' style='border-left-color:{colour}'>"
                   f"{html.escape(sentence)}</div><div class='app-sub scale'>{html.escape(scale)}</div>")
-        planned = self.t("ov.kpi.planned", n=fmt_int(st.planned)) if st.planned else ""
-        cards = [(self.t("ov.kpi.on_post"), fmt_int(st.on_post), None, planned),
-                 (self.t("ov.kpi.filled"), f"{fmt_int(st.filled)} / {fmt_int(st.demand)}", None,
-                  self.t("ov.kpi.surplus", n=fmt_int(st.surplus)) if st.surplus else ""),
-                 (self.t("ov.kpi.gap"), fmt_int(st.gap), BAND_COLOURS["red"] if st.gap else None, ""),
-                 (self.t("ov.kpi.ratio"), "—" if not st.demand else f"{st.ratio:.0%}",
+        fig = self.data["landing"]  # the same figures the publish confirmation states (landing_figures)
+        planned = self.t("ov.kpi.planned", n=fmt_int(fig["planned"])) if fig["planned"] else ""
+        cards = [(self.t("ov.kpi.on_post"), fmt_int(fig["on_post"]), None, planned),
+                 (self.t("ov.kpi.filled"), f"{fmt_int(fig['filled'])} / {fmt_int(fig['demand'])}", None,
+                  self.t("ov.kpi.surplus", n=fmt_int(fig["surplus"])) if fig["surplus"] else ""),
+                 (self.t("ov.kpi.gap"), fmt_int(fig["gap"]), BAND_COLOURS["red"] if fig["gap"] else None, ""),
+                 (self.t("ov.kpi.ratio"), "—" if fig["ratio"] is None else f"{fig['ratio']:.0%}",
                   BAND_COLOURS[st.band], "")]
         if st.demand or w["demand"]:
             cards.append((self.t("ov.kpi.worst", h=h, month=point_label(w["day"], st.as_of, lang)),

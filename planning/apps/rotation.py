@@ -104,6 +104,7 @@ class RotationApp(App):
     """Batches over time, handovers, next-batch drafts, flexible slots and mentoring pairs."""
     title_key = "rapp.title"
     page = "rotation"
+    pick_source = True
 
     def build_body(self, wb):
         self.names = names(wb)
@@ -159,7 +160,8 @@ class RotationApp(App):
         self.pairs.add_class("mentor-pairs")
         self.mentor_coverage = W.HTML()
         # proposals accepted with one action each, into a new scenario version (a planner's act)
-        self.accept_name = W.Text(value=self.t("rapp.accept_default"), description=self.t("rapp.accept_name"),
+        # into the source's scenario (its next versions) when the page computes on one, else a scenario of their own
+        self.accept_name = W.Text(value=self.suggested_name() or self.t("rapp.accept_default"), description=self.t("rapp.accept_name"),
                                   layout=W.Layout(width="400px"))
         self.accept_name.style.description_width = "110px"
         self.accept_buttons = {}

@@ -1,4 +1,5 @@
-"""The scenarios page: pick a base, apply what-if changes, re-plan, compare side by side, save, publish, report."""
+"""The scenarios page: what-if changes on the picked source, re-plan, compare, save; every version listed with its
+author, note and origin page, any two compared, any one published (confirmed), the published one withdrawn."""
 from __future__ import annotations
 
 import html
@@ -13,15 +14,14 @@ import pandas as pd
 from ..allocation import PlanError, allocate
 from ..core.clock import today
 from ..core.hierarchy import source_city
-from ..core.periods import ends
 from ..programme.coverage import host_groups
 from ..core.i18n import fmt_date, fmt_int, sector_label
-from ..programme.standing import standing
 from ..outputs.reports import labelled, names, scenario_html, scenario_report
 from ..scenarios.rotation import batches
 from ..scenarios.what_if import ScenarioError, apply, compare, describe
 from ..scenarios.store import StoreError, open_store
 from .allocation import plan_quality
+from .overview import landing_figures
 from .base import (
     GREEN,
     RED,
@@ -33,22 +33,26 @@ from .base import (
     kpi_cards,
     local_planner,
     planning_window,
+    saved_versions,
+    saved_versions_empty,
 )
 
 log = logging.getLogger("planning.apps")
 
 HTML_MIME = "text/html"
 KINDS = ("senders", "terms", "flexible", "orders")
-CURRENT = ("", 0)  # the base picker's value for the served workbook
 
 
 class ScenariosApp(App):
-    """Derive a scenario from a base, re-plan it, compare it with the base, save and publish it.
+    """Derive a scenario from the picked source, re-plan it, compare it with the source, save it; list, compare,
+    publish and withdraw versions.
 
-    Tests drive it without a browser: pick ``base``, set the change widgets,
-    ``add_button.click()``, ``replan_button.click()``, ``save_button.click()``,
-    ``publish_button.click()``, ``report_button.click()``; read
-    :attr:`comparison`, :attr:`saved` and the HTML outputs.
+    The base is the page's data source (:meth:`App.choose_source`: the published version, any
+    saved version or an uploaded file). Tests drive it without a browser: set the change
+    widgets, ``add_button.click()``, ``replan_button.click()``, ``save_button.click()``; pick
+    any version in ``version_pick`` and ``publish_button.click()`` (then ``confirm_button``);
+    pick two in ``compare_a``/``compare_b`` and ``compare_button.click()``;
+    ``report_button.click()``; read :attr:`comparison`, :attr:`saved` and the HTML outputs.
 
     Parameters
     ----------
@@ -59,9 +63,9 @@ class ScenariosApp(App):
     """
     title_key = "sapp.title"
     page = "scenarios"
+    pick_source = True
 
     def __init__(self, wb=None, lang: str | None = None, store=None, viewer=None):
-        self._store = store
         self.changes: list[dict] = []
         self.loaded = None          # (name, version) of the base, or None for the current data
         self.base_wb = None
@@ -70,7 +74,8 @@ class ScenariosApp(App):
         self.comparison = None
         self.saved = None           # (name, version) last saved
         self._base_plan = None      # ((base, window), Plan of the base without changes)
-        super().__init__(wb=wb, lang=lang, viewer=viewer)
+        self.confirm_figures = None  # what the publish confirmation said the landing page will show
+        super().__init__(wb=wb, lang=lang, viewer=viewer, store=store)
 
     # --- store ----------------------------------------------------------------------------------
     @property
@@ -80,17 +85,18 @@ class ScenariosApp(App):
         return self._store
 
     def _versions(self) -> list[tuple[str, tuple[str, int]]]:
+        """Every saved version as ``(label, (name, version))``, newest first."""
         try:
-            sc = self.store.scenarios()
-            out = []
-            for name in sc["name"]:
-                v = self.store.versions(name)
-                out += [(self.t("sapp.version", name=name, v=int(r.version), author=r.author), (name, int(r.version)))
-                        for r in v.sort_values("version", ascending=False).itertuples()]
-            return out
+            self.catalogue = saved_versions(self.store)
         except StoreError as e:
             self.store_problem = e.sentence(self.lang)
-            return []
+            self.catalogue = saved_versions_empty()
+        return [(self.version_label(r), (r.name, int(r.version))) for r in self.catalogue.itertuples()]
+
+    def source_changed(self):
+        """A new source is a new base: the changes, the re-plan and the comparison start again."""
+        self.changes, self.result, self.plan, self.comparison, self.saved = [], None, None, None, None
+        self.base_wb, self._base_plan = None, None
 
     # --- building ---------------------------------------------------------------------------------
     def build_body(self, wb):
@@ -98,14 +104,7 @@ class ScenariosApp(App):
         if self.base_wb is None:
             self.base_wb = wb
         self.names = names(wb)
-        self.base = W.Dropdown(options=[(self.t("sapp.current", source=self.data_name()), CURRENT)] + self._versions(),
-                               value=self.loaded if self.loaded else CURRENT, description=self.t("sapp.base"),
-                               layout=W.Layout(width="520px"))
-        self.base.style.description_width = "90px"
-        self.base.add_class("base-pick")
-        self.load_button = W.Button(description=self.t("sapp.load"), layout=W.Layout(width="140px"))
-        self.load_button.add_class("load-button")
-        self.load_button.on_click(lambda _: self.safe(self.load_base))
+        self.loaded = self.source_version()  # (name, version) of the base when it is a saved version
         self.base_info = W.HTML()
         # what-if widgets
         self.kind = W.ToggleButtons(options=[(self.t(f"sapp.kind.{k}"), k) for k in KINDS], value="senders")
@@ -137,7 +136,7 @@ class ScenariosApp(App):
         self.moved = W.HTML()
         self.moved.add_class("moved-people")
         # save, publish, report
-        self.name = W.Text(description=self.t("sapp.name"), layout=W.Layout(width="320px"))
+        self.name = W.Text(value=self.saved[0] if self.saved else self.suggested_name(), description=self.t("sapp.name"), layout=W.Layout(width="320px"))
         # the author is the signed-in planner, never typed (planning.programme.access)
         self.author = W.HTML(f"<span class='app-sub'>{html.escape(self.t('sapp.author_is', name=self.author_name))}"
                              f"</span>")
@@ -150,8 +149,29 @@ class ScenariosApp(App):
                                     layout=W.Layout(width="140px"))
         self.save_button.add_class("save-button")
         self.save_button.on_click(lambda _: self.safe(self.save))
+        # every version, with author, note and origin page: publish any one, compare any two
+        self.version_list = W.HTML()
+        self.version_list.add_class("version-list")
+        versions = self._versions()
+        self.version_pick = W.Dropdown(options=versions, value=self.saved if self.saved in {v for _, v in versions}
+                                       else (versions[0][1] if versions else None),
+                                       description=self.t("sapp.pick_version"), layout=W.Layout(width="640px"))
+        self.version_pick.style.description_width = "90px"
+        self.version_pick.add_class("version-pick")
+        self.compare_a = W.Dropdown(options=versions, value=versions[1][1] if len(versions) > 1 else None,
+                                    description="A", layout=W.Layout(width="560px"))
+        self.compare_b = W.Dropdown(options=versions, value=versions[0][1] if versions else None,
+                                    description="B", layout=W.Layout(width="560px"))
+        for w, cls in ((self.compare_a, "compare-a"), (self.compare_b, "compare-b")):
+            w.style.description_width = "30px"
+            w.add_class(cls)
+        self.compare_button = W.Button(description=self.t("sapp.compare_versions"), layout=W.Layout(width="180px"))
+        self.compare_button.add_class("compare-versions")
+        self.compare_button.on_click(lambda _: self.safe(self.compare_versions))
+        self.versions_compared = W.HTML()
+        self.versions_compared.add_class("versions-compared")
         self.publish_button = W.Button(description=self.t("sapp.publish"), button_style="warning",
-                                       layout=W.Layout(width="180px"), disabled=self.saved is None)
+                                       layout=W.Layout(width="180px"), disabled=not versions)
         self.publish_button.add_class("publish-button")
         self.publish_button.on_click(lambda _: self.safe(self.ask_publish))
         self.unpublish_button = W.Button(description=self.t("sapp.unpublish"), layout=W.Layout(width="160px"))
@@ -183,19 +203,26 @@ class ScenariosApp(App):
         self.show_params()
         self.show_changes()
         self.show_publications()
+        self.show_versions()
         if self.comparison is not None:
             self.show_comparison()
         h = lambda k: W.HTML(f"<h3>{html.escape(self.t(k))}</h3>")  # noqa: E731
         return [
-            h("sapp.h.base"), W.HBox([self.base, self.load_button]), self.base_info,
+            h("sapp.h.base"), self.base_info,
             h("sapp.h.changes"), self.kind, self.params, W.HBox([self.add_button, self.clear_button]),
             self.change_list,
             h("sapp.h.replan"), W.HBox([self.window, self.replan_button, self.progress, self.run_status]),
             self.kpis, W.HBox([self.heat, self.moved], layout=W.Layout(gap="24px", align_items="flex-start")),
             h("sapp.h.save"), W.HBox([self.name, self.author], layout=W.Layout(align_items="center", gap="16px")),
             self.note,
-            W.HBox([self.save_button, self.publish_button, self.unpublish_button, self.report_button]),
-            self.confirm_box, self.save_status, self.report_links, self.publications,
+            W.HBox([self.save_button, self.report_button]), self.save_status, self.report_links,
+            h("sapp.h.versions"), self.version_list,
+            W.HBox([self.version_pick, self.publish_button, self.unpublish_button],
+                   layout=W.Layout(flex_flow="row wrap", align_items="center")),
+            self.confirm_box,
+            W.HBox([self.compare_a, self.compare_b, self.compare_button],
+                   layout=W.Layout(flex_flow="row wrap", align_items="center")),
+            self.versions_compared, self.publications,
         ]
 
     def _build_params(self):
@@ -254,31 +281,9 @@ class ScenariosApp(App):
             self.status.value = f"<div class='problems'>{html.escape(self.t('app.error'))}</div>"
 
     # --- base and changes ----------------------------------------------------------------------------
-    def load_base(self):
-        """Load the picked base: a saved scenario version or the current data."""
-        pick = self.base.value
-        if pick == CURRENT:
-            self.loaded, self.base_wb = None, self.wb
-        else:
-            try:
-                sc = self.store.load(*pick)
-            except StoreError as e:
-                self.base_info.value = f"<div class='problems'>{html.escape(e.sentence(self.lang))}</div>"
-                return
-            self.loaded, self.base_wb = pick, sc.workbook
-            self.name.value = pick[0]
-        self.changes, self.result, self.plan, self.comparison = [], None, None, None
-        self.kpis.value = self.heat.value = self.moved.value = self.report_links.value = ""
-        self._build_params()
-        self.show_base()
-        self.show_params()
-        self.show_changes()
-        self.show_publications()
-
     def show_base(self):
         wb = self.base_wb
-        what = (self.t("sapp.version", name=self.loaded[0], v=self.loaded[1], author="")
-                if self.loaded else self.t("sapp.current", source=self.data_name()))
+        what = self.data_name()
         text = self.t("sapp.base_info", what=what, people=fmt_int(len(wb.people)), orders=fmt_int(len(wb.orders)),
                       assignments=fmt_int(len(wb.assignments)))
         extra = (f"<div class='problems'>{html.escape(self.store_problem)}</div>" if self.store_problem else "")
@@ -429,15 +434,15 @@ class ScenariosApp(App):
         elif self.loaded and self.loaded[0] == name:
             base = self.loaded[1]
         try:
-            v = self.store.save(name, wb, plan=plan, author=author, note=self.note.value.strip(), base=base)
+            v = self.store.save(name, wb, plan=plan, author=author, note=self.note.value.strip(), base=base,
+                                origin=self.page)
         except StoreError as e:
             self.save_status.value = f"<div class='problems'>{html.escape(e.sentence(self.lang))}</div>"
             return
         self.saved = (name, int(v))
-        self.publish_button.disabled = False
         self.save_status.value = f"<div class='app-sub'>{html.escape(self.t('sapp.saved', name=name, v=v))}</div>"
-        opts = [o for o in self.base.options if o[1] == CURRENT] + self._versions()
-        self.base.options = opts
+        self.refresh_versions(pick=self.saved)
+        self.refresh_sources()
 
     @property
     def author_name(self) -> str:
@@ -450,21 +455,84 @@ class ScenariosApp(App):
             return self.t("sapp.base_data")
         return self.t("sapp.current_pub", version=self.t("sapp.version", name=cur[0], v=cur[1], author="").strip())
 
-    def ask_publish(self):
-        """Say what leaders and host units will see once this version is published; publish on confirmation."""
-        if self.saved is None or not self.planner:
+    def refresh_versions(self, pick=None):
+        """The version list and pickers again (after a save, a publication or a withdrawal)."""
+        keep = (pick or self.version_pick.value, self.compare_a.value, self.compare_b.value)
+        versions = self._versions()
+        values = {v for _, v in versions}
+        self.version_pick.options = versions
+        self.version_pick.value = keep[0] if keep[0] in values else (versions[0][1] if versions else None)
+        self.compare_a.options = versions
+        self.compare_a.value = keep[1] if keep[1] in values else (versions[1][1] if len(versions) > 1 else None)
+        self.compare_b.options = versions
+        self.compare_b.value = keep[2] if keep[2] in values else (versions[0][1] if versions else None)
+        self.publish_button.disabled = not versions
+        self.show_versions()
+
+    def show_versions(self):
+        """Every version: name, version, author, when (Beijing time), the page it came from, note, published."""
+        c = self.catalogue
+        head = ""
+        if self.store_problem:
+            head = f"<div class='problems'>{html.escape(self.store_problem)}</div>"
+        if c.empty:
+            self.version_list.value = head + f"<div class='app-sub'>{html.escape(self.t('sapp.no_versions'))}</div>"
             return
-        name, v = self.saved
-        sc = self.store.load(name, v)
-        wb = sc.workbook
-        st = standing(wb)  # the figures the landing page will show, on the same as-of day
-        day = st.as_of
-        a = wb.assignments
-        on = a[(a["start"] <= day) & (ends(a["end"]) >= day)]  # a missing end is an open one
-        units = wb.orders.loc[wb.orders["id"].isin(on["order"]), "host_unit"].nunique()
-        text = self.t("sapp.confirm_publish", name=name, v=v, author=sc.author, people=fmt_int(st.on_post),
-                      units=fmt_int(units), current=self._current_published(), filled=fmt_int(st.filled),
-                      demand=fmt_int(st.demand), gap=fmt_int(st.gap), day=fmt_date(day, self.lang))
+        view = pd.DataFrame({
+            self.t("sapp.col.name"): c["name"].to_numpy(),
+            self.t("sapp.col.version"): c["version"].astype(int).to_numpy(),
+            self.t("sapp.col.author"): c["author"].to_numpy(),
+            self.t("sapp.log.at"): c["saved_at"].map(beijing_time).to_numpy(),
+            self.t("sapp.col.origin"): [self.t(f"src.origin.{o}") if o else "" for o in c["origin"]],
+            self.t("sapp.note"): c["note"].to_numpy(),
+            self.t("sapp.col.published"): ["✔" if p else "" for p in c["published"]],
+        })
+        self.version_list.value = head + f"<div style='max-height:260px;overflow:auto'>{html_table(view)}</div>"
+
+    def compare_versions(self):
+        """Compare the two versions picked (A → B) over the re-plan window: seat-months short and people moved."""
+        a, b = self.compare_a.value, self.compare_b.value
+        if a is None or b is None:
+            return
+        try:
+            wa, wb = self.store.load(*a).workbook, self.store.load(*b).workbook
+        except StoreError as e:
+            self.versions_compared.value = f"<div class='problems'>{html.escape(e.sentence(self.lang))}</div>"
+            return
+        lo, hi = self.window.value
+        c = compare(wa, wb, lo, hi)
+        tot = c.totals
+        label = lambda v: self.t("sapp.version", name=v[0], v=v[1], author="").strip()  # noqa: E731
+        head = self.t("sapp.versions_diff", a=label(a), b=label(b))
+        cards = [(self.t("sapp.kpi.gap"), f"{fmt_int(tot['gap_a'])} → {fmt_int(tot['gap_b'])}", None),
+                 (self.t("sapp.kpi.supply"), f"{fmt_int(tot['supply_a'])} → {fmt_int(tot['supply_b'])}", None),
+                 (self.t("sapp.kpi.demand"), f"{fmt_int(tot['demand_a'])} → {fmt_int(tot['demand_b'])}", None),
+                 (self.t("sapp.kpi.people"), self.t("sapp.kpi.people_v", added=tot["added"], moved=tot["moved"],
+                                                    removed=tot["removed"]), None)]
+        self.version_comparison = c
+        self.versions_compared.value = f"<h4>{html.escape(head)}</h4>" + kpi_cards(cards, small=True)
+
+    def ask_publish(self):
+        """Say what leaders and host units will see once the picked version is published; publish on confirmation.
+
+        The figures are the landing page's own (:func:`planning.apps.overview.landing_figures`, on this page's
+        as-of day): people on post, arrived and planned apart, seats filled of demand, the gap, the ratio.
+        """
+        if not self.planner or self.version_pick.value is None:
+            return
+        name, v = self.version_pick.value
+        try:
+            sc = self.store.load(name, v)
+        except StoreError as e:
+            self.save_status.value = f"<div class='problems'>{html.escape(e.sentence(self.lang))}</div>"
+            return
+        fig = landing_figures(sc.workbook, on=self.as_of)
+        self.confirm_figures = {k: x for k, x in fig.items() if k != "standing"}
+        text = self.t("sapp.confirm_publish", name=name, v=v, author=sc.author, current=self._current_published(),
+                      day=fmt_date(fig["as_of"], self.lang), people=fmt_int(fig["on_post"]),
+                      arrived=fmt_int(fig["arrived"]), planned=fmt_int(fig["planned"]),
+                      filled=fmt_int(fig["filled"]), demand=fmt_int(fig["demand"]), gap=fmt_int(fig["gap"]),
+                      ratio="—" if fig["ratio"] is None else f"{fig['ratio']:.0%}")
         self.pending = ("publish", name, v)
         self.confirm_text.value = f"<div class='app-warning'>{html.escape(text)}</div>"
         self.confirm_box.layout.display = "flex"
@@ -501,9 +569,11 @@ class ScenariosApp(App):
             return
         self.save_status.value = f"<div class='app-sub'>{html.escape(msg)}</div>"
         self.show_publications()
+        self.refresh_versions()
+        self.refresh_sources()
 
     def publish(self):
-        """Publish the saved version at once (what :meth:`confirm` does after :meth:`ask_publish`)."""
+        """Publish the picked version at once (what :meth:`confirm` does after :meth:`ask_publish`)."""
         self.ask_publish()
         self.confirm()
 

@@ -51,6 +51,8 @@ versions_t = sa.Table(
     sa.Column("payload_bytes", sa.BigInteger, nullable=False),
     sa.Column("deleted_at", sa.DateTime, nullable=True),
     sa.Column("deleted_by", sa.String(MAX_NAME), nullable=True),
+    # the page a version was saved from (allocation, rotation, scenarios, coverage…); NULL in older stores
+    sa.Column("origin", sa.String(32), nullable=True),
     sa.UniqueConstraint("scenario_id", "version", name="uq_scenario_version"),
 )
 
@@ -96,8 +98,17 @@ def add_publication_action(conn, schema: str | None) -> None:
         conn.exec_driver_sql(f"ALTER TABLE {where} ADD COLUMN action VARCHAR(16)")
 
 
+def add_version_origin(conn, schema: str | None) -> None:
+    """Stores written before versions recorded the page they were saved from lack ``origin``: add it."""
+    table = versions_t.name
+    cols = {c["name"] for c in sa.inspect(conn).get_columns(table, schema=schema)}
+    if "origin" not in cols:
+        where = f'"{schema}".{table}' if schema else table
+        conn.exec_driver_sql(f"ALTER TABLE {where} ADD COLUMN origin VARCHAR(32)")
+
+
 #: every upgrade of an older store, in order: ``f(conn, schema)``, each a no-op when not needed
-UPGRADES = (add_publication_action,)
+UPGRADES = (add_publication_action, add_version_origin)
 
 
 def create(engine: sa.Engine, schema: str | None, lang: str | None, shown_url: str) -> None:

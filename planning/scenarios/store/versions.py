@@ -68,6 +68,7 @@ class Scenario:
     objective: dict | None = None
     base: int | None = None
     decisions: pd.DataFrame | None = None
+    origin: str | None = None
 
     def __repr__(self) -> str:
         return (f"Scenario({self.name!r}, version={self.version}, author={self.author!r}, "
@@ -224,7 +225,7 @@ class Store(Publications):
 
     # ---- save ----------------------------------------------------------------
     def save(self, name: str, workbook: Workbook, *, plan=None, author: str, note: str = "",
-             base: int | None = None, decisions: pd.DataFrame | None = None) -> int:
+             base: int | None = None, decisions: pd.DataFrame | None = None, origin: str | None = None) -> int:
         """Save a workbook (and optionally its plan) as the next version of a scenario.
 
         Parameters
@@ -245,6 +246,8 @@ class Store(Publications):
         decisions : DataFrame, optional
             The planner's pins and forbids (``kind`` pin or forbid, ``person``,
             ``order``), restored with the version (:attr:`Scenario.decisions`).
+        origin : str, optional
+            The page it was saved from (``allocation``, ``rotation``, ``scenarios``…), listed with it.
 
         Returns
         -------
@@ -309,6 +312,7 @@ class Store(Publications):
                     scenario_id=sid, version=number, base=base, author=author, saved_at=now, note=note,
                     people=len(workbook.people), assignments=len(workbook.assignments),
                     has_plan=plan is not None, objective=objective,
+                    origin=(str(origin)[:32] if origin else None),
                     payload_bytes=sum(len(p) for _, _, p in payloads)).returning(versions_t.c.id)).scalar_one()
                 _at("version")
                 for pos, (table, rows, data) in enumerate(payloads):
@@ -420,9 +424,10 @@ class Store(Publications):
         -------
         DataFrame
             ``version, author, saved_at, note, people, assignments, published,
-            base, plan``: ``people`` and ``assignments`` count the workbook's
+            base, plan, origin``: ``people`` and ``assignments`` count the workbook's
             rows, ``published`` marks the version the dashboards show, ``base``
-            is the version it was saved over and ``plan`` whether a plan was saved.
+            is the version it was saved over, ``plan`` whether a plan was saved and
+            ``origin`` the page it was saved from (empty when not recorded).
 
         Examples
         --------
@@ -441,13 +446,14 @@ class Store(Publications):
             sc = self._scenario(conn, name)
             v = versions_t
             q = sa.select(v.c.version, v.c.author, v.c.saved_at, v.c.note, v.c.people, v.c.assignments,
-                          v.c.base, v.c.has_plan, v.c.deleted_at, v.c.deleted_by).where(v.c.scenario_id == sc.id)
+                          v.c.base, v.c.has_plan, v.c.deleted_at, v.c.deleted_by, v.c.origin
+                          ).where(v.c.scenario_id == sc.id)
             if not include_deleted:
                 q = q.where(v.c.deleted_at.is_(None))
             rows = conn.execute(q.order_by(v.c.version)).all()
             cur = self._current(conn)
         df = pd.DataFrame(rows, columns=["version", "author", "saved_at", "note", "people", "assignments",
-                                         "base", "plan", "deleted_at", "deleted_by"])
+                                         "base", "plan", "deleted_at", "deleted_by", "origin"])
         df["version"] = df["version"].astype("int64")
         for c in ("people", "assignments"):
             df[c] = df[c].astype("int64")
@@ -456,9 +462,11 @@ class Store(Publications):
         df["saved_at"] = utc(df["saved_at"])
         df["base"] = df["base"].astype("Int64")
         df["plan"] = df["plan"].astype(bool)
+        df["origin"] = df["origin"].fillna("").astype("str")
         pub = cur.version if cur is not None and cur.scenario_id == sc.id else None
         df["published"] = df["version"].eq(pub) if pub is not None else False
-        cols = ["version", "author", "saved_at", "note", "people", "assignments", "published", "base", "plan"]
+        cols = ["version", "author", "saved_at", "note", "people", "assignments", "published", "base", "plan",
+                "origin"]
         if include_deleted:
             df["deleted"] = df["deleted_at"].notna()
             df["deleted_at"] = utc(df["deleted_at"])
@@ -509,7 +517,7 @@ class Store(Publications):
                         saved_at=pd.Timestamp(row.saved_at, tz="UTC"), note=row.note, workbook=wb,
                         unfilled=frames.get(UNFILLED), decisions=frames.get(DECISIONS),
                         objective=json.loads(row.objective) if row.objective is not None else None,
-                        base=row.base)
+                        base=row.base, origin=row.origin)
 
     # ---- delete / restore ----------------------------------------------------------
     def delete(self, name: str, version: int, *, author: str | None = None) -> dict:
