@@ -184,7 +184,8 @@ def test_a_viewers_kernel_holds_nothing_to_upload_save_or_publish_with(office, s
     models = {st["model_name"] for st in states.values()}
     classes = {c for st in states.values() for c in (st["state"].get("_dom_classes") or ())}
     assert "FileUploadModel" not in models
-    assert not classes & {"upload", "save-button", "publish-button", "confirm-button", "run-button"}
+    assert not classes & {"upload", "save-button", "publish-button", "confirm-button", "run-button", "source-pick",
+                          "source-picker"}
     assert "app-ready" in classes
     if who == "principal":
         blob = json.dumps(states, ensure_ascii=False)
