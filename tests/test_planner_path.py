@@ -241,3 +241,25 @@ def test_two_planners_either_publishes_and_leaders_see_it_with_the_confirmed_fig
     assert f">{fmt_int(confirmed['on_post'])}</div>" in cards
     assert f"{fmt_int(confirmed['filled'])} / {fmt_int(confirmed['demand'])}" in cards
     assert leader.wb.equals(store.load("物理补充", 2).workbook)
+
+
+def test_a_store_written_before_origins_is_upgraded(sample, tmp_path):
+    """A store whose versions have no origin column gains it on opening; its old versions list an empty origin."""
+    import sqlite3
+
+    from planning.scenarios.store import open_store
+
+    path = tmp_path / "old.sqlite"
+    s = open_store(path)
+    s.save("旧", sample, author="王芳")
+    s.close()
+    con = sqlite3.connect(path)
+    con.execute("ALTER TABLE scenario_versions DROP COLUMN origin")
+    con.commit()
+    assert "origin" not in {r[1] for r in con.execute("PRAGMA table_info(scenario_versions)")}
+    con.close()
+    s = open_store(path)
+    assert s.versions("旧").origin.tolist() == [""]
+    assert s.save("旧", sample, author="李明", base=1, origin="allocation") == 2
+    assert s.versions("旧").origin.tolist() == ["", "allocation"] and s.load("旧", 2).origin == "allocation"
+    s.close()

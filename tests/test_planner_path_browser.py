@@ -40,10 +40,13 @@ def test_upload_plan_save_publish_then_the_landing_page_shows_it(voila_server, b
                              timeout=60_000)
     p.shot("path-allocation-saved-zh.png")
     p.check()
+    # the saved line links to the scenarios page (a page change, not an action on the data)
+    href = p.page.get_attribute(".save-run-status a.to-publish", "href")
+    assert href == "scenarios.ipynb?lang=zh"
     p.page.close()
 
     # the scenarios page: the version just saved is the one picked; publish it, confirmed
-    s = Page(browser, voila_server, "scenarios.ipynb", "zh")
+    s = Page(browser, voila_server, href.split("?")[0], "zh")
     pages.append("scenarios")
     picked = s.page.locator(".version-pick select")
     assert "物理补充 · 第 1 版" in picked.locator("option:checked").inner_text().replace("\xa0", " ")

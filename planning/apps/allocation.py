@@ -303,9 +303,13 @@ class AllocationApp(App):
         the next version of the source's scenario under its name (a new scenario under a new name)."""
         if not self.planner or self.plan is None:
             return None
-        return self.save_version(self.save_name.value, self.plan.workbook, self.save_status, "aapp.saved",
-                                 plan=self.plan, decisions=self.decisions(),
-                                 note=self.t("aapp.save_note", pins=len(self.pins), forbids=len(self.forbids)))
+        v = self.save_version(self.save_name.value, self.plan.workbook, self.save_status, "aapp.saved",
+                              plan=self.plan, decisions=self.decisions(),
+                              note=self.t("aapp.save_note", pins=len(self.pins), forbids=len(self.forbids)))
+        if v is not None:  # the next step of the path: the scenarios page, where the new version is picked first
+            self.save_status.value += (f" <a class='to-publish' href='scenarios.ipynb?lang={self.lang}'>"
+                                       f"{html.escape(self.t('aapp.to_publish'))}</a>")
+        return v
 
     # --- adjusting -------------------------------------------------------------------------------
     def adjust(self, what: str):
