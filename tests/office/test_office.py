@@ -355,3 +355,62 @@ def test_a_planner_gets_jupyterlab_on_the_notebooks(office):
     if r.status_code == 302:
         r = leader.get(office.base + "/user/liming/api/contents", timeout=30)
         assert "overview.ipynb" not in text(r)
+
+
+def test_a_planners_whole_path_in_the_office_then_a_leader_sees_it(office, browser, tmp_path):
+    """Upload → plan → save on the allocation page, publish (confirmed) on the scenarios page, as liming; then the
+    leader's landing page shows that version with the figures the confirmation stated. Every act is counted."""
+    from test_planner_path import path_workbook_zip
+
+    upload = tmp_path / "物理补充.zip"
+    upload.write_bytes(path_workbook_zip(tmp_path))
+    actions, pages = [], []
+    planner = Browser(browser, office, "liming")
+    try:
+        planner.open("allocation")
+        pages.append("allocation")
+        p = planner.page
+        with p.expect_file_chooser() as chooser:
+            p.click(".source-picker .upload")
+        chooser.value.set_files(str(upload))
+        actions.append("upload")
+        p.wait_for_selector(".published-source:has-text('上传的文件“物理补充.zip”')", timeout=120000)
+        planner.ready()
+        p.click(".run-button")
+        actions.append("plan")
+        p.wait_for_selector(".planning-app :text('这是最好的方案')", timeout=180000)
+        p.click(".save-run")
+        actions.append("save")
+        p.wait_for_selector(".save-run-status:has-text('第 1 版')", timeout=60000)
+        p.click(".save-run-status a.to-publish")  # to the scenarios page (a page change, not an act on the data)
+        p.wait_for_url("**/scenarios.ipynb**", timeout=60000)
+        planner.ready()
+        pages.append("scenarios")
+        chosen = p.locator(".version-pick select option:checked").inner_text().replace("\xa0", " ")
+        assert "物理补充 · 第 1 版 · liming" in chosen, chosen
+        p.click(".publish-button")
+        actions.append("publish")
+        p.wait_for_selector(".publish-confirm:has-text('确认发布')", timeout=60000)
+        confirm = p.inner_text(".publish-confirm").replace("\xa0", " ")
+        p.click(".confirm-button")
+        actions.append("confirm")
+        p.wait_for_selector(".save-status:has-text('已发布')", timeout=60000)
+        assert not planner.off_server(), planner.off_server()[:3]
+    finally:
+        planner.close()
+    assert actions == ["upload", "plan", "save", "publish", "confirm"] and pages == ["allocation", "scenarios"]
+    m = re.search(r"在岗 ([\d,]+) 人（已到岗 ([\d,]+) 人，拟派未到岗 ([\d,]+) 人），岗位到位 ([\d,]+) / ([\d,]+)，缺口 ([\d,]+)",
+                  confirm)
+    assert m, confirm
+    on_post, arrived, planned, filled, demand, gap = m.groups()
+    leader = Browser(browser, office, "leader")
+    try:
+        text_ = leader.page.inner_text(".published-source")
+        assert "物理补充" in text_ and "第 1 版" in text_ and "liming" in text_, text_
+        cards = [c.inner_text().replace("\xa0", " ") for c in leader.page.locator(".first-screen .kpi").all()]
+        assert cards[0].startswith(on_post) and (f"拟派 {planned} 人" in cards[0]) == (planned != "0"), cards[0]
+        assert cards[1].startswith(f"{filled} / {demand}") and cards[2].startswith(gap), cards[:3]
+        assert leader.page.locator(".source-pick, .upload").count() == 0
+        assert not leader.errors, leader.errors[:3]
+    finally:
+        leader.close()
