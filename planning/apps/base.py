@@ -635,13 +635,14 @@ class App:
         return ""
 
     def save_version(self, name: str, wb, status: W.HTML, saved_key: str, *, plan=None, note: str = "",
-                     decisions=None, onto_latest: bool = False) -> int | None:
+                     decisions=None, onto_latest: bool = False, fresh: bool = False) -> int | None:
         """Save ``wb`` as a scenario version authored by the sign-in name; say the outcome in ``status``.
 
         A planner's act: None for anyone else. Saved under the source's scenario name, it is
         the next version over the source version (over this page's own last save once there
         is one); under a new name, a new scenario. ``onto_latest`` saves over the scenario's
-        latest version when another name exists (a further version) instead of refusing it.
+        latest version when another name exists (a further version) instead of refusing it;
+        ``fresh`` saves a new scenario only (a name that exists is refused).
         The page it was saved from is recorded with it. A store error (a taken or bad name,
         a newer version saved meanwhile, the store unreachable) is one sentence in
         ``status``; nothing is saved then.
@@ -653,7 +654,9 @@ class App:
             with self.using_store() as store:
                 base = None
                 src = self.source_version()
-                if self._last_saved is not None and self._last_saved[0] == name:
+                if fresh:
+                    pass
+                elif self._last_saved is not None and self._last_saved[0] == name:
                     base = self._last_saved[1]
                 elif src is not None and src[0] == name:
                     base = src[1]

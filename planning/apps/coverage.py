@@ -131,7 +131,6 @@ class CoverageApp(App):
         self.download_button.on_click(lambda _: self.make_report())
         self.download_link = W.HTML()
         self.download_link.add_class("report-link")
-        self.upload_status = W.HTML()
         # an uploaded workbook can become a scenario version (a planner's act, like the upload itself)
         self.upload_name = W.Text(description=self.t("cov.upload_scenario_name"), layout=W.Layout(width="360px"))
         self.upload_name.style.description_width = "90px"
@@ -164,7 +163,7 @@ class CoverageApp(App):
         self.blocked_box.add_class("pairing-blocked")
         self.preselect()
         self.refresh()
-        return [filters, tools, self.upload_status, self.upload_save_box, self.kpis, self.blocked_box, tabs]
+        return [filters, tools, self.upload_save_box, self.kpis, self.blocked_box, tabs]
 
     def preselect(self):
         """Filters named in the page address (links from the overview: ``?unit=…``, ``?county=…``, ``?area=…``).
@@ -464,6 +463,11 @@ class CoverageApp(App):
         self.download_link.value = download_link(data, name, self.t("cov.download_link", name=name))
         return data
 
+    @property
+    def upload_status(self):
+        """What the last upload came to: the data source picker's line (planners only; None for a viewer)."""
+        return getattr(self, "source_status", None)
+
     def source_changed(self):
         """An uploaded workbook picked as the source can be saved as a scenario from here (a planner's act)."""
         self.uploaded_name = self.source[1] if self.source[0] == "upload" else None
@@ -473,4 +477,4 @@ class CoverageApp(App):
         if not self.planner or getattr(self, "uploaded_name", None) is None:
             return None
         return self.save_version(self.upload_name.value, self.full_wb, self.upload_saved, "cov.upload_saved",
-                                 note=self.t("cov.upload_note", name=self.uploaded_name))
+                                 note=self.t("cov.upload_note", name=self.uploaded_name), fresh=True)
