@@ -69,7 +69,7 @@ def test_every_planner_page_computes_on_the_source_picked(sample, store, tmp_pat
     assert "已发布方案“乙”第 1 版" in app.status.value and app.wb.equals(sample)
     values = [v for _, v in app.source_pick.options]
     assert values[0] == ("published",) and {("version", "甲", 1), ("version", "乙", 1)} <= set(values)
-    label = dict((v, k) for k, v in app.source_pick.options)[("version", "甲", 1)]
+    label = {v: k for k, v in app.source_pick.options}[("version", "甲", 1)]
     assert "王芳" in label and "去掉一中" in label and "第 1 版" in label
     app.source_pick.value = ("version", "甲", 1)
     assert app.wb.equals(fewer_orders(sample)) and "H-SCH01" not in set(app.wb.orders.host_unit)
@@ -95,11 +95,11 @@ def test_a_bad_upload_is_said_and_nothing_changes(sample, store, tmp_path):
 def test_a_viewers_kernel_has_no_picker_and_no_planners_choice(sample, store, role, name):
     """A viewer's page builds no picker, refuses a source handed to it, and shows the published version whatever
     a planner picked in their own kernel."""
-    import planning.apps as apps
     from ipywidgets.widgets import widget
-
-    from planning.programme.access import OfficeRole, Viewer
     from test_apps import _all_widget_text
+
+    import planning.apps as apps
+    from planning.programme.access import OfficeRole, Viewer
 
     store.save("已发布", sample, author="李明")
     store.save("草稿丙", fewer_orders(sample), author="李明", note="只给规划人员看")
@@ -159,9 +159,9 @@ def test_scenarios_page_lists_compares_publishes_any_version_and_withdraws(sampl
     planner published without loading it; the confirmation's figures are the landing page's own."""
     from planning.apps import AllocationApp, OverviewApp, ScenariosApp
     from planning.apps.overview import landing_figures
-    from planning.programme.access import OfficeRole, Viewer
     from planning.core.clock import today
     from planning.core.i18n import fmt_int
+    from planning.programme.access import OfficeRole, Viewer
 
     store.save("基线", sample, author="王芳", note="收到的数据")
     alloc = AllocationApp(lang="zh", viewer=planner("赵磊"), store=store)

@@ -7,7 +7,6 @@ the confirmation stated.
 import re
 
 import pytest
-
 from test_dashboards import Page
 from test_planner_path import path_workbook_zip
 
@@ -67,7 +66,7 @@ def test_upload_plan_save_publish_then_the_landing_page_shows_it(voila_server, b
     m = re.search(r"在岗 ([\d,]+) 人（已到岗 ([\d,]+) 人，拟派未到岗 ([\d,]+) 人），岗位到位 ([\d,]+) / ([\d,]+)，缺口 ([\d,]+)",
                   confirm)
     assert m, confirm
-    on_post, arrived, planned, filled, demand, gap = m.groups()
+    on_post, _arrived, planned, filled, demand, gap = m.groups()
 
     # what everyone sees on the landing page: that version, with the figures the confirmation stated
     home = Page(browser, voila_server, "overview.ipynb", "zh")

@@ -136,7 +136,8 @@ class ScenariosApp(App):
         self.moved = W.HTML()
         self.moved.add_class("moved-people")
         # save, publish, report
-        self.name = W.Text(value=self.saved[0] if self.saved else self.suggested_name(), description=self.t("sapp.name"), layout=W.Layout(width="320px"))
+        self.name = W.Text(value=self.saved[0] if self.saved else self.suggested_name(), description=self.t("sapp.name"),
+                           layout=W.Layout(width="320px"))
         # the author is the signed-in planner, never typed (planning.programme.access)
         self.author = W.HTML(f"<span class='app-sub'>{html.escape(self.t('sapp.author_is', name=self.author_name))}"
                              f"</span>")
@@ -502,7 +503,9 @@ class ScenariosApp(App):
         lo, hi = self.window.value
         c = compare(wa, wb, lo, hi)
         tot = c.totals
-        label = lambda v: self.t("sapp.version", name=v[0], v=v[1], author="").strip()  # noqa: E731
+        def label(v):
+            return self.t("sapp.version", name=v[0], v=v[1], author="").strip()
+
         head = self.t("sapp.versions_diff", a=label(a), b=label(b))
         cards = [(self.t("sapp.kpi.gap"), f"{fmt_int(tot['gap_a'])} → {fmt_int(tot['gap_b'])}", None),
                  (self.t("sapp.kpi.supply"), f"{fmt_int(tot['supply_a'])} → {fmt_int(tot['supply_b'])}", None),

@@ -402,7 +402,7 @@ def test_a_planners_whole_path_in_the_office_then_a_leader_sees_it(office, brows
     m = re.search(r"在岗 ([\d,]+) 人（已到岗 ([\d,]+) 人，拟派未到岗 ([\d,]+) 人），岗位到位 ([\d,]+) / ([\d,]+)，缺口 ([\d,]+)",
                   confirm)
     assert m, confirm
-    on_post, arrived, planned, filled, demand, gap = m.groups()
+    on_post, _arrived, planned, filled, demand, gap = m.groups()
     leader = Browser(browser, office, "leader")
     try:
         text_ = leader.page.inner_text(".published-source")
