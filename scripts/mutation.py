@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build" / "mutation"
 EQUIVALENT = ROOT / "tests" / "mutation_equivalent.toml"
 LINKS = ["planning", "tests", "data", "pyproject.toml"]
+MAX_MUTANTS = 1000  # mutmut numbers the mutants of each function from 1; no rule function has more
 
 # run inside build/mutation/<module>/: mutmut's configuration from pyproject.toml, narrowed to the module
 DRIVER = """
@@ -44,7 +45,13 @@ cli(["run", "--max-children", spec["children"], *spec["functions"]])
 
 
 def modules() -> dict:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["planning"]["mutation"]
+    """The modules' tables, with ``functions`` narrowed to the sample (every ``sample``-th mutant)."""
+    out = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["planning"]["mutation"]
+    for spec in out.values():
+        k = int(os.environ.get("MUTATION_SAMPLE") or spec.get("sample", 1))
+        if k > 1:
+            spec["functions"] = [f[:-1] + str(n) for f in spec["functions"] for n in range(k, MAX_MUTANTS, k)]
+    return out
 
 
 def equivalent() -> dict[str, str]:
@@ -56,8 +63,9 @@ def equivalent() -> dict[str, str]:
 
 def run(name: str, spec: dict, only: str | None = None) -> int:
     """Run mutmut on one module; ``only`` ("survived" or "not checked"): just those mutants of the last run."""
-    if only:
-        names = sorted(k for k, v in results(name, spec).items() if v == only)
+    last = results(name, spec)
+    if only and last:  # (a module never run before runs whole)
+        names = sorted(k for k, v in last.items() if v == only)
         if not names:
             print(f"== {name}: no mutant {only}")
             return 0

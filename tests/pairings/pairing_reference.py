@@ -270,6 +270,15 @@ def reference_responsible(wb) -> dict[tuple[str, int], set[str]]:
     return out
 
 
+def reference_covered(wb, on: dt.date | None = None) -> set[str]:
+    """Host units under the host of some pairing, for any sector, not ended before ``on`` (None: ever)."""
+    t = _tables(wb)
+    parent = parent_map(t["regions"], t["units"])
+    return {u["id"] for u in t["units"] if u["side"] == "host"
+            for p in t["pairings"]
+            if is_under(u["id"], p["host"], parent) and (on is None or p.get("end") is None or p["end"] >= on)}
+
+
 # --------------------------------------------------------------------------- #
 # the first objective
 # --------------------------------------------------------------------------- #

@@ -8,12 +8,16 @@ reference shows up) and the library.
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import csv_workbook
-from hypothesis import HealthCheck, given, settings
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings, strategies as st
 from pairing_programmes import programmes
 from pairing_reference import (
     first_objective_of_pairs,
+    reference_covered,
     reference_eligible,
     reference_first_objective,
     reference_preferred,
@@ -29,7 +33,7 @@ from pairing_reference import (
 import planning
 from planning.allocation import check_plan
 from planning.programme.eligibility import eligible_pairs
-from planning.core.pairings import responsible_senders
+from planning.core.pairings import covered_host_units, order_seats, responsible_senders
 from planning.programme.seats import order_slots
 
 
@@ -127,6 +131,36 @@ def test_responsible_senders_match_reference_and_can_staff(tables):
         deciding, _ = seat_decision(o, s, e, t["pairings"], parent)
         for sender in senders:
             assert not deciding or any(is_under(sender, d["sender"], parent) for d in deciding), (order, k, sender)
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(tables=programmes(), on=st.sampled_from([None, dt.date(2025, 6, 30), dt.date(2026, 7, 1), dt.date(2031, 1, 1)]))
+def test_covered_host_units_match_reference(tables, on):
+    """A host unit is covered by a pairing of any sector at it or above it, ended on ``on`` or later."""
+    wb = load(tables)
+    got = covered_host_units(wb, None if on is None else pd.Timestamp(on))
+    assert set(got) == reference_covered(wb, on), describe(wb)
+    assert got.is_unique
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(tables=programmes())
+def test_order_seats_are_one_per_unit_and_sector_over_its_orders(tables):
+    """One seat per host unit and sector with orders, from its first order's start to its last one's end."""
+    wb = load(tables)
+    want = {}
+    for o in rows(wb.orders):
+        s, e = want.get((o["host_unit"], o["sector"]), (o["start"], o["end"]))
+        want[o["host_unit"], o["sector"]] = (min(s, o["start"]), max(e, o["end"]))
+    seats_ = order_seats(wb)
+    got = {(u, k): (s.date(), e.date()) for u, k, s, e in zip(*(seats_[c] for c in ("host_unit", "sector", "start", "end")))}
+    assert got == want and len(seats_) == len(want)
+    # the seats ask the responsible senders the same question as the slots of their orders
+    r = responsible_senders(wb, seats_)
+    assert list(r.columns) == ["seat", "sender", "scope"] and list(r.index) == list(range(len(r)))
+    assert not r.duplicated(["seat", "sender"]).any()
 
 
 # --------------------------------------------------------------------------- #

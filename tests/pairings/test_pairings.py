@@ -149,3 +149,23 @@ def test_deciding_pairings_is_vectorised_over_many_seats():
         alone = deciding_pairings(wb, o.iloc[[i]]).drop(columns="seat").reset_index(drop=True)
         mine = together[together["seat"] == i].drop(columns="seat").reset_index(drop=True)
         pd.testing.assert_frame_equal(alone, mine)
+
+
+def kinds(df) -> dict:
+    """Each column's kind: integer, boolean or other (text columns may be object or string)."""
+    return {c: {"i": "integer", "b": "boolean"}.get(df[c].dtype.kind, "other") for c in df.columns}
+
+
+def test_an_empty_answer_has_the_columns_and_types_of_a_full_one(tmp_path):
+    """No seat, or no pairing: the same columns and types as an answer with rows (callers concatenate them)."""
+    from planning.core.pairings import COLUMNS, pairings_in_force
+
+    wb = planning.load_workbook(planning.SAMPLE)
+    o = wb.orders.head(5).reset_index(drop=True)
+    no_pairings = programme(tmp_path, "")
+    for fn, cols in ((pairings_in_force, COLUMNS[:-2]), (deciding_pairings, COLUMNS)):
+        full = fn(wb, o)
+        assert len(full) and list(full.columns) == cols
+        for empty in (fn(wb, o.iloc[:0]), fn(no_pairings, no_pairings.orders)):
+            assert empty.empty
+            assert kinds(empty) == kinds(full), fn.__name__
