@@ -392,3 +392,13 @@ O-ROT,H-SL-SCH1,教育,,member,1,2027-03-01,2028-02-29,,,,6
     plan = planning.allocate(wb)
     assert plan.objective.value == 26
     assert check_plan(wb, plan).empty
+
+
+def test_orders_without_a_rotation_column_are_one_slot_each(tmp_path):
+    """A table without ``rotation_months`` (a caller's own orders): one slot over each order's whole period."""
+    wb = hand_workbook(tmp_path, "", "O-A,H-SF-SCH1,教育,,member,2,2027-01-31,2028-05-15,3,,,\n"
+                                     "O-B,H-SL-SCH1,教育,,member,1,2027-03-01,2027-08-31,3,,,\n")
+    lib = order_slots(wb.orders.drop(columns="rotation_months"))
+    assert lib[["order", "slot", "headcount"]].values.tolist() == [["O-A", 0, 2], ["O-B", 0, 1]]
+    assert lib.loc[0, ["start", "end"]].tolist() == [pd.Timestamp("2027-01-31"), pd.Timestamp("2028-05-15")]
+    assert lib.loc[1, ["start", "end"]].tolist() == [pd.Timestamp("2027-03-01"), pd.Timestamp("2027-08-31")]
