@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pairing_programmes import programmes
 from pairing_reference import (
     first_objective_of_pairs,
+    reference_blocked,
     reference_covered,
     reference_eligible,
     reference_first_objective,
@@ -32,7 +33,7 @@ from pairing_reference import (
 
 import planning
 from planning.allocation import check_plan
-from planning.programme.eligibility import eligible_pairs
+from planning.programme.eligibility import blocked_by_pairings, eligible_pairs
 from planning.core.pairings import covered_host_units, order_seats, responsible_senders
 from planning.programme.seats import order_slots
 
@@ -142,6 +143,18 @@ def test_covered_host_units_match_reference(tables, on):
     got = covered_host_units(wb, None if on is None else pd.Timestamp(on))
     assert set(got) == reference_covered(wb, on), describe(wb)
     assert got.is_unique
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(tables=programmes())
+def test_blocked_by_pairings_matches_reference(tables):
+    """Seats whose deciding pairings keep out everyone suitable, per host unit and sector, largest first."""
+    wb = load(tables)
+    got = blocked_by_pairings(wb, order_slots(wb.orders))
+    assert list(got.columns) == ["host_unit", "sector", "seats", "senders"]
+    assert {(u, k): (n, s) for u, k, n, s in got.values.tolist()} == reference_blocked(wb), describe(wb)
+    assert got["seats"].is_monotonic_decreasing and got.index.tolist() == list(range(len(got)))
 
 
 @settings(max_examples=40, deadline=None,

@@ -133,7 +133,11 @@ def test_blocked_host_is_said_in_one_sentence(tmp_path):
     _, ut = plan.with_text()
     assert "乙市人民医院" in ut.set_index("order").loc["O4", "reason_text"]
     assert "二县中学的教育岗位 1 个未能安排" in plan_summary(plan)
-    # the command line says it too, in Chinese by default
+
+
+def test_blocked_host_is_said_by_the_command_line(tmp_path):
+    """`planning check` says it too, in Chinese by default."""
+    wb = programme(tmp_path, "B-HOS,S4,,exclusive,,\nSD-A,KS-1,,exclusive,,\n")
     planning.save_workbook(wb, tmp_path / "blocked.xlsx")
     out = subprocess.run([sys.executable, "-m", "planning.cli", "check", str(tmp_path / "blocked.xlsx")],
                          capture_output=True, text=True, cwd=ROOT)
