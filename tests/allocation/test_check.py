@@ -40,6 +40,30 @@ def test_check_plan_catches_team_rules():
     assert {"same_source", "lead_required"} <= set(check_plan(wb, a)["rule"])
 
 
+def test_same_source_is_broken_only_by_a_second_city():
+    """A same-source team: new members of one city are fine; a second city, or a city other than the held
+    members', breaks the rule (for the newcomers only)."""
+    team = [dict(id="T", same_source=True), dict(id="TH", same_source=True)]
+    orders = [dict(id="OA", team="T"), dict(id="OB", team="T"), dict(id="OH", team="TH", headcount=3)]
+    people = [dict(id="P1", sending_unit="U1"), dict(id="P1b", sending_unit="U1"), dict(id="P2", sending_unit="U2"),
+              dict(id="H1", sending_unit="U1")]
+    held = [dict(person="H1", order="OH", start="2027-03-01", end="2027-12-31")]
+    wb = make_wb(people, orders, teams=team, assignments=held)
+
+    def plan(*rows):
+        return pd.DataFrame({"person": [r[0] for r in rows], "order": [r[1] for r in rows], "slot": 0,
+                             "start": pd.Timestamp("2027-03-01"), "end": pd.Timestamp("2027-12-31")})
+
+    def same_source(a):
+        v = check_plan(wb, a)
+        return sorted(v.loc[v["rule"] == "same_source", "person"])
+
+    assert check_plan(wb, plan(("P1", "OA"), ("P1b", "OB"))).empty  # one city, nobody held
+    assert same_source(plan(("P1", "OA"), ("P2", "OB"))) == ["P1", "P2"]  # two cities
+    assert check_plan(wb, plan(("P1", "OH"))).empty  # the held member's city
+    assert same_source(plan(("P2", "OH"))) == ["P2"]  # another city than the held member's
+
+
 @st.composite
 def small_workbooks(draw):
     seed = draw(st.integers(0, 10_000))
