@@ -3,7 +3,8 @@
     python scripts/mutation.py                 # every module of [tool.planning.mutation] in pyproject.toml
     python scripts/mutation.py pairings seats  # some of them
     python scripts/mutation.py --report        # the figures of the last runs, without running anything
-    python scripts/mutation.py --survivors     # rerun only the last run's survivors (after adding tests)
+    python scripts/mutation.py --survivors     # rerun only the last run's survivors and mutants without a test
+                                               # (after adding tests; equivalents aside)
     python scripts/mutation.py --resume        # run only the mutants an interrupted run left unchecked
 
 Each module runs on its own, one mutmut process at a time, in ``build/mutation/<module>/`` (mutmut keeps
@@ -61,13 +62,17 @@ def equivalent() -> dict[str, str]:
     return {k: v for section in tomllib.loads(EQUIVALENT.read_text("utf-8")).values() for k, v in section.items()}
 
 
-def run(name: str, spec: dict, only: str | None = None) -> int:
-    """Run mutmut on one module; ``only`` ("survived" or "not checked"): just those mutants of the last run."""
+def run(name: str, spec: dict, only: tuple | None = None) -> int:
+    """Run mutmut on one module; ``only`` (statuses): just the last run's mutants in them, equivalents aside.
+
+    mutmut keeps the verdicts of the others unless its configuration in pyproject.toml changed since.
+    """
     last = results(name, spec)
     if only and last:  # (a module never run before runs whole)
-        names = sorted(k for k, v in last.items() if v == only)
+        eq = equivalent()
+        names = sorted(k for k, v in last.items() if v in only and k not in eq)
         if not names:
-            print(f"== {name}: no mutant {only}")
+            print(f"== {name}: no mutant {' or '.join(only)}")
             return 0
         spec = dict(spec, functions=names)
     work = BUILD / name
@@ -114,7 +119,7 @@ def report(names) -> None:
 
 def main(argv: list[str]) -> int:
     only_report = "--report" in argv
-    only = "survived" if "--survivors" in argv else "not checked" if "--resume" in argv else None
+    only = ("survived", "no tests") if "--survivors" in argv else ("not checked",) if "--resume" in argv else None
     names = [a for a in argv if not a.startswith("--")] or list(modules())
     unknown = set(names) - set(modules())
     if unknown:

@@ -115,7 +115,7 @@ def test_pairing_in_force_per_rotation_slot(tmp_path):
     assert by_slot == {0: {"PA1", "PA2"}, 1: {"PC1"}}
 
 
-def test_blocked_host_is_said_in_one_sentence(tmp_path):
+def test_blocked_host_and_its_sentences(tmp_path):
     """A school paired with a city that has no teacher: the check, the plan and its reasons say so."""
     wb = programme(tmp_path, "B-HOS,S4,,exclusive,,\nSD-A,KS-1,,exclusive,,\n")
     b = blocked_by_pairings(wb)
@@ -135,7 +135,7 @@ def test_blocked_host_is_said_in_one_sentence(tmp_path):
     assert "二县中学的教育岗位 1 个未能安排" in plan_summary(plan)
 
 
-def test_blocked_host_is_said_by_the_command_line(tmp_path):
+def test_blocked_host_is_said_in_one_sentence_by_the_command_line(tmp_path):
     """`planning check` says it too, in Chinese by default."""
     wb = programme(tmp_path, "B-HOS,S4,,exclusive,,\nSD-A,KS-1,,exclusive,,\n")
     planning.save_workbook(wb, tmp_path / "blocked.xlsx")
