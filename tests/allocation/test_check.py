@@ -126,7 +126,7 @@ def test_check_plan_matches_the_reference_on_broken_plans(sample):
     team_rules = {"lead_required", "same_source"}
 
     @given(broken_plans(sample, plan))
-    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     def check(a):
         got = check_plan(sample, a)
         assert list(got.columns) == ["rule", "person", "order", "slot", "detail"]

@@ -134,7 +134,7 @@ def test_responsible_senders_match_reference_and_can_staff(tables):
             assert not deciding or any(is_under(sender, d["sender"], parent) for d in deciding), (order, k, sender)
 
 
-@settings(max_examples=100, deadline=None,
+@settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(tables=programmes(), on=st.sampled_from([None, dt.date(2025, 6, 30), dt.date(2026, 7, 1), dt.date(2031, 1, 1)]))
 def test_covered_host_units_match_reference(tables, on):
@@ -145,7 +145,7 @@ def test_covered_host_units_match_reference(tables, on):
     assert got.is_unique
 
 
-@settings(max_examples=100, deadline=None,
+@settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(tables=programmes())
 def test_blocked_by_pairings_matches_reference(tables):
@@ -157,7 +157,7 @@ def test_blocked_by_pairings_matches_reference(tables):
     assert got["seats"].is_monotonic_decreasing and got.index.tolist() == list(range(len(got)))
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(tables=programmes())
 def test_order_seats_are_one_per_unit_and_sector_over_its_orders(tables):
