@@ -40,6 +40,22 @@ def test_check_plan_catches_team_rules():
     assert {"same_source", "lead_required"} <= set(check_plan(wb, a)["rule"])
 
 
+def test_one_assignment_at_a_time_counts_both_end_days():
+    """Dates are inclusive: a second seat starting on the day the first ends overlaps it; the day after does not."""
+    orders = [dict(id="OA", start="2027-03-01", end="2027-06-30"), dict(id="OB", start="2027-06-30", end="2027-12-31"),
+              dict(id="OC", start="2027-07-01", end="2027-12-31")]
+    wb = make_wb([dict(id="P1")], orders)
+
+    def rules(second, start):
+        a = pd.DataFrame({"person": ["P1", "P1"], "order": ["OA", second], "slot": [0, 0],
+                          "start": pd.to_datetime(["2027-03-01", start]),
+                          "end": pd.to_datetime(["2027-06-30", "2027-12-31"])})
+        return sorted(check_plan(wb, a)["rule"])
+
+    assert rules("OB", "2027-06-30") == ["overlap", "overlap"]
+    assert rules("OC", "2027-07-01") == []
+
+
 def test_same_source_is_broken_only_by_a_second_city():
     """A same-source team: new members of one city are fine; a second city, or a city other than the held
     members', breaks the rule (for the newcomers only)."""
