@@ -171,9 +171,13 @@ def test_host_groups_by_any_level_walk_up_the_tree(sample):
         assert len(set(want.values()) - set(hosts["id"])) > 0  # some units do roll up
 
 
-def test_county_gaps_against_a_plain_count(tiny):
-    """Per county × sector: the month's figures summed from the units, and the largest gap up to the end."""
+def test_county_gaps_against_a_plain_count(tmp_path):
+    """Per county × sector: the month's figures summed from the units, and the largest gap up to the end
+    (二县's health post opens only in September: zeros for July, its peak later)."""
+    late = "OLATE,S3,医疗,,member,1,2026-09-01,2026-12-31,3,1,,\n"
+    tiny = csv_workbook(tmp_path, dict(TABLES, orders=TABLES["orders"] + late))
     g = C.county_gaps(tiny, "2026-07-01", "2026-12")
+    assert g.set_index(["area", "sector"]).loc[("KS-2", "医疗"), ["demand", "gap", "peak_gap"]].tolist() == [0, 0, 1]
     assert list(g.columns) == ["area", "sector", "demand", "supply", "gap", "surplus", "ratio", "band", "peak_gap",
                                "peak_month"]
     county = dict(zip(tiny.units["id"], tiny.units["region"]))
