@@ -13,6 +13,10 @@ the next run). Its tests are the module's small selection, Hypothesis capped at
 ``PLANNING_HYPOTHESIS_EXAMPLES`` examples (default 10); ``MUTATION_CHILDREN`` mutants run at once
 (default 1: the machine is shared).
 
+``MUTATION_SAMPLE=k`` overrides every module's sample step (1: every mutant); ``MUTATION_SHIFT=s`` takes
+another sample of the same size (numbers k - s, 2k - s, …), for instance to check on mutants no test was
+written for.
+
 Survivors that cannot be killed because they change nothing the rule promises are listed, with the
 reason, in ``tests/mutation_equivalent.toml``; the report counts them as equivalent, not as survived.
 """
@@ -50,8 +54,9 @@ def modules() -> dict:
     out = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["planning"]["mutation"]
     for spec in out.values():
         k = int(os.environ.get("MUTATION_SAMPLE") or spec.get("sample", 1))
+        shift = int(os.environ.get("MUTATION_SHIFT", 0)) % k  # another sample of the same size: k - shift, 2k - shift…
         if k > 1:
-            spec["functions"] = [f[:-1] + str(n) for f in spec["functions"] for n in range(k, MAX_MUTANTS, k)]
+            spec["functions"] = [f[:-1] + str(n - shift) for f in spec["functions"] for n in range(k, MAX_MUTANTS, k)]
     return out
 
 
