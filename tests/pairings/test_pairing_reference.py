@@ -415,3 +415,17 @@ def test_orders_without_a_rotation_column_are_one_slot_each(tmp_path):
     assert lib[["order", "slot", "headcount"]].values.tolist() == [["O-A", 0, 2], ["O-B", 0, 1]]
     assert lib.loc[0, ["start", "end"]].tolist() == [pd.Timestamp("2027-01-31"), pd.Timestamp("2028-05-15")]
     assert lib.loc[1, ["start", "end"]].tolist() == [pd.Timestamp("2027-03-01"), pd.Timestamp("2027-08-31")]
+    kept = [c for c in wb.orders.columns if c not in ("id", "start", "end", "headcount", "rotation_months")]
+    assert list(lib.columns) == ["order", "slot", "start", "end", "headcount"] + kept
+
+
+def test_an_open_order_ends_its_last_slot_on_the_open_end(tmp_path):
+    """An order without an end (a caller's table): its slots run on, the last one to the open end."""
+    from planning.core.periods import OPEN_END
+
+    wb = hand_workbook(tmp_path, "", "O-R,H-SF-SCH1,教育,,member,1,2027-01-01,2027-12-31,3,,,6\n")
+    orders = wb.orders.assign(end=pd.NaT)
+    lib = order_slots(orders.set_index("id", drop=False))  # any index: the slots are numbered from 0
+    assert lib.loc[0, ["slot", "start", "end"]].tolist() == [0, pd.Timestamp("2027-01-01"), pd.Timestamp("2027-06-30")]
+    assert lib["end"].iloc[-1] == pd.Timestamp(OPEN_END) and lib["start"].is_monotonic_increasing
+    assert "index" not in lib.columns and lib.index.tolist() == list(range(len(lib)))
