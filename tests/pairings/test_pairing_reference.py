@@ -310,6 +310,17 @@ O-SL-EARLY,H-SL-SCH1,教育,,member,1,2026-12-31,2027-06-30,3,,,
     assert_both(wb, eligible, preferred)
 
 
+def test_a_pairing_starting_on_the_last_day_decides(tmp_path):
+    """Dates are inclusive at both ends: a pairing that starts on the order's last day is in force for it."""
+    wb = hand_workbook(tmp_path, """SD-ZB,H-SL-SCH1,,exclusive,2028-02-29,
+SD-QD,H-SF-SCH1,,exclusive,2028-03-01,
+""", """O-SL,H-SL-SCH1,教育,,member,1,2027-03-01,2028-02-29,3,,,
+O-SF,H-SF-SCH1,教育,,member,1,2027-03-01,2028-02-29,3,,,
+""")
+    eligible = seats({"T-ZB"}, "O-SL") | seats(TEACHERS, "O-SF")  # Qingdao's starts the day after: not in force
+    assert_both(wb, eligible, seats({"T-ZB"}, "O-SL"))
+
+
 def test_dated_pairings_decide_slot_by_slot(tmp_path):
     """A school pairing handed from Jinan to Qingdao mid-order; Zibo's county pairing covers the gap."""
     wb = hand_workbook(tmp_path, """SD-JN,H-SF-SCH1,,exclusive,2026-01-01,2027-06-30
