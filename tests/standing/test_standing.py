@@ -31,6 +31,9 @@ def test_standing_matches_reference(tables, day, horizon):
     for got, want in zip(s.points.to_dict("records"), ref["points"]):
         for k in ("demand", "supply", "filled", "gap", "surplus", "leaving", "arriving"):
             assert int(got[k]) == want[k], (k, got["day"], got, want)
+        # the band of the day's ratio: green from 80 %, amber from 50 %, red below, none without demand
+        r = want["filled"] / want["demand"] if want["demand"] else None
+        assert got["band"] == ("none" if r is None else "green" if r >= 0.8 else "amber" if r >= 0.5 else "red")
     # units: every host unit × sector with a gap on the day or at a later checkpoint, its gap now and its peak
     want_now, want_peak = {}, {}
     for (u, sec, p_), (d, sup) in ref["cells"].items():
