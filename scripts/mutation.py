@@ -82,7 +82,9 @@ def run(name: str, spec: dict, only: tuple | None = None) -> int:
         spec = dict(spec, functions=names)
     work = BUILD / name
     work.mkdir(parents=True, exist_ok=True)
-    for link in LINKS:
+    for link in LINKS:  # the library, its tests and data, seen from the module's folder
+        if (work / link).is_symlink() and (work / link).readlink() != ROOT / link:
+            (work / link).unlink()
         if not (work / link).is_symlink():
             (work / link).symlink_to(ROOT / link)
     env = dict(os.environ, PYTHONPATH="", PLANNING_HYPOTHESIS_EXAMPLES=os.environ.get("PLANNING_HYPOTHESIS_EXAMPLES", "10"),
