@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8866
 DATA   ?=
 
-.PHONY: setup system office-deps postgres dashboards lab office test test-fast bench clean
+.PHONY: setup system office-deps postgres dashboards lab office test test-fast bench mutation clean
 
 setup: $(VENV)/.installed
 
@@ -46,6 +46,13 @@ test: setup system office-deps
 
 test-fast: setup
 	$(PGTEST) $(BIN)/python -m pytest -q -m "not slow"
+
+# mutation testing of the rules with mutmut (slow; not part of `make test`): README "Mutation testing".
+# MODULES="pairings seats" for some; ARGS=--survivors reruns the last survivors only, ARGS=--report prints the figures.
+MODULES ?=
+ARGS ?=
+mutation: setup
+	PLANNING_SKIP_POSTGRES=1 $(BIN)/python scripts/mutation.py $(ARGS) $(MODULES)
 
 bench: setup
 	$(BIN)/python benchmarks/bench_workbook.py

@@ -22,6 +22,26 @@ if not os.environ.get("PLANNING_DB_URL"):
     os.environ["PLANNING_STORE"] = os.path.join(tempfile.mkdtemp(prefix="planning-test-store-"), "scenarios.sqlite")
 
 
+# `make mutation` caps every Hypothesis test at a few fixed examples (PLANNING_HYPOTHESIS_EXAMPLES), without
+# shrinking: each mutant reruns the tests that reach it, so the full counts would take hours; the normal run
+# keeps them.
+_CAP = os.environ.get("PLANNING_HYPOTHESIS_EXAMPLES")
+
+
+def pytest_collection_modifyitems(items):
+    if not _CAP:
+        return
+    from hypothesis import Phase, settings
+
+    for item in items:
+        test = getattr(item, "obj", None)
+        current = getattr(test, "_hypothesis_internal_use_settings", None)  # where @given keeps its settings
+        if current is not None:
+            test._hypothesis_internal_use_settings = settings(
+                current, max_examples=min(current.max_examples, int(_CAP)), derandomize=True, database=None,
+                phases=[Phase.explicit, Phase.generate])  # a failure is enough: no time spent shrinking it
+
+
 def csv_workbook(folder: Path, tables: dict[str, str]):
     """Write ``{table: csv text}`` into ``folder`` and load it: small hand-made workbooks for tests."""
     import planning

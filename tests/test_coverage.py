@@ -136,6 +136,66 @@ def test_rollup_to_county_and_prefecture(tiny):
 def test_supply_by_sending_city(tiny):
     s = C.supply_by_sender(tiny, "2027-02", "2027-02")
     assert s.groupby("source_city")["supply"].sum().to_dict() == {"SD-A": 2, "SD-B": 1}
+    assert list(s.columns) == ["host_unit", "sector", "source_city", "month", "supply"]
+    assert s.index.tolist() == list(range(len(s)))
+
+
+def test_no_cliff_is_an_empty_table_with_text_keys(tiny):
+    """No one leaves after 2029: no row, the documented columns, the keys as text (callers join on them)."""
+    c = C.cliffs(tiny, "2030-01", 3)
+    assert c.empty and list(c.columns) == ["host_unit", "sector", "month", "leaving", "supply_before", "supply",
+                                           "demand", "gap"]
+    assert not any(pd.api.types.is_numeric_dtype(c[k]) for k in ("host_unit", "sector"))
+
+
+def test_largest_gaps_are_gaps_only(tiny):
+    for by in ("unit", "sender", "county", "sector"):
+        top = C.largest_gaps(tiny, "2027-02", by=by)
+        assert (top["gap"] > 0).all() and top["gap"].is_monotonic_decreasing, by
+    cov = C.coverage(tiny, "2027-02", "2027-02")
+    assert (cov["gap"] == 0).any()  # there are rows without a gap to leave out
+
+
+def test_host_groups_by_any_level_walk_up_the_tree(sample):
+    """A host unit rolls up into the nearest region of that level above it, or keeps its own id."""
+    parent = dict(zip(sample.regions["id"], sample.regions["parent"]))
+    level = dict(zip(sample.regions["id"], sample.regions["level"]))
+    hosts = sample.units[sample.units["side"] == "host"]
+    for by in ("province", "township", "regiment"):
+        want = {}
+        for u, r in zip(hosts["id"], hosts["region"]):
+            while isinstance(r, str) and level[r] != by:
+                r = parent[r]
+            want[u] = r if isinstance(r, str) else u
+        assert C.host_groups(sample, by).to_dict() == want, by
+        assert len(set(want.values()) - set(hosts["id"])) > 0  # some units do roll up
+
+
+def test_county_gaps_against_a_plain_count(tmp_path):
+    """Per county × sector: the month's figures summed from the units, and the largest gap up to the end
+    (二县's health post opens only in September: zeros for July, its peak later)."""
+    late = "OLATE,S3,医疗,,member,1,2026-09-01,2026-12-31,3,1,,\n"
+    tiny = csv_workbook(tmp_path, dict(TABLES, orders=TABLES["orders"] + late))
+    g = C.county_gaps(tiny, "2026-07-01", "2026-12")
+    assert g.set_index(["area", "sector"]).loc[("KS-2", "医疗"), ["demand", "gap", "peak_gap"]].tolist() == [0, 0, 1]
+    assert list(g.columns) == ["area", "sector", "demand", "supply", "gap", "surplus", "ratio", "band", "peak_gap",
+                               "peak_month"]
+    county = dict(zip(tiny.units["id"], tiny.units["region"]))
+    months = pd.date_range("2026-07-01", "2026-12-01", freq="MS")
+    cells = {}
+    for (u, sector, m), (d, sup) in brute_force(tiny, months).items():
+        c = cells.setdefault((county[u], sector, m), [0, 0, 0])
+        c[0], c[1], c[2] = c[0] + d, c[1] + sup, c[2] + max(d - sup, 0)
+    got = {(r.area, r.sector): r for r in g.itertuples()}
+    assert set(got) == {(a, k) for a, k, _ in cells}
+    for (a, k), r in got.items():
+        d, sup, gap = cells.get((a, k, months[0]), (0, 0, 0))
+        assert (r.demand, r.supply, r.gap) == (d, sup, gap)
+        by_month = {m: cells[a, k, m][2] for m in months if (a, k, m) in cells}
+        assert r.peak_gap == max(by_month.values())
+        assert r.peak_month == min(m for m, v in by_month.items() if v == r.peak_gap) if r.peak_gap else pd.isna(
+            r.peak_month)
+    assert g["gap"].is_monotonic_decreasing
 
 
 def test_cliffs_when_terms_end(tiny):
@@ -162,6 +222,9 @@ def test_handover_overlap_gap_and_none(tiny):
     assert (h.loc["OGAP", "kind"], h.loc["OGAP", "days"]) == ("gap", 10)  # 1–10 July with nobody
     o1 = h.loc[["O1"]]
     assert o1["kind"].tolist() == ["none"] and o1["outgoing"].tolist() == ["PA1"]
+    assert list(h.reset_index().columns) == ["order", "host_unit", "sector", "outgoing", "out_end", "incoming",
+                                             "in_start", "kind", "days"]
+    assert (h.loc["OHO", "host_unit"], h.loc["OHO", "sector"]) == ("S2", "医疗")
 
 
 def test_seamless_handover_on_the_sample(sample):

@@ -1,5 +1,7 @@
 """The horizon solver: its bound is never below the optimum and its plan never above, on small random programmes
 with the shapes real ones take, checked against a plain CP-SAT model written here; time limits; planning dates."""
+import itertools
+import math
 import warnings
 
 import numpy as np
@@ -202,3 +204,75 @@ def test_allocation_page_window_may_start_in_a_later_month(sample):
     assert plan is not None and len(plan.assignments) > 0 and plan.planning_date == months[3]
     assert (plan.assignments["start"] >= months[3]).all()
     assert check_plan(sample, plan).empty
+
+
+# --- the Lagrangian bound against a plain one, on small models without team rules ---------------------
+
+def plain_lagrangian(m, lp, u) -> int:
+    """``u @ b`` plus, per person, the best set of non-overlapping seats at the pairs' reduced values.
+
+    The reduced value of a pair is its first-objective weight less ``u`` times its entries in the relaxed
+    rows; every subset of a person's pairs is tried (seats overlap unless one ends before the other starts).
+    """
+    value = [float(w) for w in (lp.first if lp.first is not None else lp.column_arrays()[0][:lp.n_pairs])]
+    total, offset = 0.0, 0
+    for r in (r for r in lp.rows if r.relaxed):
+        total += sum(float(u[offset + i]) * float(r.upper[i]) for i in range(r.n))
+        for row, col, val in zip(r.row, r.col, r.val):
+            if col < lp.n_pairs:
+                value[col] -= float(val) * float(u[offset + row])
+        offset += r.n
+    s, e = m.pair_start, m.pair_end
+    for person in range(len(m.person_city)):
+        mine = [p for p in range(m.n_pairs) if m.pair_person[p] == person
+                and (m.fixed_off is None or not m.fixed_off[p])]
+        total += max(sum(value[p] for p in chosen)
+                     for k in range(len(mine) + 1) for chosen in itertools.combinations(mine, k)
+                     if all(e[a] < s[b] or e[b] < s[a] for a, b in itertools.combinations(chosen, 2)))
+    return math.floor(total + 1e-9)
+
+
+@st.composite
+def small_models(draw):
+    from planning.allocation.solvers.horizon import Model
+
+    n_person, n_seat = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    pairs = draw(st.lists(st.tuples(st.integers(0, n_person - 1), st.integers(0, n_seat - 1)), min_size=1,
+                          max_size=7, unique=True))
+    seat_w = draw(st.lists(st.integers(1, 16), min_size=n_seat, max_size=n_seat))
+    seat_days = [sorted(draw(st.lists(st.integers(0, 30), min_size=2, max_size=2))) for _ in range(n_seat)]
+    n = len(pairs)
+    off = draw(st.one_of(st.none(), st.lists(st.booleans(), min_size=n, max_size=n).map(np.array)))
+    return Model(pair_person=np.array([p for p, _ in pairs]), pair_seat=np.array([k for _, k in pairs]),
+                 pair_w=np.array([seat_w[k] for _, k in pairs]), pair_tie=np.zeros(n, np.int64),
+                 pair_start=np.array([seat_days[k][0] for _, k in pairs]),
+                 pair_end=np.array([seat_days[k][1] for _, k in pairs]),
+                 person_city=np.zeros(n_person, np.int64), cap=np.array(draw(st.lists(
+                     st.integers(1, 2), min_size=n_seat, max_size=n_seat))), fair_levels=np.zeros((1, 16), np.int64),
+                 fixed_off=off)
+
+
+@given(m=small_models(), data=st.data())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_lagrangian_bound_equals_a_plain_one(m, data):
+    """The bound is the Lagrangian function itself at the (dyadic) multipliers, not merely above the optimum."""
+    from planning.allocation.solvers.horizon import build_lp, lagrangian_bound
+
+    lp = build_lp(m)
+    n = sum(r.n for r in lp.rows if r.relaxed)
+    u = np.array(data.draw(st.lists(st.integers(0, 40), min_size=n, max_size=n)), dtype=float) / 4
+    assert lagrangian_bound(m, lp, u) == plain_lagrangian(m, lp, u)
+    # no multipliers: every relaxed row free, each person's best sequence at full weight
+    assert lagrangian_bound(m, lp, np.zeros(n)) == plain_lagrangian(m, lp, np.zeros(n))
+    # the trivial multipliers: each capacity row priced at its seat's weight
+    seat_w = dict(zip(m.pair_seat.tolist(), m.pair_w.tolist()))
+    trivial = np.zeros(n)
+    trivial[: len(lp.capacity_seats)] = [seat_w[k] for k in lp.capacity_seats]
+    assert lagrangian_bound(m, lp, None) == plain_lagrangian(m, lp, trivial)
+    # with taken: the same bound, the pairs of one best sequence and the pairs' reduced values
+    bound, best, x = lagrangian_bound(m, lp, u, taken=True)
+    assert bound == plain_lagrangian(m, lp, u) and best.dtype == bool and len(best) == len(x) == m.n_pairs
+    assert all(x[p] == 0 for p in range(m.n_pairs) if m.fixed_off is not None and m.fixed_off[p])
+    chosen = np.flatnonzero(best)
+    assert all(m.pair_person[a] != m.pair_person[b] or m.pair_end[a] < m.pair_start[b] or m.pair_end[b] < m.pair_start[a]
+               for a, b in itertools.combinations(chosen, 2))

@@ -31,7 +31,10 @@ def test_a_well_led_grid_raises_nothing(tmp_path):
     assert grid.leaderless_today(wb, TODAY).empty
     assert grid.leadership_cliffs(wb, TODAY).empty
     assert grid.two_cells_on_post(wb, TODAY).empty
-    s = grid.grid_summary(wb, TODAY).set_index("id")
+    s = grid.grid_summary(wb, TODAY)
+    assert list(s.columns) == ["id", "name", "kind", "level_shown", "depth", "parent", "leaders", "named_leader",
+                               "members", "people", "leader_until", "leaderless_from", "leader_back"]
+    s = s.set_index("id")
     assert s.loc["W", "people"] == 5 and s.loc["G-DOC", "members"] == 2 and s.loc["G-DOC", "leaders"] == "P2"
 
 

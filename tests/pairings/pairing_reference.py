@@ -71,7 +71,8 @@ def rows(df) -> list[dict]:
 
 
 def _tables(wb) -> dict[str, list[dict]]:
-    return {name: rows(getattr(wb, name)) for name in ("regions", "units", "pairings", "people", "orders")}
+    return {name: rows(getattr(wb, name)) for name in ("regions", "units", "pairings", "people", "orders",
+                                                         "assignments")}
 
 
 # --------------------------------------------------------------------------- #
@@ -268,6 +269,42 @@ def reference_responsible(wb) -> dict[tuple[str, int], set[str]]:
             _, responsible = seat_decision(order, s, e, t["pairings"], parent)
             out[order["id"], k] = {p["sender"] for p in responsible}
     return out
+
+
+def reference_blocked(wb) -> dict[tuple[str, str], tuple[int, str]]:
+    """``{(host unit, sector): (open seats, deciding senders joined by 、)}`` that pairings block.
+
+    A seat is blocked when its deciding exclusive pairings keep out everyone who passes the other
+    rules, and someone does pass them; its open seats are the headcount less the active or planned
+    assignments of the order overlapping the seat.
+    """
+    t = _tables(wb)
+    parent = parent_map(t["regions"], t["units"])
+    out: dict = {}
+    for order in t["orders"]:
+        for _, s, e in slots_of_order(order):
+            deciding, _ = seat_decision(order, s, e, t["pairings"], parent)
+            fits = [p for p in t["people"] if _basic_fit(p, order, s, e)]
+            if not deciding or not fits or any(is_under(p["sending_unit"], d["sender"], parent)
+                                               for p in fits for d in deciding):
+                continue
+            held = sum(1 for a in t.get("assignments", []) if a["order"] == order["id"]
+                       and a["status"] in ("active", "planned") and a["start"] <= e
+                       and (a.get("end") is None or a["end"] >= s))
+            if order["headcount"] - held > 0:
+                seats, senders = out.get((order["host_unit"], order["sector"]), (0, set()))
+                out[order["host_unit"], order["sector"]] = (seats + order["headcount"] - held,
+                                                            senders | {d["sender"] for d in deciding})
+    return {k: (n, "、".join(sorted(v))) for k, (n, v) in out.items()}
+
+
+def reference_covered(wb, on: dt.date | None = None) -> set[str]:
+    """Host units under the host of some pairing, for any sector, not ended before ``on`` (None: ever)."""
+    t = _tables(wb)
+    parent = parent_map(t["regions"], t["units"])
+    return {u["id"] for u in t["units"] if u["side"] == "host"
+            for p in t["pairings"]
+            if is_under(u["id"], p["host"], parent) and (on is None or p.get("end") is None or p["end"] >= on)}
 
 
 # --------------------------------------------------------------------------- #

@@ -8,12 +8,17 @@ reference shows up) and the library.
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import csv_workbook
-from hypothesis import HealthCheck, given, settings
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings, strategies as st
 from pairing_programmes import programmes
 from pairing_reference import (
     first_objective_of_pairs,
+    reference_blocked,
+    reference_covered,
     reference_eligible,
     reference_first_objective,
     reference_preferred,
@@ -28,8 +33,8 @@ from pairing_reference import (
 
 import planning
 from planning.allocation import check_plan
-from planning.programme.eligibility import eligible_pairs
-from planning.core.pairings import responsible_senders
+from planning.programme.eligibility import blocked_by_pairings, eligible_pairs
+from planning.core.pairings import covered_host_units, order_seats, responsible_senders
 from planning.programme.seats import order_slots
 
 
@@ -127,6 +132,48 @@ def test_responsible_senders_match_reference_and_can_staff(tables):
         deciding, _ = seat_decision(o, s, e, t["pairings"], parent)
         for sender in senders:
             assert not deciding or any(is_under(sender, d["sender"], parent) for d in deciding), (order, k, sender)
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(tables=programmes(), on=st.sampled_from([None, dt.date(2025, 6, 30), dt.date(2026, 7, 1), dt.date(2031, 1, 1)]))
+def test_covered_host_units_match_reference(tables, on):
+    """A host unit is covered by a pairing of any sector at it or above it, ended on ``on`` or later."""
+    wb = load(tables)
+    got = covered_host_units(wb, None if on is None else pd.Timestamp(on))
+    assert set(got) == reference_covered(wb, on), describe(wb)
+    assert got.is_unique
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(tables=programmes())
+def test_blocked_by_pairings_matches_reference(tables):
+    """Seats whose deciding pairings keep out everyone suitable, per host unit and sector, largest first."""
+    wb = load(tables)
+    got = blocked_by_pairings(wb, order_slots(wb.orders))
+    assert list(got.columns) == ["host_unit", "sector", "seats", "senders"]
+    assert {(u, k): (n, s) for u, k, n, s in got.values.tolist()} == reference_blocked(wb), describe(wb)
+    assert got["seats"].is_monotonic_decreasing and got.index.tolist() == list(range(len(got)))
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(tables=programmes())
+def test_order_seats_are_one_per_unit_and_sector_over_its_orders(tables):
+    """One seat per host unit and sector with orders, from its first order's start to its last one's end."""
+    wb = load(tables)
+    want = {}
+    for o in rows(wb.orders):
+        s, e = want.get((o["host_unit"], o["sector"]), (o["start"], o["end"]))
+        want[o["host_unit"], o["sector"]] = (min(s, o["start"]), max(e, o["end"]))
+    seats_ = order_seats(wb)
+    got = {(u, k): (s.date(), e.date()) for u, k, s, e in zip(*(seats_[c] for c in ("host_unit", "sector", "start", "end")))}
+    assert got == want and len(seats_) == len(want)
+    # the seats ask the responsible senders the same question as the slots of their orders
+    r = responsible_senders(wb, seats_)
+    assert list(r.columns) == ["seat", "sender", "scope"] and list(r.index) == list(range(len(r)))
+    assert not r.duplicated(["seat", "sender"]).any()
 
 
 # --------------------------------------------------------------------------- #
@@ -263,6 +310,17 @@ O-SL-EARLY,H-SL-SCH1,教育,,member,1,2026-12-31,2027-06-30,3,,,
     assert_both(wb, eligible, preferred)
 
 
+def test_a_pairing_starting_on_the_last_day_decides(tmp_path):
+    """Dates are inclusive at both ends: a pairing that starts on the order's last day is in force for it."""
+    wb = hand_workbook(tmp_path, """SD-ZB,H-SL-SCH1,,exclusive,2028-02-29,
+SD-QD,H-SF-SCH1,,exclusive,2028-03-01,
+""", """O-SL,H-SL-SCH1,教育,,member,1,2027-03-01,2028-02-29,3,,,
+O-SF,H-SF-SCH1,教育,,member,1,2027-03-01,2028-02-29,3,,,
+""")
+    eligible = seats({"T-ZB"}, "O-SL") | seats(TEACHERS, "O-SF")  # Qingdao's starts the day after: not in force
+    assert_both(wb, eligible, seats({"T-ZB"}, "O-SL"))
+
+
 def test_dated_pairings_decide_slot_by_slot(tmp_path):
     """A school pairing handed from Jinan to Qingdao mid-order; Zibo's county pairing covers the gap."""
     wb = hand_workbook(tmp_path, """SD-JN,H-SF-SCH1,,exclusive,2026-01-01,2027-06-30
@@ -358,3 +416,27 @@ O-ROT,H-SL-SCH1,教育,,member,1,2027-03-01,2028-02-29,,,,6
     plan = planning.allocate(wb)
     assert plan.objective.value == 26
     assert check_plan(wb, plan).empty
+
+
+def test_orders_without_a_rotation_column_are_one_slot_each(tmp_path):
+    """A table without ``rotation_months`` (a caller's own orders): one slot over each order's whole period."""
+    wb = hand_workbook(tmp_path, "", "O-A,H-SF-SCH1,教育,,member,2,2027-01-31,2028-05-15,3,,,\n"
+                                     "O-B,H-SL-SCH1,教育,,member,1,2027-03-01,2027-08-31,3,,,\n")
+    lib = order_slots(wb.orders.drop(columns="rotation_months"))
+    assert lib[["order", "slot", "headcount"]].values.tolist() == [["O-A", 0, 2], ["O-B", 0, 1]]
+    assert lib.loc[0, ["start", "end"]].tolist() == [pd.Timestamp("2027-01-31"), pd.Timestamp("2028-05-15")]
+    assert lib.loc[1, ["start", "end"]].tolist() == [pd.Timestamp("2027-03-01"), pd.Timestamp("2027-08-31")]
+    kept = [c for c in wb.orders.columns if c not in ("id", "start", "end", "headcount", "rotation_months")]
+    assert list(lib.columns) == ["order", "slot", "start", "end", "headcount"] + kept
+
+
+def test_an_open_order_ends_its_last_slot_on_the_open_end(tmp_path):
+    """An order without an end (a caller's table): its slots run on, the last one to the open end."""
+    from planning.core.periods import OPEN_END
+
+    wb = hand_workbook(tmp_path, "", "O-R,H-SF-SCH1,教育,,member,1,2027-01-01,2027-12-31,3,,,6\n")
+    orders = wb.orders.assign(end=pd.NaT)
+    lib = order_slots(orders.set_index("id", drop=False))  # any index: the slots are numbered from 0
+    assert lib.loc[0, ["slot", "start", "end"]].tolist() == [0, pd.Timestamp("2027-01-01"), pd.Timestamp("2027-06-30")]
+    assert lib["end"].iloc[-1] == pd.Timestamp(OPEN_END) and lib["start"].is_monotonic_increasing
+    assert "index" not in lib.columns and lib.index.tolist() == list(range(len(lib)))

@@ -115,7 +115,7 @@ def test_pairing_in_force_per_rotation_slot(tmp_path):
     assert by_slot == {0: {"PA1", "PA2"}, 1: {"PC1"}}
 
 
-def test_blocked_host_is_said_in_one_sentence(tmp_path):
+def test_blocked_host_and_its_sentences(tmp_path):
     """A school paired with a city that has no teacher: the check, the plan and its reasons say so."""
     wb = programme(tmp_path, "B-HOS,S4,,exclusive,,\nSD-A,KS-1,,exclusive,,\n")
     b = blocked_by_pairings(wb)
@@ -133,7 +133,11 @@ def test_blocked_host_is_said_in_one_sentence(tmp_path):
     _, ut = plan.with_text()
     assert "乙市人民医院" in ut.set_index("order").loc["O4", "reason_text"]
     assert "二县中学的教育岗位 1 个未能安排" in plan_summary(plan)
-    # the command line says it too, in Chinese by default
+
+
+def test_blocked_host_is_said_in_one_sentence_by_the_command_line(tmp_path):
+    """`planning check` says it too, in Chinese by default."""
+    wb = programme(tmp_path, "B-HOS,S4,,exclusive,,\nSD-A,KS-1,,exclusive,,\n")
     planning.save_workbook(wb, tmp_path / "blocked.xlsx")
     out = subprocess.run([sys.executable, "-m", "planning.cli", "check", str(tmp_path / "blocked.xlsx")],
                          capture_output=True, text=True, cwd=ROOT)
@@ -149,3 +153,23 @@ def test_deciding_pairings_is_vectorised_over_many_seats():
         alone = deciding_pairings(wb, o.iloc[[i]]).drop(columns="seat").reset_index(drop=True)
         mine = together[together["seat"] == i].drop(columns="seat").reset_index(drop=True)
         pd.testing.assert_frame_equal(alone, mine)
+
+
+def kinds(df) -> dict:
+    """Each column's kind: integer, boolean or other (text columns may be object or string)."""
+    return {c: {"i": "integer", "b": "boolean"}.get(df[c].dtype.kind, "other") for c in df.columns}
+
+
+def test_an_empty_answer_has_the_columns_and_types_of_a_full_one(tmp_path):
+    """No seat, or no pairing: the same columns and types as an answer with rows (callers concatenate them)."""
+    from planning.core.pairings import COLUMNS, pairings_in_force
+
+    wb = planning.load_workbook(planning.SAMPLE)
+    o = wb.orders.head(5).reset_index(drop=True)
+    no_pairings = programme(tmp_path, "")
+    for fn, cols in ((pairings_in_force, COLUMNS[:-2]), (deciding_pairings, COLUMNS)):
+        full = fn(wb, o)
+        assert len(full) and list(full.columns) == cols
+        for empty in (fn(wb, o.iloc[:0]), fn(no_pairings, no_pairings.orders)):
+            assert empty.empty
+            assert kinds(empty) == kinds(full), fn.__name__

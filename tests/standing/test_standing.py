@@ -31,6 +31,9 @@ def test_standing_matches_reference(tables, day, horizon):
     for got, want in zip(s.points.to_dict("records"), ref["points"]):
         for k in ("demand", "supply", "filled", "gap", "surplus", "leaving", "arriving"):
             assert int(got[k]) == want[k], (k, got["day"], got, want)
+        # the band of the day's ratio: green from 80 %, amber from 50 %, red below, none without demand
+        r = want["filled"] / want["demand"] if want["demand"] else None
+        assert got["band"] == ("none" if r is None else "green" if r >= 0.8 else "amber" if r >= 0.5 else "red")
     # units: every host unit × sector with a gap on the day or at a later checkpoint, its gap now and its peak
     want_now, want_peak = {}, {}
     for (u, sec, p_), (d, sup) in ref["cells"].items():
@@ -63,6 +66,27 @@ def test_standing_matches_reference(tables, day, horizon):
     # the senders' gaps now add up to the units' gaps that someone answers for
     answered = int(s.units.loc[s.units["sender"].ne(""), "gap"].sum())
     assert int(s.senders.loc[s.senders["sender"].ne(""), "gap"].sum()) == answered
+    # every figure of a unit row, its peak on the earliest checkpoint of its largest gap
+    gaps = {k: d - min(d, sup) for k, (d, sup) in ref["cells"].items()}
+    for r in s.units.itertuples():
+        d, sup = ref["cells"].get((r.host_unit, r.sector, day), (0, 0))
+        assert (r.demand, r.supply, r.filled, r.surplus) == (d, sup, min(d, sup), sup - min(d, sup))
+        assert r.ratio == min(d, sup) / d if d else pd.isna(r.ratio)
+        peak_days = [q for (u, sec, q), g in gaps.items() if (u, sec) == (r.host_unit, r.sector) and g == r.peak_gap]
+        assert r.peak_day.date() == min(peak_days) if r.peak_gap > 0 else pd.isna(r.peak_day)
+    # per sender (of the unit rows): the gap now, and the earliest checkpoint of the largest summed gap
+    sender_gaps: dict = {}
+    for r in s.units.itertuples():
+        for (u, sec, q), g in gaps.items():
+            if (u, sec) == (r.host_unit, r.sector):
+                sender_gaps.setdefault(r.sender, {}).setdefault(q, 0)
+                sender_gaps[r.sender][q] += g
+    assert set(s.senders["sender"]) == set(sender_gaps)
+    for r in s.senders.itertuples():
+        by_day = sender_gaps[r.sender]
+        assert r.gap == by_day.get(day, 0) and r.peak_gap == max(by_day.values())
+        assert r.peak_day.date() == min(q for q, g in by_day.items() if g == r.peak_gap)
+        assert r.units == len({u.host_unit for u in s.units.itertuples() if u.sender == r.sender})
 
 
 def test_checkpoints_from_a_month_end():
