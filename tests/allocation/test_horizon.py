@@ -234,7 +234,7 @@ def plain_lagrangian(m, lp, u) -> int:
 
 @st.composite
 def small_models(draw):
-    from planning.allocation.solvers.horizon import Model
+    from planning.allocation.model import Model
 
     n_person, n_seat = draw(st.integers(1, 3)), draw(st.integers(1, 3))
     pairs = draw(st.lists(st.tuples(st.integers(0, n_person - 1), st.integers(0, n_seat - 1)), min_size=1,
