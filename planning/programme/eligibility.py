@@ -2,10 +2,13 @@
 
 A person is eligible for an order seat when: same sector; same skill if the
 order names one; ``level >= min_level``; ``can_lead`` if the role is lead;
-available over the whole stint (slot); and, when exclusive pairings are in
+available over the whole stint (slot); when exclusive pairings are in
 force for the seat, under the sender of one of the most specific of them
-(:func:`planning.core.pairings.deciding_pairings`). ``preferred`` marks people under
-a sender responsible for the seat.
+(:func:`planning.core.pairings.deciding_pairings`); and every selection criterion
+the seat sets is met (design §11, :func:`criteria_failures`): rank, title, age
+cap, Party membership, Party and service years, a valid medical check, altitude
+clearance, vetting stage and term rules. ``preferred`` marks people under a
+sender responsible for the seat.
 
 The table is built by joins on sector (and skill), never by a loop over
 people × orders; people are processed in chunks to bound memory.
@@ -30,9 +33,9 @@ from ..core.live import LIVE
 from ..core.pairings import deciding_pairings
 from ..core.periods import ends
 from ..core.utils import ranges
-from ..core.vocabulary import Role
+from ..core.vocabulary import PartyStatus, Rank, Role, Stage, Title
 from ..core.i18n import sector_label, t
-from .seats import order_slots
+from .seats import add_months, order_slots
 
 CHUNK = 400_000  # candidate rows per join chunk
 
@@ -62,6 +65,8 @@ def eligible_rows(wb, slots: pd.DataFrame | None = None, people: pd.DataFrame | 
     slots = order_slots(wb.orders) if slots is None else slots
     people = wb.people if people is None else people
     prow, srow, exact = _join(people, slots)
+    keep = meets_criteria(wb, people, slots, prow, srow)
+    prow, srow, exact = prow[keep], srow[keep], exact[keep]
     ok, preferred = _pairing_flags(wb, people, slots, prow, srow)
     return pd.DataFrame({"person_row": prow[ok], "slot_row": srow[ok], "exact_skill": exact[ok],
                          "preferred": preferred[ok]})
@@ -238,6 +243,8 @@ def blocked_by_pairings(wb, slots: pd.DataFrame | None = None, people: pd.DataFr
     slots = slots.iloc[np.unique(d.loc[d["decides"], "seat"].to_numpy())].reset_index(drop=True)
     people = wb.people if people is None else people
     prow, srow, _ = _join(people, slots)
+    keep = meets_criteria(wb, people, slots, prow, srow)
+    prow, srow = prow[keep], srow[keep]
     ok, _ = _pairing_flags(wb, people, slots, prow, srow)
     blocked = np.setdiff1d(np.unique(srow), np.unique(srow[ok]))
     # open seats only: headcount less the active/planned assignments overlapping the slot
@@ -280,3 +287,216 @@ def blocked_sentences(wb, blocked: pd.DataFrame, lang: str | None = None, free: 
     return [t("pairing.blocked.row_free" if free else "pairing.blocked.row", lang, unit=name(r.host_unit), sector=sector_label(r.sector, lang),
               n=int(r.seats), senders=name(r.senders) if isinstance(r.senders, str) and r.senders else "—")
             for r in blocked.itertuples()]
+
+
+# --- Selection criteria (design §11) -------------------------------------------------------------------------
+
+#: The selection criteria, in the order an explanation lists them.
+CRITERIA = ("rank", "title", "age", "party", "party_years", "service_years", "medical", "altitude", "vetting",
+            "term")
+#: Posts at or above this altitude (metres) need altitude clearance.
+HIGH_ALTITUDE = 3000.0
+#: Months a medical check stays valid when the programme says nothing else.
+MEDICAL_MONTHS = 12
+RANKS, TITLES, STAGES = [m.value for m in Rank], [m.value for m in Title], [m.value for m in Stage]
+
+
+def _code(s: pd.Series, values: list[str]) -> np.ndarray:
+    """Position of each value in ``values`` (low to high), -1 where missing or unknown."""
+    return pd.Index(values).get_indexer(s.astype(object).where(s.notna(), None)).astype(np.int64)
+
+
+def _col(df: pd.DataFrame, c: str, dtype=None) -> pd.Series:
+    """A column, or an empty one when a hand-made table lacks it."""
+    if c in df.columns:
+        return df[c].reset_index(drop=True)
+    return pd.Series(pd.NA if dtype is None else np.nan, index=range(len(df)), dtype=dtype or object)
+
+
+def host_altitude(wb) -> pd.Series:
+    """Each unit's altitude in metres: its own, else its region's or the nearest region above with one."""
+    r = wb.regions
+    alt = dict(zip(r["id"], pd.to_numeric(_col(r, "altitude", "float64"), errors="coerce")))
+    parent = dict(zip(r["id"], r["parent"]))
+
+    def of_region(x, seen=()):
+        while isinstance(x, str) and x not in seen:
+            a = alt.get(x)
+            if a is not None and not np.isnan(a):
+                return a
+            seen = (*seen, x)
+            x = parent.get(x)
+        return np.nan
+
+    u = wb.units
+    own = pd.to_numeric(_col(u, "altitude", "float64"), errors="coerce").to_numpy()
+    region = np.array([of_region(x) for x in u["region"].tolist()], dtype="float64")
+    return pd.Series(np.where(np.isnan(own), region, own), index=u["id"].to_numpy(), dtype="float64")
+
+
+def seat_criteria(wb, slots: pd.DataFrame) -> pd.DataFrame:
+    """What each seat asks of a person (one row per row of ``slots``).
+
+    Columns: ``rank`` (code of the post's rank, -1: none), ``promotion`` (one rank below
+    allowed), ``title`` (lowest title code, -1: none), ``age_cap``, ``party`` (full membership
+    required), ``party_years``, ``service_years`` (NaN: none), ``medical`` (a valid check
+    needed), ``medical_months``, ``altitude`` (host's metres), ``high`` (clearance needed),
+    ``stage`` (last vetting stage code, -1: none), ``term_ok`` (the stint within the term
+    rule), ``min_months``, ``max_months``, ``dispatch`` (the stint's first day). A seat
+    whose order names a programme with a term rule (its role's, else the all-roles one)
+    takes that rule's vetting stage, medical check validity, promotion, and stint months
+    (the order's own months first).
+    """
+    s = slots.reset_index(drop=True)
+    n = len(s)
+    out = pd.DataFrame({"rank": _code(_col(s, "post_rank"), RANKS), "title": _code(_col(s, "min_title"), TITLES),
+                        "age_cap": _col(s, "age_cap", "float64").astype("float64").to_numpy(),
+                        "party": _col(s, "party_required").fillna(False).astype(bool).to_numpy(),
+                        "party_years": _col(s, "min_party_years", "float64").astype("float64").to_numpy(),
+                        "service_years": _col(s, "min_service_years", "float64").astype("float64").to_numpy(),
+                        "dispatch": pd.DatetimeIndex(s["start"]).to_numpy()}, index=range(n))
+    rule = pd.DataFrame(index=range(n), columns=["min_months", "max_months", "last_stage", "medical_months",
+                                                 "promotion_allowed"], dtype=object)
+    has_rule = np.zeros(n, bool)
+    tr = getattr(wb, "term_rules", None)
+    if tr is not None and len(tr) and n:
+        prog = _col(s, "programme").astype(object).to_numpy()
+        role = _col(s, "role").astype(object).to_numpy()
+        t = tr.reset_index(drop=True)
+        t_role = t["role"].astype(object).where(t["role"].notna(), None).to_numpy()
+        for general in (True, False):  # the all-roles rule first, then the role's own over it
+            pick = t[pd.isna(t_role) if general else ~pd.isna(t_role)]
+            pick = pick.drop_duplicates(["programme"] if general else ["programme", "role"], keep="first")
+            key = pick["programme"].astype(str) + ("" if general else "\x1f" + pick["role"].astype(str))
+            idx = pd.Index(key.to_numpy())
+            k = np.array([str(p) + ("" if general else "\x1f" + str(r)) if isinstance(p, str) else "\x00"
+                          for p, r in zip(prog, role)], dtype=object)
+            at = idx.get_indexer(k)
+            hit = at >= 0
+            for c in rule.columns:
+                rule.loc[hit, c] = pick[c].to_numpy(dtype=object)[at[hit]]
+            has_rule |= hit
+    stage = rule["last_stage"].where(rule["last_stage"].notna() | ~has_rule, Stage.PUBLICISED.value)
+    out["stage"] = np.where(has_rule, _code(stage, STAGES), -1)
+    months = pd.to_numeric(rule["medical_months"], errors="coerce").fillna(MEDICAL_MONTHS).to_numpy()
+    out["medical_months"] = months.astype(np.int64)
+    out["promotion"] = rule["promotion_allowed"].fillna(False).astype(bool).to_numpy()
+    alt = host_altitude(wb).reindex(s["host_unit"].to_numpy()).to_numpy() if n else np.zeros(0)
+    out["altitude"] = alt
+    out["high"] = ~np.isnan(alt) & (alt >= HIGH_ALTITUDE)
+    out["medical"] = has_rule | out["high"].to_numpy()
+    for c in ("min_months", "max_months"):
+        own = _col(s, c, "float64").astype("float64").to_numpy()
+        out[c] = np.where(np.isnan(own), pd.to_numeric(rule[c], errors="coerce").to_numpy(dtype="float64"), own)
+    start, end = pd.Series(pd.DatetimeIndex(s["start"])), pd.DatetimeIndex(s["end"]).to_numpy()
+    ok = np.ones(n, bool)
+    for c, longest in (("min_months", False), ("max_months", True)):
+        m = out[c].to_numpy()
+        has = ~np.isnan(m)
+        if has.any():  # a stint of m months ends the day before the same day m months later
+            bound = (add_months(start[has], m[has].astype(np.int64)) - pd.Timedelta(days=1)).to_numpy()
+            ok[has] &= (end[has] <= bound) if longest else (end[has] >= bound)
+    out["term_ok"] = ok
+    return out
+
+
+def person_facts(people: pd.DataFrame) -> pd.DataFrame:
+    """The facts the criteria read, one row per person: codes (-1: missing) and days (NaT: missing)."""
+    p = people.reset_index(drop=True)
+    result = _col(p, "medical_result").astype(object)
+    clear = _col(p, "altitude_clearance").astype(object)
+    days = {c: pd.DatetimeIndex(_col(p, c, "datetime64[ns]").astype("datetime64[ns]")).to_numpy()
+            for c in ("birth_date", "party_joined", "work_started", "medical_date")}
+    return pd.DataFrame({"rank": _code(_col(p, "rank"), RANKS), "title": _code(_col(p, "title"), TITLES),
+                         "party_status": _code(_col(p, "party_status"), [m.value for m in PartyStatus]),
+                         **days,
+                         "medical_result": np.where(result.isna(), -1, (result == "fit").astype(np.int64)),
+                         "altitude_clearance": np.where(clear.isna(), -1, (clear == "cleared").astype(np.int64)),
+                         "stage": _code(_col(p, "vetting_stage"), STAGES)}, index=range(len(p)))
+
+
+def whole_years(since: np.ndarray, on: np.ndarray) -> np.ndarray:
+    """Whole years from ``since`` to ``on`` (an anniversary on ``on`` counts); NaN where ``since`` is missing."""
+    a, b = pd.DatetimeIndex(since), pd.DatetimeIndex(on)
+    y = (b.year - a.year).to_numpy(dtype="float64") - ((b.month * 100 + b.day) < (a.month * 100 + a.day))
+    return np.where(np.isnat(np.asarray(since, dtype="datetime64[ns]")), np.nan, y)
+
+
+def medical_valid_until(checked: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """Last day a medical check on ``checked`` is valid: the day before the same day ``months`` later."""
+    checked = np.asarray(checked, dtype="datetime64[ns]")
+    out = np.full(len(checked), np.datetime64("NaT"), dtype="datetime64[ns]")
+    known = ~np.isnat(checked)
+    if known.any():
+        out[known] = (add_months(pd.Series(checked[known]), np.asarray(months)[known]) - pd.Timedelta(days=1)).to_numpy()
+    return out
+
+
+def criteria_failures(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.ndarray, srow: np.ndarray,
+                      seats: pd.DataFrame | None = None, facts: pd.DataFrame | None = None) -> dict[str, np.ndarray]:
+    """For each pair (``prow`` into ``people``, ``srow`` into ``slots``), which criteria exclude the person.
+
+    One boolean array per criterion of :data:`CRITERIA` that some seat sets (criteria no
+    seat sets are left out). A fact a criterion needs but the person lacks excludes them
+    (design §11). Whole arrays, no loop over pairs.
+    """
+    seats = seat_criteria(wb, slots) if seats is None else seats
+    f = person_facts(people) if facts is None else facts
+    out: dict[str, np.ndarray] = {}
+    if not len(prow):
+        return out
+    sc = {c: seats[c].to_numpy() for c in seats.columns}
+    pf = {c: f[c].to_numpy() for c in f.columns}
+
+    def need(c):
+        return sc[c][srow]
+
+    r = need("rank")
+    if (r >= 0).any():
+        have = pf["rank"][prow]
+        out["rank"] = (r >= 0) & ~((have == r) | (need("promotion") & (have >= 0) & (have == r - 1)))
+    t = need("title")
+    if (t >= 0).any():
+        out["title"] = (t >= 0) & (pf["title"][prow] < t)  # a missing title is -1: below every title
+    cap = need("age_cap")
+    if (~np.isnan(cap)).any():
+        age = whole_years(pf["birth_date"][prow], need("dispatch"))
+        out["age"] = ~np.isnan(cap) & ~(age <= cap)
+    party = need("party")
+    if party.any():
+        out["party"] = party & (pf["party_status"][prow] != 0)  # 0: party_member, the first status
+    for c, since in (("party_years", "party_joined"), ("service_years", "work_started")):
+        m = need(c)
+        if (~np.isnan(m)).any():
+            got = whole_years(pf[since][prow], need("dispatch"))
+            out[c] = ~np.isnan(m) & ~(got >= m)
+    med = need("medical")
+    if med.any():
+        on = need("dispatch")
+        checked = pf["medical_date"][prow]
+        until = medical_valid_until(checked, need("medical_months"))
+        valid = (pf["medical_result"][prow] == 1) & ~np.isnat(checked) & (checked <= on) & (until >= on)
+        out["medical"] = med & ~valid
+    high = need("high")
+    if high.any():
+        out["altitude"] = high & (pf["altitude_clearance"][prow] != 1)
+    st = need("stage")
+    if (st >= 0).any():
+        out["vetting"] = (st >= 0) & (pf["stage"][prow] < st)
+    term = ~need("term_ok")
+    if term.any():
+        out["term"] = term
+    return out
+
+
+def meets_criteria(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.ndarray, srow: np.ndarray) -> np.ndarray:
+    """Whether each pair meets every selection criterion its seat sets (:func:`criteria_failures`)."""
+    ok = np.ones(len(prow), bool)
+    if not len(prow):
+        return ok
+    used = np.unique(srow)  # the criteria of the seats the pairs name, not of every seat
+    seats = seat_criteria(wb, slots.iloc[used])
+    local = np.searchsorted(used, srow)
+    for fail in criteria_failures(wb, people, slots.iloc[used], prow, local, seats=seats).values():
+        ok &= ~fail
+    return ok
