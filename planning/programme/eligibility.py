@@ -34,7 +34,7 @@ from ..core.pairings import deciding_pairings
 from ..core.periods import ends
 from ..core.utils import ranges
 from ..core.vocabulary import PartyStatus, Rank, Role, Stage, Title
-from ..core.i18n import sector_label, t
+from ..core.i18n import default_lang, sector_label, t
 from .seats import add_months, order_slots
 
 CHUNK = 400_000  # candidate rows per join chunk
@@ -500,3 +500,148 @@ def meets_criteria(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.ndarr
     for fail in criteria_failures(wb, people, slots.iloc[used], prow, local, seats=seats).values():
         ok &= ~fail
     return ok
+
+
+# --- Why not this person ----------------------------------------------------------------------------------------
+
+def _label(code, lang: str | None) -> str:
+    """An enumerated value (rank, title, stage, Party status) as the reader says it."""
+    from ..contract.schema import value_label
+
+    if code is None or (not isinstance(code, str) and pd.isna(code)):
+        return "—"
+    return value_label(str(code), "zh") if (lang or default_lang()) == "zh" else str(code).replace("_", " ")
+
+
+def _day(d) -> str:
+    return "—" if d is None or pd.isna(d) else pd.Timestamp(d).strftime("%Y-%m-%d")
+
+
+def exclusions(wb, person: str, order: str, slot: int = 0, start=None) -> list[tuple[str, str, dict]]:
+    """What excludes ``person`` from a seat of ``order``: ``(criterion, sentence key, values)`` in rule order.
+
+    The rules of design §4 (sector, skill, level, lead, availability, pairing) and then the
+    selection criteria of §11 (:data:`CRITERIA`), each with the person's value and the
+    seat's. ``start`` moves the stint's first day (a seat planned from today). An empty
+    list: the person may sit there.
+    """
+    people = wb.people[wb.people["id"] == person].reset_index(drop=True)
+    slots = order_slots(wb.orders[wb.orders["id"] == order])
+    slots = slots[slots["slot"] == slot].reset_index(drop=True)
+    if people.empty or slots.empty:
+        raise KeyError(person if people.empty else (order, slot))
+    if start is not None:
+        slots["start"] = pd.Timestamp(start)
+    p, s = people.iloc[0], slots.iloc[0]
+    out: list[tuple[str, str, dict]] = []
+    if p["sector"] != s["sector"]:
+        out.append(("sector", "why_not.sector", dict(have=p["sector"], need=s["sector"])))
+    if isinstance(s["skill"], str) and p["skill"] != s["skill"]:
+        out.append(("skill", "why_not.skill", dict(have=p["skill"] if isinstance(p["skill"], str) else "—",
+                                                     need=s["skill"])))
+    if p["level"] < s["min_level"]:
+        out.append(("level", "why_not.level", dict(have=int(p["level"]), need=int(s["min_level"]))))
+    if s["role"] == Role.LEAD and not bool(p["can_lead"]):
+        out.append(("lead", "why_not.lead", {}))
+    a_to = ends(people["available_to"]).iloc[0]
+    if not (p["available_from"] <= s["start"] and a_to >= s["end"]):
+        out.append(("available", "why_not.available", dict(
+            have=f"{_day(p['available_from'])}–{_day(a_to)}", need=f"{_day(s['start'])}–{_day(s['end'])}")))
+    req = exclusive_senders(wb, slots)
+    if len(req):
+        ok, _ = _pairing_flags(wb, people, slots, np.zeros(1, np.int64), np.zeros(1, np.int64))
+        if not ok[0]:
+            nm = pd.concat([wb.regions.set_index("id")["name"], wb.units.set_index("id")["name"]])
+            nm = nm[~nm.index.duplicated()]
+            out.append(("pairing", "why_not.pairing", dict(
+                have=nm.get(p["sending_unit"], p["sending_unit"]),
+                need="、".join(str(nm.get(x, x)) for x in sorted(map(str, set(req["sender"])))))))
+    seats = seat_criteria(wb, slots)
+    f = person_facts(people)
+    fails = criteria_failures(wb, people, slots, np.zeros(1, np.int64), np.zeros(1, np.int64), seats=seats, facts=f)
+    sc, on = seats.iloc[0], pd.Timestamp(s["start"])
+    for c in CRITERIA:
+        if c not in fails or not fails[c][0]:
+            continue
+        if c == "rank":
+            need = RANKS[int(sc["rank"])]
+            key = ("rank_missing" if not isinstance(p["rank"], str) else
+                   "rank_promotion" if sc["promotion"] else "rank")
+            out.append((c, "why_not." + key, dict(have=p["rank"], need=need, codes=("have", "need"))))
+        elif c == "title":
+            need = TITLES[int(sc["title"])]
+            key = "title_missing" if not isinstance(p["title"], str) else "title"
+            out.append((c, "why_not." + key, dict(have=p["title"], need=need, codes=("have", "need"))))
+        elif c == "age":
+            cap = int(sc["age_cap"])
+            if pd.isna(p["birth_date"]):
+                out.append((c, "why_not.age_missing", dict(need=cap)))
+            else:
+                age = int(whole_years(np.array([p["birth_date"]], "datetime64[ns]"), np.array([on], "datetime64[ns]"))[0])
+                out.append((c, "why_not.age", dict(have=age, need=cap)))
+        elif c == "party":
+            key = "party_missing" if not isinstance(p["party_status"], str) else "party"
+            out.append((c, "why_not." + key, dict(have=p["party_status"], codes=("have",))))
+        elif c in ("party_years", "service_years"):
+            since = p["party_joined" if c == "party_years" else "work_started"]
+            need = int(sc[c])
+            if pd.isna(since):
+                out.append((c, f"why_not.{c}_missing", dict(need=need)))
+            else:
+                got = int(whole_years(np.array([since], "datetime64[ns]"), np.array([on], "datetime64[ns]"))[0])
+                out.append((c, "why_not." + c, dict(have=max(got, 0), need=need)))
+        elif c == "medical":
+            months = int(sc["medical_months"])
+            checked = p["medical_date"]
+            if pd.isna(checked):
+                out.append((c, "why_not.medical_missing", dict(need=_day(on), months=months)))
+            elif pd.Timestamp(checked) > on:
+                out.append((c, "why_not.medical_later", dict(have=_day(checked), need=_day(on))))
+            elif not isinstance(p["medical_result"], str):
+                out.append((c, "why_not.medical_result_missing", dict(have=_day(checked))))
+            elif p["medical_result"] != "fit":
+                out.append((c, "why_not.medical_unfit", dict(have=_day(checked))))
+            else:
+                until = medical_valid_until(np.array([checked], "datetime64[ns]"), np.array([months]))[0]
+                out.append((c, "why_not.medical", dict(have=_day(checked), until=_day(until), need=_day(on))))
+        elif c == "altitude":
+            key = "altitude_missing" if not isinstance(p["altitude_clearance"], str) else "altitude"
+            out.append((c, "why_not." + key, dict(need=f"{sc['altitude']:,.0f}")))
+        elif c == "vetting":
+            need = STAGES[int(sc["stage"])]
+            key = "vetting_missing" if not isinstance(p["vetting_stage"], str) else "vetting"
+            out.append((c, "why_not." + key, dict(have=p["vetting_stage"], need=need, codes=("have", "need"))))
+        elif c == "term":
+            stint = f"{_day(s['start'])}–{_day(s['end'])}"
+            lo, hi = sc["min_months"], sc["max_months"]
+            end = pd.Timestamp(s["end"])
+            short = not np.isnan(lo) and end < add_months(pd.Series([on]), int(lo)).iloc[0] - pd.Timedelta(days=1)
+            out.append((c, "why_not.term_short" if short else "why_not.term_long",
+                        dict(have=stint, need=int(lo) if short else int(hi))))
+    return out
+
+
+def why_not(wb, person: str, order: str, slot: int = 0, lang: str | None = None, start=None) -> list[str]:
+    """Why ``person`` may not sit in a seat of ``order``: one sentence per rule that excludes them.
+
+    Each sentence names the rule and both values, in ``lang`` (年龄超过岗位上限（46 岁 > 45 岁）,
+    职称低于副高级（中级）, 体检已过期（2025-03-02，有效至 2026-03-01，派出日 2026-03-02）).
+    An empty list when nothing excludes them (:func:`exclusions` gives the codes).
+
+    Examples
+    --------
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> why_not(wb, "P0001", "O-FS-V20-L")[:1]
+    ['行业不符（教育，岗位为党政）']
+    """
+    out = []
+    for _, key, values in exclusions(wb, person, order, slot, start):
+        v = dict(values)
+        for k in v.pop("codes", ()):
+            v[k] = _label(v[k], lang)
+        for k in ("have", "need"):
+            if k in v and key == "why_not.sector":
+                v[k] = sector_label(v[k], lang)
+        out.append(t(key, lang, **v))
+    return out
