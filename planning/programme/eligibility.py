@@ -645,3 +645,51 @@ def why_not(wb, person: str, order: str, slot: int = 0, lang: str | None = None,
                 v[k] = sector_label(v[k], lang)
         out.append(t(key, lang, **v))
     return out
+
+
+def near_misses(wb, slots: pd.DataFrame, people: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per seat, how many people miss it by one selection criterion alone (``slot_row``, ``criterion``, ``people``).
+
+    Counted among the people who pass sector, skill, level, lead and availability over the
+    stint (pairings aside) and fail exactly one criterion of :data:`CRITERIA`; largest first
+    per seat. ``slots.iloc[slot_row]`` is the seat. Says "3 人只差职称" for an unfilled seat.
+    """
+    people = wb.people if people is None else people
+    slots = slots.reset_index(drop=True)
+    cols = {"slot_row": pd.Series([], dtype=np.int64), "criterion": pd.Series([], dtype=object),
+            "people": pd.Series([], dtype=np.int64)}
+    prow, srow, _ = _join(people, slots)
+    fails = criteria_failures(wb, people, slots, prow, srow)
+    if not fails:
+        return pd.DataFrame(cols)
+    names = list(fails)
+    m = np.stack([fails[c] for c in names], axis=1)
+    one = m.sum(axis=1) == 1
+    if not one.any():
+        return pd.DataFrame(cols)
+    which = np.asarray(names, dtype=object)[m[one].argmax(axis=1)]
+    d = pd.DataFrame({"slot_row": srow[one], "criterion": which})
+    d = d.groupby(["slot_row", "criterion"]).size().rename("people").reset_index()
+    rank = {c: i for i, c in enumerate(CRITERIA)}
+    d["k"] = d["criterion"].map(rank)
+    return d.sort_values(["slot_row", "people", "k"], ascending=[True, False, True]).drop(columns="k").reset_index(
+        drop=True)
+
+
+def criteria_blocked(wb, slots: pd.DataFrame, people: pd.DataFrame | None = None) -> np.ndarray:
+    """Per seat: someone passes sector, skill, level, lead and availability, but no one the selection criteria."""
+    people = wb.people if people is None else people
+    slots = slots.reset_index(drop=True)
+    prow, srow, _ = _join(people, slots)
+    basic = np.zeros(len(slots), bool)
+    basic[srow] = True
+    met = np.zeros(len(slots), bool)
+    met[srow[meets_criteria(wb, people, slots, prow, srow)]] = True
+    return basic & ~met
+
+
+def near_text(near: pd.DataFrame, lang: str | None = None, top: int = 2) -> str:
+    """Near misses of one seat in words: "3 人只差职称、1 人只差年龄" (the ``top`` largest)."""
+    parts = [t("why_not.near", lang, n=int(r.people), criterion=t("criterion." + r.criterion, lang))
+             for r in near.head(top).itertuples(index=False)]
+    return ("、" if (lang or default_lang()) == "zh" else "; ").join(parts)

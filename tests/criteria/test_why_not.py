@@ -93,3 +93,29 @@ def test_the_rules_of_design_4_are_said_too():
 def test_several_criteria_are_listed_in_rule_order():
     wb = workbook(dict(title="junior", birth_date="1970-01-01", vetting_stage="vetted"))
     assert [c for c, _, _ in exclusions(wb, "P1", "O1")] == ["title", "age", "vetting"]
+
+
+def test_the_plan_says_who_misses_an_unfilled_seat_by_one_criterion_alone():
+    import planning
+
+    wb = make_wb([{**FIT, "id": f"P{i}", "title": "intermediate"} for i in (1, 2, 3)]
+                 + [{**FIT, "id": "P4", "birth_date": "1970-01-01", "title": "junior"}], [POST])
+    wb.units.loc[wb.units["id"] == "HA", "altitude"] = 4500.0
+    wb.term_rules = table("term_rules", [dict(programme="援藏", medical_months=12)])
+    plan = planning.allocate(wb)
+    assert plan.assignments.empty and list(plan.unfilled["reason"]) == ["criteria"]
+    zh, en = plan.with_text("zh")[1]["reason_text"].iloc[0], plan.with_text("en")[1]["reason_text"].iloc[0]
+    assert zh == "有可派期相符的人员，但都不符合选派条件：3 人只差职称"
+    assert en.endswith(": 3 person(s) short only of the title")
+    assert "3 人只差职称" in plan.explain("O1", "zh")
+    assert "职称低于副高级（中级）" in plan.explain("P1", "zh")
+    assert "title below associate senior (intermediate)" in plan.explain("P1", "en")
+
+
+def test_an_unfilled_seat_without_criteria_keeps_its_reason():
+    import planning
+
+    wb = make_wb([dict(id="P1", available_to="2027-06-30")], [dict(id="O1")])
+    plan = planning.allocate(wb)
+    assert list(plan.unfilled["reason"]) == ["no_one_free"]
+    assert plan.with_text("zh")[1]["reason_text"].iloc[0] == "有相符人员，但都不能覆盖整个派驻期或已有派驻"
