@@ -136,3 +136,22 @@ def test_eligibility_with_every_criterion_equals_the_reference(tables):
         key = (wb.people["id"].iloc[i], slots["order"].iloc[j], int(slots["slot"].iloc[j]))
         lib = {c for c, f in by.items() if f[i * n_s + j]}
         assert lib == fails[key], (key, lib, fails[key])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(criteria_programmes())
+def test_the_exact_allocation_with_criteria_equals_an_independent_cp_sat_model(tables):
+    """The first objective of the plan equals the reference CP-SAT model over the reference's eligible pairs."""
+    import planning
+    from pairing_reference import first_objective_of_pairs
+
+    from planning.allocation import check_plan
+
+    wb = load(tables)
+    fails = reference_criteria_failures(wb)
+    pairs = {k for k in reference_eligible(wb) if not fails[k]}
+    plan = planning.allocate(wb)
+    assert plan.objective.value == first_objective_of_pairs(wb, pairs)
+    assert check_plan(wb, plan).empty
+    placed = {(p, o) for p, o in zip(plan.assignments["person"], plan.assignments["order"])}
+    assert placed <= {(p, o) for p, o, _ in pairs}  # no one placed where a criterion excludes them

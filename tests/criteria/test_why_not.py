@@ -119,3 +119,14 @@ def test_an_unfilled_seat_without_criteria_keeps_its_reason():
     plan = planning.allocate(wb)
     assert list(plan.unfilled["reason"]) == ["no_one_free"]
     assert plan.with_text("zh")[1]["reason_text"].iloc[0] == "有相符人员，但都不能覆盖整个派驻期或已有派驻"
+
+
+def test_check_plan_finds_a_placement_a_criterion_excludes():
+    import planning
+    from planning.allocation import check_plan
+
+    wb = workbook()
+    plan = planning.allocate(wb)
+    assert list(plan.assignments["person"]) == ["P1"] and check_plan(wb, plan).empty
+    older = workbook(dict(birth_date="1981-03-01"))
+    assert list(check_plan(older, plan)["rule"]) == ["age"]
