@@ -693,3 +693,25 @@ def near_text(near: pd.DataFrame, lang: str | None = None, top: int = 2) -> str:
     parts = [t("why_not.near", lang, n=int(r.people), criterion=t("criterion." + r.criterion, lang))
              for r in near.head(top).itertuples(index=False)]
     return ("、" if (lang or default_lang()) == "zh" else "; ").join(parts)
+
+
+def pending_assignments(wb, assignments: pd.DataFrame | None = None) -> pd.Series:
+    """Whether each live assignment is pending (拟派（待公示）): its person is short of the last vetting stage.
+
+    The last stage is the one the term rule of the order's programme and role states
+    (default 公示, design §11); an order without a term rule asks for none. A person with no
+    vetting stage is short of any. Such an assignment counts as planned, never as on post.
+    A boolean Series on ``assignments``' index (default: the workbook's).
+    """
+    a = wb.assignments if assignments is None else assignments
+    out = pd.Series(False, index=a.index)
+    live = a["status"].isin(LIVE).to_numpy()
+    if not live.any() or getattr(wb, "term_rules", None) is None or wb.term_rules.empty:
+        return out
+    o = wb.orders.set_index("id").reindex(a["order"]).reset_index(names="order")
+    o = o.assign(start=a["start"].to_numpy(), end=a["end"].to_numpy())
+    o["host_unit"] = o["host_unit"].astype(object)
+    stage = seat_criteria(wb, o)["stage"].to_numpy()
+    have = person_facts(wb.people.set_index("id").reindex(a["person"]).reset_index())["stage"].to_numpy()
+    out[:] = live & (stage >= 0) & (have < stage)
+    return out

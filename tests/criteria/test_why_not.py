@@ -130,3 +130,24 @@ def test_check_plan_finds_a_placement_a_criterion_excludes():
     assert list(plan.assignments["person"]) == ["P1"] and check_plan(wb, plan).empty
     older = workbook(dict(birth_date="1981-03-01"))
     assert list(check_plan(older, plan)["rule"]) == ["age"]
+
+
+def test_an_assignment_of_someone_short_of_the_last_vetting_stage_is_pending():
+    from planning.core.i18n import t
+    from planning.programme.eligibility import pending_assignments
+
+    wb = workbook()
+    wb.people = table("people", [{**__import__("builders").PERSON, **FIT, "name": "甲"},
+                                 {**__import__("builders").PERSON, **FIT, "id": "P2", "name": "乙",
+                                  "vetting_stage": "decided"},
+                                 {**__import__("builders").PERSON, **FIT, "id": "P3", "name": "丙",
+                                  "vetting_stage": None}])
+    wb.assignments = table("assignments", [dict(person=p, order="O1", start="2027-03-01", end="2027-12-31",
+                                                status=s) for p, s in (("P1", "planned"), ("P2", "planned"),
+                                                                       ("P3", "active"))])
+    assert pending_assignments(wb).tolist() == [False, True, True]
+    wb.term_rules = table("term_rules", [dict(programme="援藏", last_stage="decided", medical_months=12)])
+    assert pending_assignments(wb).tolist() == [False, False, True]
+    wb.term_rules = wb.term_rules.iloc[0:0]
+    assert pending_assignments(wb).tolist() == [False, False, False]  # no rule, no stage asked
+    assert t("status.pending", "zh") == "拟派（待公示）"
