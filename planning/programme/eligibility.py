@@ -474,7 +474,11 @@ def criteria_failures(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.nd
     if med.any():
         on = need("dispatch")
         checked = pf["medical_date"][prow]
-        until = medical_valid_until(checked, need("medical_months"))
+        months = need("medical_months")
+        until = np.full(len(prow), np.datetime64("NaT"), dtype="datetime64[ns]")
+        for m in np.unique(months[med]).tolist():  # per person and validity, not per pair
+            sel = med & (months == m)
+            until[sel] = medical_valid_until(pf["medical_date"], np.full(len(f), m))[prow[sel]]
         valid = (pf["medical_result"][prow] == 1) & ~np.isnat(checked) & (checked <= on) & (until >= on)
         out["medical"] = med & ~valid
     high = need("high")
