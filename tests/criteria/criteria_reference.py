@@ -33,8 +33,12 @@ The rules as read here
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from pathlib import Path
 
-from pairing_reference import add_months, rows, slots_of_order
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "pairings"))
+
+from pairing_reference import add_months, rows, slots_of_order  # noqa: E402
 
 RANKS = ["clerk", "deputy_section", "section", "deputy_division", "division", "deputy_bureau", "bureau"]
 TITLES = ["junior", "intermediate", "associate_senior", "senior"]
