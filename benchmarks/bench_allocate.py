@@ -119,7 +119,7 @@ def part_a(people, host_units, repeat, sectors=8, per_prefecture=25, criteria=Fa
     shared = wb.pairings[wb.pairings["scope"].eq("exclusive")].groupby("host")["sender"].nunique()
     print(f"    shared pairings: {int((shared > 1).sum()):,} hosts held exclusively by several senders together "
           f"(up to {int(shared.max())}), {len(wb.pairings):,} pairings in all")
-    t_alloc, plan = timed(planning.allocation, wb, window=DAY, repeat=repeat)
+    t_alloc, plan = timed(planning.allocate, wb, window=DAY, repeat=repeat)
     t_peer_all, (inputs) = timed(peer_inputs, wb, repeat=repeat)
     t_flow, v_peer = timed(peer_flow, *inputs, repeat=repeat)
     t_peer_all += t_flow
@@ -148,7 +148,7 @@ def part_b(people, host_units, time_limit):
     wb = synthetic_workbook(people=people, host_units=host_units, teams=True)
     n_rules = int((wb.teams["same_source"] | wb.teams["lead_required"]).sum())
     print(f"(b) {wb!r}: {n_rules:,} teams with rules, whole horizon from today")
-    t, plan = timed(planning.allocation, wb, time_limit=time_limit)
+    t, plan = timed(planning.allocate, wb, time_limit=time_limit)
     o = plan.objective
     print(f"    {o.method}: first objective {o.status} after {o.proof_seconds:.2f} s of solving "
           f"(target < 60 s to proven optimal); objective {o.value:,}, bound {o.bound:,}, gap {o.gap:.4%}")
