@@ -422,6 +422,14 @@ def whole_years(since: np.ndarray, on: np.ndarray) -> np.ndarray:
     return np.where(np.isnat(np.asarray(since, dtype="datetime64[ns]")), np.nan, y)
 
 
+def _years_of_pairs(since: np.ndarray, prow: np.ndarray, on: np.ndarray, srow: np.ndarray) -> np.ndarray:
+    """:func:`whole_years` from ``since[prow]`` to ``on[srow]``, the calendar fields taken once per person and seat."""
+    a, b = pd.DatetimeIndex(since), pd.DatetimeIndex(on)
+    ay, amd = a.year.to_numpy(dtype="float64"), (a.month * 100 + a.day).to_numpy(dtype="float64")
+    by, bmd = b.year.to_numpy(dtype="float64"), (b.month * 100 + b.day).to_numpy(dtype="float64")
+    return by[srow] - ay[prow] - (bmd[srow] < amd[prow])  # NaN where ``since`` is missing
+
+
 def medical_valid_until(checked: np.ndarray, months: np.ndarray) -> np.ndarray:
     """Last day a medical check on ``checked`` is valid: the day before the same day ``months`` later."""
     checked = np.asarray(checked, dtype="datetime64[ns]")
@@ -433,12 +441,15 @@ def medical_valid_until(checked: np.ndarray, months: np.ndarray) -> np.ndarray:
 
 
 def criteria_failures(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.ndarray, srow: np.ndarray,
-                      seats: pd.DataFrame | None = None, facts: pd.DataFrame | None = None) -> dict[str, np.ndarray]:
+                      seats: pd.DataFrame | None = None, facts: pd.DataFrame | None = None,
+                      first_only: bool = False) -> dict[str, np.ndarray]:
     """For each pair (``prow`` into ``people``, ``srow`` into ``slots``), which criteria exclude the person.
 
-    One boolean array per criterion of :data:`CRITERIA` that some seat sets (criteria no
-    seat sets are left out). A fact a criterion needs but the person lacks excludes them
-    (design §11). Whole arrays, no loop over pairs.
+    One boolean array per criterion of :data:`CRITERIA` that some seat of ``slots`` sets
+    (criteria no seat sets are left out). A fact a criterion needs but the person lacks
+    excludes them (design §11). Whole arrays, no loop over pairs. ``first_only``: a pair
+    already excluded is not checked further (the cheap criteria first), enough to know who
+    passes them all.
     """
     seats = seat_criteria(wb, slots) if seats is None else seats
     f = person_facts(people) if facts is None else facts
@@ -448,49 +459,66 @@ def criteria_failures(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.nd
     sc = {c: seats[c].to_numpy() for c in seats.columns}
     pf = {c: f[c].to_numpy() for c in f.columns}
 
-    def need(c):
-        return sc[c][srow]
+    def rank(pr, sr):
+        r, have = sc["rank"][sr], pf["rank"][pr]
+        return (r >= 0) & ~((have == r) | (sc["promotion"][sr] & (have >= 0) & (have == r - 1)))
 
-    r = need("rank")
-    if (r >= 0).any():
-        have = pf["rank"][prow]
-        out["rank"] = (r >= 0) & ~((have == r) | (need("promotion") & (have >= 0) & (have == r - 1)))
-    t = need("title")
-    if (t >= 0).any():
-        out["title"] = (t >= 0) & (pf["title"][prow] < t)  # a missing title is -1: below every title
-    cap = need("age_cap")
-    if (~np.isnan(cap)).any():
-        age = whole_years(pf["birth_date"][prow], need("dispatch"))
-        out["age"] = ~np.isnan(cap) & ~(age <= cap)
-    party = need("party")
-    if party.any():
-        out["party"] = party & (pf["party_status"][prow] != 0)  # 0: party_member, the first status
-    for c, since in (("party_years", "party_joined"), ("service_years", "work_started")):
-        m = need(c)
-        if (~np.isnan(m)).any():
-            got = whole_years(pf[since][prow], need("dispatch"))
-            out[c] = ~np.isnan(m) & ~(got >= m)
-    med = need("medical")
-    if med.any():
-        on = need("dispatch")
-        checked = pf["medical_date"][prow]
-        months = need("medical_months")
-        until = np.full(len(prow), np.datetime64("NaT"), dtype="datetime64[ns]")
+    def title(pr, sr):
+        t_ = sc["title"][sr]
+        return (t_ >= 0) & (pf["title"][pr] < t_)  # a missing title is -1: below every title
+
+    def age(pr, sr):
+        cap = sc["age_cap"][sr]
+        return ~np.isnan(cap) & ~(_years_of_pairs(pf["birth_date"], pr, sc["dispatch"], sr) <= cap)
+
+    def party(pr, sr):
+        return sc["party"][sr] & (pf["party_status"][pr] != 0)  # 0: party_member, the first status
+
+    def years(c, since):
+        def check(pr, sr):
+            m = sc[c][sr]
+            return ~np.isnan(m) & ~(_years_of_pairs(pf[since], pr, sc["dispatch"], sr) >= m)
+        return check
+
+    def medical(pr, sr):
+        med, on, months = sc["medical"][sr], sc["dispatch"][sr], sc["medical_months"][sr]
+        checked = pf["medical_date"][pr]
+        until = np.full(len(pr), np.datetime64("NaT"), dtype="datetime64[ns]")
         for m in np.unique(months[med]).tolist():  # per person and validity, not per pair
             sel = med & (months == m)
-            until[sel] = medical_valid_until(pf["medical_date"], np.full(len(f), m))[prow[sel]]
-        valid = (pf["medical_result"][prow] == 1) & ~np.isnat(checked) & (checked <= on) & (until >= on)
-        out["medical"] = med & ~valid
-    high = need("high")
-    if high.any():
-        out["altitude"] = high & (pf["altitude_clearance"][prow] != 1)
-    st = need("stage")
-    if (st >= 0).any():
-        out["vetting"] = (st >= 0) & (pf["stage"][prow] < st)
-    term = ~need("term_ok")
-    if term.any():
-        out["term"] = term
-    return out
+            until[sel] = medical_valid_until(pf["medical_date"], np.full(len(f), m))[pr[sel]]
+        valid = (pf["medical_result"][pr] == 1) & ~np.isnat(checked) & (checked <= on) & (until >= on)
+        return med & ~valid
+
+    def altitude(pr, sr):
+        return sc["high"][sr] & (pf["altitude_clearance"][pr] != 1)
+
+    def vetting(pr, sr):
+        st = sc["stage"][sr]
+        return (st >= 0) & (pf["stage"][pr] < st)
+
+    def term(pr, sr):
+        return ~sc["term_ok"][sr]
+
+    checks = [("term", (~sc["term_ok"]).any(), term), ("rank", (sc["rank"] >= 0).any(), rank),
+              ("title", (sc["title"] >= 0).any(), title), ("party", sc["party"].any(), party),
+              ("vetting", (sc["stage"] >= 0).any(), vetting), ("altitude", sc["high"].any(), altitude),
+              ("medical", sc["medical"].any(), medical), ("age", (~np.isnan(sc["age_cap"])).any(), age),
+              ("party_years", (~np.isnan(sc["party_years"])).any(), years("party_years", "party_joined")),
+              ("service_years", (~np.isnan(sc["service_years"])).any(), years("service_years", "work_started"))]
+    alive = None  # the pairs still checked (all of them unless ``first_only``)
+    for name, applies, check in checks:
+        if not applies:
+            continue
+        fail = np.zeros(len(prow), bool)
+        if alive is None:
+            fail[:] = check(prow, srow)
+        elif len(alive):
+            fail[alive] = check(prow[alive], srow[alive])
+        out[name] = fail
+        if first_only:
+            alive = np.flatnonzero(~fail) if alive is None else alive[~fail[alive]]
+    return {c: out[c] for c in CRITERIA if c in out}
 
 
 def meets_criteria(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.ndarray, srow: np.ndarray) -> np.ndarray:
@@ -500,10 +528,30 @@ def meets_criteria(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.ndarr
         return ok
     used = np.unique(srow)  # the criteria of the seats the pairs name, not of every seat
     seats = seat_criteria(wb, slots.iloc[used])
+    if not ((seats["rank"] >= 0).any() or (seats["title"] >= 0).any() or seats["party"].any()
+            or seats["medical"].any() or seats["high"].any() or (seats["stage"] >= 0).any()
+            or (~seats["term_ok"]).any() or seats[["age_cap", "party_years", "service_years"]].notna().any().any()):
+        return ok  # no seat sets a criterion: as before the criteria
     local = np.searchsorted(used, srow)
-    for fail in criteria_failures(wb, people, slots.iloc[used], prow, local, seats=seats).values():
-        ok &= ~fail
-    return ok
+    # seats asking the same of a person share the answer: check each (person, kind of seat) once
+    cols = [seats["dispatch"].to_numpy().astype("datetime64[D]").astype(np.int64).astype("float64")]
+    cols += [seats[c].to_numpy(dtype="float64") for c in _SEAT_KEY]
+    mat = np.nan_to_num(np.stack(cols, axis=1), nan=-1.0)
+    _, first, kind = np.unique(mat, axis=0, return_index=True, return_inverse=True)
+    kind = kind.reshape(-1)
+    n_kind = len(first)
+    inv, combos = pd.factorize(prow.astype(np.int64) * n_kind + kind[local])
+    c_person, c_seat = combos // n_kind, first[combos % n_kind]
+    c_ok = np.ones(len(combos), bool)
+    for fail in criteria_failures(wb, people, slots.iloc[used], c_person, c_seat, seats=seats,
+                                  first_only=True).values():
+        c_ok &= ~fail
+    return c_ok[inv]
+
+
+#: What a seat asks of a person besides its first day (:func:`seat_criteria`): seats alike in these are alike.
+_SEAT_KEY = ("rank", "promotion", "title", "age_cap", "party", "party_years", "service_years", "medical",
+             "medical_months", "high", "stage", "term_ok")
 
 
 # --- Why not this person ----------------------------------------------------------------------------------------
