@@ -151,3 +151,25 @@ def test_an_assignment_of_someone_short_of_the_last_vetting_stage_is_pending():
     wb.term_rules = wb.term_rules.iloc[0:0]
     assert pending_assignments(wb).tolist() == [False, False, False]  # no rule, no stage asked
     assert t("status.pending", "zh") == "拟派（待公示）"
+
+
+def test_seats_alike_but_for_one_criterion_are_told_apart():
+    """Seats on the same days asking different things: each answered for itself (checks are shared by kind)."""
+    from planning.programme.eligibility import criteria_failures
+    from planning.programme.seats import order_slots
+
+    import numpy as np
+
+    variants = [dict(age_cap=40), dict(age_cap=45), dict(min_title="senior"), dict(post_rank="section"),
+                dict(party_required=False), dict(min_party_years=3), dict(min_service_years=3),
+                dict(programme=None)]
+    orders = [{**POST, "id": f"O{i}", **v} for i, v in enumerate(variants)]
+    wb = make_wb([{**FIT, "birth_date": "1985-01-01"}], orders)
+    wb.units.loc[wb.units["id"] == "HA", "altitude"] = 1000.0
+    wb.term_rules = table("term_rules", [dict(programme="援藏", medical_months=12)])
+    got = set(eligible_pairs(wb)["order"])
+    slots = order_slots(wb.orders)
+    one = np.zeros(len(slots), dtype=np.int64)
+    each = criteria_failures(wb, wb.people, slots, one, np.arange(len(slots)))
+    want = {o for i, o in enumerate(slots["order"]) if not any(f[i] for f in each.values())}
+    assert got == want == {"O1", "O4", "O7"}  # 42 years old: a cap of 40 excludes, 45 does not
