@@ -107,10 +107,15 @@ def networkx_peer(person, seat, cap, w):
     return -cost
 
 
-def part_a(people, host_units, repeat, sectors=8, per_prefecture=25):
+def part_a(people, host_units, repeat, sectors=8, per_prefecture=25, criteria=False):
     wb = synthetic_workbook(people=people, host_units=host_units, teams=False, sectors=sectors,
                             cities_per_prefecture=per_prefecture)
-    print(f"(a) {wb!r}, window {DAY[0]} (seats open that day), no team rules")
+    if criteria:  # every selection criterion of design §11 set, in the allocation and in the peer's pairs alike
+        from planning.samples.synthetic import with_criteria
+
+        wb = with_criteria(wb)
+    print(f"(a) {wb!r}, window {DAY[0]} (seats open that day), no team rules"
+          + (", every selection criterion set" if criteria else ""))
     shared = wb.pairings[wb.pairings["scope"].eq("exclusive")].groupby("host")["sender"].nunique()
     print(f"    shared pairings: {int((shared > 1).sum()):,} hosts held exclusively by several senders together "
           f"(up to {int(shared.max())}), {len(wb.pairings):,} pairings in all")
@@ -304,10 +309,14 @@ def main():
     ap.add_argument("--year-limit", type=float, default=60.0, help="time limit for (c)")
     ap.add_argument("--year-only", action="store_true", help="run (c) alone")
     ap.add_argument("--check-limit", type=float, default=600.0, help="seconds for the plain CP-SAT check in (c)")
+    ap.add_argument("--criteria", action="store_true", help="(a) with every selection criterion set (design §11)")
+    ap.add_argument("--a-only", action="store_true", help="run (a) alone")
     args = ap.parse_args()
     same = True
     if not args.year_only:
-        same = part_a(args.people, args.host_units, args.repeat)
+        same = part_a(args.people, args.host_units, args.repeat, criteria=args.criteria)
+        if args.a_only:
+            return 0 if same else 1
         part_nx(args.nx_people, args.nx_people // 10)
         part_b(args.team_people, args.team_people // 10, args.time_limit)
     if args.year or args.year_only:

@@ -170,6 +170,7 @@ def test_round_trip_extra_columns_and_missing_values(backend, sample):
     wb.people.loc[3, "skill"] = np.nan
     wb.orders["rotation_months"] = pd.array([pd.NA, 3] * (len(wb.orders) // 2) + [6] * (len(wb.orders) % 2),
                                             dtype="Int64")
+    wb.orders.loc[wb.orders["programme"].eq("第一书记"), "rotation_months"] = pd.NA  # no mid-term rotation there
     wb.regions.loc[0, "lon"] = np.nan
     stamps = pd.date_range("2026-01-01 08:30", periods=len(wb.units), freq="h", tz="Asia/Shanghai")
     wb.units["checked"] = pd.Series(stamps).where(np.arange(len(wb.units)) % 3 > 0)

@@ -7,7 +7,7 @@ import pandas as pd
 from ..core.hierarchy import person_ancestors, source_city
 from ..core.live import LIVE
 from ..core.vocabulary import Role
-from ..programme.eligibility import exclusive_senders
+from ..programme.eligibility import criteria_failures, exclusive_senders
 from .candidates import overlap_hits, slots_from_today
 from .diff import assignments_of
 from .team_rules import fixed_cities, held_places, lead_covered, ruled_teams
@@ -17,7 +17,7 @@ def check_plan(wb, plan) -> pd.DataFrame:
     """Every hard rule a plan breaks (an empty table when it breaks none).
 
     Re-derives each rule from the workbook and ``plan.assignments`` alone:
-    sector, skill, level, lead, availability, exclusive pairing, the slot's
+    sector, skill, level, lead, availability, the selection criteria (design §11), exclusive pairing, the slot's
     dates (what is left of it from the plan's planning date, else today), the person busy (one assignment at a time, existing ones included),
     seat capacity (existing active/planned included), ``lead_required`` and
     ``same_source``. Columns ``rule, person, order, slot, detail``.
@@ -46,6 +46,16 @@ def check_plan(wb, plan) -> pd.DataFrame:
     bad("lead", (O["role"].to_numpy() == Role.LEAD) & ~P["can_lead"].fillna(False).to_numpy().astype(bool))
     bad("availability", (P["available_from"].to_numpy() > a["start"].to_numpy())
         | (P["available_to"].to_numpy() < a["end"].to_numpy()))
+    # the selection criteria (design §11) on each stint as placed, its first day the dispatch date
+    known = P["name"].notna().to_numpy() & O["host_unit"].notna().to_numpy()
+    if known.any():
+        k = np.flatnonzero(known)
+        st = O.iloc[k].reset_index(names="order").assign(start=a["start"].to_numpy()[k], end=a["end"].to_numpy()[k])
+        rows = np.arange(len(k), dtype=np.int64)
+        for criterion, fail in criteria_failures(wb, P.iloc[k].reset_index(), st, rows, rows).items():
+            mask = np.zeros(len(a), dtype=bool)
+            mask[k] = fail
+            bad(criterion, mask)
     slots = slots_from_today(wb.orders, getattr(plan, "planning_date", None))  # new stints start on the plan's day
     key = pd.MultiIndex.from_frame(slots[["order", "slot", "start", "end"]])
     bad("slot", key.get_indexer(pd.MultiIndex.from_frame(a[["order", "slot", "start", "end"]])) < 0)

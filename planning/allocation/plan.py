@@ -9,7 +9,8 @@ import pandas as pd
 
 from ..core.clock import today
 from ..core.live import LIVE
-from ..programme.eligibility import blocked_sentences
+from ..programme.eligibility import CRITERIA, blocked_sentences, exclusions, near_misses, near_text, why_not
+from ..programme.seats import order_slots
 from ..core.i18n import default_lang, fmt_date, sector_label, t
 
 # tie-breaker weights: each outweighs all the later ones together (per person)
@@ -34,6 +35,7 @@ class Reason(StrEnum):
     """Why a seat is unfilled (``Plan.unfilled["reason"]``), in the order the rules are checked."""
 
     NO_ONE_IN_SECTOR = "no_one_in_sector"
+    CRITERIA = "criteria"
     NO_ONE_FREE = "no_one_free"
     PAIRING = "pairing"
     TEAM_RULE = "team_rule"
@@ -154,8 +156,19 @@ def unfilled_reasons(unfilled: pd.DataFrame, wb, lang: str | None = None) -> lis
     nm = pd.concat([wb.regions.set_index("id")["name"], wb.units.set_index("id")["name"]])
     nm = nm[~nm.index.duplicated()]
     senders = unfilled["senders"] if "senders" in unfilled else pd.Series(np.nan, index=unfilled.index)
-    return [reason_text(c, lang, "、".join(str(nm.get(x, x)) for x in s.split("、")) if isinstance(s, str) else "")
-            for c, s in zip(unfilled["reason"], senders)]
+    out = [reason_text(c, lang, "、".join(str(nm.get(x, x)) for x in s.split("、")) if isinstance(s, str) else "")
+           for c, s in zip(unfilled["reason"], senders)]
+    near = unfilled["reason"].isin([Reason.CRITERIA, Reason.NO_ONE_FREE]).to_numpy()
+    if near.any():  # who misses the seat by one selection criterion alone: "3 人只差职称"
+        u = unfilled[near][["order", "slot", "start", "end"]].reset_index(drop=True)
+        sl = order_slots(wb.orders[wb.orders["id"].isin(u["order"])]).drop(columns=["start", "end"])
+        sl = u.astype({"slot": np.int64}).merge(sl.astype({"slot": np.int64}), on=["order", "slot"], how="left")
+        nm_ = near_misses(wb, sl)
+        for k, i in enumerate(np.flatnonzero(near).tolist()):
+            words = near_text(nm_[nm_["slot_row"] == k], lang)
+            if words:
+                out[i] += ("：" + words) if (lang or default_lang()) == "zh" else f": {words}"
+    return out
 
 
 def reason_text(code: str, lang: str | None = None, senders: str = "") -> str:
@@ -202,6 +215,21 @@ def explain(plan: Plan, key: str, lang: str | None = None) -> str:
             live = wb.assignments[(wb.assignments["person"] == key) & wb.assignments["status"].isin(LIVE)
                                   & (wb.assignments["end"] >= today())]
             why = t("alloc.explain.busy", lang) if len(live) else t("alloc.explain.no_seat", lang)
+            if not len(live):  # the seats of their sector they miss by selection criteria alone, and why
+                lines = [t("alloc.explain.person_none", lang, person=key, name=name, why=why)]
+                open_ = ctx.seats[(ctx.seats["remaining"] > 0) & ctx.seats["sector"].eq(people.at[key, "sector"])]
+                shown = 0
+                for r in open_.head(50).itertuples(index=False):
+                    ex = exclusions(wb, key, r.order, int(r.slot), start=r.start)
+                    if ex and all(c in CRITERIA for c, _, _ in ex):
+                        lines.append(t("alloc.explain.why_not", lang, order=order_name(r.order),
+                                       start=fmt_date(r.start, lang), end=fmt_date(r.end, lang),
+                                       why=("；" if lang == "zh" else "; ").join(
+                                           why_not(wb, key, r.order, int(r.slot), lang, start=r.start))))
+                        shown += 1
+                        if shown == 3:
+                            break
+                return "\n".join(lines)
         else:
             why = t("alloc.explain.taken", lang, n=cand["seat"].nunique())
         return t("alloc.explain.person_none", lang, person=key, name=name, why=why)

@@ -7,7 +7,7 @@ import pandas as pd
 from ..core.hierarchy import source_city
 from ..core.utils import sorted_keys
 from ..core.vocabulary import Role, Status
-from ..programme.eligibility import capable_pairs, exclusive_senders
+from ..programme.eligibility import capable_pairs, criteria_blocked, exclusive_senders
 from .candidates import busy_mask, integer_codes, overlap_hits
 from .model import Solution
 from .plan import CONTRACT, WISH_RANKS, Objective, Plan, SolveStatus
@@ -116,7 +116,7 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
     # a seat with an allowed candidate (pairs_all is already busy-filtered) is free: check only the others
     allowed = u["seat"].isin(pairs_all["seat"]).to_numpy()
     sl = u[capable & ~allowed].drop(columns=["seats", "seat"]).reset_index(drop=True)
-    free = capable_pairs(pe, sl) if len(sl) else pd.DataFrame(columns=["person", "order", "slot"])
+    free = capable_pairs(wb, pe, sl) if len(sl) else pd.DataFrame(columns=["person", "order", "slot"])
     if len(free):
         key = pd.MultiIndex.from_frame(seats[["order", "slot"]])
         free["seat"] = key.get_indexer(pd.MultiIndex.from_frame(free[["order", "slot"]]))
@@ -135,9 +135,14 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
         idle = u["seat"].isin(cand["seat"].to_numpy()[idle_rows]).to_numpy()
     lr, ss = ruled_teams(wb)
     ruled = u["team"].isin(lr.union(ss)).to_numpy()
+    # stage 2b: people available over the stint, but none meets the selection criteria (design §11)
+    crit = np.zeros(len(u), dtype=bool)
+    if (capable & ~is_free).any():
+        crit[capable & ~is_free] = criteria_blocked(wb, u[capable & ~is_free].drop(columns=["seats", "seat"]), pe)
     reason = np.select(
-        [~capable, ~is_free, ~allowed, np.full(len(u), stopped), idle & ruled],
-        ["no_one_in_sector", "no_one_free", "pairing", "time_limit", "team_rule"], "lost_to_higher_priority")
+        [~capable, crit, ~is_free, ~allowed, np.full(len(u), stopped), idle & ruled],
+        ["no_one_in_sector", "criteria", "no_one_free", "pairing", "time_limit", "team_rule"],
+        "lost_to_higher_priority")
     u["reason"] = reason
     # a seat the pairings keep empty names the senders that decide it
     pu = u[u["reason"].eq("pairing")]

@@ -213,3 +213,27 @@ def _acyclic(ids: pd.Series, parents: pd.Series) -> bool:
         nxt = np.where(nxt >= 0, nxt[nxt], -1)
         steps *= 2
     return not (nxt >= 0).any()
+
+
+def check_rotation(raws, frames, headers, col):
+    """A rotation slot on a post that may not rotate (its own ``rotation_allowed`` or its term rule's) is an error."""
+    if "orders" not in frames or "rotation_months" not in headers["orders"]:
+        return
+    o = frames["orders"]
+    rot = o["rotation_months"].notna().to_numpy()
+    if not rot.any():
+        return
+    banned = ~o["rotation_allowed"].to_numpy(dtype=bool)
+    rule = np.full(len(o), "", dtype=object)
+    tr = frames.get("term_rules")
+    if tr is not None and len(tr) and "rotation_allowed" in headers.get("term_rules", {}):
+        no = tr[~tr["rotation_allowed"].to_numpy(dtype=bool)]
+        prog = o["programme"].astype(object).to_numpy()
+        role = o["role"].astype(object).to_numpy()
+        for p, r in zip(no["programme"].astype(object).tolist(), no["role"].astype(object).tolist()):
+            hit = (prog == p) & (pd.isna(r) | (role == r)) & ~banned
+            rule[hit] = str(p)
+            banned |= hit
+    for i in np.flatnonzero(rot & banned).tolist():
+        col.add(raws["orders"], [i], headers["orders"]["rotation_months"], [o["rotation_months"].iloc[i]],
+                "rotation_not_allowed" if not rule[i] else "rotation_not_allowed_rule", programme=rule[i])

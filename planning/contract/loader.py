@@ -21,7 +21,7 @@ from . import schema
 from ..core.text import csv_uncell_array
 from .grid_rules import check_grid
 from ..core.i18n import t
-from .checks import check_cycles, check_periods, check_refs, check_sides, check_unique
+from .checks import check_cycles, check_periods, check_refs, check_rotation, check_sides, check_unique
 from .columns import column_specs, convert_column, map_headers
 from .csv_reader import read_folder
 from .problems import Collector, Problem, WorkbookError
@@ -151,6 +151,7 @@ def _build(raws_list: list[Raw], problems: list[Problem], label: str, notes: lis
         check_sides(raws, frames, headers, col, fact)
         check_periods(raws, frames, headers, col)
         check_cycles(raws, frames, headers, col)
+        check_rotation(raws, frames, headers, col)
         check_grid(raws, frames, headers, col)
     if col.problems:
         raise WorkbookError(col.finish(), label)

@@ -26,6 +26,8 @@ class Workbook:
     indicators: pd.DataFrame
     #: The management grid (optional table; :mod:`planning.contract.grid_rules`): empty when a workbook has none.
     management_units: pd.DataFrame = field(default_factory=lambda: empty_table("management_units"))
+    #: Term rules per programme and role (optional table, design §11): empty when a workbook has none.
+    term_rules: pd.DataFrame = field(default_factory=lambda: empty_table("term_rules"))
     source: str = field(default="", compare=False)
     #: What the loader did for the planner that the planner should know (names read as ids): Problem objects
     #: whose ``sentence(lang)`` says it; never a reason to refuse the workbook.
@@ -72,8 +74,12 @@ def with_contract_types(name: str, df: pd.DataFrame) -> pd.DataFrame:
             df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
         elif ty in ("id", "str", "ref", "enum", "list"):
             df[c] = df[c].astype(object).where(pd.notna(df[c]), None).astype("str")
+        elif ty == "bool":  # an empty cell takes the contract's default, as the loader reads it
+            df[c] = df[c].astype(object).where(pd.notna(df[c]), schema.columns(name).loc[c, "default"] == "true"
+                                               ).astype(bool)
         else:
-            df[c] = df[c].astype(base[c].dtype)
+            d = schema.columns(name).loc[c, "default"]
+            df[c] = (df[c].fillna(int(d)) if d and ty == "int" else df[c]).astype(base[c].dtype)
     return df
 
 

@@ -23,7 +23,8 @@ CONTRACT = Path(__file__).resolve().parent.parent / "contract" / "contract.csv"
 ENUMS = {("regions", "level"): "Level", ("regions", "side"): "Side", ("units", "kind"): "UnitKind",
          ("pairings", "scope"): "Scope", ("people", "category"): "Category", ("people", "program"): "Program",
          ("teams", "model"): "TeamModel", ("orders", "role"): "Role", ("assignments", "status"): "Status",
-         ("indicators", "kind"): "IndicatorKind"}
+         ("indicators", "kind"): "IndicatorKind", ("people", "rank"): "Rank", ("people", "title"): "Title",
+         ("people", "party_status"): "PartyStatus", ("people", "vetting_stage"): "Stage"}
 
 
 def _member(value: str) -> str:
@@ -52,3 +53,8 @@ TeamModel = _E["TeamModel"]
 Role = _E["Role"]
 Status = _E["Status"]
 IndicatorKind = _E["IndicatorKind"]
+#: Ranks (职级), titles (职称) and vetting stages (选派环节) in the contract's order: low to high, first to last.
+Rank = _E["Rank"]
+Title = _E["Title"]
+PartyStatus = _E["PartyStatus"]
+Stage = _E["Stage"]

@@ -70,6 +70,7 @@ class _Builder:
         self.teams, self.orders, self.assignments = [], [], []
         self.mentorships, self.local_staff, self.indicators = [], [], []
         self.management_units = []
+        self.term_rules = []
         self.n_people = 0
         self.n_local = 0
         self.names: set[str] = set()
@@ -446,7 +447,73 @@ class _Builder:
         self.fushan()
         self.school_mentoring()
         self.management()
+        self.criteria()
         return _as_workbook(self)
+
+    def criteria(self):
+        """Selection facts (design §11) for Kashgar's township cadres, Batang's talents and Fushan's first
+        secretaries, what their posts ask, and the programmes' term rules.
+
+        Everyone meets what their own post asks except four people on post, each short of one
+        criterion (an age, a title, full Party membership, a medical check), whom a planner sees
+        passed over for other seats of their kind. A separate random stream: the rest of the
+        sample is unchanged.
+        """
+        rng = np.random.default_rng(34)
+        groups = (("SD-", "SZJG"), ("ZJ-CA-", ""), ("SX-FS-", ""))
+        lead_of = {a["person"]: a["order"].endswith("-L") or a["order"] == "O-BT-DZ" for a in self.assignments}
+        for p in self.people:
+            u = p["sending_unit"]
+            if not any(u.startswith(pre) and u.endswith(suf) for pre, suf in groups):
+                continue
+            born = pd.Timestamp(f"{int(rng.integers(1982, 1991))}-{int(rng.integers(1, 13)):02d}-"
+                                f"{int(rng.integers(1, 29)):02d}")
+            cadre = p["category"] == "cadre"
+            lead = bool(p["can_lead"]) or lead_of.get(p["id"], False)
+            p["birth_date"] = born.date().isoformat()
+            p["work_started"] = (born + pd.DateOffset(years=23, months=1)).date().isoformat()
+            p["party_status"] = "party_member" if cadre or rng.random() < 0.6 else "masses"
+            if p["party_status"] == "party_member":
+                p["party_joined"] = (born + pd.DateOffset(years=24, months=6)).date().isoformat()
+            if cadre:
+                p["rank"] = "section" if lead else "deputy_section"
+            else:
+                p["title"] = "associate_senior" if lead else "intermediate"
+            p["medical_date"] = (pd.Timestamp(p["available_from"])
+                                 - pd.Timedelta(days=int(rng.integers(10, 60)))).date().isoformat()
+            p["medical_result"] = "fit"
+            p["altitude_clearance"] = "cleared"
+            p["vetting_stage"] = "publicised"
+            p["vetting_date"] = (pd.Timestamp(p["available_from"]) - pd.Timedelta(days=20)).date().isoformat()
+        by_order = {a["order"]: a["person"] for a in self.assignments}
+        people = {p["id"]: p for p in self.people}
+        people[by_order["O-BT-DZ"]]["rank"] = "deputy_division"
+        # four people on post, each short of one criterion
+        people[by_order["O-TWN01-L"]]["birth_date"] = "1978-12-01"                 # 47 when the next batch goes
+        people[by_order["O-BT-DOC-1"]]["title"] = "junior"                         # below 中级
+        people[by_order["O-FS-V03-L"]]["party_status"] = "probationary_member"     # not yet a full member
+        people[by_order["O-BT-EDU-1"]]["medical_date"] = "2025-04-01"              # expired
+        for o in self.orders:
+            i = o["id"]
+            if i.startswith("O-TWN"):  # county township posts: 45 or under, Party members, rank by role
+                o.update(post_rank="section" if i.endswith("-L") else "deputy_section", age_cap=45,
+                         party_required=True)
+            elif i.startswith("O-BT-"):
+                o["programme"] = "援藏"
+                if o["sector"] == "党政":
+                    o.update(post_rank="deputy_division" if i == "O-BT-DZ" else None, party_required=True)
+                else:
+                    o["min_title"] = "associate_senior" if o["role"] == "lead" else "intermediate"
+            elif i.startswith("O-FS-V") and i.endswith("-L"):  # first secretaries
+                o.update(programme="第一书记", party_required=True, min_party_years=1, min_service_years=2,
+                         rotation_allowed=False)
+        self.regions = [dict(r, altitude=2589.0) if r["id"] == "SC-GZ-BT" else r for r in self.regions]
+        self.term_rules += [
+            dict(programme="援藏", role=None, min_months=12, max_months=36, rotation_allowed=True,
+                 last_stage="publicised", medical_months=12, promotion_allowed=False),
+            dict(programme="第一书记", role="lead", min_months=24, max_months=36, rotation_allowed=False,
+                 last_stage="publicised", medical_months=12, promotion_allowed=False),
+        ]
 
 
 TODAY = pd.Timestamp("2026-11-22")
@@ -463,6 +530,9 @@ def _as_workbook(b: _Builder) -> Workbook:
             ty = schema.columns(name).loc[c, "type"]
             if ty == "date":
                 df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
+            elif ty == "bool":  # a column the sample leaves empty takes the contract's default
+                df[c] = df[c].astype(object).where(df[c].notna(), schema.columns(name).loc[c, "default"] == "true")
+                df[c] = df[c].astype(bool)
             else:
                 df[c] = df[c].astype(base[c].dtype)
         tables[name] = df

@@ -328,6 +328,53 @@ def synthetic_workbook(people: int = 50_000, host_units: int = 5_000, sectors: i
                     source=f"synthetic(people={people}, host_units={host_units}, sectors={sectors}, seed={seed})")
 
 
+def with_criteria(wb: Workbook, seed: int = 0, miss: float = 0.1) -> Workbook:
+    """``wb`` with every selection criterion of design §11 set (a copy): people's facts, orders' demands,
+    host altitudes and one term rule per role.
+
+    Most people meet what the orders ask; about ``miss`` of them miss one fact (an old birth
+    date, a lower title, probationary membership, an expired check, no clearance or an early
+    vetting stage, Party years), so most criteria exclude someone. For benchmarks and tests.
+    """
+    rng = np.random.default_rng(seed + 34)
+    out = wb.copy()
+    p, o = out.people.copy(), out.orders.copy()
+    n, m = len(p), len(o)
+    bad = rng.random(n) < miss
+    which = rng.integers(0, 7, n)
+    p["rank"] = np.where(rng.random(n) < 0.5, "section", "deputy_section")
+    p["title"] = np.where(bad & (which == 0), "junior", "associate_senior")
+    birth = pd.Timestamp("1986-06-01") - pd.to_timedelta(rng.integers(0, 3650, n), unit="D")
+    p["birth_date"] = np.where(bad & (which == 1), pd.Timestamp("1970-01-01"), birth).astype("datetime64[ns]")
+    p["party_status"] = np.where(bad & (which == 2), "probationary_member", "party_member")
+    p["party_joined"] = np.where(bad & (which == 6), pd.Timestamp("2026-06-01"), pd.Timestamp("2010-07-01")
+                                 ).astype("datetime64[ns]")
+    p["work_started"] = pd.Timestamp("2008-07-01")
+    p["medical_date"] = np.where(bad & (which == 3), pd.Timestamp("2025-01-10"), pd.Timestamp("2026-09-01")
+                                 ).astype("datetime64[ns]")
+    p["medical_result"] = "fit"
+    p["altitude_clearance"] = np.where(bad & (which == 4), "not_cleared", "cleared")
+    p["vetting_stage"] = np.where(bad & (which == 5), "vetted", "publicised")
+    p["vetting_date"] = pd.Timestamp("2026-10-15")
+    o["post_rank"] = np.where(rng.random(m) < 0.2, "section", None)
+    o["min_title"] = "intermediate"
+    o["age_cap"] = pd.array(np.where(rng.random(m) < 0.5, 45, 50), dtype="Int64")
+    o["party_required"] = True
+    o["min_party_years"] = pd.array(np.full(m, 1), dtype="Int64")
+    o["min_service_years"] = pd.array(np.full(m, 2), dtype="Int64")
+    o["programme"] = "援疆"
+    units = out.units.copy()
+    units["altitude"] = np.where(rng.random(len(units)) < 0.2, 3600.0, 1300.0)
+    out.people = with_contract_types("people", p)
+    out.orders = with_contract_types("orders", o)
+    out.units = units
+    out.term_rules = with_contract_types("term_rules", pd.DataFrame({
+        "programme": ["援疆", "援疆"], "role": ["lead", "member"], "min_months": [None, None],
+        "max_months": [None, None], "rotation_allowed": [True, True], "last_stage": ["publicised", "decided"],
+        "medical_months": [12, 12], "promotion_allowed": [True, False]}))
+    return out
+
+
 if __name__ == "__main__":  # pragma: no cover
     from ..contract import save_workbook
 

@@ -1,0 +1,175 @@
+"""Why not this person: one sentence per excluding criterion, naming it and both values, in zh and en."""
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "allocation"))
+
+from builders import make_wb, table  # noqa: E402
+
+from planning.programme.eligibility import eligible_pairs, exclusions, why_not  # noqa: E402
+
+# everything met on the stint's first day, 2027-03-01, some of it to the day
+FIT = dict(id="P1", rank="division", title="associate_senior", birth_date="1982-03-01", party_status="party_member",
+           party_joined="2025-03-01", work_started="2025-03-01", medical_date="2026-03-02", medical_result="fit",
+           altitude_clearance="cleared", vetting_stage="publicised")
+POST = dict(id="O1", post_rank="division", min_title="associate_senior", age_cap=45, party_required=True,
+            min_party_years=2, min_service_years=2, programme="援藏")
+
+
+def workbook(person=None, order=None, promotion=False):
+    wb = make_wb([{**FIT, **(person or {})}], [{**POST, **(order or {})}])
+    wb.units.loc[wb.units["id"] == "HA", "altitude"] = 4500.0
+    wb.term_rules = table("term_rules", [dict(programme="援藏", min_months=6, max_months=36, last_stage="publicised",
+                                              medical_months=12, promotion_allowed=promotion)])
+    return wb
+
+
+def test_someone_meeting_every_criterion_to_the_day_is_eligible():
+    wb = workbook()
+    assert list(eligible_pairs(wb)["person"]) == ["P1"]
+    assert why_not(wb, "P1", "O1", lang="zh") == [] and exclusions(wb, "P1", "O1") == []
+
+
+CASES = [
+    ("rank", dict(rank="section"), None, "职级与岗位不符（正科，岗位为正处）", "rank does not match the post (section; the post is division)"),
+    ("rank", dict(rank=None), None, "缺少职级（岗位为正处）", "rank missing (the post is division)"),
+    ("title", dict(title="intermediate"), None, "职称低于副高级（中级）", "title below associate senior (intermediate)"),
+    ("title", dict(title=None), None, "缺少职称（岗位最低副高级）", "title missing (the post needs at least associate senior)"),
+    ("age", dict(birth_date="1981-03-01"), None, "年龄超过岗位上限（46 岁 > 45 岁）", "older than the post's age cap (46 > 45)"),
+    ("age", dict(birth_date=None), None, "缺少出生日期（岗位年龄上限 45 岁）", "date of birth missing (the post's age cap is 45)"),
+    ("party", dict(party_status="probationary_member"), None, "不是中共正式党员（预备党员）", "not a full Party member (probationary member)"),
+    ("party", dict(party_status=None), None, "缺少政治面貌（岗位须为中共正式党员）", "Party status missing (the post requires a full Party member)"),
+    ("party_years", dict(party_joined="2025-03-02"), None, "党龄不足（1 年 < 2 年）", "too few Party years (1 < 2)"),
+    ("party_years", dict(party_joined=None), None, "缺少入党日期（岗位最低党龄 2 年）", "date joined the Party missing (the post needs 2 Party years)"),
+    ("service_years", dict(work_started="2025-03-02"), None, "工龄不足（1 年 < 2 年）", "too few service years (1 < 2)"),
+    ("service_years", dict(work_started=None), None, "缺少参加工作日期（岗位最低工龄 2 年）", "date started work missing (the post needs 2 service years)"),
+    ("medical", dict(medical_date="2026-03-01"), None, "体检已过期（2026-03-01，有效至 2027-02-28，派出日 2027-03-01）",
+     "medical check expired (2026-03-01, valid until 2027-02-28; dispatch 2027-03-01)"),
+    ("medical", dict(medical_result="unfit"), None, "体检不合格（2026-03-02）", "medical check failed (2026-03-02)"),
+    ("medical", dict(medical_date=None), None, "缺少体检记录（派出日 2027-03-01 须有 12 个月内的合格体检）",
+     "medical check missing (a pass within 12 months is needed on 2027-03-01)"),
+    ("altitude", dict(altitude_clearance="not_cleared"), None, "不宜高原（岗位海拔 4,500 米 ≥ 3000 米）",
+     "not cleared for altitude (the post is at 4,500 m ≥ 3000 m)"),
+    ("altitude", dict(altitude_clearance=None), None, "缺少高原适应结论（岗位海拔 4,500 米 ≥ 3000 米）",
+     "altitude clearance missing (the post is at 4,500 m ≥ 3000 m)"),
+    ("vetting", dict(vetting_stage="decided"), None, "选派环节未到公示（决定）", "vetting not through publicised (decided)"),
+    ("vetting", dict(vetting_stage=None), None, "缺少选派环节（派出前须通过公示）", "vetting stage missing (the post needs publicised passed)"),
+    ("term", {}, dict(end="2027-05-31"), "派驻期短于任期规则（2027-03-01–2027-05-31，至少 6 个月）",
+     "stint shorter than the term rule (2027-03-01–2027-05-31; at least 6 months)"),
+    ("term", {}, dict(max_months=6), "派驻期长于任期规则（2027-03-01–2027-12-31，至多 6 个月）",
+     "stint longer than the term rule (2027-03-01–2027-12-31; at most 6 months)"),
+]
+
+
+@pytest.mark.parametrize("criterion, person, order, zh, en", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_each_criterion_excludes_with_a_sentence_naming_both_values(criterion, person, order, zh, en):
+    wb = workbook(person, order)
+    assert eligible_pairs(wb).empty  # the one criterion excludes
+    assert [c for c, _, _ in exclusions(wb, "P1", "O1")] == [criterion]
+    assert why_not(wb, "P1", "O1", lang="zh") == [zh]
+    assert why_not(wb, "P1", "O1", lang="en") == [en]
+
+
+def test_one_rank_below_is_met_only_with_promotion_on_posting():
+    assert eligible_pairs(workbook(dict(rank="deputy_division"))).empty
+    assert list(eligible_pairs(workbook(dict(rank="deputy_division"), promotion=True))["person"]) == ["P1"]
+    assert why_not(workbook(dict(rank="deputy_section"), promotion=True), "P1", "O1", lang="zh") == [
+        "职级与岗位不符（副科，岗位为正处，可低一级提拔任用）"]
+    assert eligible_pairs(workbook(dict(rank="bureau"), promotion=True)).empty  # the same rank, not a higher one
+
+
+def test_the_rules_of_design_4_are_said_too():
+    wb = make_wb([dict(id="P1", sector="医疗", skill="外科", level=1, available_to="2027-06-30")],
+                 [dict(id="O1", skill="数学", min_level=3, role="lead")])
+    assert [c for c, _, _ in exclusions(wb, "P1", "O1")] == ["sector", "skill", "level", "lead", "available"]
+    zh = why_not(wb, "P1", "O1", lang="zh")
+    assert zh[0] == "行业不符（医疗，岗位为教育）" and zh[2] == "能力级别低于岗位要求（1 级 < 3 级）"
+    assert why_not(wb, "P1", "O1", lang="en")[4] == (
+        "not available over the whole stint (available 2027-01-01–2027-06-30; stint 2027-03-01–2027-12-31)")
+
+
+def test_several_criteria_are_listed_in_rule_order():
+    wb = workbook(dict(title="junior", birth_date="1970-01-01", vetting_stage="vetted"))
+    assert [c for c, _, _ in exclusions(wb, "P1", "O1")] == ["title", "age", "vetting"]
+
+
+def test_the_plan_says_who_misses_an_unfilled_seat_by_one_criterion_alone():
+    import planning
+
+    wb = make_wb([{**FIT, "id": f"P{i}", "title": "intermediate"} for i in (1, 2, 3)]
+                 + [{**FIT, "id": "P4", "birth_date": "1970-01-01", "title": "junior"}], [POST])
+    wb.units.loc[wb.units["id"] == "HA", "altitude"] = 4500.0
+    wb.term_rules = table("term_rules", [dict(programme="援藏", medical_months=12)])
+    plan = planning.allocate(wb)
+    assert plan.assignments.empty and list(plan.unfilled["reason"]) == ["criteria"]
+    zh, en = plan.with_text("zh")[1]["reason_text"].iloc[0], plan.with_text("en")[1]["reason_text"].iloc[0]
+    assert zh == "有可派期相符的人员，但都不符合选派条件：3 人只差职称"
+    assert en.endswith(": 3 person(s) short only of the title")
+    assert "3 人只差职称" in plan.explain("O1", "zh")
+    assert "职称低于副高级（中级）" in plan.explain("P1", "zh")
+    assert "title below associate senior (intermediate)" in plan.explain("P1", "en")
+
+
+def test_an_unfilled_seat_without_criteria_keeps_its_reason():
+    import planning
+
+    wb = make_wb([dict(id="P1", available_to="2027-06-30")], [dict(id="O1")])
+    plan = planning.allocate(wb)
+    assert list(plan.unfilled["reason"]) == ["no_one_free"]
+    assert plan.with_text("zh")[1]["reason_text"].iloc[0] == "有相符人员，但都不能覆盖整个派驻期或已有派驻"
+
+
+def test_check_plan_finds_a_placement_a_criterion_excludes():
+    import planning
+    from planning.allocation import check_plan
+
+    wb = workbook()
+    plan = planning.allocate(wb)
+    assert list(plan.assignments["person"]) == ["P1"] and check_plan(wb, plan).empty
+    older = workbook(dict(birth_date="1981-03-01"))
+    assert list(check_plan(older, plan)["rule"]) == ["age"]
+
+
+def test_an_assignment_of_someone_short_of_the_last_vetting_stage_is_pending():
+    from planning.core.i18n import t
+    from planning.programme.eligibility import pending_assignments
+
+    wb = workbook()
+    wb.people = table("people", [{**__import__("builders").PERSON, **FIT, "name": "甲"},
+                                 {**__import__("builders").PERSON, **FIT, "id": "P2", "name": "乙",
+                                  "vetting_stage": "decided"},
+                                 {**__import__("builders").PERSON, **FIT, "id": "P3", "name": "丙",
+                                  "vetting_stage": None}])
+    wb.assignments = table("assignments", [dict(person=p, order="O1", start="2027-03-01", end="2027-12-31",
+                                                status=s) for p, s in (("P1", "planned"), ("P2", "planned"),
+                                                                       ("P3", "active"))])
+    assert pending_assignments(wb).tolist() == [False, True, True]
+    wb.term_rules = table("term_rules", [dict(programme="援藏", last_stage="decided", medical_months=12)])
+    assert pending_assignments(wb).tolist() == [False, False, True]
+    wb.term_rules = wb.term_rules.iloc[0:0]
+    assert pending_assignments(wb).tolist() == [False, False, False]  # no rule, no stage asked
+    assert t("status.pending", "zh") == "拟派（待公示）"
+
+
+def test_seats_alike_but_for_one_criterion_are_told_apart():
+    """Seats on the same days asking different things: each answered for itself (checks are shared by kind)."""
+    from planning.programme.eligibility import criteria_failures
+    from planning.programme.seats import order_slots
+
+    import numpy as np
+
+    variants = [dict(age_cap=40), dict(age_cap=45), dict(min_title="senior"), dict(post_rank="section"),
+                dict(party_required=False), dict(min_party_years=3), dict(min_service_years=3),
+                dict(programme=None)]
+    orders = [{**POST, "id": f"O{i}", **v} for i, v in enumerate(variants)]
+    wb = make_wb([{**FIT, "birth_date": "1985-01-01"}], orders)
+    wb.units.loc[wb.units["id"] == "HA", "altitude"] = 1000.0
+    wb.term_rules = table("term_rules", [dict(programme="援藏", medical_months=12)])
+    got = set(eligible_pairs(wb)["order"])
+    slots = order_slots(wb.orders)
+    one = np.zeros(len(slots), dtype=np.int64)
+    each = criteria_failures(wb, wb.people, slots, one, np.arange(len(slots)))
+    want = {o for i, o in enumerate(slots["order"]) if not any(f[i] for f in each.values())}
+    assert got == want == {"O1", "O4", "O7"}  # 42 years old: a cap of 40 excludes, 45 does not
