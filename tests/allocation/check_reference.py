@@ -4,13 +4,20 @@ Written from the rules, not from the library's code: dict rows, nested loops, da
 days (inclusive). The seats' dates come from ``slots_from_today`` (the allocation's own seat
 list, checked elsewhere) and a seat's deciding senders from ``exclusive_senders`` (checked
 against the pairing reference in ``tests/pairings``); everything else is re-derived here. The
-team rules (``lead_required``, ``same_source``) are left to the hand-made cases.
+team rules (``lead_required``, ``same_source``) are left to the hand-made cases. The selection
+criteria of DESIGN §11 come from the criteria's own plain reference (``tests/criteria``), asked of
+each stint as placed (its first day the dispatch date).
 """
 from __future__ import annotations
 
+import sys
 from collections import Counter
+from pathlib import Path
 
 import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "criteria"))
+from criteria_reference import failing_criteria, tables  # noqa: E402
 
 LIVE = {"active", "planned"}
 
@@ -36,6 +43,9 @@ def reference_violations(wb, plan_rows: list[dict], slots: pd.DataFrame, decidin
         senders.setdefault((r["order"], int(r["slot"])), set()).add(r["sender"])
 
     existing = wb.assignments.to_dict("records")
+    criteria_tables = tables(wb)
+    plain_orders = {r["id"]: r for r in criteria_tables["orders"]}
+    plain_people = {r["id"]: r for r in criteria_tables["people"]}
 
     def above(person_id):
         node, out = people[person_id]["sending_unit"], set()
@@ -61,6 +71,9 @@ def reference_violations(wb, plan_rows: list[dict], slots: pd.DataFrame, decidin
             out["lead", *key] += 1
         if (p["available_from"] > a["start"]) or (not _missing(p["available_to"]) and p["available_to"] < a["end"]):
             out["availability", *key] += 1
+        for criterion in failing_criteria(plain_people[a["person"]], plain_orders[a["order"]],
+                                          pd.Timestamp(a["start"]).date(), pd.Timestamp(a["end"]).date(), criteria_tables):
+            out[criterion, *key] += 1
         seat = seats.get((a["order"], int(a["slot"])))
         if seat is None or (seat["start"], seat["end"]) != (a["start"], a["end"]):
             out["slot", *key] += 1
