@@ -26,6 +26,11 @@ class Workbook:
     indicators: pd.DataFrame
     #: The management grid (optional table; :mod:`planning.contract.grid_rules`): empty when a workbook has none.
     management_units: pd.DataFrame = field(default_factory=lambda: empty_table("management_units"))
+    #: Results and assessment (optional tables, DESIGN §10; :mod:`planning.contract.results_rules`): empty when absent.
+    indicator_definitions: pd.DataFrame = field(default_factory=lambda: empty_table("indicator_definitions"))
+    indicator_values: pd.DataFrame = field(default_factory=lambda: empty_table("indicator_values"))
+    assessment_items: pd.DataFrame = field(default_factory=lambda: empty_table("assessment_items"))
+    assessments: pd.DataFrame = field(default_factory=lambda: empty_table("assessments"))
     source: str = field(default="", compare=False)
     #: What the loader did for the planner that the planner should know (names read as ids): Problem objects
     #: whose ``sentence(lang)`` says it; never a reason to refuse the workbook.

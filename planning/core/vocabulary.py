@@ -23,7 +23,9 @@ CONTRACT = Path(__file__).resolve().parent.parent / "contract" / "contract.csv"
 ENUMS = {("regions", "level"): "Level", ("regions", "side"): "Side", ("units", "kind"): "UnitKind",
          ("pairings", "scope"): "Scope", ("people", "category"): "Category", ("people", "program"): "Program",
          ("teams", "model"): "TeamModel", ("orders", "role"): "Role", ("assignments", "status"): "Status",
-         ("indicators", "kind"): "IndicatorKind"}
+         ("indicators", "kind"): "IndicatorKind", ("indicator_definitions", "direction"): "Direction",
+         ("indicator_definitions", "aggregation"): "Aggregation", ("indicator_definitions", "subject"): "Subject",
+         ("assessments", "grade"): "Grade"}
 
 
 def _member(value: str) -> str:
@@ -52,3 +54,7 @@ TeamModel = _E["TeamModel"]
 Role = _E["Role"]
 Status = _E["Status"]
 IndicatorKind = _E["IndicatorKind"]
+Direction = _E["Direction"]
+Aggregation = _E["Aggregation"]
+Subject = _E["Subject"]
+Grade = _E["Grade"]
