@@ -1,0 +1,55 @@
+"""The shipped sample's results and assessments: believable, in step with its generator."""
+from __future__ import annotations
+
+import pandas as pd
+
+from planning.programme import results as R
+from planning.samples.sample import build_sample
+
+ON = "2026-11-22"
+
+
+def test_the_shipped_results_tables_are_what_the_generator_writes(sample):
+    built = build_sample()
+    for t in ("indicator_definitions", "indicator_values", "assessment_items", "assessments", "indicators"):
+        pd.testing.assert_frame_equal(getattr(sample, t).reset_index(drop=True), getattr(built, t).reset_index(drop=True),
+                                      check_dtype=False, obj=t)
+
+
+def test_counts_are_whole_and_rates_lie_between_0_and_1(sample):
+    d = sample.indicator_definitions.set_index("id")
+    v = sample.indicator_values.join(d[["aggregation"]], on="indicator")
+    counts = v[v["aggregation"].eq("sum")]
+    for c in ("baseline", "target", "actual"):
+        x = counts[c].dropna()
+        assert (x == x.round()).all(), c
+    res = R.results(sample, on=ON)
+    rates = res[res["aggregation"].eq("ratio")]
+    assert len(rates) and rates[["baseline", "target", "actual"]].stack().between(0, 1).all()
+    assert sample.notes == []
+
+
+def test_some_reach_their_targets_some_do_not_and_a_few_places_are_behind_where_seats_were_empty(sample):
+    res = R.results(sample, on=ON)
+    s = res["status"].value_counts()
+    assert s.get("behind", 0) and s.get("on_track", 0) and s.get("ahead", 0)
+    assert s.get("reached", 0) and s.get("not_reached", 0)
+    bs = R.behind_and_short(sample, res, on=ON)
+    assert 3 <= bs["host_unit"].nunique() <= 20
+    assert (bs["staffing"] < 0.8).all() and bs["sender"].notna().all()
+
+
+def test_a_year_of_assessments_of_fushans_village_secretaries_on_8_items(sample):
+    a = sample.assessments
+    items = sample.assessment_items
+    assert len(items) == 8 and items["max_score"].sum() == 100
+    secretaries = set(sample.assignments.loc[sample.assignments["order"].str.match(r"O-FS-V\d+-L"), "person"])
+    assert set(a["person"]) == secretaries and len(secretaries) == 20
+    per = a.groupby(["person", "period"])
+    assert (per["item"].nunique() == 8).all()
+    full = a["item"].map(items.set_index("id")["max_score"])
+    assert (a["score"] <= full).all()
+    total = per["score"].sum()
+    grade = per["grade"].first()
+    floor = grade.map({"excellent": 90, "competent": 75, "basically_competent": 60, "incompetent": 0})
+    assert (total >= floor).all() and grade.nunique() >= 2
