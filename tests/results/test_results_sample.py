@@ -53,3 +53,19 @@ def test_a_year_of_assessments_of_fushans_village_secretaries_on_8_items(sample)
     grade = per["grade"].first()
     floor = grade.map({"excellent": 90, "competent": 75, "basically_competent": 60, "incompetent": 0})
     assert (total >= floor).all() and grade.nunique() >= 2
+
+
+def test_a_host_unit_sees_only_its_own_results_and_people_assessed(sample):
+    from planning.contract import validate_workbook
+    from planning.programme.access import host_units_of, scope_workbook
+
+    mine = scope_workbook(sample, ["SXH-T1"])
+    validate_workbook(mine)
+    units = host_units_of(sample, ["SXH-T1"])
+    assert set(mine.indicator_values["subject"]) <= units | set(mine.teams["id"]) | set(mine.people["id"])
+    assert set(mine.assessments["person"]) <= set(mine.people["id"]) and len(mine.assessments)
+    assert not set(mine.assessments["person"]) & (set(sample.assessments["person"]) - set(mine.people["id"]))
+    school = scope_workbook(sample, ["H-SCH01"])
+    res = R.results(school, on=ON)
+    assert set(res["subject"]) == {"H-SCH01"} and "EDU-RATE" in set(res["indicator"])
+    assert school.assessments.empty
