@@ -238,7 +238,7 @@ def _with_ratios(v: pd.DataFrame, d: pd.DataFrame) -> pd.DataFrame:
 
 # ---- rollups ---------------------------------------------------------------------------------------------------
 
-def subject_places(wb, res: pd.DataFrame) -> pd.DataFrame:
+def subject_places(wb, res: pd.DataFrame, senders: bool = True) -> pd.DataFrame:
     """For each result row, the host unit, team and sender it belongs to (``unit``, ``team``, ``sender``).
 
     A host unit is its own place; a team's is its host (when a unit); a person's is
@@ -247,6 +247,7 @@ def subject_places(wb, res: pd.DataFrame) -> pd.DataFrame:
     responsible sender for the unit and the indicator's sector over the period
     (:func:`planning.core.pairings.responsible_senders`; equally specific ones joined
     by ``、``). A team's sender is that of its host unit; a person's, their source city.
+    ``senders=False`` leaves ``sender`` empty (the pairing rule is the costly part).
     """
     r = res.reset_index(drop=True)
     kind = r["subject_kind"].to_numpy()
@@ -258,7 +259,8 @@ def subject_places(wb, res: pd.DataFrame) -> pd.DataFrame:
     if is_team.any():
         h = r.loc[is_team, "subject"].map(t["host"])
         unit[is_team] = h.where(h.isin(host_units)).to_numpy()
-    sole = wb.teams.groupby("host")["id"].agg(lambda s: s.iloc[0] if len(s) == 1 else None)
+    hosted = wb.teams.drop_duplicates("host", keep=False)  # units hosting exactly one team
+    sole = pd.Series(hosted["id"].to_numpy(), index=hosted["host"].to_numpy())
     is_unit = kind == "host_unit"
     if is_unit.any():
         team[is_unit] = r.loc[is_unit, "subject"].map(sole).to_numpy()
@@ -273,7 +275,7 @@ def subject_places(wb, res: pd.DataFrame) -> pd.DataFrame:
         unit[m["index"].to_numpy()] = m["host_unit"].to_numpy()
         team[m["index"].to_numpy()] = m["team"].to_numpy()
     sender = pd.Series(None, index=r.index, dtype=object)
-    placed = unit.notna().to_numpy() & ~is_person
+    placed = unit.notna().to_numpy() & ~is_person & senders
     if placed.any():
         seats = pd.DataFrame({"host_unit": unit[placed].to_numpy(), "sector": r.loc[placed, "sector"].to_numpy(),
                               "start": r.loc[placed, "start"].to_numpy(), "end": r.loc[placed, "end"].to_numpy()})
@@ -283,7 +285,7 @@ def subject_places(wb, res: pd.DataFrame) -> pd.DataFrame:
         key["sender"] = names.reindex(np.arange(len(key))).to_numpy()
         got = seats.merge(key, on=["host_unit", "sector", "start", "end"], how="left")["sender"]
         sender[np.flatnonzero(placed)] = got.to_numpy()
-    if is_person.any():
+    if is_person.any() and senders:
         sender[is_person] = r.loc[is_person, "subject"].map(source_city(wb)).to_numpy()
     return pd.DataFrame({"unit": unit.to_numpy(), "team": team.to_numpy(), "sender": sender.to_numpy()})
 
@@ -348,7 +350,7 @@ def rollup(wb, res: pd.DataFrame, by: str = "county", on=None) -> pd.DataFrame:
 def _groups(wb, r: pd.DataFrame, by: str) -> pd.Series:
     if by == "sector":
         return r["sector"].astype(object).where(r["sector"].notna(), None)
-    places = subject_places(wb, r)
+    places = subject_places(wb, r, senders=by == "sender")
     if by in ("team", "sender"):
         return places[by]
     g = host_groups(wb, by)
