@@ -69,3 +69,19 @@ def test_a_host_unit_sees_only_its_own_results_and_people_assessed(sample):
     res = R.results(school, on=ON)
     assert set(res["subject"]) == {"H-SCH01"} and "EDU-RATE" in set(res["indicator"])
     assert school.assessments.empty
+
+
+def test_the_persons_record_shows_their_assessments_and_the_results_where_they_served(sample):
+    from planning.outputs.reports import person_records
+
+    p = person_records(sample, ON, "2027-10").set_index("person")
+    secretary = sorted(set(sample.assessments["person"]))[0]
+    a = sample.assessments[sample.assessments["person"].eq(secretary)]
+    total = int(a[a["period"].eq("2026-05")]["score"].sum())
+    assert p.loc[secretary, "assessments"].startswith(f"2026-05 ") and f"{total}分" in p.loc[secretary, "assessments"]
+    assert p.loc[secretary, "assessments"].count("；") == a["period"].nunique() - 1
+    assert "村集体经济收入" in p.loc[secretary, "results"]
+    # a teacher at a school behind and short-staffed sees its pass rate behind
+    sch = sample.assignments[sample.assignments["order"].str.startswith("O-SCH11-")
+                             & sample.assignments["end"].ge(ON)]["person"].iloc[0]
+    assert "本科上线率 落后" in p.loc[sch, "results"] and p.loc[sch, "assessments"] == ""
