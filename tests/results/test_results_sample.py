@@ -85,3 +85,15 @@ def test_the_persons_record_shows_their_assessments_and_the_results_where_they_s
     sch = sample.assignments[sample.assignments["order"].str.startswith("O-SCH11-")
                              & sample.assignments["end"].ge(ON)]["person"].iloc[0]
     assert "本科上线率 落后" in p.loc[sch, "results"] and p.loc[sch, "assessments"] == ""
+
+
+def test_the_overview_names_the_places_behind_and_short_staffed_to_decide(sample):
+    from planning.apps.overview import OverviewApp
+
+    bs = R.behind_and_short(sample, on=ON)
+    worst = bs.sort_values(["staffing", "host_unit"], kind="stable").iloc[0]
+    name = sample.units.set_index("id").loc[worst["host_unit"], "name"]
+    for lang, words in (("zh", "有人在岗"), ("en", "seat-days")):
+        html = OverviewApp(wb=sample, lang=lang).panels(sample)
+        decide = html[html.index("class='panel decide'"):]
+        assert name in decide and words in decide and f"{worst['staffing']:.0%}" in decide
