@@ -160,21 +160,20 @@ class OverviewApp(App):
                                         else f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
         return f"<table class='data'><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
-    def behind_short_sentences(self, name, n: int = 3) -> list[str]:
+    def behind_short_sentences(self, name, n: int = 1) -> list[str]:
         """The places behind and short-staffed (DESIGN §10), the least staffed first: one sentence each (escaped)."""
         bs = self.data.get("behind_short")
         if bs is None or bs.empty:
             return []
-        sep = "、" if self.lang == "zh" else ", "
         g = (bs.groupby(["host_unit", "sector", "period"], sort=False)
-             .agg(n=("indicator", "size"), names=("name", lambda x: sep.join(dict.fromkeys(map(str, x)))),
+             .agg(n=("indicator", "size"),
                   staffing=("staffing", "first"), sender=("sender", "first"))
              .reset_index().sort_values(["staffing", "host_unit"], kind="stable"))
         out = []
         for r in g.head(n).itertuples():
             unit = self.link(name(r.host_unit), "coverage", unit=r.host_unit)
             out.append(self.t_html("ov.decide.behind_short", unit=unit, sector=html.escape(sector_label(r.sector, self.lang)),
-                                   n=html.escape(fmt_int(r.n)), names=html.escape(r.names),
+                                   n=html.escape(fmt_int(r.n)),
                                    period=html.escape(str(r.period)), ratio=html.escape(f"{r.staffing:.0%}"),
                                    sender=html.escape(name(r.sender) if isinstance(r.sender, str) else
                                                       self.t("ov.nobody"))))

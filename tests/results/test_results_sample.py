@@ -93,7 +93,7 @@ def test_the_overview_names_the_places_behind_and_short_staffed_to_decide(sample
     bs = R.behind_and_short(sample, on=ON)
     worst = bs.sort_values(["staffing", "host_unit"], kind="stable").iloc[0]
     name = sample.units.set_index("id").loc[worst["host_unit"], "name"]
-    for lang, words in (("zh", "有人在岗"), ("en", "seat-days")):
+    for lang, words in (("zh", "在岗仅"), ("en", "seats filled")):
         html = OverviewApp(wb=sample, lang=lang).panels(sample)
         decide = html[html.index("class='panel decide'"):]
         assert name in decide and words in decide and f"{worst['staffing']:.0%}" in decide
