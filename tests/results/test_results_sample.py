@@ -97,3 +97,23 @@ def test_the_overview_names_the_places_behind_and_short_staffed_to_decide(sample
         html = OverviewApp(wb=sample, lang=lang).panels(sample)
         decide = html[html.index("class='panel decide'"):]
         assert name in decide and words in decide and f"{worst['staffing']:.0%}" in decide
+
+
+def test_the_results_page_shows_a_host_unit_only_its_own_units(sample):
+    from planning.apps import ResultsApp
+    from planning.programme.access import OfficeRole, Viewer, host_units_of
+
+    mine = host_units_of(sample, ["XJ-KS-JS"])
+    for role in (OfficeRole.LEADER, OfficeRole.HOST_UNIT):
+        viewer = Viewer("某人", role, ("XJ-KS-JS",) if role == OfficeRole.HOST_UNIT else ())
+        app = ResultsApp(wb=sample, lang="zh", viewer=viewer)
+        assert "app-ready" in app.root._dom_classes and app.body.children and "problems" not in app.status.value
+        subjects = set(app.data["results"]["subject"])
+        if role == OfficeRole.HOST_UNIT:
+            assert subjects and subjects <= mine
+            assert {v for _, v in app.unit.options if v} <= mine
+            other = sample.units.set_index("id").loc["H-SCH01", "name"]  # a school in another county
+            assert other not in "".join(c.value for c in app.body.children if hasattr(c, "value")
+                                        and isinstance(c.value, str))
+        else:
+            assert not subjects <= mine
