@@ -121,19 +121,20 @@ def values(wb) -> pd.DataFrame:
 
 def period_bounds(periods: pd.Series) -> tuple[pd.Series, pd.Series]:
     """First and last day of each period (``2026`` or ``2026-06``), NaT where it is neither."""
-    p = pd.Series(periods).astype(object)
-    uniq = pd.unique(p.dropna())
-    first, last = {}, {}
-    for x in uniq:
+    p = pd.Series(periods)
+    codes, uniq = pd.factorize(p.to_numpy(dtype=object))
+    first = np.full(len(uniq) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")
+    last = first.copy()
+    for i, x in enumerate(uniq.tolist()):
         s = str(x).strip()
         try:
             per = pd.Period(s, freq="Y" if len(s) == 4 else "M")
         except (ValueError, TypeError):
             continue
-        first[x] = per.start_time.normalize()
-        last[x] = per.end_time.normalize()
-    return (pd.to_datetime(p.map(first)).astype("datetime64[ns]"),
-            pd.to_datetime(p.map(last)).astype("datetime64[ns]"))
+        first[i] = per.start_time.normalize().to_datetime64()
+        last[i] = per.end_time.normalize().to_datetime64()
+    # code -1 (no period) takes the last slot: NaT
+    return (pd.Series(first[codes], index=p.index), pd.Series(last[codes], index=p.index))
 
 
 def expected_share(start: pd.Series, end: pd.Series, on) -> pd.Series:
@@ -313,13 +314,10 @@ def rollup(wb, res: pd.DataFrame, by: str = "county", on=None) -> pd.DataFrame:
     keys = ["group", "indicator", "period"]
     fig = ["baseline", "target", "actual"]
     plain = r[r["aggregation"].isin(["sum", "mean"])]
-    g = plain.groupby(keys, sort=True)
-    sums = g[fig].sum(min_count=1)
-    means = g[fig].mean()
-    is_mean = plain.groupby(keys, sort=True)["aggregation"].first().eq("mean")
-    mean_rows = np.repeat(is_mean.to_numpy()[:, None], len(fig), axis=1)
+    sums, means, is_mean, rows = _sums_and_means(plain, keys, fig)
+    mean_rows = np.repeat(is_mean[:, None], len(fig), axis=1)
     figs = sums.where(~mean_rows, means)
-    figs["subjects"] = g["subject"].nunique()
+    figs["subjects"] = rows  # one row per subject, indicator and period (the contract refuses repeats)
     out = [figs.reset_index()]
     d = definitions(wb).set_index("id")
     ratios = d[d["aggregation"].eq("ratio")]
@@ -345,6 +343,36 @@ def rollup(wb, res: pd.DataFrame, by: str = "county", on=None) -> pd.DataFrame:
     cols = ["group", "indicator", "name", "measure", "direction", "aggregation", "sector", "period", "start", "end",
             "subjects", "baseline", "target", "actual", "progress", "expected", "status", "reached"]
     return o[cols].sort_values(["group", "indicator", "period"]).reset_index(drop=True)
+
+
+def _sums_and_means(df: pd.DataFrame, keys: list[str], fig: list[str]):
+    """Per distinct ``keys`` (sorted): sums (NaN where no value), means over the values given, whether the
+    indicator is a mean, and the number of rows; integer codes and ``numpy.bincount`` instead of a groupby
+    over text keys."""
+    codes = [pd.factorize(df[k].to_numpy(dtype=object), sort=True) for k in keys]
+    flat = np.zeros(len(df), dtype=np.int64)
+    for c, u in codes:
+        flat = flat * max(len(u), 1) + c
+    uniq, inv = np.unique(flat, return_inverse=True)
+    k = len(uniq)
+    parts, rest = [], uniq
+    for c, u in reversed(codes):
+        n = max(len(u), 1)
+        parts.append(np.asarray(u, dtype=object)[rest % n] if len(u) else np.array([], dtype=object))
+        rest = rest // n
+    index = pd.MultiIndex.from_arrays(list(reversed(parts)), names=keys)
+    sums, means = {}, {}
+    for c in fig:
+        x = df[c].to_numpy(dtype=float)
+        ok = ~np.isnan(x)
+        total = np.bincount(inv[ok], weights=x[ok], minlength=k)
+        count = np.bincount(inv[ok], minlength=k)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sums[c] = np.where(count > 0, total, np.nan)
+            means[c] = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    is_mean = np.bincount(inv, weights=df["aggregation"].eq("mean").to_numpy(dtype=float), minlength=k) > 0
+    rows = np.bincount(inv, minlength=k)
+    return (pd.DataFrame(sums, index=index), pd.DataFrame(means, index=index), is_mean, rows)
 
 
 def _groups(wb, r: pd.DataFrame, by: str) -> pd.Series:
@@ -474,8 +502,9 @@ def behind_and_short(wb, res: pd.DataFrame | None = None, on=None) -> pd.DataFra
     the period, joined by ``、``; empty when no pairing covers it).
     """
     res = results(wb, on) if res is None else res
-    b = beside_staffing(wb, res)
-    b = b[b["status"].eq("behind") & b["short"]].reset_index(drop=True)
+    behind = res[res["status"].eq("behind") & res["subject_kind"].eq("host_unit")]
+    b = beside_staffing(wb, behind)
+    b = b[b["short"]].reset_index(drop=True)
     cols = ["host_unit", "sector", "period", "indicator", "name", "progress", "expected", "staffing", "gap_days",
             "sender"]
     if b.empty:
