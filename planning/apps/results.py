@@ -36,8 +36,7 @@ class ResultsApp(App):
 
     def prepare(self, wb):
         res = results(wb, on=self.as_of)
-        self.data = {"results": res, "beside": beside_staffing(wb, res),
-                     "behind_short": behind_and_short(wb, res, on=self.as_of)}
+        self.data = {"results": res, "behind_short": behind_and_short(wb, res, on=self.as_of)}
         self.rollups: dict[str, pd.DataFrame] = {}
 
     # --- formatting -------------------------------------------------------------------------
@@ -157,8 +156,8 @@ class ResultsApp(App):
         if not u:
             self.unit_box.value = ""
             return
-        b = self.data["beside"]
-        b = b[b["subject"].eq(u)].sort_values(["period", "indicator"])
+        res = self.data["results"]  # staffing beside one unit's results, when the unit is picked
+        b = beside_staffing(self.wb, res[res["subject"].eq(u)]).sort_values(["period", "indicator"])
         rows = [[html.escape(str(x.name)), html.escape(str(x.period)),
                  html.escape(self.figure(x.baseline, x.measure, x.aggregation)),
                  html.escape(self.figure(x.target, x.measure, x.aggregation)),
