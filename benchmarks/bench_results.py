@@ -8,6 +8,8 @@ for every month of 2026–2027 (1.2 million values). Steps:
 * ``results``: ``planning.results`` (progress per unit × indicator × month), the rollups
   by county, prefecture and sector, the staffing by seat-days for the 24 months, and the
   places behind and short-staffed: everything a results page shows;
+* ``page``: the 成效 page's first build (``ResultsApp``: results, the places behind and
+  short-staffed, the rollup by county);
 * ``peer``: the same staffing figures the way a planner would get them with the library's
   day-by-day coverage (``coverage_at`` on every day of the two years, then summed by
   month). Both must give the same filled and demanded seat-days.
@@ -76,6 +78,14 @@ if kind == "results":
     out["rows"] = len(res)
     out["behind_and_short"] = len(bs)
     out["check"] = [int(st.demand_days.sum()), int(st.filled_days.sum())]
+elif kind == "page":
+    import os
+    os.environ["PLANNING_TODAY"] = on
+    from planning.apps import ResultsApp
+    t = time.perf_counter()
+    app = ResultsApp(wb=wb, lang="zh")
+    out["seconds"] = time.perf_counter() - t
+    assert "app-ready" in app.root._dom_classes and app.body.children
 elif kind == "peer":
     from planning.programme.coverage import coverage_at
     t = time.perf_counter()
@@ -96,12 +106,14 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=1)
     a = ap.parse_args(argv)
     ours = best_run(STEP, "results", a.people, a.host_units, repeat=a.repeat)
+    page = best_run(STEP, "page", a.people, a.host_units, repeat=a.repeat)
     peer = best_run(STEP, "peer", a.people, a.host_units, repeat=a.repeat)
     print(f"results at {a.people:,} people, {a.host_units:,} host units, {ours['values']:,} values:")
     print(f"  planning.results {ours['results_seconds']:.2f} s, rollups (county, prefecture, sector) "
           f"{ours['rollup_seconds']:.2f} s, staffing over 24 months {ours['staffing_seconds']:.2f} s, behind and "
           f"short-staffed {ours['behind_short_seconds']:.2f} s; in all {ours['seconds']:.2f} s, "
           f"peak {ours['peak_mb']:.0f} MB; {ours['behind_and_short']:,} places behind and short")
+    print(f"  the 成效 page's first build (ResultsApp): {page['seconds']:.2f} s, peak {page['peak_mb']:.0f} MB")
     print(f"  peer (coverage_at on each of 730 days): {peer['seconds']:.2f} s, peak {peer['peak_mb']:.0f} MB")
     same = ours["check"] == peer["check"]
     print(f"  same seat-days: {same} {ours['check']} {peer['check']}")
