@@ -11,6 +11,7 @@ Plain functions over pandas tables and networkx graphs:
 
 from .allocation import Plan, PlanError, allocate, plan_diff
 from .programme.coverage import coverage
+from .programme.results import results
 from .programme.network import build_network, idle_people, pairing_view, unpaired_host_units
 from .programme.stable import hospital_resident
 from .contract import Problem, Workbook, WorkbookError, check_workbook, load_workbook, save_workbook
@@ -19,7 +20,7 @@ from .core.utils import SAMPLE  # noqa: E402  (the shipped sample programme)
 
 __all__ = [
     "SAMPLE", "Problem", "Workbook", "WorkbookError", "load_workbook", "save_workbook",
-    "check_workbook", "coverage", "build_network", "pairing_view", "unpaired_host_units", "idle_people",
+    "check_workbook", "coverage", "results", "build_network", "pairing_view", "unpaired_host_units", "idle_people",
     "hospital_resident",
     "allocate", "plan_diff", "Plan", "PlanError",
 ]

@@ -69,7 +69,9 @@ def own_store(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def data_names(sample):
     """Every name the sample's data holds: words a page may show in either language."""
-    cols = [sample.units["name"], sample.regions["name"], sample.people["name"], sample.management_units["name"]]
+    cols = [sample.units["name"], sample.regions["name"], sample.people["name"], sample.management_units["name"],
+            sample.indicator_definitions["name"], sample.indicator_definitions["measure"],
+            sample.assessment_items["name"], sample.assessments["assessor"], sample.assessments["note"]]
     return {str(v) for c in cols for v in c.dropna()}
 
 

@@ -33,7 +33,9 @@ def saved_names() -> set[str]:
 @pytest.fixture(scope="module")
 def data_names(sample):
     """Names from the data (they may be Chinese on English pages)."""
-    cols = [sample.units["name"], sample.regions["name"], sample.people["name"], sample.management_units["name"]]
+    cols = [sample.units["name"], sample.regions["name"], sample.people["name"], sample.management_units["name"],
+            sample.indicator_definitions["name"], sample.indicator_definitions["measure"],
+            sample.assessment_items["name"], sample.assessments["assessor"], sample.assessments["note"]]
     return {str(v) for c in cols for v in c.dropna()}
 
 

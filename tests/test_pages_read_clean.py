@@ -6,7 +6,7 @@ presses what a planner presses (run, propose, pair, re-plan) and reads what come
 import pytest
 from page_text import page_text, problems_in, shown_problems
 
-from planning.apps import AllocationApp, CoverageApp, OverviewApp, RotationApp, ScenariosApp
+from planning.apps import AllocationApp, CoverageApp, OverviewApp, ResultsApp, RotationApp, ScenariosApp
 
 
 pytestmark = pytest.mark.usefixtures("own_store")  # an empty scenario store of each test's own
@@ -71,3 +71,15 @@ def test_scenarios_read_clean_after_a_replan(sample, lang, data_names):
     assert app.plan is not None and app.comparison is not None  # the re-plan made a plan and compared it
     assert app.result is app.plan.workbook
     check(app, lang, data_names)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_results_read_clean_by_every_rollup_and_for_one_unit(sample, lang, data_names):
+    app = ResultsApp(wb=sample, lang=lang)
+    check(app, lang, data_names)
+    for by in ("prefecture", "sector", "sender", "team"):
+        app.by.value = by
+    app.sector.value = "教育"
+    app.unit.value = "H-SCH11"
+    check(app, lang, data_names)
+    assert "伽师县第一中学" in app.unit_box.value

@@ -4,7 +4,8 @@ from .base import App, data_path, query_lang
 from .coverage import CoverageApp
 from .grid import GridApp
 from .overview import OverviewApp
+from .results import ResultsApp
 from .rotation import RotationApp
 from .scenarios import ScenariosApp
 
-__all__ = ["AllocationApp", "App", "CoverageApp", "GridApp", "OverviewApp", "RotationApp", "ScenariosApp", "data_path", "query_lang"]
+__all__ = ["AllocationApp", "App", "CoverageApp", "GridApp", "OverviewApp", "ResultsApp", "RotationApp", "ScenariosApp", "data_path", "query_lang"]

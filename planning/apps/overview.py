@@ -18,6 +18,7 @@ from ..programme.eligibility import blocked_by_pairings, blocked_sentences
 from ..core.i18n import TEXT, fmt_date, fmt_int, sector_label, t
 from ..programme.network import pairing_view
 from ..contract.schema import value_label
+from ..programme.results import behind_and_short
 from ..programme.standing import standing
 from ..outputs.summary import figures
 from .base import App, html_table, kpi_cards
@@ -25,7 +26,8 @@ from .flows import flow_svg, flow_table
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LINKS = (("coverage.ipynb", "ov.link.coverage"), ("allocation.ipynb", "ov.link.allocation"),
-         ("rotation.ipynb", "ov.link.rotation"), ("grid.ipynb", "ov.link.grid"), ("scenarios.ipynb", "ov.link.scenarios"))
+         ("rotation.ipynb", "ov.link.rotation"), ("grid.ipynb", "ov.link.grid"), ("results.ipynb", "ov.link.results"),
+         ("scenarios.ipynb", "ov.link.scenarios"))
 
 ROWS = 8  # rows per first-screen panel: the four panels fit a 1366×768 laptop screen
 
@@ -112,7 +114,7 @@ class OverviewApp(App):
             "standing": st, "landing": landing, "figures": figures(wb, on=st.as_of), "on_post": self._on_post(wb, st.as_of),
             "pairings": pairing_view(wb), "people": people_by_city_sector(wb, NO_CITY),
             "hosts": host_units_by_area(wb), "flows": flow_table(wb, st.as_of),
-            "blocked": blocked_by_pairings(wb),
+            "blocked": blocked_by_pairings(wb), "behind_short": behind_and_short(wb, on=st.as_of),
         }
 
     # --- the first screen ---------------------------------------------------------------------
@@ -175,6 +177,27 @@ class OverviewApp(App):
                                         else f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
         return f"<table class='data'><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
+    def behind_short_sentences(self, name, n: int = 1) -> list[str]:
+        """The places behind and short-staffed (DESIGN §10), the least staffed first: one sentence each (escaped)."""
+        bs = self.data.get("behind_short")
+        if bs is None or bs.empty:
+            return []
+        g = (bs.groupby(["host_unit", "sector", "period"], sort=False)
+             .agg(n=("indicator", "size"),
+                  staffing=("staffing", "first"), sender=("sender", "first"))
+             .reset_index().sort_values(["staffing", "host_unit"], kind="stable"))
+        out = []
+        for r in g.head(n).itertuples():
+            unit = self.link(name(r.host_unit), "coverage", unit=r.host_unit)
+            out.append(self.t_html("ov.decide.behind_short", unit=unit, sector=html.escape(sector_label(r.sector, self.lang)),
+                                   n=html.escape(fmt_int(r.n)),
+                                   period=html.escape(str(r.period)), ratio=html.escape(f"{r.staffing:.0%}"),
+                                   sender=html.escape(name(r.sender) if isinstance(r.sender, str) else
+                                                      self.t("ov.nobody"))))
+        if len(g) > n:
+            out.append(html.escape(self.t("ov.decide.behind_short_more", n=fmt_int(len(g) - n))))
+        return out
+
     def panels(self, wb) -> str:
         st, lang, nm = self.data["standing"], self.lang, names(wb)
 
@@ -212,6 +235,7 @@ class OverviewApp(App):
         if len(st.unpaired) > ROWS:
             decide.append(html.escape(self.t("ov.more", n=fmt_int(len(st.unpaired) - ROWS))))
         decide += [html.escape(x) for x in blocked_sentences(wb, self.data["blocked"], lang)[:3]]
+        decide += self.behind_short_sentences(name)
         c = st.next_cliff
         if c is not None:
             decide.append(html.escape(self.t("ov.decide.cliff", month=month_label(c["ends_in"], lang),

@@ -20,6 +20,7 @@ import pandas as pd
 from . import schema
 from ..core.text import csv_uncell_array
 from .grid_rules import check_grid
+from .results_rules import check_results
 from ..core.i18n import t
 from .checks import check_cycles, check_periods, check_refs, check_rotation, check_sides, check_unique
 from .columns import column_specs, convert_column, map_headers
@@ -153,6 +154,7 @@ def _build(raws_list: list[Raw], problems: list[Problem], label: str, notes: lis
         check_cycles(raws, frames, headers, col)
         check_rotation(raws, frames, headers, col)
         check_grid(raws, frames, headers, col)
+        check_results(raws, frames, headers, col)
     if col.problems:
         raise WorkbookError(col.finish(), label)
     tables = {n: frames[n] if n in frames else empty_table(n) for n in schema.table_names()}

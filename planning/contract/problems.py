@@ -113,6 +113,9 @@ def _localise(params: dict, lang: str) -> dict:
         out["table"] = schema.table_label(out["table"], lang)
     if "target" in out:
         out["target"] = t("or", lang).join(schema.table_label(x, lang) for x in out["target"].split("|"))
+    for k in ("grade", "subject"):  # enumerated values of the results tables
+        if k in out:
+            out[k] = schema.value_label(str(out[k]), lang)
     for k in ("actual", "expected", "side", "region_side"):
         if k in out:
             out[k] = t(f"side.{out[k]}", lang)

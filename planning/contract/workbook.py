@@ -28,6 +28,11 @@ class Workbook:
     management_units: pd.DataFrame = field(default_factory=lambda: empty_table("management_units"))
     #: Term rules per programme and role (optional table, design §11): empty when a workbook has none.
     term_rules: pd.DataFrame = field(default_factory=lambda: empty_table("term_rules"))
+    #: Results and assessment (optional tables, DESIGN §10; :mod:`planning.contract.results_rules`): empty when absent.
+    indicator_definitions: pd.DataFrame = field(default_factory=lambda: empty_table("indicator_definitions"))
+    indicator_values: pd.DataFrame = field(default_factory=lambda: empty_table("indicator_values"))
+    assessment_items: pd.DataFrame = field(default_factory=lambda: empty_table("assessment_items"))
+    assessments: pd.DataFrame = field(default_factory=lambda: empty_table("assessments"))
     source: str = field(default="", compare=False)
     #: What the loader did for the planner that the planner should know (names read as ids): Problem objects
     #: whose ``sentence(lang)`` says it; never a reason to refuse the workbook.

@@ -24,7 +24,10 @@ ENUMS = {("regions", "level"): "Level", ("regions", "side"): "Side", ("units", "
          ("pairings", "scope"): "Scope", ("people", "category"): "Category", ("people", "program"): "Program",
          ("teams", "model"): "TeamModel", ("orders", "role"): "Role", ("assignments", "status"): "Status",
          ("indicators", "kind"): "IndicatorKind", ("people", "rank"): "Rank", ("people", "title"): "Title",
-         ("people", "party_status"): "PartyStatus", ("people", "vetting_stage"): "Stage"}
+         ("people", "party_status"): "PartyStatus", ("people", "vetting_stage"): "Stage",
+         ("indicator_definitions", "direction"): "Direction",
+         ("indicator_definitions", "aggregation"): "Aggregation", ("indicator_definitions", "subject"): "Subject",
+         ("assessments", "grade"): "Grade"}
 
 
 def _member(value: str) -> str:
@@ -58,3 +61,7 @@ Rank = _E["Rank"]
 Title = _E["Title"]
 PartyStatus = _E["PartyStatus"]
 Stage = _E["Stage"]
+Direction = _E["Direction"]
+Aggregation = _E["Aggregation"]
+Subject = _E["Subject"]
+Grade = _E["Grade"]

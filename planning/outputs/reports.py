@@ -42,6 +42,7 @@ from ..programme.coverage import (
     uncovered,
 )
 from ..programme.coverage import band as band_of
+from ..programme.results import results
 from .excel import display_width, sheet_title, write_excel  # noqa: F401  (public here too)
 from ..core.i18n import default_lang, fmt_date, fmt_int, sector_label, t
 from .labels import BAND_CODES, DATE_COLUMNS, ID_COLUMNS, MONTH_COLUMNS, band_colour, data_name, labelled, team_names  # noqa: F401
@@ -174,11 +175,64 @@ def person_records(wb, start=None, end=None, lang: str | None = None) -> pd.Data
     out["sending_unit"] = p.map(people["sending_unit"]).map(nm)
     out["mentors"] = p.map(mentors).fillna("")
     out["apprentices"] = p.map(apprentices).fillna("")
+    out["assessments"] = p.map(assessment_lines(wb, lang)).fillna("")
+    out["results"] = p.map(served_results(wb, a, lang)).fillna("")
     out["start"] = pd.to_datetime(out["start"]).dt.date
     out["end"] = pd.to_datetime(out["end"]).dt.date
     cols = ["person", "name", "category", "source_city", "sending_unit", "host_unit", "order", "post", "role",
-            "team", "start", "end", "status", "stints", "mentors", "apprentices"]
+            "team", "start", "end", "status", "stints", "mentors", "apprentices", "assessments", "results"]
     return out[cols].sort_values(["source_city", "sending_unit", "person"], kind="stable").reset_index(drop=True)
+
+
+def assessment_lines(wb, lang: str | None = None) -> pd.Series:
+    """Each assessed person's assessments, period by period: ``2026-05 优秀 93分；2026-06 称职 88分`` (person → text).
+
+    The total is the sum of the item scores; the grade is the one given for the period.
+    """
+    lang = lang or default_lang()
+    a = wb.assessments
+    if a.empty:
+        return pd.Series(dtype=object)
+    g = a.groupby(["person", "period"], sort=True)
+    per = pd.DataFrame({"total": g["score"].sum(min_count=1), "grade": g["grade"].first()}).reset_index()
+    pts = t("results.points", lang)
+
+    def line(r) -> str:
+        grade = value_label(r.grade, lang) if isinstance(r.grade, str) else ""
+        total = f"{r.total:g}{pts}" if pd.notna(r.total) else ""
+        return " ".join(x for x in (r.period, grade, total) if x)
+
+    per["line"] = [line(r) for r in per.itertuples(index=False)]
+    sep = "；" if lang == "zh" else "; "
+    return per.groupby("person", sort=False)["line"].agg(sep.join)
+
+
+def served_results(wb, stints: pd.DataFrame, lang: str | None = None) -> pd.Series:
+    """For each person, the results of the host units and teams they served, for the periods their stints overlap.
+
+    ``stints``: assignments (``person, order, start, end``). Each indicator shows its latest such
+    period's status: ``本科上线率 落后；新增就业人数 正常`` (person → text).
+    """
+    lang = lang or default_lang()
+    if stints.empty or (wb.indicator_values.empty and wb.indicators.empty):
+        return pd.Series(dtype=object)
+    res = results(wb)
+    if res.empty:
+        return pd.Series(dtype=object)
+    o = wb.orders.set_index("id")
+    s = pd.DataFrame({"person": stints["person"].to_numpy(), "start_s": stints["start"].to_numpy(),
+                      "end_s": stints["end"].to_numpy(), "unit": stints["order"].map(o["host_unit"]).to_numpy(),
+                      "team": stints["order"].map(o["team"]).to_numpy()})
+    both = pd.concat([s.rename(columns={"unit": "subject"}).drop(columns="team"),
+                      s.rename(columns={"team": "subject"}).drop(columns="unit")]).dropna(subset=["subject"])
+    m = both.merge(res[["subject", "indicator", "name", "period", "start", "end", "status"]], on="subject")
+    m = m[(m["start"] <= m["end_s"]) & (m["end"] >= m["start_s"])]
+    if m.empty:
+        return pd.Series(dtype=object)
+    m = m.sort_values(["person", "indicator", "end", "period"]).drop_duplicates(["person", "indicator"], keep="last")
+    m["line"] = m["name"].astype(str) + " " + m["status"].map(lambda x: t(f"results.status.{x}", lang))
+    sep = "；" if lang == "zh" else "; "
+    return m.groupby("person", sort=False)["line"].agg(sep.join)
 
 
 #: Headers of the report's own tables: column code → i18n key.
@@ -188,7 +242,8 @@ REPORT_HEADERS = {
     "host_unit": "alloc.roster.col.host_unit", "order": "alloc.roster.col.order", "post": "report.col.post",
     "role": "alloc.roster.col.role", "team": "alloc.roster.col.team", "start": "alloc.roster.col.start",
     "end": "alloc.roster.col.end", "status": "alloc.roster.col.status", "stints": "report.col.stints",
-    "mentors": "report.col.mentors", "apprentices": "report.col.apprentices", "sector": "alloc.roster.col.sector",
+    "mentors": "report.col.mentors", "apprentices": "report.col.apprentices",
+    "assessments": "report.col.assessments", "results": "report.col.results", "sector": "alloc.roster.col.sector",
     "skill": "alloc.roster.col.skill", "priority": "alloc.roster.col.priority", "seats": "report.col.seats",
     "reason": "col.reason", "peak_gap": "report.col.peak_gap", "peak_month": "report.col.peak_month",
 }

@@ -36,7 +36,7 @@ class OfficeRole(StrEnum):
 
 
 #: The read-only stakeholder pages (notebook names) every role may open.
-READ_ONLY_PAGES = ("overview", "coverage", "rotation", "grid")
+READ_ONLY_PAGES = ("overview", "coverage", "rotation", "grid", "results")
 #: The pages each role may open.
 PAGES = {
     OfficeRole.PLANNER: READ_ONLY_PAGES + ("allocation", "scenarios"),
@@ -142,7 +142,8 @@ def scope_workbook(wb: Workbook, bound) -> Workbook:
     """The workbook as a host unit bound to ``bound`` (host unit or host region ids) may see it.
 
     Kept: the orders, teams, local staff, indicators and mentorships of those host
-    units; the assignments on those orders and the people on them (their other
+    units; the indicator values of those units, their teams and people (with the definitions
+    they name) and the assessments of those people; the assignments on those orders and the people on them (their other
     postings are dropped); the pairings whose host is one of the units or a region
     above them; the management units covering those units (:func:`planning.programme.grid.scope_grid`);
     and the units and regions these refer to, with their ancestors.
@@ -177,6 +178,17 @@ def scope_workbook(wb: Workbook, bound) -> Workbook:
     mentorships = m[m["host_unit"].astype(str).isin(units) & m["mentor"].astype(str).isin(known)
                     & m["apprentice"].astype(str).isin(known)]
     indicators = wb.indicators[wb.indicators["host_unit"].astype(str).isin(units)]
+    # results and assessments: the values of their own units, teams and people, the definitions those name
+    # (with a ratio's parts), the assessments of their people and the items scored
+    subjects = units | set(teams["id"].astype(str)) | set(people["id"].astype(str))
+    values = wb.indicator_values[wb.indicator_values["subject"].astype(str).isin(subjects)]
+    d = wb.indicator_definitions
+    named_ind = set(values["indicator"].astype(str))
+    named_ind |= set(d.loc[d["id"].astype(str).isin(named_ind), ["numerator", "denominator"]].stack().astype(str))
+    ratios = d["numerator"].astype(str).isin(named_ind) & d["denominator"].astype(str).isin(named_ind)
+    definitions = d[d["id"].astype(str).isin(named_ind) | ratios]
+    assessments = wb.assessments[wb.assessments["person"].astype(str).isin(set(people["id"].astype(str)))]
+    items = wb.assessment_items[wb.assessment_items["id"].astype(str).isin(set(assessments["item"].dropna()))]
     # the units and regions still referred to, and everything above them
     named = units | set(people["sending_unit"].astype(str)) | set(pairings["sender"].astype(str)) \
         | set(pairings["host"].astype(str))
@@ -192,7 +204,8 @@ def scope_workbook(wb: Workbook, bound) -> Workbook:
         units=_rows(wb.units, wb.units["id"].astype(str).isin(keep)),
         pairings=_rows(pairings), people=_rows(people), teams=_rows(teams), orders=_rows(orders),
         assignments=_rows(assignments), mentorships=_rows(mentorships), local_staff=_rows(local_staff),
-        indicators=_rows(indicators), management_units=grid,
+        indicators=_rows(indicators), management_units=grid, indicator_definitions=_rows(definitions),
+        indicator_values=_rows(values), assessment_items=_rows(items), assessments=_rows(assessments),
     )
 
 

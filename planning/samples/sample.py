@@ -71,6 +71,8 @@ class _Builder:
         self.mentorships, self.local_staff, self.indicators = [], [], []
         self.management_units = []
         self.term_rules = []
+        self.indicator_definitions, self.indicator_values = [], []
+        self.assessment_items, self.assessments = [], []
         self.n_people = 0
         self.n_local = 0
         self.names: set[str] = set()
@@ -208,10 +210,8 @@ class _Builder:
                 self.staff(oid, sender_unit, "professional", "教育", str(subj), hc, start, end, fill=0.88, ends=ends)
             for _ in range(5):
                 self.local(uid, "教育", str(self.rng.choice(SUBJECTS[:9])))
-            for ind, base, target, actual in [("本科上线率", 0.31, 0.45, 0.38), ("教师培训人次", 120, 300, 210)]:
-                for kind, v in (("baseline", base), ("target", target), ("actual", actual)):
-                    self.indicators.append(dict(host_unit=uid, indicator=ind, period="2026", kind=kind,
-                                                value=round(float(v) * float(self.rng.uniform(0.85, 1.15)), 3)))
+            for _ in range(6):  # draws once spent on the old indicators (see ``results``): every later row stays
+                self.rng.uniform(0.85, 1.15)
         # a bilingual-teaching need no one in the pool can fill
         self.order("O-SCH01-BL", "H-SCH01", "教育", "双语教学", "member", 1, start, end, 3, 1, "T-SCH01")
         # a pool of teachers available for the next batch, some with wishes
@@ -433,6 +433,122 @@ class _Builder:
         for k, p in enumerate(sorted(set(a.loc[a["order"].str.startswith(("O-BT-", "O-ALE-", "O-TWN09", "O-TWN1")), "person"]))):
             people[p]["phone"] = f"1380000{k + 1:04d}"
 
+    # ---- results and assessment (issue 30) ------------------------------------------------------------------
+    INDICATORS = [  # id, name, measure, direction, aggregation, numerator, denominator, subject, sector
+        ("EDU-CAND", "高考参考人数", "人", "higher", "sum", None, None, "host_unit", "教育"),
+        ("EDU-PASS", "本科上线人数", "人", "higher", "sum", None, None, "host_unit", "教育"),
+        ("EDU-RATE", "本科上线率", "%", "higher", "ratio", "EDU-PASS", "EDU-CAND", "host_unit", "教育"),
+        ("EDU-TRAIN", "教师培训人次", "人次", "higher", "sum", None, None, "host_unit", "教育"),
+        ("TWN-JOBS", "新增就业人数", "人", "higher", "sum", None, None, "host_unit", "党政"),
+        ("TWN-INV", "招商引资到位资金", "万元", "higher", "sum", None, None, "host_unit", "党政"),
+        ("TWN-PROJ", "乡村振兴项目", "个", "higher", "sum", None, None, "host_unit", "党政"),
+        ("TWN-HH", "助力增收户数", "户", "higher", "sum", None, None, "host_unit", "党政"),
+        ("TWN-BACK", "返贫户数", "户", "lower", "sum", None, None, "host_unit", "党政"),
+        ("HOS-TECH", "新技术新项目", "项", "higher", "sum", None, None, "host_unit", "医疗"),
+        ("HOS-OUT", "外转患者人次", "人次", "lower", "sum", None, None, "host_unit", "医疗"),
+        ("HOS-SPEC", "新建专科", "个", "higher", "sum", None, None, "host_unit", "医疗"),
+        ("XS-INV", "招商引资项目", "个", "higher", "sum", None, None, "host_unit", "招商"),
+        ("XS-PLAN", "编制规划方案", "个", "higher", "sum", None, None, "host_unit", "规划建设"),
+        ("XS-SVC", "便民服务事项", "项", "higher", "sum", None, None, "host_unit", "党政"),
+        ("FS-INC", "村集体经济收入", "万元", "higher", "sum", None, None, "host_unit", "党政"),
+        ("FS-SAT", "群众满意度", "分", "higher", "mean", None, None, "host_unit", "党政"),
+    ]
+    #: Fushan's 8 assessment items (8项考评指标) and their full marks (100 in all).
+    ITEMS = [("FS-A1", "政治素质", 15), ("FS-A2", "在岗履职", 15), ("FS-A3", "基层党建", 15), ("FS-A4", "产业发展", 15),
+             ("FS-A5", "乡村振兴", 10), ("FS-A6", "为民服务", 10), ("FS-A7", "工作日志", 10), ("FS-A8", "群众评议", 10)]
+    GRADES = [(90, "excellent"), (75, "competent"), (60, "basically_competent"), (0, "incompetent")]
+
+    def _staffed(self, unit: str, sector: str, first: str, last: str) -> float:
+        """Filled ÷ demanded seat-days of a unit and sector over [first, last] (1.0 without demand)."""
+        days = pd.date_range(first, last).to_numpy()
+        dem = np.zeros(len(days))
+        sup = np.zeros(len(days))
+        mine = {o["id"] for o in self.orders if o["host_unit"] == unit and o["sector"] == sector}
+        for o in self.orders:
+            if o["id"] in mine:
+                dem += o["headcount"] * ((days >= np.datetime64(o["start"])) & (days <= np.datetime64(o["end"])))
+        for a in self.assignments:
+            if a["order"] in mine:
+                sup += (days >= np.datetime64(a["start"])) & (days <= np.datetime64(a["end"]))
+        return float(np.minimum(dem, sup).sum() / dem.sum()) if dem.sum() else 1.0
+
+    def results(self):
+        """Believable indicators for 2026 (whole numbers for counts, rates as a ratio of two counts) and a year of
+        monthly assessments of Fushan's village secretaries on 8 items. Drawn with a generator of their own, after
+        everything else, so no earlier row changes. Progress follows staffing: places whose seats stood empty lag
+        (a few are behind and short-staffed), well-staffed ones mostly keep pace, some reach their targets."""
+        rng = np.random.default_rng(2026 + 30)
+        for row in self.INDICATORS:
+            self.indicator_definitions.append(dict(zip(("id", "name", "measure", "direction", "aggregation",
+                                                       "numerator", "denominator", "subject", "sector"), row)))
+        share = (TODAY - pd.Timestamp("2026-01-01")).days / 365  # the share of 2026 gone by the sample's day
+
+        def value(uid, ind, base, target, staffed):
+            pace = share * (0.4 + 0.65 * staffed) + float(rng.normal(0, 0.07))
+            pace = float(np.clip(pace, 0.05, 1.15))
+            actual = base + pace * (target - base)
+            self.indicator_values.append(dict(subject=uid, indicator=ind, period="2026", baseline=base,
+                                              target=target, actual=int(round(actual))))
+
+        for k in range(1, 22):  # schools: candidates, passes (the rate is their ratio), teacher training
+            uid = f"H-SCH{k:02d}"
+            st = self._staffed(uid, "教育", "2026-01-01", "2026-12-31")
+            cand = int(rng.integers(180, 420))
+            rate0 = float(rng.uniform(0.22, 0.38))
+            pass0 = int(round(cand * rate0))
+            pass1 = int(round(cand * min(0.75, rate0 + float(rng.uniform(0.05, 0.14)))))
+            self.indicator_values.append(dict(subject=uid, indicator="EDU-CAND", period="2026", baseline=cand,
+                                              target=cand, actual=cand))
+            value(uid, "EDU-PASS", pass0, pass1, st)
+            value(uid, "EDU-TRAIN", 0, int(rng.integers(12, 30)) * 10, st)
+        for k in range(1, 22):  # townships: jobs, investment, projects, households (乡镇援疆成效)
+            uid = f"H-TWN{k:02d}"
+            st = self._staffed(uid, "党政", "2026-01-01", "2026-12-31")
+            value(uid, "TWN-JOBS", 0, int(rng.integers(25, 60)) * 10, st)
+            value(uid, "TWN-INV", 0, int(rng.integers(30, 120)) * 100, st)
+            value(uid, "TWN-PROJ", 0, int(rng.integers(8, 16)), st)
+            value(uid, "TWN-HH", 0, int(rng.integers(10, 25)) * 10, st)
+            back = int(rng.random() < 0.15) + int(rng.random() < (0.8 - st))  # 零返贫: kept at none, or not
+            self.indicator_values.append(dict(subject=uid, indicator="TWN-BACK", period="2026", baseline=0,
+                                              target=0, actual=back))
+        for _, _, _, hid, *_ in HOSPITALS:
+            uid = f"H-{hid}"
+            st = self._staffed(uid, "医疗", "2026-03-01", "2026-12-31")
+            value(uid, "HOS-TECH", 0, int(rng.integers(6, 15)), st)
+            out0 = int(rng.integers(300, 900))
+            value(uid, "HOS-OUT", out0, int(out0 * 0.7), st)
+            value(uid, "HOS-SPEC", 0, 1, st)
+        for ind, uid, sector, target in [("XS-INV", "H-XS-JG", "招商", 6), ("XS-PLAN", "H-XS-JG", "规划建设", 4),
+                                         ("XS-SVC", "H-XS-BM", "党政", 76)]:
+            value(uid, ind, 0, target, self._staffed(uid, sector, "2026-04-01", "2026-12-31"))
+        for v in range(1, 21):  # Fushan's villages: collective income (万元) and the villagers' satisfaction
+            uid = f"H-FS-V{v:02d}"
+            st = self._staffed(uid, "党政", "2026-04-15", "2026-12-31")
+            base = int(rng.integers(2, 12))
+            value(uid, "FS-INC", base, base + int(rng.integers(3, 10)), st)
+            sat0 = int(rng.integers(70, 85))
+            self.indicator_values.append(dict(subject=uid, indicator="FS-SAT", period="2026", baseline=sat0,
+                                              target=90, actual=int(min(99, sat0 + rng.integers(2, 18)))))
+        for iid, name, full in self.ITEMS:
+            self.assessment_items.append(dict(id=iid, name=name, max_score=full))
+        secretaries = [a for a in self.assignments if a["order"].startswith("O-FS-V") and a["order"].endswith("-L")]
+        towns = {o["id"]: o["host_unit"] for o in self.orders}
+        for a in secretaries:
+            skill = float(rng.uniform(0.72, 0.97))
+            for month in pd.period_range("2026-05", "2026-10", freq="M"):
+                skill = float(np.clip(skill + rng.normal(0.01, 0.02), 0.55, 0.99))
+                scores = [int(round(full * float(np.clip(skill + rng.normal(0, 0.05), 0.4, 1.0))))
+                          for _, _, full in self.ITEMS]
+                total = sum(scores)
+                grade = next(g for floor, g in self.GRADES if total >= floor)
+                village = self._name_of(towns[a["order"]]).removesuffix("村民委员会")
+                for (iid, _, _), sc in zip(self.ITEMS, scores):
+                    first = iid == "FS-A1"
+                    self.assessments.append(dict(person=a["person"], period=str(month), item=iid, score=sc,
+                                                 grade=grade if first else None,
+                                                 assessor="浮山县委组织部" if first else None,
+                                                 note=f"{village}：月度考评，总分 {total}" if first else None))
+
     def _name_of(self, unit_id: str) -> str:
         return next(u["name"] for u in self.units if u["id"] == unit_id).removesuffix("人民政府")
 
@@ -448,6 +564,7 @@ class _Builder:
         self.school_mentoring()
         self.management()
         self.criteria()
+        self.results()
         return _as_workbook(self)
 
     def criteria(self):

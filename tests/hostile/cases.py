@@ -165,6 +165,7 @@ def small_workbook():
         wb.mentorships = m[m["mentor"].isin(keep | local) & m["apprentice"].isin(keep | local)].reset_index(
             drop=True)
         wb.indicators = wb.indicators.iloc[:20].reset_index(drop=True)
+        wb.assessments = wb.assessments[wb.assessments["person"].isin(keep)].reset_index(drop=True)
         mu = wb.management_units  # the grid stays; leaders cut away with their people are no longer named
         wb.management_units = mu.assign(leader=mu["leader"].where(mu["leader"].isin(keep), None))
         assert wb.people["id"].tolist().index(FREE_PERSON_ID) + 2 == XLSX_FREE_ROW
@@ -178,7 +179,7 @@ def small_folder(tmp: Path, name: str = "wb") -> Path:
     folder = sample_folder(tmp, name)
     small = small_workbook()
     keys = {"people": ("id",), "orders": ("id",), "local_staff": ("id",), "assignments": ("person", "order"),
-            "mentorships": ("mentor", "apprentice")}
+            "mentorships": ("mentor", "apprentice"), "assessments": ("person", "period", "item")}
     for table, cols in keys.items():
         kept = set(zip(*(getattr(small, table)[c].tolist() for c in cols)))
         header, rows = read_table(folder, table)
