@@ -120,6 +120,7 @@ def _other(wb):
     w.assignments = w.assignments[~w.assignments.person.isin(gone)].reset_index(drop=True)
     w.mentorships = w.mentorships[~w.mentorships.mentor.isin(gone) & ~w.mentorships.apprentice.isin(gone)]
     w.mentorships = w.mentorships.reset_index(drop=True)
+    w.assessments = w.assessments[~w.assessments.person.isin(gone)].reset_index(drop=True)
     w.orders.loc[0, "headcount"] += 1
     return w
 
