@@ -7,7 +7,8 @@ import pandas as pd
 from ..core.hierarchy import person_ancestors, source_city
 from ..core.live import LIVE
 from ..core.vocabulary import Role
-from ..programme.eligibility import criteria_failures, exclusive_senders
+from ..programme.criteria import criteria_failures
+from ..programme.eligibility import exclusive_senders
 from .candidates import overlap_hits, slots_from_today
 from .diff import assignments_of
 from .team_rules import fixed_cities, held_places, lead_covered, ruled_teams

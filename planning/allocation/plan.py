@@ -9,7 +9,8 @@ import pandas as pd
 
 from ..core.clock import today
 from ..core.live import LIVE
-from ..programme.eligibility import CRITERIA, blocked_sentences, exclusions, near_misses, near_text, why_not
+from ..programme.criteria import CRITERIA
+from ..programme.eligibility import blocked_sentences, exclusions, near_misses, near_text, why_not
 from ..programme.seats import order_slots
 from ..core.i18n import default_lang, fmt_date, sector_label, t
 

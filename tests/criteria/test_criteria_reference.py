@@ -22,7 +22,8 @@ from pairing_reference import add_months, reference_eligible, slots_of_order  # 
 
 from planning.contract import schema  # noqa: E402
 from planning.core.vocabulary import Rank, Stage, Title  # noqa: E402
-from planning.programme.eligibility import CRITERIA, criteria_failures, eligible_pairs  # noqa: E402
+from planning.programme.criteria import CRITERIA, criteria_failures  # noqa: E402
+from planning.programme.eligibility import eligible_pairs  # noqa: E402
 from planning.programme.seats import order_slots  # noqa: E402
 
 PROGRAMMES = ["援疆", "第一书记"]

@@ -1,6 +1,7 @@
 """The sample carries the selection facts: its posts' demands, and four people each short of one criterion."""
 import planning
-from planning.programme.eligibility import CRITERIA, exclusions, pending_assignments, why_not
+from planning.programme.criteria import CRITERIA, pending_assignments
+from planning.programme.eligibility import exclusions, why_not
 from planning.samples.sample import build_sample
 
 

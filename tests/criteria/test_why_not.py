@@ -134,7 +134,7 @@ def test_check_plan_finds_a_placement_a_criterion_excludes():
 
 def test_an_assignment_of_someone_short_of_the_last_vetting_stage_is_pending():
     from planning.core.i18n import t
-    from planning.programme.eligibility import pending_assignments
+    from planning.programme.criteria import pending_assignments
 
     wb = workbook()
     wb.people = table("people", [{**__import__("builders").PERSON, **FIT, "name": "甲"},
@@ -155,7 +155,7 @@ def test_an_assignment_of_someone_short_of_the_last_vetting_stage_is_pending():
 
 def test_seats_alike_but_for_one_criterion_are_told_apart():
     """Seats on the same days asking different things: each answered for itself (checks are shared by kind)."""
-    from planning.programme.eligibility import criteria_failures
+    from planning.programme.criteria import criteria_failures
     from planning.programme.seats import order_slots
 
     import numpy as np
