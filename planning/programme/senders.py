@@ -103,6 +103,25 @@ def batch_windows(wb) -> pd.DataFrame:
     return out
 
 
+def next_batch(wb, on=None) -> str | None:
+    """The first batch dispatched on ``on`` (default today) or later, or None (ties: the smallest id)."""
+    on = today() if on is None else pd.Timestamp(on)
+    w = batch_windows(wb)
+    w = w[w["dispatch"] >= on].sort_values(["dispatch", "batch"], kind="stable")
+    return None if w.empty else str(w["batch"].iloc[0])
+
+
+def senders_behind(wb, on=None) -> pd.DataFrame:
+    """The next batch's task rows with a shortfall, largest first (then sender, sector): whom to chase first."""
+    b = next_batch(wb, on)
+    if b is None:
+        return pd.DataFrame(columns=TASK_COLUMNS)
+    t = sender_tasks(wb, batch=b)
+    t = t[t["shortfall"] > 0]
+    return t.sort_values(["shortfall", "sender", "sector"], ascending=[False, True, True], kind="stable").reset_index(
+        drop=True)
+
+
 def batch_seats(wb, batch: str | None = None) -> pd.DataFrame:
     """The batch's seats: one row per batch × order slot with headcount left (``seats``, the count).
 

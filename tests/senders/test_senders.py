@@ -226,3 +226,22 @@ def test_the_sample_has_senders_behind_on_the_next_batch(sample):
     assert (given.loc[["SD-DY", "SD-WF", "SD-LC"], "shortfall"] == 0).all()
     b = sender_burden(sample, on="2026-11-22").set_index("unit")
     assert b.loc["SD-QLYY", "burden"] == pytest.approx(3 / 13) and not b["over_cap"].any()
+
+
+def test_senders_behind_on_the_next_batch_largest_first(sample):
+    from planning.programme.senders import next_batch, senders_behind
+
+    assert next_batch(sample, "2026-11-22") == "B2027-08" and next_batch(sample, "2027-08-02") is None
+    b = senders_behind(sample, "2026-11-22")
+    assert (b["shortfall"] > 0).all() and b["shortfall"].is_monotonic_decreasing
+    assert set(b["sender"]) >= {"SD-JN", "SD-QD", "SD-RZ", "SD-DZ"} and "SD-DY" not in set(b["sender"])
+    assert senders_behind(sample, "2027-08-02").empty
+
+
+def test_the_overview_names_the_senders_to_chase(sample):
+    from planning.apps import OverviewApp
+
+    for lang, words in (("zh", "推荐人选少于名额"), ("en", "fewer people than their quota")):
+        app = OverviewApp(lang=lang)
+        decide = app.panels(app.wb).split("class='panel decide'")[1]
+        assert words in decide and "日照市" in decide
