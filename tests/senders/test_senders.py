@@ -21,7 +21,7 @@ from pairing_programmes import COLUMNS, programme_rows, to_csv  # noqa: E402
 import planning  # noqa: E402
 from planning.programme.senders import batch_windows, sender_burden, sender_tasks, split_quota  # noqa: E402
 
-EXAMPLES = int(os.environ.get("SENDERS_EXAMPLES", 200))  # 300 took ~75 s on the shared 2-core machine; 200 stays near 50 s
+EXAMPLES = int(os.environ.get("SENDERS_EXAMPLES", 300))
 MORE = {
     "assignments": ["person", "order", "start", "end", "status"],
     "batches": ["id", "name", "dispatch", "window_end"],
@@ -80,6 +80,19 @@ def sender_programmes(draw):
     for p in t["people"]:
         p["nomination"] = draw(st.sampled_from([None, "nominated", "selected", "not_selected", "withdrawn"]))
         p["batch"] = draw(st.sampled_from(ids)) if p["nomination"] else None
+    # some nominees made to fit an order, so that nominations often count
+    for p in draw(st.lists(st.sampled_from(t["people"]), max_size=4, unique_by=lambda p: p["id"])):
+        o = draw(st.sampled_from(t["orders"]))
+        p.update(sector=o["sector"], skill=o["skill"], level=3, can_lead=True, available_from=dt.date(2026, 1, 1),
+                 available_to=dt.date(2030, 12, 31), nomination=draw(st.sampled_from(["nominated", "selected"])),
+                 batch=draw(st.sampled_from(ids)))
+    # a pairing held by a second city as well: several equally specific senders share the task
+    cities = [r["id"] for r in t["regions"] if r["level"] == "city" and r["side"] == "sending"]
+    held = [x for x in t["pairings"] if x["sender"] in cities and (x.get("scope") or "exclusive") == "exclusive"]
+    if held and len(cities) > 1:
+        for x in draw(st.lists(st.sampled_from(held), max_size=2)):
+            other = draw(st.sampled_from([c for c in cities if c != x["sender"]]))
+            t["pairings"].append(dict(x, sender=other))
     senders = sorted({x["sender"] for x in t["pairings"]}) or [t["units"][0]["id"]]
     sectors = sorted({o["sector"] for o in t["orders"]})
     quotas = []
