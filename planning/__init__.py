@@ -14,6 +14,7 @@ from .programme.coverage import coverage
 from .programme.results import results
 from .programme.network import build_network, idle_people, pairing_view, unpaired_host_units
 from .programme.stable import hospital_resident
+from .programme.senders import sender_burden, sender_tasks
 from .contract import Problem, Workbook, WorkbookError, check_workbook, load_workbook, save_workbook
 
 from .core.utils import SAMPLE  # noqa: E402  (the shipped sample programme)
@@ -21,6 +22,6 @@ from .core.utils import SAMPLE  # noqa: E402  (the shipped sample programme)
 __all__ = [
     "SAMPLE", "Problem", "Workbook", "WorkbookError", "load_workbook", "save_workbook",
     "check_workbook", "coverage", "results", "build_network", "pairing_view", "unpaired_host_units", "idle_people",
-    "hospital_resident",
+    "hospital_resident", "sender_tasks", "sender_burden",
     "allocate", "plan_diff", "Plan", "PlanError",
 ]

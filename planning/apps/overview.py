@@ -19,6 +19,7 @@ from ..core.i18n import TEXT, fmt_date, fmt_int, sector_label, t
 from ..programme.network import pairing_view
 from ..contract.schema import value_label
 from ..programme.results import behind_and_short
+from ..programme.senders import senders_behind
 from ..programme.standing import standing
 from ..outputs.summary import figures
 from .base import App, html_table, kpi_cards
@@ -247,6 +248,15 @@ class OverviewApp(App):
             decide.append(html.escape(self.t("ov.decide.sender", sender=name(top["sender"]),
                                              n=fmt_int(top["peak_gap"]),
                                              month=point_label(top["peak_day"], st.as_of, lang))))
+        behind = senders_behind(wb, st.as_of)
+        if len(behind):
+            b = wb.batches.set_index("id").loc[behind["batch"].iloc[0]]
+            first = list(dict.fromkeys(behind["sender"]))[:3]
+            decide.append(html.escape(self.t("ov.decide.senders_short", batch=b["name"] if isinstance(b["name"], str)
+                                             else behind["batch"].iloc[0], day=fmt_date(b["dispatch"], lang),
+                                             k=fmt_int(behind["sender"].nunique()),
+                                             n=fmt_int(int(behind["shortfall"].sum())),
+                                             senders=("、" if lang == "zh" else ", ").join(name(x) for x in first))))
         decide_html = ("<ul class='decide'>" + "".join(f"<li>{d}</li>" for d in decide) + "</ul>" if decide
                        else f"<div class='app-sub'>{html.escape(self.t('ov.decide.none'))}</div>")
         return ("<div class='panels'>"

@@ -139,7 +139,8 @@ def check_sides(raws, frames, headers, col, fact: dict):
     missing = side[side.index.isna()].iloc[0] if side.index.hasnans else np.nan  # as Series.map does
     rules = [("units", None), ("people", ("sending_unit", "sending")), ("orders", ("host_unit", "host")),
              ("pairings", ("sender", "sending")), ("pairings", ("host", "host")),
-             ("teams", ("host", "host"))]
+             ("teams", ("host", "host")), ("quotas", ("sender", "sending")),
+             ("sender_staff", ("unit", "sending"))]
     for table, rule in rules:
         if table not in frames or table not in headers:
             continue
@@ -167,7 +168,8 @@ def check_sides(raws, frames, headers, col, fact: dict):
 
 def check_periods(raws, frames, headers, col):
     pairs = {"people": ("available_from", "available_to"), "orders": ("start", "end"),
-             "assignments": ("start", "end"), "pairings": ("start", "end"), "mentorships": ("start", "end")}
+             "assignments": ("start", "end"), "pairings": ("start", "end"), "mentorships": ("start", "end"),
+             "batches": ("dispatch", "window_end")}
     for table, (a, b) in pairs.items():
         if table not in frames or a not in headers[table] or b not in headers[table]:
             continue

@@ -34,7 +34,8 @@ EXAMPLE_FONT = Font(italic=True, color="808080")
 LISTS_SHEET = "下拉列表(lists)"
 #: Columns that name a sector: they all offer the one sectors list of the lists sheet.
 SECTOR_COLUMNS = {("people", "sector"), ("orders", "sector"), ("pairings", "sector"), ("local_staff", "sector"),
-                  ("indicator_definitions", "sector")}
+                  ("indicator_definitions", "sector"),
+                  ("quotas", "sector"), ("sender_staff", "sector")}
 EXAMPLE_ROWS = 2
 
 

@@ -33,6 +33,10 @@ class Workbook:
     indicator_values: pd.DataFrame = field(default_factory=lambda: empty_table("indicator_values"))
     assessment_items: pd.DataFrame = field(default_factory=lambda: empty_table("assessment_items"))
     assessments: pd.DataFrame = field(default_factory=lambda: empty_table("assessments"))
+    #: Senders' batches, quotas and staff (optional tables; :mod:`planning.programme.senders`): empty when absent.
+    batches: pd.DataFrame = field(default_factory=lambda: empty_table("batches"))
+    quotas: pd.DataFrame = field(default_factory=lambda: empty_table("quotas"))
+    sender_staff: pd.DataFrame = field(default_factory=lambda: empty_table("sender_staff"))
     source: str = field(default="", compare=False)
     #: What the loader did for the planner that the planner should know (names read as ids): Problem objects
     #: whose ``sentence(lang)`` says it; never a reason to refuse the workbook.

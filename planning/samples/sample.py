@@ -73,6 +73,7 @@ class _Builder:
         self.term_rules = []
         self.indicator_definitions, self.indicator_values = [], []
         self.assessment_items, self.assessments = [], []
+        self.batches, self.quotas, self.sender_staff = [], [], []
         self.n_people = 0
         self.n_local = 0
         self.names: set[str] = set()
@@ -631,6 +632,51 @@ class _Builder:
             dict(programme="第一书记", role="lead", min_months=24, max_months=36, rotation_allowed=False,
                  last_stage="publicised", medical_months=12, promotion_allowed=False),
         ]
+        self.senders()
+        return _as_workbook(self)
+
+    def senders(self):
+        """The Shandong cities' next Kashgar batch (August 2027): quotas, nominations, hospitals' staff.
+
+        Drawn last and without the random generator, so that every other table stays as it was.
+        Two thirds of the cities with open seats are given a quota (their open seats) and put forward
+        existing teachers who fit them; 济南, 日照 and 德州 hold some back, and 青岛 has no one for one
+        subject, so they fall short. One provincial hospital is near its cap of people away at once.
+        """
+        self.batches.append(dict(id="B2027-08", name="2027年8月批", dispatch="2027-08-01", window_end=None))
+        live = {}
+        for a in self.assignments:
+            if a["status"] in ("active", "planned"):
+                live[a["order"]] = live.get(a["order"], 0) + 1
+        short = {"JN": 1, "RZ": 2, "DZ": 1}  # cities that put forward fewer teachers than their quota
+        for k, (cid, *_city) in enumerate(SD_CITIES):
+            seats = [o for o in self.orders if o["id"].startswith(f"O-SCH{k + 1:02d}-")
+                     for _ in range(o["headcount"] - live.get(o["id"], 0))]
+            if not seats or k % 3 == 2:  # a third of the cities have no quota given: their task is their quota
+                continue
+            self.quotas.append(dict(sender=f"SD-{cid}", sector="教育", batch="B2027-08", count=len(seats)))
+            want = max(0, len(seats) - short.get(cid, 0))
+            pool = [p for p in self.people if p["sending_unit"] == f"SD-{cid}-JYJ" and "nomination" not in p]
+            for o in seats:  # existing teachers of the city who fit a seat, put forward (no one added)
+                fit = [p for p in pool if p["skill"] == o["skill"] and p["level"] >= o["min_level"]
+                       and (p["can_lead"] or o["role"] != "lead") and p["available_from"] <= "2027-08-01"
+                       and p["available_to"] >= o["end"] and "nomination" not in p]
+                if fit and want > 0:
+                    fit[0].update(nomination="selected" if want % 2 else "nominated", batch="B2027-08")
+                    want -= 1
+            for p in pool[:1]:
+                if "nomination" not in p:
+                    p.update(nomination="withdrawn" if k % 2 else "not_selected", batch="B2027-08")
+        on_post = {}
+        unit_of = {p["id"]: p["sending_unit"] for p in self.people}
+        for a in self.assignments:
+            if a["status"] == "active":
+                u = unit_of[a["person"]]
+                on_post[u] = on_post.get(u, 0) + 1
+        for k, (sid, *_rest) in enumerate(HOSPITALS):
+            n = on_post.get(f"SD-{sid}", 0)
+            staff = 13 if k == 0 else max(12, n * 10)  # the first (3 on post of 13) is near its cap of a quarter
+            self.sender_staff.append(dict(unit=f"SD-{sid}", sector="医疗", staff=staff, max_share=0.25))
 
 
 TODAY = pd.Timestamp("2026-11-22")
