@@ -26,7 +26,7 @@ def query_socket(monkeypatch):
     """A stand-in for Voila's request-info websocket: sends ``{"QUERY_STRING": ...}`` to the first kernel that asks."""
     from websockets.sync.server import serve as ws_serve
 
-    import planning.apps.base as base
+    import planning.apps.serving as base  # where the page learns its viewer and language
 
     state = {"events": [], "query": "lang=en"}
 
@@ -109,7 +109,7 @@ def test_no_waiting_outside_a_preheated_kernel(monkeypatch):
 
 
 def test_unreachable_query_socket_gives_the_default_language(monkeypatch):
-    import planning.apps.base as base
+    import planning.apps.serving as base  # where the page learns its viewer and language
 
     monkeypatch.setattr(base, "_viewer_arrived", False)
     monkeypatch.setenv("VOILA_PREHEAT", "True")

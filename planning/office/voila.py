@@ -84,7 +84,7 @@ def voila_command(port: int, notebooks: Path, pool: int = LANDING_POOL, config_d
 
     With ``pool`` > 0, Voila keeps ``pool`` kernels for the landing page (and
     :data:`PAGE_POOL` for every other page) started and run up to the point where
-    the page waits for its viewer (:func:`planning.apps.base.wait_for_viewer`), and
+    the page waits for its viewer (:func:`planning.apps.serving.wait_for_viewer`), and
     starts a replacement :data:`FILL_DELAY` seconds after one is taken. ``pool=0``:
     every page view starts its own kernel. The settings of :func:`voila_config` go to ``voila.json``
     in ``config_dir`` (a new temporary folder if not given), read before the usual

@@ -141,7 +141,8 @@ def host_units_of(wb: Workbook, bound) -> set[str]:
 def scope_workbook(wb: Workbook, bound) -> Workbook:
     """The workbook as a host unit bound to ``bound`` (host unit or host region ids) may see it.
 
-    Kept: the orders, teams, local staff, indicators and mentorships of those host
+    Dropped: the senders' quotas and staff. Kept: the batches; the orders, teams, local staff, indicators and
+    mentorships of those host
     units; the indicator values of those units, their teams and people (with the definitions
     they name) and the assessments of those people; the assignments on those orders and the people on them (their other
     postings are dropped); the pairings whose host is one of the units or a region
@@ -206,6 +207,8 @@ def scope_workbook(wb: Workbook, bound) -> Workbook:
         assignments=_rows(assignments), mentorships=_rows(mentorships), local_staff=_rows(local_staff),
         indicators=_rows(indicators), management_units=grid, indicator_definitions=_rows(definitions),
         indicator_values=_rows(values), assessment_items=_rows(items), assessments=_rows(assessments),
+        # senders' quotas and staff are the senders' own business: a host unit gets none of them
+        quotas=_rows(wb.quotas.iloc[0:0]), sender_staff=_rows(wb.sender_staff.iloc[0:0]),
     )
 
 
