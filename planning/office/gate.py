@@ -40,7 +40,7 @@ from tornado import httpclient, ioloop, web, websocket
 from tornado.httputil import url_concat
 
 from ..programme.access import Viewer, sign_viewer
-from ..apps.base import VIEWER_PARAM
+from ..apps.serving import VIEWER_PARAM
 from ..core.i18n import t
 from .accounts import account_of
 from .config import read_office
