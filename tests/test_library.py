@@ -143,3 +143,18 @@ def test_words_catalogue_is_complete():
     for r in rows:
         assert r["zh"].strip() and r["en"].strip(), r["key"]
         assert fields(r["zh"]) | english_only.get(r["key"], set()) == fields(r["en"]), r["key"]
+
+
+def test_every_enumerated_value_has_one_meaning():
+    """Values are one namespace (``contract_values.csv`` labels them by value alone): a code two columns
+    use with different meanings (a region's level 师 and a rank 正处 both "division") would label one wrongly."""
+    import csv
+
+    rows = list(csv.DictReader(open(ROOT_DIR / "planning" / "contract" / "contract_values.csv", encoding="utf-8")))
+    seen: dict[str, str] = {}
+    for r in rows:
+        assert r["value"] not in seen, f"{r['value']} is both {seen[r['value']]} and {r['zh']}"
+        seen[r["value"]] = r["zh"]
+    from planning.contract import schema
+    assert schema.value_label("division") == "师" and schema.value_label("full_division") == "正处"
+    assert schema.value_label("nominated") == "已推荐" and schema.value_label("recommended") == "推荐"

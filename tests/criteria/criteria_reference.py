@@ -40,9 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "pairings"))
 
 from pairing_reference import add_months, rows, slots_of_order  # noqa: E402
 
-RANKS = ["clerk", "deputy_section", "section", "deputy_division", "division", "deputy_bureau", "bureau"]
+RANKS = ["clerk", "deputy_section", "section", "deputy_division", "full_division", "deputy_bureau", "bureau"]
 TITLES = ["junior", "intermediate", "associate_senior", "senior"]
-STAGES = ["nominated", "checked", "vetted", "medical", "decided", "publicised"]
+STAGES = ["recommended", "checked", "vetted", "medical", "decided", "publicised"]
 
 
 def whole_years(since: dt.date, on: dt.date) -> int:

@@ -11,10 +11,10 @@ from builders import make_wb, table  # noqa: E402
 from planning.programme.eligibility import eligible_pairs, exclusions, why_not  # noqa: E402
 
 # everything met on the stint's first day, 2027-03-01, some of it to the day
-FIT = dict(id="P1", rank="division", title="associate_senior", birth_date="1982-03-01", party_status="party_member",
+FIT = dict(id="P1", rank="full_division", title="associate_senior", birth_date="1982-03-01", party_status="party_member",
            party_joined="2025-03-01", work_started="2025-03-01", medical_date="2026-03-02", medical_result="fit",
            altitude_clearance="cleared", vetting_stage="publicised")
-POST = dict(id="O1", post_rank="division", min_title="associate_senior", age_cap=45, party_required=True,
+POST = dict(id="O1", post_rank="full_division", min_title="associate_senior", age_cap=45, party_required=True,
             min_party_years=2, min_service_years=2, programme="援藏")
 
 
@@ -33,8 +33,8 @@ def test_someone_meeting_every_criterion_to_the_day_is_eligible():
 
 
 CASES = [
-    ("rank", dict(rank="section"), None, "职级与岗位不符（正科，岗位为正处）", "rank does not match the post (section; the post is division)"),
-    ("rank", dict(rank=None), None, "缺少职级（岗位为正处）", "rank missing (the post is division)"),
+    ("rank", dict(rank="section"), None, "职级与岗位不符（正科，岗位为正处）", "rank does not match the post (section; the post is full division)"),
+    ("rank", dict(rank=None), None, "缺少职级（岗位为正处）", "rank missing (the post is full division)"),
     ("title", dict(title="intermediate"), None, "职称低于副高级（中级）", "title below associate senior (intermediate)"),
     ("title", dict(title=None), None, "缺少职称（岗位最低副高级）", "title missing (the post needs at least associate senior)"),
     ("age", dict(birth_date="1981-03-01"), None, "年龄超过岗位上限（46 岁 > 45 岁）", "older than the post's age cap (46 > 45)"),
