@@ -173,3 +173,17 @@ def test_seats_alike_but_for_one_criterion_are_told_apart():
     each = criteria_failures(wb, wb.people, slots, one, np.arange(len(slots)))
     want = {o for i, o in enumerate(slots["order"]) if not any(f[i] for f in each.values())}
     assert got == want == {"O1", "O4", "O7"}  # 42 years old: a cap of 40 excludes, 45 does not
+
+
+def test_a_hand_made_people_table_without_the_criteria_columns_has_every_fact_missing():
+    """Tables built by hand (tests, generators) may lack the optional columns: each fact is then missing."""
+    import pandas as pd
+
+    from planning.programme.criteria import person_facts
+
+    f = person_facts(pd.DataFrame({"id": ["P1", "P2"]}))
+    assert len(f) == 2
+    for c in ("birth_date", "party_joined", "work_started", "medical_date"):
+        assert f[c].isna().all() and str(f[c].dtype) == "datetime64[ns]", c
+    for c in ("rank", "title", "party_status", "medical_result", "altitude_clearance", "stage"):
+        assert (f[c] == -1).all(), c
