@@ -187,3 +187,28 @@ def test_a_hand_made_people_table_without_the_criteria_columns_has_every_fact_mi
         assert f[c].isna().all() and str(f[c].dtype) == "datetime64[ns]", c
     for c in ("rank", "title", "party_status", "medical_result", "altitude_clearance", "stage"):
         assert (f[c] == -1).all(), c
+
+
+def test_the_pairing_rule_names_the_senders_it_admits():
+    wb = make_wb([dict(id="P1", sending_unit="U1")], [dict(id="O1")],
+                 pairings=[dict(sender="C3", host="HA"), dict(sender="C2", host="HA")])
+    ((criterion, key, values),) = exclusions(wb, "P1", "O1")
+    assert (criterion, key, values["need"]) == ("pairing", "why_not.pairing", "派出市2、派出市3")
+    (zh,) = why_not(wb, "P1", "O1", lang="zh")
+    assert zh.startswith("不在独家结对的援方之下") and zh.endswith("限 派出市2、派出市3）")
+    assert exclusions(make_wb([dict(id="P2", sending_unit="U2")], [dict(id="O1")],
+                              pairings=[dict(sender="C2", host="HA")]), "P2", "O1") == []
+
+
+def test_available_from_the_stints_first_day_to_its_last_is_available():
+    """Dates are inclusive at both ends: available exactly over the stint is available."""
+    wb = make_wb([dict(id="P1", available_from="2027-03-01", available_to="2027-12-31")], [dict(id="O1")])
+    assert exclusions(wb, "P1", "O1") == []
+    late = make_wb([dict(id="P1", available_from="2027-03-02", available_to="2027-12-31")], [dict(id="O1")])
+    assert [c for c, _, _ in exclusions(late, "P1", "O1")] == ["available"]
+
+
+def test_a_check_without_its_result_names_the_checks_day():
+    wb = workbook(person=dict(medical_result=None))
+    assert "缺少体检结论（2026-03-02）" in why_not(wb, "P1", "O1", lang="zh")
+    assert "medical check result missing (2026-03-02)" in why_not(wb, "P1", "O1", lang="en")
