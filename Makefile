@@ -41,8 +41,9 @@ office: setup office-deps
 	[ -f $(OFFICE) ] || $(BIN)/planning office init --config $(OFFICE)
 	$(BIN)/planning office start --config $(OFFICE)
 
+# PostgreSQL started for the tests is stopped after them (one already running is left alone).
 test: setup system office-deps
-	$(PGTEST) $(BIN)/python -m pytest -q
+	$(PGTEST) $(BIN)/python -m pytest -q; rc=$$?; bash scripts/postgres.sh stop; exit $$rc
 
 test-fast: setup
 	$(PGTEST) $(BIN)/python -m pytest -q -m "not slow"

@@ -81,10 +81,11 @@ def _say_cleaned(wb, lang) -> None:
 
 
 def cmd_check(args):
-    from .outputs.summary import summary_text
+    from .outputs.summary import reminder_count, summary_text
 
     wb = _load(args.path, args.lang)
-    print(t("summary.ok", args.lang))
+    n = reminder_count(wb)
+    print(t("summary.ok_reminders", args.lang, n=n) if n else t("summary.ok", args.lang))
     for note in wb.notes:  # names read as ids: accepted, and said
         print(note.sentence(args.lang))
     print(summary_text(wb, args.lang))
@@ -133,6 +134,9 @@ def cmd_gaps(args):
             print(t("cov.cli.bad_month", lang, value=args.month), file=sys.stderr)
             return EXIT_BAD_INPUT
     month = month.to_period("M").to_timestamp()
+    if args.top < 1:
+        print(t("cov.cli.bad_top", lang, value=args.top), file=sys.stderr)
+        return EXIT_BAD_INPUT
     if args.out and Path(args.out).suffix.lower() != ".xlsx":
         print(t("cov.cli.bad_out", lang, path=args.out), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -148,6 +152,8 @@ def cmd_gaps(args):
         with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200,
                                "display.max_columns", 20):
             print(view.to_string(index=False))
+        if len(gaps) > args.top:  # say the table is cut, and by how much
+            print(t("cov.cli.shown", lang, n=args.top, total=len(gaps)))
     if args.out:
         path = _write_out(args.out, lang, lambda p: write_gaps_report(wb, p, month, args.by, lang))
         if path is None:
@@ -297,17 +303,22 @@ def cmd_serve(args):
     env = dict(os.environ)
     import tempfile
 
-    tmp = offline_template(Path(tempfile.mkdtemp(prefix="planning-voila-")))
-    env["JUPYTER_PATH"] = os.pathsep.join([str(tmp)] + [p for p in [env.get("JUPYTER_PATH")] if p])
-    if data is not None:
-        env["PLANNING_DATA"] = str(data)
-    if args.lang:
-        env["PLANNING_LANG"] = args.lang
-    print(t("cli.serving", args.lang, port=args.port, data=data or "sample"), flush=True)
-    try:
-        return subprocess.call(voila_command(args.port, notebooks, args.pool, tmp), env=env, cwd=str(ROOT))
-    except KeyboardInterrupt:
-        return 0
+    import signal
+
+    # stopped by a service manager (SIGTERM) as by Ctrl-C: Voila stops and the folder below goes
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    with tempfile.TemporaryDirectory(prefix="planning-voila-") as folder:  # removed when serving stops
+        tmp = offline_template(Path(folder))
+        env["JUPYTER_PATH"] = os.pathsep.join([str(tmp)] + [p for p in [env.get("JUPYTER_PATH")] if p])
+        if data is not None:
+            env["PLANNING_DATA"] = str(data)
+        if args.lang:
+            env["PLANNING_LANG"] = args.lang
+        print(t("cli.serving", args.lang, port=args.port, data=data or "sample"), flush=True)
+        try:
+            return subprocess.call(voila_command(args.port, notebooks, args.pool, tmp), env=env, cwd=str(ROOT))
+        except KeyboardInterrupt:
+            return 0
 
 
 def _office(args):
@@ -508,7 +519,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    from .cli_words import argparse_words, localized, parser_lang
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = parser_lang(argv)
+    try:
+        with argparse_words(lang):  # help, usage and argparse's errors in the reader's language
+            args = localized(build_parser(), lang).parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0)
     if args.lang:
         os.environ["PLANNING_LANG"] = args.lang
     try:

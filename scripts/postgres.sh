@@ -8,7 +8,19 @@
 # three steps; without root it says exactly what to run.
 #
 #   bash scripts/postgres.sh            # prints postgresql+psycopg://planning:planning@127.0.0.1:5432/planning_test
+#   bash scripts/postgres.sh stop       # stops the cluster again if this script started it (make test does)
 set -euo pipefail
+# Where the script notes that it started a cluster, so that `stop` leaves one it found running alone.
+STARTED="${TMPDIR:-/tmp}/planning-postgres-started"
+if [ "${1:-}" = stop ]; then
+  if [ -f "$STARTED" ]; then
+    read -r VERSION CLUSTER < "$STARTED"
+    rm -f "$STARTED"
+    pg_ctlcluster "$VERSION" "$CLUSTER" stop >&2 2>/dev/null || true
+    echo "Stopped PostgreSQL $VERSION $CLUSTER (started for the tests)" >&2
+  fi
+  exit 0
+fi
 # Only the URL goes to stdout (callers capture it); everything the tools print
 # (pg_ctlcluster says "Removed stale pid file." after a reboot) goes to stderr.
 exec 3>&1 1>&2
@@ -53,6 +65,7 @@ if [ "$STATUS" != "online" ]; then
     mkdir -p /var/run/postgresql && chown postgres:postgres /var/run/postgresql
     # The server must not inherit fd 3, or a caller capturing stdout waits for it forever.
     pg_ctlcluster -o "-c listen_addresses=$HOST" "$VERSION" "$CLUSTER" start 3>&-
+    echo "$VERSION $CLUSTER" > "$STARTED"
   else
     say "PostgreSQL $VERSION $CLUSTER is not running. Run as root: pg_ctlcluster $VERSION $CLUSTER start"
     exit 1

@@ -25,6 +25,7 @@ import logging
 import os
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -350,7 +351,9 @@ def start_voila(office, prefix: str, port: int, secret: str) -> subprocess.Popen
         env["PLANNING_DATA"] = str(office.data)
     cmd = voila_command(port, ROOT / "notebooks", office.landing_pool, tmp, page_pool=office.page_pool,
                         base_url=prefix)
-    return subprocess.Popen(cmd, env=env, cwd=str(ROOT), start_new_session=True)
+    voila = subprocess.Popen(cmd, env=env, cwd=str(ROOT), start_new_session=True)
+    voila.folder = tmp  # its template and settings: removed when the gate stops it
+    return voila
 
 
 def make_app(state: State) -> web.Application:
@@ -386,6 +389,7 @@ def main() -> int:
                 os.killpg(voila.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        shutil.rmtree(voila.folder, ignore_errors=True)
         sys.exit(0)
 
     signal.signal(signal.SIGTERM, stop)

@@ -44,7 +44,36 @@ def offline_template(dest: Path) -> Path:
             text = spinner.read_text(encoding="utf-8")
             (out / spinner.name).write_text(text.replace("2s infinite linear", "2s infinite steps(8)"), encoding="utf-8")
             break
+    # The front door: Voila's file list (English, and of no use to a reader) becomes the overview,
+    # and its error pages say what happened in the reader's words with the way back.
+    for name in ("tree.html", "tree-lab.html"):
+        (out / name).write_text(FRONT_DOOR, encoding="utf-8")
+    (out / "404.html").write_text(NOT_FOUND, encoding="utf-8")
     return dest
+
+
+#: Voila's file list replaced: straight on to the overview (the address's ``?lang=`` kept).
+FRONT_DOOR = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<title>对口支援规划 · 总览</title>
+<meta http-equiv="refresh" content="0;url={{ base_url }}voila/render/overview.ipynb{% if query %}?{{ query }}{% endif %}">
+<script>location.replace("{{ base_url }}voila/render/overview.ipynb" + location.search);</script>
+</head><body>
+<p><a href="{{ base_url }}voila/render/overview.ipynb">打开总览</a> · <a href="{{ base_url }}voila/render/overview.ipynb?lang=en">Open the overview</a></p>
+</body></html>
+"""
+
+#: A page that does not exist, in both languages (the address may not say which), with the way back.
+NOT_FOUND = """{% extends "error.html" %}
+{% block body %}
+  <div class="voila-error" lang="zh-CN">
+    <h1>找不到这个页面</h1>
+    <p>地址可能有误，或者页面已经移走。<a href="{{ base_url }}">返回总览</a></p>
+    <p lang="en">Page not found. The address may be wrong, or the page has moved.
+      <a href="{{ base_url }}voila/render/overview.ipynb?lang=en">Back to the overview</a></p>
+  </div>
+{% endblock %}
+"""
 
 
 LANDING = "overview.ipynb"

@@ -37,6 +37,18 @@ def figures(wb, on: pd.Timestamp | None = None) -> dict:
     }
 
 
+def reminder_count(wb) -> int:
+    """How many reminders ``planning check`` lists beside a passing check: notes on how
+    values were read, host units no pairing covers, and groups of seats pairings leave
+    with no one to send.
+
+    >>> import planning
+    >>> reminder_count(planning.load_workbook(planning.SAMPLE)) >= 1
+    True
+    """
+    return len(wb.notes) + len(unpaired_host_units(wb)) + len(blocked_by_pairings(wb))
+
+
 def summary_text(wb, lang: str | None = None, detail: bool = False) -> str:
     """A short plain-text summary of a loaded workbook."""
     f = figures(wb)
