@@ -183,7 +183,8 @@ def cmd_packages(args):
         except ReplyError as e:
             print(str(e), file=sys.stderr)
             return EXIT_BAD_INPUT
-        path = _write_out(args.out, lang, lambda p: save_workbook(merged, p))
+        path = _write_out(args.out, lang, lambda p: save_workbook(
+            merged, p, headers="zh" if str(args.out).lower().endswith(".xlsx") else "en"))
         if path is None:
             return EXIT_BAD_INPUT
         _say_cleaned(merged, lang)
@@ -254,7 +255,7 @@ def cmd_allocate(args):
     print(summary_text(plan, lang))
     if args.out:
         def write(p):
-            write_rosters(plan, save_workbook(plan.workbook, p), lang)
+            write_rosters(plan, save_workbook(plan.workbook, p, headers="zh"), lang)  # the template's form
 
         path = _write_out(args.out, lang, write)
         if path is None:

@@ -19,7 +19,7 @@ def test_cli_allocate_writes_plan_and_rosters(tmp_path, capsys, cli_env):
     out = tmp_path / "plan.xlsx"
     assert main(["allocate", str(planning.SAMPLE), "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "已证明最优" in text and "优先级 4" in text and "空缺原因" in text
+    assert "方案：这是最好的方案" in text and "数字越大越优先" in text and "优先级 4" in text and "空缺原因" in text
     book = load_workbook(out)
     for name in ("派遣名单-按派出城市", "派遣名单-按受援单位", "派遣名单-按组团"):
         ws = book[name]
@@ -40,6 +40,15 @@ def test_cli_allocate_writes_plan_and_rosters(tmp_path, capsys, cli_env):
     assert all(roles.index("组长") == 0 for roles in by_team.values() if "组长" in roles)
     back = planning.load_workbook(out)
     assert len(back.assignments) > len(planning.load_workbook(planning.SAMPLE).assignments)
+    # the data sheets in the template's form: 中文(english) headers and Chinese values, as packages write them
+    from planning.contract import schema
+
+    ws = book[schema.template_sheet("assignments")]
+    header = [c.value for c in ws[1]]
+    assert header[0] == schema.template_header("assignments", "person")
+    values = {c.value for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str)}
+    assert not values & {"planned", "active", "True", "False", "cadre"}, values & {"planned", "active"}
+    assert "assignments" not in book.sheetnames and "people" not in book.sheetnames
 
 
 def test_cli_allocate_english_and_window(capsys, cli_env):
@@ -48,7 +57,7 @@ def test_cli_allocate_english_and_window(capsys, cli_env):
     assert main(["allocate", str(planning.SAMPLE), "--window", "2027-01-01:2027-06-30", "--lang", "en",
                  "--time-limit", "60"]) == 0
     text = capsys.readouterr().out
-    assert "By priority" in text and "proven optimal" in text
+    assert "By priority (the higher the number the more urgent)" in text and "Plan: This is the best plan" in text
 
 
 @pytest.mark.parametrize("argv, needle", [

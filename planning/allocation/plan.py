@@ -12,7 +12,7 @@ from ..core.live import LIVE
 from ..programme.criteria import CRITERIA
 from ..programme.eligibility import blocked_sentences, exclusions, near_misses, near_text, why_not
 from ..programme.seats import order_slots
-from ..core.i18n import default_lang, fmt_date, sector_label, t
+from ..core.i18n import default_lang, fmt_date, fmt_int, sector_label, t
 
 # tie-breaker weights: each outweighs all the later ones together (per person)
 FAIR_MAX = 15                       # fair share: marginal cost 0..15
@@ -257,6 +257,32 @@ def explain(plan: Plan, key: str, lang: str | None = None) -> str:
     return t("alloc.explain.unknown", lang, item=key)
 
 
+def quality_words(objective, lang: str | None = None) -> tuple[str, str]:
+    """The solver's result in words a planner reads: ``(headline, note)``.
+
+    Proven optimal: "this is the best plan". Stopped at the time limit: the plan
+    may still improve, by at most ``bound − value`` seats (every filled seat adds
+    at least 1 to the objective, Σ 2^(priority−1)), so that is an honest ceiling.
+
+    >>> from planning.allocation.plan import Objective
+    >>> quality_words(Objective(value=222, bound=222, status="optimal", gap=0.0, method="exact", seconds=1.0), "en")
+    ('This is the best plan', '')
+    >>> quality_words(Objective(value=200, bound=205, status="time_limit", gap=0.02, method="exact", seconds=9.0), "zh")
+    ('方案可能还能改进', '最多还能多安排 5 个岗位')
+    """
+    o = objective
+    if o.status == "stable":
+        return t("aapp.quality.stable", lang), ""
+    if o.status == "optimal":
+        return t("aapp.quality.best", lang), ""
+    if o.bound is None:
+        return t("aapp.quality.unknown", lang), ""
+    more = max(int(o.bound) - int(o.value), 0)
+    if more == 0:
+        return t("aapp.quality.best", lang), ""
+    return t("aapp.quality.may_improve", lang), t("aapp.quality.at_most", lang, n=fmt_int(more))
+
+
 def summary_text(plan: Plan, lang: str | None = None) -> str:
     """A few lines: seats filled by priority, unfilled by reason, the solver's status and bound."""
     lang = lang or plan.lang or default_lang()
@@ -282,9 +308,9 @@ def summary_text(plan: Plan, lang: str | None = None) -> str:
         blocked = pu.groupby(["host_unit", "sector", "senders"], as_index=False)["seats"].sum()
         lines.append(t("pairing.blocked.title", lang))
         lines.extend("  " + s for s in blocked_sentences(plan.inputs.workbook, blocked, lang, free=True))
-    lines.append(t("alloc.cli.solver", lang, method=o.method, status=t("alloc.status." + o.status, lang),
-                   value=o.value, bound="—" if o.bound is None else o.bound,
-                   gap="—" if o.gap is None else f"{o.gap:.2%}", seconds=o.seconds))
+    headline, note = quality_words(o, lang)
+    lines.append(t("alloc.cli.quality", lang, quality=headline, note=("，" if lang == "zh" else ", ") + note if note else "",
+                   seconds=o.seconds))
     if o.blocking_pairs is not None:
         lines.append(t("alloc.cli.blocking", lang, n=o.blocking_pairs))
     return "\n".join(lines)

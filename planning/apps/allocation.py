@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..programme.access import scope_workbook
 from ..allocation import PlanError, allocate, plan_diff
+from ..allocation.plan import quality_words
 from ..core.clock import today
 from ..core.hierarchy import source_city
 from ..core.live import LIVE
@@ -30,24 +31,10 @@ log = logging.getLogger("planning.apps")
 
 
 def plan_quality(objective, lang: str) -> tuple[str, str, str]:
-    """The solver's result in words a planner reads: ``(value, colour, note)`` for a card.
-
-    Proven optimal: "this is the best plan". Stopped at the time limit: the plan
-    may still improve, by at most ``bound − value`` seats (every filled seat adds
-    at least 1 to the objective, Σ 2^(priority−1)), so that is an honest ceiling.
-    """
-    o = objective
-    if o.status == "stable":
-        return t("aapp.quality.stable", lang), BAND_COLOURS["green"], ""
-    if o.status == "optimal":
-        return t("aapp.quality.best", lang), BAND_COLOURS["green"], ""
-    if o.bound is None:
-        return t("aapp.quality.unknown", lang), BAND_COLOURS["amber"], ""
-    more = max(int(o.bound) - int(o.value), 0)
-    if more == 0:
-        return t("aapp.quality.best", lang), BAND_COLOURS["green"], ""
-    return (t("aapp.quality.may_improve", lang), BAND_COLOURS["amber"],
-            t("aapp.quality.at_most", lang, n=fmt_int(more)))
+    """The solver's result for a card: ``(value, colour, note)`` (words: :func:`planning.allocation.plan.quality_words`)."""
+    headline, note = quality_words(objective, lang)
+    good = headline in (t("aapp.quality.best", lang), t("aapp.quality.stable", lang))
+    return headline, BAND_COLOURS["green" if good else "amber"], note
 
 
 class AllocationApp(App):
