@@ -53,15 +53,59 @@ def write_failed(path, e: OSError, lang) -> str:
     return t("cli.cannot_write", lang, path=path, reason=reason)
 
 
-def _write_out(target, lang, write):
+def overwrites_input(target, inputs) -> str | None:
+    """The input ``target`` would overwrite (itself, through a link or a hard link, or a file
+    inside an input folder), or None.
+
+    >>> import tempfile, os
+    >>> d = Path(tempfile.mkdtemp()); (d / "wb.xlsx").write_text("x"); os.symlink(d / "wb.xlsx", d / "out.xlsx")
+    >>> overwrites_input(d / "out.xlsx", [d / "wb.xlsx"]) == str(d / "wb.xlsx")
+    True
+    >>> overwrites_input(d / "report.xlsx", [d / "wb.xlsx"]) is None
+    True
+    """
+    out = Path(target).resolve()
+    for given in inputs:
+        if not given:
+            continue
+        src = Path(given).resolve()
+        same = out == src or (out.exists() and src.exists() and os.path.samefile(out, src))
+        if same or (src.is_dir() and src in out.parents):
+            return str(given)
+    return None
+
+
+def refused_output(target, inputs, lang) -> bool:
+    """Say why ``target`` may not be written (it is an input, or a link to nowhere); True if so.
+
+    Commands ask before they work, so a refused output costs nothing and changes nothing.
+    """
+    if not target:
+        return False
+    clobbered = overwrites_input(target, inputs)
+    if clobbered is not None:
+        print(t("cli.out_is_input", lang, path=target, input=clobbered), file=sys.stderr)
+        return True
+    if Path(target).is_symlink() and not Path(target).exists():
+        print(t("cli.out_dangling_link", lang, path=target, to=os.readlink(target)), file=sys.stderr)
+        return True
+    return False
+
+
+def _write_out(target, lang, write, inputs=()):
     """Write ``target`` whole through ``write(temporary path)``; the path, or None after saying why not.
 
-    The file appears only complete (:func:`planning.outputs.excel.written`): when it cannot be
-    written (no permission, a file in the way of a folder, a folder in the way of the
-    file, the disk full) one sentence goes to stderr and nothing is left behind.
+    An output that is one of the command's ``inputs`` (or resolves to one, or lies inside an
+    input folder) is refused: a report never replaces the workbook it was made from. A link
+    that points nowhere is refused rather than followed out of the folder. The file appears
+    only complete (:func:`planning.outputs.excel.written`): when it cannot be written (no
+    permission, a file in the way of a folder, a folder in the way of the file, the disk full)
+    one sentence goes to stderr and nothing is left behind.
     """
     from .outputs.excel import written
 
+    if refused_output(target, inputs, lang):
+        return None
     try:
         with written(target) as tmp:
             write(tmp)
@@ -140,6 +184,8 @@ def cmd_gaps(args):
     if args.out and Path(args.out).suffix.lower() != ".xlsx":
         print(t("cov.cli.bad_out", lang, path=args.out), file=sys.stderr)
         return EXIT_BAD_INPUT
+    if refused_output(args.out, [args.path], lang):
+        return EXIT_BAD_INPUT
     wb = _load(args.path, lang)
     gaps = largest_gaps(wb, month, by=args.by, n=None)
     label = month.strftime("%Y-%m")
@@ -155,7 +201,8 @@ def cmd_gaps(args):
         if len(gaps) > args.top:  # say the table is cut, and by how much
             print(t("cov.cli.shown", lang, n=args.top, total=len(gaps)))
     if args.out:
-        path = _write_out(args.out, lang, lambda p: write_gaps_report(wb, p, month, args.by, lang))
+        path = _write_out(args.out, lang, lambda p: write_gaps_report(wb, p, month, args.by, lang),
+                          inputs=[args.path])
         if path is None:
             return EXIT_BAD_INPUT
         _say_cleaned(wb, lang)
@@ -169,6 +216,8 @@ def cmd_packages(args):
     from .contract import WorkbookError, load_workbook, save_workbook
 
     lang = args.lang
+    if args.reply and refused_output(args.out, [args.path, args.reply], lang):
+        return EXIT_BAD_INPUT
     wb = _load(args.path, lang)
     if args.reply:
         if not args.unit or not args.out:
@@ -184,7 +233,7 @@ def cmd_packages(args):
             print(str(e), file=sys.stderr)
             return EXIT_BAD_INPUT
         path = _write_out(args.out, lang, lambda p: save_workbook(
-            merged, p, headers="zh" if str(args.out).lower().endswith(".xlsx") else "en"))
+            merged, p, headers="zh" if str(args.out).lower().endswith(".xlsx") else "en"), inputs=[args.path, args.reply])
         if path is None:
             return EXIT_BAD_INPUT
         _say_cleaned(merged, lang)
@@ -246,6 +295,8 @@ def cmd_allocate(args):
     if args.out and Path(args.out).suffix.lower() != ".xlsx":
         print(t("alloc.cli.bad_out", lang, path=args.out), file=sys.stderr)
         return EXIT_BAD_INPUT
+    if refused_output(args.out, [args.path], lang):
+        return EXIT_BAD_INPUT
     wb = _load(args.path, lang)
     try:
         plan = allocate(wb, window=window, time_limit=args.time_limit, lang=lang, planning_date=planning_date)
@@ -257,7 +308,7 @@ def cmd_allocate(args):
         def write(p):
             write_rosters(plan, save_workbook(plan.workbook, p, headers="zh"), lang)  # the template's form
 
-        path = _write_out(args.out, lang, write)
+        path = _write_out(args.out, lang, write, inputs=[args.path])
         if path is None:
             return EXIT_BAD_INPUT
         _say_cleaned(plan.workbook, lang)
@@ -278,6 +329,8 @@ def cmd_report(args):
     if page and Path(page).suffix.lower() not in (".html", ".htm"):
         print(t("report.cli.bad_html", lang, path=page), file=sys.stderr)
         return EXIT_BAD_INPUT
+    if refused_output(out, [args.path], lang) or refused_output(page, [args.path], lang):
+        return EXIT_BAD_INPUT
     wb = _load(args.path, lang)
     for label, value, _ in report_figures(wb, title=args.title, lang=lang):
         value = f"{value:,}" if isinstance(value, int) else value
@@ -287,7 +340,7 @@ def cmd_report(args):
                                                               encoding="utf-8"))):
         if not target:
             continue
-        if _write_out(target, lang, write) is None:
+        if _write_out(target, lang, write, inputs=[args.path]) is None:
             return EXIT_BAD_INPUT
         print(t("report.cli.written", lang, path=target))
     return 0

@@ -224,7 +224,8 @@ def written(path):
     folder of CSVs, each file it holds replaces the folder's file of that name); on any
     error it is removed and the error raised, so no half-written file is left behind.
     The temporary name keeps ``path``'s suffix (writers choose the format by it). A link is
-    followed (its target is written); a device or pipe (``/dev/stdout``) is written directly.
+    followed (its target is written); a file replaced keeps its permissions; a device or pipe
+    (``/dev/stdout``) is written directly.
 
     >>> import tempfile
     >>> out = Path(tempfile.mkdtemp()) / "a.txt"
@@ -248,6 +249,8 @@ def written(path):
                 os.replace(f, path / f.name)
             tmp.rmdir()
         else:
+            if path.is_file():  # the file keeps its permissions (a private 0600 stays private)
+                shutil.copymode(path, tmp)
             os.replace(tmp, path)
     except BaseException:
         if tmp.is_dir():
