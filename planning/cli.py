@@ -58,7 +58,7 @@ def overwrites_input(target, inputs) -> str | None:
     inside an input folder), or None.
 
     >>> import tempfile, os
-    >>> d = Path(tempfile.mkdtemp()); (d / "wb.xlsx").write_text("x"); os.symlink(d / "wb.xlsx", d / "out.xlsx")
+    >>> d = Path(tempfile.mkdtemp()); _ = (d / "wb.xlsx").write_text("x"); os.symlink(d / "wb.xlsx", d / "out.xlsx")
     >>> overwrites_input(d / "out.xlsx", [d / "wb.xlsx"]) == str(d / "wb.xlsx")
     True
     >>> overwrites_input(d / "report.xlsx", [d / "wb.xlsx"]) is None
