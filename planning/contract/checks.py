@@ -15,6 +15,7 @@ def check_unique(raw, df, header, col) -> set:
     """Record repeated ids; return the table's ids as a set to look references up in."""
     known = set(df["id"].to_numpy(dtype=object).tolist())
     if len(known) == len(df):  # no repeats, at most one missing id (NaN, which no reference looks up)
+        _same_but_case(raw, df, header, col, {x for x in known if isinstance(x, str)})
         return known
     ids = df["id"]
     dup = ids.duplicated(keep="first") & ids.notna()
@@ -23,7 +24,26 @@ def check_unique(raw, df, header, col) -> set:
         idx = np.flatnonzero(dup.to_numpy())
         for i in idx:
             col.add(raw, [i], header, [ids.iloc[i]], "duplicate_id", first=int(raw.rows[int(first.iloc[i])]))
-    return {x for x in known if isinstance(x, str)}
+    known = {x for x in known if isinstance(x, str)}
+    _same_but_case(raw, df, header, col, known)
+    return known
+
+
+def _same_but_case(raw, df, header, col, known: set) -> None:
+    """Two ids that differ only in letter case (``p0001`` beside ``P0001``): one id written twice."""
+    folded = {x.casefold() for x in known}
+    if len(folded) == len(known):
+        return
+    ids = df["id"]
+    key = ids.str.casefold()
+    first_row: dict[str, tuple[int, str]] = {}
+    for i, (x, k) in enumerate(zip(ids.tolist(), key.tolist())):
+        if not isinstance(x, str):
+            continue
+        if k in first_row and first_row[k][1] != x:
+            col.add(raw, [i], header, [x], "duplicate_id_case", first=int(raw.rows[first_row[k][0]]),
+                    other=first_row[k][1])
+        first_row.setdefault(k, (i, x))
 
 
 def check_refs(raws, frames, headers, col, ids: dict[str, set], fact: dict, refused=frozenset()):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 import numpy as np
@@ -10,7 +11,7 @@ import pandas as pd
 
 from . import schema
 from ..core.clock import EARLIEST, LATEST
-from ..core.text import CONTROL, csv_uncell_array
+from ..core.text import CONTROL, INVISIBLE, csv_uncell_array, visible
 from .dates import DATE_BAD, DATE_OPEN, DATE_OUT_OF_RANGE, DATE_YEAR_ONLY, END_COLUMNS, parse_dates
 from .problems import Collector
 from .raw import Raw, norm_name
@@ -98,6 +99,37 @@ def _control_chars(raw, col, s: np.ndarray, header) -> None:
     col.add(raw, idx, header, s[idx], "control_char")
 
 
+def ids_as_people_see_them(raw, col, s: np.ndarray, header) -> np.ndarray:
+    """Ids and references compared as people see them (Unicode NFKC, after trimming).
+
+    A character no one sees or that turns the text around (U+200B, U+202E…: see
+    :data:`planning.core.text.INVISIBLE`) is refused with the character named; full-width
+    and other compatibility forms (``Ｈ-SCH01``) are read in their standard form
+    (``H-SCH01``) and said in the workbook's notes. All-ASCII columns (most) cost one check.
+    """
+    texts = [x for x in s.tolist() if isinstance(x, str)]
+    joined = "\n".join(texts)
+    if joined.isascii():
+        return s
+    if INVISIBLE.search(joined):
+        vals = s.tolist()
+        for i in [i for i, x in enumerate(vals) if isinstance(x, str) and INVISIBLE.search(x)]:
+            chars = "、".join(sorted({f"U+{ord(c):04X}" for c in INVISIBLE.findall(vals[i])}))
+            col.add(raw, [i], header, [visible(vals[i])], "invisible_char", chars=chars)
+    if not unicodedata.is_normalized("NFKC", joined):
+        s = s.copy()
+        changed: dict[tuple[str, str], int] = {}
+        for i, x in enumerate(s.tolist()):
+            if isinstance(x, str):
+                y = unicodedata.normalize("NFKC", x).strip()
+                if y != x:
+                    s[i] = y
+                    changed[(x, y)] = changed.get((x, y), 0) + 1
+        for (x, y), n in changed.items():
+            col.normalised(raw, header, x, y, n)
+    return s
+
+
 def bad_coded(raw, col, uniq: np.ndarray, codes: np.ndarray, mask: np.ndarray, header, code, **params):
     """Like ``_bad`` for a factorised column, with ``mask`` over the distinct values."""
     if mask.any():
@@ -122,6 +154,8 @@ def convert_column(raw: Raw, c: str, spec, header: str, col: Collector) -> pd.Se
             s = csv_uncell_array(s)
         if not raw.plain:
             _control_chars(raw, col, s, header)
+        if ty in ("id", "ref", "list"):
+            s = ids_as_people_see_them(raw, col, s, header)
         empty = s == ""
         if spec["required"]:
             _bad(raw, col, s, empty, header, "required")

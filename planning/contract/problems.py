@@ -221,6 +221,11 @@ class Collector:
         self.notes.append(Problem(raw.source, raw.table, None, column, str(value), "by_name",
                                   (("id", ident), ("n", rows), ("value", str(value))), raw.sheet))
 
+    def normalised(self, raw: Raw, column, value, ident, rows: int):
+        """An id written with full-width or compatibility characters, read in its standard form: said."""
+        self.notes.append(Problem(raw.source, raw.table, None, column, str(value), "id_normalised",
+                                  (("id", ident), ("n", rows), ("value", str(value))), raw.sheet))
+
     def whole(self, source, table_name, header, code, *, in_sheet=None, **params):
         self.problems.append(Problem(source, table_name, None, header, None, code, tuple(sorted(params.items())),
                                      in_sheet))

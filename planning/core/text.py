@@ -37,6 +37,23 @@ _ESCAPED_START = FORMULA_START + ("'",)
 #: Control characters a text value may not hold: C0 other than tab, line feed and carriage return, and DEL.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+#: Characters no one sees, or that turn the text around them (Unicode's format characters and
+#: fillers that UTS #39 excludes from identifiers): a zero-width space, joiners, direction marks,
+#: embeddings, overrides and isolates, the word joiner, variation selectors, the BOM.
+INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+                       "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
+
+
+def visible(text: str) -> str:
+    """``text`` with its invisible characters (and odd spaces) shown as ``⟨U+200B⟩``.
+
+    >>> visible("P0001\u200b"), visible("3\u3000"), visible("H-\u202e10HCS")
+    ('P0001⟨U+200B⟩', '3⟨U+3000⟩', 'H-⟨U+202E⟩10HCS')
+    """
+    return "".join(f"⟨U+{ord(c):04X}⟩" if INVISIBLE.match(c) or (c.isspace() and c not in " \n") else c
+                   for c in text)
+
+
 #: What :func:`clean_text` changes: the control characters above and the carriage return (made a line feed).
 UNCLEAN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
