@@ -184,6 +184,13 @@ def check_sides(raws, frames, headers, col, fact: dict):
         for i in np.flatnonzero(mask):
             col.add(raws[table], [i], headers[table][c], [uniq[codes[i]]], "wrong_side",
                     actual=actual[codes[i]], expected=expected)
+    if "people" in frames and "wishes" in headers.get("people", {}):  # wishes name host units
+        wishes = frames["people"]["wishes"].dropna()
+        wishes = wishes[wishes.ne("")].str.split(";").explode()
+        actual = wishes.map(lookup)
+        for i, v in wishes[actual.notna() & actual.ne("host")].items():
+            col.add(raws["people"], [i], headers["people"]["wishes"], [v], "wrong_side", actual=lookup[v],
+                    expected="host")
 
 
 def check_periods(raws, frames, headers, col):

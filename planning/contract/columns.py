@@ -66,6 +66,34 @@ def map_headers(raw: Raw, col: Collector) -> dict[str, str]:
     return found
 
 
+#: How far down a header is looked for when the first row is not it (a title, a date, a blank row).
+HEADER_SEARCH_ROWS = 5
+
+
+def header_found_below(table: str, header: list, first_rows: dict[int, list]) -> int | None:
+    """The file row of the real header when a title row (or a few) sits above it, or None.
+
+    ``header`` is the first row's cells, ``first_rows`` the next rows' cells by file row. When
+    the first row lacks a required column and one of the next :data:`HEADER_SEARCH_ROWS` rows
+    names every required column, that row is the header.
+
+    >>> header_found_below("units", ["2027年受援单位名单"], {2: ["编号", "名称", "类型", "所在地区", "方向"]})
+    2
+    >>> header_found_below("units", ["id", "name", "kind", "region", "side"], {}) is None
+    True
+    """
+    lookup = header_lookup(table)
+    required = {c for c, row in column_specs(table) if row["required"]}
+    named = {header_column(lookup, h) for h in header if isinstance(h, str) and h.strip()}
+    if required <= named:
+        return None
+    for r in sorted(first_rows)[:HEADER_SEARCH_ROWS]:
+        cells = {header_column(lookup, x) for x in first_rows[r] if isinstance(x, str) and x.strip()}
+        if required <= cells:
+            return int(r)
+    return None
+
+
 def _stripped(o: np.ndarray) -> np.ndarray:
     """Text with surrounding white space removed (a C-speed list comprehension)."""
     out = np.empty(len(o), dtype=object)
@@ -239,6 +267,14 @@ def _numbers(raw: Raw, spec, header: str, col: Collector) -> pd.Series:
     if failed.any():  # white-space-only cells are empty cells; others are reported trimmed
         text = uniq.copy()
         text[failed] = [u.strip() for u in uniq[failed]]
+        # Excel habits: an ideographic (U+3000) or non-breaking space beside the number, full-width digits
+        retry = np.flatnonzero(failed)
+        again = pd.to_numeric(pd.Series([unicodedata.normalize("NFKC", u).strip() for u in text[retry]], dtype="str"),
+                              errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        if not np.isnan(again).all():
+            x = x.copy()
+            x[retry] = again
+            num = pd.Series(x)
     empty = text == ""
     v = np.where(empty, np.nan, x)
     known = ~np.isnan(v)

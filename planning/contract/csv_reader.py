@@ -148,6 +148,8 @@ def _read_csv_file(path: Path, table: str) -> tuple[pd.DataFrame, bool, bool]:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as utf8:
+        if data.startswith(codecs.BOM_UTF8):  # a UTF-8 mark on GBK text (an editor's habit): the text decides
+            data = data[3:]
         try:
             data = data.decode("gb18030").encode("utf-8")
         except UnicodeDecodeError:  # neither: name the first line that is not UTF-8 text
@@ -217,6 +219,11 @@ def read_folder(path: Path) -> tuple[list[Raw], list[Problem], list[Problem]]:
                                             (("limit", lim.columns), ("n", len(named)))))
                     continue
                 problems += repeated_headers(head, f.name, table, None)
+                below = _header_below_title(f, table, head)
+                if below is not None:  # a title row above the header: one sentence, not one per cell
+                    problems.append(Problem(f.name, table, None, None, None, "header_below_title",
+                                            (("row", below),)))
+                    continue
             frame, plain, quote = _read_csv_file(f, table)
         except _NotText as e:
             problems.append(Problem(f.name, table, e.row, None, None, "not_text"))
@@ -246,6 +253,35 @@ def read_folder(path: Path) -> tuple[list[Raw], list[Problem], list[Problem]]:
     return raws, problems, notes
 
 
+def _header_below_title(f: Path, table: str, head: list[str]) -> int | None:
+    """The file row of the header when title rows sit above it (see ``columns.header_found_below``)."""
+    import csv
+
+    from .columns import HEADER_SEARCH_ROWS, header_found_below
+
+    if not _lacks_required(table, head):
+        return None
+    with open(f, "rb") as fh:
+        data = fh.read(1 << 16)
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:  # cut inside a character at the end, or GBK text
+        text = data[:e.start].decode("utf-8") if e.start >= len(data) - 3 else data.decode("gb18030", "replace")
+    lines = text.splitlines()[1:HEADER_SEARCH_ROWS + 1]
+    return header_found_below(table, head, {i + 2: cells for i, cells in enumerate(csv.reader(lines))})
+
+
+def _lacks_required(table: str, head: list[str]) -> bool:
+    from .columns import header_column, header_lookup
+    from . import schema
+
+    lookup = header_lookup(table)
+    named = {header_column(lookup, h) for h in head if h.strip()}
+    return any(row["required"] and c not in named for c, row in schema.column_specs(table))
+
+
 def _csv_header(f: Path) -> list[str] | None:
     """The header cells of a CSV as written (pandas renames repeats, so they are read here), or None."""
     import csv
@@ -256,7 +292,7 @@ def _csv_header(f: Path) -> list[str] | None:
     head = head[:end]
     for enc in ("utf-8-sig", "gb18030"):
         try:
-            text = head.decode(enc)
+            text = (head[3:] if enc == "gb18030" and head.startswith(codecs.BOM_UTF8) else head).decode(enc)
             break
         except UnicodeDecodeError:
             continue

@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import schema
 from ..core.limits import limits
-from ..core.text import CONTROL
+from ..core.text import CONTROL, visible
 from ..core.i18n import default_lang, t
 
 if TYPE_CHECKING:
@@ -123,8 +123,9 @@ def _localise(params: dict, lang: str) -> dict:
 
 
 def _short(v) -> str:
-    """A value as a message quotes it: cut to 60 characters, invisible characters shown as ``�``, on one line."""
-    s = CONTROL.sub("\ufffd", str(v)).replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    """A value as a message quotes it: cut to 60 characters, control characters shown as ``�`` and other
+    invisible characters and odd spaces by their code (``⟨U+3000⟩``), on one line."""
+    s = visible(CONTROL.sub("\ufffd", str(v)).replace("\r", " ").replace("\n", " ").replace("\t", " "))
     return s if len(s) <= 60 else s[:57] + "…"
 
 

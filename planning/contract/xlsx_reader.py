@@ -35,6 +35,21 @@ def cell_text(v) -> str:
     return str(v)
 
 
+#: The first bytes of an OLE compound file: Excel's password-protected workbooks and old .xls files.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def office_container(path: Path) -> str | None:
+    """``"xlsx_encrypted"`` for a password-protected workbook (an OLE file holding an
+    ``EncryptionInfo`` stream), ``"old_xls"`` for another OLE file (Excel 97–2003), else None.
+    """
+    with open(path, "rb") as f:
+        if f.read(8) != OLE_MAGIC:
+            return None
+        data = f.read()
+    return "xlsx_encrypted" if "EncryptionInfo".encode("utf-16-le") in data else "old_xls"
+
+
 def read_xlsx(path: Path, label: str) -> tuple[list[Raw], list[Problem], list[Problem]]:
     """The sheets of an .xlsx that name contract tables, read cell by cell as stored.
 
@@ -57,6 +72,9 @@ def read_xlsx(path: Path, label: str) -> tuple[list[Raw], list[Problem], list[Pr
         size = path.stat().st_size
         if size > lim.file_bytes:
             return [], [too_big(label, size, lim.file_bytes)], []
+        kind = office_container(path)
+        if kind is not None:  # not a zip: a password-protected workbook, or an old .xls, said as such
+            return [], [Problem(label, "", None, None, None, kind)], []
         unpacked = zip_unpacked_bytes(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
         return bad(e)
@@ -164,6 +182,17 @@ def _read_sheet(ws, table: str, label: str, lim, problems: list, notes: list) ->
                                         (("limit", lim.columns), ("n", len(header))), title))
                 return None
     named = {k: h for k, h in sorted(header.items()) if h.strip()}
+    from .columns import HEADER_SEARCH_ROWS, header_found_below
+
+    first_rows: dict[int, list] = {}
+    for at, values in cells.values():
+        for r, v in zip(at[:HEADER_SEARCH_ROWS], values[:HEADER_SEARCH_ROWS]):
+            if r <= HEADER_SEARCH_ROWS + 1:
+                first_rows.setdefault(r, []).append(cell_text(v))
+    below = header_found_below(table, list(named.values()), first_rows)
+    if below is not None:  # a title row above the header: one sentence, not one per cell below
+        problems.append(Problem(label, table, None, None, None, "header_below_title", (("row", below),), title))
+        return None
     problems += repeated_headers(list(named.values()), label, table, title)
     for k in sorted(set(cells) - set(named)):
         notes.append(Problem(label, table, None, None, None, "no_header",
