@@ -263,8 +263,18 @@ def _day(text: str):
 
     day = pd.Timestamp(text.strip()).normalize()
     if not EARLIEST <= day <= LATEST:
-        raise ValueError(text)
+        raise OutOfRange(text)
     return day
+
+
+def _range() -> tuple[str, str]:
+    from .core.clock import EARLIEST, LATEST
+
+    return str(EARLIEST.date()), str(LATEST.date())
+
+
+class OutOfRange(ValueError):
+    """A day given on the command line that is a date, but outside the days a workbook may name."""
 
 
 def cmd_allocate(args):
@@ -282,6 +292,10 @@ def cmd_allocate(args):
             if len(parts) != 2:
                 raise ValueError(args.window)
             window = tuple(_day(x) if x.strip() else None for x in parts)
+        except OutOfRange as e:
+            print(t("cli.day_out_of_range", lang, value=str(e).strip(), earliest=_range()[0], latest=_range()[1]),
+                  file=sys.stderr)
+            return EXIT_BAD_INPUT
         except ValueError:
             print(t("alloc.cli.bad_window", lang, value=args.window), file=sys.stderr)
             return EXIT_BAD_INPUT
@@ -289,6 +303,10 @@ def cmd_allocate(args):
     if args.planning_date:
         try:
             planning_date = _day(args.planning_date)
+        except OutOfRange as e:
+            print(t("cli.day_out_of_range", lang, value=str(e).strip(), earliest=_range()[0], latest=_range()[1]),
+                  file=sys.stderr)
+            return EXIT_BAD_INPUT
         except ValueError:
             print(t("alloc.cli.bad_planning_date", lang, value=args.planning_date), file=sys.stderr)
             return EXIT_BAD_INPUT

@@ -134,3 +134,42 @@ def pairs_frame(items, n: int, what: str, lang: str | None = None) -> pd.DataFra
         r = out[dup].iloc[0]
         raise PlanError(t(f"alloc.dup_{what}", lang, person=_shown(r["person"]), order=_shown(r["order"])))
     return out
+
+
+def check_arguments(wb, time_limit=None, lang: str | None = None, **id_lists) -> None:
+    """The arguments :func:`allocate` cannot check by using them: a sentence for each wrong one.
+
+    ``time_limit`` a positive number of seconds; ``hosts``, ``orders`` and ``people`` lists
+    of ids the workbook holds (a single id given as text, or an id it does not hold, would
+    otherwise plan nothing and call every seat unfillable).
+
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> check_arguments(wb, time_limit="5", lang="en")
+    Traceback (most recent call last):
+    ...
+    planning.allocation.plan.PlanError: the time limit must be a positive number of seconds: 5
+    >>> check_arguments(wb, people=["NOPE"], lang="en")
+    Traceback (most recent call last):
+    ...
+    planning.allocation.plan.PlanError: people: no such id in the workbook: NOPE
+    """
+    from numbers import Real
+
+    if not hasattr(wb, "tables") or not hasattr(wb, "orders"):
+        raise PlanError(t("alloc.bad_workbook", lang, kind=type(wb).__name__))
+    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(time_limit, Real)
+                                   or not time_limit > 0):
+        raise PlanError(t("alloc.bad_time_limit", lang, value=_shown(time_limit)))
+    known = {"hosts": lambda: set(wb.units["id"]), "orders": lambda: set(wb.orders["id"]),
+             "people": lambda: set(wb.people["id"])}
+    for name, given in id_lists.items():
+        if given is None:
+            continue
+        if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+            raise PlanError(t("alloc.bad_id_list", lang, name=name, value=_shown(given)))
+        ids = list(given)
+        unknown = [x for x in ids if not isinstance(x, str) or x not in known[name]()]
+        if unknown:
+            raise PlanError(t("alloc.unknown_ids", lang, name=name,
+                              ids="、".join(_shown(x) for x in unknown[:5]) + ("…" if len(unknown) > 5 else "")))

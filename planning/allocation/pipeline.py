@@ -10,7 +10,7 @@ import pandas as pd
 from ..core.periods import closed_ends
 from ..core.i18n import t
 from .candidates import busy_table, candidate_pairs, planned_seats
-from .inputs import pairs_frame, parse_window, planning_day
+from .inputs import check_arguments, pairs_frame, parse_window, planning_day
 from .model import build_model, flow_applies
 from .pins import check_forbids, resolve_pins
 from .plan import Plan, PlanError, PlanInputs
@@ -119,11 +119,10 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     True
     """
     t0 = time.perf_counter()
+    check_arguments(wb, time_limit, lang, hosts=hosts, orders=orders, people=people)
     given, wb = wb, closed_ends(wb)  # a missing end is an open one: every rule reads it as OPEN_END
     if method not in SOLVERS:
         raise PlanError(t("alloc.bad_method", lang, method=method))
-    if time_limit is not None and not time_limit > 0:
-        raise PlanError(t("alloc.bad_time_limit", lang, value=time_limit))
     w = parse_window(window, lang)
     day = planning_day(w, planning_date, lang)
     pins_df = pairs_frame(pins, 3, "pin", lang)

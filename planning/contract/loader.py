@@ -62,6 +62,10 @@ def load_workbook(path: str | os.PathLike) -> Workbook:
     WorkbookError
         If anything is wrong; ``.problems`` lists every problem and nothing is loaded.
     """
+    if not isinstance(path, (str, os.PathLike)) or (isinstance(path, str) and not path.strip()):
+        shown = repr(path) if not isinstance(path, str) else "“”"
+        raise WorkbookError([Problem(shown[:60], "", None, None, None, "not_a_path",
+                                     (("kind", type(path).__name__),))], shown[:60])
     path = Path(path)
     raws_list, problems, label, notes = _read_raw(path)
     return _build(raws_list, problems, label, notes, source=str(path))

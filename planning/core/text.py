@@ -35,7 +35,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ESCAPED_START = FORMULA_START + ("'",)
 
 #: Control characters a text value may not hold: C0 other than tab, line feed and carriage return, and DEL.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates: no file holds one
 
 #: Characters no one sees, or that turn the text around them (Unicode's format characters and
 #: fillers that UTS #39 excludes from identifiers): a zero-width space, joiners, direction marks,
@@ -55,7 +55,7 @@ def visible(text: str) -> str:
 
 
 #: What :func:`clean_text` changes: the control characters above and the carriage return (made a line feed).
-UNCLEAN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+UNCLEAN = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 #: Texts a spreadsheet shows as error values (a cell holding one as text must say it is text).
 ERROR_TEXTS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"})

@@ -78,6 +78,15 @@ class Scenario:
 # --------------------------------------------------------------------------- #
 # the store
 # --------------------------------------------------------------------------- #
+def folder_reason(e: OSError, lang) -> str:
+    """Why the store's folder cannot be made, in the reader's words."""
+    import errno
+
+    key = {errno.EEXIST: "cli.write.not_dir", errno.ENOTDIR: "cli.write.not_dir", errno.EACCES: "cli.write.denied",
+           errno.EPERM: "cli.write.denied", errno.EROFS: "cli.write.read_only", errno.ENOSPC: "cli.write.no_space"}
+    return t(key[e.errno], lang) if e.errno in key else (e.strerror or type(e).__name__)
+
+
 class Store(Publications):
     """Named, versioned scenarios in a database; see :func:`open_store`."""
 
@@ -93,7 +102,10 @@ class Store(Publications):
             raise StoreError("bad_url", lang, url=hide_password(raw), detail=hide_password(first_line(e))) from None
         self.shown_url = shown
         if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:  # a file where a folder should be, no permission, a read-only disk
+                raise StoreError("db_error", lang, url=shown, detail=folder_reason(e, lang)) from None
         kw = {}
         if self.dialect == "postgresql":
             kw["connect_args"] = {"connect_timeout": 10}
@@ -286,6 +298,9 @@ class Store(Publications):
         base = self._version(base, none=True)
         if not isinstance(workbook, Workbook):
             raise self._error("not_workbook", kind=type(workbook).__name__)
+        for table, df in workbook.tables().items():  # a table set to None (or a list) is said, not an AttributeError
+            if not isinstance(df, pd.DataFrame):
+                raise self._error("bad_table", table=table, detail=type(df).__name__)
         self._valid(workbook, name)
         # everything is encoded before the transaction: a table that cannot be stored fails here
         payloads = encode_version(workbook, plan, decisions, self.lang)
