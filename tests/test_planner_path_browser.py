@@ -21,6 +21,10 @@ def test_upload_plan_save_publish_then_the_landing_page_shows_it(voila_server, b
     # the allocation page: upload the workbook as its source, plan it, save the plan
     p = Page(browser, voila_server, "allocation.ipynb", "zh")
     pages.append("allocation")
+    # the upload button shows its words only: no " (0)", no empty icon box, no "null" tooltip
+    title, before, icon = p.page.eval_on_selector(".source-picker .upload", """e => [e.title,
+        getComputedStyle(e, '::before').content, [...e.querySelectorAll('i')].map(i => getComputedStyle(i).display)]""")
+    assert title == "上传工作簿（xlsx 或 CSV 压缩包）" and before == f'"{title}"' and all(d == "none" for d in icon)
     with p.page.expect_file_chooser() as chooser:
         p.page.click(".source-picker .upload")
     chooser.value.set_files(str(upload))

@@ -35,6 +35,11 @@ if not log.handlers and sys.__stderr__ is not None:
 CSS = """
 <style>
 .planning-app { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif; }
+/* the upload button: its words only (ipywidgets adds " (0)" after the description and an icon font the
+   offline pages do not load); the words are the button's tooltip, shown in its place */
+.planning-app .upload.jupyter-button { font-size: 0 !important; }
+.planning-app .upload.jupyter-button::before { content: attr(title); font-size: 13px; }
+.planning-app .upload.jupyter-button i.fa { display: none; }
 .planning-app .app-title { font-size: 26px; font-weight: 600; margin: 4px 0; color: #1f3a5f; }
 .planning-app .app-sub { color: #555; font-size: 13px; }
 .planning-app .kpi { background: #f3f6fa; border-left: 4px solid #2f6db5; padding: 6px 14px; margin: 4px;

@@ -224,7 +224,7 @@ class DataSources:
             self.source_pick.style.description_width = "90px"
             self.source_pick.add_class("source-pick")
             self.upload = W.FileUpload(accept=".xlsx,.zip", multiple=False, description=self.t("cov.upload"),
-                                       layout=W.Layout(width="320px"))
+                                       tooltip=self.t("cov.upload"), icon="", layout=W.Layout(width="320px"))
             self.upload.add_class("upload")
             self.upload.observe(self._on_upload, "value")
             self.source_status = W.HTML()

@@ -82,6 +82,19 @@ def test_the_address_lands_on_the_landing_dashboard_in_chinese(office):
     assert r.url.endswith("overview.ipynb?lang=en")
 
 
+def test_the_hubs_own_pages_speak_chinese(office):
+    """The token page, a missing page ("Jupyter has lots of moons") and the sign-out were English."""
+    s = office.login("liming")
+    r = s.get(office.base + "/hub/token", timeout=30)
+    assert r.status_code == 200 and "访问令牌" in text(r) and "申请新令牌" in text(r)
+    assert "Manage JupyterHub Tokens" not in text(r) and "readthedocs" not in text(r)
+    r = s.get(office.base + "/hub/no-such-page", timeout=30)
+    assert r.status_code == 404 and "地址可能有误" in text(r) and "moons" not in text(r)
+    r = s.get(office.base + "/hub/logout", timeout=30)
+    assert "已退出登录" in text(r) or "登录" in text(r)
+    assert "Successfully logged out" not in text(r)
+
+
 # --- what a leader cannot do -----------------------------------------------------------------------------
 
 
