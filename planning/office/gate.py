@@ -300,6 +300,10 @@ class Channels(HubOAuthenticated, websocket.WebSocketHandler):
             if msg is None:
                 self.close()
                 return
+            if kept_from_viewers(msg):  # a traceback (server paths, code) goes to the server's log only
+                log.warning("kept a kernel error from %s: %s", (self.current_user or {}).get("name"),
+                            error_summary(msg))
+                continue
             try:
                 await self.write_message(msg, binary=isinstance(msg, bytes))
             except websocket.WebSocketClosedError:
@@ -315,6 +319,36 @@ class Channels(HubOAuthenticated, websocket.WebSocketHandler):
     def on_close(self):
         if self.upstream is not None:
             self.upstream.close()
+
+
+def message_parts(msg) -> tuple[str | None, dict]:
+    """The ``msg_type`` and ``content`` of a kernel websocket message (JSON text or the v1 binary framing)."""
+    try:
+        if isinstance(msg, bytes):
+            n = int.from_bytes(msg[:8], "little")
+            if not 6 <= n <= 1024 or 8 * (n + 1) > len(msg):
+                return message_type(msg), {}
+            offsets = [int.from_bytes(msg[8 * (i + 1):8 * (i + 2)], "little") for i in range(n)]
+            header = json.loads(msg[offsets[1]:offsets[2]].decode("utf-8"))
+            content = json.loads(msg[offsets[4]:offsets[5]].decode("utf-8"))
+            return header.get("msg_type"), content if isinstance(content, dict) else {}
+        m = json.loads(msg)
+        return m["header"]["msg_type"], m.get("content") or {}
+    except Exception:
+        return None, {}
+
+
+def kept_from_viewers(msg) -> bool:
+    """A kernel's error report (``error``, or text on its stderr): tracebacks with server paths and code."""
+    kind, content = message_parts(msg)
+    return kind == "error" or (kind == "stream" and content.get("name") == "stderr")
+
+
+def error_summary(msg) -> str:
+    kind, content = message_parts(msg)
+    if kind == "error":
+        return f"{content.get('ename')}: {content.get('evalue')}"
+    return str(content.get("text", ""))[-300:]
 
 
 def message_type(msg) -> str | None:

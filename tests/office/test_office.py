@@ -17,7 +17,8 @@ import requests
 import websocket
 
 import planning
-from office_harness import kernel_id, kernel_socket, planning_cmd, start_office, v1_message, v1_read, widget_states
+from office_harness import (ARTIFACTS, ROOT, kernel_id, kernel_socket, planning_cmd, start_office, v1_message, v1_read,
+                            widget_states)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -186,6 +187,40 @@ def test_a_viewer_cannot_run_code_through_a_kernel(office, tmp_path):
     assert r.status_code == 403
     r = leader.post(office.base + DASH + f"voila/api/shutdown/{other}", timeout=30)
     assert r.status_code == 403
+
+
+def test_a_malformed_widget_message_sends_the_viewer_no_traceback(office):
+    """A dropdown index out of range made the kernel send a traceback with server paths to the viewer."""
+    leader = office.login("leader")
+    r = leader.get(office.base + DASH + "voila/render/coverage.ipynb", timeout=120)
+    page = text(r)
+    states = widget_states(office, leader, page)
+    dropdown = next(mid for mid, st in states.items() if st["model_name"] == "DropdownModel")
+    ws = kernel_socket(office, leader, kernel_id(page))
+    seen = []
+    try:
+        for bad in ({"index": 10_000}, {"index": "x"}, {"options": None}, {"nothing": 1}):
+            ws.send_binary(v1_message("comm_msg", {"comm_id": dropdown, "data": {"method": "update", "state": bad,
+                                                                                 "buffer_paths": []}}))
+        ws.send_binary(v1_message("kernel_info_request", {}))
+        deadline = time.time() + 10
+        ws.settimeout(2)
+        while time.time() < deadline:
+            try:
+                raw = ws.recv()
+            except websocket.WebSocketTimeoutException:
+                if any(k == "kernel_info_reply" for k, _ in seen):
+                    break
+                continue
+            seen.append(v1_read(raw))
+    finally:
+        ws.close()
+    assert any(k == "kernel_info_reply" for k, _ in seen)  # the kernel is alive and answering
+    said = " ".join(str(c) for _, c in seen)
+    assert not any(k == "error" for k, _ in seen)
+    assert "Traceback" not in said and "TraitError" not in said and str(ROOT) not in said and "site-packages" not in said
+    log = (ARTIFACTS / "office.log").read_text(errors="replace")
+    assert "kept a kernel error from leader" in log  # the traceback went to the server's log
 
 
 @pytest.mark.parametrize("who", ["leader", "principal"])
