@@ -303,6 +303,7 @@ def merge_sender_reply(wb: Workbook, path, sender: str, lang: str | None = None)
     if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
         raise ReplyError(t("spkg.reply.not_xlsx", lang, file=label))
     raws, problems, _ = read_xlsx(path, label)
+    problems = [p for p in problems if p.code != "no_tables"]  # no sheet of the contract: said below
     if problems:
         _refuse(problems[0], lang)
     other = [r for r in raws if r.table != "people"]
@@ -347,8 +348,9 @@ def merge_sender_reply(wb: Workbook, path, sender: str, lang: str | None = None)
             old = None if old is None or (not isinstance(old, str) and pd.isna(old)) else old
             new = None if new is None or (not isinstance(new, str) and pd.isna(new)) else new
             if new != old and (new in DECIDED or old in DECIDED):
-                wrong.append(Problem(label, "people", int(rows[i]), found["nomination"],
-                                     schema.value_label(new, lang) if new else "", "reply_decided", (), raw.sheet))
+                was, now = (schema.value_label(v, lang) if v else t("spkg.blank", lang) for v in (old, new))
+                wrong.append(Problem(label, "people", int(rows[i]), found["nomination"], None, "reply_decided",
+                                     (("now", now), ("was", was)), raw.sheet))
     if wrong:
         _refuse(min(wrong, key=lambda p: p.row), lang)
 
