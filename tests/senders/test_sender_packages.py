@@ -65,6 +65,7 @@ def test_sender_people_equal_a_plain_loop_on_the_sample(sample):
     two = ["SD-JN", "ZJ-HZ-CA"]
     assert tuple(sender_people(sample, two)) == plain_sender_people(sample, two)
     assert sender_people(sample, ["nowhere"]) == ([], [])
+    assert sender_people(sample, "XJ-KS") == ([], [])  # a host prefecture sends nobody and has no sending unit
     assert len(sender_people(sample, "SD-JN").people) == 40  # a city's people are many, not its units' alone
 
 
