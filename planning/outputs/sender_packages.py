@@ -143,7 +143,7 @@ def sender_people_view(wb, people, lang: str | None = None) -> pd.DataFrame:
     return rows.rename(columns={c: t(f"spkg.col.{c}", lang) for c in rows.columns}).reset_index(drop=True)
 
 
-def _cell_value(v, ty: str, col: str, lang: str):
+def _cell_value(v, ty: str, lang: str):
     """A people-table value as the nominations sheet writes it (as the template's dropdowns offer it)."""
     if v is None or (not isinstance(v, str) and pd.isna(v)):
         return None
@@ -187,8 +187,9 @@ def _nominations_sheet(book, wb, sender: str, people: list[str], units: list[str
     spec = schema.columns("people").loc[list(NOMINATION_COLUMNS)]
     append_row(ws, [schema.template_header("people", c) for c in spec.index], 1)
     rows = wb.people.set_index("id").loc[people].reset_index()
+    types = list(spec["type"])
     for r, rec in enumerate(rows[list(spec.index)].itertuples(index=False), start=2):
-        append_row(ws, [_cell_value(v, spec.loc[c, "type"], c, lang) for c, v in zip(spec.index, rec)], r)
+        append_row(ws, [_cell_value(v, ty, lang) for ty, v in zip(types, rec)], r)
     ref_list = {"sending_unit": f"'{LISTS_SHEET}'!${LIST_COLUMNS['unit']}$2:${LIST_COLUMNS['unit']}${len(units) + 1}",
                 "batch": f"'{LISTS_SHEET}'!${LIST_COLUMNS['batch']}$2:${LIST_COLUMNS['batch']}${len(b) + 1}"}
     for j, (col, s) in enumerate(spec.iterrows(), start=1):
