@@ -89,11 +89,12 @@ def sender_task_view(wb, sender: str, lang: str | None = None, tasks: pd.DataFra
     tasks = sender_tasks(wb) if tasks is None else tasks
     mine = tasks[tasks["sender"].eq(sender)]
     nm = names(wb)
-    win = batch_windows(wb).set_index("batch")
+    dispatch = dict(zip(batch_windows(wb)["batch"], batch_windows(wb)["dispatch"]))
     yes, no = t("spkg.quota.given", lang), t("spkg.quota.derived", lang)
     cols = {
         "batch": mine["batch"].map(_batch_names(wb)).fillna(mine["batch"]),
-        "dispatch": mine["batch"].map(win["dispatch"]).dt.date,
+        "dispatch": pd.Series([pd.Timestamp(dispatch[b]).date() if b in dispatch else None for b in mine["batch"]],
+                              dtype=object),
         "sector": mine["sector"].map(lambda s: sector_label(s, lang)),
         "seats": mine["seats"], "shared_seats": mine["shared_seats"],
         "shared_with": mine["shared_with"].map(lambda s: "、".join(str(nm.get(x, x)) for x in s.split(";") if x)),

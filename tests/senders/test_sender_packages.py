@@ -170,6 +170,20 @@ def test_the_package_in_english(sample, tmp_path):
     assert merge_sender_reply(sample, path, SENDER, "en").equals(sample)
 
 
+def test_a_programme_without_batches_still_gets_packages(sample, tmp_path):
+    """An old workbook (no batches, quotas or nominations): every sender gets its people and an empty task."""
+    wb = sample.copy()
+    wb.batches, wb.quotas = wb.batches.iloc[0:0], wb.quotas.iloc[0:0]
+    wb.people = wb.people.assign(nomination=pd.Series(pd.NA, index=wb.people.index, dtype="str"),
+                                 batch=pd.Series(pd.NA, index=wb.people.index, dtype="str"))
+    wb = planning.contract.loader.validate_workbook(wb)
+    path = write_sender_package(wb, SENDER, tmp_path / "old.xlsx")
+    book = load_workbook(path)
+    assert book["本方选派任务"].max_row == 2  # the title line and the header: no task
+    assert book[NOMINATIONS_SHEET].max_row == len(sender_people(wb, SENDER).people) + 1
+    assert merge_sender_reply(wb, path, SENDER).equals(wb)
+
+
 # --------------------------------------------------------------------------- #
 # the reply
 # --------------------------------------------------------------------------- #
