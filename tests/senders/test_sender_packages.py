@@ -395,3 +395,15 @@ def test_a_package_saved_by_libreoffice_comes_back_unchanged(sample, packages, t
     m = merged.people.set_index("id")
     assert (m.at[pid, "nomination"], m.at[pid, "batch"]) == ("nominated", "B2027-08")
     assert m.drop(index=pid).equals(p.drop(index=pid))
+
+
+def test_the_command_writes_the_senders_named_and_refuses_unknown_ones(tmp_path):
+    out = tmp_path / "pk"
+    run = cli("packages", str(planning.SAMPLE), "--senders", "--units", "SD-JN,ZJ-HZ-CA", "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name.split("-")[0] for p in out.iterdir()) == ["济南市", "淳安县"]
+    assert "2 个派出方" in run.stdout
+    run = cli("packages", str(planning.SAMPLE), "--senders", "--units", "H-SCH01", "--out", str(tmp_path / "x"))
+    assert run.returncode == 2 and run.stderr.strip() == "找不到这些派出方：H-SCH01"  # a host unit is no sender
+    run = cli("packages", str(planning.SAMPLE), "--reply", str(tmp_path / "r.xlsx"), "--sender", SENDER)
+    assert run.returncode == 2 and "--out" in run.stderr and not (tmp_path / "x").exists()
