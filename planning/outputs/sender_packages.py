@@ -6,8 +6,8 @@ The provincial headquarters tells each sender what it must put forward for a bat
 
 * its task by batch and sector (:func:`planning.programme.senders.sender_tasks`): seats,
   quota, nominated, shortfall, and the senders it shares a task with, by name;
-* its people on post or planned, with their end dates, those leaving before the next
-  batch's window closes marked;
+* its people on post or planned, with their end dates, those whose term ends within the
+  next batch's window marked;
 * a nominations sheet in the template's form (``援派人员(people)``: the people table's
   columns a sender fills, ``中文(english)`` headers, each column's prompt and check,
   dropdowns of nomination status, batches and of its own sending units only), with a

@@ -152,7 +152,7 @@ def test_the_task_sheet_states_the_senders_task(sample, packages):
     assert {r["批次"] for r in rows} == {"2027年8月批"}
     people = book["本方在岗与期满人员"]
     head = [c.value for c in people[2]]
-    assert head[:2] == ["姓名", "派出单位"] and "期满日期" in head and "下一批前期满" in head
+    assert head[:2] == ["姓名", "派出单位"] and "期满日期" in head and "下一批选派窗口内期满" in head
     assert people.max_row - 2 == planning.core.live.live_assignments(sample, "2026-11-22", None)["person"].isin(
         set(sender_people(sample, SENDER).people)).sum()
 
