@@ -40,7 +40,7 @@ from ..contract.checks import check_unique
 from ..contract.columns import convert_column, map_headers
 from ..contract.loader import validate_workbook
 from ..contract.problems import Collector, Problem, WorkbookError
-from ..contract.template import HEAD_FILL, LISTS_SHEET, MAX_ROWS, REQ_FILL, SECTOR_COLUMNS, column_validation
+from ..contract.template import HEAD_FILL, LISTS_SHEET, MAX_ROWS, REQ_FILL, column_validation
 from ..contract.xlsx_reader import read_xlsx
 from ..core.clock import OPEN_END, OPEN_END_TEXT, today
 from ..core.hierarchy import source_city
