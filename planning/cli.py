@@ -219,6 +219,8 @@ def cmd_packages(args):
     if args.reply and refused_output(args.out, [args.path, args.reply], lang):
         return EXIT_BAD_INPUT
     wb = _load(args.path, lang)
+    if args.senders or args.sender:
+        return _sender_packages(args, wb, lang)
     if args.reply:
         if not args.unit or not args.out:
             print(t("pkg.cli.reply_needs", lang), file=sys.stderr)
@@ -252,6 +254,49 @@ def cmd_packages(args):
         return EXIT_BAD_INPUT
     _say_cleaned(wb, lang)
     print(t("pkg.cli.written", lang, n=len(paths), folder=args.out or "packages"))
+    return 0
+
+
+def _sender_packages(args, wb, lang) -> int:
+    """``packages --senders``: one package per sender; ``--reply FILE --sender S``: a sender's nominations taken in."""
+    from .contract import save_workbook
+    from .core.names import names
+    from .outputs.packages import ReplyError
+    from .outputs.sender_packages import merge_sender_reply, write_sender_packages
+
+    known = set(wb.regions.loc[wb.regions["side"].eq("sending"), "id"]) | set(
+        wb.units.loc[wb.units["side"].eq("sending"), "id"])
+    if args.reply:
+        if not args.sender or not args.out:
+            print(t("spkg.cli.reply_needs", lang), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if args.sender not in known:
+            print(t("spkg.cli.unknown_senders", lang, senders=args.sender), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        try:
+            merged = merge_sender_reply(wb, args.reply, args.sender, lang)
+        except ReplyError as e:
+            print(str(e), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        path = _write_out(args.out, lang, lambda p: save_workbook(merged, p))
+        if path is None:
+            return EXIT_BAD_INPUT
+        _say_cleaned(merged, lang)
+        print(t("spkg.cli.merged", lang, sender=names(wb).get(args.sender, args.sender), path=path))
+        return 0
+    senders = args.units.split(",") if args.units else None
+    bad = [s for s in (senders or []) if s not in known]
+    if bad:
+        print(t("spkg.cli.unknown_senders", lang, senders="、".join(bad)), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    out = args.out or "packages"
+    try:
+        paths = write_sender_packages(wb, out, senders, lang=lang)
+    except OSError as e:  # each package is written whole or not at all
+        print(write_failed(getattr(e, "filename", None) or out, e, lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    _say_cleaned(wb, lang)
+    print(t("spkg.cli.written", lang, n=len(paths), folder=out))
     return 0
 
 
@@ -542,6 +587,9 @@ def build_parser() -> argparse.ArgumentParser:
     pk.add_argument("--units", default=None, help="host unit ids, comma-separated (default: every unit with orders)")
     pk.add_argument("--reply", default=None, help="a unit's reply (its package, drafts confirmed or changed)")
     pk.add_argument("--unit", default=None, help="the host unit whose reply --reply is")
+    pk.add_argument("--senders", action="store_true", help="one file per sending city or unit instead (its task, "
+                                                          "people and nominations sheet; --units: sender ids)")
+    pk.add_argument("--sender", default=None, help="the sender whose reply --reply is (its nominations)")
     pk.set_defaults(func=cmd_packages)
     al = sub.add_parser("allocate", help="plan who goes where; print a summary, optionally write the plan")
     al.add_argument("path")

@@ -189,3 +189,12 @@ def write_template(path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     xl.save(path)
     return path
+
+
+def column_validation(table: str, col: str, sheet_of: dict | None = None) -> DataValidation:
+    """The template's input prompt and check for one column (a new object, not yet added to a sheet).
+
+    ``sheet_of`` maps tables to the sheets holding their ids (for a reference's dropdown);
+    without it a reference column gets its prompt alone.
+    """
+    return _validation(table, col, schema.columns(table).loc[col], sheet_of or {})

@@ -128,6 +128,10 @@ def _file_stem(text) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_（）()" else "_" for ch in str(text))[:60] or "unit"
 
 
+#: A file name part for a text (what :func:`write_unit_packages` names its files by), for other packages.
+file_stem = _file_stem
+
+
 def merge_reply(wb: Workbook, reply: Workbook, unit: str, lang: str | None = None) -> Workbook:
     """The programme with the unit's orders replaced by those of its reply (confirmed, changed or deleted drafts).
 

@@ -32,11 +32,13 @@ Examples
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
 from ..core.clock import today
-from ..core.hierarchy import person_ancestors
+from ..core.hierarchy import ancestors, person_ancestors
 from ..core.live import live_assignments
 from ..core.pairings import responsible_senders
 from ..core.periods import ends
@@ -84,6 +86,54 @@ def split_quota(task: int, weights: dict[str, int]) -> dict[str, int]:
     for i in order[:left]:
         base[i] += 1
     return dict(zip(senders, base))
+
+
+class SenderScope(NamedTuple):
+    """A sender's own: ``people`` (person ids, in the people table's order) and ``units`` (sending unit ids,
+    in the units table's order)."""
+
+    people: list[str]
+    units: list[str]
+
+
+def sender_people(wb, senders) -> SenderScope:
+    """A sender's own people and sending units.
+
+    Its people are those whose sending unit is one of ``senders`` or under one of them
+    (:func:`planning.core.hierarchy.person_ancestors`, design §4); its units are the
+    sending units that are one of ``senders`` or under one of them.
+
+    Parameters
+    ----------
+    wb : Workbook
+    senders : str or iterable of str
+        Sending region or unit ids (a city, a county, a hospital …). Ids the workbook
+        does not know name nobody.
+
+    Returns
+    -------
+    SenderScope
+        ``(people, units)``: lists of ids, in table order.
+
+    Examples
+    --------
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> people, units = sender_people(wb, "SD-JN")
+    >>> units[:2], people[:2]
+    (['SD-JN-JYJ', 'SD-JN-SZJG'], ['P0001', 'P0002'])
+    >>> set(wb.people.set_index("id").loc[people, "sending_unit"]) <= set(units)
+    True
+    """
+    wanted = {senders} if isinstance(senders, str) else set(senders)
+    pa = person_ancestors(wb)
+    mine = set(pa.loc[pa["ancestor"].isin(wanted), "person"])
+    people = [str(x) for x in wb.people["id"] if x in mine]
+    a = ancestors(wb)
+    under = set(a.loc[a["ancestor"].isin(wanted), "node"])
+    u = wb.units
+    units = [str(x) for x, side in zip(u["id"], u["side"]) if x in under and side == "sending"]
+    return SenderScope(people, units)
 
 
 def batch_windows(wb) -> pd.DataFrame:
