@@ -41,11 +41,11 @@ PALETTE = ["#2f6db5", "#e07b39", "#3a9e5c", "#c94c4c", "#8a63b8", "#8c6d46", "#d
 def people_by_city_sector(wb, no_city: str = "省直") -> pd.DataFrame:
     """People counted by source city (rows, largest first) × sector (columns).
 
-    People sent by province-level units (no city above them) count under ``no_city``.
+    People sent by a unit with no city above it (a provincial department) count under that unit's
+    name, as the flows and the on-post table name them (``no_city`` only for a source without a name).
     """
-    city = source_city(wb)
-    names = wb.regions.set_index("id")["name"]
-    df = pd.DataFrame({"city": wb.people["id"].map(city).map(names).fillna(no_city).to_numpy(),
+    city = source_city(wb)  # a city, or the sending unit itself when no city is above it: named as such
+    df = pd.DataFrame({"city": wb.people["id"].map(city).map(names(wb)).fillna(no_city).to_numpy(),
                        "sector": wb.people["sector"].to_numpy()})
     tab = df.groupby(["city", "sector"]).size().unstack(fill_value=0)
     return tab.loc[tab.sum(axis=1).sort_values(ascending=False).index]
@@ -334,8 +334,7 @@ class OverviewApp(App):
         a = wb.assignments
         live = a[(a["start"] <= day) & (ends(a["end"]) >= day)]  # a missing end is an open one
         people = wb.people.set_index("id")
-        names_ = wb.regions.set_index("id")["name"]
-        return pd.DataFrame({"city": live["person"].map(source_city(wb)).map(names_).to_numpy(),
+        return pd.DataFrame({"city": live["person"].map(source_city(wb)).map(names(wb)).to_numpy(),
                              "category": live["person"].map(people["category"]).to_numpy()})
 
     def update_table(self):

@@ -29,7 +29,8 @@ def figures(wb, on: pd.Timestamp | None = None) -> dict:
     city = source_city(wb)
     return {
         "people": len(wb.people),
-        "sending_cities": int(city[city.isin(wb.regions["id"])].nunique()),
+        # every source the pages list: cities, and provincial units with no city above them
+        "sending_cities": int(city.nunique()),
         "host_units": int(wb.units["side"].eq("host").sum()),
         "seats": int(wb.orders["headcount"].sum()),
         "on_post": int(live["person"].nunique()),

@@ -1,0 +1,42 @@
+"""One fact, one number, one name: a sender is named the same way in every table of the overview, and
+the count of sending places beside a list equals the list's length (sample and generated programmes)."""
+import pytest
+
+import planning
+from planning.apps.flows import flow_table
+from planning.apps.overview import OverviewApp, people_by_city_sector
+from planning.core.hierarchy import source_city
+from planning.core.names import names
+from planning.outputs.summary import figures, summary_text
+from planning.samples.synthetic import synthetic_workbook
+
+
+def programmes():
+    yield "sample", planning.load_workbook(planning.SAMPLE)
+    for seed in (1, 2):
+        yield f"generated-{seed}", synthetic_workbook(people=400, host_units=40, sectors=4, seed=seed)
+
+
+@pytest.mark.parametrize("label, wb", list(programmes()), ids=lambda x: x if isinstance(x, str) else "")
+def test_the_count_of_sending_places_is_the_length_of_their_list(label, wb):
+    listed = people_by_city_sector(wb)
+    assert figures(wb)["sending_cities"] == len(listed)
+    assert f"来自 {len(listed)} 个派出地" in summary_text(wb, "zh")
+
+
+def test_a_provincial_unit_is_named_as_itself_in_every_table():
+    """山东省教育厅 was 山东省教育厅 in the flows, 省直单位 in the on-post table and gone from the count."""
+    wb = planning.load_workbook(planning.SAMPLE)
+    nm = names(wb)
+    city = source_city(wb)
+    units_alone = {c for c in set(city) if c in set(wb.units["id"])}
+    assert units_alone  # the sample has people sent by a provincial unit
+    expected = {nm[u] for u in units_alone}
+    listed = set(people_by_city_sector(wb).index)
+    app = OverviewApp(lang="zh")
+    on_post = set(app.data["on_post"]["city"].dropna())
+    flows, _ = flow_table(wb, app.data["standing"].as_of)
+    in_flows = {nm.get(x, x) for x in flows["source_city"]}
+    for shown in (listed, on_post, in_flows):
+        assert expected <= shown
+        assert "省直单位" not in shown and not {x for x in shown if x in set(wb.units["id"])}
