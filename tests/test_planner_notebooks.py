@@ -28,7 +28,7 @@ PAGES = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    """A generated programme (another country's ids and names, every table the generator draws) as CSVs."""
+    """A generated programme (planning.samples.synthetic: its own ids, names and shapes) as a folder of CSVs."""
     wb = synthetic_workbook(people=800, host_units=80, sectors=6, seed=7)
     return planning.save_workbook(wb, tmp_path_factory.mktemp("generated") / "programme")
 
