@@ -32,8 +32,10 @@ PGTEST := PLANNING_TEST_DB_URL="$${PLANNING_TEST_DB_URL:-$$([ "$${PLANNING_SKIP_
 dashboards: setup
 	$(BIN)/planning serve --port $(PORT) $(if $(DATA),--data $(DATA))
 
+# JupyterLab on lab/: copies of the pages and of the workbook notebooks (workbook/), made the first time
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/python -m planning.office.lab lab
+	$(BIN)/jupyter lab lab/
 
 # the planning office (sign-in, roles, dashboards for leaders and host units): see README "The office"
 OFFICE ?= office.toml

@@ -209,6 +209,25 @@ def test_cliffs_when_terms_end(tiny):
         pd.Timestamp("2026-04-01"): 1, pd.Timestamp("2026-07-01"): 1, pd.Timestamp("2027-01-01"): 1}
 
 
+
+def test_cliffs_by_host_unit_alone_add_its_sectors_up():
+    """By host unit alone (a unit with several sectors has several coverage rows a month): leaving is the sum
+    over its sectors, supply before and after the unit's whole headcount on the two checkpoints."""
+    wb = planning.load_workbook(planning.SAMPLE)
+    start = pd.Timestamp("2026-12-01")
+    got = C.cliffs(wb, start, 24, by=("host_unit",))
+    pairs = C.cliffs(wb, start, 24)
+    assert len(got) and got.duplicated(["host_unit", "month"]).sum() == 0
+    assert got.set_index(["host_unit", "month"])["leaving"].sort_index().to_dict() == \
+        pairs.groupby(["host_unit", "month"])["leaving"].sum().sort_index().to_dict()
+    days = sorted(set(got["month"]) | {m - pd.DateOffset(months=1) for m in got["month"]})
+    on = C.coverage_at(wb, days).groupby(["host_unit", "day"])["supply"].sum()
+    many = wb.orders.groupby("host_unit")["sector"].nunique()
+    assert got["host_unit"].map(many).gt(1).any()  # some rows add several sectors up
+    for r in got.itertuples():
+        assert r.supply == on.get((r.host_unit, r.month), 0)
+        assert r.supply_before == on.get((r.host_unit, r.month - pd.DateOffset(months=1)), 0)
+
 def test_orders_left_uncovered_when_the_batch_leaves(tiny):
     left = C.left_uncovered(tiny, "2026-02-01", 12)
     r = left.set_index("order").loc["O1"]

@@ -33,6 +33,7 @@ from tornado import web
 from ..programme.access import OfficeRole
 from .accounts import GROUPS, account_of
 from .config import Office, read_office
+from .lab import copy_notebooks
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -96,16 +97,14 @@ class OfficeAuthenticator(NativeAuthenticator):
 
 def refuse_non_planners(spawner):
     """Before a server starts: planners only (the hub's permissions already say so; this is a second wall),
-    and their folder gets a copy of the notebooks the first time."""
+    and their folder gets a copy of the pages and the workbook notebooks the first time (:mod:`.lab`)."""
     db = getattr(spawner, "db", None) or spawner.user.db
     acct = account_of(db, spawner.user.name)
     if acct is None or acct[0] != OfficeRole.PLANNER:
         raise web.HTTPError(403, "planners only")
     home = Path(spawner.format_string(spawner.notebook_dir))
     home.mkdir(parents=True, exist_ok=True)
-    for nb in (ROOT / "notebooks").glob("*.ipynb"):
-        if not (home / nb.name).exists():
-            shutil.copy2(nb, home / nb.name)
+    copy_notebooks(home)  # the pages and the workbook notebooks (in home/workbook), each the first time
 
 
 def configure(c, config_path) -> Office:

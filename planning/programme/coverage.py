@@ -367,10 +367,7 @@ def cliffs(wb, start=None, months: int = 12, by=("host_unit", "sector"), *, days
     covered_prev = valid & (st <= p_prev[kk]) & (e >= p_prev[kk])
     leave = sup[covered_prev].assign(point=cur_pts.to_numpy()[kk[covered_prev]])
     cov = coverage_at(wb, pts).rename(columns={"day": "point"})
-    if by:
-        cur = cov.set_index(by + ["point"])
-    else:
-        cur = cov.groupby("point")[["demand", "supply", "gap"]].sum()
+    cur = cov.groupby(by + ["point"])[["demand", "supply", "gap"]].sum()  # by any of host_unit, sector, or none
     left = leave.groupby(by + ["point"]).size().rename("leaving").reset_index()
     idx = pd.MultiIndex.from_frame(left[by + ["point"]]) if by else pd.Index(left["point"])
     left["supply"] = cur["supply"].reindex(idx).fillna(0).astype(np.int64).to_numpy()

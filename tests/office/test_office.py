@@ -396,6 +396,12 @@ def test_a_planner_gets_jupyterlab_on_the_notebooks(office):
     xsrf = s.cookies.get("_xsrf", path="/user/liming/") or ""
     r = s.get(office.base + "/user/liming/api/contents", headers={"X-XSRFToken": xsrf}, timeout=30)
     assert r.status_code == 200 and "overview.ipynb" in text(r)
+    # and the planner's workbook notebooks beside the pages (planning.office.lab), never among the dashboards
+    r = s.get(office.base + "/user/liming/api/contents/workbook", headers={"X-XSRFToken": xsrf}, timeout=30)
+    workbook = sorted(p.name for p in (ROOT / "workbook").glob("*.ipynb"))
+    assert r.status_code == 200 and sorted(c["name"] for c in r.json()["content"]) == workbook
+    r = s.get(office.base + DASH + "voila/render/workbook/" + workbook[0], timeout=30)
+    assert r.status_code == 404
     # and a leader cannot reach it
     leader = office.login("leader")
     r = leader.get(office.base + "/user/liming/api/contents", timeout=30, allow_redirects=False)
