@@ -1,5 +1,6 @@
 """One fact, one number, one name: a sender is named the same way in every table of the overview, and
 the count of sending places beside a list equals the list's length (sample and generated programmes)."""
+import pandas as pd
 import pytest
 
 import planning
@@ -40,3 +41,21 @@ def test_a_provincial_unit_is_named_as_itself_in_every_table():
     for shown in (listed, on_post, in_flows):
         assert expected <= shown
         assert "省直单位" not in shown and not {x for x in shown if x in set(wb.units["id"])}
+
+
+def test_a_departure_belongs_to_one_month_on_every_page():
+    """The overview put 15 in 2026年12月 while the coverage timeline marked them in 2027-01; 21 leavers whose
+    departure grew no gap appeared nowhere on the overview."""
+    from planning.apps.coverage import CoverageApp
+
+    wb = planning.load_workbook(planning.SAMPLE)
+    ov = OverviewApp(wb=wb, lang="zh")
+    st = ov.data["standing"]
+    table = {pd.Timestamp(r.ends_in): int(r.leaving) for r in st.departures.itertuples()}
+    assert sum(table.values()) == int(st.points["leaving"].sum())  # nobody who leaves is left out
+    cov = CoverageApp(wb=wb, lang="zh")
+    marks = {pd.Timestamp(x).to_period("M").to_timestamp(): int(n.lstrip("−"))
+             for x, n in zip(cov.cliff_mark.x, cov.cliff_mark.names)}
+    shared = set(table) & set(marks)
+    assert len(shared) >= 2
+    assert {m: table[m] for m in shared} == {m: marks[m] for m in shared}

@@ -283,14 +283,17 @@ class CoverageApp(App):
         mi = self.c_month[mask] - lo
         dem_m = np.bincount(mi, self.demand[mask], n_m)
         sup_m = np.bincount(mi, self.supply[mask], n_m)
-        cmask = (self.cl_month >= lo) & (self.cl_month <= hi)
+        # a departure belongs to the month of its last day on post (the month before the first day empty),
+        # as the overview says it
+        left_in = self.cl_month - 1
+        cmask = (left_in >= lo) & (left_in <= hi)
         for widget, codes, cats in ((self.unit, self.cl_unit, self.units), (self.sector, self.cl_sector, self.sectors)):
             if widget.value:
                 cmask &= codes == cats.index(widget.value)
         if self.area.value or self.county.value:
             keep = self.cov["host_unit"].to_numpy()[mask]
             cmask &= self.cliff_rows["host_unit"].isin(set(keep)).to_numpy()
-        leave_m = np.bincount(self.cl_month[cmask] - lo, self.cliff_rows["leaving"].to_numpy()[cmask], n_m)
+        leave_m = np.bincount(left_in[cmask] - lo, self.cliff_rows["leaving"].to_numpy()[cmask], n_m)
         ratio, colour = filled_share(d0, g0)
         when = self.when(lo)
         cards = [(self.t("cov.kpi.demand", when=when), fmt_int(d0), None),
@@ -430,6 +433,7 @@ class CoverageApp(App):
 
     def _update_cliffs(self, cmask):
         cl = self.cliff_rows[cmask].sort_values(["month", "leaving"], ascending=[True, False]).head(40)
+        cl = cl.assign(month=cl["month"] - pd.DateOffset(months=1))  # the month of the last day on post
         self.cliff_table.value = (html_table(labelled(cl, self.wb, self.lang)) if len(cl)
                                   else html.escape(self.t("cov.empty")))
 

@@ -225,7 +225,7 @@ class OverviewApp(App):
               Num(self.t("ov.peak", n=fmt_int(r.peak_gap), month=point_label(r.peak_day, st.as_of, lang))
                   if r.peak_gap else "0")] for r in s.itertuples()],
             self.t("ov.who.none"))
-        cl = st.cliffs.head(ROWS)
+        cl = st.departures.head(ROWS)  # every month people leave in, as the coverage timeline marks them
         when = self.table(
             [self.t("col.month"), self.t("col.leaving"), self.t("ov.col.gap_change")],
             [[html.escape(month_label(r.ends_in, lang)), Num(fmt_int(r.leaving)),

@@ -160,6 +160,15 @@ class Standing:
         return c.assign(gap_before=c["gap_before"].astype(np.int64), ends_in=ends).reset_index(drop=True)
 
     @property
+    def departures(self) -> pd.DataFrame:
+        """Every checkpoint where people leave (whether or not the gap grows), with ``gap_before`` and
+        ``ends_in``: a departure belongs to the month of its last day on post, on every page."""
+        p = self.points.assign(gap_before=self.points["gap"].shift(1))
+        c = p[p["leaving"] > 0]
+        ends = (c["day"] - pd.Timedelta(days=1)).dt.to_period("M").dt.to_timestamp()
+        return c.assign(gap_before=c["gap_before"].astype(np.int64), ends_in=ends).reset_index(drop=True)
+
+    @property
     def next_cliff(self) -> pd.Series | None:
         c = self.cliffs
         return c.iloc[0] if len(c) else None
