@@ -59,3 +59,27 @@ def test_a_departure_belongs_to_one_month_on_every_page():
     shared = set(table) & set(marks)
     assert len(shared) >= 2
     assert {m: table[m] for m in shared} == {m: marks[m] for m in shared}
+
+
+def test_the_grid_cards_say_what_part_of_everyone_on_post_they_count():
+    """'29 网格内在岗人员' and '0 未入网格' beside 358 on post: members + outside the grid = on post where
+    the grid reaches, and the card names how many that is of everyone on post, as the overview counts them."""
+    import re
+
+    from planning.apps.grid import GridApp
+    from planning.apps.overview import landing_figures
+    from planning.programme.grid import in_reach, people_in_no_cell, stints
+
+    wb = planning.load_workbook(planning.SAMPLE)
+    app = GridApp(wb=wb, lang="zh")
+    cards = app.cards()
+    text = re.sub(r"<[^>]+>", "|", cards)
+    inv = {label: int(value.replace(",", "")) for value, label in
+           re.findall(r"<div class='v'[^>]*>([^<]*)</div><div class='k'>([^<]*)</div>", cards)}
+    day = app.as_of
+    st = stints(wb)
+    reach = in_reach(wb)
+    on_post_in_reach = st[(st["start"] <= day) & (st["end"] >= day) & st["host_unit"].isin(reach)]["person"].nunique()
+    assert inv["网格内在岗人员"] + inv["网格覆盖单位中未入网格的在岗人员"] == on_post_in_reach
+    assert inv["网格覆盖单位中未入网格的在岗人员"] == len(people_in_no_cell(wb, day))
+    assert f"网格覆盖 {len(reach)} 个受援单位（全体在岗 {landing_figures(wb, day)['on_post']} 人）" in text

@@ -24,6 +24,7 @@ from ..programme.grid import (
     LEADER,
     contact_columns,
     grid_summary,
+    in_reach,
     lead_seats_needed,
     leaderless_today,
     leadership_cliffs,
@@ -158,8 +159,13 @@ class GridApp(App):
             return RED if n else None
 
         need = self.n_seats()
+        # the grid reaches some host units only: say which share of everyone on post its figures are about
+        from .overview import landing_figures  # the overview's own count of people on post
+
+        reach = self.t("gapp.card.reach", units=fmt_int(len(in_reach(self.wb))),
+                       on_post=fmt_int(landing_figures(self.wb, self.as_of)["on_post"]))
         cards = [(self.t("gapp.card.units"), fmt_int(len(s)), None, note),
-                 (self.t("gapp.card.people"), fmt_int(people), None),
+                 (self.t("gapp.card.people"), fmt_int(people), None, reach),
                  (self.t("gapp.card.no_cell"), fmt_int(len(d["no_cell"])), warn(len(d["no_cell"]))),
                  (self.t("gapp.card.no_leader"), fmt_int(len(d["leaderless"])), warn(len(d["leaderless"]))),
                  (self.t("gapp.card.cliffs"), fmt_int(len(d["cliffs"])), AMBER if len(d["cliffs"]) else None),
