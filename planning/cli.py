@@ -338,8 +338,8 @@ def cmd_allocate(args):
                 raise ValueError(args.window)
             window = tuple(_day(x) if x.strip() else None for x in parts)
         except OutOfRange as e:
-            print(t("cli.day_out_of_range", lang, value=str(e).strip(), earliest=_range()[0], latest=_range()[1]),
-                  file=sys.stderr)
+            print(t("cli.day_out_of_range", lang, what="--window", value=str(e).strip(), earliest=_range()[0],
+                    latest=_range()[1]), file=sys.stderr)
             return EXIT_BAD_INPUT
         except ValueError:
             print(t("alloc.cli.bad_window", lang, value=args.window), file=sys.stderr)
@@ -349,8 +349,8 @@ def cmd_allocate(args):
         try:
             planning_date = _day(args.planning_date)
         except OutOfRange as e:
-            print(t("cli.day_out_of_range", lang, value=str(e).strip(), earliest=_range()[0], latest=_range()[1]),
-                  file=sys.stderr)
+            print(t("cli.day_out_of_range", lang, what=t("cli.dispatch_date", lang), value=str(e).strip(),
+                    earliest=_range()[0], latest=_range()[1]), file=sys.stderr)
             return EXIT_BAD_INPUT
         except ValueError:
             print(t("alloc.cli.bad_planning_date", lang, value=args.planning_date), file=sys.stderr)
