@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from planning.programme.access import OfficeRole, Viewer
+
 
 def test_allocation_app_run_pin_forbid_compare_roster(sample):
     from planning.apps import AllocationApp
@@ -374,3 +376,19 @@ def test_the_error_pattern_reads_the_projects_own_error_texts(lang):
         text = t(key, lang, **params)
         assert ERROR_TEXT.search(text), text
     assert not ERROR_TEXT.search(t("aapp.not_run", lang)) and not ERROR_TEXT.search(t("app.overview.title", lang))
+
+
+@pytest.mark.parametrize("role, units", [(OfficeRole.LEADER, ()), (OfficeRole.HOST_UNIT, ("H-SCH01",)),
+                                         (OfficeRole.PLANNER, ())])
+@pytest.mark.parametrize("name", ["CoverageApp", "RotationApp", "GridApp", "ResultsApp"])
+def test_every_page_links_back_to_the_overview_and_on_to_the_pages_its_viewer_may_open(sample, role, units, name):
+    """Coverage, rotation and grid pages had no link back to the overview or to each other."""
+    import re
+
+    from planning import apps
+    from planning.programme.access import PAGES
+
+    app = getattr(apps, name)(wb=sample, lang="zh", viewer=Viewer("某人", role, units))
+    linked = re.findall(r"href='(\w+)\.ipynb\?lang=zh'", app.header.value)
+    assert linked[0] == "overview" and app.page not in linked
+    assert set(linked) == {p for p in PAGES[role] if p != app.page} & {p.stem for p in apps.base.NOTEBOOKS.glob("*.ipynb")}

@@ -8,12 +8,13 @@ import sys
 import traceback
 
 import ipywidgets as W
+from pathlib import Path
 
 from .. import contract
-from ..programme.access import OfficeRole, Viewer, scope_workbook
+from ..programme.access import PAGES, OfficeRole, Viewer, scope_workbook
 from ..core.clock import today
 from ..core.names import names as workbook_names
-from ..core.i18n import default_lang, fmt_date, t
+from ..core.i18n import TEXT, default_lang, fmt_date, t
 from ..outputs.labels import data_name
 from ..contract import WorkbookError
 from .serving import beijing_time, current_viewer, dashboard_stamp, data_path, in_office, preheated, published_scenario, query_lang
@@ -31,6 +32,9 @@ if not log.handlers and sys.__stderr__ is not None:
     _server_log = logging.StreamHandler(sys.__stderr__)
     _server_log.setFormatter(logging.Formatter("[planning] %(levelname)s | %(message)s"))
     log.addHandler(_server_log)
+
+#: The page notebooks (a link is offered only to a page that is there).
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 CSS = """
 <style>
@@ -216,7 +220,7 @@ class App(DataSources):
         self.root.remove_class("app-ready")
         self.root.remove_class("app-failed")
         self.lang_button.description = t("app.lang", self.lang)
-        self.header.value = f"<div class='app-title'>{html.escape(self.t(self.title_key))}</div>"
+        self.header.value = f"<div class='app-title'>{html.escape(self.t(self.title_key))}</div>" + self.nav_html()
         refused = self.refusal()
         if refused is not None:  # the office's front door refuses such pages already; this is the second wall
             self.status.value = f"<div class='problems refused'>{html.escape(refused)}</div>"
@@ -246,6 +250,19 @@ class App(DataSources):
             self.root.add_class("app-failed")  # never "ready": what waits for the page sees it failed
             return
         self.root.add_class("app-ready")
+
+    def nav_html(self) -> str:
+        """Links back to the overview and on to every other page this viewer may open (none on the overview,
+        which lists them in its own words)."""
+        if self.page == "overview":
+            return ""
+        pages = list(self.viewer.pages) if self.viewer is not None else list(PAGES[OfficeRole.PLANNER])
+        if self.viewer is None and not self.planner:
+            pages = list(PAGES[OfficeRole.LEADER])
+        order = ["overview"] + [p for p in pages if p != "overview"]
+        links = [f"<a class='nav-link' href='{p}.ipynb?lang={self.lang}'>{html.escape(self.t(f'ov.link.{p}'))}</a>"
+                 for p in order if p != self.page and f"ov.link.{p}" in TEXT and (NOTEBOOKS / f"{p}.ipynb").exists()]
+        return f"<div class='nav page-nav'>{' · '.join(links)}</div>" if links else ""
 
     def data_name(self) -> str:
         """What the figures are made of, in words: the published scenario and version, the sample, or the file."""
