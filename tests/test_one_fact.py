@@ -83,3 +83,16 @@ def test_the_grid_cards_say_what_part_of_everyone_on_post_they_count():
     assert inv["网格内在岗人员"] + inv["网格覆盖单位中未入网格的在岗人员"] == on_post_in_reach
     assert inv["网格覆盖单位中未入网格的在岗人员"] == len(people_in_no_cell(wb, day))
     assert f"网格覆盖 {len(reach)} 个受援单位（全体在岗 {landing_figures(wb, day)['on_post']} 人）" in text
+
+
+def test_the_batches_table_says_each_batchs_term():
+    """Its 任期 column was empty (a tick mark the labels did not know) and '15' beside an 18-month span
+    did not say it was the batch's typical term."""
+    from planning.apps.rotation import RotationApp
+    from planning.scenarios.rotation import batches
+
+    wb = planning.load_workbook(planning.SAMPLE)
+    b = batches(wb)
+    table = RotationApp(wb=wb, lang="zh").batch_table.value
+    assert table.count("符合常规") == int(b["term_ok"].sum()) and table.count("与常规期限不符") == int((~b["term_ok"]).sum())
+    assert "典型任期" in table

@@ -197,7 +197,9 @@ class RotationApp(App):
                        "partial": "部分" if self.lang == "zh" else "partial",
                        "open": "空缺" if self.lang == "zh" else "open"}[s])), wb, self.lang))
         b = batches(wb)
-        self.batch_table.value = html_table(labelled(b.assign(term_ok=b["term_ok"].map({True: "✔", False: "✘"})),
+        # term_ok stays a yes/no for labelled() to say (it said nothing for ✔/✘ text); the term is the batch's
+        # typical one (its people's median), which its first start and last end need not span
+        self.batch_table.value = html_table(labelled(b.rename(columns={"term_months": "typical_term_months"}),
                                                      wb, self.lang))
         self.show_mentoring(wb, None)
         return [tabs]
