@@ -157,7 +157,9 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
                 named[shared] = v[shared].map(lambda s: "、".join(str(nm.get(x, x)) for x in s.split("、")))
             if ids:
                 named = named.where(named.isna(), named + " (" + v.astype(str) + ")")
-            v = named.fillna(v).fillna("")
+            v = named.fillna(v)
+            # no sender responsible: said, not a blank cell (a host unit no pairing covers)
+            v = v.fillna(t("label.no_sender", lang) if c == "sender" else "")
         elif c == "sector":
             v = v.map(lambda s: sector_label(s, lang) if isinstance(s, str) else "")
         elif c == "band":
