@@ -106,12 +106,23 @@ def _write_out(target, lang, write, inputs=()):
 
     if refused_output(target, inputs, lang):
         return None
+    import gc
+
+    hook = sys.unraisablehook
+    # a writer stopped half-way (the disk full) leaves its zip open; when it is collected its own close
+    # fails again and Python prints "Exception ignored in ZipFile.__del__" with a traceback: the sentence
+    # below has said it already
+    sys.unraisablehook = lambda u: None if isinstance(u.exc_value, OSError) else hook(u)
     try:
-        with written(target) as tmp:
-            write(tmp)
-    except OSError as e:
-        print(write_failed(target, e, lang), file=sys.stderr)
-        return None
+        try:
+            with written(target) as tmp:
+                write(tmp)
+        except OSError as e:
+            print(write_failed(target, e, lang), file=sys.stderr)
+            return None
+    finally:
+        gc.collect()
+        sys.unraisablehook = hook
     return Path(target)
 
 
