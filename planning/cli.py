@@ -164,6 +164,8 @@ def cmd_packages(args):
 
     lang = args.lang
     wb = _load(args.path, lang)
+    if getattr(args, "assessments", None):
+        return _assessment_sheets(args, wb, lang)
     if args.reply:
         if not args.unit or not args.out:
             print(t("pkg.cli.reply_needs", lang), file=sys.stderr)
@@ -196,6 +198,50 @@ def cmd_packages(args):
         return EXIT_BAD_INPUT
     _say_cleaned(wb, lang)
     print(t("pkg.cli.written", lang, n=len(paths), folder=args.out or "packages"))
+    return 0
+
+
+def _assessment_sheets(args, wb, lang) -> int:
+    """``packages --assessments PERIOD``: one assessment sheet per host unit or team, or (``--reply``) one taken in."""
+    from .outputs.packages import ReplyError, merge_assessment_reply, write_assessment_sheets
+    from .contract import save_workbook
+    from .contract.results_rules import period_ok
+    import pandas as pd
+
+    period = str(args.assessments)
+    if not bool(period_ok(pd.Series([period])).iloc[0]):
+        print(t("pkg.assess.bad_period", lang, value=period).rstrip("；;"), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    known = set(wb.units.loc[wb.units["side"].eq("host"), "id"]) | set(wb.teams["id"])
+    if args.reply:
+        if not args.unit or not args.out:
+            print(t("pkg.cli.reply_needs", lang), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if args.unit not in known:
+            print(t("pkg.assess.cli.unknown", lang, units=args.unit), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        try:
+            merged = merge_assessment_reply(wb, args.reply, args.unit, lang)
+        except ReplyError as e:
+            print(str(e), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        path = _write_out(args.out, lang, lambda p: save_workbook(merged, p))
+        if path is None:
+            return EXIT_BAD_INPUT
+        print(t("pkg.assess.cli.merged", lang, unit=args.unit, path=path))
+        return 0
+    hosts = args.units.split(",") if args.units else None
+    bad = [u for u in (hosts or []) if u not in known]
+    if bad:
+        print(t("pkg.assess.cli.unknown", lang, units="、".join(bad)), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    folder = args.out or "packages"
+    try:
+        paths = write_assessment_sheets(wb, folder, period, hosts, lang=lang)
+    except OSError as e:  # each sheet is written whole or not at all
+        print(write_failed(getattr(e, "filename", None) or folder, e, lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(t("pkg.assess.cli.written", lang, n=len(paths), period=period, folder=folder))
     return 0
 
 
@@ -459,6 +505,9 @@ def build_parser() -> argparse.ArgumentParser:
     pk.add_argument("--units", default=None, help="host unit ids, comma-separated (default: every unit with orders)")
     pk.add_argument("--reply", default=None, help="a unit's reply (its package, drafts confirmed or changed)")
     pk.add_argument("--unit", default=None, help="the host unit whose reply --reply is")
+    pk.add_argument("--assessments", default=None, metavar="PERIOD",
+                    help="assessment sheets for PERIOD (2026 or 2026-06) per host unit or team (--units), or with "
+                         "--reply and --unit, a filled sheet taken in")
     pk.set_defaults(func=cmd_packages)
     al = sub.add_parser("allocate", help="plan who goes where; print a summary, optionally write the plan")
     al.add_argument("path")

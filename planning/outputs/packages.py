@@ -164,3 +164,260 @@ def merge_reply(wb: Workbook, reply: Workbook, unit: str, lang: str | None = Non
     if problems:
         raise ReplyError("；".join(p.sentence(lang) for p in problems[:3]))
     return out
+
+
+# ---- assessment sheets (考评表): one per host unit or team, for its assessors to fill (DESIGN §10) ----------------
+#
+# One sheet, 考评表: a title line (what, the unit or team, the period, the as-of day, the data), a header row, then
+# one row per person on post there in the period: id, name, period, a score per assessment item (validated between
+# 0 and the item's full marks), the grade (a dropdown), the assessor and a note, filled with what the programme
+# already holds. :func:`merge_assessment_reply` takes the filled sheet back.
+
+ASSESS_HEADER_ROW = 2  # the title line is row 1
+
+
+def assessment_people(wb: Workbook, host: str, period: str) -> pd.DataFrame:
+    """``person, name``: the people on post at host unit or team ``host`` in ``period`` (a year or a month),
+    in id order: those with an assignment overlapping the period on one of its orders."""
+    from ..programme.results import period_bounds
+
+    first, last = (s.iloc[0] for s in period_bounds(pd.Series([str(period)])))
+    o = wb.orders
+    mine = set(o.loc[o["host_unit"].eq(host) | o["team"].eq(host), "id"])
+    a = wb.assignments
+    end = a["end"].fillna(pd.Timestamp.max)
+    on = a[a["order"].isin(mine) & (a["start"].fillna(pd.Timestamp.min) <= last) & (end >= first)]
+    ids = sorted(set(on["person"].astype(str)))
+    nm = wb.people.set_index("id")["name"]
+    return pd.DataFrame({"person": ids, "name": [nm.get(p, "") for p in ids]})
+
+
+def _assess_columns(wb: Workbook, lang: str) -> list[tuple[str, str]]:
+    """(code, header) of the sheet's columns: fixed ones, ``item:<id>`` per assessment item, then the rest."""
+    from ..contract.schema import header
+
+    column_label = header
+    head = [("person", column_label("assessments", "person", lang)), ("name", t("pkg.assess.col.name", lang)),
+            ("period", column_label("assessments", "period", lang))]
+    items = [(f"item:{r.id}", f"{r.name}({r.id})") for r in wb.assessment_items.itertuples(index=False)]
+    tail = [(c, column_label("assessments", c, lang)) for c in ("grade", "assessor", "note")]
+    return head + items + tail
+
+
+def write_assessment_sheet(wb: Workbook, host: str, period: str, path, *, lang: str | None = None,
+                           data: str | None = None) -> Path:
+    """Write the assessment sheet of host unit or team ``host`` for ``period`` to ``path`` (.xlsx), whole or not
+    at all; returns the path. Nothing about other units' or teams' people is inside."""
+    from openpyxl import Workbook as XBook
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from ..contract.schema import value_label
+    from ..contract.results_rules import GRADES
+
+    lang = lang or default_lang()
+    path = Path(path)
+    period = str(period)
+    people = assessment_people(wb, host, period)
+    cols = _assess_columns(wb, lang)
+    nm = names(wb)
+    who = str(nm.get(host, host))
+    have = wb.assessments[wb.assessments["period"].astype(str).eq(period)
+                          & wb.assessments["person"].isin(set(people["person"]))]
+    book = XBook()
+    ws = book.active
+    ws.title = t("pkg.assess.sheet", lang)
+    data = data if data is not None else data_name(wb, lang)
+    ws.cell(1, 1, report_line(t("pkg.assess.title", lang, unit=who, period=period), lang, data=data, filters=who))
+    for j, (_, h) in enumerate(cols, start=1):
+        ws.cell(ASSESS_HEADER_ROW, j, h)
+    full = dict(zip(wb.assessment_items["id"], wb.assessment_items["max_score"]))
+    for i, p in enumerate(people.itertuples(index=False), start=ASSESS_HEADER_ROW + 1):
+        mine = have[have["person"].eq(p.person)]
+        given = {"person": p.person, "name": p.name, "period": period}
+        for r in mine.itertuples(index=False):
+            if isinstance(r.item, str) and pd.notna(r.score):
+                given[f"item:{r.item}"] = float(r.score)
+            for c in ("grade", "assessor", "note"):
+                v = getattr(r, c)
+                if isinstance(v, str) and v and c not in given:
+                    given[c] = value_label(v, lang) if c == "grade" else v
+        for j, (code, _) in enumerate(cols, start=1):
+            if code in given:
+                ws.cell(i, j, given[code])
+    last = ASSESS_HEADER_ROW + max(len(people), 1)
+    for j, (code, _) in enumerate(cols, start=1):
+        letter = ws.cell(ASSESS_HEADER_ROW, j).column_letter
+        ws.column_dimensions[letter].width = 30 if code == "note" else 14
+        rng = f"{letter}{ASSESS_HEADER_ROW + 1}:{letter}{last}"
+        if code.startswith("item:"):
+            top = full.get(code[5:])
+            dv = DataValidation(type="decimal", operator="between", formula1="0",
+                                formula2=f"{float(top):g}" if pd.notna(top) else "1000000", allow_blank=True,
+                                showErrorMessage=True, error=t("pkg.assess.score_range", lang,
+                                                               max=f"{float(top):g}" if pd.notna(top) else "∞"))
+        elif code == "grade":
+            labels = ",".join(value_label(g, lang) for g in GRADES)
+            dv = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True, showErrorMessage=True)
+        else:
+            continue
+        ws.add_data_validation(dv)
+        dv.add(rng)
+    ws.freeze_panes = ws.cell(ASSESS_HEADER_ROW + 1, 4)
+    ws.page_setup.orientation = "landscape"
+    with written(path) as tmp:
+        book.save(tmp)
+    return path
+
+
+def write_assessment_sheets(wb: Workbook, folder, period: str, hosts=None, *, lang: str | None = None,
+                            data: str | None = None) -> list[Path]:
+    """One assessment sheet per host unit or team in ``hosts`` (default: every host unit with people on post in
+    ``period``) in ``folder``, named by the unit's or team's name and the period; the files written."""
+    from ..programme.results import period_bounds
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if hosts is None:
+        first, last = (s.iloc[0] for s in period_bounds(pd.Series([str(period)])))
+        a = wb.assignments
+        on = a[(a["start"].fillna(pd.Timestamp.min) <= last) & (a["end"].fillna(pd.Timestamp.max) >= first)]
+        hosts = sorted(set(on["order"].map(wb.orders.set_index("id")["host_unit"]).dropna()))
+    nm = names(wb)
+    out, taken = [], set()
+    for h in hosts:
+        safe = _file_stem(nm.get(h, h))
+        if safe.lower() in taken:
+            safe = f"{safe}-{_file_stem(h)}"
+        taken.add(safe.lower())
+        out.append(write_assessment_sheet(wb, h, period, folder / f"{safe}-{t('pkg.assess.file', lang)}-{period}.xlsx",
+                                          lang=lang, data=data))
+    return out
+
+
+def _reply_refusal(lang, path, sheet, row, column, what) -> ReplyError:
+    """One sentence: the file, sheet, row and column, what is wrong, and that nothing was changed."""
+    parts = [Path(path).name, t("where.sheet", lang, sheet=sheet)]
+    if row is not None:
+        parts.append(t("where.row", lang, row=row))
+    if column:
+        parts.append(t("where.column", lang, column=column))
+    where = ("，" if lang == "zh" else ", ").join(parts)
+    sep = "：" if lang == "zh" else ": "
+    return ReplyError(f"{where}{sep}{what}{t('pkg.assess.nothing_changed', lang)}")
+
+
+def merge_assessment_reply(wb: Workbook, path, host: str, lang: str | None = None) -> Workbook:
+    """The programme with the assessments of ``host``'s filled sheet (``path``, .xlsx) taken in.
+
+    Each row that holds a score or a grade replaces that person's assessment for that period (its scores,
+    grade, assessor and note); rows left empty change nothing. A reply is refused whole, with one sentence
+    naming the file, sheet, row and column, when a row names someone not on post at ``host`` in its period,
+    a period that is neither a year nor a month, a column that is no assessment item, a score that is not a
+    number between 0 and the item's full marks, a grade that is none of the four, a grade the programme's
+    thresholds contradict, or when the result breaks any rule of the contract.
+    """
+    import datetime as dt
+    import tempfile
+
+    from openpyxl import load_workbook as open_xlsx
+
+    from ..contract.schema import value_label
+    from ..contract.results_rules import GRADES, derive_grades, period_ok
+
+    lang = lang or default_lang()
+    sheet = t("pkg.assess.sheet", lang)
+    try:
+        book = open_xlsx(path, data_only=True)
+    except Exception as e:  # not a workbook at all
+        raise _reply_refusal(lang, path, sheet, None, None, t("pkg.assess.unreadable", lang, reason=str(e)))
+    names_ = [n for n in book.sheetnames if n in (t("pkg.assess.sheet", "zh"), t("pkg.assess.sheet", "en"))]
+    if not names_:
+        raise _reply_refusal(lang, path, sheet, None, None, t("pkg.assess.no_sheet", lang))
+    ws = book[names_[0]]
+    sheet = ws.title
+    header = [c.value for c in ws[ASSESS_HEADER_ROW]]
+    cols = {h: code for lg in ("zh", "en") for code, h in _assess_columns(wb, lg)}
+    codes = []
+    for j, h in enumerate(header):
+        if h is None:
+            codes.append(None)
+            continue
+        code = cols.get(str(h).strip())
+        if code is None:
+            raise _reply_refusal(lang, path, sheet, ASSESS_HEADER_ROW, str(h), t("pkg.assess.unknown_column", lang))
+        codes.append(code)
+    if "person" not in codes or "period" not in codes:
+        raise _reply_refusal(lang, path, sheet, ASSESS_HEADER_ROW, None, t("pkg.assess.no_sheet", lang))
+    full = dict(zip(wb.assessment_items["id"], wb.assessment_items["max_score"].astype(float)))
+    grade_of = {value_label(g, lg): g for g in GRADES for lg in ("zh", "en")} | {g: g for g in GRADES}
+    n_items = wb.assessment_items["id"].nunique()
+    new, replaced = [], set()
+    allowed: dict[str, set] = {}
+    for r, row in enumerate(ws.iter_rows(min_row=ASSESS_HEADER_ROW + 1, values_only=True),
+                            start=ASSESS_HEADER_ROW + 1):
+        cell = {c: v for c, v in zip(codes, row) if c is not None and v is not None and str(v).strip() != ""}
+        scores = {c[5:]: v for c, v in cell.items() if c.startswith("item:")}
+        if not scores and "grade" not in cell:
+            continue  # nothing filled in: nothing changes
+        at = lambda c: header[codes.index(c)]  # noqa: E731
+        person = str(cell.get("person", "")).strip()
+        period = cell.get("period")
+        if isinstance(period, (dt.date, dt.datetime)):
+            period = f"{period:%Y-%m}"
+        period = str(period).strip() if period is not None else ""
+        if isinstance(cell.get("period"), (int, float)) and float(cell["period"]).is_integer():
+            period = str(int(cell["period"]))
+        if not period or not bool(period_ok(pd.Series([period])).iloc[0]):
+            raise _reply_refusal(lang, path, sheet, r, at("period"),
+                                 t("pkg.assess.bad_period", lang, value=period or "—"))
+        if period not in allowed:
+            allowed[period] = set(assessment_people(wb, host, period)["person"])
+        if person not in allowed[period]:
+            raise _reply_refusal(lang, path, sheet, r, at("person"),
+                                 t("pkg.assess.not_ours", lang, person=person or "—", period=period))
+        if (person, period) in replaced:
+            raise _reply_refusal(lang, path, sheet, r, at("person"),
+                                 t("pkg.assess.twice", lang, person=person, period=period))
+        total = 0.0
+        rows_ = []
+        for item, v in scores.items():
+            try:
+                x = float(v)
+            except (TypeError, ValueError):
+                x = float("nan")
+            if not (x >= 0) or x > full[item]:
+                raise _reply_refusal(lang, path, sheet, r, at(f"item:{item}"),
+                                     t("pkg.assess.bad_score", lang, value=v, max=f"{full[item]:g}"))
+            total += x
+            rows_.append(dict(person=person, period=period, item=item, score=x))
+        grade = None
+        if "grade" in cell:
+            grade = grade_of.get(str(cell["grade"]).strip())
+            if grade is None:
+                raise _reply_refusal(lang, path, sheet, r, at("grade"),
+                                     t("pkg.assess.bad_grade", lang, value=cell["grade"]))
+            earned = derive_grades(pd.Series([total]), wb.grade_thresholds).iloc[0] \
+                if len(rows_) == n_items and n_items else None
+            if earned is not None and earned != grade:
+                raise _reply_refusal(lang, path, sheet, r, at("grade"),
+                                     t("pkg.assess.grade_not_thresholds", lang, value=cell["grade"],
+                                       grade=value_label(earned, lang), total=f"{total:g}"))
+        extra = dict(grade=grade, assessor=cell.get("assessor"), note=cell.get("note"))
+        if rows_:
+            rows_[0].update(extra)
+        else:
+            rows_.append(dict(person=person, period=period, item=None, score=None, **extra))
+        new += rows_
+        replaced.add((person, period))
+    out = wb.copy()
+    a = wb.assessments
+    keep = ~pd.Series([(p, str(q)) in replaced for p, q in zip(a["person"], a["period"])], index=a.index, dtype=bool)
+    add = pd.DataFrame(new, columns=list(a.columns))
+    out.assessments = pd.concat([a[keep], add.astype({c: a[c].dtype for c in ("score",)})], ignore_index=True) \
+        if len(add) else a.copy()
+    with tempfile.TemporaryDirectory() as d:  # the merged programme must pass every rule of the contract
+        problems = check_workbook(save_workbook(out, Path(d) / "merged"))
+    if problems:
+        raise _reply_refusal(lang, path, sheet, None, None, problems[0].what(lang) + "。" if lang == "zh"
+                             else problems[0].what(lang) + ".")
+    return out
