@@ -160,6 +160,7 @@ def cmd_gaps(args):
 def cmd_packages(args):
     """One package per host unit (its people, gaps, coming term ends and next-batch drafts), or a reply taken in."""
     from .outputs.packages import ReplyError, merge_reply, write_unit_packages
+    from .outputs.packages import reported_actuals
     from .contract import WorkbookError, load_workbook, save_workbook
 
     lang = args.lang
@@ -172,7 +173,7 @@ def cmd_packages(args):
             return EXIT_BAD_INPUT
         try:
             reply = load_workbook(args.reply)
-            merged = merge_reply(wb, reply, args.unit, lang)
+            merged = merge_reply(wb, reply, args.unit, lang, reported=reported_actuals(args.reply, lang))
         except WorkbookError as e:
             print("\n".join(e.sentences(lang)), file=sys.stderr)
             return EXIT_BAD_INPUT

@@ -8,6 +8,12 @@ drafts it is asked to confirm. :func:`merge_reply` takes the unit's reply (the s
 file with drafts confirmed, changed or deleted) back into the programme: the unit's
 orders are replaced by the reply's, nothing else changes.
 
+The package also lists the unit's own indicators for the current period, targets shown
+and actuals to fill (:func:`unit_indicator_sheet`); the reply's actuals are taken in for
+the unit's own rows only (:func:`reported_actuals`, :func:`with_reported_actuals`). For
+assessors, :func:`write_assessment_sheet` writes one assessment sheet (考评表) per host
+unit or team and :func:`merge_assessment_reply` takes the filled sheet back.
+
 Examples
 --------
 >>> import os, tempfile, planning
@@ -29,7 +35,7 @@ import pandas as pd
 from ..programme.access import scope_workbook
 from ..core.clock import today
 from ..core.names import names
-from .excel import write_excel, written
+from .excel import sheet_title, write_excel, written
 from ..core.i18n import default_lang, t
 from .labels import data_name, labelled
 from .reports import report_line
@@ -89,8 +95,11 @@ def _write_package(wb, pkg, drafts, path, who, lang, data) -> None:
         columns={"id": "order"}), pkg, lang, numbers=True)
     sheets = [(t("pkg.sheet.people", lang), roster), (t("pkg.sheet.gaps", lang), gaps),
               (t("pkg.sheet.months", lang), months), (t("pkg.sheet.drafts", lang), drafts_view)]
+    indicators = unit_indicator_sheet(pkg, lang)  # the unit's indicators this period: targets, actuals to report
+    sheets.append((t("pkg.sheet.indicators", lang), indicators))
     line = report_line(t("pkg.title", lang, unit=who), lang, data=data, filters=who)
     write_excel(path, sheets, append=True, title_line=line, landscape=True, page_header=line, first=True)
+    _validate_actuals(path, lang, len(indicators))
 
 
 def write_unit_packages(wb: Workbook, folder, units=None, *, lang: str | None = None,
@@ -128,8 +137,11 @@ def _file_stem(text) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_（）()" else "_" for ch in str(text))[:60] or "unit"
 
 
-def merge_reply(wb: Workbook, reply: Workbook, unit: str, lang: str | None = None) -> Workbook:
-    """The programme with the unit's orders replaced by those of its reply (confirmed, changed or deleted drafts).
+def merge_reply(wb: Workbook, reply: Workbook, unit: str, lang: str | None = None,
+                reported: pd.DataFrame | None = None) -> Workbook:
+    """The programme with the unit's orders replaced by those of its reply (confirmed, changed or deleted drafts),
+    and, given ``reported`` (:func:`reported_actuals` of the reply's file), the actuals the unit reports on its
+    own indicators.
 
     The reply may only hold orders of this unit; its orders must name teams the
     programme knows (or none). Assignments on orders the reply deletes keep their
@@ -157,6 +169,8 @@ def merge_reply(wb: Workbook, reply: Workbook, unit: str, lang: str | None = Non
     cols = list(wb.orders.columns)
     add = o[[c for c in cols if c in o.columns]].astype({c: wb.orders[c].dtype for c in cols if c in o.columns})
     out.orders = pd.concat([kept, add], ignore_index=True)[cols]
+    if reported is not None:  # the actuals the unit reports on its indicators sheet
+        out.indicator_values = with_reported_actuals(wb, reported, unit, lang)
     import tempfile
 
     with tempfile.TemporaryDirectory() as d:  # the merged programme must pass every rule of the contract
@@ -421,3 +435,130 @@ def merge_assessment_reply(wb: Workbook, path, host: str, lang: str | None = Non
         raise _reply_refusal(lang, path, sheet, None, None, problems[0].what(lang) + "。" if lang == "zh"
                              else problems[0].what(lang) + ".")
     return out
+
+
+# ---- a host unit's indicators (成效指标): shown in its package with their targets, actuals reported back -------------
+#
+# The package's sheet 本单位成效指标（请填写实际值） lists the unit's own indicator values for the current period (the
+# periods holding the as-of day): indicator, name, unit of measure, period, baseline, target, and the actual to fill.
+# :func:`reported_actuals` reads it back from the reply's file; :func:`with_reported_actuals` takes the actuals in
+# for the unit's own rows only.
+
+IND_COLUMNS = ("subject", "indicator", "name", "measure", "period", "baseline", "target", "actual")
+
+
+def _ind_headers(lang: str) -> dict[str, str]:
+    return {c: t(f"pkg.ind.col.{c}", lang) for c in IND_COLUMNS}
+
+
+def unit_indicator_sheet(pkg: Workbook, lang: str | None = None) -> pd.DataFrame:
+    """The package's indicators: the host units' own indicator values whose period holds today, with Chinese (or
+    English) headers; the actual as the programme holds it, to be filled or corrected."""
+    from ..programme.results import definitions, period_bounds
+
+    lang = lang or default_lang()
+    d = definitions(pkg).set_index("id")
+    v = pkg.indicator_values
+    v = v[v["indicator"].map(d["subject"]).eq("host_unit") & v["indicator"].map(d["aggregation"]).ne("ratio")]
+    first, last = period_bounds(v["period"])
+    now = today()
+    v = v[((first <= now) & (last >= now)).to_numpy()]
+    out = pd.DataFrame({"subject": v["subject"].to_numpy(), "indicator": v["indicator"].to_numpy(),
+                        "name": v["indicator"].map(d["name"]).to_numpy(),
+                        "measure": v["indicator"].map(d["measure"]).to_numpy(), "period": v["period"].astype(str),
+                        "baseline": v["baseline"].to_numpy(), "target": v["target"].to_numpy(),
+                        "actual": v["actual"].to_numpy()}, columns=list(IND_COLUMNS))
+    out = out.sort_values(["subject", "indicator", "period"]).reset_index(drop=True)
+    return out.rename(columns=_ind_headers(lang))
+
+
+def _validate_actuals(path, lang, n: int) -> None:
+    """A number check on the actual column of the indicators sheet (the title line is row 1, headers row 2)."""
+    from openpyxl import load_workbook as open_xlsx
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = open_xlsx(path)
+    ws = book[sheet_title(t("pkg.sheet.indicators", lang), [])]
+    col = list(IND_COLUMNS).index("actual") + 1
+    letter = ws.cell(2, col).column_letter
+    dv = DataValidation(type="decimal", operator="between", formula1="-1000000000000", formula2="1000000000000",
+                        allow_blank=True, showErrorMessage=True, error=t("pkg.ind.number", lang))
+    ws.add_data_validation(dv)
+    dv.add(f"{letter}3:{letter}{max(3, n + 2)}")
+    book.save(path)
+
+
+def reported_actuals(path, lang: str | None = None) -> pd.DataFrame | None:
+    """The indicators sheet of a unit's reply (``path``, .xlsx) as ``row, subject, indicator, period, baseline,
+    target, actual`` (``row``: the Excel row); None when the file has no such sheet (an older package)."""
+    from openpyxl import load_workbook as open_xlsx
+
+    book = open_xlsx(path, read_only=True, data_only=True)
+    titles = {sheet_title(t("pkg.sheet.indicators", lg), []) for lg in ("zh", "en")}
+    found = [n for n in book.sheetnames if n in titles]
+    if not found:
+        return None
+    ws = book[found[0]]
+    rows = list(ws.iter_rows(values_only=True))
+    header = [None if h is None else str(h).strip() for h in (rows[1] if len(rows) > 1 else [])]
+    code = {h: c for lg in ("zh", "en") for c, h in _ind_headers(lg).items()}
+    cols = [code.get(h) for h in header]
+    out = []
+    for r, row in enumerate(rows[2:], start=3):
+        rec = {c: v for c, v in zip(cols, row) if c is not None}
+        if all(v is None or str(v).strip() == "" for v in rec.values()):
+            continue
+        out.append(dict(row=r, **rec))
+    df = pd.DataFrame(out, columns=["row", *IND_COLUMNS])
+    df.attrs.update(file=Path(path).name, sheet=found[0], header=dict(zip(cols, header)))
+    return df
+
+
+def with_reported_actuals(wb: Workbook, reported: pd.DataFrame, unit: str, lang: str | None = None) -> pd.DataFrame:
+    """The programme's indicator values with the actuals ``reported`` by host unit ``unit`` taken in.
+
+    Only the unit's own rows may be reported, and only their actuals: a row of another subject, of an indicator or
+    period the programme does not hold for the unit, with a baseline or target other than the programme's, or an
+    actual that is not a number, is refused with :class:`ReplyError` (one sentence: file, sheet, row, column, what
+    is wrong; nothing is changed). An empty actual leaves the programme's as it is.
+    """
+    lang = lang or default_lang()
+    v = wb.indicator_values.copy()
+    f, sh, head = reported.attrs.get("file", ""), reported.attrs.get("sheet", ""), reported.attrs.get("header", {})
+    nm = names(wb)
+    held = {(s, i, str(p)): k for k, (s, i, p) in enumerate(zip(v["subject"], v["indicator"], v["period"]))}
+
+    def same(a, b) -> bool:
+        a = None if a is None or (isinstance(a, float) and pd.isna(a)) or str(a).strip() == "" else a
+        b = None if b is None or pd.isna(b) else b
+        if a is None or b is None:
+            return a is None and b is None
+        try:
+            return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(b)))
+        except (TypeError, ValueError):
+            return False
+
+    for r in reported.to_dict("records"):
+        subject = str(r.get("subject") or "").strip()
+        if subject != unit:
+            raise _reply_refusal(lang, f, sh, r["row"], head.get("subject"),
+                                 t("pkg.ind.other_unit", lang, unit=str(nm.get(subject, subject)) or "—"))
+        key = (subject, str(r.get("indicator") or "").strip(), str(r.get("period") or "").strip())
+        if key not in held:
+            raise _reply_refusal(lang, f, sh, r["row"], head.get("indicator"),
+                                 t("pkg.ind.unknown", lang, indicator=key[1] or "—", period=key[2] or "—"))
+        k = held[key]
+        for c in ("baseline", "target"):
+            if not same(r.get(c), v.at[v.index[k], c]):
+                raise _reply_refusal(lang, f, sh, r["row"], head.get(c), t("pkg.ind.fixed", lang))
+        a = r.get("actual")
+        if a is None or (isinstance(a, float) and a != a) or str(a).strip() == "":
+            continue  # left empty: the programme's actual stays
+        try:
+            x = float(a)
+        except (TypeError, ValueError):
+            raise _reply_refusal(lang, f, sh, r["row"], head.get("actual"), t("pkg.ind.not_number", lang, value=a))
+        if x != x or x in (float("inf"), float("-inf")):
+            raise _reply_refusal(lang, f, sh, r["row"], head.get("actual"), t("pkg.ind.not_number", lang, value=a))
+        v.at[v.index[k], "actual"] = x
+    return v
