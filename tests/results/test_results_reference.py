@@ -227,3 +227,30 @@ def test_a_ratio_is_never_averaged(tmp_path):
         assert math.isclose(r["baseline"], 81 / 110) and math.isclose(r["target"], 97 / 110), (by, ind)
         # the rate's progress is computed on the recomputed rate, not averaged either
         assert math.isclose(r["progress"], (91 - 81) / (97 - 81)), (by, ind)
+
+
+def test_a_persons_value_goes_to_the_team_of_their_earliest_stint_in_the_period():
+    """Two stints in 2026: the year-long one began first (team T1), a short one began later and ended sooner (T0).
+    The person's score rolls up to T1, and to their source city by sender."""
+    units = [dict(id=f"U{k}", name=f"学校{k}", kind="school", region="C1", side="host") for k in range(2)]
+    units.append(dict(id="SU1", name="一市单位", kind="government", region="S1", side="sending"))
+    people = [dict(id="X0", name="人0", sending_unit="SU1", category="professional", sector="医疗",
+                   available_from="2025-01-01", available_to="2029-12-31")]
+    orders = [dict(id="O0", host_unit="U0", sector="医疗", headcount=1, start="2026-01-01", end="2026-12-31", team="T0"),
+              dict(id="O1", host_unit="U1", sector="医疗", headcount=1, start="2026-01-01", end="2026-12-31", team="T1")]
+    posts = [dict(person="X0", order="O1", start="2026-01-01", end="2026-12-31", status="active"),
+             dict(person="X0", order="O0", start="2026-03-01", end="2026-04-30", status="active")]
+    teams = [dict(id="T0", host="U0"), dict(id="T1", host="U1")]
+    vals = [dict(subject="X0", indicator="PSC", period="2026", baseline=60, target=90, actual=80)]
+    frames = {n: empty_table(n) for n in Workbook.__dataclass_fields__ if n not in ("source", "notes")}
+    table = lambda rows_, name: pd.DataFrame(rows_, columns=list(empty_table(name).columns)).astype(object)  # noqa
+    frames.update(regions=pd.DataFrame(REGIONS).astype(object), units=table(units, "units"),
+                  people=table(people, "people"), orders=table(orders, "orders"), teams=table(teams, "teams"),
+                  assignments=table(posts, "assignments"),
+                  indicator_definitions=table([d for d in DEFS if d["id"] == "PSC"], "indicator_definitions"),
+                  indicator_values=table(vals, "indicator_values"))
+    wb = validate_workbook(Workbook(**frames), "stints")
+    res = R.results(wb, on="2026-12-31")
+    assert R.rollup(wb, res, "team", on="2026-12-31")["group"].tolist() == ["T1"]
+    assert R.rollup(wb, res, "sender", on="2026-12-31")["group"].tolist() == ["S1"]
+    assert set(reference_rollup(wb, "team", dt.date(2026, 12, 31))) == {("T1", "PSC", "2026")}
