@@ -432,8 +432,7 @@ def merge_assessment_reply(wb: Workbook, path, host: str, lang: str | None = Non
     with tempfile.TemporaryDirectory() as d:  # the merged programme must pass every rule of the contract
         problems = check_workbook(save_workbook(out, Path(d) / "merged"))
     if problems:
-        raise _reply_refusal(lang, path, sheet, None, None, problems[0].what(lang) + "。" if lang == "zh"
-                             else problems[0].what(lang) + ".")
+        raise _reply_refusal(lang, path, sheet, None, None, problems[0].what(lang) + ("；" if lang == "zh" else ";"))
     return out
 
 
