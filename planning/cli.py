@@ -225,6 +225,7 @@ def cmd_packages(args):
     """One package per host unit (its people, gaps, coming term ends and next-batch drafts), or a reply taken in."""
     from .outputs.packages import ReplyError, merge_reply, write_unit_packages
     from .contract import WorkbookError, load_workbook, save_workbook
+    from .outputs.packages import reported_actuals
 
     lang = args.lang
     if args.reply and refused_output(args.out, [args.path, args.reply], lang):
@@ -232,13 +233,15 @@ def cmd_packages(args):
     wb = _load(args.path, lang)
     if args.senders or args.sender:
         return _sender_packages(args, wb, lang)
+    if getattr(args, "assessments", None):
+        return _assessment_sheets(args, wb, lang)
     if args.reply:
         if not args.unit or not args.out:
             print(t("pkg.cli.reply_needs", lang), file=sys.stderr)
             return EXIT_BAD_INPUT
         try:
             reply = load_workbook(args.reply)
-            merged = merge_reply(wb, reply, args.unit, lang)
+            merged = merge_reply(wb, reply, args.unit, lang, reported=reported_actuals(args.reply, lang))
         except WorkbookError as e:
             print("\n".join(e.sentences(lang)), file=sys.stderr)
             return EXIT_BAD_INPUT
@@ -265,6 +268,50 @@ def cmd_packages(args):
         return EXIT_BAD_INPUT
     _say_cleaned(wb, lang)
     print(t("pkg.cli.written", lang, n=len(paths), folder=args.out or "packages"))
+    return 0
+
+
+def _assessment_sheets(args, wb, lang) -> int:
+    """``packages --assessments PERIOD``: one assessment sheet per host unit or team, or (``--reply``) one taken in."""
+    from .outputs.packages import ReplyError, merge_assessment_reply, write_assessment_sheets
+    from .contract import save_workbook
+    from .contract.results_rules import period_ok
+    import pandas as pd
+
+    period = str(args.assessments)
+    if not bool(period_ok(pd.Series([period])).iloc[0]):
+        print(t("pkg.assess.bad_period", lang, value=period).rstrip("；;"), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    known = set(wb.units.loc[wb.units["side"].eq("host"), "id"]) | set(wb.teams["id"])
+    if args.reply:
+        if not args.unit or not args.out:
+            print(t("pkg.cli.reply_needs", lang), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if args.unit not in known:
+            print(t("pkg.assess.cli.unknown", lang, units=args.unit), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        try:
+            merged = merge_assessment_reply(wb, args.reply, args.unit, lang)
+        except ReplyError as e:
+            print(str(e), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        path = _write_out(args.out, lang, lambda p: save_workbook(merged, p))
+        if path is None:
+            return EXIT_BAD_INPUT
+        print(t("pkg.assess.cli.merged", lang, unit=args.unit, path=path))
+        return 0
+    hosts = args.units.split(",") if args.units else None
+    bad = [u for u in (hosts or []) if u not in known]
+    if bad:
+        print(t("pkg.assess.cli.unknown", lang, units="、".join(bad)), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    folder = args.out or "packages"
+    try:
+        paths = write_assessment_sheets(wb, folder, period, hosts, lang=lang)
+    except OSError as e:  # each sheet is written whole or not at all
+        print(write_failed(getattr(e, "filename", None) or folder, e, lang), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(t("pkg.assess.cli.written", lang, n=len(paths), period=period, folder=folder))
     return 0
 
 
@@ -601,6 +648,9 @@ def build_parser() -> argparse.ArgumentParser:
     pk.add_argument("--senders", action="store_true", help="one file per sending city or unit instead (its task, "
                                                           "people and nominations sheet; --units: sender ids)")
     pk.add_argument("--sender", default=None, help="the sender whose reply --reply is (its nominations)")
+    pk.add_argument("--assessments", default=None, metavar="PERIOD",
+                    help="assessment sheets for PERIOD (2026 or 2026-06) per host unit or team (--units), or with "
+                         "--reply and --unit, a filled sheet taken in")
     pk.set_defaults(func=cmd_packages)
     al = sub.add_parser("allocate", help="plan who goes where; print a summary, optionally write the plan")
     al.add_argument("path")

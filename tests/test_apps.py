@@ -234,7 +234,7 @@ def _all_widget_text() -> str:
     return "\n".join(out)
 
 
-@pytest.mark.parametrize("name", ["OverviewApp", "CoverageApp", "RotationApp"])
+@pytest.mark.parametrize("name", ["OverviewApp", "CoverageApp", "RotationApp", "ResultsApp"])
 def test_a_host_unit_viewer_gets_nothing_of_other_units(sample, name):
     """Every widget a host unit's page holds (tables, figures, options, downloads) names only its own people."""
     import base64

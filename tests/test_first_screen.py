@@ -114,3 +114,77 @@ def test_overview_link_opens_the_unit(voila_server, browser):
         assert page.locator(".unit-filter select").evaluate("s => s.options[s.selectedIndex].text") == unit
     finally:
         page.close()
+
+
+HOST_UNIT = "H-SCH01"  # 疏勒县第一中学, as its head signs in to the office
+
+
+@pytest.fixture(scope="module")
+def host_unit_server():
+    """``planning serve`` behind an office secret, so a page's viewer is the one its signed pass names."""
+    import os
+
+    from conftest import serve, stop
+
+    secret = "first-screen-host-unit"
+    before = os.environ.get("PLANNING_OFFICE_SECRET")
+    os.environ["PLANNING_OFFICE_SECRET"] = secret
+    try:
+        proc, url, log = serve(log_name="voila-host-unit.log")
+    finally:
+        if before is None:
+            del os.environ["PLANNING_OFFICE_SECRET"]
+        else:
+            os.environ["PLANNING_OFFICE_SECRET"] = before
+    yield url, secret
+    stop(proc, log)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_results_page_as_a_host_unit_shows_its_own_indicators_only(host_unit_server, browser, sample, data_names,
+                                                                   lang, size):
+    """The 成效 page as a school's head sees it: its own unit and indicators, in every rollup and its drill-down,
+    no other host unit, no indicator only other units hold, and clean text in both languages."""
+    from urllib.parse import quote
+
+    from planning.programme.access import OfficeRole, Viewer, sign_viewer
+
+    url, secret = host_unit_server
+    token = quote(sign_viewer(Viewer("principal", OfficeRole.HOST_UNIT, (HOST_UNIT,)), secret))
+    w, h = size
+    page = browser.new_page(viewport={"width": w, "height": h})
+    try:
+        page.goto(f"{url}/voila/render/results.ipynb?lang={lang}&planning_viewer={token}")
+        page.wait_for_selector(READY, timeout=90_000)
+        assert page.locator(".app-failed").count() == 0
+        page.wait_for_timeout(600)
+        out = ROOT / "artifacts" / "screenshots"
+        out.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(out / f"first-results-host-unit-{lang}-{w}.png"))
+        assert page.locator(".results-unit-detail table").count() == 2  # its own unit's figures and people, at once
+        texts = [page.inner_text("body")]
+        for i in range(1, 5):  # by prefecture, sector, sender and team
+            page.locator(".results-by select").select_option(index=i)
+            page.wait_for_timeout(400)
+            texts.append(page.inner_text("body"))
+        page.locator(".results-unit select").select_option(index=1)
+        page.wait_for_selector(".results-unit-detail table", timeout=30_000)
+        page.wait_for_timeout(400)
+        page.screenshot(path=str(out / f"results-host-unit-drill-{lang}-{w}.png"), full_page=True)
+        texts.append(page.inner_text("body"))
+        text = "\n".join(texts)
+        assert "疏勒县第一中学" in text and "本科上线人数" in text
+        line = page.inner_text(".data-line")
+        bad = problems_in(text, lang, data_names | {line.strip()})
+        assert not bad, sorted(set(bad))[:20]
+        v = sample.indicator_values
+        theirs = set(sample.indicator_definitions.set_index("id")["name"][
+            sorted(set(v.loc[v["subject"].ne(HOST_UNIT), "indicator"]) - set(v.loc[v["subject"].eq(HOST_UNIT),
+                                                                                    "indicator"]))])
+        others = set(sample.units.loc[sample.units["side"].eq("host") & sample.units["id"].ne(HOST_UNIT), "name"])
+        assert not sorted(n for n in theirs | others if n in text)[:5]
+        options = page.locator(".results-unit select option").evaluate_all("os => os.map(o => o.textContent)")
+        assert len(options) == 2 and options[1] == "疏勒县第一中学"  # the prompt and its own unit
+    finally:
+        page.close()

@@ -83,3 +83,32 @@ def test_results_read_clean_by_every_rollup_and_for_one_unit(sample, lang, data_
     app.unit.value = "H-SCH11"
     check(app, lang, data_names)
     assert "伽师县第一中学" in app.unit_box.value
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_results_read_clean_for_a_host_unit_with_its_own_indicators_only(sample, lang, data_names):
+    """A school's head sees its own indicators, by every rollup and in its drill-down, and no other unit's."""
+    from planning.programme.access import OfficeRole, Viewer
+
+    unit = "H-SCH01"
+    app = ResultsApp(wb=sample, lang=lang, viewer=Viewer("校长", OfficeRole.HOST_UNIT, (unit,)))
+    check(app, lang, data_names)
+    assert set(app.data["results"]["subject"]) - {unit} <= set(app.wb.teams["id"]) | set(app.wb.people["id"])
+    assert [v for _, v in app.unit.options if v] == [unit]  # the only unit to drill into is its own,
+    assert app.unit.value == unit and "<table" in app.unit_box.value  # and the page opens on it
+    texts = [page_text(app.root)]
+    for by in ("county", "prefecture", "sector", "sender", "team"):
+        app.by.value = by
+        texts.append(page_text(app.root))
+    app.unit.value = unit
+    check(app, lang, data_names)
+    texts.append(page_text(app.root))
+    text = "\n".join(texts)
+    assert "疏勒县第一中学" in text and "本科上线人数" in text  # its own unit and indicators are there
+    d = sample.indicator_definitions.set_index("id")["name"]
+    v = sample.indicator_values
+    theirs = set(d[sorted(set(v.loc[v["subject"].ne(unit), "indicator"]) - set(v.loc[v["subject"].eq(unit),
+                                                                                    "indicator"]))])
+    others = set(sample.units.loc[sample.units["side"].eq("host") & sample.units["id"].ne(unit), "name"])
+    assert theirs and not {n for n in theirs if n in text}  # no indicator only other units hold (新增就业人数 …)
+    assert not {n for n in others if n in text}  # no other host unit

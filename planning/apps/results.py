@@ -92,10 +92,11 @@ class ResultsApp(App):
         self.rollup_table.add_class("results-rollup")
         for w in (self.by, self.sector, self.period):
             w.observe(lambda _: self.update(), "value")
-        units = sorted(set(res.loc[res["subject_kind"].eq("host_unit"), "subject"]),
-                       key=lambda u: str(self.nm.get(u, u)))
+        units = sorted(pd.unique(res.loc[res["subject_kind"].eq("host_unit"), "subject"].to_numpy(dtype=object)),
+                       key=lambda u: str(self.nm.get(u, u)))  # distinct first: a set over a million rows is slow
         self.unit = W.Dropdown(options=[(self.t("res.pick_unit"), "")] + [(str(self.nm.get(u, u)), u) for u in units],
-                               value="", description=self.t("res.unit"))
+                               value=units[0] if len(units) == 1 else "",  # a unit's own page opens on it
+                               description=self.t("res.unit"))
         self.unit.add_class("results-unit")
         self.unit_box = W.HTML()
         self.unit_box.add_class("results-unit-detail")

@@ -20,7 +20,12 @@ Unknown references are refused by the loader's reference check. This module adds
 - the same subject × indicator × period given twice (``duplicate_value``);
 - the same person × period × item scored twice (``duplicate_score``), a score above the
   item's full marks (``above_full_marks``), two different grades for one person and
-  period (``two_grades``).
+  period (``two_grades``);
+- **grade thresholds** (``grade_thresholds``: the lowest total of each grade, where the
+  programme states them): a grade listed twice (``duplicate_threshold``), a better grade
+  whose lowest total is not above a worse one's (``thresholds_out_of_order``), and a
+  grade given for a person and period scored on every item that is not the grade its
+  total earns (``grade_not_thresholds``; :func:`derive_grades`).
 
 The old ``indicators`` table (host unit, indicator name, period, kind, value) still
 loads as it did; :mod:`planning.programme.results` reads it as values whose
@@ -41,6 +46,8 @@ import pandas as pd
 
 from .problems import Problem
 
+#: Grades, best first.
+GRADES = ("excellent", "competent", "basically_competent", "incompetent")
 PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 #: The table each kind of subject names.
 SUBJECT_TABLE = {"host_unit": "units", "team": "teams", "person": "people"}
@@ -50,6 +57,32 @@ def period_ok(periods: pd.Series) -> pd.Series:
     """Whether each period is a year ``YYYY`` or a month ``YYYY-MM`` (empty counts as fine: required is checked apart)."""
     s = periods.astype(object)
     return s.map(lambda x: not isinstance(x, str) or bool(PERIOD.match(x))).astype(bool)
+
+
+def derive_grades(totals: pd.Series, thresholds: pd.DataFrame) -> pd.Series:
+    """The grade each total earns under the programme's ``thresholds`` (``grade, min_total``).
+
+    The best grade whose lowest total (inclusive) the total reaches; a total below every
+    stated threshold is ``incompetent``. Without thresholds, or for a missing total, None.
+
+    Examples
+    --------
+    >>> th = pd.DataFrame({"grade": ["excellent", "competent", "basically_competent"], "min_total": [90, 75, 60]})
+    >>> derive_grades(pd.Series([95, 90, 89.5, 60, 59, None]), th).tolist()
+    ['excellent', 'excellent', 'competent', 'basically_competent', 'incompetent', None]
+    """
+    tot = pd.Series(totals, dtype=float).reset_index(drop=True)
+    th = thresholds.dropna(subset=["grade", "min_total"]).drop_duplicates("grade")
+    out = pd.Series([None] * len(tot), dtype=object)
+    if th.empty:
+        return out
+    floor = dict(zip(th["grade"], th["min_total"].astype(float)))
+    known = tot.notna().to_numpy()
+    out[known] = "incompetent"
+    for g in reversed(GRADES):  # better grades last, so they win
+        if g in floor:
+            out[known & (tot >= floor[g]).to_numpy()] = g
+    return out
 
 
 def check_results(raws, frames, headers, col) -> None:
@@ -64,6 +97,7 @@ def check_results(raws, frames, headers, col) -> None:
     _definitions(raws, frames, headers, col)
     _values(raws, frames, headers, col)
     _assessments(raws, frames, headers, col)
+    _thresholds(raws, frames, headers, col)
     ind = frames.get("indicators")
     if ind is not None and len(ind) and "indicator" in headers.get("indicators", {}):
         defined = set(frames["indicator_definitions"]["name"].dropna()) if "indicator_definitions" in frames else set()
@@ -151,3 +185,44 @@ def _assessments(raws, frames, headers, col) -> None:
         for i in pos.tolist():
             col.add(raw, [i], h["grade"], [a["grade"].iloc[i]], "two_grades",
                     grade=seen[(a["person"].iloc[i], a["period"].iloc[i])])
+
+
+def _thresholds(raws, frames, headers, col) -> None:
+    th = frames.get("grade_thresholds")
+    if th is None or not len(th) or "grade" not in headers.get("grade_thresholds", {}):
+        return
+    h = headers["grade_thresholds"]
+    raw = raws["grade_thresholds"]
+    dup = th["grade"].duplicated(keep="first") & th["grade"].notna()
+    idx = np.flatnonzero(dup.to_numpy())
+    col.add(raw, idx, h["grade"], th["grade"].to_numpy(dtype=object)[idx], "duplicate_threshold")
+    if "min_total" not in h:
+        return
+    first = th[~dup & th["grade"].notna() & th["min_total"].notna()]
+    floor = dict(zip(first["grade"], first["min_total"].astype(float)))
+    for i in first.index.tolist():
+        g, m = th.at[i, "grade"], float(th.at[i, "min_total"])
+        worse = [w for w in GRADES[GRADES.index(g) + 1:] if w in floor and floor[w] >= m]
+        if worse:
+            col.add(raw, [i], h["min_total"], [th.at[i, "min_total"]], "thresholds_out_of_order", grade=worse[0],
+                    min=f"{floor[worse[0]]:g}")
+    a = frames.get("assessments")
+    items = frames.get("assessment_items")
+    ha = headers.get("assessments", {})
+    if a is None or not len(a) or items is None or not len(items) or not {"grade", "score", "item"} <= set(ha):
+        return
+    scored = a[a["item"].notna() & a["score"].notna()]
+    per = scored.groupby(["person", "period"]).agg(total=("score", "sum"), n=("item", "nunique"))
+    per = per[per["n"].eq(items["id"].nunique())]  # scored on every item: the total is whole
+    if per.empty:
+        return
+    per["earned"] = derive_grades(per["total"], th).to_numpy()
+    g = a[a["grade"].notna()]
+    keys = list(zip(g["person"], g["period"]))
+    earned = per["earned"].to_dict()
+    total = per["total"].to_dict()
+    written = raws["assessments"].column(ha["grade"])  # the cell as the user wrote it
+    for i, k, x in zip(g.index.tolist(), keys, g["grade"].tolist()):
+        if k in earned and earned[k] is not None and earned[k] != x:
+            col.add(raws["assessments"], [i], ha["grade"], [written[i]], "grade_not_thresholds", grade=earned[k],
+                    total=f"{total[k]:g}")

@@ -33,6 +33,7 @@ class Workbook:
     indicator_values: pd.DataFrame = field(default_factory=lambda: empty_table("indicator_values"))
     assessment_items: pd.DataFrame = field(default_factory=lambda: empty_table("assessment_items"))
     assessments: pd.DataFrame = field(default_factory=lambda: empty_table("assessments"))
+    grade_thresholds: pd.DataFrame = field(default_factory=lambda: empty_table("grade_thresholds"))
     #: Senders' batches, quotas and staff (optional tables; :mod:`planning.programme.senders`): empty when absent.
     batches: pd.DataFrame = field(default_factory=lambda: empty_table("batches"))
     quotas: pd.DataFrame = field(default_factory=lambda: empty_table("quotas"))

@@ -43,6 +43,7 @@ from ..programme.coverage import (
 )
 from ..programme.coverage import band as band_of
 from ..programme.results import results
+from ..programme.assessments import grades
 from .excel import display_width, sheet_title, write_excel  # noqa: F401  (public here too)
 from ..core.i18n import default_lang, fmt_date, fmt_int, sector_label, t
 from .labels import BAND_CODES, DATE_COLUMNS, ID_COLUMNS, MONTH_COLUMNS, band_colour, data_name, labelled, team_names  # noqa: F401
@@ -187,14 +188,13 @@ def person_records(wb, start=None, end=None, lang: str | None = None) -> pd.Data
 def assessment_lines(wb, lang: str | None = None) -> pd.Series:
     """Each assessed person's assessments, period by period: ``2026-05 优秀 93分；2026-06 称职 88分`` (person → text).
 
-    The total is the sum of the item scores; the grade is the one given for the period.
+    The total is the sum of the item scores; the grade is the one given for the period or, where the
+    programme states thresholds, the one the total earns (:func:`planning.programme.assessments.grades`).
     """
     lang = lang or default_lang()
-    a = wb.assessments
-    if a.empty:
+    if wb.assessments.empty:
         return pd.Series(dtype=object)
-    g = a.groupby(["person", "period"], sort=True)
-    per = pd.DataFrame({"total": g["score"].sum(min_count=1), "grade": g["grade"].first()}).reset_index()
+    per = grades(wb)
     pts = t("results.points", lang)
 
     def line(r) -> str:

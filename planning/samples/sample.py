@@ -73,6 +73,7 @@ class _Builder:
         self.term_rules = []
         self.indicator_definitions, self.indicator_values = [], []
         self.assessment_items, self.assessments = [], []
+        self.grade_thresholds = []
         self.batches, self.quotas, self.sender_staff = [], [], []
         self.n_people = 0
         self.n_local = 0
@@ -532,6 +533,8 @@ class _Builder:
                                               target=90, actual=int(min(99, sat0 + rng.integers(2, 18)))))
         for iid, name, full in self.ITEMS:
             self.assessment_items.append(dict(id=iid, name=name, max_score=full))
+        for floor, grade in self.GRADES[:-1]:  # Fushan's stated thresholds: below 60 is 不称职
+            self.grade_thresholds.append(dict(grade=grade, min_total=floor))
         secretaries = [a for a in self.assignments if a["order"].startswith("O-FS-V") and a["order"].endswith("-L")]
         towns = {o["id"]: o["host_unit"] for o in self.orders}
         for a in secretaries:

@@ -338,7 +338,7 @@ def test_a_host_unit_sees_only_its_own_unit_everywhere(office, browser, sample):
     try:
         texts = [_tab_texts(b)]
         assert "疏勒县第一中学" in texts[0] and "principal（受援单位）" in texts[0]
-        for page in ("coverage", "rotation"):
+        for page in ("coverage", "rotation", "results"):
             b.open(page)
             texts.append(_tab_texts(b))
         # the coverage page's report, downloaded as a principal would

@@ -20,6 +20,14 @@ module's documentation state them:
   subjects, its ratio Σ numerator ÷ Σ denominator over the group's subjects.
 * Places: a host unit is its own; county = the nearest county above it (the unit
   when none); prefecture = the nearest prefecture above it.
+* Teams and senders (the module's documented rule): a host unit's team is the one
+  team it hosts (none when it hosts several or none); a team is its own team and its
+  place is its host; a person's team and place are those of their earliest stint
+  (by start, then order id) overlapping the period. A host unit's or team's sender is
+  the responsible sender (DESIGN §4) for the place and the indicator's sector over the
+  period, equally specific ones joined by ``、`` in id order; a person's sender is
+  their source city (the nearest city or prefecture above their sending unit, else the
+  unit itself).
 * Staffing: per host unit × sector, on every day of the period, demand = Σ headcount
   of the order seats open that day, supply = the assignments open that day on its
   orders, filled = min(demand, supply); staffing = Σ filled / Σ demand; short below 0.8.
@@ -113,9 +121,46 @@ def place(wb, unit: str, by: str):
     return unit if by == "county" else None
 
 
+def team_and_sender(wb, subject: str, kind: str, sector, period: str) -> tuple:
+    """(team, sender) of one subject's value in a period, by the rules above (None where there is none)."""
+    parent = parent_map(rows(wb.regions), rows(wb.units))
+    level = {r["id"]: r["level"] for r in rows(wb.regions)}
+    host_side = {u["id"] for u in rows(wb.units) if u["side"] == "host"}
+    teams = rows(wb.teams)
+    if kind == "person":
+        first, last = bounds(period)
+        orders = {o["id"]: o for o in rows(wb.orders)}
+        stints = [a for a in rows(wb.assignments) if a["person"] == subject
+                  and a["start"] <= last and (a["end"] is None or a["end"] >= first)]
+        stints.sort(key=lambda a: (a["start"], a["order"]))
+        team = orders[stints[0]["order"]].get("team") if stints else None
+        person = next(x for x in rows(wb.people) if x["id"] == subject)
+        sender = person["sending_unit"]
+        for x in chain(person["sending_unit"], parent)[1:]:
+            if level.get(x) in ("city", "prefecture"):
+                sender = x
+                break
+        return team, sender
+    if kind == "team":
+        team = subject
+        host = next(t["host"] for t in teams if t["id"] == subject)
+        unit = host if host in host_side else None
+    else:
+        unit = subject
+        hosted = [t["id"] for t in teams if t["host"] == subject]
+        team = hosted[0] if len(hosted) == 1 else None
+    sender = None
+    if unit is not None:
+        first, last = bounds(period)
+        _, responsible = seat_decision({"host_unit": unit, "sector": sector}, first, last, rows(wb.pairings), parent)
+        if responsible:
+            sender = "、".join(sorted({x["sender"] for x in responsible}))
+    return team, sender
+
+
 def reference_rollup(wb, by: str, on: dt.date) -> dict[tuple, dict]:
     """``(group, indicator, period)`` → figures and measures, for host-unit indicators (by county or prefecture)
-    and for every subject (by sector)."""
+    and for every subject (by sector, sender or team)."""
     defs = {d["id"]: d for d in rows(wb.indicator_definitions)}
     vals = subject_values(wb)
     groups: dict[tuple, list] = {}
@@ -123,6 +168,9 @@ def reference_rollup(wb, by: str, on: dt.date) -> dict[tuple, dict]:
         d = defs[i]
         if by == "sector":
             g = d["sector"]
+        elif by in ("team", "sender"):
+            team, sender = team_and_sender(wb, s, d["subject"], d["sector"], p)
+            g = team if by == "team" else sender
         elif d["subject"] == "host_unit":
             g = place(wb, s, by)
         else:

@@ -39,6 +39,8 @@ DEFS = [
          sector="医疗"),
     dict(id="TSC", name="组团得分", measure="分", direction="higher", aggregation="mean", subject="team",
          sector="医疗"),
+    dict(id="PSC", name="个人得分", measure="分", direction="higher", aggregation="mean", subject="person",
+         sector="医疗"),
 ]
 PERIODS = ("2026", "2026-03", "2026-06", "2026-11")
 DAY0 = dt.date(2026, 1, 1)
@@ -69,14 +71,15 @@ def programmes(draw):
               for k in range(draw(st.integers(1, 6)))]
     teams, orders, assignments = [], [], []
     for k, u in enumerate(hosts):
-        if draw(st.booleans()):
-            teams.append(dict(id=f"T{k}", host=u))
+        mine = [f"T{k}{j}" for j in range(draw(st.sampled_from([0, 1, 1, 2])))]  # two: the unit has no one team
+        teams += [dict(id=t, host=u) for t in mine]
         for j in range(draw(st.integers(0, 2))):
             s = draw(st.integers(0, 330))
             e = s + draw(st.integers(0, 200))
             orders.append(dict(id=f"O{k}{j}", host_unit=u, sector=draw(st.sampled_from(SECTORS)),
                                headcount=draw(st.integers(1, 3)), start=day(s), end=day(e),
-                               rotation_months=draw(st.sampled_from([None, None, 2, 3]))))
+                               rotation_months=draw(st.sampled_from([None, None, 2, 3])),
+                               team=draw(st.sampled_from([None, *mine]))))
     for o in orders:
         for _ in range(draw(st.integers(0, 3))):
             s = draw(st.integers(0, 364))
@@ -86,7 +89,7 @@ def programmes(draw):
     figure = st.one_of(st.none(), st.integers(0, 40).map(float))
     vals = []
     for d in DEFS:
-        subjects = [t["id"] for t in teams] if d["subject"] == "team" else hosts
+        subjects = {"team": [t["id"] for t in teams], "person": [x["id"] for x in people]}.get(d["subject"], hosts)
         for s in subjects:
             for p in PERIODS:
                 if d["id"] == "RATE" or not draw(st.booleans()):
@@ -147,12 +150,12 @@ def test_progress_matches_the_reference(case):
 
 
 @SETTINGS
-@given(programmes(), st.sampled_from(["county", "prefecture", "sector"]))
+@given(programmes(), st.sampled_from(["county", "prefecture", "sector", "sender", "team"]))
 def test_rollups_match_the_reference(case, by):
     wb, on = case
     res = R.results(wb, on=on)
     got = R.rollup(wb, res, by, on=on)
-    if by != "sector":  # the reference places host-unit indicators only
+    if by in ("county", "prefecture"):  # the reference places host-unit indicators only
         got = got[got["indicator"].isin([d["id"] for d in DEFS if d["subject"] == "host_unit"])]
     want = reference_rollup(wb, by, on)
     assert {(r["group"], r["indicator"], r["period"]) for r in got.to_dict("records")} == set(want)
@@ -182,24 +185,72 @@ def test_staffing_and_the_places_behind_and_short_match_the_reference(case):
 
 
 def test_a_ratio_is_never_averaged(tmp_path):
-    """Two schools: 1 of 10 and 90 of 100 passed. The county's rate is 91/110, not the mean of 10 % and 90 %."""
+    """Two schools: 1 of 10 and 90 of 100 passed. Their county's, prefecture's, sector's and responsible sender's
+    rate is 91/110, not the mean of 10 % and 90 %; the same two figures held by two people of one team give the
+    team 91/110 as well."""
     defs = [d for d in DEFS if d["id"] in ("PASS", "CAND", "RATE")]
-    vals = [dict(subject="U0", indicator="PASS", period="2026", baseline=1, target=2, actual=1),
-            dict(subject="U0", indicator="CAND", period="2026", baseline=10, target=10, actual=10),
-            dict(subject="U1", indicator="PASS", period="2026", baseline=80, target=95, actual=90),
-            dict(subject="U1", indicator="CAND", period="2026", baseline=100, target=100, actual=100)]
+    defs += [dict(d, id="P" + d["id"], subject="person", numerator=d.get("numerator") and "P" + d["numerator"],
+                  denominator=d.get("denominator") and "P" + d["denominator"]) for d in defs]
+    figures = {"U0": ((1, 2, 1), (10, 10, 10)), "U1": ((80, 95, 90), (100, 100, 100))}
+    vals = []
+    for subject, person in (("U0", "X0"), ("U1", "X1")):
+        for (ind, fig) in zip(("PASS", "CAND"), figures[subject]):
+            b, t, a = fig
+            vals.append(dict(subject=subject, indicator=ind, period="2026", baseline=b, target=t, actual=a))
+            vals.append(dict(subject=person, indicator="P" + ind, period="2026", baseline=b, target=t, actual=a))
     units = [dict(id=f"U{k}", name=f"学校{k}", kind="school", region="C1", side="host") for k in range(2)]
+    units.append(dict(id="SU1", name="一市单位", kind="government", region="S1", side="sending"))
+    people = [dict(id=f"X{k}", name=f"人{k}", sending_unit="SU1", category="professional", sector="教育",
+                   available_from="2025-01-01", available_to="2029-12-31") for k in range(2)]
+    orders = [dict(id="O0", host_unit="U0", sector="教育", headcount=2, start="2026-01-01", end="2026-12-31",
+                   team="T0")]
+    posts = [dict(person=f"X{k}", order="O0", start="2026-01-01", end="2026-12-31", status="active")
+             for k in range(2)]
+    pairing = [dict(sender="S1", host="C1", sector="教育", scope="exclusive")]
     frames = {n: empty_table(n) for n in Workbook.__dataclass_fields__ if n not in ("source", "notes")}
-    frames.update(regions=pd.DataFrame(REGIONS).astype(object), units=pd.DataFrame(units).astype(object),
-                  indicator_definitions=pd.DataFrame(defs).astype(object),
-                  indicator_values=pd.DataFrame(vals).astype(object))
+    table = lambda rows_, name: pd.DataFrame(rows_, columns=list(empty_table(name).columns)).astype(object)  # noqa
+    frames.update(regions=pd.DataFrame(REGIONS).astype(object), units=table(units, "units"),
+                  people=table(people, "people"), orders=table(orders, "orders"),
+                  teams=table([dict(id="T0", host="U0")], "teams"), assignments=table(posts, "assignments"),
+                  pairings=table(pairing, "pairings"), indicator_definitions=table(defs, "indicator_definitions"),
+                  indicator_values=table(vals, "indicator_values"))
     wb = validate_workbook(Workbook(**frames), "ratio")
     res = R.results(wb, on="2026-12-31")
     rate = res[res["indicator"].eq("RATE")].set_index("subject")["actual"]
     assert rate.to_dict() == {"U0": 0.1, "U1": 0.9}
-    for by in ("county", "prefecture", "sector"):
-        r = R.rollup(wb, res, by, on="2026-12-31").set_index("indicator").loc["RATE"]
-        assert math.isclose(r["actual"], 91 / 110) and not math.isclose(r["actual"], 0.5), by
-        assert math.isclose(r["baseline"], 81 / 110) and math.isclose(r["target"], 97 / 110), by
+    for by, ind, group in [("county", "RATE", "C1"), ("prefecture", "RATE", "P1"), ("sector", "RATE", "教育"),
+                           ("sender", "RATE", "S1"), ("team", "PRATE", "T0"), ("sender", "PRATE", "S1")]:
+        got = R.rollup(wb, res, by, on="2026-12-31").set_index(["group", "indicator"])
+        r = got.loc[(group, ind)]
+        assert r["subjects"] == 2, (by, ind)
+        assert math.isclose(r["actual"], 91 / 110) and not math.isclose(r["actual"], 0.5), (by, ind)
+        assert math.isclose(r["baseline"], 81 / 110) and math.isclose(r["target"], 97 / 110), (by, ind)
         # the rate's progress is computed on the recomputed rate, not averaged either
-        assert math.isclose(r["progress"], (91 - 81) / (97 - 81))
+        assert math.isclose(r["progress"], (91 - 81) / (97 - 81)), (by, ind)
+
+
+def test_a_persons_value_goes_to_the_team_of_their_earliest_stint_in_the_period():
+    """Two stints in 2026: the year-long one began first (team T1), a short one began later and ended sooner (T0).
+    The person's score rolls up to T1, and to their source city by sender."""
+    units = [dict(id=f"U{k}", name=f"学校{k}", kind="school", region="C1", side="host") for k in range(2)]
+    units.append(dict(id="SU1", name="一市单位", kind="government", region="S1", side="sending"))
+    people = [dict(id="X0", name="人0", sending_unit="SU1", category="professional", sector="医疗",
+                   available_from="2025-01-01", available_to="2029-12-31")]
+    orders = [dict(id="O0", host_unit="U0", sector="医疗", headcount=1, start="2026-01-01", end="2026-12-31", team="T0"),
+              dict(id="O1", host_unit="U1", sector="医疗", headcount=1, start="2026-01-01", end="2026-12-31", team="T1")]
+    posts = [dict(person="X0", order="O1", start="2026-01-01", end="2026-12-31", status="active"),
+             dict(person="X0", order="O0", start="2026-03-01", end="2026-04-30", status="active")]
+    teams = [dict(id="T0", host="U0"), dict(id="T1", host="U1")]
+    vals = [dict(subject="X0", indicator="PSC", period="2026", baseline=60, target=90, actual=80)]
+    frames = {n: empty_table(n) for n in Workbook.__dataclass_fields__ if n not in ("source", "notes")}
+    table = lambda rows_, name: pd.DataFrame(rows_, columns=list(empty_table(name).columns)).astype(object)  # noqa
+    frames.update(regions=pd.DataFrame(REGIONS).astype(object), units=table(units, "units"),
+                  people=table(people, "people"), orders=table(orders, "orders"), teams=table(teams, "teams"),
+                  assignments=table(posts, "assignments"),
+                  indicator_definitions=table([d for d in DEFS if d["id"] == "PSC"], "indicator_definitions"),
+                  indicator_values=table(vals, "indicator_values"))
+    wb = validate_workbook(Workbook(**frames), "stints")
+    res = R.results(wb, on="2026-12-31")
+    assert R.rollup(wb, res, "team", on="2026-12-31")["group"].tolist() == ["T1"]
+    assert R.rollup(wb, res, "sender", on="2026-12-31")["group"].tolist() == ["S1"]
+    assert set(reference_rollup(wb, "team", dt.date(2026, 12, 31))) == {("T1", "PSC", "2026")}
