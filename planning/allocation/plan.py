@@ -21,6 +21,8 @@ WISH_RANKS = 8
 EXACT = WISH_STEP * WISH_RANKS + FAIR_MAX + 1          # 144
 PREFERRED = EXACT + WISH_STEP * WISH_RANKS + FAIR_MAX + 1  # 288
 
+#: groups of seats with fewer candidates than places named in the plan's summary (the rest are counted)
+BOTTLENECK_LINES = 20
 TIEBREAK_MIN_SECONDS = 10.0  # CP-SAT tie-breaker phase without a time limit: max(this, phase-1 time)
 class SolveStatus(StrEnum):
     """How far a solver got: ``Objective.status`` and ``Objective.tiebreak_status``."""
@@ -282,6 +284,15 @@ def summary_text(plan: Plan, lang: str | None = None) -> str:
         blocked = pu.groupby(["host_unit", "sector", "senders"], as_index=False)["seats"].sum()
         lines.append(t("pairing.blocked.title", lang))
         lines.extend("  " + s for s in blocked_sentences(plan.inputs.workbook, blocked, lang, free=True))
+    if plan.inputs is not None and plan.inputs.model is not None and len(plan.unfilled):
+        from .bottleneck import bottleneck_sentences  # the certificate: groups with fewer candidates than seats
+
+        said = bottleneck_sentences(plan, lang=lang)
+        if said:
+            lines.append(t("bottleneck.title", lang))
+            lines.extend("  " + s for s in said[:BOTTLENECK_LINES])
+            if len(said) > BOTTLENECK_LINES:
+                lines.append("  " + t("bottleneck.more", lang, n=len(said) - BOTTLENECK_LINES))
     lines.append(t("alloc.cli.solver", lang, method=o.method, status=t("alloc.status." + o.status, lang),
                    value=o.value, bound="—" if o.bound is None else o.bound,
                    gap="—" if o.gap is None else f"{o.gap:.2%}", seconds=o.seconds))

@@ -89,17 +89,21 @@ def withdrawal_seats(plan, by: str = "city") -> pd.DataFrame:
                            ignore_index=True)
 
 
-def first_objective(person: np.ndarray, seat: np.ndarray, w: np.ndarray, cap: np.ndarray) -> int:
+def first_objective(person: np.ndarray, seat: np.ndarray, w: np.ndarray, cap: np.ndarray,
+                    supply: np.ndarray | None = None) -> int:
     """The first objective's optimum when each person takes at most one seat: Σ weight over filled places.
 
     Seats' weights are powers of two, so the seats fillable together form a transversal matroid and the
     greedy rule is exact: one maximum flow (OR-Tools ``SimpleMaxFlow``) per weight level counts how many
-    places of that weight and above can be filled at once (``w`` is per seat, ``person``/``seat`` per pair).
+    places of that weight and above can be filled at once (``w`` and ``cap`` are per seat, ``person`` and
+    ``seat`` per pair). ``supply`` (per person code) merges interchangeable people: a node of that many.
 
     Examples
     --------
     >>> import numpy as np
     >>> first_objective(np.array([0, 0, 1]), np.array([0, 1, 1]), np.array([4, 1]), np.array([1, 1]))
+    5
+    >>> first_objective(np.array([0, 0]), np.array([0, 1]), np.array([4, 1]), np.array([1, 1]), np.array([2]))
     5
     """
     from ortools.graph.python import max_flow
@@ -108,17 +112,18 @@ def first_objective(person: np.ndarray, seat: np.ndarray, w: np.ndarray, cap: np
         return 0
     people, pc = np.unique(person, return_inverse=True)
     seats, sc = np.unique(seat, return_inverse=True)
+    size = np.ones(len(people), np.int64) if supply is None else np.asarray(supply, np.int64)[people]
     n_p, n_s = len(people), len(seats)
     src, snk = n_p + n_s, n_p + n_s + 1
     sw = w[seats]
+    arc_cap = np.minimum(size[pc], cap[seats][sc])
     total, prev = 0, 0
     for lv in np.unique(sw)[::-1]:
         sel = sw[sc] >= lv
         mf = max_flow.SimpleMaxFlow()
         tails = np.concatenate([np.full(n_p, src), pc[sel], n_p + np.arange(n_s)])
         heads = np.concatenate([np.arange(n_p), n_p + sc[sel], np.full(n_s, snk)])
-        caps = np.concatenate([np.ones(n_p, np.int64), np.ones(int(sel.sum()), np.int64),
-                               np.where(sw >= lv, cap[seats], 0)])
+        caps = np.concatenate([size, arc_cap[sel], np.where(sw >= lv, cap[seats], 0)])
         mf.add_arcs_with_capacity(tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64))
         if mf.solve(src, snk) != mf.OPTIMAL:
             raise RuntimeError("maximum flow did not finish")
@@ -145,45 +150,61 @@ def objective_changes(plan, by: str = "city", senders=None) -> pd.Series:
     """Change in the plan's first objective when re-planned without each sender's people (≤ 0).
 
     ``senders`` limits the senders re-planned (default: every sender with a candidate).
-    On the flow path only the connected parts the sender reaches are solved again
-    (:func:`first_objective`); otherwise each is re-planned by :func:`allocate`.
+    On the flow path, people with the same candidate seats are one node of their number
+    (:func:`planning.allocation.solvers.flow.interchangeable`), a sender's withdrawal lowers the
+    numbers of the nodes its people are in, and only the connected parts of the candidate graph
+    it reaches are solved again (:func:`first_objective`); otherwise each sender is re-planned
+    by :func:`allocate`.
     """
-    from .model import flow_applies
+    from .model import Model, flow_applies
+    from .solvers.flow import interchangeable
 
     m = plan.inputs.model
     sender = _sender_of(plan, by).to_numpy()
     names = pd.unique(sender) if senders is None else pd.unique(pd.Series(list(senders), dtype=object))
     if not flow_applies(m):
         return _replanned(plan, by, names)
+    if m.n_pairs == 0:
+        return pd.Series(0, index=pd.Index(names, name="sender"), name="objective_change", dtype=np.int64)
     cap = np.asarray(m.cap, dtype=np.int64)
     w = np.zeros(len(cap), np.int64)
     w[m.pair_seat] = m.pair_w
-    person, seat = m.pair_person.astype(np.int64), m.pair_seat.astype(np.int64)
-    comp = _components(person, seat)
+    person = m.pair_person.astype(np.int64)
+    codes, pair_sender = np.unique(sender.astype(str), return_inverse=True)
+    person_sender = np.zeros(int(person.max()) + 1, np.int64)
+    person_sender[person] = pair_sender
+    # interchangeable people: the same candidate seats (rewards do not matter to the first objective)
+    g = interchangeable(Model(pair_person=person, pair_seat=m.pair_seat.astype(np.int64), pair_w=m.pair_w,
+                              pair_tie=np.zeros(len(person), np.int64), pair_start=m.pair_start,
+                              pair_end=m.pair_end, person_city=person_sender, cap=cap,
+                              fair_levels=np.zeros((len(codes), 1), np.int64)))
+    node, seat = g.arc_group, g.arc_seat
+    comp = _components(node, seat)
     order = np.argsort(comp, kind="stable")
     bounds = np.searchsorted(comp[order], np.arange(comp.max(initial=-1) + 2))
+    comp_of_group = np.full(g.n_groups, -1, np.int64)
+    comp_of_group[node] = comp
+    # (group, sender) blocks: how many of a group's people each sender has
+    block = pd.DataFrame({"group": g.city_group, "sender": g.city_city, "n": g.city_count})
+    block = block[comp_of_group[block["group"].to_numpy()] >= 0]
+    by_sender = {k: v for k, v in block.groupby("sender")}
     base: dict[int, int] = {}
-
-    def pairs_of(c):
-        return order[bounds[c]:bounds[c + 1]]
-
-    codes, sender_code = np.unique(sender, return_inverse=True)
-    by_sender = pd.Series(np.arange(len(sender))).groupby(sender_code).agg(list)
     out = {}
     for name in names:
-        k = np.searchsorted(codes, name)
-        if k >= len(codes) or codes[k] != name:
+        k = np.searchsorted(codes, str(name))
+        if k >= len(codes) or codes[k] != str(name) or k not in by_sender:
             out[name] = 0
             continue
-        mine = np.asarray(by_sender[k], dtype=np.int64)
+        mine = by_sender[k]
+        size = g.size.astype(np.int64).copy()
+        size[mine["group"].to_numpy()] -= mine["n"].to_numpy()
         delta = 0
-        gone_people = np.unique(person[mine])
-        for c in np.unique(comp[mine]):
-            idx = pairs_of(c)
+        for c in np.unique(comp_of_group[mine["group"].to_numpy()]):
+            idx = order[bounds[c]:bounds[c + 1]]
             if c not in base:
-                base[c] = first_objective(person[idx], seat[idx], w, cap)
-            keep = idx[~np.isin(person[idx], gone_people)]
-            delta += first_objective(person[keep], seat[keep], w, cap) - base[c]
+                base[c] = first_objective(node[idx], seat[idx], w, cap, g.size)
+            keep = idx[size[node[idx]] > 0]
+            delta += first_objective(node[keep], seat[keep], w, cap, size) - base[c]
         out[name] = delta
     return pd.Series(out, name="objective_change", dtype=np.int64)
 
