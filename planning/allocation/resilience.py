@@ -298,3 +298,30 @@ def dependence(plan, by: str = "city") -> pd.DataFrame:
     sole = per[n.to_numpy() == 1]
     out = sole.groupby("sender")["host_unit"].nunique().rename("host_units").reset_index()
     return out.sort_values(["host_units", "sender"], ascending=[False, True], ignore_index=True)
+
+
+def candidates_only(wb, window=None):
+    """A plan with no new placement, made of the candidate graph alone (seats and candidate pairs, not solved).
+
+    For the pages that show the single points of failure and the groups of seats with too few candidates
+    of a published version without planning it again: :func:`single_points`, :func:`dependence`,
+    :func:`withdrawal_seats` and :func:`planning.allocation.bottleneck.bottlenecks` read only its inputs
+    (every seat counts as empty, so every day a seat starts on is looked at).
+    """
+    from .candidates import busy_table, candidate_pairs, planned_seats
+    from .inputs import pairs_frame, parse_window, planning_day
+    from .model import build_model
+    from .plan import CONTRACT, Objective, Plan, PlanInputs
+
+    w = parse_window(window)
+    seats = planned_seats(wb, w, planning_day(w))
+    busy = busy_table(wb)
+    none = pairs_frame((), 3, "pin")
+    pairs = candidate_pairs(wb, seats, busy, pairs_frame((), 2, "forbid"))
+    m, _ = build_model(wb, seats, pairs, none.assign(seat=pd.Series([], dtype=np.int64)))
+    empty = pd.DataFrame(columns=CONTRACT + ["slot", "reason"])
+    unfilled = pd.DataFrame(columns=["order", "slot", "seats"])
+    plan = Plan(assignments=empty, unfilled=unfilled, objective=Objective(0, None, "skipped", None, "none", 0.0),
+                workbook=wb)
+    plan.inputs = PlanInputs(workbook=wb, seats=seats, pairs=pairs, busy=busy, model=m)
+    return plan
