@@ -40,6 +40,8 @@ from .base import App, html_table, kpi_cards
 #: The most nodes a side of the drawing shows (the largest by people and seats); search for the rest.
 MAX_NODES = 40
 SENDER, HOST, WEAK, CENTRE = "#2f6db5", "#3a9e5c", "#c94c4c", "#e0a030"
+#: node fills: light tints of the legend's colours, so the names written on them stay legible
+FILL = {SENDER: "#d3e2f4", HOST: "#d6efdd", WEAK: "#f6c9c9", CENTRE: "#f8e0a8"}
 
 
 class NetworkApp(App):
@@ -104,19 +106,24 @@ class NetworkApp(App):
                 bad = side == 1 and (x in weak or x in county_weak)
                 people = int(v.loc[v["source" if side == 0 else "target"].eq(x), "people"].sum())
                 seats = int(v.loc[v["source" if side == 0 else "target"].eq(x), "seats"].sum())
-                nodes.append({"label": self.name(x)[:14], "id": str(x), "name": self.name(x),
-                              "people": people, "seats": seats,
-                              "shape_attrs": {"r": 7 if x != centre else 10}})
+                label = self.name(x)[:14]
+                nodes.append({"label": label, "id": str(x), "name": self.name(x), "people": people, "seats": seats,
+                              "shape": "rect", "shape_attrs": {"width": 13 * len(label) + 14, "height": 20,
+                                                               "rx": 4, "ry": 4}})
                 xs.append(0.0 if side == 0 else 1.0)
                 ys.append(1 - (i + 0.5) / max(len(ids), 1) if len(ids) else 0.5)
-                colours.append(CENTRE if x == centre else (WEAK if bad else (SENDER if side == 0 else HOST)))
+                colours.append(FILL[CENTRE if x == centre else (WEAK if bad else (SENDER if side == 0 else HOST))])
         idx = {(0, x): i for i, x in enumerate(left)}
         idx.update({(1, x): len(left) + i for i, x in enumerate(right)})
         top = max(float((v["people"] + v["seats"]).max()) if len(v) else 1.0, 1.0)
         link_data = [{"source": idx[(0, r.source)], "target": idx[(1, r.target)],
                       "value": float(r.people + r.seats) / top} for r in v.itertuples(index=False)]
+        shade = np.zeros((len(nodes), len(nodes)))
+        for ln in link_data:
+            shade[ln["source"], ln["target"]] = ln["value"]
         self.graph.node_data = nodes
         self.graph.link_data = link_data
+        self.graph.link_color = shade
         self.graph.x = np.asarray(xs, dtype=float)
         self.graph.y = np.asarray(ys, dtype=float)
         self.graph.colors = colours
@@ -161,12 +168,14 @@ class NetworkApp(App):
         self.whole = W.Button(description=self.t("net.whole_button"), layout=W.Layout(width="140px"))
         self.whole.add_class("net-whole")
         self.whole.on_click(lambda _: (setattr(self.search, "value", ""), self.draw(None)))
-        xs, ys = bq.LinearScale(min=-0.35, max=1.35), bq.LinearScale(min=-0.02, max=1.02)
+        xs, ys = bq.LinearScale(min=-0.3, max=1.3), bq.LinearScale(min=-0.02, max=1.02)
         tip = bq.Tooltip(fields=["name", "people", "seats"],
                          labels=[self.t("net.tip.name"), self.t("net.tip.people"), self.t("net.tip.seats")])
-        self.graph = bq.Graph(node_data=[], link_data=[], link_type="line", directed=True, charge=0,
-                              scales={"x": xs, "y": ys}, colors=[], tooltip=tip, highlight_links=True,
-                              link_distance=1)
+        # links shaded by the people and seats they carry (a share of the view's largest)
+        shade = bq.ColorScale(colors=["#c9d6e6", "#1f3a5f"], min=0, max=1)
+        self.graph = bq.Graph(node_data=[], link_data=[], link_type="line", directed=False, charge=0,
+                              scales={"x": xs, "y": ys, "link_color": shade}, colors=[], tooltip=tip,
+                              highlight_links=True, link_distance=1)
         self.graph.on_element_click(self.on_click)
         self.figure = bq.Figure(marks=[self.graph], fig_margin=dict(top=10, bottom=10, left=10, right=10),
                                 layout=W.Layout(width="100%", height="420px"))
