@@ -118,10 +118,11 @@ def write_rosters(plan, path, lang: str | None = None, *, title_line: str | None
         keep = set(display_names(wb).reindex(list(host_units)).dropna())
         table = table[table["host_unit"].isin(keep)].reset_index(drop=True)
     sheets = roster_sheets(table, lang)
-    if getattr(plan, "inputs", None) is not None and getattr(plan.inputs, "model", None) is not None:
-        sheets.append(bottleneck_sheet(plan, lang, host_units))
     write_excel(path, sheets, append=True, title_line=title_line, landscape=True, page_header=title_line,
                 first=True)
+    if getattr(plan, "inputs", None) is not None and getattr(plan.inputs, "model", None) is not None:
+        # why seats cannot be filled: after the data tables (the file still opens on the rosters)
+        write_excel(path, [bottleneck_sheet(plan, lang, host_units)], append=True)
     return [name for name, _ in sheets]
 
 
