@@ -114,17 +114,33 @@ def deficient_groups(person: np.ndarray, seat: np.ndarray, cap: np.ndarray, star
         seat_idx = seats_d[in_s[:ns]]
         person_label = label[ns:nodes][in_s[ns:nodes]]
         person_idx = people_d[in_s[ns:nodes]]
-        for lab in np.unique(seat_label):
-            s = np.sort(seat_idx[seat_label == lab])
-            p = np.sort(person_idx[person_label == lab])
+        # one part per label: seats and people sorted by (label, code) and cut where the label changes
+        so = np.lexsort((seat_idx, seat_label))
+        po = np.lexsort((person_idx, person_label))
+        labs, s_at = np.unique(seat_label[so], return_index=True)
+        p_lo = np.searchsorted(person_label[po], labs, "left")
+        p_hi = np.searchsorted(person_label[po], labs, "right")
+        s_parts = np.split(seat_idx[so], s_at[1:])
+        for s, lo, hi in zip(s_parts, p_lo, p_hi):
+            p = person_idx[po][lo:hi]
             key = tuple(s.tolist())
             if key not in found and cap[s].sum() > len(p):
                 found[key] = (int(d), s, p)
     groups = sorted(found.values(), key=lambda x: (x[0], x[1].tolist()))
-    # the smallest groups: drop one that contains another
+    if not n_seat:
+        return []
+    # the smallest groups: drop one that contains another (parts of one day are disjoint: only groups of
+    # other days sharing a seat can be inside one, found through the seat → groups index)
     sets = [set(s.tolist()) for _, s, _ in groups]
-    return [g for i, g in enumerate(groups) if not any(j != i and sets[j] < sets[i] for j in range(len(sets)))] \
-        if n_seat else []
+    holding: dict[int, list[int]] = {}
+    for i, (_, s, _) in enumerate(groups):
+        for x in s.tolist():
+            holding.setdefault(x, []).append(i)
+    keep = []
+    for i, (_, s, _) in enumerate(groups):
+        others = {j for x in s.tolist() for j in holding[x] if j != i}
+        keep.append(not any(sets[j] < sets[i] for j in others))
+    return [g for g, k in zip(groups, keep) if k]
 
 
 def _placed_seats(plan) -> pd.DataFrame:
@@ -187,27 +203,32 @@ def bottlenecks(plan) -> pd.DataFrame:
     seat_of = placed.groupby("person")["seat"].agg(lambda s: set(s.tolist()))
     unit_name = wb.units.set_index("id")["name"]
     region_name = wb.regions.set_index("id")["name"]
+    area_of = host_area(wb, pd.Series(pd.unique(seats["host_unit"])))
+    area_of = pd.Series(area_of.to_numpy(), index=pd.unique(seats["host_unit"]))
+    s_unit, s_sector = seats["host_unit"].to_numpy(), seats["sector"].to_numpy()
+    s_skill = seats["skill"].astype(object).where(seats["skill"].notna(), None).to_numpy()
+    s_start = seats["start"].to_numpy()
     rows = []
     for k, (d, s, p) in enumerate(groups, start=1):
-        sg = seats.iloc[s]
         ids = person_id[p]
         ss = set(s.tolist())
-        elsewhere = sum(1 for i in ids if len(seat_of.get(i, set()) - ss) > 0)
-        units = pd.unique(sg["host_unit"])
+        elsewhere = sum(1 for i in ids if len(seat_of.get(i, set()) - ss) > 0) if len(seat_of) else 0
+        units = pd.unique(s_unit[s])
         host_unit = units[0] if len(units) == 1 else None
         if host_unit is not None:
             host, host_name = host_unit, unit_name.get(host_unit, host_unit)
         else:
-            areas = pd.unique(host_area(wb, pd.Series(units)).dropna())
-            one = len(areas) == 1 and host_area(wb, pd.Series(units)).notna().all()
+            a = area_of.reindex(units)
+            areas = pd.unique(a.dropna())
+            one = len(areas) == 1 and a.notna().all()
             host = areas[0] if one else None
             host_name = region_name.get(host, host) if one else None
-        skills = pd.unique(sg["skill"].astype(object).where(sg["skill"].notna(), None))
+        skills = pd.unique(s_skill[s])
         rows.append(dict(group=k, day=pd.Timestamp(d, unit="D"), seats=int(cap[s].sum()), candidates=len(p),
                          deficiency=int(cap[s].sum()) - len(p), unfilled=int(empty[s].sum()),
                          placed_elsewhere=int(elsewhere), host_unit=host_unit, host=host, host_name=host_name,
-                         sector=sg["sector"].iloc[0], skill=skills[0] if len(skills) == 1 else None,
-                         start=sg["start"].min(), seat_rows=s.tolist(), people=sorted(map(str, ids)),
+                         sector=s_sector[s[0]], skill=skills[0] if len(skills) == 1 else None,
+                         start=pd.Timestamp(s_start[s].min()), seat_rows=s.tolist(), people=sorted(map(str, ids)),
                          units=list(units)))
     out = pd.DataFrame(rows)
     out.attrs["units"] = out.pop("units").tolist()

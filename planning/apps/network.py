@@ -16,8 +16,8 @@ unit × sector with one candidate, or candidates from one city only,
 candidates than places (:mod:`planning.allocation.bottleneck`); the sentences and the
 senders most host units depend on alone are listed below the drawing. Those come from the
 candidate graph of the data shown (:func:`planning.allocation.resilience.candidates_only`),
-which needs every person: a host unit's page, made of its own units and people only, leaves
-them out.
+over the seats of the coming :data:`HORIZON_MONTHS` months, which needs every person: a host
+unit's page, made of its own units and people only, leaves them out.
 """
 from __future__ import annotations
 
@@ -39,6 +39,8 @@ from .base import App, html_table, kpi_cards
 
 #: The most nodes a side of the drawing shows (the largest by people and seats); search for the rest.
 MAX_NODES = 40
+#: The seats the single points and the groups with too few candidates are found among: those of the coming year.
+HORIZON_MONTHS = 12
 SENDER, HOST, WEAK, CENTRE = "#2f6db5", "#3a9e5c", "#c94c4c", "#e0a030"
 #: node fills: light tints of the legend's colours, so the names written on them stay legible
 FILL = {SENDER: "#d3e2f4", HOST: "#d6efdd", WEAK: "#f6c9c9", CENTRE: "#f8e0a8"}
@@ -59,7 +61,7 @@ class NetworkApp(App):
         hosts_only = self.viewer is not None and self.viewer.role == OfficeRole.HOST_UNIT
         self.weak = None
         if not hosts_only:
-            cp = candidates_only(wb)
+            cp = candidates_only(wb, (self.as_of, self.as_of + pd.DateOffset(months=HORIZON_MONTHS)))
             self.cp = cp
             self.spof = single_points(cp)
             self.groups = bottlenecks(cp)
