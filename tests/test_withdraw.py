@@ -33,3 +33,24 @@ def test_unknown_sender_or_batch_is_one_sentence(sample):
         apply(sample, [{"kind": "withdraw", "sender": "XX", "batch": "B2027-08"}])
     with pytest.raises(ScenarioError, match="找不到批次"):
         apply(sample, [{"kind": "withdraw", "sender": "SD-JN", "batch": "B1999"}])
+
+
+def test_scenarios_page_makes_a_version_to_compare(sample, tmp_path):
+    """On the scenarios page: 济南市 cannot send the August batch → re-plan → compare → saved as a version."""
+    from planning.apps import ScenariosApp
+    from planning.programme.access import OfficeRole, Viewer
+    from planning.scenarios.store import open_store
+
+    store = open_store(tmp_path / "s.sqlite")
+    app = ScenariosApp(wb=sample, store=store, lang="zh", viewer=Viewer("李明", OfficeRole.PLANNER))
+    app.kind.value = "withdraw"
+    app.p_w_city.value, app.p_w_batch.value = "SD-JN", "B2027-08"
+    app.add_button.click()
+    assert len(app.changes) == 1 and "济南市无法派出2027年8月批" in app.change_list.value
+    app.replan_button.click()
+    c = app.comparison
+    assert c is not None and c.totals["gap_change"] > 0  # fewer people, more gaps
+    app.name.value = "济南缺批"
+    app.save_button.click()
+    assert app.saved == ("济南缺批", 1)
+    assert store.load("济南缺批").workbook.equals(app.plan.workbook)
