@@ -21,6 +21,8 @@ WISH_RANKS = 8
 EXACT = WISH_STEP * WISH_RANKS + FAIR_MAX + 1          # 144
 PREFERRED = EXACT + WISH_STEP * WISH_RANKS + FAIR_MAX + 1  # 288
 
+#: groups of seats with fewer candidates than places named in the plan's summary (the rest are counted)
+BOTTLENECK_LINES = 20
 TIEBREAK_MIN_SECONDS = 10.0  # CP-SAT tie-breaker phase without a time limit: max(this, phase-1 time)
 class SolveStatus(StrEnum):
     """How far a solver got: ``Objective.status`` and ``Objective.tiebreak_status``."""
@@ -308,6 +310,15 @@ def summary_text(plan: Plan, lang: str | None = None) -> str:
         blocked = pu.groupby(["host_unit", "sector", "senders"], as_index=False)["seats"].sum()
         lines.append(t("pairing.blocked.title", lang))
         lines.extend("  " + s for s in blocked_sentences(plan.inputs.workbook, blocked, lang, free=True))
+    if plan.inputs is not None and plan.inputs.model is not None and len(plan.unfilled):
+        from .bottleneck import bottleneck_sentences  # the certificate: groups with fewer candidates than seats
+
+        said = bottleneck_sentences(plan, lang=lang)
+        if said:
+            lines.append(t("bottleneck.title", lang))
+            lines.extend("  " + s for s in said[:BOTTLENECK_LINES])
+            if len(said) > BOTTLENECK_LINES:
+                lines.append("  " + t("bottleneck.more", lang, n=len(said) - BOTTLENECK_LINES))
     headline, note = quality_words(o, lang)
     lines.append(t("alloc.cli.quality", lang, quality=headline, note=("，" if lang == "zh" else ", ") + note if note else "",
                    seconds=o.seconds))

@@ -3,9 +3,10 @@ from .allocation import AllocationApp
 from .base import App, data_path, query_lang
 from .coverage import CoverageApp
 from .grid import GridApp
+from .network import NetworkApp
 from .overview import OverviewApp
 from .results import ResultsApp
 from .rotation import RotationApp
 from .scenarios import ScenariosApp
 
-__all__ = ["AllocationApp", "App", "CoverageApp", "GridApp", "OverviewApp", "ResultsApp", "RotationApp", "ScenariosApp", "data_path", "query_lang"]
+__all__ = ["AllocationApp", "App", "CoverageApp", "GridApp", "NetworkApp", "OverviewApp", "ResultsApp", "RotationApp", "ScenariosApp", "data_path", "query_lang"]

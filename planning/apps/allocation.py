@@ -14,6 +14,7 @@ import pandas as pd
 from ..programme.access import scope_workbook
 from ..allocation import PlanError, allocate, plan_diff
 from ..allocation.plan import quality_words
+from ..allocation.bottleneck import bottleneck_sentences
 from ..core.clock import today
 from ..core.hierarchy import source_city
 from ..core.live import LIVE
@@ -206,8 +207,8 @@ class AllocationApp(App):
         self.teams.value = html_table(self.team_table(), max_rows=400)
         uv = u[["order", "host_unit", "sector", "start", "end", "seats", "priority", "reason_text"]].rename(
             columns={"seats": "seats_empty", "reason_text": "reason"})
-        self.unfilled.value = html_table(labelled(uv.sort_values(["priority", "seats_empty"], ascending=False),
-                                                  self.wb, self.lang), max_rows=300)
+        self.unfilled.value = self.bottleneck_html() + html_table(
+            labelled(uv.sort_values(["priority", "seats_empty"], ascending=False), self.wb, self.lang), max_rows=300)
         self.cities.value = html_table(self.city_table())
         orders = order_names(self.wb, self.lang)
         opts = [(f"{self.names.get(r.person, r.person)} → {orders.get(r.order, r.order)}",
@@ -216,6 +217,16 @@ class AllocationApp(App):
         self.pick.value = opts[0][1] if opts else None
         self.show_why()
         self.show_compare()
+
+    def bottleneck_html(self) -> str:
+        """The groups of seats with fewer candidates than places, one sentence each (at most 30 shown)."""
+        said = bottleneck_sentences(self.plan, lang=self.lang) if len(self.plan.unfilled) else []
+        if not said:
+            return ""
+        items = "".join(f"<li>{html.escape(s)}</li>" for s in said[:30])
+        more = (f"<li>{html.escape(self.t('bottleneck.more', n=len(said) - 30))}</li>" if len(said) > 30 else "")
+        return (f"<div class='plan-bottlenecks'><b>{html.escape(self.t('bottleneck.title'))}</b>"
+                f"<ul>{items}{more}</ul></div>")
 
     def team_table(self) -> pd.DataFrame:
         """Each host unit's teams: new and existing people in the window, lead first, with source city."""

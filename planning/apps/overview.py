@@ -28,7 +28,7 @@ from .flows import flow_svg, flow_table
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LINKS = (("coverage.ipynb", "ov.link.coverage"), ("allocation.ipynb", "ov.link.allocation"),
          ("rotation.ipynb", "ov.link.rotation"), ("grid.ipynb", "ov.link.grid"), ("results.ipynb", "ov.link.results"),
-         ("scenarios.ipynb", "ov.link.scenarios"))
+         ("scenarios.ipynb", "ov.link.scenarios"), ("network.ipynb", "ov.link.network"))
 
 ROWS = 8  # rows per first-screen panel: the four panels fit a 1366×768 laptop screen
 

@@ -15,6 +15,7 @@ from ..allocation import PlanError, allocate
 from ..core.clock import today
 from ..core.hierarchy import source_city
 from ..programme.coverage import host_groups
+from ..programme.senders import batch_windows
 from ..core.i18n import fmt_date, fmt_int, sector_label
 from ..outputs.reports import labelled, names, scenario_html, scenario_report
 from ..scenarios.rotation import batches
@@ -40,7 +41,7 @@ from .base import (
 log = logging.getLogger("planning.apps")
 
 HTML_MIME = "text/html"
-KINDS = ("senders", "terms", "flexible", "orders")
+KINDS = ("senders", "terms", "flexible", "orders", "withdraw")
 
 
 class ScenariosApp(App):
@@ -267,7 +268,14 @@ class ScenariosApp(App):
         self.p_end = W.Text(value="", placeholder="2028-07-31", description=self.t("sapp.p.end"),
                             layout=W.Layout(width="240px"))
         self.p_end.style.description_width = "90px"
+        # a sender that cannot send a dispatch batch (济南市无法派出 2027年8月批次)
+        bw = batch_windows(wb)
+        bnames = wb.batches.set_index("id")["name"] if len(getattr(wb, "batches", [])) else pd.Series(dtype=object)
+        wbatch_opts = [(str(bnames.get(b, b) if isinstance(bnames.get(b, b), str) else b), b) for b in bw["batch"]]
+        self.p_w_city = dd("sapp.p.city", city_opts)
+        self.p_w_batch = dd("sapp.p.dispatch_batch", wbatch_opts or [("—", "")])
         self.param_boxes = {
+            "withdraw": W.HBox([self.p_w_city, self.p_w_batch]),
             "senders": W.HBox([self.p_city, self.p_sector, self.p_delta]),
             "terms": W.HBox([self.p_batch, self.p_months]),
             "flexible": W.HBox([self.p_city, self.p_sector, self.p_n, self.p_start, self.p_flex_months]),
@@ -302,6 +310,8 @@ class ScenariosApp(App):
         if k == "flexible":
             return {"kind": k, "city": self.p_city.value, "sector": self.p_sector.value, "n": int(self.p_n.value),
                     "start": self.p_start.value.strip(), "months": int(self.p_flex_months.value)}
+        if k == "withdraw":
+            return {"kind": k, "sender": self.p_w_city.value, "batch": self.p_w_batch.value}
         return {"kind": k, "host_unit": self.p_unit.value, "sector": self.p_unit_sector.value or None,
                 "headcount": int(self.p_headcount.value), "end": self.p_end.value.strip() or None}
 

@@ -120,5 +120,27 @@ def write_rosters(plan, path, lang: str | None = None, *, title_line: str | None
     sheets = roster_sheets(table, lang)
     write_excel(path, sheets, append=True, title_line=title_line, landscape=True, page_header=title_line,
                 first=True)
+    if getattr(plan, "inputs", None) is not None and getattr(plan.inputs, "model", None) is not None:
+        # why seats cannot be filled: after the data tables (the file still opens on the rosters)
+        write_excel(path, [bottleneck_sheet(plan, lang, host_units)], append=True)
     return [name for name, _ in sheets]
 
+
+
+def bottleneck_sheet(plan, lang: str | None = None, host_units=None) -> tuple[str, pd.DataFrame]:
+    """The plan's groups of seats with fewer candidates than places (:mod:`planning.allocation.bottleneck`),
+    one sentence and its figures a row (``host_units``: only groups with a seat at those units)."""
+    from ..allocation.bottleneck import bottleneck_sentences, bottlenecks
+
+    lang = lang or plan.lang or default_lang()
+    b = bottlenecks(plan)
+    said = bottleneck_sentences(plan, b, lang)
+    df = pd.DataFrame({"sentence": said, "seats": b["seats"].to_numpy(), "candidates": b["candidates"].to_numpy(),
+                       "deficiency": b["deficiency"].to_numpy(), "unfilled": b["unfilled"].to_numpy(),
+                       "placed_elsewhere": b["placed_elsewhere"].to_numpy()}) if len(b) else pd.DataFrame(
+        {"sentence": [t("bottleneck.none", lang)]})
+    if host_units is not None and len(b):
+        units = b.attrs.get("units", [])
+        keep = [bool(set(u) & set(host_units)) for u in units]
+        df = df[keep].reset_index(drop=True)
+    return t("bottleneck.sheet", lang), df.rename(columns={c: t(f"bottleneck.col.{c}", lang) for c in df.columns})

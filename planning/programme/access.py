@@ -36,7 +36,7 @@ class OfficeRole(StrEnum):
 
 
 #: The read-only stakeholder pages (notebook names) every role may open.
-READ_ONLY_PAGES = ("overview", "coverage", "rotation", "grid", "results")
+READ_ONLY_PAGES = ("overview", "coverage", "rotation", "grid", "results", "network")
 #: The pages each role may open.
 PAGES = {
     OfficeRole.PLANNER: READ_ONLY_PAGES + ("allocation", "scenarios"),

@@ -6,7 +6,8 @@ new workbook and leaves its input alone:
 - :func:`change_senders`: a sending city sends N fewer (or more) people of a sector;
 - :func:`change_terms`: a batch's terms are extended or shortened by M months;
 - :func:`add_flexible_batch`: a flexible batch (柔性批次) of N people is added;
-- :func:`change_orders`: a host unit's orders change (headcount, end).
+- :func:`change_orders`: a host unit's orders change (headcount, end);
+- :func:`withdraw_batch`: a sender cannot send a batch (济南市无法派出 2027年8月批次).
 
 A change that cannot be made raises :class:`ScenarioError` with a sentence
 saying why, and nothing changes. That includes every argument out of bounds:
@@ -59,7 +60,7 @@ from ..core.i18n import t
 from .rotation import timeline
 from ..programme.seats import add_months
 
-KINDS = ("senders", "terms", "flexible", "orders")
+KINDS = ("senders", "terms", "flexible", "orders", "withdraw")
 #: The most people (sent more or fewer, in a flexible batch) or seats (per order) one change may add or remove.
 MAX_PEOPLE = 100_000
 #: The most months one change may lengthen, shorten or last.
@@ -418,11 +419,67 @@ def change_orders(wb, host_unit: str, *, sector: str | None = None, headcount: i
     return _copy(wb, orders=o)
 
 
+def withdraw_batch(wb, sender: str, batch: str, *, lang: str | None = None):
+    """A sender (a sending region or unit) cannot send ``batch``: none of its people starts in the batch's window.
+
+    Its people lose their planned assignments starting in the window (dispatch date to window end,
+    :func:`planning.programme.senders.batch_windows`). Those not yet on post (no active or completed
+    assignment) become available only from the day after the window; those on post (or back) finish
+    their stints and are not sent again: their availability ends with their last stint, or the day
+    before the dispatch. Re-planning fills what it can from other senders.
+
+    Examples
+    --------
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> b = withdraw_batch(wb, "SD-JN", "B2027-08")
+    >>> bool((b.people.available_from >= wb.people.available_from).all() and len(b.people) == len(wb.people))
+    True
+    >>> describe({"kind": "withdraw", "sender": "SD-JN", "batch": "B2027-08"}, wb)
+    '济南市无法派出2027年8月批'
+    """
+    from ..core.hierarchy import under
+    from ..programme.senders import batch_windows
+
+    sender = _text(sender, "sender", lang)
+    known = set(wb.regions.loc[wb.regions["side"].eq("sending"), "id"]) | set(
+        wb.units.loc[wb.units["side"].eq("sending"), "id"])
+    if sender not in known:
+        raise ScenarioError(t("scen.err.sender", lang, sender=_shown(sender)))
+    batch = _text(batch, "batch", lang)
+    w = batch_windows(wb).set_index("batch")
+    if batch not in w.index:
+        raise ScenarioError(t("scen.err.batch", lang, batch=_shown(batch)))
+    d0, d1 = pd.Timestamp(w.at[batch, "dispatch"]), pd.Timestamp(w.at[batch, "window_end"])
+    p, a = wb.people, wb.assignments
+    mine = (p["sending_unit"].eq(sender) | pd.Series(under(wb, p["sending_unit"], [sender]), index=p.index))
+    posted = set(a.loc[a["status"].isin((Status.ACTIVE, Status.DONE)), "person"])
+    hit = mine & ~p["id"].isin(posted)
+    ids = set(p.loc[hit, "id"])
+    drop = a["person"].isin(ids) & a["status"].eq(Status.PLANNED) & (a["start"] >= d0) & (a["start"] <= d1)
+    after = d1 + pd.Timedelta(days=1)
+    people = p.copy()
+    late = hit & (people["available_from"] <= d1)
+    people.loc[late, "available_from"] = after
+    gone = late & (people["available_to"] < after)  # available only within the window: not available at all
+    people.loc[gone, "available_to"] = after
+    kept = a[~drop]
+    served = kept[kept["person"].isin(set(p.loc[mine & ~hit, "id"])) & kept["status"].isin(
+        (Status.ACTIVE, Status.DONE, Status.PLANNED))].groupby("person")["end"].max()
+    back = mine & ~hit
+    last = pd.to_datetime(p.loc[back, "id"].map(served)).fillna(d0 - pd.Timedelta(days=1))
+    last = last.where(last >= d0 - pd.Timedelta(days=1), d0 - pd.Timedelta(days=1))
+    cut = back & (people["available_to"] > last.reindex(people.index)) & (last.reindex(people.index) < d1)
+    people.loc[cut, "available_to"] = last.reindex(people.index)[cut]
+    people = people.astype(p.dtypes.to_dict())
+    return _copy(wb, people=people, assignments=kept)
+
+
 # --------------------------------------------------------------------------- #
 # changes as data
 # --------------------------------------------------------------------------- #
 _FUNCS = {"senders": change_senders, "terms": change_terms, "flexible": add_flexible_batch,
-          "orders": change_orders}
+          "orders": change_orders, "withdraw": withdraw_batch}
 
 
 def apply(wb, changes, *, lang: str | None = None):
@@ -468,6 +525,14 @@ def describe(change: dict, wb, lang: str | None = None) -> str:
     if kind == "flexible":
         return t("scen.d.flexible", lang, city=_name(wb, c["city"]), sector=c["sector"], n=int(c["n"]),
                  start=pd.Timestamp(c["start"]).date(), months=int(c.get("months", 3)))
+    if kind == "withdraw":
+        from ..programme.senders import batch_windows
+
+        w = batch_windows(wb).set_index("batch")
+        b = c["batch"]
+        label = wb.batches.set_index("id")["name"].get(b, b) if hasattr(wb, "batches") and len(wb.batches) else b
+        return t("scen.d.withdraw", lang, sender=_name(wb, c["sender"]),
+                 batch=label if isinstance(label, str) and label and b in w.index else b)
     if kind == "orders":
         parts = []
         if int(c.get("headcount", 0)):
