@@ -344,7 +344,9 @@ class OverviewApp(App):
         view = df[["source_city_name", "host_name", "people", "seats"]]
         self.pairing_table.value = html_table(view, {
             "source_city_name": self.t("col.source_city"), "host_name": self.t("col.host_region"),
-            "people": self.t("col.people"), "seats": self.t("col.seats")})
+            "people": self.t("col.people"), "seats": self.t("col.seats")}) + (
+            # people beside 0 seats (a provincial unit's teachers on seats a city answers for): said, not left to guess
+            f"<div class='app-sub pairing-note'>{html.escape(self.t('ov.pairing.note'))}</div>")
 
     def people_chart(self, wb):
         tab = self.data["people"].rename(index={NO_CITY: self.t("chart.no_city")})
