@@ -392,3 +392,15 @@ def test_every_page_links_back_to_the_overview_and_on_to_the_pages_its_viewer_ma
     linked = re.findall(r"href='(\w+)\.ipynb\?lang=zh'", app.header.value)
     assert linked[0] == "overview" and app.page not in linked
     assert set(linked) == {p for p in PAGES[role] if p != app.page} & {p.stem for p in apps.base.NOTEBOOKS.glob("*.ipynb")}
+
+
+def test_a_host_units_coverage_page_opens_at_its_own_level(sample):
+    """A principal's coverage page opened on a prefecture heatmap with one cell and three 全部 filters."""
+    from planning.apps import CoverageApp
+
+    app = CoverageApp(wb=sample, lang="zh", viewer=Viewer("校长", OfficeRole.HOST_UNIT, ("H-SCH01",)))
+    assert app.unit.value == "H-SCH01" and app.tabs.selected_index == 2
+    assert app.area.layout.display == "none" and app.county.layout.display == "none"
+    assert "疏勒县第一中学" in app.gap_table.value
+    leader = CoverageApp(wb=sample, lang="zh", viewer=Viewer("领导", OfficeRole.LEADER))
+    assert leader.unit.value == "" and leader.tabs.selected_index == 0 and leader.area.layout.display != "none"

@@ -16,7 +16,7 @@ import ipywidgets as W
 import numpy as np
 import pandas as pd
 
-from ..programme.access import scope_workbook
+from ..programme.access import OfficeRole, scope_workbook
 from ..core.hierarchy import host_tree
 from ..core.periods import ends
 from ..programme.coverage import as_of_points, cliffs, coverage_as_of, month_range, responsible
@@ -163,7 +163,22 @@ class CoverageApp(App):
         self.blocked_box.add_class("pairing-blocked")
         self.preselect()
         self.refresh()
+        self.start_at_own_level()
         return [filters, tools, self.upload_save_box, self.kpis, self.blocked_box, tabs]
+
+    def start_at_own_level(self):
+        """A host unit's page opens at its own level: its one unit chosen (its orders, people and vacancies on
+        the first tab shown), and the region filters that offer a single choice hidden, never a prefecture
+        heatmap with one cell."""
+        if self.viewer is None or self.viewer.role != OfficeRole.HOST_UNIT:
+            return
+        for widget in (self.area, self.county):
+            if len(widget.options) <= 2:  # 全部 and its one region
+                widget.layout.display = "none"
+        if len(self.units) == 1 and not self.unit.value:
+            self.choose(unit=self.units[0])
+            self.refresh()
+        self.tabs.selected_index = 2  # 缺口与订单: its orders and who is on them
 
     def preselect(self):
         """Filters named in the page address (links from the overview: ``?unit=…``, ``?county=…``, ``?area=…``).
@@ -171,6 +186,10 @@ class CoverageApp(App):
         Only ids the page knows are used: anything else is ignored, never shown.
         """
         unit, county, area = query_param("unit"), query_param("county"), query_param("area")
+        self.choose(unit, county, area)
+
+    def choose(self, unit=None, county=None, area=None):
+        """Set the region filters to a unit (with its county and area), a county or an area, without refreshing."""
         if unit in self.units:
             county = self.unit_county.get(unit, "")
         if county in self.counties and not area:
