@@ -28,7 +28,7 @@ from .flows import flow_svg, flow_table
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LINKS = (("coverage.ipynb", "ov.link.coverage"), ("allocation.ipynb", "ov.link.allocation"),
          ("rotation.ipynb", "ov.link.rotation"), ("grid.ipynb", "ov.link.grid"), ("results.ipynb", "ov.link.results"),
-         ("scenarios.ipynb", "ov.link.scenarios"))
+         ("senders.ipynb", "ov.link.senders"), ("scenarios.ipynb", "ov.link.scenarios"))
 
 ROWS = 8  # rows per first-screen panel: the four panels fit a 1366×768 laptop screen
 
@@ -256,7 +256,10 @@ class OverviewApp(App):
                                              else behind["batch"].iloc[0], day=fmt_date(b["dispatch"], lang),
                                              k=fmt_int(behind["sender"].nunique()),
                                              n=fmt_int(int(behind["shortfall"].sum())),
-                                             senders=("、" if lang == "zh" else ", ").join(name(x) for x in first))))
+                                             senders=("、" if lang == "zh" else ", ").join(
+                                                 "\0s%d\0" % i for i in range(len(first))))))
+            for i, x in enumerate(first):  # each sender named links to its task on the 派出任务 page
+                decide[-1] = decide[-1].replace(html.escape("\0s%d\0" % i), self.link(name(x), "senders", sender=x))
         decide_html = ("<ul class='decide'>" + "".join(f"<li>{d}</li>" for d in decide) + "</ul>" if decide
                        else f"<div class='app-sub'>{html.escape(self.t('ov.decide.none'))}</div>")
         return ("<div class='panels'>"
