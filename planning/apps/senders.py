@@ -163,7 +163,8 @@ class SendersApp(App):
         nxt = next_batch(wb, self.as_of)
         ids = list(self.windows["batch"])
         self.batch = W.Dropdown(options=[(self.batch_label(b), b) for b in ids],
-                                value=nxt if nxt is not None else ids[-1], description=self.t("send.batch_pick"))
+                                value=nxt if nxt is not None else ids[-1], description=self.t("send.batch_pick"),
+                                layout=W.Layout(width="460px"))
         self.batch.add_class("senders-batch")
         self.cards = W.HTML()
         self.cards.add_class("senders-cards")
@@ -171,29 +172,37 @@ class SendersApp(App):
         self.order_note.add_class("senders-order")
         self.main_table = W.HTML()
         self.main_table.add_class("senders-table")
-        self.pick = W.Dropdown(description=self.t("send.pick"))
+        self.pick = W.Dropdown(description=self.t("send.pick"), layout=W.Layout(width="420px"))
         self.pick.add_class("senders-pick")
         self.detail = W.HTML()
         self.detail.add_class("senders-detail")
         self.batch.observe(lambda _: self.update(), "value")
         self.pick.observe(lambda _: self.show_sender(), "value")
         self.update(wanted=query_param("sender"))
-        return [self.batch, self.cards, self.order_note, self.main_table, self.pick, self.detail]
+        # the table and one sender's detail side by side (one under the other on a narrow screen)
+        left = W.VBox([self.main_table], layout=W.Layout(flex="0 0 auto", margin="0 24px 0 0"))
+        right = W.VBox([self.pick, self.detail], layout=W.Layout(flex="1 1 520px", min_width="480px"))
+        return [self.batch, self.cards, self.order_note,
+                W.HBox([left, right], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))]
 
     def update(self, wanted: str = ""):
         b = self.batch.value
         s = self.summary(b)
         behind = int((s["shortfall"] > 0).sum())
-        cards = [(self.t("send.kpi.senders"), fmt_int(len(s)), None, self.t("send.kpi.senders_sub")),
-                 (self.t("send.col.quota"), fmt_int(s["quota"].sum()), None, self.t("send.kpi.quota_sub")),
-                 (self.t("send.col.nominated"), fmt_int(s["nominated"].sum()), None, ""),
-                 (self.t("send.col.selected"), fmt_int(s["selected"].sum()), None, ""),
-                 (self.t("send.col.shortfall"), fmt_int(s["shortfall"].sum()), BEHIND if behind else None,
-                  self.t("send.kpi.behind", k=fmt_int(behind)))]
+        own = self.mine is not None  # a sender's own view: its own figures, nobody to count or sort
+        cards = ([] if own else [(self.t("send.kpi.senders"), fmt_int(len(s)), None, self.t("send.kpi.senders_sub"))])
+        cards += [(self.t("send.col.quota"), fmt_int(s["quota"].sum()), None, self.t("send.kpi.quota_sub")),
+                  (self.t("send.col.nominated"), fmt_int(s["nominated"].sum()), None, ""),
+                  (self.t("send.col.selected"), fmt_int(s["selected"].sum()), None, ""),
+                  (self.t("send.col.shortfall"), fmt_int(s["shortfall"].sum()), BEHIND if behind else None,
+                   "" if own else self.t("send.kpi.behind", k=fmt_int(behind)))]
         self.cards.value = kpi_cards(cards)
-        self.order_note.value = (f"<div class='app-sub'>{html.escape(self.t('send.sorted'))}"
-                                 f" {html.escape(self.t('send.burden_note', day=fmt_date(self.as_of, self.lang)))}"
-                                 "</div>")
+        note = self.t("send.burden_note", day=fmt_date(self.as_of, self.lang))
+        if s.empty:
+            note = self.t("send.none_mine" if own else "send.none")
+        elif not own:
+            note = self.t("send.sorted") + " " + note
+        self.order_note.value = f"<div class='app-sub'>{html.escape(note)}</div>"
         rows = []
         for r in s.itertuples():
             chase = r.shortfall > 0
@@ -210,7 +219,7 @@ class SendersApp(App):
         self.main_table.value = self.table(
             [self.t("send.col.sender"), self.t("send.col.seats"), self.t("send.col.quota"),
              self.t("send.col.nominated"), self.t("send.col.selected"), self.t("send.col.shortfall"),
-             self.t("send.col.burden")], rows, self.t("send.none_mine" if self.mine is not None else "send.none"))
+             self.t("send.col.burden")], rows, "")  # (no rows: the note above says so)
         options = list(s["sender"])
         if self.mine is not None:  # a sender may look at its own units too, task or none
             bound = [u for u in self.viewer.units if u in self.mine and u not in options]
@@ -241,8 +250,7 @@ class SendersApp(App):
         by_sector = self.table([self.t("col.sector"), self.t("send.col.seats"), self.t("send.col.shared"),
                                 self.t("send.col.quota"), self.t("send.col.nominated"), self.t("send.col.selected"),
                                 self.t("send.col.shortfall")], rows, self.t("send.no_task"), "senders-by-sector")
-        self.detail.value = (f"<h4>{html.escape(self.name(x))}</h4>"
-                             f"<h4>{html.escape(self.t('send.task_by_sector'))}</h4>{by_sector}"
+        self.detail.value = (f"<h4>{html.escape(self.t('send.task_by_sector', sender=self.name(x)))}</h4>{by_sector}"
                              f"<h4>{html.escape(self.t('send.people_head'))}</h4>{self.people_html(x, b)}"
                              f"<h4>{html.escape(self.t('send.burden_head'))}</h4>{self.burden_html(x)}")
 

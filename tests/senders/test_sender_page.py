@@ -153,6 +153,10 @@ def test_a_sender_sees_itself_only(sample):
     assert "app-ready" in app.root._dom_classes
     rows = rows_of(app.main_table.value)
     assert [r[0] for r in rows] == ["青岛市"]
+    # its cards are its own figures (no count of senders, none behind but itself)
+    cards = card_values(app.cards.value)
+    assert app.t("send.kpi.senders") not in cards and cards[app.t("send.col.shortfall")] == rows[0][5]
+    assert "排序" not in app.order_note.value
     assert [v for _, v in app.pick.options if v] == ["SD-QD"]
     # its row is the one the whole page shows for it
     whole = SendersApp(wb=sample, lang="zh")
@@ -175,7 +179,7 @@ def test_a_sender_sees_itself_only(sample):
 
 def test_a_sending_unit_without_a_task_sees_its_people_and_burden(sample):
     app = SendersApp(wb=sample, lang="zh", viewer=Viewer("qdfy", OfficeRole.SENDER, ("SD-QDFY",)))
-    assert app.t("send.none_mine") in app.main_table.value
+    assert app.t("send.none_mine") in app.order_note.value and "<table" not in app.main_table.value
     assert app.pick.value == "SD-QDFY"
     assert "青岛大学附属医院" in app.detail.value and "25%" in app.detail.value
 
