@@ -288,7 +288,8 @@ class SendersApp(App):
             rows.append([html.escape(self.name(r.unit)), html.escape(sector_label(r.sector, self.lang)),
                          html.escape(fmt_int(r.staff)), html.escape(fmt_int(r.on_post)),
                          html.escape(self.share(r.burden)), html.escape(self.share(r.max_share)),
-                         f"<b style='color:{BEHIND}'>{html.escape(mark)}</b>" if mark else ""])
+                         f"<b style='color:{BEHIND}'>{html.escape(mark)}</b>" if mark
+                         else html.escape(self.t("send.within_cap") if pd.notna(r.max_share) else "—")])
         return self.table([self.t("send.col.unit"), self.t("col.sector"), self.t("send.col.staff"),
                            self.t("send.col.on_post"), self.t("send.col.burden_share"), self.t("send.col.cap"),
                            self.t("send.col.over")], rows, self.t("send.no_staff"), "senders-burden")
