@@ -24,6 +24,7 @@ from ..programme.standing import standing
 from ..outputs.summary import figures
 from .base import App, html_table, kpi_cards
 from .flows import flow_svg, flow_table
+from .senders import units_burden
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LINKS = (("coverage.ipynb", "ov.link.coverage"), ("allocation.ipynb", "ov.link.allocation"),
@@ -251,7 +252,10 @@ class OverviewApp(App):
         behind = senders_behind(wb, st.as_of)
         if len(behind):
             b = wb.batches.set_index("id").loc[behind["batch"].iloc[0]]
-            first = list(dict.fromkeys(behind["sender"]))[:3]
+            # the ones to chase first, in the 派出任务 page's order: largest shortfall, then highest burden
+            short = behind.groupby("sender")["shortfall"].sum()
+            load = units_burden(wb, short.index, on=st.as_of).groupby("sender")["burden"].max()
+            first = sorted(short.index, key=lambda x: (-short[x], -load.get(x, -1.0), x))[:3]
             decide.append(html.escape(self.t("ov.decide.senders_short", batch=b["name"] if isinstance(b["name"], str)
                                              else behind["batch"].iloc[0], day=fmt_date(b["dispatch"], lang),
                                              k=fmt_int(behind["sender"].nunique()),

@@ -201,6 +201,9 @@ def test_the_overview_links_the_senders_to_chase_to_their_task(sample):
     assert len(links) == 3
     nm = names(sample)
     assert all(nm[s] == n for s, n in links)
+    # in the page's order: the first three senders to chase
+    page = SendersApp(wb=sample, lang="zh")
+    assert [n for _, n in links] == [r[0] for r in rows_of(page.main_table.value)][:3]
     os_env = __import__("os").environ
     os_env["QUERY_STRING"] = f"sender={links[1][0]}"
     try:
