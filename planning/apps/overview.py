@@ -261,9 +261,9 @@ class OverviewApp(App):
                                              k=fmt_int(behind["sender"].nunique()),
                                              n=fmt_int(int(behind["shortfall"].sum())),
                                              senders=("、" if lang == "zh" else ", ").join(
-                                                 "\0s%d\0" % i for i in range(len(first))))))
+                                                 f"\0s{i}\0" for i in range(len(first))))))
             for i, x in enumerate(first):  # each sender named links to its task on the 派出任务 page
-                decide[-1] = decide[-1].replace(html.escape("\0s%d\0" % i), self.link(name(x), "senders", sender=x))
+                decide[-1] = decide[-1].replace(html.escape(f"\0s{i}\0"), self.link(name(x), "senders", sender=x))
         decide_html = ("<ul class='decide'>" + "".join(f"<li>{d}</li>" for d in decide) + "</ul>" if decide
                        else f"<div class='app-sub'>{html.escape(self.t('ov.decide.none'))}</div>")
         return ("<div class='panels'>"

@@ -7,8 +7,9 @@ office's (JupyterHub); the pages learn who is looking from a *viewer pass*: the
 viewer's name, role and units, signed by the office with a secret only the server
 holds (:func:`sign_viewer`, :func:`read_viewer`). A host unit's pages are built on
 :func:`scope_workbook`, the workbook cut to its own units, so nothing about people
-posted elsewhere is ever computed in its kernel, let alone sent to its browser. A sender's pages are built on :func:`scope_sender_workbook`
-in the same way: its own people, and of everyone else's postings only what its task's seats need.
+posted elsewhere is ever computed in its kernel, let alone sent to its browser. A sender's pages
+are built on :func:`scope_sender_workbook` in the same way: its own people, and of everyone else's
+postings only what its task's seats need.
 """
 from __future__ import annotations
 
@@ -323,7 +324,10 @@ def scope_sender_workbook(wb: Workbook, bound) -> Workbook:
     quotas = quotas.reindex(columns=list(q.columns)).astype(q.dtypes.to_dict())
     if "cell" in people.columns:
         people = people.assign(cell=None)
-    empty = lambda df: df.iloc[0:0].reset_index(drop=True)  # noqa: E731
+
+    def empty(df):
+        return df.iloc[0:0].reset_index(drop=True)
+
     return replace(
         wb,
         pairings=_rows(pairings), people=_rows(people), teams=_rows(teams), orders=_rows(orders),

@@ -15,11 +15,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from test_senders import sender_programmes
 
-import planning
 from planning.programme.access import OTHER_PERSON, scope_sender_workbook, sender_people, senders_of
 from planning.programme.senders import sender_tasks
 
-EXAMPLES = int(os.environ.get("SENDERS_EXAMPLES", 300)) // 3
+EXAMPLES = int(os.environ.get("SENDERS_EXAMPLES", "300")) // 3
 PHASES = [Phase.explicit, Phase.reuse, Phase.generate] + ([] if os.environ.get("SENDERS_NO_SHRINK") else [Phase.shrink])
 COLS = ["batch", "sender", "sector", "seats", "shared_seats", "shared_with", "quota", "nominated", "shortfall"]
 
