@@ -165,9 +165,10 @@ def _free_counts(wb, seats: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
                        "a_from": p["available_from"].to_numpy(), "a_to": ends(p["available_to"]).to_numpy()})
     st = pd.DataFrame({"seat": np.arange(len(seats)), "s_sector": seats["sector"].to_numpy(),
                        "s_start": seats["start"].to_numpy(), "s_end": seats["end"].to_numpy()})
-    m = rows.merge(st, on="seat").merge(pa, left_on="sender", right_on="ancestor")
-    m = m.merge(pr, on="person")
-    m = m[(m["p_sector"] == m["s_sector"]) & (m["a_from"] <= m["s_start"]) & (m["a_to"] >= m["s_end"])]
+    # people joined to their senders and seats by sector at once (not every seat × every person under the sender)
+    pp = pa.merge(pr[pr["p_sector"].notna()], on="person")
+    m = rows.merge(st, on="seat").merge(pp, left_on=["sender", "s_sector"], right_on=["ancestor", "p_sector"])
+    m = m[(m["a_from"] <= m["s_start"]) & (m["a_to"] >= m["s_end"])]
     live = live_assignments(wb)
     if len(live) and len(m):
         a = pd.DataFrame({"person": live["person"].to_numpy(), "b_start": live["start"].to_numpy(),
