@@ -35,7 +35,7 @@ SUMMARY_COLUMNS = ["sender", "seats", "shared_seats", "quota", "nominated", "sel
                    "burden_unit", "over_cap"]
 
 
-def sender_summary(wb, batch: str, senders=None, on=None) -> pd.DataFrame:
+def sender_summary(wb, batch: str, senders=None, on=None, tasks: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per sender with a task or a quota in ``batch``: the page's table, whom to chase first on top.
 
     Parameters
@@ -47,6 +47,8 @@ def sender_summary(wb, batch: str, senders=None, on=None) -> pd.DataFrame:
         Only these senders (a sender's own view); None: every sender.
     on : date, optional
         The day the burden is taken on (default today).
+    tasks : DataFrame, optional
+        The batch's task rows with ``selected`` already counted (as :meth:`SendersApp.task` keeps them).
 
     Returns
     -------
@@ -57,11 +59,13 @@ def sender_summary(wb, batch: str, senders=None, on=None) -> pd.DataFrame:
         none of them has staff given), ``burden_unit`` (that unit) and ``over_cap`` (one of its units is above
         its cap). Sorted by shortfall (largest first), then burden (highest first), then sender id.
     """
-    t = sender_tasks(wb, batch=batch)
-    if senders is not None:
-        t = t[t["sender"].isin(set(senders))]
-    sel = selected_counts(wb, batch, t)
-    t = t.assign(selected=sel)
+    if tasks is None:
+        t = sender_tasks(wb, batch=batch)
+        if senders is not None:
+            t = t[t["sender"].isin(set(senders))]
+        t = t.assign(selected=selected_counts(wb, batch, t))
+    else:
+        t = tasks
     g = t.groupby("sender", as_index=False)[["seats", "shared_seats", "quota", "nominated", "selected",
                                              "shortfall"]].sum()
     b = units_burden(wb, g["sender"], on=on)
@@ -121,7 +125,7 @@ class SendersApp(App):
 
     def summary(self, batch: str) -> pd.DataFrame:
         if batch not in self.summaries:
-            self.summaries[batch] = sender_summary(self.wb, batch, self.mine, on=self.as_of)
+            self.summaries[batch] = sender_summary(self.wb, batch, self.mine, on=self.as_of, tasks=self.task(batch))
         return self.summaries[batch]
 
     def task(self, batch: str) -> pd.DataFrame:
