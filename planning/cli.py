@@ -556,6 +556,9 @@ def cmd_office_add_user(args):
 
         wb = _load(office.data or _sample(), args.lang)
         known = host_units_of(wb, wb.units["id"]) | set(wb.regions.loc[wb.regions["side"] == "host", "id"])
+        if args.role == "sender":  # a sender is bound to sending regions or units
+            known = set(wb.units.loc[wb.units["side"] == "sending", "id"]) | set(
+                wb.regions.loc[wb.regions["side"] == "sending", "id"])
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -690,8 +693,9 @@ def build_parser() -> argparse.ArgumentParser:
     office_cmd("start", cmd_office_start, "start the office (JupyterHub, the dashboards, the culler)")
     au = office_cmd("add-user", cmd_office_add_user, "add an account (or change its role, units, password)")
     au.add_argument("name")
-    au.add_argument("--role", required=True, choices=["planner", "leader", "host_unit", "host-unit"])
-    au.add_argument("--units", default="", help="host unit or host region ids, comma separated (host units only)")
+    au.add_argument("--role", required=True, choices=["planner", "leader", "host_unit", "host-unit", "sender"])
+    au.add_argument("--units", default="", help="host unit or host region ids, comma separated (host units); "
+                                                "sending region or unit ids (senders)")
     au.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     ru = office_cmd("remove-user", cmd_office_remove_user, "remove an account")
     ru.add_argument("name")

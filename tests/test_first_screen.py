@@ -92,10 +92,13 @@ def test_overview_first_screen_without_scrolling(voila_server, browser, lang, si
         # the page uses the projector's whole width (no fixed maximum)
         app = page.locator(".planning-app").bounding_box()
         assert app["width"] >= w - 80
-        # every count that names things links to them: the unpaired unit and the units short go to the gaps page
+        # every count that names things links to them: the unpaired unit and the units short go to the gaps page,
+        # the senders behind on their task to the 派出任务 page
         links = page.locator(".panel.where a, .panel.decide a")
         assert links.count() >= 2
-        assert all("coverage.ipynb?lang=" in (links.nth(i).get_attribute("href") or "") for i in range(links.count()))
+        hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+        assert all("coverage.ipynb?lang=" in h or "senders.ipynb?lang=" in h for h in hrefs), hrefs
+        assert any("senders.ipynb?lang=" in h and "sender=" in h for h in hrefs), hrefs
     finally:
         page.close()
 
@@ -186,5 +189,40 @@ def test_results_page_as_a_host_unit_shows_its_own_indicators_only(host_unit_ser
         assert not sorted(n for n in theirs | others if n in text)[:5]
         options = page.locator(".results-unit select option").evaluate_all("os => os.map(o => o.textContent)")
         assert len(options) == 2 and options[1] == "疏勒县第一中学"  # the prompt and its own unit
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_senders_first_screen_without_scrolling(voila_server, browser, lang, size):
+    """The 派出任务 page: the batch, the cards, the sort order and the first senders to chase in the first viewport;
+    picking a sender shows its detail; the overview's link to a sender opens the page on it."""
+    w, h = size
+    page = browser.new_page(viewport={"width": w, "height": h})
+    try:
+        page.goto(f"{voila_server}/voila/render/senders.ipynb?lang={lang}")
+        page.wait_for_selector(".app-ready", timeout=90_000)
+        for sel in (".senders-batch", ".senders-cards", ".senders-order", ".senders-table tbody tr:nth-child(3)"):
+            box = page.locator(sel).first.bounding_box()
+            assert box is not None, sel
+            assert box["y"] >= 0 and box["y"] + box["height"] <= h, (sel, box)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= w, (sel, box)
+        first = page.locator(".senders-table tbody tr").first.locator("td").first.inner_text()
+        assert first in page.inner_text(".senders-detail h4")  # the first to chase is shown in detail
+        page.locator(".senders-pick select").select_option(label="济南市")
+        page.wait_for_function("() => document.querySelector('.senders-detail').innerText.includes('山东大学齐鲁医院')",
+                               timeout=15_000)
+        out = ROOT / "artifacts" / "screenshots"
+        out.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(out / f"senders-detail-{lang}-{w}.png"), full_page=True)
+        page.goto(f"{voila_server}/voila/render/overview.ipynb?lang={lang}")
+        page.wait_for_selector(".app-ready", timeout=90_000)
+        link = page.locator(".panel.decide a[href*='senders.ipynb']").first
+        name = link.inner_text()
+        link.click()
+        page.wait_for_selector(".app-ready", timeout=90_000)
+        assert "senders.ipynb" in page.url
+        assert page.locator(".senders-pick select").evaluate("s => s.options[s.selectedIndex].text") == name
     finally:
         page.close()

@@ -6,7 +6,8 @@ presses what a planner presses (run, propose, pair, re-plan) and reads what come
 import pytest
 from page_text import page_text, problems_in, shown_problems
 
-from planning.apps import AllocationApp, CoverageApp, OverviewApp, ResultsApp, RotationApp, ScenariosApp
+from planning.apps import AllocationApp, CoverageApp, OverviewApp, ResultsApp, RotationApp, ScenariosApp, SendersApp
+from planning.programme.access import OfficeRole, Viewer
 
 
 pytestmark = pytest.mark.usefixtures("own_store")  # an empty scenario store of each test's own
@@ -112,3 +113,17 @@ def test_results_read_clean_for_a_host_unit_with_its_own_indicators_only(sample,
     others = set(sample.units.loc[sample.units["side"].eq("host") & sample.units["id"].ne(unit), "name"])
     assert theirs and not {n for n in theirs if n in text}  # no indicator only other units hold (新增就业人数 …)
     assert not {n for n in others if n in text}  # no other host unit
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("viewer", [None, Viewer("leader", OfficeRole.LEADER), Viewer("qd", OfficeRole.SENDER, ("SD-QD",)),
+                                    Viewer("qdfy", OfficeRole.SENDER, ("SD-QDFY",))], ids=lambda v: v and v.name)
+def test_senders_page_reads_clean_for_every_sender_picked(sample, lang, data_names, viewer):
+    app = SendersApp(wb=sample, lang=lang, viewer=viewer)
+    check(app, lang, data_names)
+    picked = 0
+    for _, s in app.pick.options:
+        app.pick.value = s
+        check(app, lang, data_names)
+        picked += bool(s)
+    assert picked >= (10 if viewer is None or viewer.role == OfficeRole.LEADER else 1)

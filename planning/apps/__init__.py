@@ -7,6 +7,8 @@ from .network import NetworkApp
 from .overview import OverviewApp
 from .results import ResultsApp
 from .rotation import RotationApp
+from .senders import SendersApp
 from .scenarios import ScenariosApp
 
-__all__ = ["AllocationApp", "App", "CoverageApp", "GridApp", "NetworkApp", "OverviewApp", "ResultsApp", "RotationApp", "ScenariosApp", "data_path", "query_lang"]
+__all__ = ["AllocationApp", "App", "CoverageApp", "GridApp", "NetworkApp", "OverviewApp", "ResultsApp", "RotationApp", "ScenariosApp",
+           "SendersApp", "data_path", "query_lang"]

@@ -11,7 +11,7 @@ import ipywidgets as W
 from pathlib import Path
 
 from .. import contract
-from ..programme.access import PAGES, OfficeRole, Viewer, scope_workbook
+from ..programme.access import PAGES, OfficeRole, Viewer, scope_sender_workbook, scope_workbook
 from ..core.clock import today
 from ..core.names import names as workbook_names
 from ..core.i18n import TEXT, default_lang, fmt_date, t
@@ -196,15 +196,20 @@ class App(DataSources):
         if self.viewer is None:
             return self.t("office.sign_in") if in_office() else None
         if self.page not in self.viewer.pages:
-            return self.t("office.not_for_role", role=self.t(f"office.role.{self.viewer.role}"))
+            planners_only = self.page not in PAGES[OfficeRole.LEADER]
+            return self.t("office.not_for_role" if planners_only else "office.not_your_page",
+                          role=self.t(f"office.role.{self.viewer.role}"))
         return None
 
     def visible(self, wb):
-        """The part of ``wb`` this viewer may see: a host unit's own units, everything for the others."""
-        if self.viewer is None or self.viewer.role != OfficeRole.HOST_UNIT:
+        """The part of ``wb`` this viewer may see: a host unit's own units, a sender's own task and people,
+        everything for the others."""
+        cut = {OfficeRole.HOST_UNIT: scope_workbook, OfficeRole.SENDER: scope_sender_workbook}.get(
+            self.viewer.role if self.viewer is not None else None)
+        if cut is None:
             return wb
         if self._scoped is None or self._scoped[0] is not wb:
-            self._scoped = (wb, scope_workbook(wb, self.viewer.units))
+            self._scoped = (wb, cut(wb, self.viewer.units))
         return self._scoped[1]
 
     def prepare(self, wb):
@@ -288,7 +293,7 @@ class App(DataSources):
         if v is None or not in_office():
             return ""
         who = self.t("office.signed_in", name=v.name, role=self.t(f"office.role.{v.role}"))
-        if v.role == OfficeRole.HOST_UNIT:
+        if v.role in (OfficeRole.HOST_UNIT, OfficeRole.SENDER):
             nm = workbook_names(self._scoped[0]) if self._scoped is not None else {}
             who += self.t("office.units", units="、".join(str(nm.get(u, u)) for u in v.units))
         hub = os.environ.get("PLANNING_HUB_PREFIX", "/hub/")

@@ -24,11 +24,13 @@ from ..programme.standing import standing
 from ..outputs.summary import figures
 from .base import App, html_table, kpi_cards
 from .flows import flow_svg, flow_table
+from .senders import units_burden
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LINKS = (("coverage.ipynb", "ov.link.coverage"), ("allocation.ipynb", "ov.link.allocation"),
          ("rotation.ipynb", "ov.link.rotation"), ("grid.ipynb", "ov.link.grid"), ("results.ipynb", "ov.link.results"),
-         ("scenarios.ipynb", "ov.link.scenarios"), ("network.ipynb", "ov.link.network"))
+         ("senders.ipynb", "ov.link.senders"), ("scenarios.ipynb", "ov.link.scenarios"),
+         ("network.ipynb", "ov.link.network"))
 
 ROWS = 8  # rows per first-screen panel: the four panels fit a 1366×768 laptop screen
 
@@ -251,12 +253,18 @@ class OverviewApp(App):
         behind = senders_behind(wb, st.as_of)
         if len(behind):
             b = wb.batches.set_index("id").loc[behind["batch"].iloc[0]]
-            first = list(dict.fromkeys(behind["sender"]))[:3]
+            # the ones to chase first, in the 派出任务 page's order: largest shortfall, then highest burden
+            short = behind.groupby("sender")["shortfall"].sum()
+            load = units_burden(wb, short.index, on=st.as_of).groupby("sender")["burden"].max()
+            first = sorted(short.index, key=lambda x: (-short[x], -load.get(x, -1.0), x))[:3]
             decide.append(html.escape(self.t("ov.decide.senders_short", batch=b["name"] if isinstance(b["name"], str)
                                              else behind["batch"].iloc[0], day=fmt_date(b["dispatch"], lang),
                                              k=fmt_int(behind["sender"].nunique()),
                                              n=fmt_int(int(behind["shortfall"].sum())),
-                                             senders=("、" if lang == "zh" else ", ").join(name(x) for x in first))))
+                                             senders=("、" if lang == "zh" else ", ").join(
+                                                 f"\0s{i}\0" for i in range(len(first))))))
+            for i, x in enumerate(first):  # each sender named links to its task on the 派出任务 page
+                decide[-1] = decide[-1].replace(html.escape(f"\0s{i}\0"), self.link(name(x), "senders", sender=x))
         decide_html = ("<ul class='decide'>" + "".join(f"<li>{d}</li>" for d in decide) + "</ul>" if decide
                        else f"<div class='app-sub'>{html.escape(self.t('ov.decide.none'))}</div>")
         return ("<div class='panels'>"

@@ -2,7 +2,7 @@
 
 Each account is the hub's (NativeAuthenticator's ``users_info``: the name and a bcrypt hash of
 the password) plus one row of ``office_accounts``: the role and, for a host unit, the host units
-or host regions it is bound to. The hub reads both at every sign-in and every minute after
+or host regions it is bound to (for a sender, its sending regions or units). The hub reads both at every sign-in and every minute after
 (:mod:`.hub`), so a changed role or a removed account takes effect without a restart.
 """
 from __future__ import annotations
@@ -21,7 +21,10 @@ from ..core.i18n import t
 from .config import Office
 
 #: the hub group each role's members belong to (the hub's own permissions are given to these groups)
-GROUPS = {OfficeRole.PLANNER: "planners", OfficeRole.LEADER: "leaders", OfficeRole.HOST_UNIT: "host-units"}
+GROUPS = {OfficeRole.PLANNER: "planners", OfficeRole.LEADER: "leaders", OfficeRole.HOST_UNIT: "host-units",
+          OfficeRole.SENDER: "senders"}
+#: the roles bound to units: a host unit to host units or regions, a sender to sending regions or units
+BOUND = (OfficeRole.HOST_UNIT, OfficeRole.SENDER)
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 MIN_PASSWORD = 8
 
@@ -59,7 +62,8 @@ def add_account(office: Office, name: str, role, password: str, units=(), lang: 
                 known_units=None) -> str:
     """Add an account, or change the role, units and password of an existing one. Returns the name.
 
-    ``known_units``: the host unit and host region ids a host unit may be bound to (checked when given).
+    ``known_units``: the ids the account may be bound to (checked when given): host units and host regions for
+    a host unit, sending regions and units for a sender.
     """
     name = normalize(name)
     if not NAME.fullmatch(name):
@@ -70,14 +74,16 @@ def add_account(office: Office, name: str, role, password: str, units=(), lang: 
         raise AccountError(t("office.acct.bad_role", lang, role=role,
                              roles="、".join(r.value for r in OfficeRole))) from None
     units = tuple(dict.fromkeys(u.strip() for u in units if u and u.strip()))
-    if role == OfficeRole.HOST_UNIT and not units:
-        raise AccountError(t("office.acct.need_units", lang))
-    if role != OfficeRole.HOST_UNIT and units:
+    if role in BOUND and not units:
+        raise AccountError(t("office.acct.need_units" if role == OfficeRole.HOST_UNIT
+                             else "office.acct.need_units_sender", lang))
+    if role not in BOUND and units:
         raise AccountError(t("office.acct.units_only_host", lang, role=role.value))
     if known_units is not None:
         unknown = [u for u in units if u not in known_units]
         if unknown:
-            raise AccountError(t("office.acct.unknown_units", lang, units="、".join(unknown)))
+            raise AccountError(t("office.acct.unknown_units" if role == OfficeRole.HOST_UNIT
+                                 else "office.acct.unknown_senders", lang, units="、".join(unknown)))
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
         raise AccountError(t("office.acct.short_password", lang, n=MIN_PASSWORD))
     db = session(office)

@@ -40,7 +40,7 @@ from sqlalchemy.orm import sessionmaker
 from tornado import httpclient, ioloop, web, websocket
 from tornado.httputil import url_concat
 
-from ..programme.access import Viewer, sign_viewer
+from ..programme.access import PAGES, OfficeRole, Viewer, sign_viewer
 from ..apps.serving import VIEWER_PARAM
 from ..core.i18n import t
 from .accounts import account_of
@@ -124,7 +124,11 @@ class Signed(HubOAuthenticated, web.RequestHandler):
 class Landing(Signed):
     @web.authenticated
     def get(self):
-        self.redirect(url_concat(self.state.prefix + "voila/render/overview.ipynb", {"lang": lang_of(self)}))
+        v = self.viewer_or_refuse()
+        if v is None:
+            return
+        # the overview, or a role's first page (a sender's is its task page)
+        self.redirect(url_concat(self.state.prefix + f"voila/render/{v.landing}.ipynb", {"lang": lang_of(self)}))
 
 
 class Proxy(Signed):
@@ -210,7 +214,9 @@ class Page(Proxy):
         if name not in self.state.notebooks:
             return message(self, 404, "office.gate.not_found")
         if name not in v.pages:
-            return message(self, 403, "office.gate.not_for_role", role=t(f"office.role.{v.role}", lang_of(self)))
+            planners_only = name not in PAGES[OfficeRole.LEADER]
+            return message(self, 403, "office.gate.not_for_role" if planners_only else "office.not_your_page",
+                           role=t(f"office.role.{v.role}", lang_of(self)))
         query = [(k, val) for k, val in parse_qsl(self.request.query, keep_blank_values=True) if k != VIEWER_PARAM]
         query.append((VIEWER_PARAM, sign_viewer(v, self.state.secret)))
         await self.forward(f"voila/render/{name}.ipynb", urlencode(query), watch_kernel=v.name)

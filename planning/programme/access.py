@@ -1,12 +1,15 @@
 """Who may see what in the planning office.
 
-Three office roles (:class:`OfficeRole`): planners plan and publish, leaders read
-the published version, host units read their own units only. The sign-in is the
+Four office roles (:class:`OfficeRole`): planners plan and publish, leaders read
+the published version, host units read their own units only, senders (a sending city
+or its units) their own task and their own people only. The sign-in is the
 office's (JupyterHub); the pages learn who is looking from a *viewer pass*: the
 viewer's name, role and units, signed by the office with a secret only the server
 holds (:func:`sign_viewer`, :func:`read_viewer`). A host unit's pages are built on
 :func:`scope_workbook`, the workbook cut to its own units, so nothing about people
-posted elsewhere is ever computed in its kernel, let alone sent to its browser.
+posted elsewhere is ever computed in its kernel, let alone sent to its browser. A sender's pages
+are built on :func:`scope_sender_workbook` in the same way: its own people, and of everyone else's
+postings only what its task's seats need.
 """
 from __future__ import annotations
 
@@ -21,11 +24,13 @@ from enum import StrEnum
 import pandas as pd
 
 from ..core.hierarchy import ancestors
+from ..core.live import LIVE
 from .grid import scope_grid
+from .senders import sender_tasks
 from ..contract import Workbook
 
 __all__ = ["OfficeRole", "Viewer", "PAGES", "READ_ONLY_PAGES", "sign_viewer", "read_viewer",
-           "host_units_of", "scope_workbook"]
+           "host_units_of", "scope_workbook", "senders_of", "scope_sender_workbook", "sender_people"]
 
 
 class OfficeRole(StrEnum):
@@ -33,15 +38,20 @@ class OfficeRole(StrEnum):
     PLANNER = "planner"      #: plans, saves and publishes scenario versions; JupyterLab
     LEADER = "leader"        #: reads the published version, everything in it
     HOST_UNIT = "host_unit"  #: reads the published version, cut to their own host units
+    SENDER = "sender"        #: reads its own task and its own people (a sending city or region, or its units)
 
 
-#: The read-only stakeholder pages (notebook names) every role may open.
+#: The read-only stakeholder pages (notebook names) planners, leaders and host units may open.
 READ_ONLY_PAGES = ("overview", "coverage", "rotation", "grid", "results", "network")
+#: The senders' task page: every sender's task and nominations (a sender's own view is cut to itself).
+SENDERS_PAGE = "senders"
 #: The pages each role may open.
 PAGES = {
-    OfficeRole.PLANNER: READ_ONLY_PAGES + ("allocation", "scenarios"),
-    OfficeRole.LEADER: READ_ONLY_PAGES,
+    OfficeRole.PLANNER: READ_ONLY_PAGES + (SENDERS_PAGE, "allocation", "scenarios"),
+    OfficeRole.LEADER: READ_ONLY_PAGES + (SENDERS_PAGE,),
     OfficeRole.HOST_UNIT: READ_ONLY_PAGES,
+    # a sender: its task page only (the other pages are about host units and everyone's people)
+    OfficeRole.SENDER: (SENDERS_PAGE,),
 }
 PASS_SECONDS = 12 * 3600  # a pass is good for a working day
 
@@ -49,7 +59,7 @@ PASS_SECONDS = 12 * 3600  # a pass is good for a working day
 @dataclass(frozen=True)
 class Viewer:
     """A signed-in person: ``name`` (the sign-in name), ``role``, and for a host unit the
-    host units or host regions they are bound to (``units``)."""
+    host units or host regions they are bound to (``units``); for a sender, its sending regions or units."""
     name: str
     role: OfficeRole
     units: tuple[str, ...] = ()
@@ -62,6 +72,11 @@ class Viewer:
     @property
     def pages(self) -> tuple[str, ...]:
         return PAGES[self.role]
+
+    @property
+    def landing(self) -> str:
+        """The page the office opens first for this viewer: the overview, or the first page the role may open."""
+        return "overview" if "overview" in self.pages else self.pages[0]
 
 
 def _b64(data: bytes) -> str:
@@ -214,3 +229,111 @@ def scope_workbook(wb: Workbook, bound) -> Workbook:
 
 def _rows(df: pd.DataFrame, mask=None) -> pd.DataFrame:
     return (df if mask is None else df[mask]).reset_index(drop=True)
+
+
+def senders_of(wb: Workbook, bound) -> set[str]:
+    """The sending regions and units a sender viewer answers for: those named in ``bound`` and everything under them.
+
+    Examples
+    --------
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> "SD-QD" in senders_of(wb, ["SD-QD"]) and "SD-QDFY" in senders_of(wb, ["SD-QD"])
+    True
+    >>> "SD-JN" in senders_of(wb, ["SD-QD"])
+    False
+    >>> senders_of(wb, ["H-SCH01"])  # a host unit is no sender
+    set()
+    """
+    bound = {str(b) for b in bound}
+    sending = set(wb.regions.loc[wb.regions["side"].astype(str) == "sending", "id"].astype(str)) | set(
+        wb.units.loc[wb.units["side"].astype(str) == "sending", "id"].astype(str))
+    a = ancestors(wb)
+    hit = set(a.loc[a["ancestor"].astype(str).isin(bound & sending), "node"].astype(str))
+    return hit & sending
+
+
+def sender_people(wb: Workbook, senders) -> pd.DataFrame:
+    """The people under ``senders`` (sending region or unit ids): their sending unit is one of them or under one."""
+    senders = {str(s) for s in senders}
+    a = ancestors(wb)
+    under = set(a.loc[a["ancestor"].astype(str).isin(senders), "node"].astype(str))
+    return wb.people[wb.people["sending_unit"].astype(str).isin(under)].reset_index(drop=True)
+
+
+#: What stands for a person of another sender in a sender's cut of the assignments (numbered): never a name or id.
+OTHER_PERSON = "\u00b7other-"
+
+
+def scope_sender_workbook(wb: Workbook, bound) -> Workbook:
+    """The workbook as a sender bound to ``bound`` (sending region or unit ids) may see it (design §8, §9).
+
+    Kept: its own people (under :func:`senders_of`) with all their assignments; the batches; the
+    staff of its own sending units; the orders at the host units its senders are paired with, and
+    the orders its people are posted on, with the teams those name; the pairings above those host
+    units (every sender's, so that the most specific one still decides); every region and unit (names
+    only). Of the other senders' people nothing is kept but the fact that a seat is taken: their live
+    assignments on the kept orders stay, each with a placeholder (``OTHER_PERSON`` and a number) in
+    place of the person, so that the seats left are counted as on the full workbook.
+    Its **quotas** are its own task rows' quotas taken on the whole workbook (a shared task is split by
+    the other senders' free people, which its cut does not hold): given as its quotas here, so that
+    :func:`planning.programme.senders.sender_tasks` on the cut finds the same quota, nominations and
+    shortfall for its own senders. Dropped: everyone else's people, local staff, mentorships, the
+    management grid, indicators, results and assessments, other senders' quotas and staff.
+
+    Examples
+    --------
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> mine = scope_sender_workbook(wb, ["SD-QD"])
+    >>> set(mine.people["id"]) == set(sender_people(wb, ["SD-QD"])["id"])
+    True
+    >>> set(mine.assignments["person"]) - set(mine.people["id"]) <= {p for p in mine.assignments["person"]
+    ...                                                               if p.startswith(OTHER_PERSON)}
+    True
+    >>> set(mine.sender_staff["unit"]) <= senders_of(wb, ["SD-QD"])
+    True
+    """
+    mine = senders_of(wb, bound)
+    a = ancestors(wb)
+    people = wb.people[wb.people["sending_unit"].astype(str).isin(mine)]
+    own = set(people["id"].astype(str))
+    # the host units its senders are paired with (pairings name a host region or unit above them)
+    hosts = set(wb.units.loc[wb.units["side"].astype(str) == "host", "id"].astype(str))
+    paired = set(wb.pairings.loc[wb.pairings["sender"].astype(str).isin(mine), "host"].astype(str))
+    units = set(a.loc[a["ancestor"].astype(str).isin(paired), "node"].astype(str)) & hosts
+    own_a = wb.assignments[wb.assignments["person"].astype(str).isin(own)]
+    posted = set(own_a["order"].astype(str))
+    orders = wb.orders[wb.orders["host_unit"].astype(str).isin(units) | wb.orders["id"].astype(str).isin(posted)]
+    kept_orders = set(orders["id"].astype(str))
+    # the other senders' live assignments on those orders: a taken seat, nobody named
+    others = wb.assignments[~wb.assignments["person"].astype(str).isin(own)
+                            & wb.assignments["order"].astype(str).isin(kept_orders)
+                            & wb.assignments["status"].isin(LIVE)]
+    others = others.assign(person=[f"{OTHER_PERSON}{i}" for i in range(1, len(others) + 1)])
+    assignments = pd.concat([own_a, others], ignore_index=True) if len(others) else own_a
+    teams = wb.teams[wb.teams["id"].astype(str).isin(set(orders["team"].dropna().astype(str)))]
+    above = set(a.loc[a["node"].astype(str).isin(set(orders["host_unit"].astype(str))), "ancestor"].astype(str))
+    pairings = wb.pairings[wb.pairings["host"].astype(str).isin(above)]
+    # its own quotas, as the whole workbook gives them
+    t = sender_tasks(wb)
+    t = t[t["sender"].isin(mine)]
+    q = wb.quotas
+    quotas = pd.DataFrame({"sender": t["sender"].to_numpy(), "sector": t["sector"].to_numpy(),
+                           "batch": t["batch"].to_numpy(), "count": t["quota"].to_numpy()})
+    quotas = quotas.reindex(columns=list(q.columns)).astype(q.dtypes.to_dict())
+    if "cell" in people.columns:
+        people = people.assign(cell=None)
+
+    def empty(df):
+        return df.iloc[0:0].reset_index(drop=True)
+
+    return replace(
+        wb,
+        pairings=_rows(pairings), people=_rows(people), teams=_rows(teams), orders=_rows(orders),
+        assignments=_rows(assignments), mentorships=empty(wb.mentorships), local_staff=empty(wb.local_staff),
+        indicators=empty(wb.indicators), management_units=empty(wb.management_units),
+        indicator_definitions=empty(wb.indicator_definitions), indicator_values=empty(wb.indicator_values),
+        assessment_items=empty(wb.assessment_items), assessments=empty(wb.assessments),
+        quotas=_rows(quotas), sender_staff=_rows(wb.sender_staff, wb.sender_staff["unit"].astype(str).isin(mine)),
+    )

@@ -210,14 +210,15 @@ def _free_counts(wb, seats: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     ``rows``: ``batch``, ``sector``, ``key``, ``sender``, ``seat`` (row of ``seats``).
     """
     p = wb.people
-    pa = person_ancestors(wb)[["person", "ancestor"]]
+    pa = person_ancestors(wb)[["person", "ancestor"]].astype(str)  # (typed even with no people)
     pr = pd.DataFrame({"person": p["id"].to_numpy(), "p_sector": p["sector"].to_numpy(),
                        "a_from": p["available_from"].to_numpy(), "a_to": ends(p["available_to"]).to_numpy()})
     st = pd.DataFrame({"seat": np.arange(len(seats)), "s_sector": seats["sector"].to_numpy(),
                        "s_start": seats["start"].to_numpy(), "s_end": seats["end"].to_numpy()})
-    m = rows.merge(st, on="seat").merge(pa, left_on="sender", right_on="ancestor")
-    m = m.merge(pr, on="person")
-    m = m[(m["p_sector"] == m["s_sector"]) & (m["a_from"] <= m["s_start"]) & (m["a_to"] >= m["s_end"])]
+    # people joined to their senders and seats by sector at once (not every seat × every person under the sender)
+    pp = pa.merge(pr[pr["p_sector"].notna()], on="person")
+    m = rows.merge(st, on="seat").merge(pp, left_on=["sender", "s_sector"], right_on=["ancestor", "p_sector"])
+    m = m[(m["a_from"] <= m["s_start"]) & (m["a_to"] >= m["s_end"])]
     live = live_assignments(wb)
     if len(live) and len(m):
         a = pd.DataFrame({"person": live["person"].to_numpy(), "b_start": live["start"].to_numpy(),
@@ -251,7 +252,8 @@ def sender_tasks(wb, batch: str | None = None) -> pd.DataFrame:
         sender, sector.
     """
     seats = batch_seats(wb, batch)
-    resp = responsible_senders(wb, seats) if len(seats) else pd.DataFrame({"seat": [], "sender": []})
+    resp = responsible_senders(wb, seats) if len(seats) else pd.DataFrame(
+        {"seat": pd.Series([], dtype=np.int64), "sender": pd.Series([], dtype=str)})  # (typed even with no seats)
     resp = resp[["seat", "sender"]].astype({"seat": np.int64})
     groups = resp.groupby("seat")["sender"].agg(lambda s: ";".join(sorted(set(s))))
     rows = resp.assign(key=resp["seat"].map(groups).astype(object))
@@ -311,7 +313,7 @@ def _nominated(wb, seats: pd.DataFrame, rows: pd.DataFrame, out: pd.DataFrame) -
                       "seat": el["slot_row"].to_numpy()})
     e = e[e["p_batch"].to_numpy() == seats["batch"].to_numpy()[e["seat"].to_numpy()]]
     e = e.merge(rows[["seat", "sender", "batch", "sector"]], on="seat")
-    pa = person_ancestors(wb)[["person", "ancestor"]]
+    pa = person_ancestors(wb)[["person", "ancestor"]].astype(str)  # (typed even with no people)
     e = e.merge(pa, left_on=["person", "sender"], right_on=["person", "ancestor"])
     n = e.drop_duplicates(["batch", "sender", "sector", "person"]).groupby(["batch", "sender", "sector"]).size()
     return out.set_index(["batch", "sender", "sector"]).index.map(n).fillna(0).to_numpy(dtype=np.int64)

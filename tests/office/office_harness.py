@@ -31,6 +31,8 @@ ACCOUNTS = {  # name: (role, units, password)
     "wangfang": ("planner", "", "planner-pass-2"),
     "leader": ("leader", "", "leader-pass-1"),
     "principal": ("host_unit", "H-SCH01", "school-pass-1"),
+    "qingdao": ("sender", "SD-QD", "sender-pass-1"),       # a sending city
+    "qdfy": ("sender", "SD-QDFY", "sender-pass-2"),        # a sending unit (a hospital) of that city
 }
 
 

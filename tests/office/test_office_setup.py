@@ -76,12 +76,18 @@ def test_accounts(tmp_path):
         add_account(office, "boss", "leader", "short")
     with pytest.raises(AccountError, match="没有这些"):
         add_account(office, "boss", "host_unit", "password-3", ["NOPE"], known_units={"H-SCH01"})
+    # a sender: bound to sending regions or units, checked against them
+    add_account(office, "qingdao", "sender", "password-4", ["SD-QD"], known_units={"SD-QD", "SD-QDFY"})
+    with pytest.raises(AccountError, match="派出单位账号须用 --units"):
+        add_account(office, "rizhao", OfficeRole.SENDER, "password-5")
+    with pytest.raises(AccountError, match="没有这些派出地区或单位：H-SCH01"):
+        add_account(office, "rizhao", "sender", "password-5", ["H-SCH01"], known_units={"SD-QD", "SD-QDFY"})
     for bad in ["", "a/b", "../x", "<script>", "名字", "x" * 65]:
         with pytest.raises(AccountError):
             add_account(office, bad, "leader", "password-3")
     listing = accounts(office)
     assert listing[["name", "role", "units"]].values.tolist() == [
-        ["school1", "host_unit", "H-SCH01,XJ-KS-SL"], ["liming", "planner", ""]]
+        ["school1", "host_unit", "H-SCH01,XJ-KS-SL"], ["liming", "planner", ""], ["qingdao", "sender", "SD-QD"]]
     add_account(office, "liming", "leader", "password-9")  # a role changed in place
     assert accounts(office).set_index("name").loc["liming", "role"] == "leader"
     assert remove_account(office, "liming") and not remove_account(office, "liming")
@@ -94,7 +100,7 @@ def test_the_hub_gives_viewers_nothing_but_the_dashboards(tmp_path):
     # everyone: their name and groups only, no server, no tokens
     assert set(roles["user"]["scopes"]) == {"read:users:name!user", "read:users:groups!user"}
     assert roles["office-viewer"]["scopes"] == [f"access:services!service={SERVICE}"]
-    assert set(roles["office-viewer"]["groups"]) == {"leaders", "host-units"}
+    assert set(roles["office-viewer"]["groups"]) == {"leaders", "host-units", "senders"}
     assert "servers!user" in roles["office-planner"]["scopes"] and roles["office-planner"]["groups"] == ["planners"]
     assert c.JupyterHub.default_url == f"/services/{SERVICE}/"
     assert c.JupyterHub.hub_ip == "127.0.0.1" and c.JupyterHub.ip == "127.0.0.1" and c.JupyterHub.port == 18000
