@@ -40,6 +40,8 @@ class Reason(StrEnum):
     NO_ONE_FREE = "no_one_free"
     PAIRING = "pairing"
     TEAM_RULE = "team_rule"
+    QUOTA = "quota"
+    STAFF_CAP = "staff_cap"
     LOST_TO_HIGHER_PRIORITY = "lost_to_higher_priority"
     TIME_LIMIT = "time_limit"
 
@@ -157,8 +159,12 @@ def unfilled_reasons(unfilled: pd.DataFrame, wb, lang: str | None = None) -> lis
     nm = pd.concat([wb.regions.set_index("id")["name"], wb.units.set_index("id")["name"]])
     nm = nm[~nm.index.duplicated()]
     senders = unfilled["senders"] if "senders" in unfilled else pd.Series(np.nan, index=unfilled.index)
-    out = [reason_text(c, lang, "、".join(str(nm.get(x, x)) for x in s.split("、")) if isinstance(s, str) else "")
-           for c, s in zip(unfilled["reason"], senders)]
+    limits = unfilled["limit"] if "limit" in unfilled else pd.Series(np.nan, index=unfilled.index)
+    batches = wb.batches.set_index("id")["name"] if len(wb.batches) else pd.Series(dtype=object)
+    out = [limit_text(c, str(nm.get(s, s)), lim, sector, batches, lang)
+           if c in (Reason.QUOTA, Reason.STAFF_CAP) and isinstance(lim, str) else
+           reason_text(c, lang, "、".join(str(nm.get(x, x)) for x in s.split("、")) if isinstance(s, str) else "")
+           for c, s, lim, sector in zip(unfilled["reason"], senders, limits, unfilled["sector"])]
     near = unfilled["reason"].isin([Reason.CRITERIA, Reason.NO_ONE_FREE]).to_numpy()
     if near.any():  # who misses the seat by one selection criterion alone: "3 人只差职称"
         u = unfilled[near][["order", "slot", "start", "end"]].reset_index(drop=True)
@@ -170,6 +176,21 @@ def unfilled_reasons(unfilled: pd.DataFrame, wb, lang: str | None = None) -> lis
             if words:
                 out[i] += ("：" + words) if (lang or default_lang()) == "zh" else f": {words}"
     return out
+
+
+def limit_text(code: str, sender: str, figures: str, sector, batches: pd.Series, lang: str | None = None) -> str:
+    """A seat a quota or staff cap keeps empty, naming the sender: "济南市人民医院 已达外派上限（12/40，30%）".
+
+    ``figures`` is the unfilled table's ``limit``: ``limit|staff|max_share`` for a staff cap,
+    ``limit|batch`` for a quota; ``batches`` maps batch ids to names.
+    """
+    part = figures.split("|")
+    if code == Reason.STAFF_CAP:
+        return t("alloc.reason.staff_cap_sender", lang, sender=sender, n=part[0], staff=part[1],
+                 share=f"{float(part[2]) * 100:g}%")
+    name = batches.get(part[1]) if len(batches) else None
+    return t("alloc.reason.quota_sender", lang, sender=sender, n=part[0], sector=sector_label(sector, lang),
+             batch=name if isinstance(name, str) and name else part[1])
 
 
 def reason_text(code: str, lang: str | None = None, senders: str = "") -> str:
