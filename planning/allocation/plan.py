@@ -303,9 +303,49 @@ def summary_text(plan: Plan, lang: str | None = None) -> str:
         blocked = pu.groupby(["host_unit", "sector", "senders"], as_index=False)["seats"].sum()
         lines.append(t("pairing.blocked.title", lang))
         lines.extend("  " + s for s in blocked_sentences(plan.inputs.workbook, blocked, lang, free=True))
+    lines.extend(sender_lines(plan, lang))
     lines.append(t("alloc.cli.solver", lang, method=o.method, status=t("alloc.status." + o.status, lang),
                    value=o.value, bound="—" if o.bound is None else o.bound,
                    gap="—" if o.gap is None else f"{o.gap:.2%}", seconds=o.seconds))
     if o.blocking_pairs is not None:
         lines.append(t("alloc.cli.blocking", lang, n=o.blocking_pairs))
     return "\n".join(lines)
+
+
+#: sending units shown in the plan's summary, the most burdened first
+BURDEN_LINES = 10
+
+
+def sender_lines(plan: Plan, lang: str | None = None) -> list[str]:
+    """The summary's senders: per batch each sender's task, quota, nominated, selected and largest burden, then
+    the most burdened sending units (none when the workbook gives no batches or staff)."""
+    from .sender_rules import plan_burden, plan_senders
+
+    wb = plan.inputs.workbook if plan.inputs is not None else plan.workbook
+    if wb.batches.empty and wb.sender_staff.empty:
+        return []
+    nm = pd.concat([wb.regions.set_index("id")["name"], wb.units.set_index("id")["name"]])
+    nm = nm[~nm.index.duplicated()]
+    bn = wb.batches.set_index("id")["name"] if len(wb.batches) else pd.Series(dtype=object)
+
+    def pct(x):
+        return "—" if pd.isna(x) else f"{x:.0%}"
+
+    lines = []
+    ps = plan_senders(plan)
+    for b, g in ps.groupby("batch", sort=True):
+        name = bn.get(b)
+        lines.append(t("alloc.cli.senders", lang, batch=name if isinstance(name, str) and name else b))
+        for r in g.itertuples(index=False):
+            lines.append(t("alloc.cli.sender_row", lang, sender=nm.get(r.sender, r.sender),
+                           sector=sector_label(r.sector, lang), task=r.task, quota=r.quota, nominated=r.nominated,
+                           selected=r.selected, burden=pct(r.burden)))
+    if len(wb.sender_staff):
+        day = plan.planning_date if plan.planning_date is not None else today()
+        pb = plan_burden(wb, plan.assignments, day).sort_values(["burden", "unit"], ascending=[False, True])
+        lines.append(t("alloc.cli.burden_title", lang))
+        for r in pb.head(BURDEN_LINES).itertuples(index=False):
+            cap = "" if pd.isna(r.max_share) else t("alloc.cli.burden_cap", lang, cap=pct(r.max_share))
+            lines.append(t("alloc.cli.burden_row", lang, unit=nm.get(r.unit, r.unit), sector=sector_label(r.sector, lang),
+                           staff=r.staff, peak=r.peak, burden=pct(r.burden), cap=cap))
+    return lines

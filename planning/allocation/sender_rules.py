@@ -312,3 +312,48 @@ def subset_limits(m: Model, keep: np.ndarray, base: np.ndarray | None = None) ->
         rhs = np.maximum(0, rhs - np.array([int(on[k].sum()) for k in m.limit_pairs], np.int64))
     rows = [new[k][new[k] >= 0] for k in m.limit_pairs]
     return dict(limit_pairs=rows, limit_rhs=rhs, burden_pairs=[])
+
+
+SENDER_COLUMNS = ["batch", "sender", "sector", "task", "quota", "nominated", "selected", "burden"]
+
+
+def plan_senders(plan, batch: str | None = None) -> pd.DataFrame:
+    """Each sender's task, quota, nominated and selected people and burden in a plan (design §9).
+
+    One row per batch × sender × sector of :func:`planning.programme.senders.sender_tasks` (on the
+    workbook the plan was made from; ``batch=None``: every batch): ``task`` (its seats), ``quota``,
+    ``nominated``; ``selected``, the plan's new placements of its people on the batch's seats of the
+    sector (stints beginning in the batch's window); ``burden``, the largest burden of its sending
+    units with staff in the sector over the plan from its planning date (NaN: no staff given).
+    """
+    from ..core.hierarchy import ancestors
+    from ..programme.senders import sender_tasks
+
+    wb = plan.inputs.workbook if getattr(plan, "inputs", None) is not None else plan.workbook
+    if wb.batches.empty:
+        return pd.DataFrame(columns=SENDER_COLUMNS)
+    t = sender_tasks(wb, batch=batch)
+    if t.empty:
+        return pd.DataFrame(columns=SENDER_COLUMNS)
+    a = plan.assignments
+    win = batch_windows(wb).set_index("batch")
+    pa = person_ancestors(wb)[["person", "ancestor"]]
+    new = a[["person", "start", "sector"]].merge(pa, on="person")
+    selected = []
+    for r in t.itertuples(index=False):
+        w0, w1 = win.at[r.batch, "dispatch"], win.at[r.batch, "window_end"]
+        hit = new[new["ancestor"].eq(r.sender) & new["sector"].eq(r.sector) & (new["start"] >= w0)
+                  & (new["start"] <= w1)]
+        selected.append(len(hit))
+    day = plan.planning_date if getattr(plan, "planning_date", None) is not None else a["start"].min()
+    pb = plan_burden(wb, a, day if pd.notna(day) else pd.Timestamp.today().normalize())
+    burden = np.full(len(t), np.nan)
+    if len(pb):
+        anc = ancestors(wb)
+        pb = pb.merge(anc, left_on="unit", right_on="node")
+        worst = pb.groupby(["ancestor", "sector"])["burden"].max()
+        burden = pd.MultiIndex.from_frame(t[["sender", "sector"]]).map(worst).to_numpy(dtype=float)
+    return pd.DataFrame({"batch": t["batch"].to_numpy(), "sender": t["sender"].to_numpy(),
+                         "sector": t["sector"].to_numpy(), "task": t["seats"].to_numpy(),
+                         "quota": t["quota"].to_numpy(), "nominated": t["nominated"].to_numpy(),
+                         "selected": np.asarray(selected, np.int64), "burden": burden})
