@@ -141,44 +141,58 @@ def define_sender_rules(wb, seats: pd.DataFrame, pairs: pd.DataFrame, pinned: pd
                                "end": seats["end"].to_numpy()[pinned["seat"].to_numpy()]})
     held = held_stints(wb, pin_stints)
     rules, limit_pairs, limit_rhs, limit_rule = [], [], [], []
-    # quotas: sender × sector × batch
+    # quotas: sender × sector × batch (pairs and held stints grouped by quota once, not filtered per quota)
     q = wb.quotas
     if len(q):
         win = batch_windows(wb).set_index("batch")
+        qs = q.reset_index(drop=True).assign(qid=np.arange(len(q)))
+        qs = qs[qs["batch"].isin(win.index)]
+        qs = qs.assign(w0=qs["batch"].map(win["dispatch"]), w1=qs["batch"].map(win["window_end"]))
         pa = person_ancestors(wb)[["person", "ancestor"]]
-        p_sector = seats["sector"].to_numpy()[pairs["seat"].to_numpy()]
-        p_start = pd.to_datetime(pairs["start"]).to_numpy()
-        for r in q.itertuples(index=False):
-            if r.batch not in win.index:
+        pq = pa.merge(qs[["qid", "sender", "sector", "w0", "w1"]], left_on="ancestor", right_on="sender")
+        pk = pd.DataFrame({"person": pairs["person"].to_numpy(), "k": np.arange(len(pairs)),
+                           "p_sector": seats["sector"].to_numpy()[pairs["seat"].to_numpy()],
+                           "start": pd.to_datetime(pairs["start"]).to_numpy()}).merge(pq, on="person")
+        pk = pk[pk["p_sector"].eq(pk["sector"]) & (pk["start"] >= pk["w0"]) & (pk["start"] <= pk["w1"])]
+        hq = held.merge(pq, on="person", suffixes=("", "_q"))
+        hq = hq[hq["sector"].eq(hq["sector_q"]) & (hq["start"] >= hq["w0"]) & (hq["start"] <= hq["w1"])]
+        n_held = hq.groupby("qid").size()
+        ks = {qid: g.to_numpy().astype(np.int64) for qid, g in pk.groupby("qid")["k"]}
+        for r in qs.itertuples(index=False):
+            k = ks.get(r.qid)
+            if k is None:
                 continue
-            w0, w1 = win.at[r.batch, "dispatch"], win.at[r.batch, "window_end"]
-            under = set(pa.loc[pa["ancestor"].eq(r.sender), "person"])
-            in_win = (p_start >= np.datetime64(w0)) & (p_start <= np.datetime64(w1))
-            k = np.flatnonzero(in_win & (p_sector == r.sector) & pairs["person"].isin(under).to_numpy())
-            if len(k) == 0:
-                continue
-            h = held[held["person"].isin(under) & held["sector"].eq(r.sector) & (held["start"] >= w0)
-                     & (held["start"] <= w1)]
-            rhs = max(0, int(r.count) - len(h))
+            rhs = max(0, int(r.count) - int(n_held.get(r.qid, 0)))
             rules.append(("quota", r.sender, r.sector, r.batch, int(r.count), np.nan, np.nan))
             if len(k) > rhs:
-                limit_pairs.append(k.astype(np.int64))
+                limit_pairs.append(np.sort(k))
                 limit_rhs.append(rhs)
                 limit_rule.append(len(rules) - 1)
     # sending units' staff: caps (hard) and burden rows (the second objective)
     s = wb.sender_staff
     if len(s):
         up = _unit_people(wb)
-        pp = pd.DataFrame({"person": pairs["person"].to_numpy(), "k": np.arange(len(pairs))}).merge(up, on="person")
-        h = held.merge(up, on="person")  # counted by the person's sector, as sender_burden counts them
+        pos = pd.Series(np.arange(len(s)), index=pd.MultiIndex.from_frame(s[["unit", "sector"]]))
+        pos = pos[~pos.index.duplicated()]  # a unit × sector given twice: its first row
+        row_of = pd.Series(pos.reindex(pd.MultiIndex.from_frame(up[["unit", "p_sector"]])).fillna(-1).to_numpy(),
+                           index=up["person"])
+        row_of = row_of[~row_of.index.duplicated()]
+        pk = pd.DataFrame({"row": pairs["person"].map(row_of).fillna(-1).to_numpy().astype(np.int64),
+                           "k": np.arange(len(pairs))})
+        pk = pk[pk["row"] >= 0]
+        ks = {r: g.to_numpy().astype(np.int64) for r, g in pk.groupby("row")["k"]}
+        # held stints counted by the person's unit and sector, as sender_burden counts them
+        h = held.assign(row=held["person"].map(row_of).fillna(-1).to_numpy().astype(np.int64))
+        h = h[h["row"] >= 0]
+        hs = {r: g for r, g in h.groupby("row")}
+        none = h.iloc[0:0]
         p_code = pd.factorize(pairs["person"])[0]
         b_pairs, b_held, b_unit, b_staff, b_cap = [], [], [], [], []
-        for r in s.itertuples(index=False):
-            mine = pp[pp["unit"].eq(r.unit) & pp["p_sector"].eq(r.sector)]
-            if mine.empty:
+        for i, r in enumerate(s.itertuples(index=False)):
+            k = ks.get(i)
+            if k is None:
                 continue
-            k = mine["k"].to_numpy().astype(np.int64)
-            hh = h[h["unit"].eq(r.unit) & h["p_sector"].eq(r.sector)]
+            hh = hs.get(i, none)
             rows, e, n_people = _day_rows(k, m.pair_start[k], m.pair_end[k], p_code[k],
                                           days_of(hh["start"]), days_of(hh["end"]),
                                           pd.factorize(hh["person"])[0] if len(hh) else np.zeros(0, np.int64))
