@@ -46,7 +46,7 @@ import pandas as pd
 
 from ..core.hierarchy import person_ancestors
 from ..core.live import LIVE
-from ..core.utils import days_of
+from ..core.utils import days_of, ranges
 from ..programme.senders import batch_windows
 
 if TYPE_CHECKING:
@@ -85,14 +85,6 @@ def held_stints(wb, extra: pd.DataFrame | None = None) -> pd.DataFrame:
     return h
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
-    x = x.astype(np.uint64)
-    with np.errstate(over="ignore"):
-        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
-
-
 def _day_rows(k: np.ndarray, start: np.ndarray, end: np.ndarray, person: np.ndarray,
               h_start: np.ndarray, h_end: np.ndarray, h_person: np.ndarray):
     """One unit × sector's day rows: per day worth stating, the candidate pairs covering it and the people held.
@@ -116,13 +108,15 @@ def _day_rows(k: np.ndarray, start: np.ndarray, end: np.ndarray, person: np.ndar
         rows.append(k[cover])
         held.append(len(np.unique(h_person[on])))
         people.append(len(np.unique(person[cover])))
-    if not rows:
-        return [], np.zeros(0, np.int64), np.zeros(0, np.int64)
-    sig = np.array([int(np.bitwise_xor.reduce(_mix(r + 1))) ^ len(r) for r in rows], dtype=np.uint64)
-    held, people = np.asarray(held, np.int64), np.asarray(people, np.int64)
-    keep = pd.DataFrame({"sig": sig, "held": held, "i": np.arange(len(rows))}).sort_values(
-        ["sig", "held"], ascending=[True, False]).drop_duplicates("sig")["i"].sort_values().to_numpy()
-    return [rows[i] for i in keep], held[keep], people[keep]
+    if len(rows) <= 1:
+        return rows, np.asarray(held, np.int64), np.asarray(people, np.int64)
+    best = {}  # rows with the same pairs (the same set, sorted alike): the largest count held
+    for i, r in enumerate(rows):
+        key = r.tobytes()
+        if key not in best or held[i] > held[best[key]]:
+            best[key] = i
+    keep = sorted(best.values())
+    return [rows[i] for i in keep], np.asarray(held, np.int64)[keep], np.asarray(people, np.int64)[keep]
 
 
 def define_sender_rules(wb, seats: pd.DataFrame, pairs: pd.DataFrame, pinned: pd.DataFrame, m: Model) -> None:
@@ -150,10 +144,20 @@ def define_sender_rules(wb, seats: pd.DataFrame, pairs: pd.DataFrame, pinned: pd
         qs = qs.assign(w0=qs["batch"].map(win["dispatch"]), w1=qs["batch"].map(win["window_end"]))
         pa = person_ancestors(wb)[["person", "ancestor"]]
         pq = pa.merge(qs[["qid", "sender", "sector", "w0", "w1"]], left_on="ancestor", right_on="sender")
-        pk = pd.DataFrame({"person": pairs["person"].to_numpy(), "k": np.arange(len(pairs)),
-                           "p_sector": seats["sector"].to_numpy()[pairs["seat"].to_numpy()],
-                           "start": pd.to_datetime(pairs["start"]).to_numpy()}).merge(pq, on="person")
-        pk = pk[pk["p_sector"].eq(pk["sector"]) & (pk["start"] >= pk["w0"]) & (pk["start"] <= pk["w1"])]
+        # each pair with every quota over its person, by integer codes (no join of the pair table)
+        ids = pd.Index(pd.unique(pairs["person"]))
+        p_code = ids.get_indexer(pairs["person"])
+        q_code = ids.get_indexer(pq["person"])
+        pq = pq[q_code >= 0].assign(code=q_code[q_code >= 0]).sort_values("code", kind="stable")
+        n_q = np.bincount(pq["code"].to_numpy(), minlength=len(ids))
+        first_q = np.r_[0, np.cumsum(n_q)[:-1]]
+        k_all = np.repeat(np.arange(len(pairs)), n_q[p_code])
+        at = ranges(first_q[p_code], n_q[p_code])
+        p_sector = seats["sector"].to_numpy()[pairs["seat"].to_numpy()][k_all]
+        p_start = pd.to_datetime(pairs["start"]).to_numpy()[k_all]
+        ok = ((p_sector == pq["sector"].to_numpy()[at]) & (p_start >= pq["w0"].to_numpy()[at])
+              & (p_start <= pq["w1"].to_numpy()[at]))
+        pk = pd.DataFrame({"k": k_all[ok], "qid": pq["qid"].to_numpy()[at][ok]})
         hq = held.merge(pq, on="person", suffixes=("", "_q"))
         hq = hq[hq["sector"].eq(hq["sector_q"]) & (hq["start"] >= hq["w0"]) & (hq["start"] <= hq["w1"])]
         n_held = hq.groupby("qid").size()
@@ -183,19 +187,19 @@ def define_sender_rules(wb, seats: pd.DataFrame, pairs: pd.DataFrame, pinned: pd
         ks = {r: g.to_numpy().astype(np.int64) for r, g in pk.groupby("row")["k"]}
         # held stints counted by the person's unit and sector, as sender_burden counts them
         h = held.assign(row=held["person"].map(row_of).fillna(-1).to_numpy().astype(np.int64))
-        h = h[h["row"] >= 0]
-        hs = {r: g for r, g in h.groupby("row")}
-        none = h.iloc[0:0]
+        h = h[h["row"] >= 0].sort_values("row", kind="stable")
+        h_row = h["row"].to_numpy()
+        h_start, h_end, h_person = days_of(h["start"]), days_of(h["end"]), pd.factorize(h["person"])[0]
+        cut = np.searchsorted(h_row, np.arange(len(s) + 1))
         p_code = pd.factorize(pairs["person"])[0]
         b_pairs, b_held, b_unit, b_staff, b_cap = [], [], [], [], []
         for i, r in enumerate(s.itertuples(index=False)):
             k = ks.get(i)
             if k is None:
                 continue
-            hh = hs.get(i, none)
+            a, b = cut[i], cut[i + 1]
             rows, e, n_people = _day_rows(k, m.pair_start[k], m.pair_end[k], p_code[k],
-                                          days_of(hh["start"]), days_of(hh["end"]),
-                                          pd.factorize(hh["person"])[0] if len(hh) else np.zeros(0, np.int64))
+                                          h_start[a:b], h_end[a:b], h_person[a:b])
             u = len(b_staff)
             b_staff.append(int(r.staff))
             has_cap = pd.notna(r.max_share)
