@@ -144,6 +144,10 @@ def define_sender_rules(wb, seats: pd.DataFrame, pairs: pd.DataFrame, pinned: pd
         qs = qs.assign(w0=qs["batch"].map(win["dispatch"]), w1=qs["batch"].map(win["window_end"]))
         pa = person_ancestors(wb)[["person", "ancestor"]]
         pq = pa.merge(qs[["qid", "sender", "sector", "w0", "w1"]], left_on="ancestor", right_on="sender")
+        # held stints: of anyone under the sender (people on post have no candidate pairs over their stint)
+        hq = held.merge(pq, on="person", suffixes=("", "_q"))
+        hq = hq[hq["sector"].eq(hq["sector_q"]) & (hq["start"] >= hq["w0"]) & (hq["start"] <= hq["w1"])]
+        n_held = hq.groupby("qid").size()
         # each pair with every quota over its person, by integer codes (no join of the pair table)
         ids = pd.Index(pd.unique(pairs["person"]))
         p_code = ids.get_indexer(pairs["person"])
@@ -158,9 +162,6 @@ def define_sender_rules(wb, seats: pd.DataFrame, pairs: pd.DataFrame, pinned: pd
         ok = ((p_sector == pq["sector"].to_numpy()[at]) & (p_start >= pq["w0"].to_numpy()[at])
               & (p_start <= pq["w1"].to_numpy()[at]))
         pk = pd.DataFrame({"k": k_all[ok], "qid": pq["qid"].to_numpy()[at][ok]})
-        hq = held.merge(pq, on="person", suffixes=("", "_q"))
-        hq = hq[hq["sector"].eq(hq["sector_q"]) & (hq["start"] >= hq["w0"]) & (hq["start"] <= hq["w1"])]
-        n_held = hq.groupby("qid").size()
         ks = {qid: g.to_numpy().astype(np.int64) for qid, g in pk.groupby("qid")["k"]}
         for r in qs.itertuples(index=False):
             k = ks.get(r.qid)

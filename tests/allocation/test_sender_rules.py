@@ -68,6 +68,18 @@ def test_a_quota_bounds_what_a_sender_gives_a_batch():
     assert len(ok(wb, planning.allocate(wb)).assignments) == 3
 
 
+def test_people_already_selected_for_the_batch_count_against_the_quota():
+    # P9 of C1 holds a seat beginning in the batch's window (planned): C1's quota of 2 leaves one place
+    batch = [dict(id="B1", dispatch="2027-01-01", window_end="2027-12-31")]
+    people = [dict(id=f"P{i}", sending_unit="U1") for i in (1, 2, 3, 9)]
+    orders = [dict(id="O1", headcount=3), dict(id="OX", host_unit="HB", start="2027-02-01")]
+    wb = make_wb(people, orders, assignments=[dict(person="P9", order="OX", start="2027-02-01", end="2027-12-31",
+                                                   status="planned")])
+    wb = with_senders(wb, quotas=[dict(sender="C1", sector="教育", batch="B1", count=2)], batches=batch)
+    plan = ok(wb, planning.allocate(wb))
+    assert len(plan.assignments) == 1 and reasons(plan) == {"O1": "quota"}
+
+
 def test_the_cap_moves_people_to_another_sender():
     # U1's teachers are capped at one: the second seat goes to U2, whose teacher is otherwise the fair-share loser
     people = [dict(id="P1", sending_unit="U1"), dict(id="P2", sending_unit="U1"), dict(id="P3", sending_unit="U2",
