@@ -187,11 +187,14 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
     key = pd.MultiIndex.from_frame(u[["order", "slot"]].astype({"slot": np.int64}))
     u["senders"] = snd.reindex(key).to_numpy() if len(snd) else np.full(len(u), np.nan, dtype=object)
     # a seat a quota or staff cap keeps empty names the sender and the rule's figures
-    u["limit"] = np.full(len(u), np.nan, dtype=object)
-    for i in np.flatnonzero(np.isin(reason, ["quota", "staff_cap"])).tolist():
-        sender, figures = _limit_text(m.limit_rules, limit_rule[i])
-        u.iloc[i, u.columns.get_loc("senders")] = sender
-        u.iloc[i, u.columns.get_loc("limit")] = figures
+    limit = np.full(len(u), np.nan, dtype=object)
+    held = np.flatnonzero(np.isin(reason, ["quota", "staff_cap"]))
+    if len(held):
+        senders = np.asarray(u["senders"].to_numpy(), dtype=object).copy()
+        for i in held.tolist():
+            senders[i], limit[i] = _limit_text(m.limit_rules, limit_rule[i])
+        u["senders"] = senders
+    u["limit"] = limit
     return u[cols].reset_index(drop=True)
 
 

@@ -113,3 +113,19 @@ def test_check_plan_reports_a_broken_cap_and_quota():
     plan.assignments = pd.concat([plan.assignments, extra], ignore_index=True)
     v = check_plan(wb, plan)
     assert set(v["rule"]) == {"staff_cap", "quota"} and len(v) == 6
+
+
+def test_nothing_changes_without_a_quota_or_staff_that_applies():
+    # a batch alone, a quota of another sector and staff of a unit without candidates: the flow path, the same plan
+    people = [dict(id="P1", sending_unit="U1"), dict(id="P2", sending_unit="U2")]
+    orders = [dict(id="O1", headcount=2, start="2027-03-01", end="2027-12-31")]
+    plain = planning.allocate(make_wb(people, orders))
+    batch = [dict(id="B1", dispatch="2027-01-01", window_end=None)]
+    wb = with_senders(make_wb(people, orders), batches=batch,
+                      quotas=[dict(sender="C1", sector="医疗", batch="B1", count=0)],
+                      staff=[dict(unit="U3", sector="教育", staff=5, max_share=0.2)])
+    plan = ok(wb, planning.allocate(wb))
+    m = plan.inputs.model
+    assert not m.limit_pairs and not m.burden_pairs and plan.objective.method == plain.objective.method == "flow"
+    assert placed(plan) == placed(plain) and plan.objective.value == plain.objective.value
+    assert (plan.objective.tiebreak_value == plain.objective.tiebreak_value)
