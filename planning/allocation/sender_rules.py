@@ -264,15 +264,18 @@ def enforce_sender_limits(m: Model, chosen: np.ndarray, first: np.ndarray | None
     if first is not None:
         early[np.asarray(first, np.int64)] = True
     o = np.lexsort((-m.pair_tie[involved], -m.pair_w[involved], ~early[involved]))
-    by_pair = pd.Series(row).groupby(col).agg(list)
+    # each involved pair's rows, as slices of one array sorted by pair (no per-pair grouping in pandas)
+    by = np.argsort(col, kind="stable")
+    c_sorted, r_sorted = col[by], row[by]
+    lo = np.searchsorted(c_sorted, involved)
+    hi = np.searchsorted(c_sorted, involved, side="right")
     room = m.limit_rhs.copy()
-    for k in involved[o].tolist():
-        rs = by_pair.get(k, [])
-        if all(room[r] > 0 for r in rs):
-            for r in rs:
-                room[r] -= 1
+    for i in o.tolist():
+        rs = r_sorted[lo[i]:hi[i]]
+        if (room[rs] > 0).all():
+            room[rs] -= 1
         else:
-            on[k] = False
+            on[involved[i]] = False
     return np.flatnonzero(on)
 
 
