@@ -16,6 +16,11 @@
     candidate seats overlap and the flow path is exact; over a longer window the
     synthetic people's candidate seats do not overlap and CP-SAT is used.
     Also times ``networkx.network_simplex`` on the same construction at 10,000 people.
+    With ``--senders``: the same market with and without senders' quotas and staff caps
+    (:func:`planning.samples.synthetic.with_senders`: a batch dispatched on the window's day, a quota per
+    sending city × sector, staff and a largest share away per sending unit × sector), both timed end
+    to end in the same run: seconds, first objective, status, how many seats a quota or cap keeps
+    empty, the largest burden, ``check_plan`` on the plan with them, and the ratio (target ≤ 1.5).
 (b) 5,000 people with team rules (same_source, lead_required): CP-SAT to proven
     optimal over the whole horizon (target < 60 s); prints status and gap.
 (c) with ``--year`` (or ``--year-only``): the shared-pairing market of (a) over a 12-month window, where
@@ -133,6 +138,51 @@ def part_a(people, host_units, repeat, sectors=8, per_prefecture=25, criteria=Fa
     print(f"    ratio allocate / peer incl. pairs: {t_alloc / t_peer_all:.2f} (target ≤ 1.5); "
           f"allocate / flow only: {t_alloc / t_flow:.2f}; same first objective: {o.value == v_peer}")
     return o.value == v_peer
+
+
+def part_senders(people, host_units, repeat, sectors=8, per_prefecture=25, time_limit=None):
+    """(a) with senders' quotas and staff caps beside the same market without them, in the same run."""
+    import warnings
+
+    from planning.allocation import check_plan
+    from planning.allocation.sender_rules import largest_burden
+    from planning.samples.synthetic import with_senders
+
+    wb = synthetic_workbook(people=people, host_units=host_units, teams=False, sectors=sectors,
+                            cities_per_prefecture=per_prefecture)
+    ws = with_senders(wb, dispatch=DAY[0])
+    caps = int(ws.sender_staff["max_share"].notna().sum())
+    print(f"(a, senders) {wb!r}, window {DAY[0]}: {len(ws.quotas):,} quotas (city × sector), "
+          f"{len(ws.sender_staff):,} sending units' staff rows, {caps:,} with a largest share away")
+    t0, p0 = timed(planning.allocate, wb, window=DAY, time_limit=time_limit, repeat=repeat)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t1, p1 = timed(planning.allocate, ws, window=DAY, time_limit=time_limit, repeat=repeat)
+    m = p1.inputs.model
+    held = p1.unfilled[p1.unfilled["reason"].isin(["quota", "staff_cap"])].groupby("reason")["seats"].sum()
+    burden = largest_burden(m, _chosen(p1))
+    print(f"    pairs {m.n_pairs:,}; rows: {len(m.limit_pairs):,} binding quota/cap rows, "
+          f"{len(m.burden_pairs):,} burden rows")
+    print(f"    {'run':<34} {'seconds':>8} {'first objective':>16} {'bound':>12}  status / tie-breakers")
+    for name, t, p in (("without quotas and caps", t0, p0), ("with quotas and caps", t1, p1)):
+        o = p.objective
+        print(f"    {name + ' (' + o.method + ')':<34} {t:>8.2f} {o.value:>16,} {o.bound or 0:>12,}  "
+              f"{o.status} / {o.tiebreak_status}")
+    print(f"    seats held empty by a quota {int(held.get('quota', 0)):,}, by a staff cap "
+          f"{int(held.get('staff_cap', 0)):,}; largest burden {'—' if burden is None else f'{float(burden):.1%}'}")
+    broken = check_plan(ws, p1)
+    print(f"    check_plan on the plan with them: {len(broken)} broken rules")
+    print(f"    ratio with / without: {t1 / t0:.2f} (target ≤ 1.5)")
+    return broken.empty
+
+
+def _chosen(plan):
+    """The model's pair indices of a plan's new assignments (for the burden)."""
+    pairs = plan.inputs.pairs
+    key = pd.MultiIndex.from_frame(pairs[["person", "order", "slot"]].astype({"slot": np.int64}))
+    a = plan.assignments[["person", "order", "slot"]].astype({"slot": np.int64})
+    k = key.get_indexer(pd.MultiIndex.from_frame(a))
+    return k[k >= 0]
 
 
 def part_nx(people, host_units):
@@ -311,7 +361,12 @@ def main():
     ap.add_argument("--check-limit", type=float, default=600.0, help="seconds for the plain CP-SAT check in (c)")
     ap.add_argument("--criteria", action="store_true", help="(a) with every selection criterion set (design §11)")
     ap.add_argument("--a-only", action="store_true", help="run (a) alone")
+    ap.add_argument("--senders", action="store_true",
+                    help="run (a) with senders' quotas and staff caps beside it without them, alone")
+    ap.add_argument("--senders-limit", type=float, default=None, help="time limit of each run with --senders")
     args = ap.parse_args()
+    if args.senders:
+        return 0 if part_senders(args.people, args.host_units, args.repeat, time_limit=args.senders_limit) else 1
     same = True
     if not args.year_only:
         same = part_a(args.people, args.host_units, args.repeat, criteria=args.criteria)

@@ -427,7 +427,11 @@ def cmd_allocate(args):
     print(summary_text(plan, lang))
     if args.out:
         def write(p):
-            write_rosters(plan, save_workbook(plan.workbook, p, headers="zh"), lang)  # the template's form
+            from .outputs.summary import write_sender_sheet
+
+            out = save_workbook(plan.workbook, p, headers="zh")  # the data sheets in the template's form
+            write_rosters(plan, out, lang)
+            write_sender_sheet(plan, out, lang)
 
         path = _write_out(args.out, lang, write, inputs=[args.path])
         if path is None:

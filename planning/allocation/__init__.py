@@ -37,6 +37,14 @@ of the team overlaps that seat, or the plan places a new lead in the team;
 ``same_source`` makes the new members of a team come from one source city, the
 city of the team's existing active/planned members when it has any.
 
+Senders' rules (design §9, :mod:`~planning.allocation.sender_rules`): a staff cap
+(``sender_staff.max_share``) bounds a sending unit's people of a sector on post on
+any day by ``floor(max_share × staff)``; a quota bounds the seats of a sector whose
+stint begins in a batch's window held by people under its sender. Both are hard rows
+of the model when given (the flow path then gives way to the horizon solver and
+CP-SAT); among plans of the first objective's optimum the least largest burden
+(people on post ÷ staff) comes next, before the tie-breakers above.
+
 The package follows its pipeline, one module a step:
 
 - :mod:`~planning.allocation.plan`: the plan, the objective, reasons and explanations in words;
@@ -45,6 +53,7 @@ The package follows its pipeline, one module a step:
 - :mod:`~planning.allocation.pins`: pins checked against every hard rule;
 - :mod:`~planning.allocation.model`: the model as integer arrays;
 - :mod:`~planning.allocation.team_rules`: the team rules, as model rows and enforced on a plan;
+- :mod:`~planning.allocation.sender_rules`: senders' quotas and staff caps as model rows, the burden, the plan's senders;
 - :mod:`~planning.allocation.solvers`: ``flow``, ``cpsat``, ``horizon`` and ``stable``;
 - :mod:`~planning.allocation.write_back`: assignments, reasons, unfilled seats;
 - :mod:`~planning.allocation.pipeline`: :func:`allocate`;
@@ -100,6 +109,7 @@ from .plan import (  # noqa: F401
     unfilled_reasons,
     why_text,
 )
+from .sender_rules import define_sender_rules, enforce_sender_limits, plan_senders  # noqa: F401
 from .solvers.cpsat import build_cpsat, solve_cpsat, starting_plan  # noqa: F401
 from .solvers.flow import (  # noqa: F401
     Groups,
@@ -140,7 +150,9 @@ __all__ = [
     "busy_table",
     "candidate_pairs",
     "check_plan",
+    "define_sender_rules",
     "define_team_rules",
+    "enforce_sender_limits",
     "enforce_team_rules",
     "explain",
     "factorize_codes",
@@ -154,6 +166,7 @@ __all__ = [
     "parse_window",
     "placed_pairs",
     "plan_diff",
+    "plan_senders",
     "planned_seats",
     "reason_text",
     "resolve_pins",

@@ -9,8 +9,10 @@ from ..core.live import LIVE
 from ..core.vocabulary import Role
 from ..programme.criteria import criteria_failures
 from ..programme.eligibility import exclusive_senders
+from ..programme.senders import batch_windows
 from .candidates import overlap_hits, slots_from_today
 from .diff import assignments_of
+from .sender_rules import staff_cap
 from .team_rules import fixed_cities, held_places, lead_covered, ruled_teams
 
 
@@ -21,7 +23,9 @@ def check_plan(wb, plan) -> pd.DataFrame:
     sector, skill, level, lead, availability, the selection criteria (design §11), exclusive pairing, the slot's
     dates (what is left of it from the plan's planning date, else today), the person busy (one assignment at a time, existing ones included),
     seat capacity (existing active/planned included), ``lead_required`` and
-    ``same_source``. Columns ``rule, person, order, slot, detail``.
+    ``same_source``, and the senders' ``quota`` and ``staff_cap`` (design §9, as
+    :mod:`~planning.allocation.sender_rules` states them: a new assignment is reported when the
+    count it joins, live assignments included, is above the limit). Columns ``rule, person, order, slot, detail``.
     """
     a = assignments_of(plan).reset_index(drop=True)
     cols = ["rule", "person", "order", "slot", "detail"]
@@ -107,6 +111,59 @@ def check_plan(wb, plan) -> pd.DataFrame:
         outside = mem["team"].isin(old.get_level_values(0)).to_numpy() & ~pd.MultiIndex.from_frame(
             mem[["team", "city"]]).isin(old)
         bad("same_source", a["row"].isin(mem["row"][many | outside]).to_numpy())
+    out.extend(_sender_violations(wb, a, O["sector"].to_numpy()))
     if not out:
         return pd.DataFrame(columns=cols)
     return pd.concat(out, ignore_index=True)[cols]
+
+
+def _sender_violations(wb, a: pd.DataFrame, sector: np.ndarray) -> list:
+    """New assignments above a quota (sender × sector × batch) or a staff cap (sending unit × sector, any day)."""
+    out = []
+    live = wb.assignments[wb.assignments["status"].isin(LIVE) & wb.assignments["start"].notna()]
+    od = wb.orders.set_index("id")["sector"]
+    old = pd.DataFrame({"person": live["person"].to_numpy(), "start": live["start"].to_numpy(),
+                        "end": live["end"].fillna(pd.Timestamp("2262-01-01")).to_numpy(),
+                        "sector": live["order"].map(od).to_numpy(), "row": -1})
+    new = pd.DataFrame({"person": a["person"].to_numpy(), "start": a["start"].to_numpy(), "end": a["end"].to_numpy(),
+                        "sector": sector, "row": a["row"].to_numpy()})
+    both = pd.concat([old, new], ignore_index=True)
+
+    def report(rule, rows, detail):
+        r = a[a["row"].isin(rows)]
+        if len(r):
+            out.append(pd.DataFrame({"rule": rule, "person": r["person"].to_numpy(), "order": r["order"].to_numpy(),
+                                     "slot": r["slot"].to_numpy(), "detail": detail}))
+
+    if len(wb.quotas):
+        win = batch_windows(wb).set_index("batch")
+        pa = person_ancestors(wb)
+        for q in wb.quotas.itertuples(index=False):
+            if q.batch not in win.index:
+                continue
+            w0, w1 = win.at[q.batch, "dispatch"], win.at[q.batch, "window_end"]
+            under = set(pa.loc[pa["ancestor"].eq(q.sender), "person"])
+            hit = both[both["person"].isin(under) & both["sector"].eq(q.sector) & (both["start"] >= w0)
+                       & (both["start"] <= w1)]
+            if len(hit) > int(q.count) and (hit["row"] >= 0).any():
+                report("quota", hit["row"], f"{q.sender} {q.sector} {q.batch}: {len(hit)} > {int(q.count)}")
+    if len(wb.sender_staff):
+        p = wb.people.set_index("id")
+        both = both.assign(unit=both["person"].map(p["sending_unit"]).to_numpy(),
+                           p_sector=both["person"].map(p["sector"]).to_numpy())
+        for s in wb.sender_staff[wb.sender_staff["max_share"].notna()].itertuples(index=False):
+            cap = staff_cap(s.staff, s.max_share)
+            mine = both[both["unit"].eq(s.unit) & both["p_sector"].eq(s.sector)]
+            rows = set()
+            for d in sorted(set(mine.loc[mine["row"] >= 0, "start"])):
+                on = mine[(mine["start"] <= d) & (mine["end"] >= d)]
+                # days from the new stints' first days on: the most on post while a new one is
+                if on["person"].nunique() > cap:
+                    rows |= set(on.loc[on["row"] >= 0, "row"])
+            # a live stint beginning while a new one is on post can also raise the count
+            for d in sorted(set(mine.loc[mine["row"] < 0, "start"])):
+                on = mine[(mine["start"] <= d) & (mine["end"] >= d)]
+                if on["person"].nunique() > cap and (on["row"] >= 0).any():
+                    rows |= set(on.loc[on["row"] >= 0, "row"])
+            report("staff_cap", sorted(rows), f"{s.unit} {s.sector}: more than {cap} of {int(s.staff)} away")
+    return out

@@ -10,6 +10,7 @@ import pandas as pd
 from ..core.utils import days_of
 from .candidates import factorize_codes
 from .plan import EXACT, FAIR_MAX, PREFERRED, WISH_RANKS, WISH_STEP
+from .sender_rules import define_sender_rules
 from .team_rules import define_team_rules
 
 
@@ -35,6 +36,17 @@ class Model:
     member_seats: list = field(default_factory=list)    # per lead_required team: member seats needing a lead
     same_groups: list = field(default_factory=list)     # per same_source team: (seat, city, pair indices) groups
     fixed_off: np.ndarray | None = None                 # pairs forced to 0 (city excluded by same_source)
+    # senders' rules (sender_rules): quotas and staff caps as rows sum(x[limit_pairs[r]]) <= limit_rhs[r]
+    limit_pairs: list = field(default_factory=list)
+    limit_rhs: np.ndarray | None = None
+    limit_rule: np.ndarray | None = None                # per row: its rule, a row of limit_rules
+    limit_rules: pd.DataFrame | None = None             # kind, sender, sector, batch, limit, staff, max_share
+    # burden (the second objective): per unit x sector x day, placed pairs + held people on post
+    burden_pairs: list = field(default_factory=list)
+    burden_held: np.ndarray | None = None
+    burden_unit: np.ndarray | None = None               # per row: its unit x sector (index into burden_staff)
+    burden_staff: np.ndarray | None = None
+    burden_cap: np.ndarray | None = None                # per unit x sector: floor(max_share x staff), -1: none
 
     @property
     def n_pairs(self) -> int:
@@ -46,6 +58,11 @@ class Model:
         order = np.argsort(self.pair_seat, kind="stable")
         seats, starts = np.unique(self.pair_seat[order], return_index=True)
         return dict(zip(seats.tolist(), np.split(order, starts[1:])))
+
+    @property
+    def has_sender_rules(self) -> bool:
+        """A quota or staff cap binds, or the burden among optimal plans is to be weighed."""
+        return bool(self.limit_pairs or self.burden_pairs)
 
     @property
     def has_team_rules(self) -> bool:
@@ -93,12 +110,13 @@ def build_model(wb, seats: pd.DataFrame, pairs: pd.DataFrame, pinned: pd.DataFra
               person_city=np.asarray(city_codes, dtype=np.int64), cap=cap,
               fair_levels=_fair_levels(np.asarray(city_codes, dtype=np.int64), len(city_names)))
     define_team_rules(wb, seats, pairs, pinned, m)
+    define_sender_rules(wb, seats, pairs, pinned, m)
     return m, {"person": np.asarray(person_names, dtype=object), "city": np.asarray(city_names, dtype=object)}
 
 
 def flow_applies(m: Model) -> bool:
-    """True when a person capacity of 1 is exact and no team rule binds (the min-cost flow path)."""
-    if m.has_team_rules:
+    """True when a person capacity of 1 is exact and no team rule, quota or staff cap binds (the min-cost flow path)."""
+    if m.has_team_rules or m.has_sender_rules:
         return False
     if m.n_pairs == 0:
         return True

@@ -147,7 +147,7 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     left = None if time_limit is None else max(
         0.05, time_limit - (time.perf_counter() - t0) - 0.1 - WRITE_BACK_SECONDS_PER_PAIR * len(pairs_all))
     sol, blocking = SOLVERS[method](wb, seats, pairs_all, m, left, lang)
-    plan = write_back(wb, seats, pairs_all, sol, pinned, busy_all, lang, pool)
+    plan = write_back(wb, seats, pairs_all, sol, pinned, busy_all, lang, pool, m)
     if wb is not given:  # the plan's workbook keeps the given tables as they were, new assignments added
         out = given.copy()
         new = plan.workbook.assignments.iloc[len(given.assignments):]

@@ -42,6 +42,8 @@ class Reason(StrEnum):
     NO_ONE_FREE = "no_one_free"
     PAIRING = "pairing"
     TEAM_RULE = "team_rule"
+    QUOTA = "quota"
+    STAFF_CAP = "staff_cap"
     LOST_TO_HIGHER_PRIORITY = "lost_to_higher_priority"
     TIME_LIMIT = "time_limit"
 
@@ -159,8 +161,12 @@ def unfilled_reasons(unfilled: pd.DataFrame, wb, lang: str | None = None) -> lis
     nm = pd.concat([wb.regions.set_index("id")["name"], wb.units.set_index("id")["name"]])
     nm = nm[~nm.index.duplicated()]
     senders = unfilled["senders"] if "senders" in unfilled else pd.Series(np.nan, index=unfilled.index)
-    out = [reason_text(c, lang, "、".join(str(nm.get(x, x)) for x in s.split("、")) if isinstance(s, str) else "")
-           for c, s in zip(unfilled["reason"], senders)]
+    limits = unfilled["limit"] if "limit" in unfilled else pd.Series(np.nan, index=unfilled.index)
+    batches = wb.batches.set_index("id")["name"] if len(wb.batches) else pd.Series(dtype=object)
+    out = [limit_text(c, str(nm.get(s, s)), lim, sector, batches, lang)
+           if c in (Reason.QUOTA, Reason.STAFF_CAP) and isinstance(lim, str) else
+           reason_text(c, lang, "、".join(str(nm.get(x, x)) for x in s.split("、")) if isinstance(s, str) else "")
+           for c, s, lim, sector in zip(unfilled["reason"], senders, limits, unfilled["sector"])]
     near = unfilled["reason"].isin([Reason.CRITERIA, Reason.NO_ONE_FREE]).to_numpy()
     if near.any():  # who misses the seat by one selection criterion alone: "3 人只差职称"
         u = unfilled[near][["order", "slot", "start", "end"]].reset_index(drop=True)
@@ -172,6 +178,21 @@ def unfilled_reasons(unfilled: pd.DataFrame, wb, lang: str | None = None) -> lis
             if words:
                 out[i] += ("：" + words) if (lang or default_lang()) == "zh" else f": {words}"
     return out
+
+
+def limit_text(code: str, sender: str, figures: str, sector, batches: pd.Series, lang: str | None = None) -> str:
+    """A seat a quota or staff cap keeps empty, naming the sender: "济南市人民医院 已达外派上限（12/40，30%）".
+
+    ``figures`` is the unfilled table's ``limit``: ``limit|staff|max_share`` for a staff cap,
+    ``limit|batch`` for a quota; ``batches`` maps batch ids to names.
+    """
+    part = figures.split("|")
+    if code == Reason.STAFF_CAP:
+        return t("alloc.reason.staff_cap_sender", lang, sender=sender, n=part[0], staff=part[1],
+                 share=f"{float(part[2]) * 100:g}%")
+    name = batches.get(part[1]) if len(batches) else None
+    return t("alloc.reason.quota_sender", lang, sender=sender, n=part[0], sector=sector_label(sector, lang),
+             batch=name if isinstance(name, str) and name else part[1])
 
 
 def reason_text(code: str, lang: str | None = None, senders: str = "") -> str:
@@ -319,9 +340,49 @@ def summary_text(plan: Plan, lang: str | None = None) -> str:
             lines.extend("  " + s for s in said[:BOTTLENECK_LINES])
             if len(said) > BOTTLENECK_LINES:
                 lines.append("  " + t("bottleneck.more", lang, n=len(said) - BOTTLENECK_LINES))
+    lines.extend(sender_lines(plan, lang))
     headline, note = quality_words(o, lang)
     lines.append(t("alloc.cli.quality", lang, quality=headline, note=("，" if lang == "zh" else ", ") + note if note else "",
                    seconds=o.seconds))
     if o.blocking_pairs is not None:
         lines.append(t("alloc.cli.blocking", lang, n=o.blocking_pairs))
     return "\n".join(lines)
+
+
+#: sending units shown in the plan's summary, the most burdened first
+BURDEN_LINES = 10
+
+
+def sender_lines(plan: Plan, lang: str | None = None) -> list[str]:
+    """The summary's senders: per batch each sender's task, quota, nominated, selected and largest burden, then
+    the most burdened sending units (none when the workbook gives no batches or staff)."""
+    from .sender_rules import plan_burden, plan_senders
+
+    wb = plan.inputs.workbook if plan.inputs is not None else plan.workbook
+    if wb.batches.empty and wb.sender_staff.empty:
+        return []
+    nm = pd.concat([wb.regions.set_index("id")["name"], wb.units.set_index("id")["name"]])
+    nm = nm[~nm.index.duplicated()]
+    bn = wb.batches.set_index("id")["name"] if len(wb.batches) else pd.Series(dtype=object)
+
+    def pct(x):
+        return "—" if pd.isna(x) else f"{x:.0%}"
+
+    lines = []
+    ps = plan_senders(plan)
+    for b, g in ps.groupby("batch", sort=True):
+        name = bn.get(b)
+        lines.append(t("alloc.cli.senders", lang, batch=name if isinstance(name, str) and name else b))
+        for r in g.itertuples(index=False):
+            lines.append(t("alloc.cli.sender_row", lang, sender=nm.get(r.sender, r.sender),
+                           sector=sector_label(r.sector, lang), task=r.task, quota=r.quota, nominated=r.nominated,
+                           selected=r.selected, burden=pct(r.burden)))
+    if len(wb.sender_staff):
+        day = plan.planning_date if plan.planning_date is not None else today()
+        pb = plan_burden(wb, plan.assignments, day).sort_values(["burden", "unit"], ascending=[False, True])
+        lines.append(t("alloc.cli.burden_title", lang))
+        for r in pb.head(BURDEN_LINES).itertuples(index=False):
+            cap = "" if pd.isna(r.max_share) else t("alloc.cli.burden_cap", lang, cap=pct(r.max_share))
+            lines.append(t("alloc.cli.burden_row", lang, unit=nm.get(r.unit, r.unit), sector=sector_label(r.sector, lang),
+                           staff=r.staff, peak=r.peak, burden=pct(r.burden), cap=cap))
+    return lines

@@ -87,8 +87,30 @@ def _why(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinned: int) 
     return out
 
 
+def _limit_blocked(m, chosen: np.ndarray) -> np.ndarray:
+    """Per pair not placed: the rule (a row of ``m.limit_rules``) of a quota or staff cap whose row the plan has
+    filled and that holds the pair (-1: none)."""
+    rule = np.full(m.n_pairs, -1, np.int64)
+    on = np.zeros(m.n_pairs, bool)
+    on[np.asarray(chosen, np.int64)] = True
+    for ks, rhs, r in zip(m.limit_pairs, m.limit_rhs.tolist(), m.limit_rule.tolist()):
+        if int(on[ks].sum()) >= rhs:
+            free = ks[(rule[ks] < 0) & ~on[ks]]
+            rule[free] = r
+    return rule
+
+
+def _limit_text(rules: pd.DataFrame, r: int) -> tuple[str, str]:
+    """(sender, figures) of rule ``r`` for the unfilled table: ``limit|staff|share`` (cap), ``limit|batch`` (quota)."""
+    x = rules.iloc[int(r)]
+    if x["kind"] == "staff_cap":
+        return str(x["sender"]), f"{int(x['limit'])}|{int(x['staff'])}|{float(x['max_share'])}"
+    return str(x["sender"]), f"{int(x['limit'])}|{x['batch']}"
+
+
 def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarray,
-              busy: pd.DataFrame, pool: pd.DataFrame | None = None, stopped: bool = False) -> pd.DataFrame:
+              busy: pd.DataFrame, pool: pd.DataFrame | None = None, stopped: bool = False, m=None,
+              chosen: np.ndarray | None = None) -> pd.DataFrame:
     """Empty seats with a reason, decided by checking the rules in stages.
 
     The rules are checked against ``pool`` (default: everyone). When the solver
@@ -99,10 +121,10 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
     u = seats[empty > 0].copy()
     u["seats"] = empty[empty > 0]
     u["seat"] = np.flatnonzero(empty > 0)
-    cols = ["order", "slot", "start", "end", "seats", "host_unit", "sector", "priority", "reason", "senders"]
+    cols = ["order", "slot", "start", "end", "seats", "host_unit", "sector", "priority", "reason", "senders", "limit"]
     if u.empty:
-        return u.assign(reason=pd.Series([], dtype=str), senders=pd.Series([], dtype=object))[cols].reset_index(
-            drop=True)
+        return u.assign(reason=pd.Series([], dtype=str), senders=pd.Series([], dtype=object),
+                        limit=pd.Series([], dtype=object))[cols].reset_index(drop=True)
     # stage 1: anyone capable (sector, skill, level, lead)?
     pe = wb.people if pool is None else pool
     g = pe[pe["sector"].notna()].groupby(["sector", "skill", "can_lead", "level"], dropna=False).size().rename("n").reset_index()
@@ -127,21 +149,35 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
     # stage 3: allowed by exclusive pairings (and forbids): ``allowed`` above
     # stage 4: an allowed candidate left idle over this seat → a team rule held the seat empty
     idle = np.zeros(len(u), dtype=bool)
+    # stage 4a: every idle candidate held back by a quota or staff cap the plan has filled → that rule
+    limit_rule = np.full(len(u), -1, np.int64)
     if len(pairs_all):
-        cand = pairs_all[pairs_all["seat"].isin(u["seat"])][["person", "seat", "start", "end"]]
+        sel = np.flatnonzero(pairs_all["seat"].isin(u["seat"]).to_numpy())
+        cand = pairs_all.iloc[sel][["person", "seat", "start", "end"]]
         cand = cand.assign(row=np.arange(len(cand)))
         busy_now = overlap_hits(cand, chosen_pairs[["person", "start", "end"]], "person")
         idle_rows = np.setdiff1d(cand["row"].to_numpy(), busy_now["row"].to_numpy())
         idle = u["seat"].isin(cand["seat"].to_numpy()[idle_rows]).to_numpy()
+        if m is not None and m.limit_pairs and chosen is not None and len(idle_rows):
+            held_by = _limit_blocked(m, chosen)
+            by = held_by[sel[idle_rows]]
+            g = pd.DataFrame({"seat": cand["seat"].to_numpy()[idle_rows], "rule": by})
+            agg = g.groupby("seat")["rule"].agg(["min", "first"])
+            agg = agg[agg["min"] >= 0]  # every idle candidate of the seat is held back
+            limit_rule = u["seat"].map(agg["first"]).fillna(-1).to_numpy().astype(np.int64)
     lr, ss = ruled_teams(wb)
     ruled = u["team"].isin(lr.union(ss)).to_numpy()
     # stage 2b: people available over the stint, but none meets the selection criteria (design §11)
     crit = np.zeros(len(u), dtype=bool)
     if (capable & ~is_free).any():
         crit[capable & ~is_free] = criteria_blocked(wb, u[capable & ~is_free].drop(columns=["seats", "seat"]), pe)
+    kind = np.full(len(u), "", dtype=object)
+    if (limit_rule >= 0).any():
+        kind[limit_rule >= 0] = m.limit_rules["kind"].to_numpy()[limit_rule[limit_rule >= 0]]
     reason = np.select(
-        [~capable, crit, ~is_free, ~allowed, np.full(len(u), stopped), idle & ruled],
-        ["no_one_in_sector", "criteria", "no_one_free", "pairing", "time_limit", "team_rule"],
+        [~capable, crit, ~is_free, ~allowed, np.full(len(u), stopped), kind == "quota", kind == "staff_cap",
+         idle & ruled],
+        ["no_one_in_sector", "criteria", "no_one_free", "pairing", "time_limit", "quota", "staff_cap", "team_rule"],
         "lost_to_higher_priority")
     u["reason"] = reason
     # a seat the pairings keep empty names the senders that decide it
@@ -150,13 +186,23 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
     snd = req.groupby(["order", "slot"])["sender"].agg(lambda x: "、".join(sorted(set(map(str, x)))))
     key = pd.MultiIndex.from_frame(u[["order", "slot"]].astype({"slot": np.int64}))
     u["senders"] = snd.reindex(key).to_numpy() if len(snd) else np.full(len(u), np.nan, dtype=object)
+    # a seat a quota or staff cap keeps empty names the sender and the rule's figures
+    limit = np.full(len(u), np.nan, dtype=object)
+    held = np.flatnonzero(np.isin(reason, ["quota", "staff_cap"]))
+    if len(held):
+        senders = np.asarray(u["senders"].to_numpy(), dtype=object).copy()
+        for i in held.tolist():
+            senders[i], limit[i] = _limit_text(m.limit_rules, limit_rule[i])
+        u["senders"] = senders
+    u["limit"] = limit
     return u[cols].reset_index(drop=True)
 
 
-def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang, pool=None) -> Plan:
+def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang, pool=None, model=None) -> Plan:
     """Tables from a solution: new assignments, unfilled seats, objective, workbook.
 
-    ``pool`` (people) is who could be drawn on; unfilled reasons are judged against it.
+    ``pool`` (people) is who could be drawn on; unfilled reasons are judged against it. ``model``
+    (the :class:`~planning.allocation.model.Model` solved) names the quotas and staff caps that keep seats empty.
     """
     cities = source_city(wb)
     placed = pd.DataFrame({"person": pairs["person"].to_numpy()[sol.chosen],
@@ -180,7 +226,8 @@ def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang
     a = a.sort_values(["order", "slot", "person"]).reset_index(drop=True)
     filled = np.bincount(both["seat"].to_numpy(), minlength=len(seats))
     unfilled = _unfilled(wb, seats, pairs, a, filled, busy, pool,
-                         stopped=sol.status in (SolveStatus.TIME_LIMIT, SolveStatus.FEASIBLE))
+                         stopped=sol.status in (SolveStatus.TIME_LIMIT, SolveStatus.FEASIBLE), m=model,
+                         chosen=sol.chosen)
     w = seats["priority"].to_numpy().astype(np.int64)
     pin_value = int((2 ** (w[pin_part["seat"].to_numpy()] - 1)).sum())
     value = sol.value + pin_value

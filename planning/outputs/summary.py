@@ -69,3 +69,34 @@ def summary_text(wb, lang: str | None = None, detail: bool = False) -> str:
     for name, df in wb.tables().items():
         lines.append("  " + t("summary.rows", lang, table=schema.table_label(name, lang_), n=len(df)))
     return "\n".join(lines)
+
+
+def plan_sender_table(plan, lang: str | None = None) -> pd.DataFrame:
+    """The plan's senders as a table headed in ``lang``: batch, sender, sector, task, quota, nominated, selected,
+    largest burden (:func:`planning.allocation.sender_rules.plan_senders`, names in place of ids)."""
+    from ..allocation.sender_rules import SENDER_COLUMNS, plan_senders
+    from ..core.i18n import sector_label
+
+    wb = plan.inputs.workbook if getattr(plan, "inputs", None) is not None else plan.workbook
+    ps = plan_senders(plan)
+    nm = pd.concat([wb.regions.set_index("id")["name"], wb.units.set_index("id")["name"]])
+    nm = nm[~nm.index.duplicated()]
+    bn = wb.batches.set_index("id")["name"] if len(wb.batches) else pd.Series(dtype=object)
+    out = ps.assign(batch=[bn.get(b) if isinstance(bn.get(b), str) else b for b in ps["batch"]],
+                    sender=ps["sender"].map(lambda s: nm.get(s, s)),
+                    sector=[sector_label(s, lang) for s in ps["sector"]])
+    return out[SENDER_COLUMNS].rename(columns={c: t(f"alloc.senders.col.{c}", lang) for c in SENDER_COLUMNS})
+
+
+def write_sender_sheet(plan, path, lang: str | None = None) -> list[str]:
+    """Add the plan's 派出任务 sheet (:func:`plan_sender_table`) to the ``.xlsx`` at ``path`` when the plan's
+    workbook has batches; returns the sheet names written (none without batches)."""
+    from .excel import write_excel
+
+    table = plan_sender_table(plan, lang)
+    if table.empty:
+        return []
+    title = t("alloc.senders.sheet", lang)
+    write_excel(path, [(title, table)], append=True, landscape=True,
+                percent_columns=[t("alloc.senders.col.burden", lang)])
+    return [title]

@@ -375,6 +375,37 @@ def with_criteria(wb: Workbook, seed: int = 0, miss: float = 0.1) -> Workbook:
     return out
 
 
+def with_senders(wb: Workbook, seed: int = 0, dispatch: str = "2027-03-01", quota_share: float = 0.3,
+                 staff_factor: tuple[float, float] = (2.0, 5.0), shares=(0.1, 0.15, 0.2, 0.25, None)) -> Workbook:
+    """``wb`` with a batch, senders' quotas and sending units' staff with caps (design §9; a copy).
+
+    One batch dispatched on ``dispatch``; per sending city × sector a quota of about
+    ``quota_share`` of its people in the sector (drawn from 0.5× to 1.5× of it, at least 1); per sending unit ×
+    sector with people its staff (``staff_factor``: its people times a draw between the two) and a
+    largest share away drawn from ``shares`` (None: no cap), so some quotas and caps bind. For
+    benchmarks and tests; :func:`synthetic_workbook` gives none of these by itself.
+    """
+    from ..core.hierarchy import source_city
+
+    rng = np.random.default_rng(seed + 29)
+    out = wb.copy()
+    p = out.people
+    out.batches = with_contract_types("batches", pd.DataFrame({
+        "id": ["B1"], "name": ["第一批"], "dispatch": [pd.Timestamp(dispatch)], "window_end": [pd.NaT]}))
+    city = p["id"].map(source_city(out))
+    n = pd.DataFrame({"sender": city.to_numpy(), "sector": p["sector"].to_numpy()}).value_counts().sort_index()
+    q = np.maximum(1, np.round(n.to_numpy() * quota_share * rng.uniform(0.5, 1.5, len(n)))).astype(np.int64)
+    out.quotas = with_contract_types("quotas", pd.DataFrame({
+        "sender": n.index.get_level_values(0), "sector": n.index.get_level_values(1), "batch": "B1", "count": q}))
+    u = pd.DataFrame({"unit": p["sending_unit"].to_numpy(), "sector": p["sector"].to_numpy()}).value_counts().sort_index()
+    staff = np.maximum(1, np.round(u.to_numpy() * rng.uniform(*staff_factor, len(u)))).astype(np.int64)
+    share = np.array(shares, dtype=object)[rng.integers(0, len(shares), len(u))]
+    out.sender_staff = with_contract_types("sender_staff", pd.DataFrame({
+        "unit": u.index.get_level_values(0), "sector": u.index.get_level_values(1), "staff": staff,
+        "max_share": pd.array(share, dtype="Float64")}))
+    return out
+
+
 if __name__ == "__main__":  # pragma: no cover
     from ..contract import save_workbook
 

@@ -22,7 +22,7 @@ def test_assignment_and_unfilled_columns(sample):
                                               "host_unit", "sector", "priority", "source_city", "reason"]
     assert (plan.assignments["status"] == "planned").all()
     assert list(plan.unfilled.columns) == ["order", "slot", "start", "end", "seats", "host_unit", "sector",
-                                           "priority", "reason", "senders"]
+                                           "priority", "reason", "senders", "limit"]
     a, u = plan.with_text("en")
     assert a["reason_text"].str.len().gt(0).all() and u["reason_text"].str.len().gt(0).all()
 

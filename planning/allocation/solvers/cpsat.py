@@ -13,6 +13,7 @@ from ...core.i18n import t
 from ..model import Model, Solution
 from ..plan import FAIR_MAX, TIEBREAK_MIN_SECONDS, PlanError, SolveStatus
 from .flow import solve_flow, tie_value
+from ..sender_rules import burden_levels, enforce_sender_limits
 from ..team_rules import enforce_team_rules
 
 
@@ -89,7 +90,33 @@ def build_cpsat(m: Model):
     if m.fixed_off is not None:
         for k in np.flatnonzero(m.fixed_off):
             model.add(x[k] == 0)
+    # senders' quotas and staff caps
+    for ks, rhs in zip(m.limit_pairs, [] if m.limit_rhs is None else m.limit_rhs.tolist()):
+        model.add(S([x[k] for k in ks]) <= int(rhs))
     return model, x
+
+
+def define_least_burden(model, m: Model, x):
+    """The largest burden as a level index ``J`` (:func:`planning.allocation.sender_rules.burden_levels`).
+
+    Per unit × sector ``u`` its people allowed on post are ``tables[u][J]`` (an element
+    constraint), and each burden row's placed pairs plus held people stay within them; minimising
+    ``J`` minimises the largest burden exactly. Returns ``(J, levels)`` or ``(None, [])`` without rows.
+    """
+    from ortools.sat.python import cp_model
+
+    if not m.burden_pairs:
+        return None, []
+    levels, tables = burden_levels(m)
+    J = model.new_int_var(0, len(levels) - 1, "burden_level")
+    allowed = []
+    for table in tables:
+        a = model.new_int_var(min(table), max(table), "")
+        model.add_element(J, table, a)
+        allowed.append(a)
+    for ks, held, u in zip(m.burden_pairs, m.burden_held.tolist(), m.burden_unit.tolist()):
+        model.add(cp_model.LinearExpr.sum([x[k] for k in ks]) + int(held) <= allowed[u])
+    return J, levels
 
 
 def _fair_vars(model, m: Model, x) -> list:
@@ -195,6 +222,8 @@ def starting_plan(m: Model, rounds: int = 8, base: np.ndarray | None = None,
                     pair_tie=m.pair_tie[sel], pair_start=m.pair_start[sel], pair_end=m.pair_end[sel],
                     person_city=m.person_city, cap=cap, fair_levels=m.fair_levels)
         got = sel[solve_flow(sub).chosen]
+        if m.limit_pairs:  # quotas and staff caps: keep what fits beside the placements so far
+            got = np.setdiff1d(enforce_sender_limits(m, np.r_[chosen, got], first=chosen), chosen)
         if len(got) == 0:
             break
         chosen = np.r_[chosen, got]
@@ -203,7 +232,7 @@ def starting_plan(m: Model, rounds: int = 8, base: np.ndarray | None = None,
         end = np.full(n_person, np.iinfo(np.int64).min)
         start[m.pair_person[got]], end[m.pair_person[got]] = m.pair_start[got], m.pair_end[got]
         ok &= ~((m.pair_start <= end[m.pair_person]) & (m.pair_end >= start[m.pair_person]))
-    return enforce_team_rules(m, np.sort(chosen))
+    return enforce_team_rules(m, enforce_sender_limits(m, np.sort(chosen)))
 
 
 def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 1, lang: str | None = None) -> Solution:
@@ -302,6 +331,21 @@ def _tiebreak(m: Model, model, x, first, vals: np.ndarray, value: int, seconds: 
         return np.flatnonzero(vals), SolveStatus.TIME_LIMIT
     W = cp_model.LinearExpr.weighted_sum
     model.add(first >= value)
+    status = SolveStatus.OPTIMAL
+    J, _ = define_least_burden(model, m, x)
+    if J is not None:  # the second objective: the largest burden, before the other tie-breakers
+        t0 = time.perf_counter()
+        model.minimize(J)
+        _hint(model, x, vals)
+        solver = _solver(seconds, workers)
+        st = solver.solve(model)
+        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            vals = np.fromiter((solver.boolean_value(v) for v in x), dtype=bool, count=len(x))
+            model.add(J <= int(solver.value(J)))
+        if st != cp_model.OPTIMAL:
+            status = SolveStatus.TIME_LIMIT
+        seconds = max(0.05, seconds - (time.perf_counter() - t0))
+        model.clear_objective()
     terms = _fair_vars(model, m, x)
     tie = W(x, m.pair_tie.tolist()) - W([v for v, _ in terms], [c for _, c in terms])
     model.clear_objective()
@@ -311,7 +355,7 @@ def _tiebreak(m: Model, model, x, first, vals: np.ndarray, value: int, seconds: 
     st = solver.solve(model)
     if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         vals = np.fromiter((solver.boolean_value(v) for v in x), dtype=bool, count=len(x))
-    return np.flatnonzero(vals), SolveStatus.OPTIMAL if st == cp_model.OPTIMAL else SolveStatus.TIME_LIMIT
+    return np.flatnonzero(vals), status if st == cp_model.OPTIMAL else SolveStatus.TIME_LIMIT
 
 
 def close_with_cpsat(m: Model, chosen: np.ndarray, bound: int, time_limit: float | None = None, workers: int = 1,

@@ -15,6 +15,7 @@ import numpy as np
 
 from ....core.utils import ranges
 from ...model import Model
+from ...sender_rules import subset_limits
 from .bound import lagrangian_bound
 from .lp import LP, TIE_WEIGHT, build_lp, seat_csr, solve_lp
 from .pricing import Sequences
@@ -39,7 +40,7 @@ def restricted(m: Model, keep: np.ndarray) -> Model:
                    pair_tie=m.pair_tie[keep], pair_start=m.pair_start[keep], pair_end=m.pair_end[keep],
                    lead_pairs=[sub(x) for x in m.lead_pairs], member_seats=list(m.member_seats),
                    same_groups=[[(s, c, sub(ks)) for s, c, ks in groups] for groups in m.same_groups],
-                   fixed_off=None if m.fixed_off is None else m.fixed_off[keep])
+                   fixed_off=None if m.fixed_off is None else m.fixed_off[keep], **subset_limits(m, keep))
 
 
 @dataclass

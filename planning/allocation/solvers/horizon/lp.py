@@ -5,8 +5,8 @@ team rules. The families: seat capacities (:func:`define_seat_capacity`), one
 assignment at a time (:func:`define_one_at_a_time`: a person's candidate seats
 that share a day form a clique of intervals; consecutive clique rows are written
 as their differences, which gives each pair two entries instead of one per
-clique), and the team rules (:func:`define_lead_required`,
-:func:`define_same_source`). :func:`solve_lp` solves it with OR-Tools' GLOP.
+clique), the team rules (:func:`define_lead_required`,
+:func:`define_same_source`) and the senders' quotas and staff caps (:func:`define_sender_limits`). :func:`solve_lp` solves it with OR-Tools' GLOP.
 """
 from __future__ import annotations
 
@@ -212,6 +212,16 @@ def define_same_source(lp: LP, m: Model) -> None:
                 np.full(n_team, -np.inf), np.ones(n_team), relaxed=False)
 
 
+def define_sender_limits(lp: LP, m: Model) -> None:
+    """Senders' quotas and staff caps: ``sum(x[row's pairs]) <= places left`` per row (every row, empty ones too)."""
+    if m.limit_rhs is None or not len(m.limit_rhs):
+        return
+    row = np.repeat(np.arange(len(m.limit_pairs)), [len(k) for k in m.limit_pairs])
+    col = np.concatenate(m.limit_pairs).astype(np.int64) if m.limit_pairs else np.zeros(0, np.int64)
+    lp.add_rows("sender_limits", row, col, np.ones(len(col)), np.full(len(m.limit_rhs), -np.inf),
+                m.limit_rhs.astype(np.float64), relaxed=True)
+
+
 #: weight of the tie-breaker rewards in the LP's objective (scaled below 1 a pair): among plans of the same
 #: first objective the LP leans to the better tie-breakers; the bound is taken on the first objective alone
 TIE_WEIGHT = 1e-4
@@ -245,6 +255,7 @@ def build_lp(m: Model, tie_weight: float = TIE_WEIGHT) -> LP:
     define_one_at_a_time(lp, m)
     define_lead_required(lp, m)
     define_same_source(lp, m)
+    define_sender_limits(lp, m)
     return lp
 
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from ....core.utils import ranges
 from ...model import Model
+from ...sender_rules import subset_limits
 from ..cpsat import overlapping, starting_plan
 from .lp import build_lp, seat_csr, solve_lp
 
@@ -36,6 +37,7 @@ def feasible_part(m: Model, chosen: np.ndarray, first: np.ndarray | None = None)
     >>> feasible_part(m, np.array([0, 1, 2])).tolist(), feasible_part(m, np.array([0, 1, 2]), first=np.array([0])).tolist()
     ([1], [0, 2])
     """
+    from ...sender_rules import enforce_sender_limits
     from ...team_rules import enforce_team_rules
 
     c = np.unique(chosen)
@@ -74,7 +76,7 @@ def feasible_part(m: Model, chosen: np.ndarray, first: np.ndarray | None = None)
         lose[u[kept[v]]] = True
         state[(state == 0) & (lose | full[seat])] = 2
     c = c[state == 1]
-    return enforce_team_rules(m, np.sort(c))
+    return enforce_team_rules(m, enforce_sender_limits(m, np.sort(c), first=c[early[c]]))
 
 
 def _team_arrays(m: Model) -> tuple[np.ndarray, np.ndarray]:
@@ -141,7 +143,8 @@ def plain_rest(m: Model, base: np.ndarray) -> tuple[Model, np.ndarray]:
     keep = np.flatnonzero(~off)
     return replace(m, pair_person=m.pair_person[keep], pair_seat=m.pair_seat[keep], pair_w=m.pair_w[keep],
                    pair_tie=m.pair_tie[keep], pair_start=m.pair_start[keep], pair_end=m.pair_end[keep], cap=cap,
-                   lead_pairs=[], member_seats=[], same_groups=[], fixed_off=None), keep
+                   lead_pairs=[], member_seats=[], same_groups=[], fixed_off=None,
+                   **subset_limits(m, keep, base)), keep
 
 
 def lp_plan(m: Model, x: np.ndarray | None, deadline: float | None = None) -> np.ndarray:

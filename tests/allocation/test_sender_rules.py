@@ -1,0 +1,131 @@
+"""Senders' quotas and staff caps as hard rules, the least burden among optimal plans, and their words (design §9).
+
+Hand-made cases here; ``test_sender_rules_reference.py`` compares generated programmes with a plain CP-SAT model.
+"""
+import pandas as pd
+
+import planning
+from planning.allocation import check_plan
+
+from builders import make_wb, ok, placed, reasons, table
+
+
+def with_senders(wb, staff=(), quotas=(), batches=()):
+    wb.sender_staff = table("sender_staff", list(staff))
+    wb.quotas = table("quotas", list(quotas))
+    wb.batches = table("batches", list(batches))
+    return wb
+
+
+def _three_seats(**person):
+    people = [dict(id=f"P{i}", sending_unit="U1", **person) for i in (1, 2, 3)]
+    return make_wb(people, [dict(id="O1", headcount=3)])
+
+
+def test_a_staff_cap_bounds_the_unit_people_on_post():
+    # 派出单位1 has 4 teachers on its payroll and may send half: two of its three free teachers go
+    wb = with_senders(_three_seats(), staff=[dict(unit="U1", sector="教育", staff=4, max_share=0.5)])
+    plan = ok(wb, planning.allocate(wb))
+    assert len(plan.assignments) == 2 and plan.objective.status == "optimal"
+    assert reasons(plan) == {"O1": "staff_cap"}
+    _, u = plan.with_text("zh")
+    assert u["reason_text"].tolist() == ["派出单位1 已达外派上限（2/4，50%）"]
+    _, u = plan.with_text("en")
+    assert u["reason_text"].tolist() == ["派出单位1 has reached its cap on people away (2/4, 50%)"]
+    # without the share, staff alone bounds nothing
+    wb = with_senders(_three_seats(), staff=[dict(unit="U1", sector="教育", staff=4, max_share=None)])
+    assert len(ok(wb, planning.allocate(wb)).assignments) == 3
+
+
+def test_people_on_post_count_against_the_cap():
+    # one of the unit's teachers is on post until March: only one more may go before then, two after
+    people = [dict(id=f"P{i}", sending_unit="U1", available_from="2026-01-01") for i in (1, 2, 3, 4)]
+    orders = [dict(id="OX", start="2026-01-01", end="2027-03-31"), dict(id="O1", start="2027-01-01",
+                                                                        end="2027-12-31", headcount=1),
+              dict(id="O2", start="2027-04-01", end="2027-12-31", headcount=1)]
+    wb = make_wb(people, orders, assignments=[dict(person="P4", order="OX", start="2026-01-01", end="2027-03-31")])
+    wb = with_senders(wb, staff=[dict(unit="U1", sector="教育", staff=4, max_share=0.5)])
+    plan = ok(wb, planning.allocate(wb))
+    assert sorted(plan.assignments["order"]) == ["O1", "O2"]
+    wb.sender_staff = table("sender_staff", [dict(unit="U1", sector="教育", staff=4, max_share=0.25)])
+    plan = ok(wb, planning.allocate(wb))  # P4 alone fills the cap until March; O1 begins in January
+    assert placed(plan) and set(plan.assignments["order"]) == {"O2"} and reasons(plan) == {"O1": "staff_cap"}
+
+
+def test_a_quota_bounds_what_a_sender_gives_a_batch():
+    batch = [dict(id="B1", name="2027年批", dispatch="2027-01-01", window_end="2027-12-31")]
+    wb = with_senders(_three_seats(), quotas=[dict(sender="C1", sector="教育", batch="B1", count=1)], batches=batch)
+    plan = ok(wb, planning.allocate(wb))
+    assert len(plan.assignments) == 1 and reasons(plan) == {"O1": "quota"}
+    _, u = plan.with_text("zh")
+    assert u["reason_text"].tolist() == ["派出市1 已达2027年批教育名额（1 人）"]
+    # a seat beginning outside the batch's window is not the batch's
+    wb.batches = table("batches", [dict(id="B1", dispatch="2027-06-01", window_end="2027-12-31")])
+    assert len(ok(wb, planning.allocate(wb)).assignments) == 3
+    # another sector's quota, or another sender's, bounds nothing here
+    wb = with_senders(_three_seats(), quotas=[dict(sender="C2", sector="教育", batch="B1", count=0),
+                                              dict(sender="C1", sector="医疗", batch="B1", count=0)], batches=batch)
+    assert len(ok(wb, planning.allocate(wb)).assignments) == 3
+
+
+def test_people_already_selected_for_the_batch_count_against_the_quota():
+    # P9 of C1 holds a seat beginning in the batch's window (planned): C1's quota of 2 leaves one place
+    batch = [dict(id="B1", dispatch="2027-01-01", window_end="2027-12-31")]
+    people = [dict(id=f"P{i}", sending_unit="U1") for i in (1, 2, 3, 9)]
+    orders = [dict(id="O1", headcount=3), dict(id="OX", host_unit="HB", start="2027-02-01")]
+    wb = make_wb(people, orders, assignments=[dict(person="P9", order="OX", start="2027-02-01", end="2027-12-31",
+                                                   status="planned")])
+    wb = with_senders(wb, quotas=[dict(sender="C1", sector="教育", batch="B1", count=2)], batches=batch)
+    plan = ok(wb, planning.allocate(wb))
+    assert len(plan.assignments) == 1 and reasons(plan) == {"O1": "quota"}
+
+
+def test_the_cap_moves_people_to_another_sender():
+    # U1's teachers are capped at one: the second seat goes to U2, whose teacher is otherwise the fair-share loser
+    people = [dict(id="P1", sending_unit="U1"), dict(id="P2", sending_unit="U1"), dict(id="P3", sending_unit="U2",
+                                                                                       skill="物理")]
+    wb = make_wb(people, [dict(id="O1", headcount=2)])
+    assert len(planning.allocate(wb).assignments) == 2
+    wb = with_senders(wb, staff=[dict(unit="U1", sector="教育", staff=2, max_share=0.5)])
+    plan = ok(wb, planning.allocate(wb))
+    assert sorted(plan.assignments["person"].str[:2]) in (["P1", "P3"], ["P2", "P3"])
+
+
+def test_least_burden_among_optimal_plans():
+    # one seat; U1 has 2 staff, U2 has 10: sending U2's teacher keeps the largest burden at 1/10
+    people = [dict(id="P1", sending_unit="U1"), dict(id="P2", sending_unit="U2")]
+    pair = [dict(sender="C1", host="HA", scope="preferred")]  # the preferred pairing alone would pick U1's
+    wb = with_senders(make_wb(people, [dict(id="O1")], pairings=pair),
+                      staff=[dict(unit="U1", sector="教育", staff=2), dict(unit="U2", sector="教育", staff=10)])
+    plan = ok(wb, planning.allocate(wb))
+    assert placed(plan) == [("P2", "O1")]
+    wb.sender_staff = table("sender_staff", [])
+    assert placed(planning.allocate(wb)) == [("P1", "O1")]
+
+
+def test_check_plan_reports_a_broken_cap_and_quota():
+    batch = [dict(id="B1", dispatch="2027-01-01", window_end="2027-12-31")]
+    wb = with_senders(_three_seats(), staff=[dict(unit="U1", sector="教育", staff=4, max_share=0.5)],
+                      quotas=[dict(sender="S", sector="教育", batch="B1", count=2)], batches=batch)
+    plan = ok(wb, planning.allocate(wb))
+    extra = plan.assignments.iloc[[0]].copy()
+    extra["person"] = (set(wb.people["id"]) - set(plan.assignments["person"])).pop()
+    plan.assignments = pd.concat([plan.assignments, extra], ignore_index=True)
+    v = check_plan(wb, plan)
+    assert set(v["rule"]) == {"staff_cap", "quota"} and len(v) == 6
+
+
+def test_nothing_changes_without_a_quota_or_staff_that_applies():
+    # a batch alone, a quota of another sector and staff of a unit without candidates: the flow path, the same plan
+    people = [dict(id="P1", sending_unit="U1"), dict(id="P2", sending_unit="U2")]
+    orders = [dict(id="O1", headcount=2, start="2027-03-01", end="2027-12-31")]
+    plain = planning.allocate(make_wb(people, orders))
+    batch = [dict(id="B1", dispatch="2027-01-01", window_end=None)]
+    wb = with_senders(make_wb(people, orders), batches=batch,
+                      quotas=[dict(sender="C1", sector="医疗", batch="B1", count=0)],
+                      staff=[dict(unit="U3", sector="教育", staff=5, max_share=0.2)])
+    plan = ok(wb, planning.allocate(wb))
+    m = plan.inputs.model
+    assert not m.limit_pairs and not m.burden_pairs and plan.objective.method == plain.objective.method == "flow"
+    assert placed(plan) == placed(plain) and plan.objective.value == plain.objective.value
+    assert (plan.objective.tiebreak_value == plain.objective.tiebreak_value)
