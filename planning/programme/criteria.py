@@ -301,3 +301,17 @@ def pending_assignments(wb, assignments: pd.DataFrame | None = None) -> pd.Serie
     have = person_facts(wb.people.set_index("id").reindex(a["person"]).reset_index())["stage"].to_numpy()
     out[:] = live & (stage >= 0) & (have < stage)
     return out
+
+
+#: The status a list shows for a pending assignment (:func:`pending_assignments`): 拟派（待公示）.
+PENDING = "pending"
+
+
+def shown_status(wb, assignments: pd.DataFrame | None = None) -> pd.Series:
+    """Each assignment's status as lists and counts take it: ``pending`` where :func:`pending_assignments`
+    says so (whatever the workbook's status), else the workbook's own (``active``, ``planned``, ``done``).
+
+    A pending assignment is counted as planned, never as on post (arrived), and listed as 拟派（待公示）.
+    """
+    a = wb.assignments if assignments is None else assignments
+    return a["status"].astype(object).where(~pending_assignments(wb, a), PENDING)
