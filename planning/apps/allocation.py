@@ -19,7 +19,8 @@ from ..core.live import LIVE
 from ..core.periods import ends
 from ..core.vocabulary import Role
 from ..programme.coverage import BAND_COLOURS, host_groups
-from ..core.i18n import fmt_int, t
+from ..programme.vetting import PIPELINE, nominees, stage_counts
+from ..core.i18n import fmt_date, fmt_int, sector_label, t
 from ..outputs.labels import order_names
 from ..outputs.reports import labelled, names, report_line
 from ..outputs.roster import write_rosters
@@ -134,13 +135,16 @@ class AllocationApp(App):
         self.save_button.on_click(lambda _: self.save_run())
         self.save_status = W.HTML()
         self.save_status.add_class("save-run-status")
+        # the selection pipeline: each batch's nominees by vetting stage (from the workbook, before any run)
+        self.vetting = W.HTML(self.vetting_html())
+        self.vetting.add_class("vetting-pipeline")
         tabs = W.Tab(children=[
             self.teams, self.unfilled, self.cities,
             W.VBox([self.pick, self.why, W.HBox([self.pin_button, self.forbid_button, self.clear_button]),
                     self.adjustments]),
-            self.compare])
+            self.compare, self.vetting])
         tabs.titles = tuple(self.t(k) for k in ("aapp.tab.teams", "aapp.tab.unfilled", "aapp.tab.cities",
-                                               "aapp.tab.adjust", "aapp.tab.compare"))
+                                               "aapp.tab.adjust", "aapp.tab.compare", "aapp.tab.vetting"))
         self.tabs = tabs
         controls = W.VBox([W.HBox([self.window, self.region], layout=W.Layout(flex_flow="row wrap")),
                            W.HBox([self.method, self.run_button, self.progress, self.progress_text],
@@ -280,6 +284,48 @@ class AllocationApp(App):
         view = d[["person", "change", "order_a", "order_b"]].assign(
             change=d["change"].map(lambda c: self.t(f"aapp.change.{c}")))
         self.compare.value = f"<h4>{html.escape(head)}</h4>" + html_table(labelled(view, self.wb, self.lang))
+
+    def vetting_html(self) -> str:
+        """选拔进度: per batch, how many nominees stand at each vetting stage, then who they are (names, not ids)."""
+        n = nominees(self.wb)
+        if n.empty:
+            return f"<div class='app-sub'>{html.escape(self.t('aapp.vet.empty'))}</div>"
+        counts = stage_counts(self.wb).set_index("batch")
+        b = self.wb.batches.set_index("id")["name"] if len(self.wb.batches) else pd.Series(dtype=object)
+        stage = {s: self.t(f"aapp.vet.stage.{s}") for s in PIPELINE}
+        parts = []
+        for batch, rows in n.groupby("batch", sort=False):
+            name = str(b.get(batch, batch)) if isinstance(b.get(batch, batch), str) else str(batch)
+            day = fmt_date(rows["dispatch"].iloc[0], self.lang) if pd.notna(rows["dispatch"].iloc[0]) else "—"
+            c = counts.loc[batch] if batch in counts.index else None
+            running = int(c["nominees"]) if c is not None else 0
+            through = int(c["through"]) if c is not None else 0
+            head = self.t("aapp.vet.head", batch=name, day=day, n=fmt_int(running), through=fmt_int(through))
+            sub = []
+            if c is not None and pd.notna(c["first"]):
+                sub.append(self.t("aapp.vet.dates", first=fmt_date(c["first"], self.lang),
+                                  last=fmt_date(c["last"], self.lang)))
+            out = int((~rows["in_running"]).sum())
+            if out:
+                sub.append(self.t("aapp.vet.out", n=fmt_int(out)))
+            table = pd.DataFrame([[int(c[s]) if c is not None else 0 for s in PIPELINE]],
+                                 columns=[stage[s] for s in PIPELINE])
+            people = pd.DataFrame({
+                "name": rows["person"].map(self.names).fillna(rows["person"]).to_numpy(),
+                "sending_unit": rows["sending_unit"].map(self.names).fillna(rows["sending_unit"]).to_numpy(),
+                "sector": [sector_label(x, self.lang) if isinstance(x, str) else "" for x in rows["sector"]],
+                "nomination": [self.t(f"aapp.vet.nom.{x}") if isinstance(x, str) else "" for x in rows["nomination"]],
+                "stage": rows["stage"].map(stage).to_numpy(),
+                "stage_date": [fmt_date(d, self.lang) if pd.notna(d) else "" for d in rows["stage_date"]],
+                "days_left": [int(x) if pd.notna(x) else None for x in rows["days_left"]],
+            })
+            heads = {c: self.t(f"aapp.vet.col.{c}") for c in people.columns}
+            note = "；".join(sub) if self.lang == "zh" else "; ".join(sub)
+            parts.append(f"<div class='vetting-batch'><h4>{html.escape(head)}</h4>"
+                         f"<div class='app-sub'>{html.escape(note)}</div>"
+                         f"<div class='vetting-counts'>{html_table(table)}</div>"
+                         f"<div class='vetting-people'>{html_table(people, heads, max_rows=500)}</div></div>")
+        return "".join(parts)
 
     # --- keeping decisions -------------------------------------------------------------------------
     def decisions(self) -> pd.DataFrame:
