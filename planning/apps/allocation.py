@@ -19,6 +19,7 @@ from ..core.live import LIVE
 from ..core.periods import ends
 from ..core.vocabulary import Role
 from ..programme.coverage import BAND_COLOURS, host_groups
+from ..programme.eligibility import nearest, seats_ahead
 from ..programme.vetting import PIPELINE, nominees, stage_counts
 from ..core.i18n import fmt_date, fmt_int, sector_label, t
 from ..outputs.labels import order_names
@@ -138,13 +139,34 @@ class AllocationApp(App):
         # the selection pipeline: each batch's nominees by vetting stage (from the workbook, before any run)
         self.vetting = W.HTML(self.vetting_html())
         self.vetting.add_class("vetting-pipeline")
+        # why not: a person, a seat, or both, and the rules that keep them apart (from the workbook)
+        orders = order_names(wb, self.lang)
+        people = wb.people.assign(_n=wb.people["name"].astype(str)).sort_values(["_n", "id"])
+        unit = people["sending_unit"].map(self.names).fillna(people["sending_unit"])
+        any_ = [(self.t("aapp.wn.any"), "")]
+        self.wn_person = W.Dropdown(options=any_ + [(f"{n}（{u}）" if self.lang == "zh" else f"{n} ({u})", i)
+                                                    for n, u, i in zip(people["_n"], unit, people["id"])],
+                                    value="", description=self.t("aapp.wn.person"), layout=W.Layout(width="420px"))
+        ahead = seats_ahead(wb)
+        self.wn_seat = W.Dropdown(options=any_ + sorted(((str(orders.get(o, o)), o) for o in ahead["order"]),
+                                                        key=lambda x: x[0]),
+                                  value="", description=self.t("aapp.wn.seat"), layout=W.Layout(width="520px"))
+        for w in (self.wn_person, self.wn_seat):
+            w.style.description_width = "60px"
+            w.observe(lambda _: self.show_why_not(), "value")
+        self.wn_person.add_class("why-not-person")
+        self.wn_seat.add_class("why-not-seat")
+        self.why_not = W.HTML(f"<div class='app-sub'>{html.escape(self.t('aapp.wn.hint'))}</div>")
+        self.why_not.add_class("why-not")
         tabs = W.Tab(children=[
             self.teams, self.unfilled, self.cities,
             W.VBox([self.pick, self.why, W.HBox([self.pin_button, self.forbid_button, self.clear_button]),
                     self.adjustments]),
-            self.compare, self.vetting])
+            self.compare, self.vetting,
+            W.VBox([W.HBox([self.wn_person, self.wn_seat], layout=W.Layout(flex_flow="row wrap")), self.why_not])])
         tabs.titles = tuple(self.t(k) for k in ("aapp.tab.teams", "aapp.tab.unfilled", "aapp.tab.cities",
-                                               "aapp.tab.adjust", "aapp.tab.compare", "aapp.tab.vetting"))
+                                               "aapp.tab.adjust", "aapp.tab.compare", "aapp.tab.vetting",
+                                               "aapp.tab.why_not"))
         self.tabs = tabs
         controls = W.VBox([W.HBox([self.window, self.region], layout=W.Layout(flex_flow="row wrap")),
                            W.HBox([self.method, self.run_button, self.progress, self.progress_text],
@@ -326,6 +348,50 @@ class AllocationApp(App):
                          f"<div class='vetting-counts'>{html_table(table)}</div>"
                          f"<div class='vetting-people'>{html_table(people, heads, max_rows=500)}</div></div>")
         return "".join(parts)
+
+    def show_why_not(self):
+        """The why-not tab: the pair's reasons, or a person's nearest seats, or a seat's nearest people."""
+        person, order = self.wn_person.value or None, self.wn_seat.value or None
+        if person is None and order is None:
+            self.why_not.value = f"<div class='app-sub'>{html.escape(self.t('aapp.wn.hint'))}</div>"
+            return
+        try:
+            near = nearest(self.wb, person, order, top=1 if person and order else 8, lang=self.lang)
+        except Exception:
+            log.error("why not failed:\n%s", traceback.format_exc())
+            self.why_not.value = f"<span class='problems'>{html.escape(self.t('app.error'))}</span>"
+            return
+        if near.empty:
+            self.why_not.value = f"<div class='app-sub'>{html.escape(self.t('aapp.wn.nothing'))}</div>"
+            return
+        orders = order_names(self.wb, self.lang)
+        sep = "；" if self.lang == "zh" else "; "
+
+        def stint(r):
+            return f"{fmt_date(r.start, self.lang)}–{fmt_date(r.end, self.lang)}"
+
+        def why(r):
+            return sep.join(r.why) if r.why else self.t("why_not.none")
+
+        if person and order:
+            r = next(near.itertuples())
+            head = self.t("aapp.wn.pair", person=self.names.get(r.person, r.person), seat=orders.get(r.order, r.order),
+                          start=fmt_date(r.start, self.lang), end=fmt_date(r.end, self.lang))
+            items = "".join(f"<li>{html.escape(x)}</li>" for x in (r.why or [self.t("why_not.none")]))
+            self.why_not.value = f"<h4>{html.escape(head)}</h4><ul class='why-not-reasons'>{items}</ul>"
+            return
+        if person:
+            head = self.t("aapp.wn.nearest_seats", person=self.names.get(person, person))
+            view = pd.DataFrame({"seat": [orders.get(o, o) for o in near["order"]]})
+        else:
+            head = self.t("aapp.wn.nearest_people", seat=orders.get(order, order))
+            view = pd.DataFrame({"person": [self.names.get(p, p) for p in near["person"]]})
+        rows = list(near.itertuples())
+        view["stint"] = [stint(r) for r in rows]
+        view["misses"] = [int(r.misses) for r in rows]
+        view["why"] = [why(r) for r in rows]
+        heads = {c: self.t(f"aapp.wn.col.{c}") for c in view.columns}
+        self.why_not.value = f"<h4>{html.escape(head)}</h4>" + html_table(view, heads)
 
     # --- keeping decisions -------------------------------------------------------------------------
     def decisions(self) -> pd.DataFrame:

@@ -498,3 +498,80 @@ def near_text(near: pd.DataFrame, lang: str | None = None, top: int = 2) -> str:
     parts = [t("why_not.near", lang, n=int(r.people), criterion=t("criterion." + r.criterion, lang))
              for r in near.head(top).itertuples(index=False)]
     return ("、" if (lang or default_lang()) == "zh" else "; ").join(parts)
+
+
+def seats_ahead(wb, on=None) -> pd.DataFrame:
+    """One seat per order, the one a planner asks about: its first slot ending on ``on`` (default today) or later,
+    starting no earlier than that day (a seat that has begun is planned from today, design §4).
+
+    Columns of :func:`planning.programme.seats.order_slots`; orders wholly past are left out.
+    """
+    day = (pd.Timestamp(on) if on is not None else today()).normalize()
+    s = order_slots(wb.orders)
+    s = s[s["end"] >= day].drop_duplicates("order", keep="first")
+    return s.assign(start=s["start"].clip(lower=day)).reset_index(drop=True)
+
+
+def rule_misses(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.ndarray, srow: np.ndarray) -> np.ndarray:
+    """How many rules exclude each pair (``prow`` into ``people``, ``srow`` into ``slots``): the rules of §4
+    (sector, skill, level, lead, availability, pairing) and the selection criteria of §11, one each, as
+    :func:`exclusions` lists them. 0: the person may sit there. Whole arrays, no loop over pairs."""
+    prow, srow = np.asarray(prow, np.int64), np.asarray(srow, np.int64)
+    n = np.zeros(len(prow), np.int64)
+    if not len(prow):
+        return n
+    p, s = people.reset_index(drop=True), slots.reset_index(drop=True)
+    n += p["sector"].to_numpy()[prow] != s["sector"].to_numpy()[srow]
+    sk = s["skill"].to_numpy(dtype=object)[srow]
+    named = np.array([isinstance(x, str) for x in sk], bool)
+    n += named & (p["skill"].to_numpy(dtype=object)[prow] != sk)
+    n += p["level"].to_numpy()[prow] < s["min_level"].to_numpy()[srow]
+    n += s["role"].eq(Role.LEAD).to_numpy()[srow] & ~p["can_lead"].fillna(False).astype(bool).to_numpy()[prow]
+    a_from = pd.DatetimeIndex(p["available_from"]).to_numpy()
+    a_to = pd.DatetimeIndex(ends(p["available_to"])).to_numpy()
+    st, en = pd.DatetimeIndex(s["start"]).to_numpy(), pd.DatetimeIndex(s["end"]).to_numpy()
+    n += ~((a_from[prow] <= st[srow]) & (a_to[prow] >= en[srow]))
+    ok, _ = _pairing_flags(wb, p, s, prow, srow)
+    n += ~ok
+    for fail in criteria_failures(wb, p, s, prow, srow).values():
+        n += fail
+    return n
+
+
+def nearest(wb, person: str | None = None, order: str | None = None, top: int = 5, lang: str | None = None,
+            on=None) -> pd.DataFrame:
+    """Why not, for a planner's pick: a person and a seat, or a person's nearest seats, or a seat's nearest people.
+
+    Seats are :func:`seats_ahead` (one per order, from ``on``, default today). With both ``person``
+    and ``order``: that pair. With ``person`` alone: the seats of their sector fewest rules away
+    from them; with ``order`` alone: the people of its sector fewest rules away (``top`` of each,
+    the eligible first, then by :func:`rule_misses`, then by id). Returns ``person, order, slot,
+    start, end, misses, why`` (``why``: the :func:`why_not` sentences in ``lang``, empty when
+    nothing excludes them).
+    """
+    cols = ["person", "order", "slot", "start", "end", "misses", "why"]
+    if person is None and order is None:
+        return pd.DataFrame(columns=cols)
+    seats = seats_ahead(wb, on)
+    people = wb.people.reset_index(drop=True)
+    if order is not None:
+        seats = seats[seats["order"] == order].reset_index(drop=True)
+    if person is not None:
+        people = people[people["id"] == person].reset_index(drop=True)
+    if seats.empty or people.empty:
+        return pd.DataFrame(columns=cols)
+    if person is not None and order is None:
+        seats = seats[seats["sector"] == people["sector"].iloc[0]].reset_index(drop=True)
+    if order is not None and person is None:
+        people = people[people["sector"] == seats["sector"].iloc[0]].reset_index(drop=True)
+    prow = np.repeat(np.arange(len(people)), len(seats))
+    srow = np.tile(np.arange(len(seats)), len(people))
+    m = rule_misses(wb, people, seats, prow, srow)
+    pid, oid = people["id"].to_numpy()[prow], seats["order"].to_numpy()[srow]
+    pick = np.lexsort((oid, pid, m))[:top]
+    rows = []
+    for k in pick:
+        s = seats.iloc[srow[k]]
+        why = why_not(wb, pid[k], oid[k], int(s["slot"]), lang, start=s["start"])
+        rows.append((pid[k], oid[k], int(s["slot"]), s["start"], s["end"], int(m[k]), why))
+    return pd.DataFrame(rows, columns=cols)
