@@ -373,6 +373,10 @@ def exclusions(wb, person: str, order: str, slot: int = 0, start=None) -> list[t
             key = ("rank_missing" if not isinstance(p["rank"], str) else
                    "rank_promotion" if sc["promotion"] else "rank")
             out.append((c, "why_not." + key, dict(have=p["rank"], need=need, codes=("have", "need"))))
+        elif c == "lead_rank":
+            need = RANKS[int(sc["lead_rank"])]
+            key = "lead_rank_missing" if not isinstance(p["rank"], str) else "lead_rank"
+            out.append((c, "why_not." + key, dict(have=p["rank"], need=need, codes=("have", "need"))))
         elif c == "title":
             need = TITLES[int(sc["title"])]
             key = "title_missing" if not isinstance(p["title"], str) else "title"

@@ -14,6 +14,8 @@ The rules as read here
   there is no such row, no rule.
 * Rank: a post rank is met by the same rank, or one rank below when the rule allows promotion on
   posting. A person without a rank does not meet it.
+* Team lead's rank: a lead seat of a team stating a lowest rank for its lead is met by that rank
+  or a higher one; a person without a rank does not meet it. Member seats ask no such rank.
 * Title: the lowest title or higher; no title does not meet it.
 * Age: whole years on the seat's first day (a birthday on that day counts) <= the cap; no birth
   date does not meet it.
@@ -93,6 +95,10 @@ def failing_criteria(person: dict, order: dict, seat_start: dt.date, seat_end: d
         promotion = bool(rule and rule.get("promotion_allowed"))
         if not (have == need or (promotion and have is not None and have == need - 1)):
             out.add("rank")
+    team = next((x for x in t.get("teams", []) if x["id"] == order.get("team")), None)
+    if order.get("role") == "lead" and team is not None and team.get("lead_rank") is not None:
+        if person.get("rank") is None or RANKS.index(person["rank"]) < RANKS.index(team["lead_rank"]):
+            out.add("lead_rank")
     if order.get("min_title") is not None:
         if person.get("title") is None or TITLES.index(person["title"]) < TITLES.index(order["min_title"]):
             out.add("title")
@@ -132,7 +138,7 @@ def failing_criteria(person: dict, order: dict, seat_start: dt.date, seat_end: d
 
 
 def tables(wb) -> dict[str, list[dict]]:
-    return {n: rows(getattr(wb, n)) for n in ("regions", "units", "people", "orders", "term_rules")}
+    return {n: rows(getattr(wb, n)) for n in ("regions", "units", "people", "orders", "term_rules", "teams")}
 
 
 def reference_criteria_failures(wb) -> dict[tuple[str, str, int], set[str]]:

@@ -84,6 +84,13 @@ def criteria_programmes(draw):
         o["programme"] = draw(maybe(st.sampled_from(PROGRAMMES), 2))
         o["min_months"] = draw(maybe(st.sampled_from([3, 6, 12]), 3))
         o["max_months"] = draw(maybe(st.sampled_from([6, 12, 36]), 3))
+    # teams stating their lead's lowest rank (no team rule of the allocation: the objective stays comparable)
+    t["teams"] = []
+    for o in t["orders"]:
+        if draw(st.booleans()):
+            t["teams"].append({"id": f"T-{o['id']}", "host": o["host_unit"], "model": "custom",
+                               "lead_rank": draw(maybe(st.sampled_from(RANKS)))})
+            o["team"] = f"T-{o['id']}"
     for u in t["units"]:
         if u["side"] == "host":
             u["altitude"] = draw(maybe(st.sampled_from([1200.0, 2999.0, 3000.0, 4500.0])))
