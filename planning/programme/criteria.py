@@ -14,18 +14,19 @@ import numpy as np
 import pandas as pd
 
 from ..core.live import LIVE
-from ..core.vocabulary import PartyStatus, Rank, Stage, Title
+from ..core.vocabulary import PartyStatus, Rank, Stage, Title, UnitGrade
 from .seats import add_months
 
 
 #: The selection criteria, in the order an explanation lists them.
-CRITERIA = ("rank", "lead_rank", "title", "age", "party", "party_years", "service_years", "medical", "altitude",
+CRITERIA = ("rank", "lead_rank", "title", "sender_grade", "age", "party", "party_years", "service_years", "medical", "altitude",
             "vetting", "term")
 #: Posts at or above this altitude (metres) need altitude clearance.
 HIGH_ALTITUDE = 3000.0
 #: Months a medical check stays valid when the programme says nothing else.
 MEDICAL_MONTHS = 12
 RANKS, TITLES, STAGES = [m.value for m in Rank], [m.value for m in Title], [m.value for m in Stage]
+GRADES = [m.value for m in UnitGrade]
 
 
 def _code(s: pd.Series, values: list[str]) -> np.ndarray:
@@ -66,7 +67,8 @@ def seat_criteria(wb, slots: pd.DataFrame) -> pd.DataFrame:
 
     Columns: ``rank`` (code of the post's rank, -1: none), ``lead_rank`` (on a lead seat of a
     team stating one: the lowest rank of its lead, -1: none), ``promotion`` (one rank below
-    allowed), ``title`` (lowest title code, -1: none), ``age_cap``, ``party`` (full membership
+    allowed), ``title`` (lowest title code, -1: none), ``sender_grade`` (the sending unit's
+    lowest grade, -1: none), ``age_cap``, ``party`` (full membership
     required), ``party_years``, ``service_years`` (NaN: none), ``medical`` (a valid check
     needed), ``medical_months``, ``altitude`` (host's metres), ``high`` (clearance needed),
     ``stage`` (last vetting stage code, -1: none), ``term_ok`` (the stint within the term
@@ -85,6 +87,7 @@ def seat_criteria(wb, slots: pd.DataFrame) -> pd.DataFrame:
         lead_rank = _code(want, RANKS)
     out = pd.DataFrame({"rank": _code(_col(s, "post_rank"), RANKS), "lead_rank": lead_rank,
                         "title": _code(_col(s, "min_title"), TITLES),
+                        "sender_grade": _code(_col(s, "min_sender_grade"), GRADES),
                         "age_cap": _col(s, "age_cap", "float64").astype("float64").to_numpy(),
                         "party": _col(s, "party_required").fillna(False).astype(bool).to_numpy(),
                         "party_years": _col(s, "min_party_years", "float64").astype("float64").to_numpy(),
@@ -135,9 +138,17 @@ def seat_criteria(wb, slots: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def person_facts(people: pd.DataFrame) -> pd.DataFrame:
-    """The facts the criteria read, one row per person: codes (-1: missing) and days (NaT: missing)."""
+def person_facts(people: pd.DataFrame, wb=None) -> pd.DataFrame:
+    """The facts the criteria read, one row per person: codes (-1: missing) and days (NaT: missing).
+
+    ``sender_grade`` is the grade of the person's sending unit in ``wb`` (-1 without ``wb`` or a grade).
+    """
     p = people.reset_index(drop=True)
+    grade = pd.Series(np.full(len(p), -1, dtype=np.int64))
+    u = getattr(wb, "units", None)
+    if u is not None and "grade" in u.columns and u["grade"].notna().any():
+        of_unit = u.drop_duplicates("id").set_index("id")["grade"]
+        grade = pd.Series(_code(_col(p, "sending_unit").map(of_unit), GRADES))
     result = _col(p, "medical_result").astype(object)
     clear = _col(p, "altitude_clearance").astype(object)
     days = {c: pd.DatetimeIndex(_col(p, c, "datetime64[ns]").astype("datetime64[ns]")).to_numpy()
@@ -147,7 +158,8 @@ def person_facts(people: pd.DataFrame) -> pd.DataFrame:
                          **days,
                          "medical_result": np.where(result.isna(), -1, (result == "fit").astype(np.int64)),
                          "altitude_clearance": np.where(clear.isna(), -1, (clear == "cleared").astype(np.int64)),
-                         "stage": _code(_col(p, "vetting_stage"), STAGES)}, index=range(len(p)))
+                         "stage": _code(_col(p, "vetting_stage"), STAGES),
+                         "sender_grade": grade.to_numpy()}, index=range(len(p)))
 
 
 def whole_years(since: np.ndarray, on: np.ndarray) -> np.ndarray:
@@ -187,7 +199,7 @@ def criteria_failures(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.nd
     passes them all.
     """
     seats = seat_criteria(wb, slots) if seats is None else seats
-    f = person_facts(people) if facts is None else facts
+    f = person_facts(people, wb) if facts is None else facts
     out: dict[str, np.ndarray] = {}
     if not len(prow):
         return out
@@ -197,6 +209,10 @@ def criteria_failures(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.nd
     def rank(pr, sr):
         r, have = sc["rank"][sr], pf["rank"][pr]
         return (r >= 0) & ~((have == r) | (sc["promotion"][sr] & (have >= 0) & (have == r - 1)))
+
+    def sender_grade(pr, sr):
+        g = sc["sender_grade"][sr]
+        return (g >= 0) & (pf["sender_grade"][pr] < g)  # a unit without a grade is -1: below every grade
 
     def lead_rank(pr, sr):
         r = sc["lead_rank"][sr]
@@ -241,6 +257,7 @@ def criteria_failures(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.nd
 
     checks = [("term", (~sc["term_ok"]).any(), term), ("rank", (sc["rank"] >= 0).any(), rank),
               ("lead_rank", (sc["lead_rank"] >= 0).any(), lead_rank),
+              ("sender_grade", (sc["sender_grade"] >= 0).any(), sender_grade),
               ("title", (sc["title"] >= 0).any(), title), ("party", sc["party"].any(), party),
               ("vetting", (sc["stage"] >= 0).any(), vetting), ("altitude", sc["high"].any(), altitude),
               ("medical", sc["medical"].any(), medical), ("age", (~np.isnan(sc["age_cap"])).any(), age),
@@ -268,7 +285,7 @@ def meets_criteria(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.ndarr
         return ok
     used = np.unique(srow)  # the criteria of the seats the pairs name, not of every seat
     seats = seat_criteria(wb, slots.iloc[used])
-    if not ((seats["rank"] >= 0).any() or (seats["lead_rank"] >= 0).any() or (seats["title"] >= 0).any() or seats["party"].any()
+    if not ((seats["rank"] >= 0).any() or (seats["lead_rank"] >= 0).any() or (seats["sender_grade"] >= 0).any() or (seats["title"] >= 0).any() or seats["party"].any()
             or seats["medical"].any() or seats["high"].any() or (seats["stage"] >= 0).any()
             or (~seats["term_ok"]).any() or seats[["age_cap", "party_years", "service_years"]].notna().any().any()):
         return ok  # no seat sets a criterion: as before the criteria
@@ -290,7 +307,7 @@ def meets_criteria(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.ndarr
 
 
 #: What a seat asks of a person besides its first day (:func:`seat_criteria`): seats alike in these are alike.
-_SEAT_KEY = ("rank", "lead_rank", "promotion", "title", "age_cap", "party", "party_years", "service_years", "medical",
+_SEAT_KEY = ("rank", "lead_rank", "promotion", "title", "sender_grade", "age_cap", "party", "party_years", "service_years", "medical",
              "medical_months", "high", "stage", "term_ok")
 
 

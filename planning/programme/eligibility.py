@@ -36,7 +36,7 @@ from ..core.periods import ends
 from ..core.utils import ranges
 from ..core.vocabulary import Role
 from ..core.i18n import default_lang, sector_label, t
-from .criteria import (CRITERIA, RANKS, STAGES, TITLES, criteria_failures, medical_valid_until, meets_criteria,
+from .criteria import (CRITERIA, GRADES, RANKS, STAGES, TITLES, criteria_failures, medical_valid_until, meets_criteria,
                        person_facts, seat_criteria, whole_years)
 from .seats import add_months, order_slots
 
@@ -362,7 +362,7 @@ def exclusions(wb, person: str, order: str, slot: int = 0, start=None) -> list[t
                 have=nm.get(p["sending_unit"], p["sending_unit"]),
                 need="、".join(str(nm.get(x, x)) for x in sorted(map(str, set(req["sender"])))))))
     seats = seat_criteria(wb, slots)
-    f = person_facts(people)
+    f = person_facts(people, wb)
     fails = criteria_failures(wb, people, slots, np.zeros(1, np.int64), np.zeros(1, np.int64), seats=seats, facts=f)
     sc, on = seats.iloc[0], pd.Timestamp(s["start"])
     for c in CRITERIA:
@@ -377,6 +377,14 @@ def exclusions(wb, person: str, order: str, slot: int = 0, start=None) -> list[t
             need = RANKS[int(sc["lead_rank"])]
             key = "lead_rank_missing" if not isinstance(p["rank"], str) else "lead_rank"
             out.append((c, "why_not." + key, dict(have=p["rank"], need=need, codes=("have", "need"))))
+        elif c == "sender_grade":
+            need = GRADES[int(sc["sender_grade"])]
+            g = f["sender_grade"].iloc[0]
+            have = GRADES[int(g)] if g >= 0 else None
+            nm = wb.units.set_index("id")["name"] if "name" in wb.units.columns else pd.Series(dtype=object)
+            unit = str(nm.get(p["sending_unit"], p["sending_unit"]))
+            out.append((c, "why_not.sender_grade" if have else "why_not.sender_grade_missing",
+                        dict(have=have, need=need, unit=unit, codes=("have", "need") if have else ("need",))))
         elif c == "title":
             need = TITLES[int(sc["title"])]
             key = "title_missing" if not isinstance(p["title"], str) else "title"

@@ -97,3 +97,29 @@ def test_teams_short_of_their_least_size():
     assert set(teams_short(wb, "2027-06-01")["team"]) == {"TV", "TW"}   # P1 and P3 (planned): 2 of 3
     assert teams_short(wb, "2028-02-01").iloc[0].to_dict() == dict(team="TX", min_size=3, seats=3, on_post=0, short=3)
     assert teams_short(make_wb(people, orders)).empty  # no team states a size
+
+
+# --- the sending unit's grade (三甲) -------------------------------------------------------------------------
+
+def graded_wb(grade, need="grade_3a"):
+    wb = make_wb([dict(id="P1")], [dict(id="O1", min_sender_grade=need)])
+    wb.units["grade"] = wb.units["grade"].astype(object)
+    wb.units.loc[wb.units["id"] == "U1", "grade"] = grade
+    return wb
+
+
+@pytest.mark.parametrize("grade, ok", [("grade_3a", True), ("grade_3b", False), ("grade_2a", False), (None, False)])
+def test_an_order_may_ask_for_senders_of_a_grade(grade, ok):
+    wb = graded_wb(grade)
+    assert (len(eligible_pairs(wb)) == 1) == ok
+    assert [c for c, _, _ in exclusions(wb, "P1", "O1")] == ([] if ok else ["sender_grade"])
+    assert len(eligible_pairs(graded_wb(grade, need=None))) == 1  # an order asking none
+
+
+def test_the_sender_grade_sentence_names_the_unit_and_both_grades():
+    assert why_not(graded_wb("grade_3b"), "P1", "O1", lang="zh") == ["派出单位等级低于三甲（派出单位1：三乙）"]
+    assert why_not(graded_wb("grade_3b"), "P1", "O1", lang="en") == [
+        "sending unit's grade below grade 3a (派出单位1: grade 3b)"]
+    assert why_not(graded_wb(None), "P1", "O1", lang="zh") == ["缺少派出单位等级（派出单位1；岗位须三甲或以上）"]
+    assert why_not(graded_wb(None), "P1", "O1", lang="en") == [
+        "sending unit's grade missing (派出单位1; the post needs grade 3a or above)"]

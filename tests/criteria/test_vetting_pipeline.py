@@ -65,7 +65,7 @@ def test_the_allocation_page_shows_the_pipeline_by_name(sample):
                                      ("en", "Selection progress", "2027年8月批 (dispatched 2027-08-01): 18 in the running, "
                                       "0 through public notice", "medical check")):
         app = AllocationApp(wb=sample, lang=lang)
-        assert app.tabs.titles[-1] == title
+        assert title in app.tabs.titles
         h = app.vetting.value
         assert head in text(h)
         assert not any(p in h for p in n["person"])  # names, not ids
