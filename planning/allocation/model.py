@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..core.utils import days_of
 from .candidates import factorize_codes
-from .plan import EXACT, FAIR_MAX, PREFERRED, WISH_RANKS, WISH_STEP
+from .plan import EXACT, FAIR_MAX, PERSON_STEP, PREFERRED, WISH_RANKS, WISH_STEP
 from .team_rules import define_team_rules
 
 
@@ -24,7 +24,7 @@ class Model:
     pair_person: np.ndarray
     pair_seat: np.ndarray
     pair_w: np.ndarray          # 2**(priority-1)
-    pair_tie: np.ndarray        # preferred / exact skill / wish reward
+    pair_tie: np.ndarray        # preferred / exact skill / wish / person's preferences reward
     pair_start: np.ndarray      # day numbers
     pair_end: np.ndarray
     person_city: np.ndarray     # city code per person
@@ -59,8 +59,9 @@ class Model:
 def _tie_reward(pairs: pd.DataFrame) -> np.ndarray:
     r = pairs["wish_rank"].to_numpy()
     wish = np.where((r >= 0) & (r < WISH_RANKS), WISH_STEP * (WISH_RANKS - r), 0)
+    prefs = pairs["person_pref"].to_numpy().astype(np.int64) if "person_pref" in pairs else 0
     return (PREFERRED * pairs["preferred"].to_numpy().astype(np.int64)
-            + EXACT * pairs["exact_skill"].to_numpy().astype(np.int64) + wish).astype(np.int64)
+            + EXACT * pairs["exact_skill"].to_numpy().astype(np.int64) + wish + PERSON_STEP * prefs).astype(np.int64)
 
 
 def _fair_levels(person_city: np.ndarray, n_city: int) -> np.ndarray:

@@ -16,10 +16,12 @@ from ..core.i18n import default_lang, fmt_date, sector_label, t
 
 # tie-breaker weights: each outweighs all the later ones together (per person)
 FAIR_MAX = 15                       # fair share: marginal cost 0..15
-WISH_STEP = FAIR_MAX + 1            # wish rank r (0 = first) earns WISH_STEP * (WISH_RANKS - r)
+PERSON_STEP = FAIR_MAX + 1          # each preference an order states and the person meets (Party member, rural
+PERSON_MAX = 2                      # experience, design §11) earns PERSON_STEP
+WISH_STEP = PERSON_STEP * PERSON_MAX + FAIR_MAX + 1    # wish rank r (0 = first) earns WISH_STEP * (WISH_RANKS - r)
 WISH_RANKS = 8
-EXACT = WISH_STEP * WISH_RANKS + FAIR_MAX + 1          # 144
-PREFERRED = EXACT + WISH_STEP * WISH_RANKS + FAIR_MAX + 1  # 288
+EXACT = WISH_STEP * WISH_RANKS + PERSON_STEP * PERSON_MAX + FAIR_MAX + 1          # 432
+PREFERRED = EXACT + WISH_STEP * WISH_RANKS + PERSON_STEP * PERSON_MAX + FAIR_MAX + 1  # 864
 
 TIEBREAK_MIN_SECONDS = 10.0  # CP-SAT tie-breaker phase without a time limit: max(this, phase-1 time)
 class SolveStatus(StrEnum):
@@ -45,7 +47,7 @@ class Reason(StrEnum):
 
 
 REASONS = tuple(r.value for r in Reason)
-WHY = ("pinned", "preferred", "exact_skill", "wish", "fair_share", "priority")
+WHY = ("pinned", "preferred", "exact_skill", "wish", "person_pref", "fair_share", "priority")
 CONTRACT = ["person", "order", "start", "end", "status"]
 
 

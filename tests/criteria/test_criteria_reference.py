@@ -74,6 +74,7 @@ def criteria_programmes(draw):
         p["medical_result"] = draw(maybe(st.sampled_from(["fit", "fit", "unfit"])))
         p["altitude_clearance"] = draw(maybe(st.sampled_from(["cleared", "not_cleared"])))
         p["vetting_stage"] = draw(maybe(st.sampled_from(STAGES + ["publicised"])))
+        p["rural_experience"] = draw(st.booleans())
     for o in t["orders"]:
         o["post_rank"] = draw(maybe(st.sampled_from(RANKS), 2))
         o["min_title"] = draw(maybe(st.sampled_from(TITLES), 2))
@@ -83,6 +84,7 @@ def criteria_programmes(draw):
         o["min_party_years"] = draw(maybe(st.sampled_from([1, 2]), 2))
         o["min_service_years"] = draw(maybe(st.sampled_from([2, 3]), 2))
         o["programme"] = draw(maybe(st.sampled_from(PROGRAMMES), 2))
+        o["party_preferred"], o["rural_preferred"] = draw(st.booleans()), draw(st.booleans())  # rank, never exclude
         o["min_months"] = draw(maybe(st.sampled_from([3, 6, 12]), 3))
         o["max_months"] = draw(maybe(st.sampled_from([6, 12, 36]), 3))
     # teams stating their lead's lowest rank (no team rule of the allocation: the objective stays comparable)
