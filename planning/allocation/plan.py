@@ -14,7 +14,8 @@ from ..programme.eligibility import blocked_sentences, exclusions, near_misses, 
 from ..programme.seats import order_slots
 from ..core.i18n import default_lang, fmt_date, sector_label, t
 
-# tie-breaker weights: each outweighs all the later ones together (per person)
+# tie-breaker weights: each outweighs all the later ones together (per person); a tier no pair of a problem uses
+# (the person's preferences) takes no room there (planning.allocation.model._tie_reward)
 FAIR_MAX = 15                       # fair share: marginal cost 0..15
 PERSON_STEP = FAIR_MAX + 1          # each preference an order states and the person meets (Party member, rural
 PERSON_MAX = 2                      # experience, design §11) earns PERSON_STEP
