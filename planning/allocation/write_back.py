@@ -7,7 +7,7 @@ import pandas as pd
 from ..core.hierarchy import source_city
 from ..core.utils import sorted_keys
 from ..core.vocabulary import Role, Status
-from ..programme.eligibility import capable_pairs, criteria_blocked, exclusive_senders
+from ..programme.eligibility import capable_pairs, exclusive_senders
 from .candidates import busy_mask, integer_codes, overlap_hits
 from .model import Solution
 from .plan import CONTRACT, PERSON_MAX, WISH_RANKS, Objective, Plan, SolveStatus
@@ -119,8 +119,11 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
     # stage 2: free over the whole stint and not busy (pairings ignored)
     # a seat with an allowed candidate (pairs_all is already busy-filtered) is free: check only the others
     allowed = u["seat"].isin(pairs_all["seat"]).to_numpy()
-    sl = u[capable & ~allowed].drop(columns=["seats", "seat"]).reset_index(drop=True)
-    free = capable_pairs(wb, pe, sl) if len(sl) else pd.DataFrame(columns=["person", "order", "slot"])
+    sl_rows = np.flatnonzero(capable & ~allowed)
+    sl = u.iloc[sl_rows].drop(columns=["seats", "seat"]).reset_index(drop=True)
+    # one join for both questions: who is capable (pairings aside), and which seats only the criteria keep empty
+    free, sl_blocked = (capable_pairs(wb, pe, sl, blocked=True) if len(sl)
+                        else (pd.DataFrame(columns=["person", "order", "slot"]), np.zeros(0, bool)))
     if len(free):
         key = pd.MultiIndex.from_frame(seats[["order", "slot"]])
         free["seat"] = key.get_indexer(pd.MultiIndex.from_frame(free[["order", "slot"]]))
@@ -140,9 +143,10 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
     lr, ss = ruled_teams(wb)
     ruled = u["team"].isin(lr.union(ss)).to_numpy()
     # stage 2b: people available over the stint, but none meets the selection criteria (design §11)
+    # (the seats not free are among those without an allowed candidate: ``sl``)
     crit = np.zeros(len(u), dtype=bool)
-    if (capable & ~is_free).any():
-        crit[capable & ~is_free] = criteria_blocked(wb, u[capable & ~is_free].drop(columns=["seats", "seat"]), pe)
+    crit[sl_rows] = sl_blocked
+    crit &= capable & ~is_free
     reason = np.select(
         [~capable, crit, ~is_free, ~allowed, np.full(len(u), stopped), idle & ruled],
         ["no_one_in_sector", "criteria", "no_one_free", "pairing", "time_limit", "team_rule"],

@@ -97,18 +97,24 @@ def eligible_pairs(wb, slots: pd.DataFrame | None = None, people: pd.DataFrame |
                          "exact_skill": r["exact_skill"].to_numpy(), "preferred": r["preferred"].to_numpy()})
 
 
-def capable_pairs(wb, people: pd.DataFrame, slots: pd.DataFrame) -> pd.DataFrame:
+def capable_pairs(wb, people: pd.DataFrame, slots: pd.DataFrame, *, blocked: bool = False):
     """Every (person, order, slot) passing every rule but the pairings: who could take a seat if pairings allowed.
 
     The question an unfilled seat's reason asks ("no one free in the period" or "pairing"):
     :func:`eligible_pairs` without :func:`exclusive_senders` (the selection criteria apply).
-    Columns ``person, order, slot, exact_skill``.
+    Columns ``person, order, slot, exact_skill``. ``blocked=True`` also returns
+    :func:`criteria_blocked` of ``slots`` from the same join: ``(pairs, blocked)``.
     """
     prow, srow, exact = _join(people, slots)
     keep = meets_criteria(wb, people, slots, prow, srow)
+    if blocked:
+        basic, met = np.zeros(len(slots), bool), np.zeros(len(slots), bool)
+        basic[srow] = True
+        met[srow[keep]] = True
     prow, srow, exact = prow[keep], srow[keep], exact[keep]
-    return pd.DataFrame({"person": people["id"].to_numpy()[prow], "order": slots["order"].to_numpy()[srow],
+    out = pd.DataFrame({"person": people["id"].to_numpy()[prow], "order": slots["order"].to_numpy()[srow],
                          "slot": slots["slot"].to_numpy()[srow].astype(np.int64), "exact_skill": exact})
+    return (out, basic & ~met) if blocked else out
 
 
 def _codes(*columns: pd.Series) -> list[np.ndarray]:
