@@ -42,13 +42,16 @@ def nominees(wb, batch: str | None = None) -> pd.DataFrame:
     p = p[p["batch"].notna()]
     if batch is not None:
         p = p[p["batch"] == batch]
+    if p.empty:
+        return pd.DataFrame(columns=cols)
     stage = (p["vetting_stage"] if "vetting_stage" in p.columns else pd.Series(None, index=p.index, dtype=object))
     stage = stage.astype(object).where(stage.isin(STAGES), "none")
     when = pd.to_datetime(p["vetting_date"]) if "vetting_date" in p.columns else pd.Series(pd.NaT, index=p.index)
     b = getattr(wb, "batches", None)
-    dispatch = (b.set_index("id")["dispatch"] if b is not None and len(b) else pd.Series(dtype="datetime64[ns]"))
+    dispatch = dict(zip(b["id"], pd.to_datetime(b["dispatch"]))) if b is not None and len(b) else {}
     out = pd.DataFrame({
-        "batch": p["batch"].to_numpy(), "dispatch": p["batch"].map(dispatch).to_numpy(dtype="datetime64[ns]"),
+        "batch": p["batch"].to_numpy(),
+        "dispatch": pd.to_datetime(p["batch"].astype(object).map(dispatch)).to_numpy(dtype="datetime64[ns]"),
         "person": p["id"].to_numpy(), "sending_unit": p["sending_unit"].to_numpy(),
         "sector": p["sector"].to_numpy(),
         "nomination": p["nomination"].to_numpy() if "nomination" in p.columns else None,
