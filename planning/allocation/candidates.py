@@ -127,12 +127,31 @@ def _wish_rank(wb, person: np.ndarray, ids: pd.Index, host: np.ndarray, hosts: p
     return np.where((wished[at] == key) & (host >= 0), rank[at], -1).astype(np.int64)
 
 
+def person_preferences(people: pd.DataFrame, seats: pd.DataFrame, prow: np.ndarray, seat: np.ndarray) -> np.ndarray:
+    """Per pair, how many preferences its seat states that the person meets (0–2): a full Party member
+    (``party_status`` 中共党员) where the order sets ``party_preferred``, grass-roots experience
+    (``rural_experience``) where it sets ``rural_preferred``. They rank among the eligible (design §11)."""
+    out = np.zeros(len(prow), np.int64)
+    for want, has in (("party_preferred", lambda p: p["party_status"].eq("party_member")),
+                      ("rural_preferred", lambda p: p["rural_experience"].fillna(False).astype(bool))):
+        need = (seats[want].fillna(False).astype(bool).to_numpy() if want in seats.columns
+                else np.zeros(len(seats), bool))
+        if not need.any():
+            continue
+        col = "party_status" if want == "party_preferred" else "rural_experience"
+        met = has(people).to_numpy(dtype=bool) if col in people.columns else np.zeros(len(people), bool)
+        out += need[seat] & met[prow]
+    return out
+
+
 def candidate_pairs(wb, seats: pd.DataFrame, busy: pd.DataFrame, forbids: pd.DataFrame,
                     people: pd.DataFrame | None = None) -> pd.DataFrame:
     """Allowed (person, seat) pairs with tie-breaker features.
 
     Columns: ``person, order, slot, exact_skill, preferred, seat, start, end,
-    host_unit, wish_rank, source_city``; people busy over the seat and
+    host_unit, wish_rank, person_pref`` (how many of the preferences the order states the person
+    meets: a full Party member where it prefers Party members, grass-roots experience where it
+    prefers that; design §11), ``source_city``; people busy over the seat and
     forbidden pairs are removed. ``people`` limits the candidates (default:
     everyone). Built from row positions (:func:`planning.programme.eligibility.eligible_rows`);
     names are attached once at the end.
@@ -160,6 +179,7 @@ def candidate_pairs(wb, seats: pd.DataFrame, busy: pd.DataFrame, forbids: pd.Dat
                           "host_unit": seats["host_unit"].to_numpy()[seat]})
     host, hosts = pd.factorize(seats["host_unit"].to_numpy())
     pairs["wish_rank"] = _wish_rank(wb, prow, ids, host[seat], pd.Index(hosts))
+    pairs["person_pref"] = person_preferences(people, seats, prow, seat)
     city_codes, city_names = pd.factorize(source_city(wb).reindex(ids).to_numpy())
     pairs["source_city"] = np.asarray(city_names, dtype=object)[city_codes[prow]]
     # integer twins of person and source_city (positions in ``people``; city codes) for the arrays

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..core.utils import days_of
 from .candidates import factorize_codes
-from .plan import EXACT, FAIR_MAX, PREFERRED, WISH_RANKS, WISH_STEP
+from .plan import FAIR_MAX, PERSON_MAX, PERSON_STEP, WISH_RANKS
 from .sender_rules import define_sender_rules
 from .team_rules import define_team_rules
 
@@ -25,7 +25,7 @@ class Model:
     pair_person: np.ndarray
     pair_seat: np.ndarray
     pair_w: np.ndarray          # 2**(priority-1)
-    pair_tie: np.ndarray        # preferred / exact skill / wish reward
+    pair_tie: np.ndarray        # preferred / exact skill / wish / person's preferences reward
     pair_start: np.ndarray      # day numbers
     pair_end: np.ndarray
     person_city: np.ndarray     # city code per person
@@ -74,10 +74,22 @@ class Model:
 
 
 def _tie_reward(pairs: pd.DataFrame) -> np.ndarray:
+    """Each pair's tie-breaker reward: the tiers of :mod:`planning.allocation.plan` (preferred pairing, exact
+    skill, wish, the person's preferences), each outweighing the later ones and the fair share together.
+
+    The person's tier takes room only up to the most preferences any pair meets: with none, the weights
+    are those without the tier (the order of every plan is the same; the min-cost flow's costs stay small).
+    """
     r = pairs["wish_rank"].to_numpy()
-    wish = np.where((r >= 0) & (r < WISH_RANKS), WISH_STEP * (WISH_RANKS - r), 0)
-    return (PREFERRED * pairs["preferred"].to_numpy().astype(np.int64)
-            + EXACT * pairs["exact_skill"].to_numpy().astype(np.int64) + wish).astype(np.int64)
+    prefs = (np.minimum(pairs["person_pref"].to_numpy().astype(np.int64), PERSON_MAX) if "person_pref" in pairs
+             else np.zeros(len(pairs), np.int64))
+    room = PERSON_STEP * int(prefs.max(initial=0))  # the person's tier at its widest in these pairs
+    wish_step = room + FAIR_MAX + 1                 # WISH_STEP when some pair meets both preferences
+    exact = wish_step * WISH_RANKS + room + FAIR_MAX + 1
+    preferred = exact + wish_step * WISH_RANKS + room + FAIR_MAX + 1
+    wish = np.where((r >= 0) & (r < WISH_RANKS), wish_step * (WISH_RANKS - r), 0)
+    return (preferred * pairs["preferred"].to_numpy().astype(np.int64)
+            + exact * pairs["exact_skill"].to_numpy().astype(np.int64) + wish + PERSON_STEP * prefs).astype(np.int64)
 
 
 def _fair_levels(person_city: np.ndarray, n_city: int) -> np.ndarray:

@@ -14,12 +14,15 @@ from ..programme.eligibility import blocked_sentences, exclusions, near_misses, 
 from ..programme.seats import order_slots
 from ..core.i18n import default_lang, fmt_date, fmt_int, sector_label, t
 
-# tie-breaker weights: each outweighs all the later ones together (per person)
+# tie-breaker weights: each outweighs all the later ones together (per person); a tier no pair of a problem uses
+# (the person's preferences) takes no room there (planning.allocation.model._tie_reward)
 FAIR_MAX = 15                       # fair share: marginal cost 0..15
-WISH_STEP = FAIR_MAX + 1            # wish rank r (0 = first) earns WISH_STEP * (WISH_RANKS - r)
+PERSON_STEP = FAIR_MAX + 1          # each preference an order states and the person meets (Party member, rural
+PERSON_MAX = 2                      # experience, design §11) earns PERSON_STEP
+WISH_STEP = PERSON_STEP * PERSON_MAX + FAIR_MAX + 1    # wish rank r (0 = first) earns WISH_STEP * (WISH_RANKS - r)
 WISH_RANKS = 8
-EXACT = WISH_STEP * WISH_RANKS + FAIR_MAX + 1          # 144
-PREFERRED = EXACT + WISH_STEP * WISH_RANKS + FAIR_MAX + 1  # 288
+EXACT = WISH_STEP * WISH_RANKS + PERSON_STEP * PERSON_MAX + FAIR_MAX + 1          # 432
+PREFERRED = EXACT + WISH_STEP * WISH_RANKS + PERSON_STEP * PERSON_MAX + FAIR_MAX + 1  # 864
 
 #: groups of seats with fewer candidates than places named in the plan's summary (the rest are counted)
 BOTTLENECK_LINES = 20
@@ -49,7 +52,7 @@ class Reason(StrEnum):
 
 
 REASONS = tuple(r.value for r in Reason)
-WHY = ("pinned", "preferred", "exact_skill", "wish", "fair_share", "priority")
+WHY = ("pinned", "preferred", "exact_skill", "wish", "person_pref", "fair_share", "priority")
 CONTRACT = ["person", "order", "start", "end", "status"]
 
 

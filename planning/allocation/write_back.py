@@ -7,10 +7,10 @@ import pandas as pd
 from ..core.hierarchy import source_city
 from ..core.utils import sorted_keys
 from ..core.vocabulary import Role, Status
-from ..programme.eligibility import capable_pairs, criteria_blocked, exclusive_senders
+from ..programme.eligibility import capable_pairs, exclusive_senders
 from .candidates import busy_mask, integer_codes, overlap_hits
 from .model import Solution
-from .plan import CONTRACT, WISH_RANKS, Objective, Plan, SolveStatus
+from .plan import CONTRACT, PERSON_MAX, WISH_RANKS, Objective, Plan, SolveStatus
 from .team_rules import ruled_teams
 
 
@@ -25,7 +25,7 @@ def _why(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinned: int) 
 
     A placed pair is compared with the alternatives it beat: the seat's other
     candidates, and the person's other seats of the same weight. Criteria are
-    checked in order (preferred pairing, exact skill, wish, fair share); the
+    checked in order (preferred pairing, exact skill, wish, the person's preferences, fair share); the
     first one on which the placed pair beats an alternative still tied on the
     earlier ones is the reason; with none, the seat's priority alone decided.
     The first ``n_pinned`` placements are pins.
@@ -48,9 +48,12 @@ def _why(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinned: int) 
     pref = pairs["preferred"].to_numpy().astype(np.int64)
     exact = pairs["exact_skill"].to_numpy().astype(np.int64)
     r = pairs["wish_rank"].to_numpy().astype(np.int64)
-    n_ws = WISH_RANKS + 1
-    feat = (pref * 2 + exact) * n_ws + np.where(r >= 0, WISH_RANKS - np.minimum(r, WISH_RANKS), 0)
-    n_feat = 4 * n_ws
+    n_ws, n_pp = WISH_RANKS + 1, PERSON_MAX + 1
+    wish = np.where(r >= 0, WISH_RANKS - np.minimum(r, WISH_RANKS), 0)
+    pp = (np.minimum(pairs["person_pref"].to_numpy().astype(np.int64), PERSON_MAX) if "person_pref" in pairs
+          else np.zeros(len(pairs), np.int64))
+    feat = ((pref * 2 + exact) * n_ws + wish) * n_pp + pp
+    n_feat = 4 * n_ws * n_pp
     rest = np.ones(len(pairs), bool)
     rest[chosen] = False
     # the seat's other candidates: (seat, features, city by falling share)
@@ -66,9 +69,10 @@ def _why(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinned: int) 
     placed[person[chosen]] = True
     alt = rest & placed[person]
     person_keys = sorted_keys((person[alt] * n_level + level[alt]) * n_feat + feat[alt])
-    cp, ce, cf, cc = pref[chosen], exact[chosen], feat[chosen], city[chosen]
-    lows = [np.zeros(n, np.int64), cp * 2 * n_ws, (cp * 2 + ce) * n_ws]      # tied on the earlier criteria
-    highs = [cp * 2 * n_ws, (cp * 2 + ce) * n_ws, cf]                         # and lower on this one
+    cp, ce, cw, cf, cc = pref[chosen], exact[chosen], wish[chosen], feat[chosen], city[chosen]
+    lows = [np.zeros(n, np.int64), cp * 2 * n_ws * n_pp, (cp * 2 + ce) * n_ws * n_pp,
+            ((cp * 2 + ce) * n_ws + cw) * n_pp]                                 # tied on the earlier criteria
+    highs = [cp * 2 * n_ws * n_pp, (cp * 2 + ce) * n_ws * n_pp, ((cp * 2 + ce) * n_ws + cw) * n_pp, cf]  # lower here
     s0 = seat[chosen] * n_feat
     p0 = (person[chosen] * n_level + level[chosen]) * n_feat
     hits = [_any_in(seat_keys, (s0 + lo) * n_city, (s0 + hi) * n_city)[0] | _any_in(person_keys, p0 + lo, p0 + hi)[0]
@@ -82,7 +86,7 @@ def _why(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinned: int) 
     at = np.where(mine, nxt, at)
     share_mine = (used[cc] - 1) / pool[cc]
     hits.append(found & (share[by_share[seat_keys[at] % n_city]] > share_mine))
-    out = np.select(hits, ["preferred", "exact_skill", "wish", "fair_share"], "priority").astype(object)
+    out = np.select(hits, ["preferred", "exact_skill", "wish", "person_pref", "fair_share"], "priority").astype(object)
     out[:n_pinned] = "pinned"
     return out
 
@@ -137,8 +141,11 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
     # stage 2: free over the whole stint and not busy (pairings ignored)
     # a seat with an allowed candidate (pairs_all is already busy-filtered) is free: check only the others
     allowed = u["seat"].isin(pairs_all["seat"]).to_numpy()
-    sl = u[capable & ~allowed].drop(columns=["seats", "seat"]).reset_index(drop=True)
-    free = capable_pairs(wb, pe, sl) if len(sl) else pd.DataFrame(columns=["person", "order", "slot"])
+    sl_rows = np.flatnonzero(capable & ~allowed)
+    sl = u.iloc[sl_rows].drop(columns=["seats", "seat"]).reset_index(drop=True)
+    # one join for both questions: who is capable (pairings aside), and which seats only the criteria keep empty
+    free, sl_blocked = (capable_pairs(wb, pe, sl, blocked=True) if len(sl)
+                        else (pd.DataFrame(columns=["person", "order", "slot"]), np.zeros(0, bool)))
     if len(free):
         key = pd.MultiIndex.from_frame(seats[["order", "slot"]])
         free["seat"] = key.get_indexer(pd.MultiIndex.from_frame(free[["order", "slot"]]))
@@ -168,9 +175,10 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
     lr, ss = ruled_teams(wb)
     ruled = u["team"].isin(lr.union(ss)).to_numpy()
     # stage 2b: people available over the stint, but none meets the selection criteria (design §11)
+    # (the seats not free are among those without an allowed candidate: ``sl``)
     crit = np.zeros(len(u), dtype=bool)
-    if (capable & ~is_free).any():
-        crit[capable & ~is_free] = criteria_blocked(wb, u[capable & ~is_free].drop(columns=["seats", "seat"]), pe)
+    crit[sl_rows] = sl_blocked
+    crit &= capable & ~is_free
     kind = np.full(len(u), "", dtype=object)
     if (limit_rule >= 0).any():
         kind[limit_rule >= 0] = m.limit_rules["kind"].to_numpy()[limit_rule[limit_rule >= 0]]
@@ -252,5 +260,5 @@ def _pin_pairs(wb, seats, pinned, pairs_all) -> pd.DataFrame:
     return pd.DataFrame({"person": pinned["person"].to_numpy(), "order": s["order"].to_numpy(),
                          "slot": s["slot"].to_numpy(), "exact_skill": s["skill"].notna().to_numpy(),
                          "preferred": False, "seat": pinned["seat"].to_numpy(), "start": s["start"].to_numpy(),
-                         "end": s["end"].to_numpy(), "host_unit": s["host_unit"].to_numpy(), "wish_rank": -1,
+                         "end": s["end"].to_numpy(), "host_unit": s["host_unit"].to_numpy(), "wish_rank": -1, "person_pref": 0,
                          "source_city": pinned["person"].map(source_city(wb)).to_numpy()})

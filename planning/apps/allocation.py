@@ -21,7 +21,9 @@ from ..core.live import LIVE
 from ..core.periods import ends
 from ..core.vocabulary import Role
 from ..programme.coverage import BAND_COLOURS, host_groups
-from ..core.i18n import fmt_int, t
+from ..programme.eligibility import nearest, seats_ahead
+from ..programme.vetting import PIPELINE, nominees, stage_counts
+from ..core.i18n import fmt_date, fmt_int, sector_label, t
 from ..outputs.labels import order_names
 from ..outputs.reports import labelled, names, report_line
 from ..outputs.roster import write_rosters
@@ -122,13 +124,37 @@ class AllocationApp(App):
         self.save_button.on_click(lambda _: self.save_run())
         self.save_status = W.HTML()
         self.save_status.add_class("save-run-status")
+        # the selection pipeline: each batch's nominees by vetting stage (from the workbook, before any run)
+        self.vetting = W.HTML(self.vetting_html())
+        self.vetting.add_class("vetting-pipeline")
+        # why not: a person, a seat, or both, and the rules that keep them apart (from the workbook)
+        orders = order_names(wb, self.lang)
+        people = wb.people.assign(_n=wb.people["name"].astype(str)).sort_values(["_n", "id"])
+        unit = people["sending_unit"].map(self.names).fillna(people["sending_unit"])
+        any_ = [(self.t("aapp.wn.any"), "")]
+        self.wn_person = W.Dropdown(options=any_ + [(f"{n}（{u}）" if self.lang == "zh" else f"{n} ({u})", i)
+                                                    for n, u, i in zip(people["_n"], unit, people["id"])],
+                                    value="", description=self.t("aapp.wn.person"), layout=W.Layout(width="420px"))
+        ahead = seats_ahead(wb)
+        self.wn_seat = W.Dropdown(options=any_ + sorted(((str(orders.get(o, o)), o) for o in ahead["order"]),
+                                                        key=lambda x: x[0]),
+                                  value="", description=self.t("aapp.wn.seat"), layout=W.Layout(width="520px"))
+        for w in (self.wn_person, self.wn_seat):
+            w.style.description_width = "60px"
+            w.observe(lambda _: self.show_why_not(), "value")
+        self.wn_person.add_class("why-not-person")
+        self.wn_seat.add_class("why-not-seat")
+        self.why_not = W.HTML(f"<div class='app-sub'>{html.escape(self.t('aapp.wn.hint'))}</div>")
+        self.why_not.add_class("why-not")
         tabs = W.Tab(children=[
             self.teams, self.unfilled, self.cities,
             W.VBox([self.pick, self.why, W.HBox([self.pin_button, self.forbid_button, self.clear_button]),
                     self.adjustments]),
-            self.compare])
+            self.compare, self.vetting,
+            W.VBox([W.HBox([self.wn_person, self.wn_seat], layout=W.Layout(flex_flow="row wrap")), self.why_not])])
         tabs.titles = tuple(self.t(k) for k in ("aapp.tab.teams", "aapp.tab.unfilled", "aapp.tab.cities",
-                                               "aapp.tab.adjust", "aapp.tab.compare"))
+                                               "aapp.tab.adjust", "aapp.tab.compare", "aapp.tab.vetting",
+                                               "aapp.tab.why_not"))
         self.tabs = tabs
         controls = W.VBox([W.HBox([self.window, self.region], layout=W.Layout(flex_flow="row wrap")),
                            W.HBox([self.method, self.run_button, self.progress, self.progress_text],
@@ -278,6 +304,92 @@ class AllocationApp(App):
         view = d[["person", "change", "order_a", "order_b"]].assign(
             change=d["change"].map(lambda c: self.t(f"aapp.change.{c}")))
         self.compare.value = f"<h4>{html.escape(head)}</h4>" + html_table(labelled(view, self.wb, self.lang))
+
+    def vetting_html(self) -> str:
+        """选拔进度: per batch, how many nominees stand at each vetting stage, then who they are (names, not ids)."""
+        n = nominees(self.wb)
+        if n.empty:
+            return f"<div class='app-sub'>{html.escape(self.t('aapp.vet.empty'))}</div>"
+        counts = stage_counts(self.wb).set_index("batch")
+        b = self.wb.batches.set_index("id")["name"] if len(self.wb.batches) else pd.Series(dtype=object)
+        stage = {s: self.t(f"aapp.vet.stage.{s}") for s in PIPELINE}
+        parts = []
+        for batch, rows in n.groupby("batch", sort=False):
+            name = str(b.get(batch, batch)) if isinstance(b.get(batch, batch), str) else str(batch)
+            day = fmt_date(rows["dispatch"].iloc[0], self.lang) if pd.notna(rows["dispatch"].iloc[0]) else "—"
+            c = counts.loc[batch] if batch in counts.index else None
+            running = int(c["nominees"]) if c is not None else 0
+            through = int(c["through"]) if c is not None else 0
+            head = self.t("aapp.vet.head", batch=name, day=day, n=fmt_int(running), through=fmt_int(through))
+            sub = []
+            if c is not None and pd.notna(c["first"]):
+                sub.append(self.t("aapp.vet.dates", first=fmt_date(c["first"], self.lang),
+                                  last=fmt_date(c["last"], self.lang)))
+            out = int((~rows["in_running"]).sum())
+            if out:
+                sub.append(self.t("aapp.vet.out", n=fmt_int(out)))
+            table = pd.DataFrame([[int(c[s]) if c is not None else 0 for s in PIPELINE]],
+                                 columns=[stage[s] for s in PIPELINE])
+            people = pd.DataFrame({
+                "name": rows["person"].map(self.names).fillna(rows["person"]).to_numpy(),
+                "sending_unit": rows["sending_unit"].map(self.names).fillna(rows["sending_unit"]).to_numpy(),
+                "sector": [sector_label(x, self.lang) if isinstance(x, str) else "" for x in rows["sector"]],
+                "nomination": [self.t(f"aapp.vet.nom.{x}") if isinstance(x, str) else "" for x in rows["nomination"]],
+                "stage": rows["stage"].map(stage).to_numpy(),
+                "stage_date": [fmt_date(d, self.lang) if pd.notna(d) else "" for d in rows["stage_date"]],
+                "days_left": [int(x) if pd.notna(x) else None for x in rows["days_left"]],
+            })
+            heads = {c: self.t(f"aapp.vet.col.{c}") for c in people.columns}
+            note = "；".join(sub) if self.lang == "zh" else "; ".join(sub)
+            parts.append(f"<div class='vetting-batch'><h4>{html.escape(head)}</h4>"
+                         f"<div class='app-sub'>{html.escape(note)}</div>"
+                         f"<div class='vetting-counts'>{html_table(table)}</div>"
+                         f"<div class='vetting-people'>{html_table(people, heads, max_rows=500)}</div></div>")
+        return "".join(parts)
+
+    def show_why_not(self):
+        """The why-not tab: the pair's reasons, or a person's nearest seats, or a seat's nearest people."""
+        person, order = self.wn_person.value or None, self.wn_seat.value or None
+        if person is None and order is None:
+            self.why_not.value = f"<div class='app-sub'>{html.escape(self.t('aapp.wn.hint'))}</div>"
+            return
+        try:
+            near = nearest(self.wb, person, order, top=1 if person and order else 8, lang=self.lang)
+        except Exception:
+            log.error("why not failed:\n%s", traceback.format_exc())
+            self.why_not.value = f"<span class='problems'>{html.escape(self.t('app.error'))}</span>"
+            return
+        if near.empty:
+            self.why_not.value = f"<div class='app-sub'>{html.escape(self.t('aapp.wn.nothing'))}</div>"
+            return
+        orders = order_names(self.wb, self.lang)
+        sep = "；" if self.lang == "zh" else "; "
+
+        def stint(r):
+            return f"{fmt_date(r.start, self.lang)}–{fmt_date(r.end, self.lang)}"
+
+        def why(r):
+            return sep.join(r.why) if r.why else self.t("why_not.none")
+
+        if person and order:
+            r = next(near.itertuples())
+            head = self.t("aapp.wn.pair", person=self.names.get(r.person, r.person), seat=orders.get(r.order, r.order),
+                          start=fmt_date(r.start, self.lang), end=fmt_date(r.end, self.lang))
+            items = "".join(f"<li>{html.escape(x)}</li>" for x in (r.why or [self.t("why_not.none")]))
+            self.why_not.value = f"<h4>{html.escape(head)}</h4><ul class='why-not-reasons'>{items}</ul>"
+            return
+        if person:
+            head = self.t("aapp.wn.nearest_seats", person=self.names.get(person, person))
+            view = pd.DataFrame({"seat": [orders.get(o, o) for o in near["order"]]})
+        else:
+            head = self.t("aapp.wn.nearest_people", seat=orders.get(order, order))
+            view = pd.DataFrame({"person": [self.names.get(p, p) for p in near["person"]]})
+        rows = list(near.itertuples())
+        view["stint"] = [stint(r) for r in rows]
+        view["misses"] = [int(r.misses) for r in rows]
+        view["why"] = [why(r) for r in rows]
+        heads = {c: self.t(f"aapp.wn.col.{c}") for c in view.columns}
+        self.why_not.value = f"<h4>{html.escape(head)}</h4>" + html_table(view, heads)
 
     # --- keeping decisions -------------------------------------------------------------------------
     def decisions(self) -> pd.DataFrame:

@@ -66,12 +66,13 @@ def landing_figures(wb, on=None) -> dict:
 
     Returns ``standing`` (the :class:`~planning.programme.standing.Standing`) and the cards' figures:
     ``as_of``, ``on_post`` (= ``arrived`` + ``planned``: people counted on post who have arrived, and
-    those planned who have not yet), ``filled``, ``demand``, ``gap``, ``surplus`` and ``ratio``
+    those planned who have not yet, pending ones included), ``pending`` (of ``planned``, those pending
+    public notice, 拟派（待公示）), ``filled``, ``demand``, ``gap``, ``surplus`` and ``ratio``
     (filled / demand, None without demand).
     """
     st = standing(wb, on=on)
     return {"standing": st, "as_of": st.as_of, "on_post": st.on_post, "arrived": st.on_post - st.planned,
-            "planned": st.planned, "filled": st.filled, "demand": st.demand, "gap": st.gap, "surplus": st.surplus,
+            "planned": st.planned, "pending": st.pending, "filled": st.filled, "demand": st.demand, "gap": st.gap, "surplus": st.surplus,
             "ratio": st.ratio if st.demand else None}
 
 
@@ -151,6 +152,8 @@ class OverviewApp(App):
                   f"{html.escape(sentence)}</div><div class='app-sub scale'>{html.escape(scale)}</div>")
         fig = self.data["landing"]  # the same figures the publish confirmation states (landing_figures)
         planned = self.t("ov.kpi.planned", n=fmt_int(fig["planned"])) if fig["planned"] else ""
+        if fig["pending"]:
+            planned += self.t("ov.kpi.pending", n=fmt_int(fig["pending"]))
         cards = [(self.t("ov.kpi.on_post"), fmt_int(fig["on_post"]), None, planned),
                  (self.t("ov.kpi.filled"), f"{fmt_int(fig['filled'])} / {fmt_int(fig['demand'])}", None,
                   self.t("ov.kpi.surplus", n=fmt_int(fig["surplus"])) if fig["surplus"] else ""),

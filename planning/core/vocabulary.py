@@ -27,7 +27,7 @@ ENUMS = {("regions", "level"): "Level", ("regions", "side"): "Side", ("units", "
          ("people", "party_status"): "PartyStatus", ("people", "vetting_stage"): "Stage",
          ("indicator_definitions", "direction"): "Direction",
          ("indicator_definitions", "aggregation"): "Aggregation", ("indicator_definitions", "subject"): "Subject",
-         ("assessments", "grade"): "Grade"}
+         ("assessments", "grade"): "Grade", ("units", "grade"): "UnitGrade"}
 
 
 def _member(value: str) -> str:
@@ -65,3 +65,5 @@ Direction = _E["Direction"]
 Aggregation = _E["Aggregation"]
 Subject = _E["Subject"]
 Grade = _E["Grade"]
+#: Unit grades (等级, as hospitals are graded), low to high.
+UnitGrade = _E["UnitGrade"]

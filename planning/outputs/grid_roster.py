@@ -29,6 +29,7 @@ from ..contract import schema
 from ..core.clock import today
 from ..core.names import names as display_names
 from .excel import write_excel
+from ..programme.criteria import pending_assignments
 from ..programme.grid import LEADER, contact_columns, grid_summary, memberships
 from ..core.i18n import default_lang, fmt_date, t
 from .labels import order_names
@@ -48,7 +49,7 @@ def contact_label(column: str, lang: str | None = None) -> str:
 
 def roster_rows(wb, on=None, contacts=(), lang: str | None = None) -> pd.DataFrame:
     """One row per person and unit they lead or belong to, on post on ``on`` (default today) or arriving
-    later: ``unit, role, person, name, category, sending_unit, host_unit, order, post, start, end`` and the
+    later: ``unit, role, person, name, pending`` (short of the last vetting stage: 拟派（待公示）), ``category, sending_unit, host_unit, order, post, start, end`` and the
     ``contacts`` columns. A person holding two stints in a unit is listed once, with the current stint."""
     lang = lang or default_lang()
     allowed = contact_columns()
@@ -63,10 +64,15 @@ def roster_rows(wb, on=None, contacts=(), lang: str | None = None) -> pd.DataFra
     m = m.drop_duplicates(["unit", "person"]).drop(columns="_lead")
     p = wb.people.drop_duplicates("id").set_index("id")
     nm = display_names(wb)
+    a = wb.assignments.assign(_pending=pending_assignments(wb).to_numpy())
+    a = a.drop_duplicates(["person", "order", "start"])[["person", "order", "start", "_pending"]]
+    pending = m[["person", "order", "start"]].merge(a, on=["person", "order", "start"], how="left")["_pending"]
+    pending = pending.fillna(False).astype(bool)
     o = wb.orders.drop_duplicates("id").set_index("id")
     out = pd.DataFrame({
         "unit": m["unit"].to_numpy(), "role": m["role"].to_numpy(), "person": m["person"].to_numpy(),
         "name": m["person"].map(p["name"]).to_numpy(),
+        "pending": pending.to_numpy(),
         "category": m["person"].map(p["category"]).to_numpy(),
         "sending_unit": m["person"].map(p["sending_unit"]).map(nm).to_numpy(),
         "host_unit": m["order"].map(o["host_unit"]).map(nm).to_numpy(),
@@ -128,7 +134,8 @@ def roster_sheets(wb, on=None, contacts=(), lang: str | None = None, root: str |
     table = pd.DataFrame({
         "unit": rows["unit"].to_numpy(),
         h["role"]: rows["role"].map(roles).to_numpy(),
-        h["name"]: rows["name"].to_numpy(),
+        h["name"]: [f"{n}（{t('status.pending', lang)}）" if pend else n
+                    for n, pend in zip(rows["name"], rows["pending"])],
         h["category"]: [schema.value_label(x, lang) if isinstance(x, str) else "" for x in rows["category"]],
         h["sending_unit"]: rows["sending_unit"].to_numpy(), h["host_unit"]: rows["host_unit"].to_numpy(),
         h["post"]: rows["post"].to_numpy(),

@@ -42,6 +42,7 @@ from ..programme.coverage import (
     uncovered,
 )
 from ..programme.coverage import band as band_of
+from ..programme.criteria import pending_assignments, shown_status
 from ..programme.results import results
 from ..programme.assessments import grades
 from .excel import display_width, sheet_title, write_excel  # noqa: F401  (public here too)
@@ -150,7 +151,7 @@ def person_records(wb, start=None, end=None, lang: str | None = None) -> pd.Data
         .to_numpy(),
         "team": a["order"].map(orders["team"]).map(team_names(wb, lang)).fillna("").to_numpy(),
         "start": a["start"].to_numpy(), "end": a["end"].to_numpy(),
-        "status": a["status"].map(lambda s: t(f"alloc.roster.status_{s}", lang)).to_numpy(),
+        "status": shown_status(wb, a).map(lambda s: t(f"alloc.roster.status_{s}", lang)).to_numpy(),
     })
     text = ["host_unit", "order", "post", "role", "team", "status"]
 
@@ -280,6 +281,8 @@ def report_figures(wb, start=None, end=None, *, title=None, lang: str | None = N
         code = "green_short"  # seats still empty are never called sufficient
     monthly = coverage_as_of(wb, on.to_period("M").to_timestamp(), last, on=on).groupby("month")["gap"].sum()
     peak = monthly[monthly > 0]
+    now = live_assignments(wb, on=on)
+    pending = int(pending_assignments(wb, now).sum())  # counted on post as planned (拟派（待公示）), said apart
     rows = [
         (t("report.scenario", lang), title or t("report.title", lang), None),
         (t("report.date", lang), fmt_date(today(), lang), None),
@@ -288,6 +291,7 @@ def report_figures(wb, start=None, end=None, *, title=None, lang: str | None = N
         (t("report.source", lang), data_name(wb, lang), None),
         (t("report.dispatched", lang), len(persons), None),
         (t("report.on_post", lang, day=fmt_date(on, lang)), int(coverage_at(wb, [on])["supply"].sum()), None),
+        *([(t("report.pending", lang, day=fmt_date(on, lang)), pending, None)] if pending else []),
         (t("report.filled", lang, month=month), f"{fmt_int(d - g)} / {fmt_int(d)}", None),
         (t("report.ratio", lang, month=month), "—" if not d else f"{share:.0%}", code),
         (t("report.band", lang), t(f"band.{code}", lang), code),

@@ -29,6 +29,7 @@ from ..core.clock import today
 from ..core.hierarchy import source_city
 from ..core.live import live_assignments
 from ..core.names import names as display_names
+from ..programme.criteria import PENDING, shown_status
 from .excel import write_excel
 from ..core.i18n import default_lang, sector_label, t
 from .labels import order_names, team_names
@@ -47,7 +48,8 @@ def roster_table(plan, lang: str | None = None, *, start=None, end=None) -> pd.D
 
     ``plan`` is a :class:`~planning.allocation.Plan` (its new assignments are
     listed with the status "new in this plan") or a workbook (its active and
-    planned assignments between ``start`` and ``end``). Teams are shown by
+    planned assignments between ``start`` and ``end``). An assignment of someone short of the
+    programme's last vetting stage is listed as 拟派（待公示）, whatever its status. Teams are shown by
     their readable names (:func:`planning.outputs.reports.team_names`).
     """
     is_plan = hasattr(plan, "unfilled") and hasattr(plan, "objective")
@@ -58,6 +60,7 @@ def roster_table(plan, lang: str | None = None, *, start=None, end=None) -> pd.D
         new = plan.assignments
         rows = pd.concat([rows, new[["person", "order", "start", "end", "status", "reason"]].assign(status="new")],
                          ignore_index=True)
+    status = shown_status(wb, rows)  # people short of the last vetting stage: 拟派（待公示）
     people = wb.people.set_index("id")
     orders = wb.orders.set_index("id")
     names = display_names(wb)
@@ -77,7 +80,7 @@ def roster_table(plan, lang: str | None = None, *, start=None, end=None) -> pd.D
             t("alloc.roster.no_team", lang)),
         "start": rows["start"].dt.date, "end": rows["end"].dt.date,
         "priority": rows["order"].map(orders["priority"]),
-        "status": rows["status"].map({s: t(f"alloc.roster.status_{s}", lang) for s in ("new", "active", "planned")}),
+        "status": status.map({s: t(f"alloc.roster.status_{s}", lang) for s in ("new", "active", "planned", PENDING)}),
         "reason": [why_text(r, lang) if r else "" for r in rows["reason"]],
     })
     return out[COLUMNS].reset_index(drop=True)

@@ -16,13 +16,15 @@ from ..contract import schema
 from ..core.clock import today  # noqa: F401  (public here too: planning.outputs.summary.today)
 from ..core.hierarchy import source_city
 from ..core.live import LIVE, live_assignments
+from ..programme.criteria import pending_assignments
 from ..programme.eligibility import blocked_by_pairings, blocked_sentences
 from ..core.i18n import t
 from ..programme.network import idle_people, unpaired_host_units
 
 
 def figures(wb, on: pd.Timestamp | None = None) -> dict:
-    """Headline figures: people, sending cities, host units, seats, people on post."""
+    """Headline figures: people, sending cities, host units, seats, people on post, live assignments and,
+    of those, the ones pending public notice (``pending``, 拟派（待公示）: counted as planned)."""
     on = on or today()
     a = wb.assignments
     live = live_assignments(wb, on=on)
@@ -35,6 +37,7 @@ def figures(wb, on: pd.Timestamp | None = None) -> dict:
         "seats": int(wb.orders["headcount"].sum()),
         "on_post": int(live["person"].nunique()),
         "assignments": int(a["status"].isin(LIVE).sum()),
+        "pending": int(pending_assignments(wb).sum()),
     }
 
 
@@ -57,6 +60,8 @@ def summary_text(wb, lang: str | None = None, detail: bool = False) -> str:
     lines.append(t("summary.people", lang, n=f["people"], cities=f["sending_cities"], hosts=f["host_units"],
                    seats=f["seats"]))
     lines.append(t("summary.assigned", lang, n=f["assignments"]))
+    if f["pending"]:
+        lines.append("  " + t("summary.pending", lang, n=f["pending"]))
     lines.append(t("summary.unpaired", lang, n=len(unpaired_host_units(wb))))
     if detail:
         lines.append(t("summary.idle", lang, n=len(idle_people(wb))))

@@ -1,4 +1,4 @@
-"""The selection criteria of design §11, per (person, seat) pair and vectorised: rank, title, age on the
+"""The selection criteria of design §11, per (person, seat) pair and vectorised: rank, a team lead's rank, title, age on the
 stint's first day, Party membership and years, service years, a medical check valid on the dispatch
 date, altitude clearance for high posts, the vetting stage and the term rules.
 
@@ -14,18 +14,19 @@ import numpy as np
 import pandas as pd
 
 from ..core.live import LIVE
-from ..core.vocabulary import PartyStatus, Rank, Stage, Title
+from ..core.vocabulary import PartyStatus, Rank, Stage, Title, UnitGrade
 from .seats import add_months
 
 
 #: The selection criteria, in the order an explanation lists them.
-CRITERIA = ("rank", "title", "age", "party", "party_years", "service_years", "medical", "altitude", "vetting",
-            "term")
+CRITERIA = ("rank", "lead_rank", "title", "sender_grade", "age", "party", "party_years", "service_years", "medical", "altitude",
+            "vetting", "term")
 #: Posts at or above this altitude (metres) need altitude clearance.
 HIGH_ALTITUDE = 3000.0
 #: Months a medical check stays valid when the programme says nothing else.
 MEDICAL_MONTHS = 12
 RANKS, TITLES, STAGES = [m.value for m in Rank], [m.value for m in Title], [m.value for m in Stage]
+GRADES = [m.value for m in UnitGrade]
 
 
 def _code(s: pd.Series, values: list[str]) -> np.ndarray:
@@ -64,8 +65,10 @@ def host_altitude(wb) -> pd.Series:
 def seat_criteria(wb, slots: pd.DataFrame) -> pd.DataFrame:
     """What each seat asks of a person (one row per row of ``slots``).
 
-    Columns: ``rank`` (code of the post's rank, -1: none), ``promotion`` (one rank below
-    allowed), ``title`` (lowest title code, -1: none), ``age_cap``, ``party`` (full membership
+    Columns: ``rank`` (code of the post's rank, -1: none), ``lead_rank`` (on a lead seat of a
+    team stating one: the lowest rank of its lead, -1: none), ``promotion`` (one rank below
+    allowed), ``title`` (lowest title code, -1: none), ``sender_grade`` (the sending unit's
+    lowest grade, -1: none), ``age_cap``, ``party`` (full membership
     required), ``party_years``, ``service_years`` (NaN: none), ``medical`` (a valid check
     needed), ``medical_months``, ``altitude`` (host's metres), ``high`` (clearance needed),
     ``stage`` (last vetting stage code, -1: none), ``term_ok`` (the stint within the term
@@ -76,7 +79,15 @@ def seat_criteria(wb, slots: pd.DataFrame) -> pd.DataFrame:
     """
     s = slots.reset_index(drop=True)
     n = len(s)
-    out = pd.DataFrame({"rank": _code(_col(s, "post_rank"), RANKS), "title": _code(_col(s, "min_title"), TITLES),
+    teams = getattr(wb, "teams", None)
+    lead_rank = np.full(n, -1, dtype=np.int64)
+    if teams is not None and "lead_rank" in teams.columns and teams["lead_rank"].notna().any() and n:
+        of_team = teams.drop_duplicates("id").set_index("id")["lead_rank"]
+        want = _col(s, "team").map(of_team).where(_col(s, "role").eq("lead").to_numpy())
+        lead_rank = _code(want, RANKS)
+    out = pd.DataFrame({"rank": _code(_col(s, "post_rank"), RANKS), "lead_rank": lead_rank,
+                        "title": _code(_col(s, "min_title"), TITLES),
+                        "sender_grade": _code(_col(s, "min_sender_grade"), GRADES),
                         "age_cap": _col(s, "age_cap", "float64").astype("float64").to_numpy(),
                         "party": _col(s, "party_required").fillna(False).astype(bool).to_numpy(),
                         "party_years": _col(s, "min_party_years", "float64").astype("float64").to_numpy(),
@@ -127,9 +138,17 @@ def seat_criteria(wb, slots: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def person_facts(people: pd.DataFrame) -> pd.DataFrame:
-    """The facts the criteria read, one row per person: codes (-1: missing) and days (NaT: missing)."""
+def person_facts(people: pd.DataFrame, wb=None) -> pd.DataFrame:
+    """The facts the criteria read, one row per person: codes (-1: missing) and days (NaT: missing).
+
+    ``sender_grade`` is the grade of the person's sending unit in ``wb`` (-1 without ``wb`` or a grade).
+    """
     p = people.reset_index(drop=True)
+    grade = pd.Series(np.full(len(p), -1, dtype=np.int64))
+    u = getattr(wb, "units", None)
+    if u is not None and "grade" in u.columns and u["grade"].notna().any():
+        of_unit = u.drop_duplicates("id").set_index("id")["grade"]
+        grade = pd.Series(_code(_col(p, "sending_unit").map(of_unit), GRADES))
     result = _col(p, "medical_result").astype(object)
     clear = _col(p, "altitude_clearance").astype(object)
     days = {c: pd.DatetimeIndex(_col(p, c, "datetime64[ns]").astype("datetime64[ns]")).to_numpy()
@@ -139,7 +158,8 @@ def person_facts(people: pd.DataFrame) -> pd.DataFrame:
                          **days,
                          "medical_result": np.where(result.isna(), -1, (result == "fit").astype(np.int64)),
                          "altitude_clearance": np.where(clear.isna(), -1, (clear == "cleared").astype(np.int64)),
-                         "stage": _code(_col(p, "vetting_stage"), STAGES)}, index=range(len(p)))
+                         "stage": _code(_col(p, "vetting_stage"), STAGES),
+                         "sender_grade": grade.to_numpy()}, index=range(len(p)))
 
 
 def whole_years(since: np.ndarray, on: np.ndarray) -> np.ndarray:
@@ -179,7 +199,7 @@ def criteria_failures(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.nd
     passes them all.
     """
     seats = seat_criteria(wb, slots) if seats is None else seats
-    f = person_facts(people) if facts is None else facts
+    f = person_facts(people, wb) if facts is None else facts
     out: dict[str, np.ndarray] = {}
     if not len(prow):
         return out
@@ -189,6 +209,14 @@ def criteria_failures(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.nd
     def rank(pr, sr):
         r, have = sc["rank"][sr], pf["rank"][pr]
         return (r >= 0) & ~((have == r) | (sc["promotion"][sr] & (have >= 0) & (have == r - 1)))
+
+    def sender_grade(pr, sr):
+        g = sc["sender_grade"][sr]
+        return (g >= 0) & (pf["sender_grade"][pr] < g)  # a unit without a grade is -1: below every grade
+
+    def lead_rank(pr, sr):
+        r = sc["lead_rank"][sr]
+        return (r >= 0) & (pf["rank"][pr] < r)  # a missing rank is -1: below every rank
 
     def title(pr, sr):
         t_ = sc["title"][sr]
@@ -228,6 +256,8 @@ def criteria_failures(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.nd
         return ~sc["term_ok"][sr]
 
     checks = [("term", (~sc["term_ok"]).any(), term), ("rank", (sc["rank"] >= 0).any(), rank),
+              ("lead_rank", (sc["lead_rank"] >= 0).any(), lead_rank),
+              ("sender_grade", (sc["sender_grade"] >= 0).any(), sender_grade),
               ("title", (sc["title"] >= 0).any(), title), ("party", sc["party"].any(), party),
               ("vetting", (sc["stage"] >= 0).any(), vetting), ("altitude", sc["high"].any(), altitude),
               ("medical", sc["medical"].any(), medical), ("age", (~np.isnan(sc["age_cap"])).any(), age),
@@ -255,7 +285,7 @@ def meets_criteria(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.ndarr
         return ok
     used = np.unique(srow)  # the criteria of the seats the pairs name, not of every seat
     seats = seat_criteria(wb, slots.iloc[used])
-    if not ((seats["rank"] >= 0).any() or (seats["title"] >= 0).any() or seats["party"].any()
+    if not ((seats["rank"] >= 0).any() or (seats["lead_rank"] >= 0).any() or (seats["sender_grade"] >= 0).any() or (seats["title"] >= 0).any() or seats["party"].any()
             or seats["medical"].any() or seats["high"].any() or (seats["stage"] >= 0).any()
             or (~seats["term_ok"]).any() or seats[["age_cap", "party_years", "service_years"]].notna().any().any()):
         return ok  # no seat sets a criterion: as before the criteria
@@ -277,7 +307,7 @@ def meets_criteria(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.ndarr
 
 
 #: What a seat asks of a person besides its first day (:func:`seat_criteria`): seats alike in these are alike.
-_SEAT_KEY = ("rank", "promotion", "title", "age_cap", "party", "party_years", "service_years", "medical",
+_SEAT_KEY = ("rank", "lead_rank", "promotion", "title", "sender_grade", "age_cap", "party", "party_years", "service_years", "medical",
              "medical_months", "high", "stage", "term_ok")
 
 
@@ -301,3 +331,51 @@ def pending_assignments(wb, assignments: pd.DataFrame | None = None) -> pd.Serie
     have = person_facts(wb.people.set_index("id").reindex(a["person"]).reset_index())["stage"].to_numpy()
     out[:] = live & (stage >= 0) & (have < stage)
     return out
+
+
+#: The status a list shows for a pending assignment (:func:`pending_assignments`): 拟派（待公示）.
+PENDING = "pending"
+
+
+def shown_status(wb, assignments: pd.DataFrame | None = None) -> pd.Series:
+    """Each assignment's status as lists and counts take it: ``pending`` where :func:`pending_assignments`
+    says so (whatever the workbook's status), else the workbook's own (``active``, ``planned``, ``done``).
+
+    A pending assignment is counted as planned, never as on post (arrived), and listed as 拟派（待公示）.
+    """
+    a = wb.assignments if assignments is None else assignments
+    return a["status"].astype(object).where(~pending_assignments(wb, a), PENDING)
+
+
+def teams_short(wb, on=None) -> pd.DataFrame:
+    """Teams with fewer people on post than their least size (``teams.min_size``, design §11: a village team of
+    at least 3) on ``on`` (default today), among teams with a seat open that day.
+
+    People on post are the live assignments (pending ones included: counted as planned) on the team's
+    orders covering the day. Returns ``team, min_size, seats`` (headcount of the team's orders open
+    that day), ``on_post``, ``short`` (min_size − on_post), largest shortfall first.
+    """
+    from ..core.clock import today
+    from ..core.periods import ends
+
+    day = (pd.Timestamp(on) if on is not None else today()).normalize()
+    cols = ["team", "min_size", "seats", "on_post", "short"]
+    t = wb.teams
+    if "min_size" not in t.columns or not t["min_size"].notna().any():
+        return pd.DataFrame({c: pd.Series([], dtype=object if c == "team" else np.int64) for c in cols})
+    least = t.dropna(subset=["min_size"]).drop_duplicates("id").set_index("id")["min_size"].astype(np.int64)
+    o = wb.orders
+    open_ = o[o["team"].isin(least.index) & (o["start"] <= day) & (ends(o["end"]) >= day)]
+    seats = open_.groupby("team")["headcount"].sum()
+    a = wb.assignments
+    a = a[a["status"].isin(LIVE) & (a["start"] <= day) & (ends(a["end"]) >= day)]
+    team_of = o.drop_duplicates("id").set_index("id")["team"]
+    held = a["order"].map(team_of)
+    people = a[held.isin(seats.index).to_numpy()].assign(team=held).groupby("team")["person"].nunique()
+    out = pd.DataFrame({"team": seats.index.astype(object)})
+    out["min_size"] = out["team"].map(least).to_numpy(dtype=np.int64)
+    out["seats"] = seats.to_numpy(dtype=np.int64)
+    out["on_post"] = out["team"].map(people).fillna(0).to_numpy(dtype=np.int64)
+    out["short"] = out["min_size"] - out["on_post"]
+    out = out[out["short"] > 0]
+    return out.sort_values(["short", "team"], ascending=[False, True]).reset_index(drop=True)[cols]

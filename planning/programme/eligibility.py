@@ -36,7 +36,7 @@ from ..core.periods import ends
 from ..core.utils import ranges
 from ..core.vocabulary import Role
 from ..core.i18n import default_lang, sector_label, t
-from .criteria import (CRITERIA, RANKS, STAGES, TITLES, criteria_failures, medical_valid_until, meets_criteria,
+from .criteria import (CRITERIA, GRADES, RANKS, STAGES, TITLES, criteria_failures, medical_valid_until, meets_criteria,
                        person_facts, seat_criteria, whole_years)
 from .seats import add_months, order_slots
 
@@ -97,18 +97,24 @@ def eligible_pairs(wb, slots: pd.DataFrame | None = None, people: pd.DataFrame |
                          "exact_skill": r["exact_skill"].to_numpy(), "preferred": r["preferred"].to_numpy()})
 
 
-def capable_pairs(wb, people: pd.DataFrame, slots: pd.DataFrame) -> pd.DataFrame:
+def capable_pairs(wb, people: pd.DataFrame, slots: pd.DataFrame, *, blocked: bool = False):
     """Every (person, order, slot) passing every rule but the pairings: who could take a seat if pairings allowed.
 
     The question an unfilled seat's reason asks ("no one free in the period" or "pairing"):
     :func:`eligible_pairs` without :func:`exclusive_senders` (the selection criteria apply).
-    Columns ``person, order, slot, exact_skill``.
+    Columns ``person, order, slot, exact_skill``. ``blocked=True`` also returns
+    :func:`criteria_blocked` of ``slots`` from the same join: ``(pairs, blocked)``.
     """
     prow, srow, exact = _join(people, slots)
     keep = meets_criteria(wb, people, slots, prow, srow)
+    if blocked:
+        basic, met = np.zeros(len(slots), bool), np.zeros(len(slots), bool)
+        basic[srow] = True
+        met[srow[keep]] = True
     prow, srow, exact = prow[keep], srow[keep], exact[keep]
-    return pd.DataFrame({"person": people["id"].to_numpy()[prow], "order": slots["order"].to_numpy()[srow],
+    out = pd.DataFrame({"person": people["id"].to_numpy()[prow], "order": slots["order"].to_numpy()[srow],
                          "slot": slots["slot"].to_numpy()[srow].astype(np.int64), "exact_skill": exact})
+    return (out, basic & ~met) if blocked else out
 
 
 def _codes(*columns: pd.Series) -> list[np.ndarray]:
@@ -362,7 +368,7 @@ def exclusions(wb, person: str, order: str, slot: int = 0, start=None) -> list[t
                 have=nm.get(p["sending_unit"], p["sending_unit"]),
                 need="、".join(str(nm.get(x, x)) for x in sorted(map(str, set(req["sender"])))))))
     seats = seat_criteria(wb, slots)
-    f = person_facts(people)
+    f = person_facts(people, wb)
     fails = criteria_failures(wb, people, slots, np.zeros(1, np.int64), np.zeros(1, np.int64), seats=seats, facts=f)
     sc, on = seats.iloc[0], pd.Timestamp(s["start"])
     for c in CRITERIA:
@@ -373,6 +379,18 @@ def exclusions(wb, person: str, order: str, slot: int = 0, start=None) -> list[t
             key = ("rank_missing" if not isinstance(p["rank"], str) else
                    "rank_promotion" if sc["promotion"] else "rank")
             out.append((c, "why_not." + key, dict(have=p["rank"], need=need, codes=("have", "need"))))
+        elif c == "lead_rank":
+            need = RANKS[int(sc["lead_rank"])]
+            key = "lead_rank_missing" if not isinstance(p["rank"], str) else "lead_rank"
+            out.append((c, "why_not." + key, dict(have=p["rank"], need=need, codes=("have", "need"))))
+        elif c == "sender_grade":
+            need = GRADES[int(sc["sender_grade"])]
+            g = f["sender_grade"].iloc[0]
+            have = GRADES[int(g)] if g >= 0 else None
+            nm = wb.units.set_index("id")["name"] if "name" in wb.units.columns else pd.Series(dtype=object)
+            unit = str(nm.get(p["sending_unit"], p["sending_unit"]))
+            out.append((c, "why_not.sender_grade" if have else "why_not.sender_grade_missing",
+                        dict(have=have, need=need, unit=unit, codes=("have", "need") if have else ("need",))))
         elif c == "title":
             need = TITLES[int(sc["title"])]
             key = "title_missing" if not isinstance(p["title"], str) else "title"
@@ -498,3 +516,80 @@ def near_text(near: pd.DataFrame, lang: str | None = None, top: int = 2) -> str:
     parts = [t("why_not.near", lang, n=int(r.people), criterion=t("criterion." + r.criterion, lang))
              for r in near.head(top).itertuples(index=False)]
     return ("、" if (lang or default_lang()) == "zh" else "; ").join(parts)
+
+
+def seats_ahead(wb, on=None) -> pd.DataFrame:
+    """One seat per order, the one a planner asks about: its first slot ending on ``on`` (default today) or later,
+    starting no earlier than that day (a seat that has begun is planned from today, design §4).
+
+    Columns of :func:`planning.programme.seats.order_slots`; orders wholly past are left out.
+    """
+    day = (pd.Timestamp(on) if on is not None else today()).normalize()
+    s = order_slots(wb.orders)
+    s = s[s["end"] >= day].drop_duplicates("order", keep="first")
+    return s.assign(start=s["start"].clip(lower=day)).reset_index(drop=True)
+
+
+def rule_misses(wb, people: pd.DataFrame, slots: pd.DataFrame, prow: np.ndarray, srow: np.ndarray) -> np.ndarray:
+    """How many rules exclude each pair (``prow`` into ``people``, ``srow`` into ``slots``): the rules of §4
+    (sector, skill, level, lead, availability, pairing) and the selection criteria of §11, one each, as
+    :func:`exclusions` lists them. 0: the person may sit there. Whole arrays, no loop over pairs."""
+    prow, srow = np.asarray(prow, np.int64), np.asarray(srow, np.int64)
+    n = np.zeros(len(prow), np.int64)
+    if not len(prow):
+        return n
+    p, s = people.reset_index(drop=True), slots.reset_index(drop=True)
+    n += p["sector"].to_numpy()[prow] != s["sector"].to_numpy()[srow]
+    sk = s["skill"].to_numpy(dtype=object)[srow]
+    named = np.array([isinstance(x, str) for x in sk], bool)
+    n += named & (p["skill"].to_numpy(dtype=object)[prow] != sk)
+    n += p["level"].to_numpy()[prow] < s["min_level"].to_numpy()[srow]
+    n += s["role"].eq(Role.LEAD).to_numpy()[srow] & ~p["can_lead"].fillna(False).astype(bool).to_numpy()[prow]
+    a_from = pd.DatetimeIndex(p["available_from"]).to_numpy()
+    a_to = pd.DatetimeIndex(ends(p["available_to"])).to_numpy()
+    st, en = pd.DatetimeIndex(s["start"]).to_numpy(), pd.DatetimeIndex(s["end"]).to_numpy()
+    n += ~((a_from[prow] <= st[srow]) & (a_to[prow] >= en[srow]))
+    ok, _ = _pairing_flags(wb, p, s, prow, srow)
+    n += ~ok
+    for fail in criteria_failures(wb, p, s, prow, srow).values():
+        n += fail
+    return n
+
+
+def nearest(wb, person: str | None = None, order: str | None = None, top: int = 5, lang: str | None = None,
+            on=None) -> pd.DataFrame:
+    """Why not, for a planner's pick: a person and a seat, or a person's nearest seats, or a seat's nearest people.
+
+    Seats are :func:`seats_ahead` (one per order, from ``on``, default today). With both ``person``
+    and ``order``: that pair. With ``person`` alone: the seats of their sector fewest rules away
+    from them; with ``order`` alone: the people of its sector fewest rules away (``top`` of each,
+    the eligible first, then by :func:`rule_misses`, then by id). Returns ``person, order, slot,
+    start, end, misses, why`` (``why``: the :func:`why_not` sentences in ``lang``, empty when
+    nothing excludes them).
+    """
+    cols = ["person", "order", "slot", "start", "end", "misses", "why"]
+    if person is None and order is None:
+        return pd.DataFrame(columns=cols)
+    seats = seats_ahead(wb, on)
+    people = wb.people.reset_index(drop=True)
+    if order is not None:
+        seats = seats[seats["order"] == order].reset_index(drop=True)
+    if person is not None:
+        people = people[people["id"] == person].reset_index(drop=True)
+    if seats.empty or people.empty:
+        return pd.DataFrame(columns=cols)
+    if person is not None and order is None:
+        seats = seats[seats["sector"] == people["sector"].iloc[0]].reset_index(drop=True)
+    if order is not None and person is None:
+        people = people[people["sector"] == seats["sector"].iloc[0]].reset_index(drop=True)
+    prow = np.repeat(np.arange(len(people)), len(seats))
+    srow = np.tile(np.arange(len(seats)), len(people))
+    m = rule_misses(wb, people, seats, prow, srow)
+    pid, oid = people["id"].to_numpy()[prow], seats["order"].to_numpy()[srow]
+    pick = np.lexsort((oid, pid, m))[:top]
+    rows = []
+    for k in pick:
+        s = seats.iloc[srow[k]]
+        why = why_not(wb, pid[k], oid[k], int(s["slot"]), lang, start=s["start"])
+        rows.append((pid[k], oid[k], int(s["slot"]), s["start"], s["end"], int(m[k]), why))
+    return pd.DataFrame(rows, columns=cols)

@@ -10,7 +10,8 @@ version, so that figures on one screen never disagree:
 - **Demand**: seats of orders open on the day (one per rotation slot).
   **Supply** (people on post): assignments covering the day, planned ones
   included (:func:`planning.programme.coverage.coverage_at`); ``planned`` says how many of
-  them have not yet arrived.
+  them have not yet arrived, the pending ones among them (``pending``: people short of the
+  programme's last vetting stage, 拟派（待公示）, design §11), whatever their status says.
 - Per host unit × sector, **filled** = min(demand, supply), **gap** = demand −
   filled, **surplus** = supply − filled. Totals are sums of the unit rows, so
   on post = filled + surplus and demand = filled + gap, always.
@@ -43,6 +44,7 @@ import pandas as pd
 
 from ..core.clock import today
 from ..core.periods import closed_ends
+from .criteria import PENDING, shown_status
 from .coverage import BANDS, band, coverage_at, filled_ratio, responsible
 from .network import covered_host_units
 
@@ -102,7 +104,10 @@ class Standing:
     unpaired : list of str
         Host units with orders that no pairing in force on the as-of day covers.
     planned : int
-        People counted on post who have not yet arrived (status planned).
+        People counted on post who have not yet arrived (status planned, or pending).
+    pending : int
+        Of ``planned``, those pending public notice (拟派（待公示）,
+        :func:`planning.programme.criteria.pending_assignments`).
     """
 
     as_of: pd.Timestamp
@@ -112,6 +117,7 @@ class Standing:
     senders: pd.DataFrame
     unpaired: list = field(default_factory=list)
     planned: int = 0
+    pending: int = 0
 
     def _now(self, col):
         return int(self.points[col].iloc[0])
@@ -238,8 +244,10 @@ def standing(wb, on=None, horizon: int = HORIZON, *, bands=BANDS) -> Standing:
 
     a = wb.assignments
     live_now = (a["start"] <= day) & (a["end"] >= day)
-    planned = int((live_now & a["status"].eq("planned")).sum())
+    status = shown_status(wb, a)
+    planned = int((live_now & status.isin(("planned", PENDING))).sum())
+    pending = int((live_now & status.eq(PENDING)).sum())
     hosts = pd.Series(pd.unique(wb.orders["host_unit"]))  # host units with orders: the ones a pairing must cover
     unpaired = sorted(hosts[~hosts.isin(covered_host_units(wb, on=day))].tolist())
     return Standing(as_of=day, horizon=horizon, points=tot, units=units, senders=senders,
-                    unpaired=unpaired, planned=planned)
+                    unpaired=unpaired, planned=planned, pending=pending)

@@ -670,6 +670,15 @@ class _Builder:
             for p in pool[:1]:
                 if "nomination" not in p:
                     p.update(nomination="withdrawn" if k % 2 else "not_selected", batch="B2027-08")
+        # how far the nominees' vetting has gone (design §11): the selected further than those only nominated
+        steps = (("recommended", "2026-09-21"), ("checked", "2026-10-12"), ("vetted", "2026-10-30"),
+                 ("medical", "2026-11-16"))
+        k = 0
+        for p in self.people:
+            if p.get("batch") == "B2027-08":
+                at = {"selected": 2 + k % 2, "nominated": k % 2, "not_selected": 1}.get(p["nomination"], 0)
+                p.update(vetting_stage=steps[at][0], vetting_date=steps[at][1])
+                k += 1
         on_post = {}
         unit_of = {p["id"]: p["sending_unit"] for p in self.people}
         for a in self.assignments:

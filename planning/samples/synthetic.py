@@ -330,7 +330,7 @@ def synthetic_workbook(people: int = 50_000, host_units: int = 5_000, sectors: i
 
 def with_criteria(wb: Workbook, seed: int = 0, miss: float = 0.1) -> Workbook:
     """``wb`` with every selection criterion of design §11 set (a copy): people's facts, orders' demands,
-    host altitudes and one term rule per role.
+    host altitudes, sending units' grades and one term rule per role (teams' lead ranks where ``wb`` has teams).
 
     Most people meet what the orders ask; about ``miss`` of them miss one fact (an old birth
     date, a lower title, probationary membership, an expired check, no clearance or an early
@@ -365,6 +365,10 @@ def with_criteria(wb: Workbook, seed: int = 0, miss: float = 0.1) -> Workbook:
     o["programme"] = "援疆"
     units = out.units.copy()
     units["altitude"] = np.where(rng.random(len(units)) < 0.2, 3600.0, 1300.0)
+    # sending units' grades (三甲 for most) and orders asking for a grade 3A sender (drawn last: the rest unchanged)
+    units["grade"] = np.where(units["side"].eq("sending").to_numpy() & (rng.random(len(units)) < 0.9), "grade_3a",
+                              "grade_2a")
+    o["min_sender_grade"] = np.where(rng.random(m) < 0.3, "grade_3a", None)
     out.people = with_contract_types("people", p)
     out.orders = with_contract_types("orders", o)
     out.units = units
@@ -372,6 +376,8 @@ def with_criteria(wb: Workbook, seed: int = 0, miss: float = 0.1) -> Workbook:
         "programme": ["援疆", "援疆"], "role": ["lead", "member"], "min_months": [None, None],
         "max_months": [None, None], "rotation_allowed": [True, True], "last_stage": ["publicised", "decided"],
         "medical_months": [12, 12], "promotion_allowed": [True, False]}))
+    if len(out.teams):
+        out.teams = with_contract_types("teams", out.teams.assign(lead_rank="deputy_section"))
     return out
 
 

@@ -181,21 +181,24 @@ def _why_by_merge(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinn
     pref = pairs["preferred"].to_numpy().astype(np.int64)
     exact = pairs["exact_skill"].to_numpy().astype(np.int64)
     wr = np.clip(pairs["wish_rank"].to_numpy().astype(np.int64), -1, mod.WISH_RANKS)  # ranks past the last score alike
+    pp = pairs["person_pref"].to_numpy().astype(np.int64) if "person_pref" in pairs else np.zeros(len(pairs), np.int64)
     f = pd.DataFrame({"seat": seat, "person": person, "w": w, "preferred": pref, "exact_skill": exact,
-                      "wish_rank": wr, "source_city": city})
+                      "wish_rank": wr, "person_pref": pp, "source_city": city})
     c = f.iloc[chosen].reset_index(drop=True).assign(i=np.arange(n))
     is_chosen = np.zeros(len(pairs), dtype=bool)
     is_chosen[chosen] = True
     # a seat's other candidates matter only by their features: one row per distinct (seat, features)
     n_city = len(pool)
-    feat = ((pref * 2 + exact) * (mod.WISH_RANKS + 2) + (wr + 1)) * n_city + city
-    span = 4 * (mod.WISH_RANKS + 2) * n_city
+    n_pp = mod.PERSON_MAX + 1
+    feat = (((pref * 2 + exact) * (mod.WISH_RANKS + 2) + (wr + 1)) * n_pp + pp) * n_city + city
+    span = 4 * (mod.WISH_RANKS + 2) * n_pp * n_city
     key = pd.unique(seat[~is_chosen] * span + feat[~is_chosen])
     rest = key % span
     ct, rest = rest % n_city, rest // n_city
+    pk, rest = rest % n_pp, rest // n_pp
     wk, rest = rest % (mod.WISH_RANKS + 2) - 1, rest // (mod.WISH_RANKS + 2)
     seat_alt = pd.DataFrame({"seat": key // span, "preferred": rest // 2, "exact_skill": rest % 2, "wish_rank": wk,
-                             "source_city": ct})
+                             "person_pref": pk, "source_city": ct})
     by_seat = c.merge(seat_alt, on="seat", suffixes=("", "_a"))
     # the person's other seats of the same weight
     placed = np.zeros(person.max() + 1, dtype=bool)
@@ -215,6 +218,7 @@ def _why_by_merge(pairs: pd.DataFrame, w: np.ndarray, chosen: np.ndarray, n_pinn
         ("preferred", x["preferred"].to_numpy().astype(int), x["preferred_a"].to_numpy().astype(int)),
         ("exact_skill", x["exact_skill"].to_numpy().astype(int), x["exact_skill_a"].to_numpy().astype(int)),
         ("wish", ws(x["wish_rank"].to_numpy()), ws(x["wish_rank_a"].to_numpy())),
+        ("person_pref", x["person_pref"].to_numpy().astype(int), x["person_pref_a"].to_numpy().astype(int)),
         ("fair_share", -share_mine, -share_alt),
     ]
     xi = x["i"].to_numpy()
@@ -237,8 +241,15 @@ def test_why_equals_merged_comparisons(seed, teams, pins):
     import importlib
 
     wb = synthetic_workbook(people=1500, host_units=150, seed=seed, teams=teams, cities_per_prefecture=10)
+    if seed % 2:  # orders preferring Party members or grass-roots experience (design §11), and people who have them
+        r = np.random.default_rng(seed + 100)
+        wb.orders = wb.orders.assign(party_preferred=r.random(len(wb.orders)) < 0.5,
+                                     rural_preferred=r.random(len(wb.orders)) < 0.5)
+        wb.people = wb.people.assign(party_status=np.where(r.random(len(wb.people)) < 0.5, "party_member", "masses"),
+                                     rural_experience=r.random(len(wb.people)) < 0.5)
     plan = planning.allocate(wb, window=("2027-03-01", "2027-03-01") if seed % 2 == 0 else None)
     pairs, seats = plan.inputs.pairs, plan.inputs.seats
+    assert (pairs["person_pref"].max() == 2) == bool(seed % 2)
     w = 2 ** (seats["priority"].to_numpy().astype(np.int64)[pairs["seat"].to_numpy()] - 1)
     rng = np.random.default_rng(seed)
     placed = pd.MultiIndex.from_frame(plan.assignments[["person", "order", "slot"]])

@@ -14,7 +14,11 @@ The rules as read here
   there is no such row, no rule.
 * Rank: a post rank is met by the same rank, or one rank below when the rule allows promotion on
   posting. A person without a rank does not meet it.
+* Team lead's rank: a lead seat of a team stating a lowest rank for its lead is met by that rank
+  or a higher one; a person without a rank does not meet it. Member seats ask no such rank.
 * Title: the lowest title or higher; no title does not meet it.
+* Sending unit's grade (一级 < 二乙 < 二甲 < 三乙 < 三甲): an order's lowest grade is met when the
+  person's sending unit has that grade or a higher one; a unit without a grade does not meet it.
 * Age: whole years on the seat's first day (a birthday on that day counts) <= the cap; no birth
   date does not meet it.
 * Party: a post requiring membership needs 中共党员 (not 预备党员); Party years and service years
@@ -42,6 +46,7 @@ from pairing_reference import add_months, rows, slots_of_order  # noqa: E402
 
 RANKS = ["clerk", "deputy_section", "section", "deputy_division", "full_division", "deputy_bureau", "bureau"]
 TITLES = ["junior", "intermediate", "associate_senior", "senior"]
+GRADES = ["grade_1", "grade_2b", "grade_2a", "grade_3b", "grade_3a"]
 STAGES = ["recommended", "checked", "vetted", "medical", "decided", "publicised"]
 
 
@@ -93,9 +98,18 @@ def failing_criteria(person: dict, order: dict, seat_start: dt.date, seat_end: d
         promotion = bool(rule and rule.get("promotion_allowed"))
         if not (have == need or (promotion and have is not None and have == need - 1)):
             out.add("rank")
+    team = next((x for x in t.get("teams", []) if x["id"] == order.get("team")), None)
+    if order.get("role") == "lead" and team is not None and team.get("lead_rank") is not None:
+        if person.get("rank") is None or RANKS.index(person["rank"]) < RANKS.index(team["lead_rank"]):
+            out.add("lead_rank")
     if order.get("min_title") is not None:
         if person.get("title") is None or TITLES.index(person["title"]) < TITLES.index(order["min_title"]):
             out.add("title")
+    if order.get("min_sender_grade") is not None:
+        unit = next((u for u in t["units"] if u["id"] == person["sending_unit"]), None)
+        grade = unit.get("grade") if unit is not None else None
+        if grade is None or GRADES.index(grade) < GRADES.index(order["min_sender_grade"]):
+            out.add("sender_grade")
     if order.get("age_cap") is not None:
         if person.get("birth_date") is None or whole_years(person["birth_date"], dispatch) > order["age_cap"]:
             out.add("age")
@@ -132,7 +146,7 @@ def failing_criteria(person: dict, order: dict, seat_start: dt.date, seat_end: d
 
 
 def tables(wb) -> dict[str, list[dict]]:
-    return {n: rows(getattr(wb, n)) for n in ("regions", "units", "people", "orders", "term_rules")}
+    return {n: rows(getattr(wb, n)) for n in ("regions", "units", "people", "orders", "term_rules", "teams")}
 
 
 def reference_criteria_failures(wb) -> dict[tuple[str, str, int], set[str]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "pairings"))
 
 from conftest import csv_workbook  # noqa: E402
-from criteria_reference import RANKS, STAGES, TITLES, reference_criteria_failures  # noqa: E402
+from criteria_reference import GRADES, RANKS, STAGES, TITLES, reference_criteria_failures  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from pairing_programmes import _cell, programme_rows  # noqa: E402
@@ -74,17 +74,29 @@ def criteria_programmes(draw):
         p["medical_result"] = draw(maybe(st.sampled_from(["fit", "fit", "unfit"])))
         p["altitude_clearance"] = draw(maybe(st.sampled_from(["cleared", "not_cleared"])))
         p["vetting_stage"] = draw(maybe(st.sampled_from(STAGES + ["publicised"])))
+        p["rural_experience"] = draw(st.booleans())
     for o in t["orders"]:
         o["post_rank"] = draw(maybe(st.sampled_from(RANKS), 2))
         o["min_title"] = draw(maybe(st.sampled_from(TITLES), 2))
+        o["min_sender_grade"] = draw(maybe(st.sampled_from(GRADES), 3))
         o["age_cap"] = draw(maybe(st.sampled_from([35, 40, 45]), 2))
         o["party_required"] = draw(maybe(st.booleans()))
         o["min_party_years"] = draw(maybe(st.sampled_from([1, 2]), 2))
         o["min_service_years"] = draw(maybe(st.sampled_from([2, 3]), 2))
         o["programme"] = draw(maybe(st.sampled_from(PROGRAMMES), 2))
+        o["party_preferred"], o["rural_preferred"] = draw(st.booleans()), draw(st.booleans())  # rank, never exclude
         o["min_months"] = draw(maybe(st.sampled_from([3, 6, 12]), 3))
         o["max_months"] = draw(maybe(st.sampled_from([6, 12, 36]), 3))
+    # teams stating their lead's lowest rank (no team rule of the allocation: the objective stays comparable)
+    t["teams"] = []
+    for o in t["orders"]:
+        if draw(st.booleans()):
+            t["teams"].append({"id": f"T-{o['id']}", "host": o["host_unit"], "model": "custom",
+                               "lead_rank": draw(maybe(st.sampled_from(RANKS)))})
+            o["team"] = f"T-{o['id']}"
     for u in t["units"]:
+        if u["side"] == "sending":
+            u["grade"] = draw(maybe(st.sampled_from(GRADES)))
         if u["side"] == "host":
             u["altitude"] = draw(maybe(st.sampled_from([1200.0, 2999.0, 3000.0, 4500.0])))
     for r in t["regions"]:
@@ -113,6 +125,7 @@ def test_the_reference_vocabulary_is_the_contracts():
                                                                                                   "post_rank")
     assert TITLES == [m.value for m in Title] == schema.allowed("orders", "min_title")
     assert STAGES == [m.value for m in Stage] == schema.allowed("term_rules", "last_stage")
+    assert GRADES == schema.allowed("units", "grade") == schema.allowed("orders", "min_sender_grade")
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
