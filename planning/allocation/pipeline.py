@@ -121,7 +121,7 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     t0 = time.perf_counter()
     check_arguments(wb, time_limit, lang, hosts=hosts, orders=orders, people=people)
     given, wb = wb, closed_ends(wb)  # a missing end is an open one: every rule reads it as OPEN_END
-    if method not in SOLVERS:
+    if not isinstance(method, str) or method not in SOLVERS:
         raise PlanError(t("alloc.bad_method", lang, method=method))
     w = parse_window(window, lang)
     day = planning_day(w, planning_date, lang)

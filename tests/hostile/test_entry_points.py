@@ -26,6 +26,7 @@ def wb():
     (dict(orders=["O-NONE", 3]), "没有这些编号：O-NONE、3"),
     (dict(hosts=["H-SCH01", "zz"]), "没有这些编号：zz"),
     (dict(hosts=5), "应为编号的列表"),
+    (dict(method=[]), "未知的方法"),
 ])
 def test_allocate_says_what_is_wrong_with_an_argument(wb, kw, words):
     with pytest.raises(PlanError) as e:
