@@ -404,3 +404,11 @@ def test_a_host_units_coverage_page_opens_at_its_own_level(sample):
     assert "疏勒县第一中学" in app.gap_table.value
     leader = CoverageApp(wb=sample, lang="zh", viewer=Viewer("领导", OfficeRole.LEADER))
     assert leader.unit.value == "" and leader.tabs.selected_index == 0 and leader.area.layout.display != "none"
+
+
+def test_a_sender_is_offered_no_link_to_a_page_it_may_not_open(sample):
+    """A sender may open its task page only: no link back to an overview it would be refused."""
+    from planning.apps import SendersApp
+
+    app = SendersApp(wb=sample, lang="zh", viewer=Viewer("qd", OfficeRole.SENDER, ("SD-QD",)))
+    assert "nav" not in app.header.value and "overview.ipynb" not in app.header.value

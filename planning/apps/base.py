@@ -264,7 +264,7 @@ class App(DataSources):
         pages = list(self.viewer.pages) if self.viewer is not None else list(PAGES[OfficeRole.PLANNER])
         if self.viewer is None and not self.planner:
             pages = list(PAGES[OfficeRole.LEADER])
-        order = ["overview"] + [p for p in pages if p != "overview"]
+        order = (["overview"] if "overview" in pages else []) + [p for p in pages if p != "overview"]
         links = [f"<a class='nav-link' href='{p}.ipynb?lang={self.lang}'>{html.escape(self.t(f'ov.link.{p}'))}</a>"
                  for p in order if p != self.page and f"ov.link.{p}" in TEXT and (NOTEBOOKS / f"{p}.ipynb").exists()]
         return f"<div class='nav page-nav'>{' · '.join(links)}</div>" if links else ""
