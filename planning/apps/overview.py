@@ -164,7 +164,8 @@ class OverviewApp(App):
             cards.append((self.t("ov.kpi.worst", h=h, month=point_label(w["day"], st.as_of, lang)),
                           "—" if pd.isna(w["ratio"]) else f"{w['ratio']:.0%}", BAND_COLOURS[w["band"]],
                           self.t("ov.kpi.worst_gap", n=fmt_int(w["gap"]))))
-        c = st.next_cliff
+        # the next month anyone's term ends: the first row of the 何时 table beside it
+        c = st.departures.iloc[0] if len(st.departures) else None
         if c is not None:
             cards.append((self.t("ov.kpi.cliff", month=month_label(c["ends_in"], lang)),
                           self.t("ov.kpi.cliff_value", n=fmt_int(c["leaving"])), BAND_COLOURS["amber"],

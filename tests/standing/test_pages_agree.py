@@ -46,9 +46,9 @@ def check_agreement(wb):
     where = [r for r in panels.get("where", []) if r]
     if len(st.units) <= ROWS:
         assert sum(int(r[2].replace(",", "")) for r in where) == st.gap
-    # the cliff card is the first row of the cliff table
+    # the next-terms-ending card is the first row of the 何时 table (every month people leave in)
     when = [r for r in panels.get("when", []) if r]
-    c = st.next_cliff
+    c = st.departures.iloc[0] if len(st.departures) else None
     if c is None:
         assert not when and not any(k.startswith("下一次期满") for k in cards)
     else:
