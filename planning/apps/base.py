@@ -60,6 +60,9 @@ CSS = """
 @media (max-width: 1250px) { .planning-app .panels { grid-template-columns: repeat(2, minmax(300px, 1fr)); } }
 .planning-app .panel table.data td, .planning-app .panel table.data th { white-space: nowrap; padding: 3px 6px; }
 .planning-app .panel table.data td.name { white-space: normal; }
+/* a long responsible sender (a hospital's full name) wraps rather than cutting the panel at 1366 */
+.planning-app .panel.where table.data td:last-child, .planning-app .panel.who table.data td:first-child {
+  white-space: normal; }
 .planning-app .panel { min-width: 0; overflow-x: auto; }
 .planning-app .panel h4 { margin: 2px 0 4px 0; font-size: 15px; color: #1f3a5f; }
 .planning-app .panel table.data { width: 100%; }
