@@ -106,7 +106,6 @@ def localized(parser: argparse.ArgumentParser, lang: str, command: str = "") -> 
             for name, sub in action.choices.items():
                 localized(sub, lang, f"{command} {name}".strip())
             action.help = t("cli.help.commands", lang) if "cli.help.commands" in TEXT else action.help
-            action.metavar = action.metavar or "{" + ",".join(action.choices) + "}"
             continue
         if action.help == argparse.SUPPRESS or action.dest == "help":
             continue

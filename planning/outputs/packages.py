@@ -114,18 +114,8 @@ def write_unit_packages(wb: Workbook, folder, units=None, *, lang: str | None = 
     units = list(pd.unique(wb.orders["host_unit"])) if units is None else list(units)
     drafts = next_batch_orders(wb)
     nm = names(wb)
-    out, taken = [], set()
-    for u in units:
-        safe = _file_stem(nm.get(u, u))
-        if safe.lower() in taken:
-            safe = f"{safe}-{_file_stem(u)}"
-        base, k = safe, 2
-        while safe.lower() in taken:
-            safe, k = f"{base}-{k}", k + 1
-        taken.add(safe.lower())
-        out.append(write_unit_package(wb, u, folder / f"{safe}-{today():%Y%m%d}.xlsx", lang=lang, data=data,
-                                      drafts=drafts))
-    return out
+    return [write_unit_package(wb, u, folder / f"{safe}-{today():%Y%m%d}.xlsx", lang=lang, data=data, drafts=drafts)
+            for u, safe in zip(units, file_stems(units, nm))]
 
 
 def _file_stem(text) -> str:
@@ -137,8 +127,24 @@ def _file_stem(text) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_（）()" else "_" for ch in str(text))[:60] or "unit"
 
 
-#: A file name part for a text (what :func:`write_unit_packages` names its files by), for other packages.
-file_stem = _file_stem
+def file_stems(ids, nm) -> list[str]:
+    """One file name part per id: its name made safe (:func:`_file_stem`), told apart by the id when two
+    names give the same part (letter case aside), then by a number.
+
+    >>> file_stems(["a", "b", "c"], {"a": "一中", "b": "一中", "c": "二中"})
+    ['一中', '一中-b', '二中']
+    """
+    out, taken = [], set()
+    for i in ids:
+        safe = _file_stem(nm.get(i, i))
+        if safe.lower() in taken:
+            safe = f"{safe}-{_file_stem(i)}"
+        base, k = safe, 2
+        while safe.lower() in taken:
+            safe, k = f"{base}-{k}", k + 1
+        taken.add(safe.lower())
+        out.append(safe)
+    return out
 
 
 def merge_reply(wb: Workbook, reply: Workbook, unit: str, lang: str | None = None,
@@ -301,15 +307,9 @@ def write_assessment_sheets(wb: Workbook, folder, period: str, hosts=None, *, la
         on = a[(a["start"].fillna(pd.Timestamp.min) <= last) & (a["end"].fillna(pd.Timestamp.max) >= first)]
         hosts = sorted(set(on["order"].map(wb.orders.set_index("id")["host_unit"]).dropna()))
     nm = names(wb)
-    out, taken = [], set()
-    for h in hosts:
-        safe = _file_stem(nm.get(h, h))
-        if safe.lower() in taken:
-            safe = f"{safe}-{_file_stem(h)}"
-        taken.add(safe.lower())
-        out.append(write_assessment_sheet(wb, h, period, folder / f"{safe}-{t('pkg.assess.file', lang)}-{period}.xlsx",
-                                          lang=lang, data=data))
-    return out
+    return [write_assessment_sheet(wb, h, period, folder / f"{safe}-{t('pkg.assess.file', lang)}-{period}.xlsx",
+                                   lang=lang, data=data)
+            for h, safe in zip(hosts, file_stems(hosts, nm))]
 
 
 def _reply_refusal(lang, path, sheet, row, column, what) -> ReplyError:

@@ -51,7 +51,7 @@ from ..core.text import append_row
 from ..programme.senders import batch_windows, next_batch, sender_people, sender_tasks
 from .excel import write_excel, written
 from .labels import data_name
-from .packages import ReplyError, file_stem
+from .packages import ReplyError, file_stems
 from .reports import report_line
 
 #: The people table's columns a sender fills on its nominations sheet, in the contract's order. The
@@ -264,18 +264,8 @@ def write_sender_packages(wb: Workbook, folder, senders=None, *, lang: str | Non
     senders = package_senders(wb) if senders is None else list(senders)
     tasks = sender_tasks(wb)
     nm = names(wb)
-    out, taken = [], set()
-    for s in senders:
-        safe = file_stem(nm.get(s, s))
-        if safe.lower() in taken:
-            safe = f"{safe}-{file_stem(s)}"
-        base, k = safe, 2
-        while safe.lower() in taken:
-            safe, k = f"{base}-{k}", k + 1
-        taken.add(safe.lower())
-        out.append(write_sender_package(wb, s, folder / f"{safe}-{today():%Y%m%d}.xlsx", lang=lang, data=data,
-                                        tasks=tasks))
-    return out
+    return [write_sender_package(wb, s, folder / f"{safe}-{today():%Y%m%d}.xlsx", lang=lang, data=data, tasks=tasks)
+            for s, safe in zip(senders, file_stems(senders, nm))]
 
 
 def _refuse(problem: Problem, lang: str):
