@@ -123,3 +123,28 @@ def test_the_sender_grade_sentence_names_the_unit_and_both_grades():
     assert why_not(graded_wb(None), "P1", "O1", lang="zh") == ["缺少派出单位等级（派出单位1；岗位须三甲或以上）"]
     assert why_not(graded_wb(None), "P1", "O1", lang="en") == [
         "sending unit's grade missing (派出单位1; the post needs grade 3a or above)"]
+
+
+def test_the_lowest_lead_rank_still_asks_for_a_rank():
+    """A team whose lead need only be 科员 (the lowest rank, code 0) still excludes a lead with no rank: a
+    missing fact never makes someone eligible (a check that skipped rank 0 as 'no rule' let them through)."""
+    wb = lead_wb(None, team_rank="clerk")
+    pairs = {(p, o) for p, o in zip(*eligible_pairs(wb)[["person", "order"]].T.to_numpy())}
+    assert ("P1", "OL") not in pairs and ("P2", "OL") in pairs
+    assert [c for c, _, _ in exclusions(wb, "P1", "OL")] == ["lead_rank"]
+
+
+@pytest.mark.parametrize("post_rank", ["clerk", "deputy_section"])
+def test_a_person_without_a_rank_never_meets_a_posts_rank(post_rank):
+    """A missing rank is no rank at all, not the lowest one (nor the next): a post's rank is met by that rank."""
+    wb = make_wb([dict(id="P1", rank=None), dict(id="P2", rank=post_rank)], [dict(id="O1", post_rank=post_rank)])
+    pairs = {(p, o) for p, o in zip(*eligible_pairs(wb)[["person", "order"]].T.to_numpy())}
+    assert pairs == {("P2", "O1")}
+
+
+def test_seats_asking_one_year_and_nothing_are_not_taken_for_the_same():
+    """Seats asking the same of a person share one answer; a seat asking 1 Party year and one asking none
+    must not: a missing demand is never read as the value 1."""
+    wb = make_wb([dict(id="P1")], [dict(id="O1", min_party_years=1), dict(id="O2")])
+    pairs = {(p, o) for p, o in zip(*eligible_pairs(wb)[["person", "order"]].T.to_numpy())}
+    assert pairs == {("P1", "O2")}
