@@ -26,11 +26,11 @@ import pandas as pd
 from ..core.hierarchy import ancestors
 from ..core.live import LIVE
 from .grid import scope_grid
-from .senders import sender_tasks
+from .senders import sender_people, sender_tasks
 from ..contract import Workbook
 
 __all__ = ["OfficeRole", "Viewer", "PAGES", "READ_ONLY_PAGES", "sign_viewer", "read_viewer",
-           "host_units_of", "scope_workbook", "senders_of", "scope_sender_workbook", "sender_people"]
+           "host_units_of", "scope_workbook", "senders_of", "scope_sender_workbook"]
 
 
 class OfficeRole(StrEnum):
@@ -253,14 +253,6 @@ def senders_of(wb: Workbook, bound) -> set[str]:
     return hit & sending
 
 
-def sender_people(wb: Workbook, senders) -> pd.DataFrame:
-    """The people under ``senders`` (sending region or unit ids): their sending unit is one of them or under one."""
-    senders = {str(s) for s in senders}
-    a = ancestors(wb)
-    under = set(a.loc[a["ancestor"].astype(str).isin(senders), "node"].astype(str))
-    return wb.people[wb.people["sending_unit"].astype(str).isin(under)].reset_index(drop=True)
-
-
 #: What stands for a person of another sender in a sender's cut of the assignments (numbered): never a name or id.
 OTHER_PERSON = "\u00b7other-"
 
@@ -286,7 +278,7 @@ def scope_sender_workbook(wb: Workbook, bound) -> Workbook:
     >>> import planning
     >>> wb = planning.load_workbook(planning.SAMPLE)
     >>> mine = scope_sender_workbook(wb, ["SD-QD"])
-    >>> set(mine.people["id"]) == set(sender_people(wb, ["SD-QD"])["id"])
+    >>> set(mine.people["id"]) == set(sender_people(wb, ["SD-QD"]).people)
     True
     >>> set(mine.assignments["person"]) - set(mine.people["id"]) <= {p for p in mine.assignments["person"]
     ...                                                               if p.startswith(OTHER_PERSON)}

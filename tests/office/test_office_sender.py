@@ -17,7 +17,7 @@ from office_harness import ARTIFACTS, kernel_id, kernel_socket, start_office, v1
 from test_office import Browser
 
 import planning
-from planning.programme.access import sender_people
+from planning.programme.senders import sender_people
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -43,7 +43,7 @@ def sample():
 
 def people_of(sample, bound) -> tuple[set, set]:
     """Names of a sender's own people and of everyone else's (a name two people share counts as its own)."""
-    mine = set(sender_people(sample, bound)["name"])
+    mine = set(sample.people.set_index("id").loc[sender_people(sample, bound).people, "name"])
     return mine, set(sample.people["name"]) - mine
 
 

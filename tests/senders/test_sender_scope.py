@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from test_senders import sender_programmes
 
-from planning.programme.access import OTHER_PERSON, scope_sender_workbook, sender_people, senders_of
+from planning.programme.access import OTHER_PERSON, scope_sender_workbook, senders_of
+from planning.programme.senders import sender_people
 from planning.programme.senders import sender_tasks
 
 EXAMPLES = int(os.environ.get("SENDERS_EXAMPLES", "300")) // 3
@@ -56,7 +57,7 @@ def check_cut(wb, bound):
     cut = scope_sender_workbook(wb, bound)
     own = plain_people(wb, set(bound))
     # people: its own, and nobody else anywhere in the cut
-    assert set(cut.people["id"]) == own == set(sender_people(wb, bound)["id"])
+    assert set(cut.people["id"]) == own == set(sender_people(wb, bound).people)
     others = set(wb.people["id"]) - own
     other_names = set(wb.people.loc[wb.people["id"].isin(others), "name"]) - set(
         wb.people.loc[wb.people["id"].isin(own), "name"])
