@@ -24,7 +24,9 @@ from ..core.i18n import fmt_date, fmt_int, sector_label
 from ..core.names import names
 from ..programme.access import OfficeRole, senders_of
 from ..programme.senders import batch_windows, next_batch, sender_burden, sender_tasks
-from .base import App, kpi_cards
+from ..outputs.packages import file_stems
+from ..outputs.sender_packages import write_sender_package
+from .base import App, download_link, kpi_cards
 from .serving import query_param
 
 ROWS = 200  # rows of a people table at most (the count says how many there are)
@@ -180,12 +182,19 @@ class SendersApp(App):
         self.pick.add_class("senders-pick")
         self.detail = W.HTML()
         self.detail.add_class("senders-detail")
+        self.package_button = W.Button(description=self.t("send.package"), button_style="primary",
+                                       layout=W.Layout(width="auto", display="" if self.packages_offered else "none"))
+        self.package_button.add_class("senders-package")
+        self.package_button.on_click(lambda _: self.make_package())
+        self.package_link = W.HTML()
+        self.package_link.add_class("senders-package-link")
         self.batch.observe(lambda _: self.update(), "value")
         self.pick.observe(lambda _: self.show_sender(), "value")
         self.update(wanted=query_param("sender"))
         # the table and one sender's detail side by side (one under the other on a narrow screen)
         left = W.VBox([self.main_table], layout=W.Layout(flex="0 0 auto", margin="0 24px 0 0"))
-        right = W.VBox([self.pick, self.detail], layout=W.Layout(flex="1 1 520px", min_width="480px"))
+        package = W.HBox([self.package_button, self.package_link], layout=W.Layout(align_items="center"))
+        right = W.VBox([self.pick, package, self.detail], layout=W.Layout(flex="1 1 520px", min_width="480px"))
         return [self.batch, self.cards, self.order_note,
                 W.HBox([left, right], layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))]
 
@@ -233,8 +242,35 @@ class SendersApp(App):
         self.pick.value = keep or (options[0] if options else "")
         self.show_sender()
 
+    @property
+    def packages_offered(self) -> bool:
+        """A sender downloads its own package; a planner any sender's (to send it); a leader none."""
+        return self.mine is not None or self.planner
+
+    def make_package(self):
+        """The picked sender's package (its task, its people, the nominations sheet) as a download link.
+
+        A sender's page is built on its own cut of the workbook, and only its own senders can be picked,
+        so its package holds nothing of another sender's people.
+        """
+        import tempfile
+        from pathlib import Path
+
+        x = self.pick.value
+        if not x or not self.packages_offered or (self.mine is not None and x not in self.mine):
+            self.package_link.value = ""
+            return
+        with tempfile.TemporaryDirectory() as tmp:
+            name = f"{self.t('send.package_file', sender=file_stems([x], self.nm)[0])}.xlsx"
+            path = write_sender_package(self.wb, x, Path(tmp) / "package.xlsx", lang=self.lang)
+            data = path.read_bytes()
+        self.package_link.value = download_link(data, name, self.t("send.package_link", name=name))
+
     def show_sender(self):
         x = self.pick.value
+        if hasattr(self, "package_link"):
+            self.package_link.value = ""
+            self.package_button.disabled = not x
         if not x:
             self.detail.value = ""
             return

@@ -10,7 +10,8 @@ from page_text import page_text, problems_in, shown_problems
 from planning.apps import OverviewApp, SendersApp
 from planning.apps.senders import sender_summary
 from planning.core.names import names
-from planning.programme.access import OfficeRole, Viewer, sender_people
+from planning.programme.access import OfficeRole, Viewer
+from planning.programme.senders import sender_people
 from planning.programme.senders import next_batch, sender_burden, sender_tasks
 
 pytestmark = pytest.mark.usefixtures("own_store")
@@ -162,7 +163,7 @@ def test_a_sender_sees_itself_only(sample):
     whole = SendersApp(wb=sample, lang="zh")
     assert rows[0] in rows_of(whole.main_table.value)
     # nothing of another sender's people: not in the kernel's workbook, not on the page
-    own = set(sender_people(sample, ["SD-QD"])["name"])
+    own = set(sample.people.set_index("id").loc[sender_people(sample, ["SD-QD"]).people, "name"])
     others = set(sample.people["name"]) - own
     assert set(app.wb.people["name"]) == own
     text = page_text(app.root) + app.detail.value
@@ -227,3 +228,53 @@ def test_summary_sorted_with_a_plain_frame(sample):
     s = sender_summary(sample, next_batch(sample))
     key = pd.DataFrame({"a": -s["shortfall"], "b": -s["burden"].fillna(-1), "c": s["sender"]})
     assert key.sort_values(["a", "b", "c"]).index.tolist() == list(range(len(s)))
+
+
+def package_of(link_html: str):
+    """The workbook inside a download link's data address, read with openpyxl."""
+    import base64
+    import io
+
+    from openpyxl import load_workbook
+
+    m = re.search(r"href='data:[^;]+;base64,([^']+)'", link_html)
+    assert m, link_html
+    return load_workbook(io.BytesIO(base64.b64decode(m.group(1))))
+
+
+def test_a_sender_downloads_its_own_package_and_nothing_of_others(sample, tmp_path):
+    from planning.outputs.sender_packages import NOMINATIONS_SHEET, write_sender_package
+
+    v = Viewer("qd", OfficeRole.SENDER, ("SD-QD",))
+    app = SendersApp(wb=sample, lang="zh", viewer=v)
+    assert app.package_button.layout.display != "none" and not app.package_button.disabled
+    app.make_package()
+    book = package_of(app.package_link.value)
+    assert "青岛市" in app.package_link.value  # the file is named after the sender
+    # the same sheets and nominations as the package the headquarters writes on the whole workbook
+    whole = write_sender_package(sample, "SD-QD", tmp_path / "qd.xlsx", lang="zh")
+    from openpyxl import load_workbook
+
+    ref = load_workbook(whole)
+    assert book.sheetnames == ref.sheetnames
+    rows = lambda b: [[c for c in r] for r in b[NOMINATIONS_SHEET].iter_rows(values_only=True)]
+    assert rows(book) == rows(ref)
+    # nobody of another sender anywhere in the file
+    own = set(sender_people(sample, ["SD-QD"]).people)
+    others = set(sample.people["id"]) - own
+    cells = {str(c) for ws in book.worksheets for r in ws.iter_rows(values_only=True) for c in r if c is not None}
+    assert not cells & others and cells & own
+
+
+def test_a_planner_downloads_any_senders_package_and_a_leader_none(sample):
+    planner = SendersApp(wb=sample, lang="en", viewer=Viewer("p", OfficeRole.PLANNER))
+    planner.pick.value = "SD-JN"
+    planner.make_package()
+    assert "SD-JN" not in planner.package_link.value.split("href")[0] and "济南市" in planner.package_link.value
+    assert package_of(planner.package_link.value).sheetnames
+    planner.pick.value = "SD-QD"  # another pick clears the old link
+    assert planner.package_link.value == ""
+    leader = SendersApp(wb=sample, lang="zh", viewer=Viewer("l", OfficeRole.LEADER))
+    assert leader.package_button.layout.display == "none"
+    leader.make_package()  # a message sent by hand changes nothing
+    assert leader.package_link.value == ""
