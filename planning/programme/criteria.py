@@ -71,7 +71,9 @@ def seat_criteria(wb, slots: pd.DataFrame) -> pd.DataFrame:
     lowest grade, -1: none), ``age_cap``, ``party`` (full membership
     required), ``party_years``, ``service_years`` (NaN: none), ``medical`` (a valid check
     needed), ``medical_months``, ``altitude`` (host's metres), ``high`` (clearance needed),
-    ``stage`` (last vetting stage code, -1: none), ``term_ok`` (the stint within the term
+    ``stage`` (the vetting stage a person must have passed to be planned on it, code, -1: none: the
+    rule's 可拟派环节, default 决定, never past its last stage), ``last_stage`` (the last stage before
+    posting, default 公示: a planned person short of it is pending), ``term_ok`` (the stint within the term
     rule), ``min_months``, ``max_months``, ``dispatch`` (the stint's first day). A seat
     whose order names a programme with a term rule (its role's, else the all-roles one)
     takes that rule's vetting stage, medical check validity, promotion, and stint months
@@ -93,8 +95,8 @@ def seat_criteria(wb, slots: pd.DataFrame) -> pd.DataFrame:
                         "party_years": _col(s, "min_party_years", "float64").astype("float64").to_numpy(),
                         "service_years": _col(s, "min_service_years", "float64").astype("float64").to_numpy(),
                         "dispatch": pd.DatetimeIndex(s["start"]).to_numpy()}, index=range(n))
-    rule = pd.DataFrame(index=range(n), columns=["min_months", "max_months", "last_stage", "medical_months",
-                                                 "promotion_allowed"], dtype=object)
+    rule = pd.DataFrame(index=range(n), columns=["min_months", "max_months", "last_stage", "plan_stage",
+                                                 "medical_months", "promotion_allowed"], dtype=object)
     has_rule = np.zeros(n, bool)
     tr = getattr(wb, "term_rules", None)
     if tr is not None and len(tr) and n:
@@ -112,10 +114,15 @@ def seat_criteria(wb, slots: pd.DataFrame) -> pd.DataFrame:
             at = idx.get_indexer(k)
             hit = at >= 0
             for c in rule.columns:
-                rule.loc[hit, c] = pick[c].to_numpy(dtype=object)[at[hit]]
+                if c in pick.columns:  # (a hand-made table may lack an optional column)
+                    rule.loc[hit, c] = pick[c].to_numpy(dtype=object)[at[hit]]
             has_rule |= hit
     stage = rule["last_stage"].where(rule["last_stage"].notna() | ~has_rule, Stage.PUBLICISED.value)
-    out["stage"] = np.where(has_rule, _code(stage, STAGES), -1)
+    last = np.where(has_rule, _code(stage, STAGES), -1)
+    plan = rule["plan_stage"].where(rule["plan_stage"].notna() | ~has_rule, Stage.DECIDED.value)
+    plan = _code(plan, STAGES)
+    out["stage"] = np.where(has_rule, np.minimum(np.where(plan < 0, last, plan), last), -1)
+    out["last_stage"] = last
     months = pd.to_numeric(rule["medical_months"], errors="coerce").fillna(MEDICAL_MONTHS).to_numpy()
     out["medical_months"] = months.astype(np.int64)
     out["promotion"] = rule["promotion_allowed"].fillna(False).astype(bool).to_numpy()
@@ -327,7 +334,7 @@ def pending_assignments(wb, assignments: pd.DataFrame | None = None) -> pd.Serie
     o = wb.orders.set_index("id").reindex(a["order"]).reset_index(names="order")
     o = o.assign(start=a["start"].to_numpy(), end=a["end"].to_numpy())
     o["host_unit"] = o["host_unit"].astype(object)
-    stage = seat_criteria(wb, o)["stage"].to_numpy()
+    stage = seat_criteria(wb, o)["last_stage"].to_numpy()
     have = person_facts(wb.people.set_index("id").reindex(a["person"]).reset_index())["stage"].to_numpy()
     out[:] = live & (stage >= 0) & (have < stage)
     return out

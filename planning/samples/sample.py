@@ -631,9 +631,9 @@ class _Builder:
         self.regions = [dict(r, altitude=2589.0) if r["id"] == "SC-GZ-BT" else r for r in self.regions]
         self.term_rules += [
             dict(programme="援藏", role=None, min_months=12, max_months=36, rotation_allowed=True,
-                 last_stage="publicised", medical_months=12, promotion_allowed=False),
+                 last_stage="publicised", medical_months=12, promotion_allowed=False, plan_stage="decided"),
             dict(programme="第一书记", role="lead", min_months=24, max_months=36, rotation_allowed=False,
-                 last_stage="publicised", medical_months=12, promotion_allowed=False),
+                 last_stage="publicised", medical_months=12, promotion_allowed=False, plan_stage="decided"),
         ]
         self.senders()
         return _as_workbook(self)

@@ -29,7 +29,9 @@ The rules as read here
   result is 合格, it was taken on or before the dispatch date, and the dispatch date is no later
   than the day before the same day ``medical months`` (the rule's, default 12) later.
 * Altitude: a host at or above 3,000 m needs the clearance 适宜高原.
-* Vetting: an order with a term rule needs the person through its last stage (default 公示).
+* Vetting: an order with a term rule needs the person through the stage from which people may be
+  planned (the rule's 可拟派环节, default 决定), or through its last stage (default 公示) when that comes
+  earlier; planned short of the last stage, the assignment is pending (test_pending.py).
 * Term: the stint's shortest and longest months are the order's own, else the rule's; a stint of
   m months from day d ends the day before the same day m months later; a stint ending before that
   day for the shortest, or after it for the longest, breaks the rule.
@@ -134,7 +136,9 @@ def failing_criteria(person: dict, order: dict, seat_start: dt.date, seat_end: d
         out.add("altitude")
     if rule is not None:
         last = rule.get("last_stage") or "publicised"
-        if person.get("vetting_stage") is None or STAGES.index(person["vetting_stage"]) < STAGES.index(last):
+        plan = rule.get("plan_stage") or "decided"
+        need = plan if STAGES.index(plan) < STAGES.index(last) else last
+        if person.get("vetting_stage") is None or STAGES.index(person["vetting_stage"]) < STAGES.index(need):
             out.add("vetting")
     shortest = order.get("min_months") if order.get("min_months") is not None else (rule or {}).get("min_months")
     longest = order.get("max_months") if order.get("max_months") is not None else (rule or {}).get("max_months")

@@ -109,6 +109,7 @@ def criteria_programmes(draw):
                           "min_months": draw(maybe(st.sampled_from([3, 6, 12]))),
                           "max_months": draw(maybe(st.sampled_from([12, 24, 36]))),
                           "last_stage": draw(maybe(st.sampled_from(STAGES))),
+                          "plan_stage": draw(maybe(st.sampled_from(STAGES))),
                           "medical_months": draw(maybe(st.sampled_from([6, 12, 24]))),
                           "promotion_allowed": draw(st.booleans())})
     t["term_rules"] = rules
@@ -124,7 +125,8 @@ def test_the_reference_vocabulary_is_the_contracts():
     assert RANKS == [m.value for m in Rank] == schema.allowed("people", "rank") == schema.allowed("orders",
                                                                                                   "post_rank")
     assert TITLES == [m.value for m in Title] == schema.allowed("orders", "min_title")
-    assert STAGES == [m.value for m in Stage] == schema.allowed("term_rules", "last_stage")
+    assert STAGES == [m.value for m in Stage] == schema.allowed("term_rules", "last_stage") == \
+        schema.allowed("term_rules", "plan_stage")
     assert GRADES == schema.allowed("units", "grade") == schema.allowed("orders", "min_sender_grade")
 
 

@@ -128,3 +128,45 @@ def test_the_unit_package_lists_it(both, tmp_path):
     book = load_workbook(path)
     cells = [c.value for row in book[book.sheetnames[0]].iter_rows() for c in row]
     assert cells.count("拟派（待公示）") == 1
+
+
+def test_a_decided_person_may_be_planned_and_is_pending_until_publicised(sample):
+    """决定 is enough to be planned (the default 可拟派环节); the plan's assignment is pending until 公示.
+    A person at 体检 is not planned; a programme stating 可拟派环节 = 公示 plans only people through it."""
+    from planning.programme.eligibility import why_not
+
+    wb = sample.copy()
+    a = wb.assignments[wb.assignments["person"].eq(WHO)].iloc[0]
+    order = a["order"]
+    people = wb.people.copy()
+    people.loc[people["id"] == WHO, "vetting_stage"] = "decided"
+    wb.people = people
+    assert why_not(wb, WHO, order, start=a["start"]) == []  # eligible for the seat it holds
+    people.loc[people["id"] == WHO, "vetting_stage"] = "medical"
+    wb.people = people
+    assert any("决定" in s for s in why_not(wb, WHO, order, start=a["start"], lang="zh"))
+    people.loc[people["id"] == WHO, "vetting_stage"] = "decided"
+    wb.people = people
+    rules = wb.term_rules.copy()
+    rules["plan_stage"] = "publicised"
+    wb.term_rules = rules
+    assert any("公示" in s for s in why_not(wb, WHO, order, start=a["start"], lang="zh"))
+
+
+def test_the_plan_proposes_a_decided_person_as_pending(sample):
+    """Freed from their post and at 决定, the doctor is planned again by allocate, and the plan's
+    assignment is counted pending (拟派（待公示）)."""
+    import planning
+
+    wb = sample.copy()
+    people = wb.people.copy()
+    people.loc[people["id"] == WHO, "vetting_stage"] = "decided"
+    wb.people = people
+    mine = wb.assignments["person"].eq(WHO)
+    order = wb.assignments.loc[mine, "order"].iloc[0]
+    wb.assignments = wb.assignments[~mine].reset_index(drop=True)
+    plan = planning.allocate(wb, people=[WHO], time_limit=60)
+    new = plan.workbook.assignments
+    got = new[new["person"].eq(WHO)]
+    assert len(got) == 1 and got["order"].iloc[0] == order
+    assert bool(pending_assignments(plan.workbook)[got.index].all())
