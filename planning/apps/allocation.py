@@ -69,7 +69,8 @@ class AllocationApp(App):
             (("" if r in set(pref) else "　") + str(self.names.get(r, r)), r) for r in regions],
             value="", description=self.t("aapp.region"))
         self.method = W.ToggleButtons(options=[(self.t("aapp.method.optimal"), "optimal"),
-                                               (self.t("aapp.method.stable"), "stable")], value="optimal")
+                                               (self.t("aapp.method.stable"), "stable")], value="optimal",
+                                      style={"button_width": "auto"})
         self.run_button = W.Button(description=self.t("aapp.run"), button_style="primary",
                                    layout=W.Layout(width="180px"))
         self.run_button.add_class("run-button")
@@ -89,16 +90,17 @@ class AllocationApp(App):
         self.unfilled.add_class("plan-unfilled")
         self.cities = W.HTML()
         self.pick = W.Dropdown(options=[], description=self.t("aapp.pick"), layout=W.Layout(width="620px"))
-        self.pick.style.description_width = "110px"
+        self.pick.style.description_width = "initial"  # its words whole, in either language
         self.pick.add_class("plan-pick")
         self.pick.observe(lambda _: self.show_why(), "value")
         self.why = W.HTML()
         self.why.add_class("plan-why")
-        self.pin_button = W.Button(description=self.t("aapp.pin"))
+        self.pin_button = W.Button(description=self.t("aapp.pin"), layout=W.Layout(width="auto"))
         self.pin_button.add_class("pin-button")
-        self.forbid_button = W.Button(description=self.t("aapp.forbid"), button_style="warning")
+        self.forbid_button = W.Button(description=self.t("aapp.forbid"), button_style="warning",
+                                      layout=W.Layout(width="auto"))
         self.forbid_button.add_class("forbid-button")
-        self.clear_button = W.Button(description=self.t("aapp.clear"))
+        self.clear_button = W.Button(description=self.t("aapp.clear"), layout=W.Layout(width="auto"))
         self.pin_button.on_click(lambda _: self.adjust("pin"))
         self.forbid_button.on_click(lambda _: self.adjust("forbid"))
         self.clear_button.on_click(lambda _: self.adjust("clear"))
@@ -107,7 +109,7 @@ class AllocationApp(App):
         self.compare = W.HTML(html.escape(self.t("aapp.no_previous")))
         self.compare.add_class("plan-compare")
         self.download_button = W.Button(description=self.t("aapp.download"), disabled=True,
-                                        layout=W.Layout(width="180px"))
+                                        layout=W.Layout(width="auto"))
         self.download_button.add_class("roster-button")
         self.download_button.on_click(lambda _: self.make_roster())
         self.download_link = W.HTML()

@@ -89,6 +89,12 @@ CSS = """
 .planning-app .heat-row button, .planning-app button.heat-row { text-align: right; background: #f3f6fa;
   font-weight: 600; }
 .planning-app .heat-na { background: #fafafa; height: 100%; }
+/* a tab as wide as its title (never cut with an ellipsis); the titles wrap onto a second row if need be */
+.planning-app .lm-TabBar-tab { flex: 0 0 auto !important; max-width: none !important; }
+.planning-app .lm-TabBar-tabLabel { overflow: visible !important; text-overflow: clip !important; }
+.planning-app .lm-TabBar-content { flex-wrap: wrap; }
+.planning-app .lm-TabBar { height: auto !important; min-height: var(--jp-widgets-horizontal-tab-height, 25px);
+  overflow: visible !important; }
 </style>
 """
 

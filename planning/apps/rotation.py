@@ -145,12 +145,12 @@ class RotationApp(App):
         self.proposals.add_class("flexible-proposals")
         self.batch_table = W.HTML()
         self.capacity = W.BoundedIntText(value=3, min=1, max=10, description=self.t("rapp.capacity"),
-                                         layout=W.Layout(width="240px"))
-        self.capacity.style.description_width = "140px"
+                                         layout=W.Layout(width="300px"))
+        self.capacity.style.description_width = "initial"  # its words whole, in either language
         self.mentors_from = W.Dropdown(options=[(self.t(f"rapp.from.{k}"), k) for k in ("both", "unit", "above")],
                                        value="both", description=self.t("rapp.from"),
-                                       layout=W.Layout(width="360px"))
-        self.mentors_from.style.description_width = "110px"
+                                       layout=W.Layout(width="400px"))
+        self.mentors_from.style.description_width = "initial"
         self.mentors_from.add_class("mentors-from")
         self.pair_button = W.Button(description=self.t("rapp.pair"), button_style="primary",
                                     layout=W.Layout(width="180px"))

@@ -108,7 +108,8 @@ class ScenariosApp(App):
         self.loaded = self.source_version()  # (name, version) of the base when it is a saved version
         self.base_info = W.HTML()
         # what-if widgets
-        self.kind = W.ToggleButtons(options=[(self.t(f"sapp.kind.{k}"), k) for k in KINDS], value="senders")
+        self.kind = W.ToggleButtons(options=[(self.t(f"sapp.kind.{k}"), k) for k in KINDS], value="senders",
+                                    style={"button_width": "auto"})
         self.kind.add_class("change-kind")
         self.kind.observe(lambda _: self.show_params(), "value")
         self.params = W.VBox()
