@@ -22,7 +22,7 @@ from ..core.periods import ends
 from ..programme.coverage import as_of_points, cliffs, coverage_as_of, month_range, responsible
 from ..programme.eligibility import blocked_by_pairings, blocked_sentences
 from ..programme.coverage import BAND_COLOURS
-from ..core.i18n import fmt_date, fmt_int, sector_label
+from ..core.i18n import fmt_date, fmt_int, fmt_month, month_tick_format, sector_label
 from ..outputs.reports import labelled, names, write_gaps_report
 from .base import App, download_link, filled_share, heat_colour, html_table, kpi_cards, query_param
 
@@ -99,7 +99,7 @@ class CoverageApp(App):
         self.unit = W.Dropdown(options=[all_], value="", description=self.t("cov.filter.unit"))
         self.sector = W.Dropdown(options=[all_] + [(sector_label(s, self.lang), s) for s in self.sectors],
                                  value="", description=self.t("cov.filter.sector"))
-        labels = [f"{m.year}年{m.month}月" if self.lang == "zh" else m.strftime("%b %Y") for m in self.months]
+        labels = [fmt_month(m, self.lang) for m in self.months]
         lo = int(np.clip(self.months.searchsorted(self.now), 0, len(labels) - 1))
         hi = min(lo + 11, len(labels) - 1)
         self.range = W.SelectionRangeSlider(options=labels, index=(lo, hi), description=self.t("cov.filter.months"),
@@ -331,7 +331,7 @@ class CoverageApp(App):
         m = self.months[i]
         if m == self.now:
             return self.t("cov.when_today", day=fmt_date(self.as_of, self.lang))
-        return self.t("cov.when_month", month=f"{m.year}年{m.month}月" if self.lang == "zh" else m.strftime("%b %Y"))
+        return self.t("cov.when_month", month=fmt_month(m, self.lang))
 
     def _update_heatmap(self, mask, lo, n_m):
         codes, cats, row_title, level = self.rows_level()
@@ -393,7 +393,7 @@ class CoverageApp(App):
         self.cliff_mark = bq.Scatter(x=[], y=[], scales={"x": xs, "y": ys}, marker="triangle-down",
                                      colors=["#c94c4c"], default_size=140, display_legend=True,
                                      labels=[self.t("col.leaving")], names=[], display_names=True)
-        ax = bq.Axis(scale=xs, tick_format="%Y-%m", label=self.t("col.month"))
+        ax = bq.Axis(scale=xs, tick_format=month_tick_format(self.lang), label=self.t("col.month"))
         ay = bq.Axis(scale=ys, orientation="vertical", label=self.t("chart.people"), grid_lines="dashed")
         return bq.Figure(marks=[self.line_mark, self.cliff_mark], axes=[ax, ay], title=self.t("cov.timeline"),
                          legend_location="top-right", layout=W.Layout(width="1100px", height="420px"),

@@ -11,11 +11,11 @@ import pandas as pd
 from urllib.parse import quote
 
 from ..core.hierarchy import host_area, source_city
-from ..core.names import names
+from ..core.names import batch_names, names
 from ..core.periods import ends
 from ..programme.coverage import BAND_COLOURS
 from ..programme.eligibility import blocked_by_pairings, blocked_sentences
-from ..core.i18n import TEXT, fmt_date, fmt_int, sector_label, t
+from ..core.i18n import TEXT, fmt_date, fmt_int, fmt_month, list_sep, sector_label, t
 from ..programme.network import pairing_view
 from ..contract.schema import value_label
 from ..programme.results import behind_and_short
@@ -82,8 +82,7 @@ class Num(str):
 
 def month_label(d, lang: str) -> str:
     """``2027年8月`` / ``Aug 2027``."""
-    d = pd.Timestamp(d)
-    return f"{d.year}年{d.month}月" if lang == "zh" else d.strftime("%b %Y")
+    return fmt_month(d, lang)
 
 
 def point_label(d, as_of, lang: str) -> str:
@@ -209,7 +208,7 @@ class OverviewApp(App):
         st, lang, nm = self.data["standing"], self.lang, names(wb)
 
         def name(x) -> str:
-            return "、".join(str(nm.get(p, p)) for p in str(x).split("、")) if x else self.t("ov.nobody")
+            return list_sep(lang).join(str(nm.get(p, p)) for p in str(x).split("、")) if x else self.t("ov.nobody")
 
         u = st.units.head(ROWS)
         where = self.table(
@@ -257,12 +256,12 @@ class OverviewApp(App):
         behind = senders_behind(wb, st.as_of)
         if len(behind):
             b = wb.batches.set_index("id").loc[behind["batch"].iloc[0]]
+            bname = batch_names(wb, lang).get(behind["batch"].iloc[0], behind["batch"].iloc[0])
             # the ones to chase first, in the 派出任务 page's order: largest shortfall, then highest burden
             short = behind.groupby("sender")["shortfall"].sum()
             load = units_burden(wb, short.index, on=st.as_of).groupby("sender")["burden"].max()
             first = sorted(short.index, key=lambda x: (-short[x], -load.get(x, -1.0), x))[:3]
-            decide.append(html.escape(self.t("ov.decide.senders_short", batch=b["name"] if isinstance(b["name"], str)
-                                             else behind["batch"].iloc[0], day=fmt_date(b["dispatch"], lang),
+            decide.append(html.escape(self.t("ov.decide.senders_short", batch=bname, day=fmt_date(b["dispatch"], lang),
                                              k=fmt_int(behind["sender"].nunique()),
                                              n=fmt_int(int(behind["shortfall"].sum())),
                                              senders=("、" if lang == "zh" else ", ").join(

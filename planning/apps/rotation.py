@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.clock import today
+from ..core.i18n import fmt_date, list_sep
 from ..programme.mentoring import (
     ending_pairs,
     mentoring_coverage,
@@ -43,7 +44,8 @@ STATUS_COLOURS = {"active": "#2f6db5", "planned": "#3a9e5c", "done": "#9aa5b1", 
 
 
 
-def gantt_svg(rows: pd.DataFrame, label: pd.Series, now: pd.Timestamp, width: int = 1100) -> str:
+def gantt_svg(rows: pd.DataFrame, label: pd.Series, now: pd.Timestamp, width: int = 1100,
+              lang: str | None = None) -> str:
     """An inline SVG Gantt chart: bars coloured by status, with a line at ``now``.
 
     ``rows`` has ``start, end, status`` and optionally ``line`` (the chart row a bar
@@ -84,8 +86,8 @@ def gantt_svg(rows: pd.DataFrame, label: pd.Series, now: pd.Timestamp, width: in
             parts.append(f"<text x='{left - 6}' y='{yy + 15}' font-size='12' text-anchor='end'{fill}>"
                          f"{html.escape(name)}</text>")
         parts.append(f"<rect x='{x0:.1f}' y='{yy + 3}' width='{max(2.0, x1 - x0):.1f}' height='{h - 6}' rx='3' "
-                     f"fill='{colour}'><title>{html.escape(name)}: {r.start:%Y-%m-%d} – "
-                     f"{r.end:%Y-%m-%d}</title></rect>")
+                     f"fill='{colour}'><title>{html.escape(name)}: {html.escape(fmt_date(r.start, lang))} – "
+                     f"{html.escape(fmt_date(r.end, lang))}</title></rect>")
         seats = getattr(r, "seats", None)
         if vacant and seats is not None and not pd.isna(seats) and x1 - x0 > 18:
             parts.append(f"<text x='{(x0 + x1) / 2:.1f}' y='{yy + 15}' font-size='11' text-anchor='middle' "
@@ -191,7 +193,7 @@ class RotationApp(App):
         self.show_handovers()
         fl = flexible_slots(wb)
         fl = fl.assign(slot=fl["slot"] + 1, person=fl["people"].map(
-            lambda ids: "、".join(str(self.names.get(i, i)) for i in ids.split(";") if i))).drop(columns="people")
+            lambda ids: list_sep(self.lang).join(str(self.names.get(i, i)) for i in ids.split(";") if i))).drop(columns="people")
         self.flexible.value = html_table(labelled(fl.assign(state=fl["state"].map(
             lambda s: {"staffed": "已满" if self.lang == "zh" else "staffed",
                        "partial": "部分" if self.lang == "zh" else "partial",
@@ -236,7 +238,7 @@ class RotationApp(App):
                           for s, c in STATUS_COLOURS.items())
         legend += f" <span style='color:#c94c4c'>│</span> {html.escape(self.t('rapp.today'))}"
         self.gantt.value = (f"<h4>{html.escape(head)}</h4><div class='app-sub'>{legend}</div>"
-                            + gantt_svg(rows.reset_index(drop=True), label, self.now))
+                            + gantt_svg(rows.reset_index(drop=True), label, self.now, lang=self.lang))
 
     def _status(self, s):
         return self.t(f"rapp.status.{s}")
