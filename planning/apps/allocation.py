@@ -67,7 +67,7 @@ class AllocationApp(App):
         real = set(wb.regions["id"])
         regions = sorted((set(pref) | set(county)) & real, key=lambda r: (r not in set(pref), str(self.names.get(r, r))))
         self.region = W.Dropdown(options=[(self.t("filter.all"), "")] + [
-            (("" if r in set(pref) else "　") + str(self.names.get(r, r)), r) for r in regions],
+            (("" if r in set(pref) else "\u2003") + str(self.names.get(r, r)), r) for r in regions],
             value="", description=self.t("aapp.region"))
         self.method = W.ToggleButtons(options=[(self.t("aapp.method.optimal"), "optimal"),
                                                (self.t("aapp.method.stable"), "stable")], value="optimal")

@@ -4,7 +4,6 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-import bqplot as bq
 import ipywidgets as W
 import pandas as pd
 
@@ -23,6 +22,7 @@ from ..programme.senders import senders_behind
 from ..programme.standing import standing
 from ..outputs.summary import figures
 from .base import App, html_table, kpi_cards
+from .charts import count_bars
 from .flows import flow_svg, flow_table
 from .senders import units_burden
 
@@ -361,25 +361,12 @@ class OverviewApp(App):
 
     def people_chart(self, wb):
         tab = self.data["people"].rename(index={NO_CITY: self.t("chart.no_city")})
-        xs = bq.OrdinalScale()
-        ys = bq.LinearScale(min=0)
         labels = [sector_label(s, self.lang) for s in tab.columns]
-        bars = bq.Bars(x=list(tab.index), y=tab.to_numpy().T.astype(float), type="stacked", labels=labels,
-                       scales={"x": xs, "y": ys}, colors=PALETTE[: len(labels)], display_legend=True)
-        ax = bq.Axis(scale=xs, tick_rotate=-40, tick_style={"font-size": "12px"})
-        ay = bq.Axis(scale=ys, orientation="vertical", label=self.t("chart.people"), grid_lines="dashed")
-        return bq.Figure(marks=[bars], axes=[ax, ay], title=self.t("chart.people_by_city"),
-                         legend_location="top-right", layout=W.Layout(width="680px", height="420px"),
-                         fig_margin={"top": 50, "bottom": 80, "left": 50, "right": 20})
+        return count_bars(tab, title=self.t("chart.people_by_city"), value_label=self.t("chart.people"),
+                          category_label=self.t("col.source_city"), total_label=self.t("col.people"),
+                          colors=PALETTE, series_labels=labels, layout=W.Layout(width="680px", height="420px"))
 
     def hosts_chart(self, wb):
         s = self.data["hosts"]
-        xs = bq.OrdinalScale()
-        ys = bq.LinearScale(min=0)
-        bars = bq.Bars(x=list(s.index), y=s.to_numpy().astype(float), scales={"x": xs, "y": ys},
-                       colors=[PALETTE[1]])
-        ax = bq.Axis(scale=xs, tick_rotate=-40, tick_style={"font-size": "12px"})
-        ay = bq.Axis(scale=ys, orientation="vertical", label=self.t("chart.units"), grid_lines="dashed")
-        return bq.Figure(marks=[bars], axes=[ax, ay], title=self.t("chart.units_by_county"),
-                         layout=W.Layout(width="560px", height="420px"),
-                         fig_margin={"top": 50, "bottom": 80, "left": 50, "right": 20})
+        return count_bars(s.to_frame("units"), title=self.t("chart.units_by_county"), value_label=self.t("chart.units"),
+                          category_label=self.t("by.county"), total_label=self.t("chart.units"), colors=[PALETTE[1]])

@@ -118,12 +118,14 @@ def batch_label(code, lang: str | None = None) -> str:
 
 
 def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False,
-             numbers: bool = False) -> pd.DataFrame:
+             numbers: bool = False, viewer_words: bool = False) -> pd.DataFrame:
     """A copy of ``df`` for people to read: names for ids, labels for codes, translated headers.
 
     ``ids=True`` keeps the id next to the name (``名称 (id)``); ``numbers=True`` keeps
     ratios as fractions, dates as dates and day counts as numbers (for Excel, which
-    formats them).
+    formats them). ``viewer_words=True`` heads the columns in the words of those who read the plan
+    (leaders, host units: 需求岗位, not the planners' 订单) where a header has such a variant
+    (``col.<column>.viewer``).
     """
     out = pd.DataFrame(index=df.index)
     nm = names(wb)
@@ -186,5 +188,7 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
                       {"exclusive": "独占" if lang != "en" else "exclusive",
                        "preferred": "优先" if lang != "en" else "preferred"}.get(s, s))
         key = f"col.{c}"
+        if viewer_words and f"{key}.viewer" in TEXT:
+            key = f"{key}.viewer"
         out[t(key, lang) if key in TEXT else c] = v.to_numpy() if hasattr(v, "to_numpy") else v
     return out.reset_index(drop=True)
