@@ -81,7 +81,7 @@ def count_bars(table: pd.DataFrame, *, title: str, value_label: str, category_la
         view = view.astype({c: object for c in view.columns[1:]})
         for c in view.columns[1:]:
             view[c] = [int(v) for v in view[c]]
-        out = W.HTML(f"<h4>{html.escape(title)}</h4>" + html_table(view))
+        out = W.HTML(f"<div style='margin:0 32px 12px 0'><h4>{html.escape(title)}</h4>{html_table(view)}</div>")
         out.add_class("count-table")
         return out
     xs, ys = bq.OrdinalScale(), bq.LinearScale(min=0)
