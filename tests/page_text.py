@@ -85,3 +85,30 @@ def shown_problems(root) -> list[str]:
             found += [html_.unescape(tag.sub(" ", m.group(2))).strip() for m in box.finditer(w.value or "")]
         todo += [c for c in getattr(w, "children", ()) if isinstance(c, W.Widget)]
     return found
+
+
+def chart_text(root) -> str:
+    """The words a viewer reads on the charts in a widget tree: titles, axis labels, legends, point names, and
+    a date axis's ticks (a month written in the axis's own tick format)."""
+    import bqplot as bq
+    import ipywidgets as W
+    import pandas as pd
+
+    parts, seen, todo = [], set(), [root]
+    while todo:
+        w = todo.pop()
+        if id(w) in seen:
+            continue
+        seen.add(id(w))
+        if isinstance(w, bq.Figure):
+            parts.append(w.title or "")
+            for a in w.axes:
+                parts.append(a.label or "")
+                if isinstance(a.scale, bq.DateScale) and a.tick_format:
+                    parts.append(pd.Timestamp("2027-08-01").strftime(a.tick_format))
+            for m in w.marks:
+                for attr in ("labels", "names"):
+                    v = getattr(m, attr, None)
+                    parts += [str(x) for x in (list(v) if v is not None else [])]
+        todo += [c for c in getattr(w, "children", ()) if isinstance(c, W.Widget)]
+    return "\n".join(p for p in parts if p)

@@ -7,6 +7,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from ..core.names import batch_names
 from ..core.clock import today
 from ..core.live import LIVE
 from ..programme.criteria import CRITERIA
@@ -165,7 +166,7 @@ def unfilled_reasons(unfilled: pd.DataFrame, wb, lang: str | None = None) -> lis
     nm = nm[~nm.index.duplicated()]
     senders = unfilled["senders"] if "senders" in unfilled else pd.Series(np.nan, index=unfilled.index)
     limits = unfilled["limit"] if "limit" in unfilled else pd.Series(np.nan, index=unfilled.index)
-    batches = wb.batches.set_index("id")["name"] if len(wb.batches) else pd.Series(dtype=object)
+    batches = batch_names(wb, lang)
     out = [limit_text(c, str(nm.get(s, s)), lim, sector, batches, lang)
            if c in (Reason.QUOTA, Reason.STAFF_CAP) and isinstance(lim, str) else
            reason_text(c, lang, "、".join(str(nm.get(x, x)) for x in s.split("、")) if isinstance(s, str) else "")
@@ -366,7 +367,7 @@ def sender_lines(plan: Plan, lang: str | None = None) -> list[str]:
         return []
     nm = pd.concat([wb.regions.set_index("id")["name"], wb.units.set_index("id")["name"]])
     nm = nm[~nm.index.duplicated()]
-    bn = wb.batches.set_index("id")["name"] if len(wb.batches) else pd.Series(dtype=object)
+    bn = batch_names(wb, lang)
 
     def pct(x):
         return "—" if pd.isna(x) else f"{x:.0%}"

@@ -15,6 +15,7 @@ from ..programme.access import scope_workbook
 from ..allocation import PlanError, allocate, plan_diff
 from ..allocation.plan import quality_words
 from ..allocation.bottleneck import bottleneck_sentences
+from ..core.names import batch_names
 from ..core.clock import today
 from ..core.hierarchy import source_city
 from ..core.live import LIVE
@@ -66,7 +67,7 @@ class AllocationApp(App):
         real = set(wb.regions["id"])
         regions = sorted((set(pref) | set(county)) & real, key=lambda r: (r not in set(pref), str(self.names.get(r, r))))
         self.region = W.Dropdown(options=[(self.t("filter.all"), "")] + [
-            (("" if r in set(pref) else "　") + str(self.names.get(r, r)), r) for r in regions],
+            (("" if r in set(pref) else "\u2003") + str(self.names.get(r, r)), r) for r in regions],
             value="", description=self.t("aapp.region"))
         self.method = W.ToggleButtons(options=[(self.t("aapp.method.optimal"), "optimal"),
                                                (self.t("aapp.method.stable"), "stable")], value="optimal",
@@ -313,7 +314,7 @@ class AllocationApp(App):
         if n.empty:
             return f"<div class='app-sub'>{html.escape(self.t('aapp.vet.empty'))}</div>"
         counts = stage_counts(self.wb).set_index("batch")
-        b = self.wb.batches.set_index("id")["name"] if len(self.wb.batches) else pd.Series(dtype=object)
+        b = batch_names(self.wb, self.lang)
         stage = {s: self.t(f"aapp.vet.stage.{s}") for s in PIPELINE}
         parts = []
         for batch, rows in n.groupby("batch", sort=False):

@@ -15,7 +15,7 @@ from ..programme.access import PAGES, OfficeRole, Viewer, scope_sender_workbook,
 from ..core.clock import today
 from ..core.names import names as workbook_names
 from ..core.i18n import TEXT, default_lang, fmt_date, t
-from ..outputs.labels import data_name
+from ..outputs.labels import data_name, labelled
 from ..contract import WorkbookError
 from .serving import beijing_time, current_viewer, dashboard_stamp, data_path, in_office, preheated, published_scenario, query_lang
 from .sources import DEFAULT_SOURCE
@@ -167,7 +167,15 @@ class App(DataSources):
         self.render()
 
     def t(self, key, **kw) -> str:
+        """The words for ``key``: a reader's (leader's, host unit's) variant ``<key>.viewer`` where there is one
+        and this viewer does not plan, so that only planners read planners' words (订单, 席位)."""
+        if f"{key}.viewer" in TEXT and not self.planner:
+            key = f"{key}.viewer"
         return t(key, self.lang, **kw)
+
+    def labelled(self, df, wb=None, **kw):
+        """:func:`planning.outputs.labels.labelled` in this page's language, headed in this viewer's words."""
+        return labelled(df, self.wb if wb is None else wb, self.lang, viewer_words=not self.planner, **kw)
 
     def warm(self):
         """Load the workbook and prepare what does not depend on the language (errors wait for :meth:`render`)."""

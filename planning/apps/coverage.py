@@ -22,8 +22,9 @@ from ..core.periods import ends
 from ..programme.coverage import as_of_points, cliffs, coverage_as_of, month_range, responsible
 from ..programme.eligibility import blocked_by_pairings, blocked_sentences
 from ..programme.coverage import BAND_COLOURS
-from ..core.i18n import fmt_date, fmt_int, sector_label
-from ..outputs.reports import labelled, names, write_gaps_report
+from ..core.i18n import fmt_date, fmt_int, fmt_month, list_sep, month_tick_format, sector_label
+from ..outputs.reports import names, write_gaps_report
+from .charts import count_axis, set_count_ticks
 from .base import App, download_link, filled_share, heat_colour, html_table, kpi_cards, query_param
 
 log = logging.getLogger("planning.apps")
@@ -99,7 +100,7 @@ class CoverageApp(App):
         self.unit = W.Dropdown(options=[all_], value="", description=self.t("cov.filter.unit"))
         self.sector = W.Dropdown(options=[all_] + [(sector_label(s, self.lang), s) for s in self.sectors],
                                  value="", description=self.t("cov.filter.sector"))
-        labels = [f"{m.year}年{m.month}月" if self.lang == "zh" else m.strftime("%b %Y") for m in self.months]
+        labels = [fmt_month(m, self.lang) for m in self.months]
         lo = int(np.clip(self.months.searchsorted(self.now), 0, len(labels) - 1))
         hi = min(lo + 11, len(labels) - 1)
         self.range = W.SelectionRangeSlider(options=labels, index=(lo, hi), description=self.t("cov.filter.months"),
@@ -331,7 +332,7 @@ class CoverageApp(App):
         m = self.months[i]
         if m == self.now:
             return self.t("cov.when_today", day=fmt_date(self.as_of, self.lang))
-        return self.t("cov.when_month", month=f"{m.year}年{m.month}月" if self.lang == "zh" else m.strftime("%b %Y"))
+        return self.t("cov.when_month", month=fmt_month(m, self.lang))
 
     def _update_heatmap(self, mask, lo, n_m):
         codes, cats, row_title, level = self.rows_level()
@@ -393,8 +394,8 @@ class CoverageApp(App):
         self.cliff_mark = bq.Scatter(x=[], y=[], scales={"x": xs, "y": ys}, marker="triangle-down",
                                      colors=["#c94c4c"], default_size=140, display_legend=True,
                                      labels=[self.t("col.leaving")], names=[], display_names=True)
-        ax = bq.Axis(scale=xs, tick_format="%Y-%m", label=self.t("col.month"))
-        ay = bq.Axis(scale=ys, orientation="vertical", label=self.t("chart.people"), grid_lines="dashed")
+        ax = bq.Axis(scale=xs, tick_format=month_tick_format(self.lang), label=self.t("col.month"))
+        self.count_axis = ay = count_axis(ys, [1], self.t("chart.people"))
         return bq.Figure(marks=[self.line_mark, self.cliff_mark], axes=[ax, ay], title=self.t("cov.timeline"),
                          legend_location="top-right", layout=W.Layout(width="1100px", height="420px"),
                          fig_margin={"top": 50, "bottom": 50, "left": 60, "right": 30})
@@ -404,11 +405,13 @@ class CoverageApp(App):
         with self.line_mark.hold_sync():
             self.line_mark.x = x
             self.line_mark.y = np.vstack([dem_m, sup_m])
+        set_count_ticks(self.count_axis, np.concatenate([dem_m, sup_m]))  # whole people, never 0.1 … 0.9
         k = np.flatnonzero(leave_m > 0)
         with self.cliff_mark.hold_sync():
             self.cliff_mark.x = x[k]
             self.cliff_mark.y = sup_m[k]
             self.cliff_mark.names = [f"−{int(v)}" for v in leave_m[k]]
+            self.cliff_mark.display_legend = bool(len(k))  # no legend entry for marks that are not there
 
     def _update_gaps(self, first):
         idx = np.flatnonzero(first & (self.gap > 0))
@@ -417,7 +420,7 @@ class CoverageApp(App):
         resp = self.resp.reindex(pd.MultiIndex.from_frame(top[["host_unit", "sector"]]))
         top = top.assign(sender=resp["sender"].to_numpy())
         self.top_gaps = top.reset_index(drop=True)
-        view = labelled(top.drop(columns="month"), self.wb, self.lang)
+        view = self.labelled(top.drop(columns="month"), self.wb)
         self.gap_table.value = (f"<h4>{html.escape(self.t('cov.table', month=self.when(self.range.index[0])))}</h4>"
                                 + (html_table(view) if len(view) else html.escape(self.t("cov.empty"))))
         opts = [(f"{self.label(r.host_unit)} · {sector_label(r.sector, self.lang)} · {self.t('col.gap')} {r.gap}",
@@ -441,19 +444,19 @@ class CoverageApp(App):
         a = self.wb.assignments
         on = a[a["order"].isin(set(o["id"])) & (a["start"] <= m) & (ends(a["end"]) >= m)]
         people = on.assign(pname=on["person"].map(self.names)).groupby("order")["pname"].agg(
-            lambda s: "、".join(s.astype(str)))
+            lambda s: list_sep(self.lang).join(s.astype(str)))
         view = pd.DataFrame({
             "order": o["id"].to_numpy(), "skill": o["skill"].fillna("").to_numpy(),
             "role": o["role"].to_numpy(), "headcount": o["headcount"].to_numpy(),
             "start": o["start"].to_numpy(), "end": o["end"].to_numpy(), "priority": o["priority"].to_numpy(),
             "person": o["id"].map(people).fillna(self.t("cov.nobody")).to_numpy()})
         title = self.t("cov.orders_of", unit=self.label(r["host_unit"]), sector=sector_label(r["sector"], self.lang))
-        self.detail.value = f"<h4>{html.escape(title)}</h4>" + html_table(labelled(view, self.wb, self.lang))
+        self.detail.value = f"<h4>{html.escape(title)}</h4>" + html_table(self.labelled(view, self.wb))
 
     def _update_cliffs(self, cmask):
         cl = self.cliff_rows[cmask].sort_values(["month", "leaving"], ascending=[True, False]).head(40)
         cl = cl.assign(month=cl["month"] - pd.DateOffset(months=1))  # the month of the last day on post
-        self.cliff_table.value = (html_table(labelled(cl, self.wb, self.lang)) if len(cl)
+        self.cliff_table.value = (html_table(self.labelled(cl, self.wb)) if len(cl)
                                   else html.escape(self.t("cov.empty")))
 
     # --- report and upload ---------------------------------------------------------------------

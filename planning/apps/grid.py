@@ -34,7 +34,7 @@ from ..programme.grid import (
     two_cells_on_post,
 )
 from ..outputs.grid_roster import contact_label, kind_label, write_grid_roster
-from ..core.i18n import fmt_date, fmt_int, sector_label
+from ..core.i18n import fmt_date, fmt_int, list_sep, sector_label
 from ..outputs.labels import order_names
 from ..outputs.reports import report_line
 from ..scenarios.rotation import next_batch_orders, with_draft_orders
@@ -260,7 +260,7 @@ class GridApp(App):
 
     def leader_text(self, rec) -> str:
         if isinstance(rec.leaders, str) and rec.leaders:
-            who = "、".join(self.person(p) for p in rec.leaders.split(";"))
+            who = list_sep(self.lang).join(self.person(p) for p in rec.leaders.split(";"))
             until = self.t("gapp.tree.until", day=fmt_date(rec.leader_until, self.lang)) if pd.notna(
                 rec.leader_until) else ""
             return f"<span class='u-lead'>{html.escape(self.t('gapp.tree.leader', who=who) + until)}</span>"
@@ -301,7 +301,7 @@ class GridApp(App):
                  fmt_date(r.end, lang)] for r in d["no_cell"].itertuples(index=False)],
              [c("name"), c("host_unit"), c("post"), c("end")]),
             ("gapp.w.two", [
-                [self.person(r.person), "、".join(str(un.get(u, "")) for u in r.units.split(";"))]
+                [self.person(r.person), list_sep(self.lang).join(str(un.get(u, "")) for u in r.units.split(";"))]
                 for r in d["two"].itertuples(index=False)], [c("name"), c("units")]),
             ("gapp.w.cliffs", [
                 [str(un.get(r.unit, "")), self.person(r.last_leader) if isinstance(r.last_leader, str) else "",
@@ -312,7 +312,7 @@ class GridApp(App):
              [c("unit"), c("leaves"), c("leaves_on"), c("leaderless_from"), c("people_then"), c("people_until"),
               c("leader_back"), c("lead_seat")]),
             ("gapp.w.seats", [
-                ["、".join(str(un.get(u, "")) for u in g["units"]), fmt_date(g["day"], lang), fmt_int(g["people"]),
+                [list_sep(self.lang).join(str(un.get(u, "")) for u in g["units"]), fmt_date(g["day"], lang), fmt_int(g["people"]),
                  fmt_int(g["drafted"]), self.seat_text(g["row"])] for g in self.seat_groups()],
              [c("unit"), c("leaderless_from"), c("people_then"), c("drafted"), c("lead_seat")]),
         ]

@@ -4,18 +4,17 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-import bqplot as bq
 import ipywidgets as W
 import pandas as pd
 
 from urllib.parse import quote
 
 from ..core.hierarchy import host_area, source_city
-from ..core.names import names
+from ..core.names import batch_names, names
 from ..core.periods import ends
 from ..programme.coverage import BAND_COLOURS
 from ..programme.eligibility import blocked_by_pairings, blocked_sentences
-from ..core.i18n import TEXT, fmt_date, fmt_int, sector_label, t
+from ..core.i18n import TEXT, fmt_date, fmt_int, fmt_month, list_sep, sector_label, t
 from ..programme.network import pairing_view
 from ..contract.schema import value_label
 from ..programme.results import behind_and_short
@@ -23,6 +22,7 @@ from ..programme.senders import senders_behind
 from ..programme.standing import standing
 from ..outputs.summary import figures
 from .base import App, html_table, kpi_cards
+from .charts import count_bars
 from .flows import flow_svg, flow_table
 from .senders import units_burden
 
@@ -82,8 +82,7 @@ class Num(str):
 
 def month_label(d, lang: str) -> str:
     """``2027年8月`` / ``Aug 2027``."""
-    d = pd.Timestamp(d)
-    return f"{d.year}年{d.month}月" if lang == "zh" else d.strftime("%b %Y")
+    return fmt_month(d, lang)
 
 
 def point_label(d, as_of, lang: str) -> str:
@@ -209,7 +208,7 @@ class OverviewApp(App):
         st, lang, nm = self.data["standing"], self.lang, names(wb)
 
         def name(x) -> str:
-            return "、".join(str(nm.get(p, p)) for p in str(x).split("、")) if x else self.t("ov.nobody")
+            return list_sep(lang).join(str(nm.get(p, p)) for p in str(x).split("、")) if x else self.t("ov.nobody")
 
         u = st.units.head(ROWS)
         where = self.table(
@@ -257,12 +256,12 @@ class OverviewApp(App):
         behind = senders_behind(wb, st.as_of)
         if len(behind):
             b = wb.batches.set_index("id").loc[behind["batch"].iloc[0]]
+            bname = batch_names(wb, lang).get(behind["batch"].iloc[0], behind["batch"].iloc[0])
             # the ones to chase first, in the 派出任务 page's order: largest shortfall, then highest burden
             short = behind.groupby("sender")["shortfall"].sum()
             load = units_burden(wb, short.index, on=st.as_of).groupby("sender")["burden"].max()
             first = sorted(short.index, key=lambda x: (-short[x], -load.get(x, -1.0), x))[:3]
-            decide.append(html.escape(self.t("ov.decide.senders_short", batch=b["name"] if isinstance(b["name"], str)
-                                             else behind["batch"].iloc[0], day=fmt_date(b["dispatch"], lang),
+            decide.append(html.escape(self.t("ov.decide.senders_short", batch=bname, day=fmt_date(b["dispatch"], lang),
                                              k=fmt_int(behind["sender"].nunique()),
                                              n=fmt_int(int(behind["shortfall"].sum())),
                                              senders=("、" if lang == "zh" else ", ").join(
@@ -362,25 +361,12 @@ class OverviewApp(App):
 
     def people_chart(self, wb):
         tab = self.data["people"].rename(index={NO_CITY: self.t("chart.no_city")})
-        xs = bq.OrdinalScale()
-        ys = bq.LinearScale(min=0)
         labels = [sector_label(s, self.lang) for s in tab.columns]
-        bars = bq.Bars(x=list(tab.index), y=tab.to_numpy().T.astype(float), type="stacked", labels=labels,
-                       scales={"x": xs, "y": ys}, colors=PALETTE[: len(labels)], display_legend=True)
-        ax = bq.Axis(scale=xs, tick_rotate=-40, tick_style={"font-size": "12px"})
-        ay = bq.Axis(scale=ys, orientation="vertical", label=self.t("chart.people"), grid_lines="dashed")
-        return bq.Figure(marks=[bars], axes=[ax, ay], title=self.t("chart.people_by_city"),
-                         legend_location="top-right", layout=W.Layout(width="680px", height="420px"),
-                         fig_margin={"top": 50, "bottom": 80, "left": 50, "right": 20})
+        return count_bars(tab, title=self.t("chart.people_by_city"), value_label=self.t("chart.people"),
+                          category_label=self.t("col.source_city"), total_label=self.t("col.people"),
+                          colors=PALETTE, series_labels=labels, layout=W.Layout(width="680px", height="420px"))
 
     def hosts_chart(self, wb):
         s = self.data["hosts"]
-        xs = bq.OrdinalScale()
-        ys = bq.LinearScale(min=0)
-        bars = bq.Bars(x=list(s.index), y=s.to_numpy().astype(float), scales={"x": xs, "y": ys},
-                       colors=[PALETTE[1]])
-        ax = bq.Axis(scale=xs, tick_rotate=-40, tick_style={"font-size": "12px"})
-        ay = bq.Axis(scale=ys, orientation="vertical", label=self.t("chart.units"), grid_lines="dashed")
-        return bq.Figure(marks=[bars], axes=[ax, ay], title=self.t("chart.units_by_county"),
-                         layout=W.Layout(width="560px", height="420px"),
-                         fig_margin={"top": 50, "bottom": 80, "left": 50, "right": 20})
+        return count_bars(s.to_frame("units"), title=self.t("chart.units_by_county"), value_label=self.t("chart.units"),
+                          category_label=self.t("by.county"), total_label=self.t("chart.units"), colors=[PALETTE[1]])

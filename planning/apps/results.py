@@ -15,7 +15,7 @@ import html
 import ipywidgets as W
 import pandas as pd
 
-from ..core.i18n import fmt_int, sector_label
+from ..core.i18n import fmt_int, list_sep, sector_label
 from ..core.live import live_assignments
 from ..core.names import names
 from ..programme.results import beside_staffing, behind_and_short, results, rollup
@@ -120,7 +120,7 @@ class ResultsApp(App):
         rows = [[html.escape(str(self.nm.get(r.host_unit, r.host_unit))), html.escape(sector_label(r.sector, self.lang)),
                  html.escape(str(r.period)), html.escape(r.names), html.escape(self.share(r.staffing)),
                  html.escape(fmt_int(r.gap)),
-                 html.escape("、".join(str(self.nm.get(s, s)) for s in str(r.sender).split("、"))
+                 html.escape(list_sep(self.lang).join(str(self.nm.get(s, s)) for s in str(r.sender).split("、"))
                              if isinstance(r.sender, str) else self.t("ov.nobody"))] for r in g.itertuples()]
         return self.table([self.t("col.host_unit"), self.t("col.sector"), self.t("res.period"),
                            self.t("res.col.behind"), self.t("res.col.staffing"), self.t("res.col.gap_days"),
@@ -138,7 +138,7 @@ class ResultsApp(App):
         r = r.head(ROWS)
         teams = team_names(self.wb, self.lang) if by == "team" else {}
         label = (lambda g: sector_label(g, self.lang)) if by == "sector" else \
-            (lambda g: "、".join(str(teams.get(x) or self.nm.get(x, x)) for x in str(g).split("、")))
+            (lambda g: list_sep(self.lang).join(str(teams.get(x) or self.nm.get(x, x)) for x in str(g).split("、")))
         rows = [[html.escape(label(x.group)), html.escape(str(x.name)), html.escape(str(x.measure or "")),
                  html.escape(fmt_int(x.subjects)),
                  html.escape(self.figure(x.baseline, x.measure, x.aggregation)),

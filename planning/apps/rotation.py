@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.clock import today
+from ..core.i18n import fmt_date, list_sep
 from ..programme.mentoring import (
     ending_pairs,
     mentoring_coverage,
@@ -22,7 +23,7 @@ from ..programme.mentoring import (
 )
 from ..outputs.excel import write_excel
 from ..outputs.labels import order_names
-from ..outputs.reports import labelled, names, report_line
+from ..outputs.reports import names, report_line
 from ..scenarios.rotation import (
     batches,
     flexible_slots,
@@ -43,7 +44,8 @@ STATUS_COLOURS = {"active": "#2f6db5", "planned": "#3a9e5c", "done": "#9aa5b1", 
 
 
 
-def gantt_svg(rows: pd.DataFrame, label: pd.Series, now: pd.Timestamp, width: int = 1100) -> str:
+def gantt_svg(rows: pd.DataFrame, label: pd.Series, now: pd.Timestamp, width: int = 1100,
+              lang: str | None = None) -> str:
     """An inline SVG Gantt chart: bars coloured by status, with a line at ``now``.
 
     ``rows`` has ``start, end, status`` and optionally ``line`` (the chart row a bar
@@ -84,8 +86,8 @@ def gantt_svg(rows: pd.DataFrame, label: pd.Series, now: pd.Timestamp, width: in
             parts.append(f"<text x='{left - 6}' y='{yy + 15}' font-size='12' text-anchor='end'{fill}>"
                          f"{html.escape(name)}</text>")
         parts.append(f"<rect x='{x0:.1f}' y='{yy + 3}' width='{max(2.0, x1 - x0):.1f}' height='{h - 6}' rx='3' "
-                     f"fill='{colour}'><title>{html.escape(name)}: {r.start:%Y-%m-%d} – "
-                     f"{r.end:%Y-%m-%d}</title></rect>")
+                     f"fill='{colour}'><title>{html.escape(name)}: {html.escape(fmt_date(r.start, lang))} – "
+                     f"{html.escape(fmt_date(r.end, lang))}</title></rect>")
         seats = getattr(r, "seats", None)
         if vacant and seats is not None and not pd.isna(seats) and x1 - x0 > 18:
             parts.append(f"<text x='{(x0 + x1) / 2:.1f}' y='{yy + 15}' font-size='11' text-anchor='middle' "
@@ -176,13 +178,17 @@ class RotationApp(App):
         accept_row = (W.HBox([self.accept_name, *self.accept_buttons.values(), self.accept_status],
                              layout=W.Layout(flex_flow="row wrap", align_items="center"))
                       if self.planner else W.HBox())
+        # planners' controls (the overlap to plan with, packages, proposals, pairing) for planners only: a leader or a
+        # host unit reads the handovers at the default overlap, the drafts, the open slots and the mentoring as they are
+        planner = self.planner
         tabs = W.Tab(children=[
             W.VBox([self.unit, self.gantt]),
-            W.VBox([self.overlap, self.handovers]),
-            W.VBox([self.next_table, self.next_link, W.HBox([self.packages_button, self.packages_link]), accept_row]),
-            W.VBox([self.flexible, self.propose_button, self.proposals, accept_row]),
-            W.VBox([W.HBox([self.capacity, self.mentors_from, self.pair_button]), self.pairs, self.mentor_coverage,
-                    accept_row]),
+            W.VBox(([self.overlap] if planner else []) + [self.handovers]),
+            W.VBox([self.next_table, self.next_link]
+                   + ([W.HBox([self.packages_button, self.packages_link]), accept_row] if planner else [])),
+            W.VBox([self.flexible] + ([self.propose_button, self.proposals, accept_row] if planner else [])),
+            W.VBox(([W.HBox([self.capacity, self.mentors_from, self.pair_button])] if planner else [])
+                   + [self.pairs, self.mentor_coverage] + ([accept_row] if planner else [])),
             self.batch_table,
         ])
         tabs.titles = tuple(self.t(k) for k in ("rapp.tab.timeline", "rapp.tab.handovers", "rapp.tab.next",
@@ -191,16 +197,16 @@ class RotationApp(App):
         self.show_handovers()
         fl = flexible_slots(wb)
         fl = fl.assign(slot=fl["slot"] + 1, person=fl["people"].map(
-            lambda ids: "、".join(str(self.names.get(i, i)) for i in ids.split(";") if i))).drop(columns="people")
-        self.flexible.value = html_table(labelled(fl.assign(state=fl["state"].map(
+            lambda ids: list_sep(self.lang).join(str(self.names.get(i, i)) for i in ids.split(";") if i))).drop(columns="people")
+        self.flexible.value = html_table(self.labelled(fl.assign(state=fl["state"].map(
             lambda s: {"staffed": "已满" if self.lang == "zh" else "staffed",
                        "partial": "部分" if self.lang == "zh" else "partial",
-                       "open": "空缺" if self.lang == "zh" else "open"}[s])), wb, self.lang))
+                       "open": "空缺" if self.lang == "zh" else "open"}[s])), wb))
         b = batches(wb)
         # term_ok stays a yes/no for labelled() to say (it said nothing for ✔/✘ text); the term is the batch's
         # typical one (its people's median), which its first start and last end need not span
-        self.batch_table.value = html_table(labelled(b.rename(columns={"term_months": "typical_term_months"}),
-                                                     wb, self.lang))
+        self.batch_table.value = html_table(self.labelled(b.rename(columns={"term_months": "typical_term_months"}),
+                                                          wb))
         self.show_mentoring(wb, None)
         return [tabs]
 
@@ -235,8 +241,9 @@ class RotationApp(App):
         legend = " ".join(f"<span style='color:{c}'>■</span> {html.escape(self._status(s))}"
                           for s, c in STATUS_COLOURS.items())
         legend += f" <span style='color:#c94c4c'>│</span> {html.escape(self.t('rapp.today'))}"
+        legend += f" · {html.escape(self.t('rapp.vacant_count'))}"  # the number on a hatched bar, said
         self.gantt.value = (f"<h4>{html.escape(head)}</h4><div class='app-sub'>{legend}</div>"
-                            + gantt_svg(rows.reset_index(drop=True), label, self.now))
+                            + gantt_svg(rows.reset_index(drop=True), label, self.now, lang=self.lang))
 
     def _status(self, s):
         return self.t(f"rapp.status.{s}")
@@ -247,15 +254,15 @@ class RotationApp(App):
         rec = recommend_starts(wb, self.overlap.value)
         cal_view = cal[["order", "host_unit", "outgoing", "out_end", "incoming", "in_start", "kind", "days"]]
         rec_view = rec[["order", "host_unit", "outgoing", "out_end", "recommended_start", "batch_start"]]
-        self.handovers.value = (html_table(labelled(cal_view, wb, self.lang), max_rows=60)
+        self.handovers.value = (html_table(self.labelled(cal_view, wb), max_rows=60)
                                 + f"<h4>{html.escape(self.t('col.recommended_start'))}</h4>"
-                                + html_table(labelled(rec_view, wb, self.lang), max_rows=60))
+                                + html_table(self.labelled(rec_view, wb), max_rows=60))
         drafts = next_batch_orders(wb, self.overlap.value)
         self.drafts = drafts
         view = drafts[["source_order", "host_unit", "sector", "skill", "role", "headcount", "start", "end",
                        "priority"]]
         self.next_table.value = (f"<h4>{html.escape(self.t('rapp.next_head', n=len(drafts)))}</h4>"
-                                 + html_table(labelled(view, wb, self.lang), max_rows=200))
+                                 + html_table(self.labelled(view, wb), max_rows=200))
         self.next_link.value = self.download_next()
 
     def download_next(self) -> str:
@@ -336,8 +343,8 @@ class RotationApp(App):
         uv = u[["order", "host_unit", "start", "end", "seats", "reason_text"]].rename(
             columns={"seats": "seats_empty", "reason_text": "reason"})
         self.proposals.value = (f"<h4>{html.escape(self.t('rapp.proposals', n=len(a)))}</h4>"
-                                + html_table(labelled(view, self.wb, self.lang))
-                                + (html_table(labelled(uv, self.wb, self.lang)) if len(uv) else ""))
+                                + html_table(self.labelled(view, self.wb))
+                                + (html_table(self.labelled(uv, self.wb)) if len(uv) else ""))
 
     def propose_pairs(self):
         wb = self.wb
@@ -355,18 +362,18 @@ class RotationApp(App):
             both = pd.concat([cad, pro], ignore_index=True)  # the few cadre pairs first
             both["apprentice_unit"] = both["apprentice_unit"].fillna(both["host_unit"])
             cols = ["mentor", "apprentice", "apprentice_unit", "host_unit", "start", "end"]
-            table = (html_table(labelled(both[cols], wb, self.lang),
+            table = (html_table(self.labelled(both[cols], wb),
                                 max_rows=100) if len(both) else "")
             self.pairs.value = (f"<h4>{html.escape(self.t('rapp.pairs_head'))}</h4><p>"
                                 f"{html.escape(pairs_text(pro, self.lang))}<br>"
                                 f"{html.escape(pairs_text(cad, self.lang))}</p>{table}")
         cov = mentoring_coverage(wb, by=("host_unit",))
         cov = cov.sort_values("share").assign(share=cov["share"].map(lambda v: "" if pd.isna(v) else f"{v:.0%}"))
-        text = f"<h4>{html.escape(self.t('rapp.coverage_head'))}</h4>" + html_table(labelled(cov, wb, self.lang),
+        text = f"<h4>{html.escape(self.t('rapp.coverage_head'))}</h4>" + html_table(self.labelled(cov, wb),
                                                                                    max_rows=60)
         end = ending_pairs(wb)
         if len(end):
             text += (f"<h4>{html.escape(self.t('rapp.ending_head'))}</h4>"
-                     + html_table(labelled(end[["mentor", "apprentice", "host_unit", "ends"]], wb, self.lang),
+                     + html_table(self.labelled(end[["mentor", "apprentice", "host_unit", "ends"]], wb),
                                   max_rows=60))
         self.mentor_coverage.value = text

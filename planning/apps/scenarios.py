@@ -12,6 +12,7 @@ import ipywidgets as W
 import pandas as pd
 
 from ..allocation import PlanError, allocate
+from ..core.names import batch_names
 from ..core.clock import today
 from ..core.hierarchy import source_city
 from ..programme.coverage import host_groups
@@ -271,7 +272,7 @@ class ScenariosApp(App):
         self.p_end.style.description_width = "90px"
         # a sender that cannot send a dispatch batch (济南市无法派出 2027年8月批次)
         bw = batch_windows(wb)
-        bnames = wb.batches.set_index("id")["name"] if len(getattr(wb, "batches", [])) else pd.Series(dtype=object)
+        bnames = batch_names(wb, self.lang)
         wbatch_opts = [(str(bnames.get(b, b) if isinstance(bnames.get(b, b), str) else b), b) for b in bw["batch"]]
         self.p_w_city = dd("sapp.p.city", city_opts)
         self.p_w_batch = dd("sapp.p.dispatch_batch", wbatch_opts or [("—", "")])

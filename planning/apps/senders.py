@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..core.hierarchy import ancestors
 from ..core.i18n import fmt_date, fmt_int, sector_label
-from ..core.names import names
+from ..core.names import batch_names, names
 from ..programme.access import OfficeRole, senders_of
 from ..programme.senders import batch_windows, next_batch, sender_burden, sender_tasks
 from ..outputs.packages import file_stems
@@ -145,8 +145,8 @@ class SendersApp(App):
     def batch_label(self, b: str) -> str:
         row = self.windows.set_index("batch").loc[b]
         day = fmt_date(row["dispatch"], self.lang)
-        given = self.wb.batches.set_index("id")["name"].get(b)
-        if self.lang == "zh" and isinstance(given, str) and given.strip():
+        given = batch_names(self.wb, self.lang).get(b)
+        if isinstance(given, str) and given:
             return self.t("send.batch_named", name=given, day=day)
         return self.t("send.batch", day=day)
 

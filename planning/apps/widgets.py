@@ -7,6 +7,7 @@ import ipywidgets as W
 import pandas as pd
 
 from ..core.clock import today
+from ..core.i18n import fmt_month
 from ..core.periods import ends
 from ..programme.coverage import BAND_COLOURS, band, filled_ratio
 
@@ -59,7 +60,7 @@ def planning_window(wb, lang: str, description: str, months: int = 12) -> W.Sele
     now = today().to_period("M").to_timestamp()
     last = ends(wb.orders["end"]).max() if len(wb.orders) else now
     span = pd.date_range(now, max(now, last.to_period("M").to_timestamp()), freq="MS")
-    labels = [(f"{m.year}年{m.month}月" if lang == "zh" else m.strftime("%b %Y"), m) for m in span]
+    labels = [(fmt_month(m, lang), m) for m in span]
     return W.SelectionRangeSlider(options=labels, index=(0, min(len(labels) - 1, months - 1)),
                                   description=description, layout=W.Layout(width="560px"), continuous_update=False)
 

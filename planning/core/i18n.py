@@ -66,6 +66,37 @@ def fmt_date(d, lang: str | None = None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else d.strftime("%Y-%m-%d")
 
 
+def fmt_month(d, lang: str | None = None) -> str:
+    """A month: ``2027年8月`` in Chinese, ``Aug 2027`` in English (the one way every page, chart and file
+    writes a month; a day is written by :func:`fmt_date`).
+
+    >>> fmt_month("2027-08-01", "zh"), fmt_month("2027-08-31", "en")
+    ('2027年8月', 'Aug 2027')
+    >>> fmt_month(None, "zh")
+    ''
+    """
+    import pandas as pd
+
+    if d is None or pd.isna(d):
+        return ""
+    d = pd.Timestamp(d)
+    return f"{d.year}年{d.month}月" if (lang or default_lang()) == "zh" else d.strftime("%b %Y")
+
+
+def month_tick_format(lang: str | None = None) -> str:
+    """The d3 time format a chart's month axis uses, written as :func:`fmt_month` writes a month.
+
+    >>> month_tick_format("zh"), month_tick_format("en")
+    ('%Y年%-m月', '%b %Y')
+    """
+    return "%Y年%-m月" if (lang or default_lang()) == "zh" else "%b %Y"
+
+
+def list_sep(lang: str | None = None) -> str:
+    """What separates the items of a list written out: ``、`` in Chinese, ``, `` in English."""
+    return "、" if (lang or default_lang()) == "zh" else ", "
+
+
 def sector_label(sector: str, lang: str | None = None) -> str:
     """A sector name in a language (sectors are written in Chinese in the data)."""
     lang = lang or default_lang()

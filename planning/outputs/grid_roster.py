@@ -31,7 +31,7 @@ from ..core.names import names as display_names
 from .excel import write_excel
 from ..programme.criteria import pending_assignments
 from ..programme.grid import LEADER, contact_columns, grid_summary, memberships
-from ..core.i18n import default_lang, fmt_date, t
+from ..core.i18n import default_lang, fmt_date, list_sep, t
 from .labels import order_names
 from .reports import report_line
 
@@ -107,7 +107,7 @@ def summary_sheet(wb, on=None, lang: str | None = None, summary: pd.DataFrame | 
         h["level"]: s["level_shown"].to_numpy(), h["unit"]: s["name"].to_numpy(),
         h["kind"]: [kind_label(k, lang) for k in s["kind"]],
         h["parent"]: s["parent"].map(unit_names).fillna("").to_numpy(),
-        h["leaders"]: [("、".join(str(nm.get(x, x)) for x in v.split(";")) if isinstance(v, str) else "")
+        h["leaders"]: [(list_sep(lang).join(str(nm.get(x, x)) for x in v.split(";")) if isinstance(v, str) else "")
                        for v in s["leaders"]],
         h["people"]: (s["people"] + n_leaders).to_numpy(),
         h["warning"]: warning,

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..core.names import names
 from ..core.utils import SAMPLE
-from ..core.i18n import TEXT, default_lang, sector_label, t
+from ..core.i18n import TEXT, default_lang, fmt_date, fmt_month, list_sep, sector_label, t
 from ..contract.schema import value_label
 
 #: Columns whose values are ids, and the table that names them.
@@ -97,7 +97,7 @@ def order_names(wb, lang: str | None = None) -> pd.Series:
     lead = o["role"].eq("lead").map(lambda b: t("order.lead", lang) if b else "")
     made = unit + "·" + post.map(lambda p: sector_label(p, lang) if lang == "en" else p) + lead
     dup = made.duplicated(keep=False)
-    made = made.where(~dup, made + " " + o["start"].dt.strftime("%Y-%m").fillna(""))
+    made = made.where(~dup, made + " " + o["start"].map(lambda d: fmt_month(d, lang)))
     dup = made.duplicated(keep=False)
     made = made.where(~dup, made + " (" + o["id"].astype(str) + ")")
     return pd.Series(made.to_numpy(), index=o["id"].to_numpy(), dtype=object)
@@ -112,18 +112,20 @@ def batch_label(code, lang: str | None = None) -> str:
         m = pd.Timestamp(month)
     except (ValueError, TypeError):
         return code
-    when = f"{m.year}年{m.month}月" if lang != "en" else m.strftime("%b %Y")
+    when = fmt_month(m, "en" if lang == "en" else "zh")
     prog = value_label(program, lang or default_lang()) if program else ""
     return t("batch.label", lang, when=when, program=prog)
 
 
 def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False,
-             numbers: bool = False) -> pd.DataFrame:
+             numbers: bool = False, viewer_words: bool = False) -> pd.DataFrame:
     """A copy of ``df`` for people to read: names for ids, labels for codes, translated headers.
 
     ``ids=True`` keeps the id next to the name (``名称 (id)``); ``numbers=True`` keeps
     ratios as fractions, dates as dates and day counts as numbers (for Excel, which
-    formats them).
+    formats them). ``viewer_words=True`` heads the columns in the words of those who read the plan
+    (leaders, host units: 需求岗位, not the planners' 订单) where a header has such a variant
+    (``col.<column>.viewer``).
     """
     out = pd.DataFrame(index=df.index)
     nm = names(wb)
@@ -140,7 +142,7 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
             teams = team_names(wb, lang)
             v = v.map(teams).fillna(v).fillna("")
         elif c == "leaving" and not pd.api.types.is_numeric_dtype(v):  # people leaving, ids joined by ;
-            v = v.map(lambda x: "、".join(str(nm.get(i, i)) for i in x.split(";") if i) if isinstance(x, str) else x)
+            v = v.map(lambda x: list_sep(lang).join(str(nm.get(i, i)) for i in x.split(";") if i) if isinstance(x, str) else x)
         elif c in BATCH_COLUMNS:
             v = v.map(lambda b: batch_label(b, lang))
         elif c == "term_ok":
@@ -154,7 +156,7 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
             named = v.map(nm)
             if c == "sender":  # senders sharing a pairing, ids joined by 、
                 shared = named.isna() & v.astype(str).str.contains("、", regex=False)
-                named[shared] = v[shared].map(lambda s: "、".join(str(nm.get(x, x)) for x in s.split("、")))
+                named[shared] = v[shared].map(lambda s: list_sep(lang).join(str(nm.get(x, x)) for x in s.split("、")))
             if ids:
                 named = named.where(named.isna(), named + " (" + v.astype(str) + ")")
             v = named.fillna(v)
@@ -172,11 +174,11 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
             v = v.map(lambda k: t(f"handover.{k}", lang))
             c = "handover"
         elif c in MONTH_COLUMNS:
-            v = pd.to_datetime(v).dt.strftime("%Y-%m")
+            v = pd.to_datetime(v).map(lambda d: fmt_month(d, lang))
         elif c in DATE_COLUMNS and numbers:
             v = pd.to_datetime(v).astype(object).where(v.notna(), None)
         elif c in DATE_COLUMNS:
-            v = pd.to_datetime(v).dt.strftime("%Y-%m-%d").fillna("")
+            v = pd.to_datetime(v).map(lambda d: fmt_date(d, lang))
         elif c == "ratio" and not numbers:
             v = v.map(lambda r: "" if pd.isna(r) else f"{r:.0%}")
         elif c in ("role", "status", "category", "program"):
@@ -186,5 +188,7 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
                       {"exclusive": "独占" if lang != "en" else "exclusive",
                        "preferred": "优先" if lang != "en" else "preferred"}.get(s, s))
         key = f"col.{c}"
+        if viewer_words and f"{key}.viewer" in TEXT:
+            key = f"{key}.viewer"
         out[t(key, lang) if key in TEXT else c] = v.to_numpy() if hasattr(v, "to_numpy") else v
     return out.reset_index(drop=True)

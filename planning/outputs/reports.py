@@ -46,7 +46,7 @@ from ..programme.criteria import pending_assignments, shown_status
 from ..programme.results import results
 from ..programme.assessments import grades
 from .excel import display_width, sheet_title, write_excel  # noqa: F401  (public here too)
-from ..core.i18n import default_lang, fmt_date, fmt_int, sector_label, t
+from ..core.i18n import default_lang, fmt_date, fmt_int, fmt_month, sector_label, t
 from .labels import BAND_CODES, DATE_COLUMNS, ID_COLUMNS, MONTH_COLUMNS, band_colour, data_name, labelled, team_names  # noqa: F401
 from .roster import roster_sheets, roster_table
 from ..contract.schema import value_label
@@ -298,7 +298,7 @@ def report_figures(wb, start=None, end=None, *, title=None, lang: str | None = N
         (t("report.gap", lang, month=month), g, None),
         (t("report.gap_rows", lang, month=month), int(gaps["gap"].gt(0).sum()), None),
         (t("report.peak", lang), 0 if peak.empty else t(
-            "report.peak_value", lang, gap=fmt_int(peak.max()), month=pd.Timestamp(peak.idxmax()).strftime("%Y-%m")),
+            "report.peak_value", lang, gap=fmt_int(peak.max()), month=fmt_month(peak.idxmax(), lang)),
          None),
         (t("report.teams", lang), len(wb.teams), None),
     ]
@@ -342,7 +342,7 @@ def scenario_sections(wb, *, title=None, lang: str | None = None, start=None, en
                           assumptions=assumptions)
     cover = pd.DataFrame([(k, v) for k, v, _ in figs], columns=[t("report.col.item", lang),
                                                                 t("report.col.value", lang)])
-    g = gaps.assign(peak_month=pd.to_datetime(gaps["peak_month"]).dt.strftime("%Y-%m").fillna(""))
+    g = gaps.assign(peak_month=pd.to_datetime(gaps["peak_month"]).map(lambda d: fmt_month(d, lang)))
     g = _headed(labelled(g, wb, lang, numbers=True), lang).rename(
         columns={t("col.area", lang): t("by.county", lang)})  # ratios stay numbers: Excel shows them as 45%
     sections = [Section("cover", t("report.sheet.cover", lang), "", cover, {k: c for k, _, c in figs if c}),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..contract import schema
+from ..core.names import batch_names
 from ..core.clock import today  # noqa: F401  (public here too: planning.outputs.summary.today)
 from ..core.hierarchy import source_city
 from ..core.live import LIVE, live_assignments
@@ -86,7 +87,7 @@ def plan_sender_table(plan, lang: str | None = None) -> pd.DataFrame:
     ps = plan_senders(plan)
     nm = pd.concat([wb.regions.set_index("id")["name"], wb.units.set_index("id")["name"]])
     nm = nm[~nm.index.duplicated()]
-    bn = wb.batches.set_index("id")["name"] if len(wb.batches) else pd.Series(dtype=object)
+    bn = batch_names(wb, lang)
     out = ps.assign(batch=[bn.get(b) if isinstance(bn.get(b), str) else b for b in ps["batch"]],
                     sender=ps["sender"].map(lambda s: nm.get(s, s)),
                     sector=[sector_label(s, lang) for s in ps["sector"]])

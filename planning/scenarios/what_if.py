@@ -52,7 +52,7 @@ from ..allocation import plan_diff
 from ..core.clock import EARLIEST, LATEST, OPEN_END, today
 from ..core.hierarchy import ancestors, source_city
 from ..core.live import LIVE
-from ..core.names import names
+from ..core.names import batch_names, names
 from ..core.text import control_chars
 from ..core.vocabulary import Program, Status
 from ..programme.coverage import coverage, month_range
@@ -530,7 +530,7 @@ def describe(change: dict, wb, lang: str | None = None) -> str:
 
         w = batch_windows(wb).set_index("batch")
         b = c["batch"]
-        label = wb.batches.set_index("id")["name"].get(b, b) if hasattr(wb, "batches") and len(wb.batches) else b
+        label = batch_names(wb, lang).get(b, b) if hasattr(wb, "batches") and len(wb.batches) else b
         return t("scen.d.withdraw", lang, sender=_name(wb, c["sender"]),
                  batch=label if isinstance(label, str) and label and b in w.index else b)
     if kind == "orders":
