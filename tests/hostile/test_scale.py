@@ -127,3 +127,45 @@ def test_the_largest_change_allowed_is_made_whole(sample, kind):
     assert b.people.iloc[:len(sample.people)].equals(sample.people)
     with pytest.raises(what_if.ScenarioError):
         apply(sample, [dict(change, **({"delta": MAX_PEOPLE + 1} if kind == "senders" else {"n": MAX_PEOPLE + 1}))])
+
+
+def test_blocked_seats_with_selection_criteria_match_a_plain_reference():
+    """Seats asking an age cap or a title: blocked when someone meets every rule and criterion but the
+    pairings, and no one under a deciding sender does (the reference: pairs with and without pairings)."""
+    import numpy as np
+
+    from planning.core.live import LIVE
+    from planning.programme.eligibility import capable_pairs, eligible_pairs, exclusive_senders
+    from planning.samples.synthetic import synthetic_workbook
+
+    wb = synthetic_workbook(people=3_000, host_units=300, sectors=4, seed=2)
+    rng = np.random.default_rng(5)
+    p, o = wb.people.copy(), wb.orders.copy()
+    p["birth_date"] = pd.to_datetime("1970-01-01") + pd.to_timedelta(rng.integers(0, 10_000, len(p)), unit="D")
+    p.loc[rng.random(len(p)) < 0.2, "birth_date"] = pd.NaT  # a missing fact never qualifies
+    p["title"] = rng.choice(["junior", "intermediate", "associate_senior", "senior"], len(p))
+    o["age_cap"] = pd.array(np.where(rng.random(len(o)) < 0.5, 45, None), dtype="Int64")
+    o["min_title"] = np.where(rng.random(len(o)) < 0.4, "associate_senior", None)
+    wb.people, wb.orders = p, o
+    slots = order_slots(wb.orders)
+    slots = slots[slots["end"] >= today()].assign(start=lambda s: s["start"].clip(lower=today())).reset_index(drop=True)
+    got = blocked_by_pairings(wb)
+    pd.testing.assert_frame_equal(got, blocked_by_pairings(wb, slots))
+    # the reference: a seat some person may take but for the pairings, and no one may take with them
+    key = ["order", "slot"]
+    capable = capable_pairs(wb, wb.people, slots)[key].drop_duplicates()
+    eligible = eligible_pairs(wb, slots)[key].drop_duplicates()
+    blocked = capable.merge(eligible, on=key, how="left", indicator=True)
+    blocked = slots.merge(blocked[blocked["_merge"] == "left_only"][key], on=key)
+    a = wb.assignments[wb.assignments["status"].isin(LIVE)]
+    held = blocked.merge(a[["order", "start", "end"]], on="order", suffixes=("", "_a"))
+    held = held[(held["start_a"] <= held["end"]) & (held["end_a"].isna() | (held["end_a"] >= held["start"]))]
+    blocked["open"] = blocked["headcount"] - blocked.merge(
+        held.groupby(key).size().rename("n").reset_index(), on=key, how="left")["n"].fillna(0).astype(int)
+    blocked = blocked[blocked["open"] > 0]
+    senders = exclusive_senders(wb, blocked).merge(blocked[key + ["host_unit", "sector"]], on=key)
+    want = {(u, k): (int(g["open"].sum()), "、".join(sorted(set(
+        senders.loc[(senders["host_unit"] == u) & (senders["sector"] == k), "sender"]))))
+        for (u, k), g in blocked.groupby(["host_unit", "sector"])}
+    assert {(u, k): (n, s) for u, k, n, s in got.values.tolist()} == want
+    assert len(want) > 5 and slots["age_cap"].notna().any()
