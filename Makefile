@@ -64,6 +64,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_stable.py
 	$(BIN)/python benchmarks/bench_mentoring.py
 	$(BIN)/python benchmarks/bench_hostile.py
+	$(BIN)/python benchmarks/bench_scale.py
 	$(PGTEST) $(BIN)/python benchmarks/bench_store.py
 
 clean:

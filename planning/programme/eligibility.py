@@ -123,8 +123,13 @@ def _codes(*columns: pd.Series) -> list[np.ndarray]:
     return np.split(codes.astype(np.int64), np.cumsum([len(c) for c in columns])[:-1])
 
 
-def _join(people: pd.DataFrame, slots: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(person row, slot row, exact skill) of every pair passing sector, skill, level, lead and availability."""
+def _join(people: pd.DataFrame, slots: pd.DataFrame, groups=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(person row, slot row, exact skill) of every pair passing sector, skill, level, lead and availability.
+
+    ``groups``: ``(person rows, their group codes, slot rows, their group codes)``: only pairs
+    sharing a group are joined (a person under a seat's deciding sender), a person or a seat
+    taking part once per group it is in.
+    """
     n_p = len(people)
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool))
     if n_p == 0 or len(slots) == 0:
@@ -132,6 +137,17 @@ def _join(people: pd.DataFrame, slots: pd.DataFrame) -> tuple[np.ndarray, np.nda
     p_sec, s_sec = _codes(people["sector"], slots["sector"])
     p_sk, s_sk = _codes(people["skill"], slots["skill"])
     n_sk = int(max(p_sk.max(initial=0), s_sk.max(initial=0))) + 2
+    p_map = s_map = None
+    if groups is not None:
+        # each (row, group) is a row of its own: keys gain the group, rows map back to people and slots
+        p_map, p_grp, s_map, s_grp = (np.asarray(x, np.int64) for x in groups)
+        n_g = int(max(p_grp.max(initial=0), s_grp.max(initial=0))) + 1
+        p_sec = np.where(p_sec[p_map] >= 0, p_sec[p_map] * n_g + p_grp, -1)
+        s_sec = np.where(s_sec[s_map] >= 0, s_sec[s_map] * n_g + s_grp, -1)
+        p_sk, s_sk = p_sk[p_map], s_sk[s_map]
+        n_p = len(p_map)
+        if n_p == 0 or len(s_map) == 0:
+            return empty
     level = people["level"].to_numpy()
     lead_ok = people["can_lead"].fillna(False).to_numpy().astype(bool)
     a_from = pd.DatetimeIndex(people["available_from"]).to_numpy()
@@ -159,6 +175,8 @@ def _join(people: pd.DataFrame, slots: pd.DataFrame) -> tuple[np.ndarray, np.nda
             pr = np.repeat(np.arange(a, b), c)
             sr = order[ranges(lo[a:b], c)]
             a = b
+            if p_map is not None:
+                pr, sr = p_map[pr], s_map[sr]
             ok = ((level[pr] >= min_level[sr]) & (lead_ok[pr] | ~is_lead[sr])
                   & (a_from[pr] <= s_start[sr]) & (a_to[pr] >= s_end[sr]))
             out.append((pr[ok], sr[ok], np.full(int(ok.sum()), exact)))
@@ -231,6 +249,25 @@ def _pairing_flags(wb, people, slots, prow, srow) -> tuple[np.ndarray, np.ndarra
     return u_ok[inv], u_pref[inv]
 
 
+def _served(wb, people: pd.DataFrame, slots: pd.DataFrame, seat: np.ndarray, sender: pd.Series) -> np.ndarray:
+    """Per slot: someone under one of its senders (``seat[i]`` is decided by ``sender[i]``) may take it.
+
+    Exactly the slots where :func:`_join`, :func:`meets_criteria` and :func:`_pairing_flags` leave a
+    pair, joined on (sender, sector, skill): only people under a seat's own senders are compared with it.
+    """
+    out = np.zeros(len(slots), bool)
+    senders = pd.Index(pd.unique(sender.astype(str)))
+    pa = person_ancestors(wb)
+    pa = pa[pa["ancestor"].isin(senders)]
+    rows = pd.Index(people["id"]).get_indexer(pa["person"])
+    pa, rows = pa[rows >= 0], rows[rows >= 0]
+    groups = (rows, senders.get_indexer(pa["ancestor"].astype(str)), seat, senders.get_indexer(sender.astype(str)))
+    prow, srow, _ = _join(people, slots, groups)
+    keep = meets_criteria(wb, people, slots, prow, srow)
+    out[srow[keep]] = True
+    return out
+
+
 def blocked_by_pairings(wb, slots: pd.DataFrame | None = None, people: pd.DataFrame | None = None) -> pd.DataFrame:
     """Host unit × sector whose open seats no person may fill because of pairings.
 
@@ -258,19 +295,37 @@ def blocked_by_pairings(wb, slots: pd.DataFrame | None = None, people: pd.DataFr
     >>> blocked_by_pairings(planning.load_workbook(planning.SAMPLE)).values.tolist()  # no chemistry teacher in Rizhao
     [['H-SCH11', '教育', 2, 'SD-RZ']]
     """
+    if slots is None and people is None:
+        return _blocked_ahead(wb, today())  # the question every page and ``planning check`` ask: once per day
     if slots is None:
         slots = order_slots(wb.orders)
         slots = slots[slots["end"] >= today()].assign(start=lambda s: s["start"].clip(lower=today()))
+    return _blocked(wb, slots, people)
+
+
+@derived("regions", "units", "pairings", "people", "orders", "assignments", "teams", "term_rules")
+def _blocked_ahead(wb, day: pd.Timestamp) -> pd.DataFrame:
+    """:func:`blocked_by_pairings` of every slot ending on ``day`` or later, from that day on."""
+    slots = order_slots(wb.orders)
+    slots = slots[slots["end"] >= day].assign(start=lambda s: s["start"].clip(lower=day))
+    return _blocked(wb, slots, None)
+
+
+def _blocked(wb, slots: pd.DataFrame, people: pd.DataFrame | None) -> pd.DataFrame:
     slots = slots.reset_index(drop=True)
     # only a seat with a deciding exclusive pairing can be blocked by one: join people to those alone
     d = deciding_pairings(wb, slots)
-    slots = slots.iloc[np.unique(d.loc[d["decides"], "seat"].to_numpy())].reset_index(drop=True)
+    d = d[d["decides"]]
+    seats = np.unique(d["seat"].to_numpy())
+    slots = slots.iloc[seats].reset_index(drop=True)
     people = wb.people if people is None else people
-    prow, srow, _ = _join(people, slots)
-    keep = meets_criteria(wb, people, slots, prow, srow)
-    prow, srow = prow[keep], srow[keep]
-    ok, _ = _pairing_flags(wb, people, slots, prow, srow)
-    blocked = np.setdiff1d(np.unique(srow), np.unique(srow[ok]))
+    # first the seats someone under a deciding sender may take (joined on the sender too: far fewer pairs
+    # than everyone of the sector), then, among the others, those someone else could take
+    served = _served(wb, people, slots, np.searchsorted(seats, d["seat"].to_numpy()), d["sender"])
+    rest = np.flatnonzero(~served)
+    prow, srow, _ = _join(people, slots.iloc[rest])
+    keep = meets_criteria(wb, people, slots.iloc[rest], prow, srow)
+    blocked = rest[np.unique(srow[keep])]
     # open seats only: headcount less the active/planned assignments overlapping the slot
     a = wb.assignments[wb.assignments["status"].isin(LIVE)]
     b = slots.iloc[blocked].reset_index(drop=True)

@@ -56,7 +56,7 @@ from ..core.names import batch_names, names
 from ..core.text import control_chars
 from ..core.vocabulary import Program, Status
 from ..programme.coverage import coverage, month_range
-from ..core.i18n import t
+from ..core.i18n import default_lang, t
 from .rotation import timeline
 from ..programme.seats import add_months
 
@@ -151,7 +151,7 @@ def _date(value, what: str, lang) -> pd.Timestamp:
 def _sector(wb, sector, lang) -> str:
     """A sector some person or order of ``wb`` has."""
     sector = _text(sector, "sector", lang)
-    known = set(wb.people["sector"].dropna()) | set(wb.orders["sector"].dropna())
+    known = set(wb.people["sector"].dropna().unique()) | set(wb.orders["sector"].dropna().unique())
     if sector not in known:
         raise ScenarioError(t("scen.err.sector", lang, sector=_shown(sector)))
     return sector
@@ -182,14 +182,11 @@ def _end_of(start: pd.Series | pd.Timestamp, months: int):
 
 
 def _new_ids(existing: pd.Series, prefix: str, n: int) -> list[str]:
-    taken = set(existing.astype(str))
-    out, k = [], 1
-    while len(out) < n:
-        i = f"{prefix}{k:03d}"
-        if i not in taken:
-            out.append(i)
-        k += 1
-    return out
+    """The first ``n`` of ``prefix001``, ``prefix002``, … that ``existing`` does not hold."""
+    taken = pd.Index(existing.astype(str))
+    clash = int(taken.str.startswith(prefix, na=False).sum())  # at most this many candidates are taken
+    cand = pd.Index([f"{prefix}{k:03d}" for k in range(1, n + clash + 1)], dtype=object)
+    return cand[~cand.isin(taken)][:n].tolist()
 
 
 # --------------------------------------------------------------------------- #
@@ -228,11 +225,13 @@ def change_senders(wb, city: str, sector: str, delta: int, *, lang: str | None =
             raise ScenarioError(t("scen.err.no_template", lang, city=_name(wb, city), sector=sector))
         pool = mine[mine["category"] == "professional"] if (mine["category"] == "professional").any() else mine
         proto = pool.groupby(["sending_unit", "skill", "level"], dropna=False).size().idxmax()
-        like = pool[(pool["sending_unit"] == proto[0]) & (pool["level"] == proto[2])].iloc[0]
+        like_row = pool[(pool["sending_unit"] == proto[0]) & (pool["level"] == proto[2])].iloc[[0]]
+        like = like_row.iloc[0]
         ids = _new_ids(p["id"], f"{city}-{sector}-", delta)
-        new = pd.DataFrame([like.to_dict()] * delta)
+        new = like_row.iloc[np.zeros(delta, dtype=np.intp)].reset_index(drop=True)  # the row repeated, not dicts
         new["id"] = ids
-        new["name"] = [t("scen.new_person", lang, city=_name(wb, city), k=k + 1) for k in range(delta)]
+        shown, lg = _name(wb, city), lang or default_lang()  # looked up once, not once per person
+        new["name"] = [t("scen.new_person", lg, city=shown, k=k + 1) for k in range(delta)]
         new["wishes"] = None
         new["program"] = Program.PLANNED
         # sent from now on, for as long as the city's orders of that sector run
@@ -371,7 +370,8 @@ def add_flexible_batch(wb, city: str, sector: str, n: int, start, months: int = 
         unit, level, sk = under.iloc[0], 2, None
     ids = _new_ids(p["id"], f"{city}-FLEX-", n)
     new = pd.DataFrame({c: [None] * n for c in p.columns})
-    new = new.assign(id=ids, name=[t("scen.flex_person", lang, city=_name(wb, city), k=k + 1) for k in range(n)],
+    shown, lg = _name(wb, city), lang or default_lang()  # looked up once, not once per person
+    new = new.assign(id=ids, name=[t("scen.flex_person", lg, city=shown, k=k + 1) for k in range(n)],
                      sending_unit=unit, category="professional", sector=sector,
                      skill=skill if skill is not None else sk, level=level, can_lead=False, program="flexible",
                      available_from=s, available_to=last, wishes=None)
