@@ -102,7 +102,10 @@ def test_the_check_finds_a_cut_label_and_overlapping_chart_labels(browser):
         page.set_content("""
           <button style='overflow:hidden;white-space:nowrap'>Make the roster workbook</button>
           <div class='bqplot'><svg width='400' height='100'>
-            <g class='tick'><text x='10' y='30'>青岛市</text></g><g class='tick'><text x='10' y='70'>烟台市</text></g></svg></div>""")
+            <g class='tick'><text x='10' y='30'>青岛市</text></g><g class='tick'><text x='10' y='70'>烟台市</text></g>
+            <g class='tick' transform='translate(200,95) rotate(-45)'><text>山东省</text></g>
+            <g class='tick' transform='translate(240,95) rotate(-45)'><text>麦盖提县</text></g>
+            </svg></div>""")  # rotated labels side by side: their upright boxes meet, the labels do not
         assert unfit(page) == []
     finally:
         page.close()
