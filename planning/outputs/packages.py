@@ -35,7 +35,7 @@ import pandas as pd
 from ..programme.access import scope_workbook
 from ..core.clock import today
 from ..core.names import names
-from .excel import sheet_title, write_excel, written
+from .excel import sheet_title, written
 from ..core.i18n import default_lang, t
 from .labels import data_name, labelled
 from .reports import report_line
@@ -63,12 +63,14 @@ def unit_package(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None) ->
 
 
 def write_unit_package(wb: Workbook, unit: str, path, *, lang: str | None = None, data: str | None = None,
-                       drafts: pd.DataFrame | None = None) -> Path:
+                       drafts: pd.DataFrame | None = None, views: "UnitViews | None" = None) -> Path:
     """Write the unit's package to ``path`` (.xlsx); returns the path.
 
     Sheets: 本单位在岗人员, 本单位缺口与期满, 下一批订单（请确认） (each with a title
     line: what, the unit, the as-of day, the data), then the data tables in the
     template's form (Chinese headers). Nothing about other host units is inside.
+    The file is written in one pass by xlsxwriter (:class:`planning.outputs.excel.XlsxBook`);
+    ``views`` (:func:`unit_views`) carries what is derived once for many units.
     """
     lang = lang or default_lang()
     path = Path(path)
@@ -77,20 +79,74 @@ def write_unit_package(wb: Workbook, unit: str, path, *, lang: str | None = None
     nm = names(wb)
     who = str(nm.get(unit, unit))
     with written(path) as tmp:  # the package appears whole or not at all
-        _write_package(wb, pkg, drafts, tmp, who, lang, data)
+        _write_package(wb, pkg, unit, drafts, tmp, who, lang, data, views)
     return path
 
 
-def _write_package(wb, pkg, drafts, path, who, lang, data) -> None:
-    save_workbook(pkg, path, headers="zh")
-    data = data if data is not None else data_name(wb, lang)
-    people = roster_table(pkg, lang)
+class UnitViews:
+    """What every unit's package shows, derived once for the whole programme (:func:`unit_views`):
+    everyone on post or planned with their host units, the host units' gaps and their own checkpoints."""
+
+    def __init__(self, roster: pd.DataFrame, hosts: pd.Series, orders: pd.Series, gaps: pd.DataFrame,
+                 points: pd.DataFrame):
+        self.roster, self.hosts, self.orders, self.gaps, self.points = roster, hosts, orders, gaps, points
+
+
+def unit_views(wb: Workbook, lang: str | None = None, drafts: pd.DataFrame | None = None) -> UnitViews:
+    """The roster (:func:`planning.outputs.roster.roster_table`) and the standing's host-unit rows and
+    checkpoints (:func:`planning.programme.standing.unit_points`) of the whole programme with the next
+    batch's ``drafts`` appended (default :func:`planning.scenarios.rotation.next_batch_orders`), as each
+    unit's package holds them, for :func:`unit_tables` to cut per unit: one pass over the programme
+    instead of one per unit."""
+    from ..core.live import live_assignments
+    from ..programme.standing import unit_points
+
+    lang = lang or default_lang()
+    drafts = next_batch_orders(wb) if drafts is None else drafts
+    wb = with_draft_orders(wb, drafts) if len(drafts) else wb
+    rows = live_assignments(wb, today(), None)
+    people = roster_table(wb, lang)
+    host = rows["order"].map(wb.orders.drop_duplicates("id").set_index("id")["host_unit"])
+    st = standing(wb)
+    return UnitViews(people, pd.Series(host.to_numpy(), dtype=object), pd.Series(rows["order"].to_numpy()),
+                     st.units, unit_points(wb))
+
+
+def unit_tables(pkg: Workbook, unit: str, lang: str, views: UnitViews | None = None):
+    """``(roster, gaps, months)`` of the unit's package: its people on post or planned, its gaps now and at
+    their peak, its checkpoints; from ``views`` (:func:`unit_views`) when given, else derived from ``pkg``
+    (the programme cut to the unit) itself. Either way the same tables."""
+    from .labels import order_names, team_names
+
+    if views is None:
+        people = roster_table(pkg, lang)
+        st = standing(pkg)
+        gaps, months = st.units, st.points
+    else:
+        mine = (views.hosts == unit).to_numpy()
+        people = views.roster[mine].reset_index(drop=True)
+        orders = views.orders[mine].reset_index(drop=True)
+        o = pkg.orders.set_index("id")
+        # names told apart within the package, as the unit's own workbook tells them apart
+        people["order"] = orders.map(order_names(pkg, lang)).fillna(orders).to_numpy()
+        people["team"] = orders.map(o["team"]).map(team_names(pkg, lang)).fillna(
+            t("alloc.roster.no_team", lang)).to_numpy()
+        gaps = views.gaps[views.gaps["host_unit"].eq(unit)].reset_index(drop=True)
+        p = views.points
+        months = p[p["host_unit"].eq(unit)].drop(columns="host_unit").reset_index(drop=True)
     roster = roster_sheets(people, lang, keys=("by_host",))[0][1]
-    st = standing(pkg)
-    gaps = st.units.drop(columns=["ratio", "band", "sender"], errors="ignore")
+    gaps = gaps.drop(columns=["ratio", "band", "sender"], errors="ignore")
     gaps = labelled(gaps.rename(columns={"peak_day": "month"}), pkg, lang, numbers=True)
-    months = st.points[["day", "demand", "supply", "gap", "leaving"]]
-    months = labelled(months, pkg, lang, numbers=True)
+    months = labelled(months[["day", "demand", "supply", "gap", "leaving"]], pkg, lang, numbers=True)
+    return roster, gaps, months
+
+
+def _write_package(wb, pkg, unit, drafts, path, who, lang, data, views=None) -> None:
+    from ..contract.writers import template_frames
+    from .excel import XlsxBook
+
+    data = data if data is not None else data_name(wb, lang)
+    roster, gaps, months = unit_tables(pkg, unit, lang, views)
     drafts_view = labelled(drafts[["id", "sector", "skill", "role", "headcount", "start", "end", "priority"]].rename(
         columns={"id": "order"}), pkg, lang, numbers=True)
     sheets = [(t("pkg.sheet.people", lang), roster), (t("pkg.sheet.gaps", lang), gaps),
@@ -98,8 +154,12 @@ def _write_package(wb, pkg, drafts, path, who, lang, data) -> None:
     indicators = unit_indicator_sheet(pkg, lang)  # the unit's indicators this period: targets, actuals to report
     sheets.append((t("pkg.sheet.indicators", lang), indicators))
     line = report_line(t("pkg.title", lang, unit=who), lang, data=data, filters=who)
-    write_excel(path, sheets, append=True, title_line=line, landscape=True, page_header=line, first=True)
-    _validate_actuals(path, lang, len(indicators))
+    book = XlsxBook(path)
+    titles = book.report_sheets(sheets, title_line=line, landscape=True, page_header=line)
+    _validate_actuals(book, titles[-1], lang, len(indicators))
+    for name, frame, _ in template_frames(pkg, headers="zh"):  # the data tables in the template's form
+        book.frame_sheet(name, frame)
+    book.close()
 
 
 def write_unit_packages(wb: Workbook, folder, units=None, *, lang: str | None = None,
@@ -107,14 +167,19 @@ def write_unit_packages(wb: Workbook, folder, units=None, *, lang: str | None = 
     """One package per host unit with orders (or per unit in ``units``) in ``folder``; the files written.
 
     File names are the units' names (made safe), so a planner can send each to its unit;
-    units whose names give the same file name are told apart by their ids.
+    units whose names give the same file name are told apart by their ids. What every package
+    shows is derived once for the programme (:func:`unit_views`), then cut per unit.
     """
+    lang = lang or default_lang()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     units = list(pd.unique(wb.orders["host_unit"])) if units is None else list(units)
     drafts = next_batch_orders(wb)
     nm = names(wb)
-    return [write_unit_package(wb, u, folder / f"{safe}-{today():%Y%m%d}.xlsx", lang=lang, data=data, drafts=drafts)
+    data = data if data is not None else data_name(wb, lang)
+    views = unit_views(wb, lang, drafts) if units else None
+    return [write_unit_package(wb, u, folder / f"{safe}-{today():%Y%m%d}.xlsx", lang=lang, data=data, drafts=drafts,
+                               views=views)
             for u, safe in zip(units, file_stems(units, nm))]
 
 
@@ -475,20 +540,16 @@ def unit_indicator_sheet(pkg: Workbook, lang: str | None = None) -> pd.DataFrame
     return out.rename(columns=_ind_headers(lang))
 
 
-def _validate_actuals(path, lang, n: int) -> None:
-    """A number check on the actual column of the indicators sheet (the title line is row 1, headers row 2)."""
-    from openpyxl import load_workbook as open_xlsx
+def _validate_actuals(book, sheet: str, lang, n: int) -> None:
+    """A number check on the actual column of the indicators sheet ``sheet`` of ``book``
+    (:class:`planning.outputs.excel.XlsxBook`; the title line is row 1, headers row 2)."""
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    book = open_xlsx(path)
-    ws = book[sheet_title(t("pkg.sheet.indicators", lang), [])]
-    col = list(IND_COLUMNS).index("actual") + 1
-    letter = ws.cell(2, col).column_letter
+    letter = get_column_letter(list(IND_COLUMNS).index("actual") + 1)
     dv = DataValidation(type="decimal", operator="between", formula1="-1000000000000", formula2="1000000000000",
                         allow_blank=True, showErrorMessage=True, error=t("pkg.ind.number", lang))
-    ws.add_data_validation(dv)
-    dv.add(f"{letter}3:{letter}{max(3, n + 2)}")
-    book.save(path)
+    book.validate(book.xl.get_worksheet_by_name(sheet), f"{letter}3:{letter}{max(3, n + 2)}", dv)
 
 
 def reported_actuals(path, lang: str | None = None) -> pd.DataFrame | None:
