@@ -57,24 +57,6 @@ def _text_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _template_head(table: str, df: pd.DataFrame, headers: str) -> pd.DataFrame:
-    """``df`` as the template shows it when ``headers="zh"``: ``中文(english)`` headers, Chinese values."""
-    if headers != "zh":
-        return df
-    spec = schema.columns(table)
-    df = df.copy()
-    for c in df.columns:
-        if c not in spec.index:
-            continue
-        ty = spec.loc[c, "type"]
-        if ty == "enum":
-            df[c] = df[c].astype(object).map(lambda v: schema.value_label(v) if isinstance(v, str) else v)
-        elif ty == "bool":
-            df[c] = df[c].astype(object).map(lambda v: ("是" if v else "否") if isinstance(v, (bool, np.bool_))
-                                             else v)
-    return df.rename(columns={c: schema.template_header(table, c) for c in df.columns if c in spec.index})
-
-
 def save_workbook(wb: Workbook, path: str | os.PathLike, *, headers: str = "en") -> Path:
     """Write a workbook as ``.xlsx`` (path ends in .xlsx) or as a folder of CSVs.
 
@@ -87,36 +69,11 @@ def save_workbook(wb: Workbook, path: str | os.PathLike, *, headers: str = "en")
     removes (:mod:`planning.core.text`). Control characters, which no file can hold, are
     dropped.
     """
-    from ..core.text import mark_text
+    from ..core.text import UNCLEAN
+    from ..core.text import clean_text, mark_text, needs_text_mark
 
     path = Path(path)
     tables = wb.tables()
-
-    if path.suffix.lower() == ".xlsx":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with pd.ExcelWriter(path, engine="openpyxl") as xw:
-            for name, frame, marks in template_frames(wb, headers=headers):
-                frame.to_excel(xw, sheet_name=name, index=False)
-                ws = xw.sheets[name]
-                for i, j in marks:  # openpyxl took these for formulas (or errors): text again
-                    mark_text(ws.cell(row=i + 2, column=j + 1))
-        return path
-    path.mkdir(parents=True, exist_ok=True)
-    for table, df in tables.items():
-        _template_head(table, _text_frame(table, df), headers).to_csv(path / f"{table}.csv", index=False, encoding="utf-8-sig")
-    return path
-
-
-def template_frames(wb: Workbook, *, headers: str = "en"):
-    """The workbook's tables as :func:`save_workbook` writes them to ``.xlsx``: ``(sheet, frame, marks)`` per table.
-
-    ``frame`` holds the cells as written (text cleaned of control characters; with ``headers="zh"`` the
-    template's sheet names, ``中文(english)`` headers and Chinese values, an open end as 长期); ``marks`` are
-    the (row, column) positions, from 0 below the header, of texts a spreadsheet would take for a formula or
-    an error value: they must be written as text cells.
-    """
-    from ..core.text import UNCLEAN
-    from ..core.text import clean_text, needs_text_mark
 
     def as_text(df):
         """``df`` with its text cleaned, and the (row, column) positions of cells to keep as text."""
@@ -135,13 +92,82 @@ def template_frames(wb: Workbook, *, headers: str = "en"):
             marks += [(i, j) for i, x in enumerate(vals) if needs_text_mark(x)]
         return df, marks
 
+    def head(table, df):
+        if headers != "zh":
+            return df
+        spec = schema.columns(table)
+        df = df.copy()
+        for c in df.columns:
+            if c not in spec.index:
+                continue
+            ty = spec.loc[c, "type"]
+            if ty == "enum":
+                df[c] = df[c].astype(object).map(lambda v: schema.value_label(v) if isinstance(v, str) else v)
+            elif ty == "bool":
+                df[c] = df[c].astype(object).map(lambda v: ("是" if v else "否") if isinstance(v, (bool, np.bool_))
+                                                 else v)
+        return df.rename(columns={c: schema.template_header(table, c) for c in df.columns if c in spec.index})
+
+    if path.suffix.lower() == ".xlsx":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with pd.ExcelWriter(path, engine="openpyxl") as xw:
+            for table, df in tables.items():
+                out = df.copy()
+                for c in out.columns:
+                    if c in schema.columns(table).index and schema.columns(table).loc[c, "type"] in ("id", "str", "ref", "list", "enum"):
+                        out[c] = out[c].astype(object).where(out[c].notna(), None)
+                    elif c in END_COLUMNS and pd.api.types.is_datetime64_any_dtype(out[c]) and out[c].ge(OPEN_END).any():
+                        out[c] = out[c].astype(object).where(out[c].lt(OPEN_END) | out[c].isna(), OPEN_END_TEXT)
+                name = schema.template_sheet(table) if headers == "zh" else table
+                frame, marks = as_text(head(table, out))
+                frame.to_excel(xw, sheet_name=name, index=False)
+                ws = xw.sheets[name]
+                for i, j in marks:  # openpyxl took these for formulas (or errors): text again
+                    mark_text(ws.cell(row=i + 2, column=j + 1))
+        return path
+    path.mkdir(parents=True, exist_ok=True)
+    for table, df in tables.items():
+        head(table, _text_frame(table, df)).to_csv(path / f"{table}.csv", index=False, encoding="utf-8-sig")
+    return path
+
+
+def template_columns(wb: Workbook, *, headers: str = "en"):
+    """The workbook's tables cell by cell as :func:`save_workbook` writes them to ``.xlsx``, for a writer of its
+    own: ``(sheet, header, columns)`` per table, ``columns`` a list of values per column.
+
+    With ``headers="zh"`` the template's sheet names, ``中文(english)`` headers and Chinese values (党政干部,
+    是/否); an open end as 长期 (:data:`planning.core.clock.OPEN_END_TEXT`); dates as ``datetime``; a missing
+    value as None. Texts are as the table holds them: the writer cleans them and keeps them text.
+    """
     for table, df in wb.tables().items():
-        out = df.copy()
-        for c in out.columns:
-            if c in schema.columns(table).index and schema.columns(table).loc[c, "type"] in ("id", "str", "ref", "list", "enum"):
-                out[c] = out[c].astype(object).where(out[c].notna(), None)
-            elif c in END_COLUMNS and pd.api.types.is_datetime64_any_dtype(out[c]) and out[c].ge(OPEN_END).any():
-                out[c] = out[c].astype(object).where(out[c].lt(OPEN_END) | out[c].isna(), OPEN_END_TEXT)
-        name = schema.template_sheet(table) if headers == "zh" else table
-        frame, marks = as_text(_template_head(table, out, headers))
-        yield name, frame, marks
+        types = _column_types(table)
+        zh = headers == "zh"
+        head, cols = [], []
+        for c in df.columns:
+            s = df[c]
+            ty = types.get(c)
+            vals = s.tolist()
+            if s.dtype.kind == "M":
+                end = c in END_COLUMNS
+                vals = [None if x is pd.NaT or x is None else OPEN_END_TEXT if end and x >= OPEN_END
+                        else x.to_pydatetime() for x in vals]
+            else:
+                vals = [None if x is None or x is pd.NA or x is pd.NaT or (isinstance(x, float) and x != x)
+                        else x for x in vals]
+                if zh and ty == "enum":
+                    vals = [schema.value_label(x) if isinstance(x, str) else x for x in vals]
+                elif zh and ty == "bool":
+                    vals = [("是" if x else "否") if isinstance(x, (bool, np.bool_)) else x for x in vals]
+            head.append(schema.template_header(table, c) if zh and ty is not None else c)
+            cols.append(vals)
+        yield (schema.template_sheet(table) if zh else table), head, cols
+
+
+_TYPES: dict[str, dict] = {}
+
+
+def _column_types(table: str) -> dict:
+    """The contract's type of each column of ``table`` (made once)."""
+    if table not in _TYPES:
+        _TYPES[table] = schema.columns(table)["type"].to_dict()
+    return _TYPES[table]

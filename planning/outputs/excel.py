@@ -295,7 +295,7 @@ class XlsxBook:
 
         self.xl = xlsxwriter.Workbook(str(path), {
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-            "remove_timezone": True})
+            "remove_timezone": True, "in_memory": True})
         self._formats: dict = {}
         self.titles: list[str] = []
 
@@ -398,21 +398,16 @@ class XlsxBook:
                 ws.set_footer("&C&P / &N")
         return names
 
-    def frame_sheet(self, name: str, df: pd.DataFrame) -> None:
+    def table_sheet(self, name: str, header: list, columns: list[list]) -> None:
         """Add a data table as :func:`planning.contract.save_workbook` writes it (a plain header row, dates as
-        dates, texts as text) under the sheet name ``name`` (:func:`planning.contract.template_frames`)."""
+        dates shown with the time of day, texts as text) under the sheet name ``name``, from
+        :func:`planning.contract.writers.template_columns`."""
         import datetime as dt
 
         ws = self.sheet(name)
-        for j, h in enumerate(df.columns):
+        for j, h in enumerate(header):
             self.cell(ws, 0, j, str(h))
-        for j in range(len(df.columns)):
-            col = df.iloc[:, j]
-            kind = col.dtype.kind
-            if kind == "M":
-                values = [None if pd.isna(x) else x.to_pydatetime() for x in col]
-            else:
-                values = col.tolist()
+        for j, values in enumerate(columns):
             for i, v in enumerate(values, start=1):
                 self.cell(ws, i, j, v, FRAME_DATETIME if isinstance(v, dt.datetime) else None)
 

@@ -142,7 +142,7 @@ def unit_tables(pkg: Workbook, unit: str, lang: str, views: UnitViews | None = N
 
 
 def _write_package(wb, pkg, unit, drafts, path, who, lang, data, views=None) -> None:
-    from ..contract.writers import template_frames
+    from ..contract.writers import template_columns
     from .excel import XlsxBook
 
     data = data if data is not None else data_name(wb, lang)
@@ -157,8 +157,8 @@ def _write_package(wb, pkg, unit, drafts, path, who, lang, data, views=None) -> 
     book = XlsxBook(path)
     titles = book.report_sheets(sheets, title_line=line, landscape=True, page_header=line)
     _validate_actuals(book, titles[-1], lang, len(indicators))
-    for name, frame, _ in template_frames(pkg, headers="zh"):  # the data tables in the template's form
-        book.frame_sheet(name, frame)
+    for name, header, columns in template_columns(pkg, headers="zh"):  # the data tables in the template's form
+        book.table_sheet(name, header, columns)
     book.close()
 
 
