@@ -85,19 +85,21 @@ def write_unit_package(wb: Workbook, unit: str, path, *, lang: str | None = None
 
 class UnitViews:
     """What every unit's package shows, derived once for the whole programme (:func:`unit_views`):
-    everyone on post or planned with their host units, the host units' gaps and their own checkpoints."""
+    everyone on post or planned with their host units and orders, the host units' gaps and own
+    checkpoints (labelled), and their indicators this period."""
 
-    def __init__(self, roster: pd.DataFrame, hosts: pd.Series, orders: pd.Series, gaps: pd.DataFrame,
-                 points: pd.DataFrame):
-        self.roster, self.hosts, self.orders, self.gaps, self.points = roster, hosts, orders, gaps, points
+    def __init__(self, roster, hosts, orders, gaps, gap_units, months, month_units, indicators, indicator_units):
+        self.roster, self.hosts, self.orders = roster, hosts, orders
+        self.gaps, self.gap_units, self.months, self.month_units = gaps, gap_units, months, month_units
+        self.indicators, self.indicator_units = indicators, indicator_units
 
 
 def unit_views(wb: Workbook, lang: str | None = None, drafts: pd.DataFrame | None = None) -> UnitViews:
-    """The roster (:func:`planning.outputs.roster.roster_table`) and the standing's host-unit rows and
-    checkpoints (:func:`planning.programme.standing.unit_points`) of the whole programme with the next
-    batch's ``drafts`` appended (default :func:`planning.scenarios.rotation.next_batch_orders`), as each
-    unit's package holds them, for :func:`unit_tables` to cut per unit: one pass over the programme
-    instead of one per unit."""
+    """The roster (:func:`planning.outputs.roster.roster_table`), the standing's host-unit rows and
+    checkpoints (:func:`planning.programme.standing.unit_points`) and the indicators
+    (:func:`unit_indicator_sheet`) of the whole programme with the next batch's ``drafts`` appended
+    (default :func:`planning.scenarios.rotation.next_batch_orders`), as each unit's package holds
+    them, for :func:`unit_tables` to cut per unit: one pass over the programme instead of one per unit."""
     from ..core.live import live_assignments
     from ..programme.standing import unit_points
 
@@ -107,38 +109,49 @@ def unit_views(wb: Workbook, lang: str | None = None, drafts: pd.DataFrame | Non
     rows = live_assignments(wb, today(), None)
     people = roster_table(wb, lang)
     host = rows["order"].map(wb.orders.drop_duplicates("id").set_index("id")["host_unit"])
-    st = standing(wb)
-    return UnitViews(people, pd.Series(host.to_numpy(), dtype=object), pd.Series(rows["order"].to_numpy()),
-                     st.units, unit_points(wb))
+    gaps = standing(wb).units
+    points = unit_points(wb)
+    ind = unit_indicator_sheet(wb, lang, headers=False)
+    return UnitViews(people, host.to_numpy(dtype=object), rows["order"].to_numpy(dtype=object),
+                     _gap_view(gaps, wb, lang), gaps["host_unit"].to_numpy(dtype=object),
+                     _month_view(points, wb, lang), points["host_unit"].to_numpy(dtype=object),
+                     ind.rename(columns=_ind_headers(lang)), ind["subject"].to_numpy(dtype=object))
+
+
+def _gap_view(units: pd.DataFrame, wb, lang) -> pd.DataFrame:
+    gaps = units.drop(columns=["ratio", "band", "sender"], errors="ignore")
+    return labelled(gaps.rename(columns={"peak_day": "month"}), wb, lang, numbers=True)
+
+
+def _month_view(points: pd.DataFrame, wb, lang) -> pd.DataFrame:
+    return labelled(points[["day", "demand", "supply", "gap", "leaving"]], wb, lang, numbers=True)
 
 
 def unit_tables(pkg: Workbook, unit: str, lang: str, views: UnitViews | None = None):
-    """``(roster, gaps, months)`` of the unit's package: its people on post or planned, its gaps now and at
-    their peak, its checkpoints; from ``views`` (:func:`unit_views`) when given, else derived from ``pkg``
-    (the programme cut to the unit) itself. Either way the same tables."""
+    """``(roster, gaps, months, indicators)`` of the unit's package: its people on post or planned, its gaps
+    now and at their peak, its checkpoints, its indicators this period; from ``views`` (:func:`unit_views`)
+    when given, else derived from ``pkg`` (the programme cut to the unit) itself. Either way the same tables."""
     from .labels import order_names, team_names
 
     if views is None:
         people = roster_table(pkg, lang)
         st = standing(pkg)
-        gaps, months = st.units, st.points
+        gaps, months = _gap_view(st.units, pkg, lang), _month_view(st.points, pkg, lang)
+        indicators = unit_indicator_sheet(pkg, lang)
     else:
-        mine = (views.hosts == unit).to_numpy()
+        mine = views.hosts == unit
         people = views.roster[mine].reset_index(drop=True)
-        orders = views.orders[mine].reset_index(drop=True)
+        orders = pd.Series(views.orders[mine])
         o = pkg.orders.set_index("id")
         # names told apart within the package, as the unit's own workbook tells them apart
         people["order"] = orders.map(order_names(pkg, lang)).fillna(orders).to_numpy()
         people["team"] = orders.map(o["team"]).map(team_names(pkg, lang)).fillna(
             t("alloc.roster.no_team", lang)).to_numpy()
-        gaps = views.gaps[views.gaps["host_unit"].eq(unit)].reset_index(drop=True)
-        p = views.points
-        months = p[p["host_unit"].eq(unit)].drop(columns="host_unit").reset_index(drop=True)
+        gaps = views.gaps[views.gap_units == unit].reset_index(drop=True)
+        months = views.months[views.month_units == unit].reset_index(drop=True)
+        indicators = views.indicators[views.indicator_units == unit].reset_index(drop=True)
     roster = roster_sheets(people, lang, keys=("by_host",))[0][1]
-    gaps = gaps.drop(columns=["ratio", "band", "sender"], errors="ignore")
-    gaps = labelled(gaps.rename(columns={"peak_day": "month"}), pkg, lang, numbers=True)
-    months = labelled(months[["day", "demand", "supply", "gap", "leaving"]], pkg, lang, numbers=True)
-    return roster, gaps, months
+    return roster, gaps, months, indicators
 
 
 def _write_package(wb, pkg, unit, drafts, path, who, lang, data, views=None) -> None:
@@ -146,13 +159,12 @@ def _write_package(wb, pkg, unit, drafts, path, who, lang, data, views=None) -> 
     from .excel import XlsxBook
 
     data = data if data is not None else data_name(wb, lang)
-    roster, gaps, months = unit_tables(pkg, unit, lang, views)
+    roster, gaps, months, indicators = unit_tables(pkg, unit, lang, views)
     drafts_view = labelled(drafts[["id", "sector", "skill", "role", "headcount", "start", "end", "priority"]].rename(
         columns={"id": "order"}), pkg, lang, numbers=True)
     sheets = [(t("pkg.sheet.people", lang), roster), (t("pkg.sheet.gaps", lang), gaps),
               (t("pkg.sheet.months", lang), months), (t("pkg.sheet.drafts", lang), drafts_view)]
-    indicators = unit_indicator_sheet(pkg, lang)  # the unit's indicators this period: targets, actuals to report
-    sheets.append((t("pkg.sheet.indicators", lang), indicators))
+    sheets.append((t("pkg.sheet.indicators", lang), indicators))  # this period's targets, actuals to report
     line = report_line(t("pkg.title", lang, unit=who), lang, data=data, filters=who)
     book = XlsxBook(path)
     titles = book.report_sheets(sheets, title_line=line, landscape=True, page_header=line)
@@ -519,9 +531,10 @@ def _ind_headers(lang: str) -> dict[str, str]:
     return {c: t(f"pkg.ind.col.{c}", lang) for c in IND_COLUMNS}
 
 
-def unit_indicator_sheet(pkg: Workbook, lang: str | None = None) -> pd.DataFrame:
+def unit_indicator_sheet(pkg: Workbook, lang: str | None = None, *, headers: bool = True) -> pd.DataFrame:
     """The package's indicators: the host units' own indicator values whose period holds today, with Chinese (or
-    English) headers; the actual as the programme holds it, to be filled or corrected."""
+    English) headers (``headers=False``: the codes of :data:`IND_COLUMNS`); the actual as the programme holds
+    it, to be filled or corrected."""
     from ..programme.results import definitions, period_bounds
 
     lang = lang or default_lang()
@@ -537,7 +550,7 @@ def unit_indicator_sheet(pkg: Workbook, lang: str | None = None) -> pd.DataFrame
                         "baseline": v["baseline"].to_numpy(), "target": v["target"].to_numpy(),
                         "actual": v["actual"].to_numpy()}, columns=list(IND_COLUMNS))
     out = out.sort_values(["subject", "indicator", "period"]).reset_index(drop=True)
-    return out.rename(columns=_ind_headers(lang))
+    return out.rename(columns=_ind_headers(lang)) if headers else out
 
 
 def _validate_actuals(book, sheet: str, lang, n: int) -> None:
