@@ -309,11 +309,12 @@ def write_assessment_sheet(wb: Workbook, host: str, period: str, path, *, lang: 
                            data: str | None = None) -> Path:
     """Write the assessment sheet of host unit or team ``host`` for ``period`` to ``path`` (.xlsx), whole or not
     at all; returns the path. Nothing about other units' or teams' people is inside."""
-    from openpyxl import Workbook as XBook
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from ..contract.schema import value_label
     from ..contract.results_rules import GRADES
+    from .excel import XlsxBook
 
     lang = lang or default_lang()
     path = Path(path)
@@ -324,49 +325,48 @@ def write_assessment_sheet(wb: Workbook, host: str, period: str, path, *, lang: 
     who = str(nm.get(host, host))
     have = wb.assessments[wb.assessments["period"].astype(str).eq(period)
                           & wb.assessments["person"].isin(set(people["person"]))]
-    book = XBook()
-    ws = book.active
-    ws.title = t("pkg.assess.sheet", lang)
     data = data if data is not None else data_name(wb, lang)
-    ws.cell(1, 1, report_line(t("pkg.assess.title", lang, unit=who, period=period), lang, data=data, filters=who))
-    for j, (_, h) in enumerate(cols, start=1):
-        ws.cell(ASSESS_HEADER_ROW, j, h)
     full = dict(zip(wb.assessment_items["id"], wb.assessment_items["max_score"]))
-    for i, p in enumerate(people.itertuples(index=False), start=ASSESS_HEADER_ROW + 1):
-        mine = have[have["person"].eq(p.person)]
-        given = {"person": p.person, "name": p.name, "period": period}
-        for r in mine.itertuples(index=False):
-            if isinstance(r.item, str) and pd.notna(r.score):
-                given[f"item:{r.item}"] = float(r.score)
-            for c in ("grade", "assessor", "note"):
-                v = getattr(r, c)
-                if isinstance(v, str) and v and c not in given:
-                    given[c] = value_label(v, lang) if c == "grade" else v
-        for j, (code, _) in enumerate(cols, start=1):
-            if code in given:
-                ws.cell(i, j, given[code])
-    last = ASSESS_HEADER_ROW + max(len(people), 1)
-    for j, (code, _) in enumerate(cols, start=1):
-        letter = ws.cell(ASSESS_HEADER_ROW, j).column_letter
-        ws.column_dimensions[letter].width = 30 if code == "note" else 14
-        rng = f"{letter}{ASSESS_HEADER_ROW + 1}:{letter}{last}"
-        if code.startswith("item:"):
-            top = full.get(code[5:])
-            dv = DataValidation(type="decimal", operator="between", formula1="0",
-                                formula2=f"{float(top):g}" if pd.notna(top) else "1000000", allow_blank=True,
-                                showErrorMessage=True, error=t("pkg.assess.score_range", lang,
-                                                               max=f"{float(top):g}" if pd.notna(top) else "∞"))
-        elif code == "grade":
-            labels = ",".join(value_label(g, lang) for g in GRADES)
-            dv = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True, showErrorMessage=True)
-        else:
-            continue
-        ws.add_data_validation(dv)
-        dv.add(rng)
-    ws.freeze_panes = ws.cell(ASSESS_HEADER_ROW + 1, 4)
-    ws.page_setup.orientation = "landscape"
-    with written(path) as tmp:
-        book.save(tmp)
+    with written(path) as tmp:  # whole or not at all, in one pass; every text a text cell, never a formula
+        book = XlsxBook(tmp)
+        ws = book.sheet(t("pkg.assess.sheet", lang))
+        book.cell(ws, 0, 0, report_line(t("pkg.assess.title", lang, unit=who, period=period), lang, data=data,
+                                        filters=who))
+        for j, (_, h) in enumerate(cols):
+            book.cell(ws, ASSESS_HEADER_ROW - 1, j, h)
+        for i, p in enumerate(people.itertuples(index=False), start=ASSESS_HEADER_ROW):
+            mine = have[have["person"].eq(p.person)]
+            given = {"person": p.person, "name": p.name, "period": period}
+            for r in mine.itertuples(index=False):
+                if isinstance(r.item, str) and pd.notna(r.score):
+                    given[f"item:{r.item}"] = float(r.score)
+                for c in ("grade", "assessor", "note"):
+                    v = getattr(r, c)
+                    if isinstance(v, str) and v and c not in given:
+                        given[c] = value_label(v, lang) if c == "grade" else v
+            for j, (code, _) in enumerate(cols):
+                if code in given:
+                    book.cell(ws, i, j, given[code])
+        last = ASSESS_HEADER_ROW + max(len(people), 1)
+        for j, (code, _) in enumerate(cols):
+            letter = get_column_letter(j + 1)
+            ws.set_column(j, j, 30 if code == "note" else 14)
+            rng = f"{letter}{ASSESS_HEADER_ROW + 1}:{letter}{last}"
+            if code.startswith("item:"):
+                top = full.get(code[5:])
+                dv = DataValidation(type="decimal", operator="between", formula1="0",
+                                    formula2=f"{float(top):g}" if pd.notna(top) else "1000000", allow_blank=True,
+                                    showErrorMessage=True, error=t("pkg.assess.score_range", lang,
+                                                                   max=f"{float(top):g}" if pd.notna(top) else "∞"))
+            elif code == "grade":
+                labels = ",".join(value_label(g, lang) for g in GRADES)
+                dv = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True, showErrorMessage=True)
+            else:
+                continue
+            book.validate(ws, rng, dv)
+        ws.freeze_panes(ASSESS_HEADER_ROW, 3)
+        ws.set_landscape()
+        book.close()
     return path
 
 
