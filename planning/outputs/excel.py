@@ -1,6 +1,7 @@
 """Formatted Excel files: sheet titles Excel accepts, column widths, frozen headers, bands."""
 from __future__ import annotations
 
+import datetime as _dt
 import os
 import re
 import shutil
@@ -11,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..core.text import append_row, clean_text
+from ..core.text import FORMULA_START, append_row, clean_text
 from ..programme.coverage import BAND_COLOURS
 
 _CJK = re.compile(r"[\u2e80-\uffff]")
@@ -316,19 +317,20 @@ class XlsxBook:
 
     def cell(self, ws, r: int, c: int, v, num_format: str | None = None, **style) -> None:
         """Write ``v`` at row ``r``, column ``c`` (from 0): text as text, missing values as nothing."""
-        import datetime as dt
-
-        from ..core.text import clean_text, formula_like
-
         if v is None:
             return
+        if type(v) is str and not style:  # most cells: plain text
+            v = clean_text(v)
+            if v and not v.startswith(FORMULA_START):
+                ws.write_string(r, c, v)
+                return
         if isinstance(v, str):
             v = clean_text(v)
             if not v:  # an empty text: an empty cell, as openpyxl leaves it
                 if style or num_format:
                     ws.write_blank(r, c, None, self.fmt(**style))
                 return
-            if formula_like(v):  # text, and stays text when someone edits the cell
+            if v.startswith(FORMULA_START):  # text, and stays text when someone edits the cell
                 ws.write_string(r, c, v, self.fmt(quote_prefix=True, **style))
             else:
                 ws.write_string(r, c, v, self.fmt(**style))
@@ -345,12 +347,12 @@ class XlsxBook:
             else:
                 fmt = self.fmt(num_format=num_format, **style) if num_format else self.fmt(**style)
                 ws.write_number(r, c, v, fmt)
-        elif isinstance(v, (dt.datetime, dt.date)):
+        elif isinstance(v, (_dt.datetime, _dt.date)):
             if v is pd.NaT or (isinstance(v, pd.Timestamp) and pd.isna(v)):
                 return
             if isinstance(v, pd.Timestamp):
                 v = v.to_pydatetime()
-            default = "yyyy-mm-dd hh:mm:ss" if isinstance(v, dt.datetime) else "yyyy-mm-dd"
+            default = "yyyy-mm-dd hh:mm:ss" if isinstance(v, _dt.datetime) else "yyyy-mm-dd"
             ws.write_datetime(r, c, v, self.fmt(num_format=num_format or default, **style))
         elif v is pd.NaT or (not isinstance(v, (list, tuple, dict)) and pd.isna(v)):
             return
@@ -402,14 +404,12 @@ class XlsxBook:
         """Add a data table as :func:`planning.contract.save_workbook` writes it (a plain header row, dates as
         dates shown with the time of day, texts as text) under the sheet name ``name``, from
         :func:`planning.contract.writers.template_columns`."""
-        import datetime as dt
-
         ws = self.sheet(name)
         for j, h in enumerate(header):
             self.cell(ws, 0, j, str(h))
         for j, values in enumerate(columns):
             for i, v in enumerate(values, start=1):
-                self.cell(ws, i, j, v, FRAME_DATETIME if isinstance(v, dt.datetime) else None)
+                self.cell(ws, i, j, v, FRAME_DATETIME if isinstance(v, _dt.datetime) else None)
 
     def validate(self, ws, ref: str, dv) -> None:
         """Add the openpyxl ``DataValidation`` ``dv`` (what the template makes) to ``ws`` over ``ref``
