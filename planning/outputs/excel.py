@@ -292,9 +292,12 @@ class XlsxBook:
     """
 
     def __init__(self, path):
+        import io
+
         import xlsxwriter
 
-        self.xl = xlsxwriter.Workbook(str(path), {
+        self.path, self.buffer = path, io.BytesIO()  # assembled in memory: no half-built zip left on disk
+        self.xl = xlsxwriter.Workbook(self.buffer, {
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
             "remove_timezone": True, "in_memory": True})
         self._formats: dict = {}
@@ -442,4 +445,15 @@ class XlsxBook:
             raise ValueError(f"data validation refused: {ref} {opt}")
 
     def close(self) -> None:
+        """Write the file: the workbook is assembled in memory, then written at once (:meth:`write_file`)."""
         self.xl.close()
+        self.write_file(self.buffer.getvalue())
+
+    def write_file(self, data: bytes) -> None:
+        """Write ``data`` to the book's path. A file that cannot be written raises the ``OSError`` saying why
+        (a full disk, a folder without write permission), as every other writer does."""
+        if hasattr(self.path, "write"):
+            self.path.write(data)
+            return
+        with open(self.path, "wb") as f:
+            f.write(data)
