@@ -67,7 +67,7 @@ elif kind == "two-pass":
     from planning.core.i18n import t as tr
     from planning.core.names import names
     from planning.outputs.excel import write_excel
-    from planning.outputs.labels import data_name, labelled
+    from planning.outputs.labels import data_name
     from planning.outputs.reports import report_line
     from planning.scenarios.rotation import next_batch_orders
     t = clock()
@@ -80,9 +80,7 @@ elif kind == "two-pass":
         pkg = P.unit_package(wb, u, drafts)
         path = f"{folder}/{k}.xlsx"
         save_workbook(pkg, path, headers="zh")
-        roster, gaps, months, ind = P.unit_tables(pkg, u, "zh")  # derived from the unit's own workbook
-        dv_ = labelled(drafts[["id", "sector", "skill", "role", "headcount", "start", "end", "priority"]].rename(
-            columns={"id": "order"}), pkg, "zh", numbers=True)
+        roster, gaps, months, ind, dv_ = P.unit_tables(pkg, u, drafts, "zh")  # from the unit's own workbook
         sheets = [(tr("pkg.sheet.people", "zh"), roster), (tr("pkg.sheet.gaps", "zh"), gaps),
                   (tr("pkg.sheet.months", "zh"), months), (tr("pkg.sheet.drafts", "zh"), dv_),
                   (tr("pkg.sheet.indicators", "zh"), ind)]
@@ -101,7 +99,6 @@ elif kind == "two-pass":
 elif kind == "pandas":
     from planning.contract.writers import template_columns
     from planning.core.i18n import t as tr
-    from planning.outputs.labels import labelled
     from planning.scenarios.rotation import next_batch_orders
     units = list(pd.unique(wb.orders["host_unit"]))
     drafts_all = next_batch_orders(wb)
@@ -110,9 +107,7 @@ elif kind == "pandas":
     for u in units:  # the same tables, made ready beforehand
         drafts = P.unit_drafts(wb, u, drafts_all)
         pkg = P.unit_package(wb, u, drafts)
-        roster, gaps, months, ind = P.unit_tables(pkg, u, "zh", views)
-        dv_ = labelled(drafts[["id", "sector", "skill", "role", "headcount", "start", "end", "priority"]].rename(
-            columns={"id": "order"}), pkg, "zh", numbers=True)
+        roster, gaps, months, ind, dv_ = P.unit_tables(pkg, u, drafts, "zh", views)
         keys = ("people", "gaps", "months", "drafts", "indicators")
         sheets = [(tr(f"pkg.sheet.{k}", "zh"), df) for k, df in zip(keys, (roster, gaps, months, dv_, ind))]
         sheets += [(name, pd.DataFrame(dict(zip(range(len(head)), cols))).set_axis(head, axis=1))

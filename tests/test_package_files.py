@@ -76,16 +76,12 @@ def test_the_data_tables_are_the_cells_save_workbook_writes(hostile, unit_file, 
 
 
 def test_the_report_sheets_are_laid_out_as_write_excel_lays_them_out(hostile, unit_file, tmp_path):
-    from planning.outputs.labels import labelled
-
     book = load_workbook(unit_file)
     line = book[REPORT_SHEETS[0]]["A1"].value
     ref_path = tmp_path / "ref.xlsx"
     drafts = unit_drafts(hostile, UNIT)
     pkg = unit_package(hostile, UNIT, drafts)
-    roster, gaps, months, ind = unit_tables(pkg, UNIT, "zh")
-    drafts = labelled(drafts[["id", "sector", "skill", "role", "headcount", "start", "end", "priority"]].rename(
-        columns={"id": "order"}), pkg, "zh", numbers=True)
+    roster, gaps, months, ind, drafts = unit_tables(pkg, UNIT, drafts, "zh")
     sheets = list(zip(REPORT_SHEETS, (roster, gaps, months, drafts, ind)))
     write_excel(ref_path, sheets, title_line=line, landscape=True, page_header=line)  # openpyxl
     ref = load_workbook(ref_path)
@@ -120,8 +116,9 @@ def test_tables_derived_once_equal_those_of_each_units_own_workbook(sample):
     pick = [u for u in units if u in set(drafts["host_unit"]) and u in with_people][:6] + units[:3] + units[-3:]
     pick += [u for u in sorted(set(sample.indicator_values["subject"])) if u in units][:3] + [UNIT]
     for u in dict.fromkeys(pick):
-        pkg = unit_package(sample, u, unit_drafts(sample, u, drafts))
-        once, own = unit_tables(pkg, u, "zh", views), unit_tables(pkg, u, "zh")
+        mine = unit_drafts(sample, u, drafts)
+        pkg = unit_package(sample, u, mine)
+        once, own = unit_tables(pkg, u, mine, "zh", views), unit_tables(pkg, u, mine, "zh")
         for a, b in zip(once, own):
             pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
 
@@ -182,3 +179,24 @@ def test_an_assessment_sheet_writes_a_formula_like_name_as_text(sample, tmp_path
     assert hit.data_type == "s" and hit.quotePrefix
     assert not no_formulas(book)
     assert ws.freeze_panes == "D3" and ws.page_setup.orientation == "landscape"
+
+
+def test_units_of_the_same_name_get_the_names_their_own_workbooks_give(sample):
+    """Two host units of one name: the programme tells their orders apart (by start month or id), each unit's
+    package names them as its own workbook does (without the other unit's)."""
+    units = list(pd.unique(sample.orders["host_unit"]))
+    with_people = set(sample.orders.loc[sample.orders["id"].isin(sample.assignments["order"]), "host_unit"])
+    a, b = [u for u in units if u in with_people][:2]
+    wb = sample.copy()
+    u = wb.units.copy()
+    u.loc[u["id"].eq(b), "name"] = u.loc[u["id"].eq(a), "name"].iloc[0]
+    wb.units = u
+    drafts = next_batch_orders(wb)
+    views = unit_views(wb, "zh", drafts)
+    assert {a, b} <= views.told_apart
+    for x in (a, b):
+        mine = unit_drafts(wb, x, drafts)
+        pkg = unit_package(wb, x, mine)
+        once, own = unit_tables(pkg, x, mine, "zh", views), unit_tables(pkg, x, mine, "zh")
+        for s, t in zip(once, own):
+            pd.testing.assert_frame_equal(s.reset_index(drop=True), t.reset_index(drop=True), check_dtype=False)

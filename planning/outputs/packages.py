@@ -88,10 +88,12 @@ class UnitViews:
     everyone on post or planned with their host units and orders, the host units' gaps and own
     checkpoints (labelled), and their indicators this period."""
 
-    def __init__(self, roster, hosts, orders, gaps, gap_units, months, month_units, indicators, indicator_units):
+    def __init__(self, roster, hosts, orders, gaps, gap_units, months, month_units, indicators, indicator_units,
+                 drafts, draft_units, told_apart):
         self.roster, self.hosts, self.orders = roster, hosts, orders
         self.gaps, self.gap_units, self.months, self.month_units = gaps, gap_units, months, month_units
         self.indicators, self.indicator_units = indicators, indicator_units
+        self.drafts, self.draft_units, self.told_apart = drafts, draft_units, told_apart
 
 
 def unit_views(wb: Workbook, lang: str | None = None, drafts: pd.DataFrame | None = None) -> UnitViews:
@@ -100,8 +102,11 @@ def unit_views(wb: Workbook, lang: str | None = None, drafts: pd.DataFrame | Non
     (:func:`unit_indicator_sheet`) of the whole programme with the next batch's ``drafts`` appended
     (default :func:`planning.scenarios.rotation.next_batch_orders`), as each unit's package holds
     them, for :func:`unit_tables` to cut per unit: one pass over the programme instead of one per unit."""
+    import re
+
     from ..core.live import live_assignments
     from ..programme.standing import unit_points
+    from .labels import order_names, team_names
 
     lang = lang or default_lang()
     drafts = next_batch_orders(wb) if drafts is None else drafts
@@ -112,10 +117,25 @@ def unit_views(wb: Workbook, lang: str | None = None, drafts: pd.DataFrame | Non
     gaps = standing(wb).units
     points = unit_points(wb)
     ind = unit_indicator_sheet(wb, lang, headers=False)
+    # order and team names are told apart within each package: where the programme tells a unit's apart
+    # from another's (a suffix: a start month or an id), its package names them itself (unit_tables)
+    suffixed = re.compile(r" (?:\d{4}-\d{2}|\(.*\))$")
+    on, tn = order_names(wb, lang), team_names(wb, lang)
+    o = wb.orders
+    told = o["id"].map(on).astype(str).str.contains(suffixed) | o["team"].map(tn).fillna("").astype(str).str.contains(
+        suffixed)
+    hosted = wb.teams["id"].map(tn).astype(str).str.contains(suffixed)
+    told_apart = set(o.loc[told.to_numpy(), "host_unit"]) | set(wb.teams.loc[hosted.to_numpy(), "host"])
     return UnitViews(people, host.to_numpy(dtype=object), rows["order"].to_numpy(dtype=object),
                      _gap_view(gaps, wb, lang), gaps["host_unit"].to_numpy(dtype=object),
                      _month_view(points, wb, lang), points["host_unit"].to_numpy(dtype=object),
-                     ind.rename(columns=_ind_headers(lang)), ind["subject"].to_numpy(dtype=object))
+                     ind.rename(columns=_ind_headers(lang)), ind["subject"].to_numpy(dtype=object),
+                     _draft_view(drafts, wb, lang), drafts["host_unit"].to_numpy(dtype=object), told_apart)
+
+
+def _draft_view(drafts: pd.DataFrame, wb, lang) -> pd.DataFrame:
+    return labelled(drafts[["id", "sector", "skill", "role", "headcount", "start", "end", "priority"]].rename(
+        columns={"id": "order"}), wb, lang, numbers=True)
 
 
 def _gap_view(units: pd.DataFrame, wb, lang) -> pd.DataFrame:
@@ -127,12 +147,19 @@ def _month_view(points: pd.DataFrame, wb, lang) -> pd.DataFrame:
     return labelled(points[["day", "demand", "supply", "gap", "leaving"]], wb, lang, numbers=True)
 
 
-def unit_tables(pkg: Workbook, unit: str, lang: str, views: UnitViews | None = None):
-    """``(roster, gaps, months, indicators)`` of the unit's package: its people on post or planned, its gaps
-    now and at their peak, its checkpoints, its indicators this period; from ``views`` (:func:`unit_views`)
-    when given, else derived from ``pkg`` (the programme cut to the unit) itself. Either way the same tables."""
+def unit_tables(pkg: Workbook, unit: str, drafts: pd.DataFrame, lang: str, views: UnitViews | None = None):
+    """``(roster, gaps, months, indicators, drafts)`` of the unit's package: its people on post or planned, its
+    gaps now and at their peak, its checkpoints, its indicators this period and its next-batch ``drafts``
+    (:func:`unit_drafts` of the programme), labelled; from ``views`` (:func:`unit_views`) when given, else derived from
+    ``pkg`` (the programme cut to the unit) itself. Either way the same tables."""
     from .labels import order_names, team_names
 
+    if views is None or unit in views.told_apart:
+        drafts = _draft_view(drafts, pkg, lang)
+    else:
+        drafts = views.drafts[views.draft_units == unit].reset_index(drop=True)
+        if not len(drafts):  # no drafts: empty columns, no dates in them (as the unit's own workbook gives)
+            drafts = drafts.astype(object)
     if views is None:
         people = roster_table(pkg, lang)
         st = standing(pkg)
@@ -141,17 +168,17 @@ def unit_tables(pkg: Workbook, unit: str, lang: str, views: UnitViews | None = N
     else:
         mine = views.hosts == unit
         people = views.roster[mine].reset_index(drop=True)
-        orders = pd.Series(views.orders[mine])
-        o = pkg.orders.set_index("id")
-        # names told apart within the package, as the unit's own workbook tells them apart
-        people["order"] = orders.map(order_names(pkg, lang)).fillna(orders).to_numpy()
-        people["team"] = orders.map(o["team"]).map(team_names(pkg, lang)).fillna(
-            t("alloc.roster.no_team", lang)).to_numpy()
+        if unit in views.told_apart:  # names told apart within the package, as the unit's own workbook does
+            orders = pd.Series(views.orders[mine])
+            o = pkg.orders.set_index("id")
+            people["order"] = orders.map(order_names(pkg, lang)).fillna(orders).to_numpy()
+            people["team"] = orders.map(o["team"]).map(team_names(pkg, lang)).fillna(
+                t("alloc.roster.no_team", lang)).to_numpy()
         gaps = views.gaps[views.gap_units == unit].reset_index(drop=True)
         months = views.months[views.month_units == unit].reset_index(drop=True)
         indicators = views.indicators[views.indicator_units == unit].reset_index(drop=True)
     roster = roster_sheets(people, lang, keys=("by_host",))[0][1]
-    return roster, gaps, months, indicators
+    return roster, gaps, months, indicators, drafts
 
 
 def _write_package(wb, pkg, unit, drafts, path, who, lang, data, views=None) -> None:
@@ -159,9 +186,7 @@ def _write_package(wb, pkg, unit, drafts, path, who, lang, data, views=None) -> 
     from .excel import XlsxBook
 
     data = data if data is not None else data_name(wb, lang)
-    roster, gaps, months, indicators = unit_tables(pkg, unit, lang, views)
-    drafts_view = labelled(drafts[["id", "sector", "skill", "role", "headcount", "start", "end", "priority"]].rename(
-        columns={"id": "order"}), pkg, lang, numbers=True)
+    roster, gaps, months, indicators, drafts_view = unit_tables(pkg, unit, drafts, lang, views)
     sheets = [(t("pkg.sheet.people", lang), roster), (t("pkg.sheet.gaps", lang), gaps),
               (t("pkg.sheet.months", lang), months), (t("pkg.sheet.drafts", lang), drafts_view)]
     sheets.append((t("pkg.sheet.indicators", lang), indicators))  # this period's targets, actuals to report
