@@ -97,9 +97,9 @@ def column_layout(df: pd.DataFrame, percent_columns=()) -> tuple[list[str | None
     present = df.notna().to_numpy()
     for j, col in enumerate(df.columns):
         values = df.iloc[:, j]  # by position: two columns may share a header
-        is_date = bool(pd.api.types.is_datetime64_any_dtype(values) or (
-            values.dtype == object and len(values) and values.map(
-                lambda v: hasattr(v, "year") and hasattr(v, "month") and not isinstance(v, str)).any()))
+        is_date = values.dtype.kind == "M" or pd.api.types.is_datetime64_any_dtype(values) or (
+            values.dtype == object and any(hasattr(v, "year") and hasattr(v, "month") and not isinstance(v, str)
+                                           for v in values.tolist()))
         formats.append("yyyy-mm-dd" if is_date else "0%" if col in percent else None)
         shown = values.to_numpy()[present[:, j]]
         if col in percent:  # shown as 45%, not as the fraction's digits
