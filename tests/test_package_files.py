@@ -8,9 +8,19 @@ from openpyxl import load_workbook
 
 from planning.contract import save_workbook, schema
 from planning.outputs.excel import write_excel
-from planning.outputs.packages import (unit_drafts, unit_package, unit_tables, unit_views, write_assessment_sheet,
-                                       write_unit_package)
-from planning.outputs.sender_packages import NOMINATIONS_SHEET, NOMINATION_COLUMNS, write_sender_package
+from planning.outputs.packages import (
+    unit_drafts,
+    unit_package,
+    unit_tables,
+    unit_views,
+    write_assessment_sheet,
+    write_unit_package,
+)
+from planning.outputs.sender_packages import (
+    NOMINATION_COLUMNS,
+    NOMINATIONS_SHEET,
+    write_sender_package,
+)
 from planning.programme.access import scope_workbook
 from planning.programme.standing import POINT_COLUMNS, standing, unit_points
 from planning.scenarios.rotation import next_batch_orders, with_draft_orders
@@ -29,7 +39,7 @@ def cells(ws):
 
 def widths(ws, pad):
     out = {}
-    for k, d in ws.column_dimensions.items():
+    for d in ws.column_dimensions.values():
         if d.width and d.customWidth:
             for i in range(d.min or 1, (d.max or d.min or 1) + 1):
                 out[i] = round(d.width - pad, 1)
@@ -152,7 +162,7 @@ def test_a_sender_package_keeps_its_dropdowns_and_text(sample, tmp_path):
     assert len(dvs) == len(spec) and all(str(d.sqref).endswith(":" + str(d.sqref).split(":")[0][:-1] + "5000")
                                          for d in dvs.values())
     col = {c: i for i, c in enumerate(spec.index)}
-    letter = lambda c: nom.cell(1, col[c] + 1).column_letter  # noqa: E731
+    letter = lambda c: nom.cell(1, col[c] + 1).column_letter
     assert dvs[f"{letter('sending_unit')}2"].formula1 == f"'下拉列表(lists)'!$C$2:$C${len(units) + 1}"
     assert dvs[f"{letter('nomination')}2"].type == "list" and dvs[f"{letter('nomination')}2"].formula1.startswith('"')
     assert dvs[f"{letter('birth_date')}2"].type == "date" and dvs[f"{letter('name')}2"].showInputMessage

@@ -343,7 +343,7 @@ class XlsxBook:
         if isinstance(v, (bool, np.bool_)):
             ws.write_boolean(r, c, bool(v), self.fmt(**style))
         elif isinstance(v, (int, float)):
-            if v != v:
+            if isinstance(v, float) and np.isnan(v):
                 return  # NaN: an empty cell
             if v in (float("inf"), float("-inf")):
                 ws.write_string(r, c, "inf" if v > 0 else "-inf", self.fmt(**style))
@@ -374,12 +374,12 @@ class XlsxBook:
             top = 0
             ncol = len(df.columns)
             if title_line:
-                style = dict(bold=True, font_size=12)
+                style = {"bold": True, "font_size": 12}
                 if ncol > 1:  # the title reads across the table, on screen and in print
                     ws.merge_range(0, 0, 0, ncol - 1, "", self.fmt(**style))
                 self.cell(ws, 0, 0, title_line, **style)
                 top = 1
-            head = dict(bold=True, bg_color="#DCE6F1", align="center", valign="vcenter", text_wrap=True)
+            head = {"bold": True, "bg_color": "#DCE6F1", "align": "center", "valign": "vcenter", "text_wrap": True}
             for j, h in enumerate(df.columns):
                 self.cell(ws, top, j, h, **head)
             formats, widths = column_layout(df, percent_columns)

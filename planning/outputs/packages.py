@@ -63,7 +63,7 @@ def unit_package(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None) ->
 
 
 def write_unit_package(wb: Workbook, unit: str, path, *, lang: str | None = None, data: str | None = None,
-                       drafts: pd.DataFrame | None = None, views: "UnitViews | None" = None) -> Path:
+                       drafts: pd.DataFrame | None = None, views: UnitViews | None = None) -> Path:
     """Write the unit's package to ``path`` (.xlsx); returns the path.
 
     Sheets: 本单位在岗人员, 本单位缺口与期满, 下一批订单（请确认） (each with a title
