@@ -81,6 +81,14 @@ def _full_disk(monkeypatch):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(Workbook, "save", save)
+    from planning.outputs.excel import XlsxBook  # the packages' writer
+
+    def write_file(self, data):
+        with open(self.path, "wb") as f:
+            f.write(data[:8])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(XlsxBook, "write_file", write_file)
 
 
 @pytest.mark.parametrize("command", ["gaps", "allocate", "report", "template"])

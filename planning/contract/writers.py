@@ -129,3 +129,45 @@ def save_workbook(wb: Workbook, path: str | os.PathLike, *, headers: str = "en")
     for table, df in tables.items():
         head(table, _text_frame(table, df)).to_csv(path / f"{table}.csv", index=False, encoding="utf-8-sig")
     return path
+
+
+def template_columns(wb: Workbook, *, headers: str = "en"):
+    """The workbook's tables cell by cell as :func:`save_workbook` writes them to ``.xlsx``, for a writer of its
+    own: ``(sheet, header, columns)`` per table, ``columns`` a list of values per column.
+
+    With ``headers="zh"`` the template's sheet names, ``中文(english)`` headers and Chinese values (党政干部,
+    是/否); an open end as 长期 (:data:`planning.core.clock.OPEN_END_TEXT`); dates as ``datetime``; a missing
+    value as None. Texts are as the table holds them: the writer cleans them and keeps them text.
+    """
+    for table, df in wb.tables().items():
+        types = _column_types(table)
+        zh = headers == "zh"
+        head, cols = [], []
+        for c in df.columns:
+            s = df[c]
+            ty = types.get(c)
+            vals = s.tolist()
+            if s.dtype.kind == "M":
+                end = c in END_COLUMNS
+                vals = [None if x is pd.NaT or x is None else OPEN_END_TEXT if end and x >= OPEN_END
+                        else x.to_pydatetime() for x in vals]
+            else:
+                vals = [None if x is None or x is pd.NA or x is pd.NaT or (isinstance(x, float) and x != x)
+                        else x for x in vals]
+                if zh and ty == "enum":
+                    vals = [schema.value_label(x) if isinstance(x, str) else x for x in vals]
+                elif zh and ty == "bool":
+                    vals = [("是" if x else "否") if isinstance(x, (bool, np.bool_)) else x for x in vals]
+            head.append(schema.template_header(table, c) if zh and ty is not None else c)
+            cols.append(vals)
+        yield (schema.template_sheet(table) if zh else table), head, cols
+
+
+_TYPES: dict[str, dict] = {}
+
+
+def _column_types(table: str) -> dict:
+    """The contract's type of each column of ``table`` (made once)."""
+    if table not in _TYPES:
+        _TYPES[table] = schema.columns(table)["type"].to_dict()
+    return _TYPES[table]

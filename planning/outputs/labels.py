@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..core.facts import derived
 from ..core.names import names
 from ..core.utils import SAMPLE
 from ..core.i18n import TEXT, default_lang, fmt_date, fmt_month, list_sep, sector_label, t
@@ -54,6 +55,7 @@ def data_name(wb, lang: str | None = None) -> str:
     return Path(source).name or t("app.unnamed", lang)
 
 
+@derived("teams", "regions", "units", "people", "local_staff")
 def team_names(wb, lang: str | None = None) -> pd.Series:
     """Readable, unique team names by team id.
 
@@ -81,6 +83,7 @@ ORDER_COLUMNS = {"order", "source_order", "order_a", "order_b"}
 BATCH_COLUMNS = {"batch", "out_batch", "in_batch"}
 
 
+@derived("orders", "regions", "units", "people", "local_staff")
 def order_names(wb, lang: str | None = None) -> pd.Series:
     """Readable, unique order names by order id: the host unit, the post (skill or sector) and a lead mark.
 

@@ -35,7 +35,7 @@ import pandas as pd
 from ..programme.access import scope_workbook
 from ..core.clock import today
 from ..core.names import names
-from .excel import sheet_title, write_excel, written
+from .excel import sheet_title, written
 from ..core.i18n import default_lang, t
 from .labels import data_name, labelled
 from .reports import report_line
@@ -63,12 +63,14 @@ def unit_package(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None) ->
 
 
 def write_unit_package(wb: Workbook, unit: str, path, *, lang: str | None = None, data: str | None = None,
-                       drafts: pd.DataFrame | None = None) -> Path:
+                       drafts: pd.DataFrame | None = None, views: UnitViews | None = None) -> Path:
     """Write the unit's package to ``path`` (.xlsx); returns the path.
 
     Sheets: 本单位在岗人员, 本单位缺口与期满, 下一批订单（请确认） (each with a title
     line: what, the unit, the as-of day, the data), then the data tables in the
     template's form (Chinese headers). Nothing about other host units is inside.
+    The file is written in one pass by xlsxwriter (:class:`planning.outputs.excel.XlsxBook`);
+    ``views`` (:func:`unit_views`) carries what is derived once for many units.
     """
     lang = lang or default_lang()
     path = Path(path)
@@ -77,29 +79,124 @@ def write_unit_package(wb: Workbook, unit: str, path, *, lang: str | None = None
     nm = names(wb)
     who = str(nm.get(unit, unit))
     with written(path) as tmp:  # the package appears whole or not at all
-        _write_package(wb, pkg, drafts, tmp, who, lang, data)
+        _write_package(wb, pkg, unit, drafts, tmp, who, lang, data, views)
     return path
 
 
-def _write_package(wb, pkg, drafts, path, who, lang, data) -> None:
-    save_workbook(pkg, path, headers="zh")
-    data = data if data is not None else data_name(wb, lang)
-    people = roster_table(pkg, lang)
+class UnitViews:
+    """What every unit's package shows, derived once for the whole programme (:func:`unit_views`):
+    everyone on post or planned with their host units and orders, the host units' gaps and own
+    checkpoints (labelled), and their indicators this period."""
+
+    def __init__(self, roster, hosts, orders, gaps, gap_units, months, month_units, indicators, indicator_units,
+                 drafts, draft_units, told_apart):
+        self.roster, self.hosts, self.orders = roster, hosts, orders
+        self.gaps, self.gap_units, self.months, self.month_units = gaps, gap_units, months, month_units
+        self.indicators, self.indicator_units = indicators, indicator_units
+        self.drafts, self.draft_units, self.told_apart = drafts, draft_units, told_apart
+
+
+def unit_views(wb: Workbook, lang: str | None = None, drafts: pd.DataFrame | None = None) -> UnitViews:
+    """The roster (:func:`planning.outputs.roster.roster_table`), the standing's host-unit rows and
+    checkpoints (:func:`planning.programme.standing.unit_points`) and the indicators
+    (:func:`unit_indicator_sheet`) of the whole programme with the next batch's ``drafts`` appended
+    (default :func:`planning.scenarios.rotation.next_batch_orders`), as each unit's package holds
+    them, for :func:`unit_tables` to cut per unit: one pass over the programme instead of one per unit."""
+    import re
+
+    from ..core.live import live_assignments
+    from ..programme.standing import unit_points
+    from .labels import order_names, team_names
+
+    lang = lang or default_lang()
+    drafts = next_batch_orders(wb) if drafts is None else drafts
+    wb = with_draft_orders(wb, drafts) if len(drafts) else wb
+    rows = live_assignments(wb, today(), None)
+    people = roster_table(wb, lang)
+    host = rows["order"].map(wb.orders.drop_duplicates("id").set_index("id")["host_unit"])
+    gaps = standing(wb).units
+    points = unit_points(wb)
+    ind = unit_indicator_sheet(wb, lang, headers=False)
+    # order and team names are told apart within each package: where the programme tells a unit's apart
+    # from another's (a suffix: a start month or an id), its package names them itself (unit_tables)
+    suffixed = re.compile(r" (?:\d{4}-\d{2}|\(.*\))$")
+    on, tn = order_names(wb, lang), team_names(wb, lang)
+    o = wb.orders
+    told = o["id"].map(on).astype(str).str.contains(suffixed) | o["team"].map(tn).fillna("").astype(str).str.contains(
+        suffixed)
+    hosted = wb.teams["id"].map(tn).astype(str).str.contains(suffixed)
+    told_apart = set(o.loc[told.to_numpy(), "host_unit"]) | set(wb.teams.loc[hosted.to_numpy(), "host"])
+    return UnitViews(people, host.to_numpy(dtype=object), rows["order"].to_numpy(dtype=object),
+                     _gap_view(gaps, wb, lang), gaps["host_unit"].to_numpy(dtype=object),
+                     _month_view(points, wb, lang), points["host_unit"].to_numpy(dtype=object),
+                     ind.rename(columns=_ind_headers(lang)), ind["subject"].to_numpy(dtype=object),
+                     _draft_view(drafts, wb, lang), drafts["host_unit"].to_numpy(dtype=object), told_apart)
+
+
+def _draft_view(drafts: pd.DataFrame, wb, lang) -> pd.DataFrame:
+    return labelled(drafts[["id", "sector", "skill", "role", "headcount", "start", "end", "priority"]].rename(
+        columns={"id": "order"}), wb, lang, numbers=True)
+
+
+def _gap_view(units: pd.DataFrame, wb, lang) -> pd.DataFrame:
+    gaps = units.drop(columns=["ratio", "band", "sender"], errors="ignore")
+    return labelled(gaps.rename(columns={"peak_day": "month"}), wb, lang, numbers=True)
+
+
+def _month_view(points: pd.DataFrame, wb, lang) -> pd.DataFrame:
+    return labelled(points[["day", "demand", "supply", "gap", "leaving"]], wb, lang, numbers=True)
+
+
+def unit_tables(pkg: Workbook, unit: str, drafts: pd.DataFrame, lang: str, views: UnitViews | None = None):
+    """``(roster, gaps, months, indicators, drafts)`` of the unit's package: its people on post or planned, its
+    gaps now and at their peak, its checkpoints, its indicators this period and its next-batch ``drafts``
+    (:func:`unit_drafts` of the programme), labelled; from ``views`` (:func:`unit_views`) when given, else derived from
+    ``pkg`` (the programme cut to the unit) itself. Either way the same tables."""
+    from .labels import order_names, team_names
+
+    if views is None or unit in views.told_apart:
+        drafts = _draft_view(drafts, pkg, lang)
+    else:
+        drafts = views.drafts[views.draft_units == unit].reset_index(drop=True)
+        if not len(drafts):  # no drafts: empty columns, no dates in them (as the unit's own workbook gives)
+            drafts = drafts.astype(object)
+    if views is None:
+        people = roster_table(pkg, lang)
+        st = standing(pkg)
+        gaps, months = _gap_view(st.units, pkg, lang), _month_view(st.points, pkg, lang)
+        indicators = unit_indicator_sheet(pkg, lang)
+    else:
+        mine = views.hosts == unit
+        people = views.roster[mine].reset_index(drop=True)
+        if unit in views.told_apart:  # names told apart within the package, as the unit's own workbook does
+            orders = pd.Series(views.orders[mine])
+            o = pkg.orders.set_index("id")
+            people["order"] = orders.map(order_names(pkg, lang)).fillna(orders).to_numpy()
+            people["team"] = orders.map(o["team"]).map(team_names(pkg, lang)).fillna(
+                t("alloc.roster.no_team", lang)).to_numpy()
+        gaps = views.gaps[views.gap_units == unit].reset_index(drop=True)
+        months = views.months[views.month_units == unit].reset_index(drop=True)
+        indicators = views.indicators[views.indicator_units == unit].reset_index(drop=True)
     roster = roster_sheets(people, lang, keys=("by_host",))[0][1]
-    st = standing(pkg)
-    gaps = st.units.drop(columns=["ratio", "band", "sender"], errors="ignore")
-    gaps = labelled(gaps.rename(columns={"peak_day": "month"}), pkg, lang, numbers=True)
-    months = st.points[["day", "demand", "supply", "gap", "leaving"]]
-    months = labelled(months, pkg, lang, numbers=True)
-    drafts_view = labelled(drafts[["id", "sector", "skill", "role", "headcount", "start", "end", "priority"]].rename(
-        columns={"id": "order"}), pkg, lang, numbers=True)
+    return roster, gaps, months, indicators, drafts
+
+
+def _write_package(wb, pkg, unit, drafts, path, who, lang, data, views=None) -> None:
+    from ..contract.writers import template_columns
+    from .excel import XlsxBook
+
+    data = data if data is not None else data_name(wb, lang)
+    roster, gaps, months, indicators, drafts_view = unit_tables(pkg, unit, drafts, lang, views)
     sheets = [(t("pkg.sheet.people", lang), roster), (t("pkg.sheet.gaps", lang), gaps),
               (t("pkg.sheet.months", lang), months), (t("pkg.sheet.drafts", lang), drafts_view)]
-    indicators = unit_indicator_sheet(pkg, lang)  # the unit's indicators this period: targets, actuals to report
-    sheets.append((t("pkg.sheet.indicators", lang), indicators))
+    sheets.append((t("pkg.sheet.indicators", lang), indicators))  # this period's targets, actuals to report
     line = report_line(t("pkg.title", lang, unit=who), lang, data=data, filters=who)
-    write_excel(path, sheets, append=True, title_line=line, landscape=True, page_header=line, first=True)
-    _validate_actuals(path, lang, len(indicators))
+    book = XlsxBook(path)
+    titles = book.report_sheets(sheets, title_line=line, landscape=True, page_header=line)
+    _validate_actuals(book, titles[-1], lang, len(indicators))
+    for name, header, columns in template_columns(pkg, headers="zh"):  # the data tables in the template's form
+        book.table_sheet(name, header, columns)
+    book.close()
 
 
 def write_unit_packages(wb: Workbook, folder, units=None, *, lang: str | None = None,
@@ -107,14 +204,19 @@ def write_unit_packages(wb: Workbook, folder, units=None, *, lang: str | None = 
     """One package per host unit with orders (or per unit in ``units``) in ``folder``; the files written.
 
     File names are the units' names (made safe), so a planner can send each to its unit;
-    units whose names give the same file name are told apart by their ids.
+    units whose names give the same file name are told apart by their ids. What every package
+    shows is derived once for the programme (:func:`unit_views`), then cut per unit.
     """
+    lang = lang or default_lang()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     units = list(pd.unique(wb.orders["host_unit"])) if units is None else list(units)
     drafts = next_batch_orders(wb)
     nm = names(wb)
-    return [write_unit_package(wb, u, folder / f"{safe}-{today():%Y%m%d}.xlsx", lang=lang, data=data, drafts=drafts)
+    data = data if data is not None else data_name(wb, lang)
+    views = unit_views(wb, lang, drafts) if units else None
+    return [write_unit_package(wb, u, folder / f"{safe}-{today():%Y%m%d}.xlsx", lang=lang, data=data, drafts=drafts,
+                               views=views)
             for u, safe in zip(units, file_stems(units, nm))]
 
 
@@ -232,11 +334,12 @@ def write_assessment_sheet(wb: Workbook, host: str, period: str, path, *, lang: 
                            data: str | None = None) -> Path:
     """Write the assessment sheet of host unit or team ``host`` for ``period`` to ``path`` (.xlsx), whole or not
     at all; returns the path. Nothing about other units' or teams' people is inside."""
-    from openpyxl import Workbook as XBook
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from ..contract.schema import value_label
     from ..contract.results_rules import GRADES
+    from .excel import XlsxBook
 
     lang = lang or default_lang()
     path = Path(path)
@@ -247,49 +350,48 @@ def write_assessment_sheet(wb: Workbook, host: str, period: str, path, *, lang: 
     who = str(nm.get(host, host))
     have = wb.assessments[wb.assessments["period"].astype(str).eq(period)
                           & wb.assessments["person"].isin(set(people["person"]))]
-    book = XBook()
-    ws = book.active
-    ws.title = t("pkg.assess.sheet", lang)
     data = data if data is not None else data_name(wb, lang)
-    ws.cell(1, 1, report_line(t("pkg.assess.title", lang, unit=who, period=period), lang, data=data, filters=who))
-    for j, (_, h) in enumerate(cols, start=1):
-        ws.cell(ASSESS_HEADER_ROW, j, h)
     full = dict(zip(wb.assessment_items["id"], wb.assessment_items["max_score"]))
-    for i, p in enumerate(people.itertuples(index=False), start=ASSESS_HEADER_ROW + 1):
-        mine = have[have["person"].eq(p.person)]
-        given = {"person": p.person, "name": p.name, "period": period}
-        for r in mine.itertuples(index=False):
-            if isinstance(r.item, str) and pd.notna(r.score):
-                given[f"item:{r.item}"] = float(r.score)
-            for c in ("grade", "assessor", "note"):
-                v = getattr(r, c)
-                if isinstance(v, str) and v and c not in given:
-                    given[c] = value_label(v, lang) if c == "grade" else v
-        for j, (code, _) in enumerate(cols, start=1):
-            if code in given:
-                ws.cell(i, j, given[code])
-    last = ASSESS_HEADER_ROW + max(len(people), 1)
-    for j, (code, _) in enumerate(cols, start=1):
-        letter = ws.cell(ASSESS_HEADER_ROW, j).column_letter
-        ws.column_dimensions[letter].width = 30 if code == "note" else 14
-        rng = f"{letter}{ASSESS_HEADER_ROW + 1}:{letter}{last}"
-        if code.startswith("item:"):
-            top = full.get(code[5:])
-            dv = DataValidation(type="decimal", operator="between", formula1="0",
-                                formula2=f"{float(top):g}" if pd.notna(top) else "1000000", allow_blank=True,
-                                showErrorMessage=True, error=t("pkg.assess.score_range", lang,
-                                                               max=f"{float(top):g}" if pd.notna(top) else "∞"))
-        elif code == "grade":
-            labels = ",".join(value_label(g, lang) for g in GRADES)
-            dv = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True, showErrorMessage=True)
-        else:
-            continue
-        ws.add_data_validation(dv)
-        dv.add(rng)
-    ws.freeze_panes = ws.cell(ASSESS_HEADER_ROW + 1, 4)
-    ws.page_setup.orientation = "landscape"
-    with written(path) as tmp:
-        book.save(tmp)
+    with written(path) as tmp:  # whole or not at all, in one pass; every text a text cell, never a formula
+        book = XlsxBook(tmp)
+        ws = book.sheet(t("pkg.assess.sheet", lang))
+        book.cell(ws, 0, 0, report_line(t("pkg.assess.title", lang, unit=who, period=period), lang, data=data,
+                                        filters=who))
+        for j, (_, h) in enumerate(cols):
+            book.cell(ws, ASSESS_HEADER_ROW - 1, j, h)
+        for i, p in enumerate(people.itertuples(index=False), start=ASSESS_HEADER_ROW):
+            mine = have[have["person"].eq(p.person)]
+            given = {"person": p.person, "name": p.name, "period": period}
+            for r in mine.itertuples(index=False):
+                if isinstance(r.item, str) and pd.notna(r.score):
+                    given[f"item:{r.item}"] = float(r.score)
+                for c in ("grade", "assessor", "note"):
+                    v = getattr(r, c)
+                    if isinstance(v, str) and v and c not in given:
+                        given[c] = value_label(v, lang) if c == "grade" else v
+            for j, (code, _) in enumerate(cols):
+                if code in given:
+                    book.cell(ws, i, j, given[code])
+        last = ASSESS_HEADER_ROW + max(len(people), 1)
+        for j, (code, _) in enumerate(cols):
+            letter = get_column_letter(j + 1)
+            ws.set_column(j, j, 30 if code == "note" else 14)
+            rng = f"{letter}{ASSESS_HEADER_ROW + 1}:{letter}{last}"
+            if code.startswith("item:"):
+                top = full.get(code[5:])
+                dv = DataValidation(type="decimal", operator="between", formula1="0",
+                                    formula2=f"{float(top):g}" if pd.notna(top) else "1000000", allow_blank=True,
+                                    showErrorMessage=True, error=t("pkg.assess.score_range", lang,
+                                                                   max=f"{float(top):g}" if pd.notna(top) else "∞"))
+            elif code == "grade":
+                labels = ",".join(value_label(g, lang) for g in GRADES)
+                dv = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True, showErrorMessage=True)
+            else:
+                continue
+            book.validate(ws, rng, dv)
+        ws.freeze_panes(ASSESS_HEADER_ROW, 3)
+        ws.set_landscape()
+        book.close()
     return path
 
 
@@ -454,9 +556,10 @@ def _ind_headers(lang: str) -> dict[str, str]:
     return {c: t(f"pkg.ind.col.{c}", lang) for c in IND_COLUMNS}
 
 
-def unit_indicator_sheet(pkg: Workbook, lang: str | None = None) -> pd.DataFrame:
+def unit_indicator_sheet(pkg: Workbook, lang: str | None = None, *, headers: bool = True) -> pd.DataFrame:
     """The package's indicators: the host units' own indicator values whose period holds today, with Chinese (or
-    English) headers; the actual as the programme holds it, to be filled or corrected."""
+    English) headers (``headers=False``: the codes of :data:`IND_COLUMNS`); the actual as the programme holds
+    it, to be filled or corrected."""
     from ..programme.results import definitions, period_bounds
 
     lang = lang or default_lang()
@@ -472,23 +575,19 @@ def unit_indicator_sheet(pkg: Workbook, lang: str | None = None) -> pd.DataFrame
                         "baseline": v["baseline"].to_numpy(), "target": v["target"].to_numpy(),
                         "actual": v["actual"].to_numpy()}, columns=list(IND_COLUMNS))
     out = out.sort_values(["subject", "indicator", "period"]).reset_index(drop=True)
-    return out.rename(columns=_ind_headers(lang))
+    return out.rename(columns=_ind_headers(lang)) if headers else out
 
 
-def _validate_actuals(path, lang, n: int) -> None:
-    """A number check on the actual column of the indicators sheet (the title line is row 1, headers row 2)."""
-    from openpyxl import load_workbook as open_xlsx
+def _validate_actuals(book, sheet: str, lang, n: int) -> None:
+    """A number check on the actual column of the indicators sheet ``sheet`` of ``book``
+    (:class:`planning.outputs.excel.XlsxBook`; the title line is row 1, headers row 2)."""
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    book = open_xlsx(path)
-    ws = book[sheet_title(t("pkg.sheet.indicators", lang), [])]
-    col = list(IND_COLUMNS).index("actual") + 1
-    letter = ws.cell(2, col).column_letter
+    letter = get_column_letter(list(IND_COLUMNS).index("actual") + 1)
     dv = DataValidation(type="decimal", operator="between", formula1="-1000000000000", formula2="1000000000000",
                         allow_blank=True, showErrorMessage=True, error=t("pkg.ind.number", lang))
-    ws.add_data_validation(dv)
-    dv.add(f"{letter}3:{letter}{max(3, n + 2)}")
-    book.save(path)
+    book.validate(book.xl.get_worksheet_by_name(sheet), f"{letter}3:{letter}{max(3, n + 2)}", dv)
 
 
 def reported_actuals(path, lang: str | None = None) -> pd.DataFrame | None:

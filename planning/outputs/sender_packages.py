@@ -47,9 +47,8 @@ from ..core.hierarchy import source_city
 from ..core.i18n import SECTORS_ZH_EN, default_lang, sector_label, t
 from ..core.live import live_assignments
 from ..core.names import names
-from ..core.text import append_row
 from ..programme.senders import batch_windows, next_batch, sender_people, sender_tasks
-from .excel import write_excel, written
+from .excel import XlsxBook, written
 from .labels import data_name
 from .packages import ReplyError, file_stems
 from .reports import report_line
@@ -161,45 +160,29 @@ def _cell_value(v, ty: str, lang: str):
 
 
 def _nominations_sheet(book, wb, sender: str, people: list[str], units: list[str], lang: str) -> None:
-    """Add the nominations sheet (the template's people sheet, cut to the sender's columns and people) and its lists."""
-    from openpyxl.styles import Alignment, Font
+    """Add the nominations sheet (the template's people sheet, cut to the sender's columns and people) and its
+    lists to ``book`` (:class:`planning.outputs.excel.XlsxBook`)."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     nm = names(wb)
-    lists = book.create_sheet(LISTS_SHEET)
-    append_row(lists, [t("spkg.list.sector", lang), None, t("spkg.list.unit", lang), t("spkg.list.name", lang),
-                       t("spkg.list.batch", lang), t("spkg.list.name", lang)], 1)
+    head_fill, req_fill = "#" + HEAD_FILL.fgColor.rgb[-6:], "#" + REQ_FILL.fgColor.rgb[-6:]
     b = wb.batches
-    bnames = _batch_names(wb)
-    sectors = list(SECTORS_ZH_EN)
-    for r in range(max(len(sectors), len(units), len(b))):
-        append_row(lists, [sectors[r] if r < len(sectors) else None, None,
-                           units[r] if r < len(units) else None, str(nm.get(units[r], units[r])) if r < len(units)
-                           else None, b["id"].iloc[r] if r < len(b) else None,
-                           bnames.iloc[r] if r < len(b) else None], r + 2)
-    for c in lists[1]:
-        c.font = Font(bold=True)
-        c.fill = HEAD_FILL
-    for letter in "ACDEF":
-        lists.column_dimensions[letter].width = 18
-
-    ws = book.create_sheet(NOMINATIONS_SHEET, 0)
+    ws = book.sheet(NOMINATIONS_SHEET)
     spec = schema.columns("people").loc[list(NOMINATION_COLUMNS)]
-    append_row(ws, [schema.template_header("people", c) for c in spec.index], 1)
     rows = wb.people.set_index("id").loc[people].reset_index()
     types = list(spec["type"])
-    for r, rec in enumerate(rows[list(spec.index)].itertuples(index=False), start=2):
-        append_row(ws, [_cell_value(v, ty, lang) for ty, v in zip(types, rec)], r)
     ref_list = {"sending_unit": f"'{LISTS_SHEET}'!${LIST_COLUMNS['unit']}$2:${LIST_COLUMNS['unit']}${len(units) + 1}",
                 "batch": f"'{LISTS_SHEET}'!${LIST_COLUMNS['batch']}$2:${LIST_COLUMNS['batch']}${len(b) + 1}"}
-    for j, (col, s) in enumerate(spec.iterrows(), start=1):
-        cell = ws.cell(row=1, column=j)
-        cell.font = Font(bold=True)
-        cell.fill = REQ_FILL if s["required"] else HEAD_FILL
-        cell.alignment = Alignment(horizontal="center")
-        letter = get_column_letter(j)
-        ws.column_dimensions[letter].width = max(12, 2 * len(s["zh"]) + len(col) + 4)
+    for j, (col, s) in enumerate(spec.iterrows()):
+        book.cell(ws, 0, j, schema.template_header("people", col), bold=True, pattern=1,
+                  bg_color=req_fill if s["required"] else head_fill, align="center")
+        values = rows[col].tolist()
+        date = "yyyy-mm-dd" if s["type"] == "date" else None
+        for r, v in enumerate(values, start=1):
+            book.cell(ws, r, j, _cell_value(v, types[j], lang), date)
+        letter = get_column_letter(j + 1)
+        ws.set_column(j, j, max(12, 2 * len(s["zh"]) + len(col) + 4))
         dv = column_validation("people", col)
         if col in ref_list:
             dv = DataValidation(type="list", formula1=ref_list[col], allow_blank=True, showInputMessage=True,
@@ -212,12 +195,27 @@ def _nominations_sheet(book, wb, sender: str, people: list[str], units: list[str
             dv.promptTitle, dv.prompt = col[:32], str(s["description_en"])[:250]
             dv.errorTitle, dv.error = "Invalid value", t(f"spkg.pick.{col}" if col in ref_list else "spkg.pick.any",
                                                          "en")
-        dv.add(f"{letter}2:{letter}{MAX_ROWS}")
-        ws.add_data_validation(dv)
-        if s["type"] == "date":
-            for r in range(2, len(rows) + 2):
-                ws.cell(row=r, column=j).number_format = "yyyy-mm-dd"
-    ws.freeze_panes = "A2"
+        book.validate(ws, f"{letter}2:{letter}{MAX_ROWS}", dv)
+    ws.freeze_panes(1, 0)
+
+    lists = book.sheet(LISTS_SHEET)
+    head = [t("spkg.list.sector", lang), None, t("spkg.list.unit", lang), t("spkg.list.name", lang),
+            t("spkg.list.batch", lang), t("spkg.list.name", lang)]
+    for j, h in enumerate(head):
+        if h is None:
+            lists.write_blank(0, j, None, book.fmt(bold=True, pattern=1, bg_color=head_fill))
+        else:
+            book.cell(lists, 0, j, h, bold=True, pattern=1, bg_color=head_fill)
+    bnames = _batch_names(wb)
+    sectors = list(SECTORS_ZH_EN)
+    for r in range(max(len(sectors), len(units), len(b))):
+        for j, v in enumerate([sectors[r] if r < len(sectors) else None, None,
+                               units[r] if r < len(units) else None,
+                               str(nm.get(units[r], units[r])) if r < len(units) else None,
+                               b["id"].iloc[r] if r < len(b) else None, bnames.iloc[r] if r < len(b) else None]):
+            book.cell(lists, r + 1, j, v)
+    for j in (0, 2, 3, 4, 5):  # A, C, D, E, F
+        lists.set_column(j, j, 18)
 
 
 def write_sender_package(wb: Workbook, sender: str, path, *, lang: str | None = None, data: str | None = None,
@@ -230,8 +228,6 @@ def write_sender_package(wb: Workbook, sender: str, path, *, lang: str | None = 
     dropdowns read. Nothing about other senders' people or units is inside; the senders it shares
     a task with are named on the task sheet.
     """
-    from openpyxl import Workbook as XL
-
     lang = lang or default_lang()
     path = Path(path)
     people, units = sender_people(wb, sender)
@@ -244,12 +240,11 @@ def write_sender_package(wb: Workbook, sender: str, path, *, lang: str | None = 
     sheets = [(t("spkg.sheet.task", lang), task), (t("spkg.sheet.people", lang), posted),
               (t("spkg.sheet.guide", lang), guide)]
     line = report_line(t("spkg.title", lang, sender=who), lang, data=data, filters=who)
-    with written(path) as tmp:  # the package appears whole or not at all
-        book = XL()
-        book.remove(book.active)
+    with written(path) as tmp:  # the package appears whole or not at all, written in one pass
+        book = XlsxBook(tmp)
+        book.report_sheets(sheets, title_line=line, landscape=True, page_header=line)
         _nominations_sheet(book, wb, sender, people, units, lang)
-        book.save(tmp)
-        write_excel(tmp, sheets, append=True, title_line=line, landscape=True, page_header=line, first=True)
+        book.close()
     return path
 
 

@@ -251,3 +251,46 @@ def standing(wb, on=None, horizon: int = HORIZON, *, bands=BANDS) -> Standing:
     unpaired = sorted(hosts[~hosts.isin(covered_host_units(wb, on=day))].tolist())
     return Standing(as_of=day, horizon=horizon, points=tot, units=units, senders=senders,
                     unpaired=unpaired, planned=planned, pending=pending)
+
+
+def unit_points(wb, on=None, horizon: int = HORIZON, *, bands=BANDS) -> pd.DataFrame:
+    """Each host unit's own checkpoints, at once for every host unit with orders: ``host_unit`` and the
+    :attr:`Standing.points` columns, the figures :func:`standing` gives for the workbook cut to that unit
+    alone (its orders, the assignments on them); host units in order of first appearance, their
+    checkpoints in time order.
+
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> p = unit_points(wb, on="2026-11-22")
+    >>> p.groupby("day")["demand"].sum().tolist() == standing(wb, on="2026-11-22").points["demand"].tolist()
+    True
+    """
+    wb = closed_ends(wb)
+    points = checkpoints(on, horizon)
+    hosts = pd.unique(wb.orders["host_unit"])
+    cov = coverage_at(wb, points, bands=bands)
+    cov["filled"] = cov["supply"] - cov["surplus"]
+    grid = pd.MultiIndex.from_product([hosts, points], names=["host_unit", "day"])
+    tot = cov.groupby(["host_unit", "day"])[["demand", "supply", "filled", "gap", "surplus"]].sum()
+    tot = tot.reindex(grid, fill_value=0).reset_index()
+    tot["ratio"] = filled_ratio(tot["filled"], tot["demand"])
+    tot["band"] = band(tot["ratio"], bands).to_numpy()
+    a = wb.assignments
+    host = pd.Categorical(a["order"].map(wb.orders.drop_duplicates("id").set_index("id")["host_unit"]),
+                          categories=hosts)
+    s = a["start"].to_numpy(dtype="datetime64[ns]")[:, None]
+    e = a["end"].to_numpy(dtype="datetime64[ns]")[:, None]
+    now = (s <= points.to_numpy()[None, :]) & (e >= points.to_numpy()[None, :])  # assignments × checkpoints
+    leave = np.zeros_like(now)
+    arrive = np.zeros_like(now)
+    if len(points) > 1:
+        leave[:, 1:] = now[:, :-1] & ~now[:, 1:]
+        arrive[:, 1:] = ~now[:, :-1] & now[:, 1:]
+    codes = np.asarray(host.codes)
+    known = codes >= 0
+    moves = np.zeros((2, len(hosts), len(points)), dtype=np.int64)
+    np.add.at(moves[0], codes[known], leave[known].astype(np.int64))
+    np.add.at(moves[1], codes[known], arrive[known].astype(np.int64))
+    tot["leaving"] = moves[0].reshape(-1)
+    tot["arriving"] = moves[1].reshape(-1)
+    return tot[["host_unit", *POINT_COLUMNS]]
