@@ -165,6 +165,10 @@ def voila_command(port: int, notebooks: Path, pool: int = LANDING_POOL, config_d
     return cmd + [f"--Voila.config_file_paths={p}" for p in [config_dir, ROOT, *jupyter_config_path()]]
 
 
+#: Where the whole data is (the store, the office's data folder): not in a host unit's or a sender's kernel.
+WHOLE_DATA_ENV = ("PLANNING_STORE", "PLANNING_DB_URL", "PLANNING_DATA")
+
+
 def gated_voila(argv=None) -> None:
     """Voila (the same command line) answering only requests that carry the gate's key.
 
@@ -172,7 +176,8 @@ def gated_voila(argv=None) -> None:
     ``PLANNING_VOILA_KEY`` (its environment, never a command line) to every request and websocket it passes
     on; Voila's preheated kernels add it to the one websocket they open to Voila. Any other request, for any
     path (pages, the file list, static files, kernels, their websockets, the request-info socket), is answered
-    403 before a handler sees it: another process on the machine reaching Voila's port gets nothing.
+    403 before a handler sees it: another process on the machine reaching Voila's port gets nothing. A kernel
+    started for a page in ``scoped/`` (a host unit's, a sender's) gets no :data:`WHOLE_DATA_ENV` variable.
     """
     import hmac
 
@@ -192,6 +197,17 @@ def gated_voila(argv=None) -> None:
 
     class GatedVoila(Voila):
         def listen(self):
+            # a kernel started for a host unit or a sender (a page in scoped/) is not told where the whole
+            # data is: only where its cut is (PLANNING_CUTS)
+            km = self.kernel_manager
+            start_kernel = km.start_kernel
+
+            def start_scoped_blind(*args, **kwargs):
+                if Path(str(kwargs.get("path") or "")).name == SCOPED and kwargs.get("env"):
+                    kwargs["env"] = {k: v for k, v in kwargs["env"].items() if k not in WHOLE_DATA_ENV}
+                return start_kernel(*args, **kwargs)
+
+            km.start_kernel = start_scoped_blind
             app = self.app
             find = app.find_handler
 

@@ -252,6 +252,8 @@ def test_a_host_units_kernel_is_started_for_it_and_given_its_cut_alone(office, s
     # not a kernel preheated with the whole workbook before anyone arrived: one started for this viewer
     assert env.get("VOILA_PREHEAT") == "False", env.get("VOILA_PREHEAT")
     assert "planning_viewer=" in env.get("QUERY_STRING", "")
+    # told where its cut is, not where the whole data is
+    assert not {"PLANNING_STORE", "PLANNING_DB_URL", "PLANNING_DATA"} & set(env), sorted(env)
     folder = Path(env["PLANNING_CUTS"]) / scope_key(Viewer("principal", OfficeRole.HOST_UNIT, ("H-SCH01",)))
     assert folder.is_dir() and oct(Path(env["PLANNING_CUTS"]).stat().st_mode & 0o777) == "0o700"
     on_disk = ids_in(folder)
