@@ -161,7 +161,7 @@ class App(DataSources):
             self.lang = query_lang()  # a preheated kernel waits here for its viewer
             if self.viewer is None and in_office():
                 self.viewer = current_viewer()
-            if in_office() and scoped(self.viewer) and self.full_wb is not None and self._cut is None:
+            if cut_path(self.viewer) is not None and self.full_wb is not None and self._cut is None:
                 # a host unit or a sender in a kernel preheated with the whole workbook (the office's gate sends
                 # them to kernels of their own): their page is made of their cut alone
                 self.full_wb, self._load_error, self._scoped = None, None, None
@@ -186,7 +186,7 @@ class App(DataSources):
     def load(self):
         if self.full_wb is not None:
             return self.full_wb
-        if self._load_error is None and in_office() and scoped(self.viewer):
+        if self._load_error is None and cut_path(self.viewer) is not None:  # the office gives its viewer's cut
             return self._load_cut()
         if self._load_error is None:
             self._stamp = dashboard_stamp()
@@ -205,11 +205,8 @@ class App(DataSources):
     def _load_cut(self):
         """A host unit's or a sender's data in the office: their cut, written by the office's gate
         (:mod:`planning.apps.cuts`); never the published version or the office's data."""
-        path = cut_path(self.viewer)
         try:
-            if path is None:
-                raise FileNotFoundError("PLANNING_CUTS is not set")
-            wb, self.scenario = read_cut(path)
+            wb, self.scenario = read_cut(cut_path(self.viewer))
         except Exception:
             log.error("the viewer's cut cannot be read:\n%s", traceback.format_exc())
             self.problems = [self.t("app.error")]

@@ -134,6 +134,23 @@ def test_a_scoped_kernel_reads_its_cut_and_nothing_else(sample, tmp_path, monkey
     assert all(str(f).startswith(str(tmp_path / "cuts")) for f in read if ids_in(f)), read
 
 
+def test_without_its_cut_a_scoped_kernel_shows_nothing(tmp_path, monkeypatch):
+    """No cut on disk (the gate could not write it): the page says something went wrong and holds no data; it
+    never falls back to the whole workbook."""
+    from planning.apps import OverviewApp
+
+    viewer = Viewer("someone", OfficeRole.HOST_UNIT, ("H-SCH01",))
+    monkeypatch.delenv("PLANNING_DB_URL", raising=False)
+    monkeypatch.setenv("PLANNING_DATA", str(planning.SAMPLE))
+    monkeypatch.setenv("PLANNING_OFFICE_SECRET", SECRET)
+    monkeypatch.setenv("PLANNING_CUTS", str(tmp_path / "cuts"))
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("QUERY_STRING", f"lang=zh&planning_viewer={sign_viewer(viewer, SECRET)}")
+    app = OverviewApp()
+    assert app.full_wb is None and app.wb is None
+    assert "problems" in app.status.value and not app.body.children
+
+
 def test_a_cut_follows_the_data(sample, tmp_path, monkeypatch):
     """A change in the data gives a new cut (the one before stays for a kernel reading it; older ones go)."""
     from planning.office.cuts import Cuts
