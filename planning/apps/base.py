@@ -11,7 +11,7 @@ import ipywidgets as W
 from pathlib import Path
 
 from .. import contract
-from ..programme.access import PAGES, OfficeRole, Viewer, scope_sender_workbook, scope_workbook
+from ..programme.access import PAGES, OfficeRole, Viewer, scope_of, scoped
 from ..core.clock import today
 from ..core.names import names as workbook_names
 from ..core.i18n import TEXT, default_lang, fmt_date, t
@@ -19,6 +19,7 @@ from ..outputs.labels import data_name, labelled
 from ..contract import WorkbookError
 from .serving import beijing_time, current_viewer, dashboard_stamp, data_path, in_office, preheated, published_scenario, query_lang
 from .sources import DEFAULT_SOURCE
+from .cuts import cut_path, read_cut
 
 from .sources import DataSources, saved_versions, saved_versions_empty  # noqa: F401  (the pages import them from here)
 from .serving import local_planner, query_param  # noqa: F401
@@ -140,6 +141,7 @@ class App(DataSources):
         # who is looking: given (tests), vouched for by the office's front door, or the one local planner
         self.viewer = viewer
         self._scoped = None  # (full workbook, the viewer's part of it)
+        self._cut = None  # the viewer's cut as read from the office's cuts (a host unit's, a sender's kernel)
         self.problems: list[str] = []
         self._load_error = None
         self._prepared_for = None
@@ -155,13 +157,22 @@ class App(DataSources):
                                                 layout=W.Layout(justify_content="space-between")),
                             self.status, self.body])
         self.root.add_class("planning-app")
+        if lang is None and self.viewer is None and in_office() and not preheated():
+            # a kernel the office started for its viewer (a host unit's, a sender's: never one preheated with the
+            # whole workbook) knows who it is for before it reads anything, and then reads their cut alone
+            self.viewer = current_viewer()
         self.warm()
         if lang is None:
             waited = preheated()
             self.lang = query_lang()  # a preheated kernel waits here for its viewer
             if self.viewer is None and in_office():
                 self.viewer = current_viewer()
-            if waited and self._stamp is not None and dashboard_stamp() != self._stamp:
+            if cut_path(self.viewer) is not None and self.full_wb is not None and self._cut is None:
+                # a host unit or a sender in a kernel preheated with the whole workbook (the office's gate sends
+                # them to kernels of their own): their page is made of their cut alone
+                self.full_wb, self._load_error, self._scoped = None, None, None
+                self.warm()
+            elif waited and self._stamp is not None and dashboard_stamp() != self._stamp:
                 self.full_wb, self._load_error = None, None
                 self.warm()
         self.render()
@@ -189,6 +200,8 @@ class App(DataSources):
     def load(self):
         if self.full_wb is not None:
             return self.full_wb
+        if self._load_error is None and cut_path(self.viewer) is not None:  # the office gives its viewer's cut
+            return self._load_cut()
         if self._load_error is None:
             self._stamp = dashboard_stamp()
             self.scenario = published_scenario()
@@ -202,6 +215,19 @@ class App(DataSources):
         if self._load_error is not None:
             self.problems = self._load_error.sentences(self.lang)
         return self.full_wb
+
+    def _load_cut(self):
+        """A host unit's or a sender's data in the office: their cut, written by the office's gate
+        (:mod:`planning.apps.cuts`); never the published version or the office's data."""
+        try:
+            wb, self.scenario = read_cut(cut_path(self.viewer))
+        except Exception:
+            log.error("the viewer's cut cannot be read:\n%s", traceback.format_exc())
+            self.problems = [self.t("app.error")]
+            return None
+        self.problems = []
+        self.full_wb = self._cut = wb
+        return wb
 
     @property
     def planner(self) -> bool:
@@ -221,12 +247,12 @@ class App(DataSources):
     def visible(self, wb):
         """The part of ``wb`` this viewer may see: a host unit's own units, a sender's own task and people,
         everything for the others."""
-        cut = {OfficeRole.HOST_UNIT: scope_workbook, OfficeRole.SENDER: scope_sender_workbook}.get(
-            self.viewer.role if self.viewer is not None else None)
-        if cut is None:
+        if not scoped(self.viewer):
             return wb
-        if self._scoped is None or self._scoped[0] is not wb:
-            self._scoped = (wb, cut(wb, self.viewer.units))
+        if wb is self._cut and wb is not None:  # read already cut (an office kernel of a host unit or a sender)
+            self._scoped = (wb, wb)
+        elif self._scoped is None or self._scoped[0] is not wb:
+            self._scoped = (wb, scope_of(wb, self.viewer))
         return self._scoped[1]
 
     def prepare(self, wb):

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 
-from .. import SAMPLE
+from .. import SAMPLE, contract
 from ..programme.access import OfficeRole, Viewer, read_viewer
 from ..core.i18n import LANGS, default_lang
 from ..scenarios.store import StoreError, open_store
@@ -21,6 +21,11 @@ log = logging.getLogger("planning.apps")
 
 
 _viewer_arrived = False
+
+#: The header the office's gate adds to every request it passes to Voila, and where Voila and its kernels find
+#: the key it carries (:mod:`planning.office.voila`): a request without it is refused.
+GATE_HEADER = "X-Planning-Gate"
+GATE_KEY_ENV = "PLANNING_VOILA_KEY"
 
 
 def preheated() -> bool:
@@ -58,11 +63,15 @@ def wait_for_viewer() -> None:
 
         wait_for_request()
         return
+    # the office's Voila answers only requests carrying its gate's key (planning.office.voila), its kernels' too
+    key = env.get(GATE_KEY_ENV)
+    headers = {GATE_HEADER: key} if key else None
     try:
         try:
-            ws = connect(url, open_timeout=10, max_size=None, proxy=None)  # never through an HTTP proxy
+            ws = connect(url, open_timeout=10, max_size=None, proxy=None,  # never through an HTTP proxy
+                         additional_headers=headers)
         except TypeError:  # websockets < 15 has no proxy support at all
-            ws = connect(url, open_timeout=10, max_size=None)
+            ws = connect(url, open_timeout=10, max_size=None, additional_headers=headers)
         with ws:
             # one line in the server's log (the kernel's own stderr) per kernel ready in the pool
             if sys.__stderr__ is not None:
@@ -160,6 +169,16 @@ def published_scenario():
     except StoreError as e:
         log.error("the scenario store cannot be read: %s", e)
         return None
+
+
+def dashboard_source():
+    """What the dashboards show, loaded: ``(workbook, published scenario or None)``; the published version when
+    there is one (:func:`published_scenario`), else the workbook at :func:`data_path` (a
+    :class:`~planning.contract.WorkbookError` when it cannot be loaded)."""
+    sc = published_scenario()
+    if sc is not None:
+        return sc.workbook, sc
+    return contract.load_workbook(data_path()), None
 
 
 def beijing_time(ts) -> str:

@@ -15,7 +15,11 @@ Voila on 127.0.0.1 (a port only the gate uses) and lets a request through only w
 - the path is one of the pages' own (the page, its static files): no file list, no files, no
   contents, kernels or terminals API.
 
-Everything else is answered 404 in Chinese.
+Everything else is answered 404 in Chinese. Voila answers the gate alone: every request and websocket the gate
+passes on carries a key only the gate and Voila hold (:func:`planning.office.voila.gated_voila`); any other
+process reaching Voila's port is refused. A host unit's or a sender's page goes to a kernel started for them
+(never one preheated with the whole workbook) that reads their cut alone, written here first
+(:mod:`planning.office.cuts`).
 """
 from __future__ import annotations
 
@@ -40,12 +44,14 @@ from sqlalchemy.orm import sessionmaker
 from tornado import httpclient, ioloop, web, websocket
 from tornado.httputil import url_concat
 
-from ..programme.access import PAGES, OfficeRole, Viewer, sign_viewer
-from ..apps.serving import VIEWER_PARAM
+from ..programme.access import PAGES, OfficeRole, Viewer, scoped, sign_viewer
+from ..apps.cuts import CUTS_ENV
+from ..apps.serving import GATE_HEADER, GATE_KEY_ENV, VIEWER_PARAM
 from ..core.i18n import t
 from .accounts import account_of
 from .config import read_office
-from .voila import ROOT, offline_template, voila_command
+from .cuts import Cuts
+from .voila import ROOT, SCOPED, offline_template, pages_folder, voila_command
 
 log = logging.getLogger("planning.office.gate")
 
@@ -64,11 +70,13 @@ STATIC = r"voila/(?:static|templates|labextensions|api/themes)/.*"
 class State:
     """What the gate keeps: Voila's address, the pass secret, which kernel is whose, the accounts."""
 
-    def __init__(self, office, prefix: str, voila_port: int, secret: str):
+    def __init__(self, office, prefix: str, voila_port: int, secret: str, key: str = "", cuts: Cuts | None = None):
         self.office = office
         self.prefix = prefix
         self.voila = f"127.0.0.1:{voila_port}"
         self.secret = secret
+        self.key = key    # what Voila asks of every request: only the gate's get through
+        self.cuts = cuts  # host units' and senders' cuts of the data
         self.kernels: dict[str, str] = {}  # kernel id → the sign-in name whose page started it
         self.db = sessionmaker(bind=create_engine(office.hub_db_url))()
         self.notebooks = {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")}
@@ -137,7 +145,9 @@ class Proxy(Signed):
     async def forward(self, path: str, query: str = "", watch_kernel: str | None = None):
         st = self.state
         url = f"http://{st.voila}{st.prefix}{path}" + (f"?{query}" if query else "")
-        headers = {k: v for k, v in self.request.headers.get_all() if k.lower() not in HOP | {"cookie"}}
+        headers = {k: v for k, v in self.request.headers.get_all()
+                   if k.lower() not in HOP | {"cookie", GATE_HEADER.lower()}}
+        headers[GATE_HEADER] = st.key
         cookies = "; ".join(f"{k}={m.value}" for k, m in self.request.cookies.items()
                             if not k.startswith("jupyterhub"))  # the hub's cookies stay with the hub
         if cookies:
@@ -219,7 +229,16 @@ class Page(Proxy):
                            role=t(f"office.role.{v.role}", lang_of(self)))
         query = [(k, val) for k, val in parse_qsl(self.request.query, keep_blank_values=True) if k != VIEWER_PARAM]
         query.append((VIEWER_PARAM, sign_viewer(v, self.state.secret)))
-        await self.forward(f"voila/render/{name}.ipynb", urlencode(query), watch_kernel=v.name)
+        page = f"voila/render/{name}.ipynb"
+        if scoped(v):
+            # a host unit or a sender: their cut first, then a kernel started for them that reads it alone
+            try:
+                await asyncio.get_running_loop().run_in_executor(None, self.state.cuts.ready, v)
+            except Exception:
+                log.exception("the cut for %s cannot be written", v.name)
+                return message(self, 503, "office.gate.error")
+            page = f"voila/render/{SCOPED}/{name}.ipynb"
+        await self.forward(page, urlencode(query), watch_kernel=v.name)
 
 
 class Static(Proxy):
@@ -285,7 +304,8 @@ class Channels(HubOAuthenticated, websocket.WebSocketHandler):
         protocols = [KERNEL_PROTOCOL]
         try:
             self.upstream = await websocket.websocket_connect(
-                httpclient.HTTPRequest(url, connect_timeout=20), subprotocols=protocols or None,
+                httpclient.HTTPRequest(url, connect_timeout=20, headers={GATE_HEADER: st.key}),
+                subprotocols=protocols or None,
                 max_message_size=256 * 1024 * 1024)
         except Exception:
             log.exception("kernel websocket %s cannot be reached", kernel_id)
@@ -376,12 +396,15 @@ class NotFound(web.RequestHandler):
         message(self, 404, "office.gate.not_found")
 
 
-def start_voila(office, prefix: str, port: int, secret: str) -> subprocess.Popen:
-    tmp = offline_template(Path(tempfile.mkdtemp(prefix="planning-office-voila-")))
+def start_voila(office, prefix: str, port: int, secret: str, key: str, cuts: Path) -> subprocess.Popen:
+    tmp = offline_template(Path(tempfile.mkdtemp(prefix="planning-office-voila-")))  # a folder of this user's alone
+    pages = pages_folder(tmp / "pages")
     env = dict(os.environ)
     env.update(office.store_env)
     env.update({
         "PLANNING_OFFICE_SECRET": secret,
+        GATE_KEY_ENV: key,
+        CUTS_ENV: str(cuts),
         "PLANNING_HUB_PREFIX": os.environ.get("JUPYTERHUB_BASE_URL", "/") + "hub/",
         "JUPYTER_PATH": os.pathsep.join([str(tmp)] + [p for p in [env.get("JUPYTER_PATH")] if p]),
     })
@@ -389,10 +412,11 @@ def start_voila(office, prefix: str, port: int, secret: str) -> subprocess.Popen
         env.pop(key, None)  # the pages need none of the gate's own credentials
     if office.data:
         env["PLANNING_DATA"] = str(office.data)
-    cmd = voila_command(port, ROOT / "notebooks", office.landing_pool, tmp, page_pool=office.page_pool,
-                        base_url=prefix)
+    cmd = voila_command(port, pages, office.landing_pool, tmp, page_pool=office.page_pool, base_url=prefix,
+                        gated=True)
     voila = subprocess.Popen(cmd, env=env, cwd=str(ROOT), start_new_session=True)
     voila.folder = tmp  # its template and settings: removed when the gate stops it
+    voila.cuts = cuts
     return voila
 
 
@@ -416,8 +440,11 @@ def main() -> int:
     office = read_office(os.environ["PLANNING_OFFICE_CONFIG"])
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/dashboards/")
     secret = secrets.token_urlsafe(32)
+    key = secrets.token_urlsafe(32)  # Voila's: the gate adds it to every request it passes on
     voila_port = office.internal_port("voila_port")
-    voila = start_voila(office, prefix, voila_port, secret)
+    if office.data:  # what the pages show while nothing is published: the cuts are made of the same
+        os.environ["PLANNING_DATA"] = str(office.data)
+    voila = start_voila(office, prefix, voila_port, secret, key, Path(tempfile.mkdtemp(prefix="planning-office-cuts-")))
 
     def stop(*_):
         try:
@@ -430,11 +457,12 @@ def main() -> int:
         except ProcessLookupError:
             pass
         shutil.rmtree(voila.folder, ignore_errors=True)
+        shutil.rmtree(voila.cuts, ignore_errors=True)
         sys.exit(0)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    state = State(office, prefix, voila_port, secret)
+    state = State(office, prefix, voila_port, secret, key, Cuts(voila.cuts))
     # a page is one request held open while its notebook runs: allow as many at once as there are viewers
     # (the default of 10 would queue the eleventh viewer behind the first ten)
     httpclient.AsyncHTTPClient.configure(None, max_clients=MAX_PAGES)

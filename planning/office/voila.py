@@ -87,6 +87,24 @@ CULL_IDLE = 300
 IOPUB_TIMEOUT = 60    # seconds Voila waits for a cell's outputs after its reply (see voila_config)
 
 
+#: The folder, in the office's pages folder, of the pages started for one viewer each (host units, senders): never
+#: preheated, so that their kernel knows its viewer before it reads anything (:mod:`planning.apps.cuts`).
+SCOPED = "scoped"
+
+
+def pages_folder(dest: Path, notebooks: Path | None = None) -> Path:
+    """The office's pages for Voila: a copy of ``notebooks/`` at ``dest`` and again in ``dest/scoped/`` (the
+    gate sends host units and senders there). Returns ``dest``."""
+    import shutil
+
+    notebooks = notebooks or ROOT / "notebooks"
+    for folder in (dest, dest / SCOPED):
+        folder.mkdir(parents=True, exist_ok=True)
+        for nb in notebooks.glob("*.ipynb"):
+            shutil.copyfile(nb, folder / nb.name)
+    return dest
+
+
 def kernel_pools(landing_pool: int = LANDING_POOL, page_pool: int = PAGE_POOL) -> dict:
     """Voila's ``VoilaKernelManager.kernel_pools_config``: preheated kernels per notebook."""
     return {"default": {"pool_size": page_pool}, LANDING: {"pool_size": landing_pool}}
@@ -103,12 +121,15 @@ def voila_config(pool: int = LANDING_POOL, page_pool: int = PAGE_POOL) -> dict:
     if pool > 0:
         config["VoilaConfiguration"] = {"preheat_kernel": True}
         config["VoilaKernelManager"] = {"kernel_pools_config": kernel_pools(pool, page_pool),
-                                        "fill_delay": FILL_DELAY}
+                                        "fill_delay": FILL_DELAY,
+                                        # the office's pages for one viewer each: never preheated
+                                        "preheat_denylist": [f"/{SCOPED}/"]}
     return config
 
 
 def voila_command(port: int, notebooks: Path, pool: int = LANDING_POOL, config_dir: Path | None = None, *,
-                  page_pool: int = PAGE_POOL, base_url: str = "/", ip: str = "127.0.0.1") -> list[str]:
+                  page_pool: int = PAGE_POOL, base_url: str = "/", ip: str = "127.0.0.1",
+                  gated: bool = False) -> list[str]:
     """The Voila command line ``planning serve`` runs.
 
     With ``pool`` > 0, Voila keeps ``pool`` kernels for the landing page (and
@@ -118,6 +139,7 @@ def voila_command(port: int, notebooks: Path, pool: int = LANDING_POOL, config_d
     every page view starts its own kernel. The settings of :func:`voila_config` go to ``voila.json``
     in ``config_dir`` (a new temporary folder if not given), read before the usual
     places (the project folder, where ``planning serve`` runs Voila, and the Jupyter config path).
+    ``gated``: Voila answers only requests carrying the gate's key (:func:`gated_voila`; the office).
     """
     import json
     import tempfile
@@ -125,7 +147,7 @@ def voila_command(port: int, notebooks: Path, pool: int = LANDING_POOL, config_d
     from jupyter_core.paths import jupyter_config_path
 
     cmd = [
-        sys.executable, "-m", "voila", str(notebooks),
+        sys.executable, "-m", "planning.office.voila" if gated else "voila", str(notebooks),
         "--no-browser", "--template=offline",
         f"--Voila.ip={ip}", f"--Voila.port={port}", "--Voila.port_retries=0", f"--Voila.base_url={base_url}",
         "--VoilaConfiguration.strip_sources=True",
@@ -141,3 +163,65 @@ def voila_command(port: int, notebooks: Path, pool: int = LANDING_POOL, config_d
     config_dir.mkdir(parents=True, exist_ok=True)
     (config_dir / "voila.json").write_text(json.dumps(voila_config(pool, page_pool), indent=1), encoding="utf-8")
     return cmd + [f"--Voila.config_file_paths={p}" for p in [config_dir, ROOT, *jupyter_config_path()]]
+
+
+#: Where the whole data is (the store, the office's data folder): not in a host unit's or a sender's kernel.
+WHOLE_DATA_ENV = ("PLANNING_STORE", "PLANNING_DB_URL", "PLANNING_DATA")
+
+
+def gated_voila(argv=None) -> None:
+    """Voila (the same command line) answering only requests that carry the gate's key.
+
+    The office's gate adds the header :data:`planning.apps.serving.GATE_HEADER` with the key in
+    ``PLANNING_VOILA_KEY`` (its environment, never a command line) to every request and websocket it passes
+    on; Voila's preheated kernels add it to the one websocket they open to Voila. Any other request, for any
+    path (pages, the file list, static files, kernels, their websockets, the request-info socket), is answered
+    403 before a handler sees it: another process on the machine reaching Voila's port gets nothing. A kernel
+    started for a page in ``scoped/`` (a host unit's, a sender's) gets no :data:`WHOLE_DATA_ENV` variable.
+    """
+    import hmac
+
+    from tornado import web
+    from voila.app import Voila
+
+    from ..apps.serving import GATE_HEADER, GATE_KEY_ENV
+
+    key = os.environ.get(GATE_KEY_ENV, "").encode()
+    if len(key) < 16:
+        raise SystemExit(f"{GATE_KEY_ENV} is not set: the office's Voila answers its gate only")
+
+    class Refused(web.RequestHandler):
+        def prepare(self):
+            self.set_status(403)
+            self.finish("forbidden")
+
+    class GatedVoila(Voila):
+        def listen(self):
+            # a kernel started for a host unit or a sender (a page in scoped/) is not told where the whole
+            # data is: only where its cut is (PLANNING_CUTS)
+            km = self.kernel_manager
+            start_kernel = km.start_kernel
+
+            def start_scoped_blind(*args, **kwargs):
+                if Path(str(kwargs.get("path") or "")).name == SCOPED and kwargs.get("env"):
+                    kwargs["env"] = {k: v for k, v in kwargs["env"].items() if k not in WHOLE_DATA_ENV}
+                return start_kernel(*args, **kwargs)
+
+            km.start_kernel = start_scoped_blind
+            app = self.app
+            find = app.find_handler
+
+            def guarded(request, **kwargs):
+                given = request.headers.get(GATE_HEADER, "").encode()
+                if not hmac.compare_digest(given, key):
+                    return app.get_handler_delegate(request, Refused)
+                return find(request, **kwargs)
+
+            app.find_handler = guarded
+            super().listen()
+
+    GatedVoila.launch_instance(argv)
+
+
+if __name__ == "__main__":
+    gated_voila()

@@ -30,7 +30,8 @@ from .senders import sender_people, sender_tasks
 from ..contract import Workbook
 
 __all__ = ["OfficeRole", "Viewer", "PAGES", "READ_ONLY_PAGES", "sign_viewer", "read_viewer",
-           "host_units_of", "scope_workbook", "senders_of", "scope_sender_workbook"]
+           "host_units_of", "scope_workbook", "senders_of", "scope_sender_workbook",
+           "SCOPED_ROLES", "scoped", "scope_of", "scope_key"]
 
 
 class OfficeRole(StrEnum):
@@ -329,3 +330,42 @@ def scope_sender_workbook(wb: Workbook, bound) -> Workbook:
         assessment_items=empty(wb.assessment_items), assessments=empty(wb.assessments),
         quotas=_rows(quotas), sender_staff=_rows(wb.sender_staff, wb.sender_staff["unit"].astype(str).isin(mine)),
     )
+
+
+#: The roles whose pages are built on a cut of the workbook (:func:`scope_of`), never on the whole of it.
+SCOPED_ROLES = (OfficeRole.HOST_UNIT, OfficeRole.SENDER)
+
+
+def scoped(viewer: Viewer | None) -> bool:
+    """True for a viewer whose pages see a cut of the workbook (a host unit, a sender)."""
+    return viewer is not None and viewer.role in SCOPED_ROLES
+
+
+def scope_of(wb: Workbook, viewer: Viewer | None) -> Workbook:
+    """The part of ``wb`` ``viewer`` may see: a host unit's own units (:func:`scope_workbook`), a sender's own
+    task and people (:func:`scope_sender_workbook`), everything for the others (``wb`` itself).
+
+    The loader's notes (names read as ids and the like, about any row) are dropped from a cut.
+    """
+    if not scoped(viewer):
+        return wb
+    cut = scope_workbook if viewer.role == OfficeRole.HOST_UNIT else scope_sender_workbook
+    return replace(cut(wb, viewer.units), notes=[])
+
+
+def scope_key(viewer: Viewer) -> str:
+    """A file name for a viewer's scope: its role and a digest of its units (the same units in any order,
+    the same name; no unit id in it).
+
+    Examples
+    --------
+    >>> a = scope_key(Viewer("wang", OfficeRole.HOST_UNIT, ("H-SCH01", "H-SCH02")))
+    >>> a == scope_key(Viewer("li", OfficeRole.HOST_UNIT, ("H-SCH02", "H-SCH01")))
+    True
+    >>> a.startswith("host_unit-") and "SCH" not in a
+    True
+    >>> a == scope_key(Viewer("wang", OfficeRole.SENDER, ("H-SCH01", "H-SCH02")))
+    False
+    """
+    units = "\n".join(sorted({str(u) for u in viewer.units}))
+    return f"{viewer.role}-{hashlib.sha256(units.encode()).hexdigest()[:24]}"
