@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .core.i18n import t
+from .core.i18n import fmt_month, t
 from .office.voila import (  # noqa: F401  (kept importable from here)
     LANDING,
     LANDING_POOL,
@@ -199,7 +199,7 @@ def cmd_gaps(args):
         return EXIT_BAD_INPUT
     wb = _load(args.path, lang)
     gaps = largest_gaps(wb, month, by=args.by, n=None)
-    label = month.strftime("%Y-%m")
+    label = fmt_month(month, lang)  # the month as the pages write it
     if gaps.empty:
         print(t("cov.cli.none", lang, month=label))
     else:

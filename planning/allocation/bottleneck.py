@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.hierarchy import host_area
-from ..core.i18n import default_lang, sector_label, t
+from ..core.i18n import default_lang, fmt_month, sector_label, t
 from ..core.utils import days_of
 
 #: Columns of :func:`bottlenecks`.
@@ -236,8 +236,7 @@ def bottlenecks(plan) -> pd.DataFrame:
 
 
 def _month(d, lang) -> str:
-    d = pd.Timestamp(d)
-    return f"{d.year}年{d.month}月" if lang == "zh" else d.strftime("%Y-%m")
+    return fmt_month(d, lang)
 
 
 def bottleneck_sentences(plan, groups: pd.DataFrame | None = None, lang: str | None = None) -> list[str]:

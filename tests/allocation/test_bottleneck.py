@@ -49,7 +49,7 @@ def test_sentence_names_place_seats_and_candidates():
     assert bottleneck_sentences(plan, lang="zh") == [
         "受援单位HA的 2 个教育岗位（2027年3月起）只有 1 名合格人选，且其中 1 人已有安排"]
     assert bottleneck_sentences(plan, lang="en") == [
-        "受援单位HA: 2 Education posts (from 2027-03) have only 1 qualified candidates, 1 of whom are placed elsewhere"]
+        "受援单位HA: 2 Education posts (from Mar 2027) have only 1 qualified candidates, 1 of whom are placed elsewhere"]
 
 
 def test_no_group_when_every_seat_can_be_filled():
