@@ -57,7 +57,6 @@ class SenderTree:
     ``hard`` (the most of them placed under the quotas and caps). Per person: ``leaf``, the
     deepest node holding them (-1: none). Burden entries (one per node × unit × sector with staff):
     ``b_node``, ``b_unit`` (index into ``Model.burden_staff``), ``b_held`` (the most held on a day).
-    ``loose``: how many rows the tree leaves out (neither closed nor implied by a closed row).
     """
 
     parent: np.ndarray
@@ -68,18 +67,16 @@ class SenderTree:
     b_node: np.ndarray
     b_unit: np.ndarray
     b_held: np.ndarray
-    loose: int = 0          # rows neither closed nor implied by a closed one: the plan is checked against them
 
     @property
     def n_nodes(self) -> int:
         return len(self.parent)
 
 
-def sender_tree(m: Model, restrict: bool = False) -> SenderTree | None:
+def sender_tree(m: Model) -> SenderTree | None:
     """The rows as a tree (see the module), or None when they do not make one.
 
     Assumes the flow path otherwise applies (no team rule; every person's candidate seats overlap).
-    ``restrict``: a row left out is stated over every pair of its people instead (a stricter rule).
 
     Examples
     --------
@@ -93,51 +90,51 @@ def sender_tree(m: Model, restrict: bool = False) -> SenderTree | None:
     >>> t.size.tolist(), t.hard.tolist(), t.leaf.tolist()
     ([2], [1], [0, 0, -1])
     >>> m.limit_pairs = [np.array([0, 2])]  # person 0's other pair left out: not closed, nothing implies it
-    >>> t = sender_tree(m)
-    >>> t.n_nodes, t.loose
-    (0, 1)
+    >>> sender_tree(m) is None
+    True
     """
     n_person = len(m.person_city)
     deg = np.bincount(m.pair_person, minlength=n_person)
-    rows = []  # (pairs, family, is_limit, value: rhs or held)
-    for r, ks in enumerate(m.limit_pairs):
-        rows.append((np.asarray(ks, np.int64), ("limit", int(m.limit_rule[r])), True, int(m.limit_rhs[r])))
-    for r, ks in enumerate(m.burden_pairs):
-        rows.append((np.asarray(ks, np.int64), ("burden", int(m.burden_unit[r])), False, int(m.burden_held[r])))
-    closed, people = [], []
-    for ks, _, _, _ in rows:
-        p, c = np.unique(m.pair_person[ks], return_counts=True)
-        closed.append(len(np.unique(ks)) == len(ks) and bool((c == deg[p]).all()))
-        people.append(p)
+    all_rows = [np.asarray(ks, np.int64) for ks in m.limit_pairs] + [np.asarray(ks, np.int64) for ks in m.burden_pairs]
+    n_limit = len(m.limit_pairs)
+    is_limit = np.arange(len(all_rows)) < n_limit
+    family = np.r_[m.limit_rule[:n_limit] if n_limit else np.zeros(0, np.int64),
+                   -1 - (m.burden_unit if m.burden_pairs else np.zeros(0, np.int64))].astype(np.int64)
+    value = np.r_[m.limit_rhs[:n_limit] if n_limit else np.zeros(0, np.int64),
+                  m.burden_held if m.burden_pairs else np.zeros(0, np.int64)].astype(np.int64)
+    if not all_rows:
+        return None
+    # each row's people and how many of their pairs it holds, at once: closed when it holds them all
+    size = np.array([len(ks) for ks in all_rows], np.int64)
+    row = np.repeat(np.arange(len(all_rows)), size)
+    key, n_in = np.unique(row * n_person + m.pair_person[np.concatenate(all_rows)], return_counts=True)
+    key_row, key_person = key // n_person, key % n_person
+    short = np.bincount(key_row, weights=n_in < deg[key_person], minlength=len(all_rows)) > 0
+    cut = np.searchsorted(key_row, np.arange(len(all_rows) + 1))
+    closed = ~short
     by_family = {}
-    for i, (_, fam, _, _) in enumerate(rows):
-        if closed[i]:
-            by_family.setdefault(fam, []).append(i)
-    keep, loose = [], 0
-    for i, (ks, fam, is_limit, v) in enumerate(rows):
-        if closed[i]:
-            keep.append(i)
-            continue
-        held_by = any(np.isin(ks, rows[j][0]).all() and (rows[j][3] <= v if is_limit else rows[j][3] >= v)
-                      for j in by_family.get(fam, []))
-        if not held_by:
-            loose += 1
-            if restrict:  # the row over every pair of its people: stricter, so a plan keeping it keeps the row
-                keep.append(i)
+    for r in np.flatnonzero(closed).tolist():
+        by_family.setdefault(int(family[r]), []).append(r)
+    for r in np.flatnonzero(short).tolist():  # kept out only when a closed row of its rule holds it with less room
+        v = int(value[r])
+        if not any(np.isin(all_rows[r], all_rows[q]).all() and (value[q] <= v if is_limit[r] else value[q] >= v)
+                   for q in by_family.get(int(family[r]), [])):
+            return None
     # one node per distinct set of people: the least room, and per unit the most held
     node_of, sets, hard, entries = {}, [], [], {}
-    for i in keep:
-        key = people[i].tobytes()
-        if key not in node_of:
-            node_of[key] = len(sets)
-            sets.append(people[i])
+    for r in np.flatnonzero(closed).tolist():
+        people = key_person[cut[r]:cut[r + 1]]
+        k = people.tobytes()
+        if k not in node_of:
+            node_of[k] = len(sets)
+            sets.append(people)
             hard.append(int(_BIG))
-        n = node_of[key]
-        ks, fam, is_limit, v = rows[i]
-        if is_limit:
-            hard[n] = min(hard[n], v)
+        n = node_of[k]
+        if is_limit[r]:
+            hard[n] = min(hard[n], int(value[r]))
         else:
-            entries[(n, fam[1])] = max(entries.get((n, fam[1]), 0), v)
+            u = -1 - int(family[r])
+            entries[(n, u)] = max(entries.get((n, u), 0), int(value[r]))
     # nested sets: from the largest down, each set's people must all sit in the same node so far
     order = sorted(range(len(sets)), key=lambda n: -len(sets[n]))
     cur = np.full(n_person, -1, np.int64)
@@ -155,7 +152,7 @@ def sender_tree(m: Model, restrict: bool = False) -> SenderTree | None:
     return SenderTree(parent=parent, city=city, size=np.array([len(s) for s in sets], np.int64),
                       hard=np.asarray(hard, np.int64), leaf=cur,
                       b_node=np.array([n for (n, _), _ in b], np.int64), b_unit=np.array([u for (_, u), _ in b], np.int64),
-                      b_held=np.array([h for _, h in b], np.int64), loose=loose)
+                      b_held=np.array([h for _, h in b], np.int64))
 
 
 def _graph(m: Model, g: Groups, tree: SenderTree, node_cap: np.ndarray, seat_sink: np.ndarray | None,
@@ -220,44 +217,23 @@ def burden_values(m: Model, tree: SenderTree) -> tuple[np.ndarray, np.ndarray, n
     return v, c[first], staff[first]
 
 
-def solve_sender_flow(m: Model, cpsat_pairs: int | None = None) -> Solution | None:
-    """The first objective, the least largest burden and the tie-breakers by flows (see the module); None when the
-    rows do not make a tree (the horizon solver then plans).
-
-    When every row is in the tree (closed, or implied by a closed one) all three are exact. Otherwise the rows
-    left out are stated over all their people's pairs (a stricter tree): if its first objective meets the bound
-    of the tree without them, it is optimal, and the burden and tie-breakers are the stricter tree's best
-    (``tiebreak_status`` ``feasible``); this only on models above ``cpsat_pairs`` (default the horizon
-    solver's CP-SAT limit), below which CP-SAT settles them exactly.
-    """
-    from .horizon.driver import CPSAT_PAIRS
-
+def solve_sender_flow(m: Model) -> Solution | None:
+    """The first objective, the least largest burden and the tie-breakers, exactly, by flows (see the module);
+    None when the rows do not make a tree (the horizon solver then plans)."""
     t0 = time.perf_counter()
-    relaxed = sender_tree(m)
-    if relaxed is None:
-        return None
-    if relaxed.loose and m.n_pairs <= (CPSAT_PAIRS if cpsat_pairs is None else cpsat_pairs):
-        return None
-    tree = sender_tree(m, restrict=True) if relaxed.loose else relaxed
+    tree = sender_tree(m)
     if tree is None:
         return None
-    g = interchangeable(m, label=tree.leaf)  # the stricter tree's leaves lie within the other's
+    g = interchangeable(m, label=tree.leaf)
     levels, counts = filled_by_level_tree(m, g, tree)
     bound = int((levels * counts).sum())
-    if relaxed.loose:
-        up_levels, up_counts = filled_by_level_tree(m, g, relaxed)
-        if int((up_levels * up_counts).sum()) != bound:
-            return None
     chosen = _lexicographic(m, g, tree, levels, counts)
     value = int(m.pair_w[chosen].sum())
     if value != bound:
         raise RuntimeError(f"min-cost flow reached {value}, the maximum flows proved {bound}")
-    exact = not relaxed.loose
-    note = ("quotas, staff caps and the least largest burden as capacities of the flow" if exact else
-            f"quotas and staff caps as capacities of the flow ({relaxed.loose:,} rows over all their people's "
-            "pairs): first objective proven optimal, burden and tie-breakers the best under those rows")
-    return Solution(chosen, value, bound, SolveStatus.OPTIMAL, SolveStatus.OPTIMAL if exact else SolveStatus.FEASIBLE,
-                    tie_value(m, chosen), "flow", note, proof_seconds=time.perf_counter() - t0)
+    return Solution(chosen, value, bound, SolveStatus.OPTIMAL, SolveStatus.OPTIMAL, tie_value(m, chosen), "flow",
+                    "quotas, staff caps and the least largest burden as capacities of the flow",
+                    proof_seconds=time.perf_counter() - t0)
 
 
 def _lexicographic(m: Model, g: Groups, tree: SenderTree, levels: np.ndarray, counts: np.ndarray) -> np.ndarray:
