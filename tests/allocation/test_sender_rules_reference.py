@@ -276,10 +276,26 @@ def one_day_programmes(draw):
     return dict(g, orders=orders, assignments=assignments)
 
 
+ONE_SEAT = [dict(SEATS[0], start=ONE_DAY, headcount=1)]
+#: one seat, a teacher of U1 and one of U4: the least burden takes the one whose unit has the larger staff
+TWO_UNITS = dict(people=[dict(_teachers(1)[0], sending_unit=u, id=f"P{i}") for i, u in enumerate(["U1", "U4"])],
+                 orders=ONE_SEAT, assignments=[], pairings=[], batches=BATCH, quotas=[],
+                 staff=[dict(unit="U1", sector="教育", staff=2, max_share=None),
+                        dict(unit="U4", sector="教育", staff=10, max_share=None)])
+#: the tie-breakers prefer U2's teacher (C2's preferred pairing), whose unit may send no one (cap 0 of 2)
+PREFERRED_CAPPED = dict(TWO_UNITS, people=[dict(_teachers(1)[0], sending_unit=u, id=f"P{i}")
+                                           for i, u in enumerate(["U2", "U1"])],
+                        pairings=[dict(sender="C2", host="HA", scope="preferred")],
+                        staff=[dict(unit="U2", sector="教育", staff=2, max_share=0.25)])
+
+
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(one_day_programmes())
 @example(dict(CAP, orders=[dict(SEATS[0], start=ONE_DAY)]))
 @example(dict(QUOTA, orders=[dict(SEATS[0], start=ONE_DAY)]))
+@example(TWO_UNITS)
+@example(dict(TWO_UNITS, staff=[dict(r, staff=12 - r["staff"]) for r in TWO_UNITS["staff"]]))
+@example(PREFERRED_CAPPED)
 def test_the_flow_with_quotas_and_caps_equals_the_plain_model(g):
     """The flow path with senders' rows as capacities (``solvers.sender_flow``; the horizon solver when the rows
     make no tree: a unit's later day with more people held over fewer stints) against the plain model: the same
