@@ -126,9 +126,13 @@ def build_model(wb, seats: pd.DataFrame, pairs: pd.DataFrame, pinned: pd.DataFra
     return m, {"person": np.asarray(person_names, dtype=object), "city": np.asarray(city_names, dtype=object)}
 
 
-def flow_applies(m: Model) -> bool:
-    """True when a person capacity of 1 is exact and no team rule, quota or staff cap binds (the min-cost flow path)."""
-    if m.has_team_rules or m.has_sender_rules:
+def flow_applies(m: Model, senders: bool = True) -> bool:
+    """True when a person capacity of 1 is exact and no team rule, quota or staff cap binds (the min-cost flow path).
+
+    ``senders=False``: whatever the senders' rows (quotas, staff caps, burden); they may still make a flow
+    (:mod:`planning.allocation.solvers.sender_flow`).
+    """
+    if m.has_team_rules or (senders and m.has_sender_rules):
         return False
     if m.n_pairs == 0:
         return True

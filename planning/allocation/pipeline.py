@@ -17,20 +17,34 @@ from .plan import Plan, PlanError, PlanInputs
 from .solvers.cpsat import solve_cpsat
 from .solvers.flow import solve_flow
 from .solvers.horizon import solve_horizon
+from .solvers.sender_flow import solve_sender_flow
 from .solvers.stable import solve_stable
 from .write_back import write_back
 
 
+def _by_flow(m):
+    """The flow path's plan, or None when it does not apply: the plain flow, or with senders' quotas, staff caps
+    and burden as capacities when their rows make a tree (:mod:`.solvers.sender_flow`)."""
+    if flow_applies(m):
+        return solve_flow(m)
+    if m.has_sender_rules and flow_applies(m, senders=False):
+        return solve_sender_flow(m)  # None: the rows make no tree, or the stricter one falls short
+    return None
+
+
 def _optimal(wb, seats, pairs, m, time_limit, lang):
-    """The exact plan: the flow when it applies (every person's candidate seats overlap, no team rule), else the
-    horizon solver (LP bound, LP-guided plan, CP-SAT to close the gap on models of a size it can prove)."""
-    return (solve_flow(m) if flow_applies(m) else solve_horizon(m, time_limit, lang=lang)), None
+    """The exact plan: the flow when it applies (every person's candidate seats overlap, no team rule, senders'
+    rows that nest), else the horizon solver (LP bound, LP-guided plan, CP-SAT to close the gap on models of a
+    size it can prove)."""
+    sol = _by_flow(m)
+    return (sol if sol is not None else solve_horizon(m, time_limit, lang=lang)), None
 
 
 def _flow(wb, seats, pairs, m, time_limit, lang):
-    if not flow_applies(m):
+    sol = _by_flow(m)
+    if sol is None:
         raise PlanError(t("alloc.flow_not_applicable", lang))
-    return solve_flow(m), None
+    return sol, None
 
 
 def _cpsat(wb, seats, pairs, m, time_limit, lang):

@@ -37,9 +37,13 @@ model, the horizon solver's LP and the rounding all read them from there, and
 :func:`enforce_sender_limits` cuts a plan from a method that does not model them.
 
 Where they apply: with any row (a binding quota or cap, or a burden row: a unit with staff given
-and people among the candidates) the min-cost flow path gives way to the horizon solver, whose
-CP-SAT step (models up to its pair limit) also settles the burden; above that limit the plan obeys
-the hard rows but the burden is not weighed. Pins are placed as asked and count against the rows
+and people among the candidates) the plain min-cost flow gives way. When every person's candidate
+seats share a day and each row holds all the pairs of its people (or is implied by one that does),
+with those sets of people nested and each within one city, the rows stay on the flow path as
+capacities (:mod:`planning.allocation.solvers.sender_flow`: exact for the first objective, the
+burden and the other tie-breakers). Otherwise the horizon solver plans, whose CP-SAT step (models up
+to its pair limit) also settles the burden; above that limit the plan obeys the hard rows but the
+burden is not weighed. Pins are placed as asked and count against the rows
 (a pin beyond a quota or cap leaves the rest no room, and :func:`~planning.allocation.check.check_plan`
 reports it); ``method="stable"`` does not model them (``check_plan`` reports what it breaks).
 """

@@ -59,10 +59,11 @@ def _seat_tie(m: Model) -> tuple[np.ndarray, int]:
     return m.pair_seat * n_tie + (m.pair_tie - low), len(m.cap) * n_tie
 
 
-def interchangeable(m: Model) -> Groups:
+def interchangeable(m: Model, label: np.ndarray | None = None) -> Groups:
     """Group the people whose (seat, tie-breaker reward) lists are identical.
 
-    Each person's list is hashed; people with equal hashes are then compared
+    ``label`` (one integer per person, optional): people with different labels are never grouped
+    (the senders' flow keeps each group within one node of its tree). Each person's list is hashed; people with equal hashes are then compared
     arc by arc, so a hash collision can never merge two different people (if
     one occurs, nobody is merged).
 
@@ -92,8 +93,9 @@ def interchangeable(m: Model) -> Groups:
     if has.any():
         with np.errstate(over="ignore"):
             h[has] = np.add.reduceat(_mix(key) * _mix(np.arange(len(key)) - ptr[person] + 1), ptr[has])
-    by = np.lexsort((h, deg))
-    new = np.r_[True, (deg[by][1:] != deg[by][:-1]) | (h[by][1:] != h[by][:-1])]
+    lab = np.zeros(n_person, np.int64) if label is None else np.asarray(label, np.int64)
+    by = np.lexsort((h, deg, lab))
+    new = np.r_[True, (deg[by][1:] != deg[by][:-1]) | (h[by][1:] != h[by][:-1]) | (lab[by][1:] != lab[by][:-1])]
     group = np.empty(n_person, np.int64)
     group[by] = np.cumsum(new) - 1
     rep = by[new]
