@@ -1,4 +1,8 @@
 """Reading an ``.xlsx`` workbook into raw tables: only the cells that hold something, formulas without a stored value and Excel errors marked.
+
+Two readers give the same raw tables: :mod:`.xlsx_fast` (calamine for the values, beside a scan of the
+sheets' XML for what calamine does not report) reads every workbook it can prove it reads as this
+module's openpyxl reader would, and hands any other workbook back to the openpyxl reader below.
 """
 from __future__ import annotations
 
@@ -50,18 +54,16 @@ def office_container(path: Path) -> str | None:
     return "xlsx_encrypted" if "EncryptionInfo".encode("utf-16-le") in data else "old_xls"
 
 
-def read_xlsx(path: Path, label: str) -> tuple[list[Raw], list[Problem], list[Problem]]:
+def read_xlsx(path: Path, label: str, *, fast: bool = True) -> tuple[list[Raw], list[Problem], list[Problem]]:
     """The sheets of an .xlsx that name contract tables, read cell by cell as stored.
 
     The zip's declared sizes are checked before anything is inflated. Only cells that hold
     something are visited (a stray value at XFD1 costs one cell, not 16,384 columns); a
     formula whose value Excel never stored, and an Excel error value (``#N/A``), are refused
-    by cell.
+    by cell. ``fast=False`` reads with openpyxl alone (the reference the fast reader is tested
+    against).
     """
-    import warnings
     import zipfile
-
-    import openpyxl
 
     lim = limits()
 
@@ -80,6 +82,24 @@ def read_xlsx(path: Path, label: str) -> tuple[list[Raw], list[Problem], list[Pr
         return bad(e)
     if unpacked > lim.unpacked_bytes:
         return [], [too_big(label, unpacked, lim.unpacked_bytes, "too_big_unpacked")], []
+    if fast:
+        from .xlsx_fast import read_xlsx_fast
+
+        done = read_xlsx_fast(path, label, lim)
+        if done is not None:
+            return done
+    return read_xlsx_openpyxl(path, label, lim)
+
+
+def read_xlsx_openpyxl(path: Path, label: str, lim) -> tuple[list[Raw], list[Problem], list[Problem]]:
+    """The sheets of an .xlsx read by openpyxl, cell by cell as stored (sizes already checked by :func:`read_xlsx`)."""
+    import warnings
+
+    import openpyxl
+
+    def bad(e):
+        return [], [Problem(label, "", None, None, None, "bad_xlsx", (("detail", first_line(e)),))], []
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -88,21 +108,9 @@ def read_xlsx(path: Path, label: str) -> tuple[list[Raw], list[Problem], list[Pr
         return bad(e)
     raws, problems, notes = [], [], []
     try:
-        by_table: dict[str, list] = {}
-        for ws in book.worksheets:
-            table = match_table(ws.title)
-            if table is not None:
-                by_table.setdefault(table, []).append(ws)
-        for table, found in by_table.items():
-            if len(found) > 1:
-                problems.append(Problem(label, table, None, None, None, "two_sheets",
-                                        (("names", "|".join(ws.title for ws in found)), ("table", table))))
-                continue
-            ws = found[0]
-            if getattr(ws, "sheet_state", "visible") != "visible":
-                problems.append(Problem(label, table, None, None, None, "hidden_sheet", (("table", table),),
-                                        ws.title))
-                continue
+        chosen = sheets_to_read([(ws.title, getattr(ws, "sheet_state", "visible"), ws) for ws in book.worksheets],
+                                label, problems)
+        for table, ws in chosen:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
@@ -118,6 +126,31 @@ def read_xlsx(path: Path, label: str) -> tuple[list[Raw], list[Problem], list[Pr
     if not raws and not problems:
         problems.append(Problem(label, "", None, None, None, "no_tables"))
     return raws, problems, notes
+
+
+def sheets_to_read(sheets: list[tuple[str, str, object]], label: str, problems: list) -> list[tuple[str, object]]:
+    """(table, sheet) of each contract table named by exactly one visible sheet, in workbook order.
+
+    ``sheets`` holds (title, state, sheet) in workbook order; two sheets naming one table and a
+    hidden sheet naming a table are added to ``problems``.
+    """
+    by_table: dict[str, list] = {}
+    for title, state, sheet in sheets:
+        table = match_table(title)
+        if table is not None:
+            by_table.setdefault(table, []).append((title, state, sheet))
+    chosen = []
+    for table, found in by_table.items():
+        if len(found) > 1:
+            problems.append(Problem(label, table, None, None, None, "two_sheets",
+                                    (("names", "|".join(f[0] for f in found)), ("table", table))))
+            continue
+        title, state, sheet = found[0]
+        if state != "visible":
+            problems.append(Problem(label, table, None, None, None, "hidden_sheet", (("table", table),), title))
+            continue
+        chosen.append((table, sheet))
+    return chosen
 
 
 def _cell_parser():
@@ -167,8 +200,9 @@ def _read_sheet(ws, table: str, label: str, lim, problems: list, notes: list) ->
                 if kind == "e":
                     errors.append((idx, c["column"], str(v)))
                     continue
-                if kind == "d" and type(v) is datetime.datetime and _YEAR_AS_DAY[0] <= v <= _YEAR_AS_DAY[1]:
-                    v = (v - _EXCEL_DAY0).days  # a year typed in a date cell (2027 shows as 1905-07-19): the year
+                if kind == "d" and type(v) is datetime.datetime:
+                    year = year_typed_as_day(v)  # a year typed in a date cell (2027 shows as 1905-07-19): the year
+                    v = v if year is None else year
                 if idx == 1:
                     header[c["column"]] = cell_text(v)
                     continue
@@ -177,18 +211,49 @@ def _read_sheet(ws, table: str, label: str, lim, problems: list, notes: list) ->
                     at = cells[c["column"]] = ([], [])
                 at[0].append(idx)
                 at[1].append(v)
-            if idx == 1 and len([h for h in header.values() if h.strip()]) > lim.columns:
-                problems.append(Problem(label, table, None, None, None, "too_many_columns",
-                                        (("limit", lim.columns), ("n", len(header))), title))
+            if idx == 1 and too_many_columns(header, table, label, title, lim, problems):
                 return None
+    texts = {k: (np.asarray(at, dtype=np.int64), np.array([cell_text(v) for v in values], dtype=object))
+             for k, (at, values) in cells.items()}
+    return sheet_raw(table, label, title, header, texts, formulas, errors, problems, notes)
+
+
+def too_many_columns(header: dict[int, str], table: str, label: str, title: str, lim, problems: list) -> bool:
+    """Whether the first row names more columns than the limits allow (then said in ``problems``)."""
+    if len([h for h in header.values() if h.strip()]) > lim.columns:
+        problems.append(Problem(label, table, None, None, None, "too_many_columns",
+                                (("limit", lim.columns), ("n", len(header))), title))
+        return True
+    return False
+
+
+def year_typed_as_day(v: datetime.datetime) -> int | None:
+    """The year a planner typed into a cell formatted as a date (2027 shows as 1905-07-19), or None."""
+    if _YEAR_AS_DAY[0] <= v <= _YEAR_AS_DAY[1]:
+        return (v - _EXCEL_DAY0).days
+    return None
+
+
+def sheet_raw(table: str, label: str, title: str, header: dict[int, str], cells: dict[int, tuple],
+              formulas: list[tuple[int, int]], errors: list[tuple[int, int, str]], problems: list,
+              notes: list, plain: bool = False) -> Raw | None:
+    """The raw table of one sheet from its cells, whichever reader found them.
+
+    ``header`` maps each column (1-based) to the text of its first-row cell; ``cells`` maps each
+    column to (file rows, texts) of its non-empty cells below the first row, rows ascending;
+    ``formulas`` and ``errors`` are the (row, column[, value]) of formulas without a stored value
+    and of Excel errors, in reading order. Problems and notes are appended; None when the sheet
+    is refused whole (a title row above the header). ``plain``: proven that no cell starts or ends
+    with white space, nor holds a control character (see :class:`.raw.Raw`).
+    """
     named = {k: h for k, h in sorted(header.items()) if h.strip()}
     from .columns import HEADER_SEARCH_ROWS, header_found_below
 
     first_rows: dict[int, list] = {}
     for at, values in cells.values():
-        for r, v in zip(at[:HEADER_SEARCH_ROWS], values[:HEADER_SEARCH_ROWS]):
+        for r, v in zip(at[:HEADER_SEARCH_ROWS].tolist(), values[:HEADER_SEARCH_ROWS]):
             if r <= HEADER_SEARCH_ROWS + 1:
-                first_rows.setdefault(r, []).append(cell_text(v))
+                first_rows.setdefault(r, []).append(v)
     below = header_found_below(table, list(named.values()), first_rows)
     if below is not None:  # a title row above the header: one sentence, not one per cell below
         problems.append(Problem(label, table, None, None, None, "header_below_title", (("row", below),), title))
@@ -207,8 +272,8 @@ def _read_sheet(ws, table: str, label: str, lim, problems: list, notes: list) ->
     for r, k, v in errors:
         problems.append(Problem(label, table, r, column_name(k), v, "error_value",
                                 (("cell", f"{column_letter(k - 1)}{r}"),), title))
-    used = sorted({r for k in named for r in cells.get(k, ((), ()))[0]})
-    rows = np.asarray(used, dtype=np.int64)
+    present = [cells[k][0] for k in named if k in cells]
+    rows = np.unique(np.concatenate(present)) if present else np.zeros(0, dtype=np.int64)
     seen = set()
     data = {}
     for k, h in named.items():
@@ -218,7 +283,7 @@ def _read_sheet(ws, table: str, label: str, lim, problems: list, notes: list) ->
         out = np.full(len(rows), "", dtype=object)
         if k in cells:
             at, values = cells[k]
-            out[np.searchsorted(rows, np.asarray(at, dtype=np.int64))] = [cell_text(v) for v in values]
+            out[np.searchsorted(rows, at)] = values
         data[h] = out
     frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
-    return Raw(table, label, frame, excel=True, sheet=str(title), rows=rows)
+    return Raw(table, label, frame, excel=True, sheet=str(title), rows=rows, plain=plain)
