@@ -453,8 +453,8 @@ def _column_texts(values: tuple, fixed: tuple[np.ndarray, np.ndarray] | None, tr
 
     ``trust``: calamine's dates are taken as they are (it reads whole and fractional serials from 0
     to 9999-12-31 as openpyxl does); :class:`Ambiguous` for a value that could hide a difference (a
-    time of day, which calamine also gives for a negative serial, a duration, a number past
-    9999-12-31, which openpyxl refuses as a date). Else dates must be among ``fixed``.
+    time of day, which calamine also gives for a negative serial, a duration, a negative number or
+    one past 9999-12-31, which openpyxl refuses as a date). Else dates must be among ``fixed``.
     """
     kinds = set(map(type, values))
     if kinds <= {str}:
@@ -492,8 +492,8 @@ def _float_text(v: float) -> str:
 
 
 def _trusted_float(v: float) -> str:
-    if v > LAST_SERIAL:
-        raise Ambiguous("a number past 9999-12-31")
+    if v < 0 or v > LAST_SERIAL:  # in a date-styled cell openpyxl refuses it, calamine gives a number
+        raise Ambiguous("a number before 1900 or past 9999-12-31")
     return _float_text(v)
 
 
