@@ -12,6 +12,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 import planning
 from planning.contract import load_workbook, save_workbook
-from planning.contract.xlsx_fast import plain_text, read_xlsx_fast
+from planning.contract.xlsx_fast import plain_texts, read_xlsx_fast
 from planning.contract.xlsx_reader import read_xlsx
 from planning.core.limits import limits
 
@@ -140,11 +141,20 @@ def test_escapes_are_handed_back(tmp_path):
     same_reading(path, fast=False)
 
 
-def test_plain_text():
-    assert plain_text(b"<t>ab</t><t>a b</t>")
-    for x in (b"<t> ab</t>", b"<t>ab </t>", "<t>ab\u3000</t>".encode(), "<t>\u00a0ab</t>".encode(),
-              b"<t>a\x7fb</t>", b"<t>&#32;ab</t>", b'<t xml:space="preserve">\tab</t>'):
-        assert not plain_text(x), x
+def test_raw_control_character_is_handed_back(tmp_path):
+    """Not XML: openpyxl's parser refuses the file, calamine's would read on."""
+    path = _edited(tmp_path, lambda b: put_text(b["people"], 3, "name", "CTRLMARK"))
+    sheet = sheet_member(path, "people")
+    xml = zipfile.ZipFile(path).read(sheet)
+    rewrite_zip(path, path, replace={sheet: xml.replace(b"CTRLMARK", b"A\x07B")})
+    same_reading(path, fast=False)
+    assert [p.code for p in read_xlsx(path, path.name)[1]] == ["bad_xlsx"]
+
+
+def test_plain_texts():
+    assert plain_texts([np.array(["ab", "张三", "2027-01-01"], dtype=object)])
+    for x in (" ab", "ab ", "ab\u3000", "\u00a0ab", "a\x7fb", "a\x07b", "a b", "a\tb"):
+        assert not plain_texts([np.array(["x", x], dtype=object)]), x
 
 
 #: Values a planner's cell may hold: text with Excel habits, numbers, dates, days with a time, booleans.

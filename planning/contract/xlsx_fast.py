@@ -45,28 +45,43 @@ CELL_START = re.compile(rb'<c(?! r="[A-Z]\d)(?: r="([A-Z]{2,3})\d)?')
 #: Each row's start: its number, b"" for a row without one first.
 ROW_START = re.compile(rb'<row(?: r="(\d+)")?')
 ROOT = re.compile(rb'\s*(?:<\?xml[^>]*\?>\s*)?<worksheet[\s>]')
+#: A text element without ``xml:space="preserve"`` that starts with XML white space, and the end of one
+#: that ends with it: calamine trims them (as XML allows), openpyxl keeps them.
+TRIMMED_FIRST = re.compile(rb"<t>[ \t\r\n]")
+TRIMMED_LAST = re.compile(rb"</t>(?<=[ \t\r\n]</t>)")
+
+
+def trimmed_text(x: bytes, i: int = 0, j: int | None = None) -> bool:
+    """Whether calamine would trim a text of this XML that openpyxl reads as written."""
+    j = len(x) if j is None else j
+    if TRIMMED_FIRST.search(x, i, j):
+        return True
+    for m in TRIMMED_LAST.finditer(x, i, j):
+        a = x.rfind(b"<t", i, m.start())
+        if b"preserve" not in x[a:x.find(b">", a) + 1]:
+            return True
+    return False
+
+
+#: A control character XML 1.0 does not allow: openpyxl's parser refuses the file (calamine's reads on).
+RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: What openpyxl keeps as written and calamine unescapes (``_x000D_``), or openpyxl alone drops (``x005F_``).
 ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_|x005F_")
 DATE_TYPES = (datetime.date, datetime.time, datetime.timedelta)
 
 
-#: White space ``str.strip`` removes, as UTF-8 (ASCII, U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028,
-#: U+2029, U+202F, U+205F, U+3000).
-_SPACE = (rb"[\x09-\x0d\x1c-\x20]", rb"\xc2[\x85\xa0]", rb"\xe1\x9a\x80", rb"\xe2\x80[\x80-\x8a\xa8\xa9\xaf]",
-          rb"\xe2\x81\x9f", rb"\xe3\x80\x80")
-#: A text element that starts with white space.
-SPACE_FIRST = re.compile(rb'<t(?: xml:space="preserve")?>(?:' + b"|".join(_SPACE) + rb")")
-#: A text element that ends with white space.
-SPACE_LAST = re.compile(rb"</t>(?:" + b"|".join(rb"(?<=" + sp + rb"</t>)" for sp in _SPACE) + rb")")
+#: A character that makes a cell not plain: white space ``str.strip`` removes (anywhere: the cheap,
+#: conservative test) or a control character (see ``planning.core.text.CONTROL``).
+NOT_PLAIN = re.compile("[\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ud800-\udfff]")
 
 
-def plain_text(x: bytes) -> bool:
-    """Whether no text element of this XML starts or ends with white space, nor holds DEL (the one
-    control character XML holds as it is; ``_x0001_`` escapes are refused before, and character
-    references such as ``&#32;`` mean "trim to find out").
-    A ``False`` only means "trim to find out"."""
-    return (b"\x7f" not in x and b"&#" not in x and b't="str"' not in x and not SPACE_FIRST.search(x)
-            and not SPACE_LAST.search(x))
+def plain_texts(columns: list[np.ndarray]) -> bool:
+    """Whether no cell of these text columns holds white space or a control character at all.
+
+    Then no cell starts or ends with white space, nor holds a control character (:class:`.raw.Raw`'s
+    ``plain``), and the loader need not trim cell by cell. A ``False`` only means "trim to find out".
+    """
+    return not any(NOT_PLAIN.search("\ue000".join(c.tolist())) for c in columns if len(c))
 
 
 class NotPlain(Exception):
@@ -95,14 +110,13 @@ def _read(path: Path, label: str, lim, calamine):
     sheets, epoch = _workbook_sheets(members)
     styles = _styles(members)
     for name, data in members.items():
-        if name.lower().endswith("sharedstrings.xml") and (ESCAPE.search(data) or b"<rPh" in data):
-            raise NotPlain("escapes or phonetic runs in the shared strings")
+        if name.lower().endswith("sharedstrings.xml") and (ESCAPE.search(data) or b"<rPh" in data
+                                                           or RAW_CONTROL.search(data) or trimmed_text(data)):
+            raise NotPlain("escapes, phonetic runs or raw control characters in the shared strings")
     problems: list[Problem] = []
     notes: list[Problem] = []
     chosen = sheets_to_read([(title, state, (title, member, kind)) for title, state, member, kind in sheets],
                             label, problems)
-    sst = [d for n, d in members.items() if n.lower().endswith("sharedstrings.xml")]
-    plain_strings = all(plain_text(d) for d in sst)
     scans = []
     for table, (_, member, kind) in chosen:
         if kind != "worksheet" or member not in members:
@@ -118,9 +132,8 @@ def _read(path: Path, label: str, lim, calamine):
     book = calamine.CalamineWorkbook.from_path(str(path))
     try:
         for (table, (title, member, _)), scan in zip(chosen, scans):
-            plain = plain_strings and plain_text(members[member])
             raw = _sheet(book.get_sheet_by_name(title), members[member], scan, styles, epoch, table, label, title,
-                         lim, problems, notes, plain)
+                         lim, problems, notes)
             members[member] = b""
             if raw is not None:
                 raws.append(raw)
@@ -357,6 +370,10 @@ def scan_sheet(x: bytes, lim) -> SheetScan:
         raise NotPlain("a sparse sheet: calamine would fill the grid")
     if x.find(b't="d"', i, j) >= 0 or (x.find(b"_x", i, j) >= 0 and ESCAPE.search(x, i, j)):
         raise NotPlain("ISO dates or escapes")
+    if RAW_CONTROL.search(x):
+        raise NotPlain("a raw control character: not XML")
+    if trimmed_text(x, i, j):
+        raise NotPlain("a text with white space at an end but no xml:space")
     if x.find(b"<f", i, j) >= 0:
         found, at = 0, []
         for m in FORMULA_CELL.finditer(x, i, j):
@@ -534,7 +551,7 @@ TRUSTED = {**TEXT_OF, float: _trusted_float, datetime.date: _day_text, datetime.
 
 
 def _sheet(ws, x: bytes, scan: SheetScan, styles: Styles, epoch, table: str, label: str, title: str, lim,
-           problems: list, notes: list, plain: bool) -> Raw | None:
+           problems: list, notes: list) -> Raw | None:
     """The raw table of one sheet: calamine's grid from A1, with the scan's cells set."""
     grid = ws.to_python(skip_empty_area=False)
     if len({len(row) for row in grid}) > 1:
@@ -560,4 +577,5 @@ def _sheet(ws, x: bytes, scan: SheetScan, styles: Styles, epoch, table: str, lab
         hit = np.flatnonzero(body != "")
         if hit.size:
             cells[j + 1] = (hit.astype(np.int64) + 2, body[hit])
+    plain = plain_texts([v for _, v in cells.values()])
     return sheet_raw(table, label, title, header, cells, scan.formulas, scan.errors, problems, notes, plain)
