@@ -556,7 +556,7 @@ def _sheet(ws, x: bytes, scan: SheetScan, styles: Styles, epoch, table: str, lab
     grid = ws.to_python(skip_empty_area=False)
     if len({len(row) for row in grid}) > 1:
         raise NotPlain("a ragged grid")
-    columns = list(zip(*grid)) if grid else []
+    columns = np.array(grid, dtype=object).T.tolist() if grid and grid[0] else []  # column by column
     del grid
     try:
         texts = [_column_texts(values, scan.fixed.get(j + 1), True) for j, values in enumerate(columns)]
