@@ -29,7 +29,7 @@ import numpy as np
 
 from .problems import Problem
 from .raw import Raw
-from .xlsx_reader import cell_text, sheet_raw, sheets_to_read, too_many_columns, year_typed_as_day
+from .xlsx_cells import cell_text, sheet_raw, sheets_to_read, too_many_columns, year_typed_as_day
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
