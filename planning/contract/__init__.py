@@ -7,7 +7,8 @@ writers and the template all read it from there. One module per concern:
 * :mod:`.schema`: the contract CSVs and their reader;
 * :mod:`.workbook`: the :class:`Workbook` (typed tables) and empty or typed tables;
 * :mod:`.problems`: :class:`Problem` codes with their sentences, :class:`WorkbookError`;
-* :mod:`.raw`, :mod:`.csv_reader`, :mod:`.xlsx_reader`: one reader per format into raw tables;
+* :mod:`.raw`, :mod:`.csv_reader`, :mod:`.xlsx_reader`: one reader per format into raw tables (.xlsx: fast
+  through :mod:`.xlsx_fast`, cell by cell through openpyxl; :mod:`.xlsx_cells` what both share);
 * :mod:`.dates`, :mod:`.columns`: dates, numbers and values as offices write them, into typed columns;
 * :mod:`.checks`, :mod:`.suggestions`, :mod:`.grid_rules`: checks across tables, "did you mean";
 * :mod:`.loader`: ``load_workbook``, ``validate_workbook``, ``check_workbook``;

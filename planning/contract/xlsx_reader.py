@@ -1,4 +1,8 @@
 """Reading an ``.xlsx`` workbook into raw tables: only the cells that hold something, formulas without a stored value and Excel errors marked.
+
+Two readers give the same raw tables: :mod:`.xlsx_fast` (calamine for the values, beside a scan of the
+sheets' XML for what calamine does not report) reads every workbook it can prove it reads as this
+module's openpyxl reader would, and hands any other workbook back to the openpyxl reader below.
 """
 from __future__ import annotations
 
@@ -6,33 +10,13 @@ import datetime
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from ..core.limits import limits, zip_unpacked_bytes
 from .problems import Problem, first_line
-from .raw import Raw, column_letter, match_table, repeated_headers, too_big
+from .raw import Raw, too_big
+from .xlsx_cells import cell_text, sheet_raw, sheets_to_read, too_many_columns, year_typed_as_day
 
-
-def cell_text(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, str):
-        return v
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        if np.isnan(v):
-            return ""
-        return str(int(v)) if v.is_integer() else repr(v)
-    if isinstance(v, (datetime.datetime, datetime.date)):  # any year, without pandas' 1677–2262 bounds
-        day = f"{v.year:04d}-{v.month:02d}-{v.day:02d}"
-        if isinstance(v, datetime.datetime) and (v.hour, v.minute, v.second, v.microsecond) != (0, 0, 0, 0):
-            return f"{day}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}"
-        return day
-    if isinstance(v, (pd.Timestamp, np.datetime64)):
-        ts = pd.Timestamp(v)
-        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat()
-    return str(v)
+__all__ = ["cell_text", "read_xlsx", "read_xlsx_openpyxl", "office_container"]
 
 
 #: The first bytes of an OLE compound file: Excel's password-protected workbooks and old .xls files.
@@ -50,18 +34,16 @@ def office_container(path: Path) -> str | None:
     return "xlsx_encrypted" if "EncryptionInfo".encode("utf-16-le") in data else "old_xls"
 
 
-def read_xlsx(path: Path, label: str) -> tuple[list[Raw], list[Problem], list[Problem]]:
+def read_xlsx(path: Path, label: str, *, fast: bool = True) -> tuple[list[Raw], list[Problem], list[Problem]]:
     """The sheets of an .xlsx that name contract tables, read cell by cell as stored.
 
     The zip's declared sizes are checked before anything is inflated. Only cells that hold
     something are visited (a stray value at XFD1 costs one cell, not 16,384 columns); a
     formula whose value Excel never stored, and an Excel error value (``#N/A``), are refused
-    by cell.
+    by cell. ``fast=False`` reads with openpyxl alone (the reference the fast reader is tested
+    against).
     """
-    import warnings
     import zipfile
-
-    import openpyxl
 
     lim = limits()
 
@@ -80,6 +62,24 @@ def read_xlsx(path: Path, label: str) -> tuple[list[Raw], list[Problem], list[Pr
         return bad(e)
     if unpacked > lim.unpacked_bytes:
         return [], [too_big(label, unpacked, lim.unpacked_bytes, "too_big_unpacked")], []
+    if fast:
+        from .xlsx_fast import read_xlsx_fast
+
+        done = read_xlsx_fast(path, label, lim)
+        if done is not None:
+            return done
+    return read_xlsx_openpyxl(path, label, lim)
+
+
+def read_xlsx_openpyxl(path: Path, label: str, lim) -> tuple[list[Raw], list[Problem], list[Problem]]:
+    """The sheets of an .xlsx read by openpyxl, cell by cell as stored (sizes already checked by :func:`read_xlsx`)."""
+    import warnings
+
+    import openpyxl
+
+    def bad(e):
+        return [], [Problem(label, "", None, None, None, "bad_xlsx", (("detail", first_line(e)),))], []
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -88,21 +88,9 @@ def read_xlsx(path: Path, label: str) -> tuple[list[Raw], list[Problem], list[Pr
         return bad(e)
     raws, problems, notes = [], [], []
     try:
-        by_table: dict[str, list] = {}
-        for ws in book.worksheets:
-            table = match_table(ws.title)
-            if table is not None:
-                by_table.setdefault(table, []).append(ws)
-        for table, found in by_table.items():
-            if len(found) > 1:
-                problems.append(Problem(label, table, None, None, None, "two_sheets",
-                                        (("names", "|".join(ws.title for ws in found)), ("table", table))))
-                continue
-            ws = found[0]
-            if getattr(ws, "sheet_state", "visible") != "visible":
-                problems.append(Problem(label, table, None, None, None, "hidden_sheet", (("table", table),),
-                                        ws.title))
-                continue
+        chosen = sheets_to_read([(ws.title, getattr(ws, "sheet_state", "visible"), ws) for ws in book.worksheets],
+                                label, problems)
+        for table, ws in chosen:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
@@ -134,13 +122,6 @@ def _cell_parser():
     return CellParser
 
 
-_EXCEL_DAY0 = datetime.datetime(1899, 12, 30)
-
-
-#: The days Excel shows for the numbers 1950 … 2100: a year typed into a cell formatted as a date.
-_YEAR_AS_DAY = (_EXCEL_DAY0 + datetime.timedelta(days=1950), _EXCEL_DAY0 + datetime.timedelta(days=2100))
-
-
 def _read_sheet(ws, table: str, label: str, lim, problems: list, notes: list) -> Raw | None:
     book = ws.parent
     title = ws.title
@@ -167,8 +148,9 @@ def _read_sheet(ws, table: str, label: str, lim, problems: list, notes: list) ->
                 if kind == "e":
                     errors.append((idx, c["column"], str(v)))
                     continue
-                if kind == "d" and type(v) is datetime.datetime and _YEAR_AS_DAY[0] <= v <= _YEAR_AS_DAY[1]:
-                    v = (v - _EXCEL_DAY0).days  # a year typed in a date cell (2027 shows as 1905-07-19): the year
+                if kind == "d" and type(v) is datetime.datetime:
+                    year = year_typed_as_day(v)  # a year typed in a date cell (2027 shows as 1905-07-19): the year
+                    v = v if year is None else year
                 if idx == 1:
                     header[c["column"]] = cell_text(v)
                     continue
@@ -177,48 +159,8 @@ def _read_sheet(ws, table: str, label: str, lim, problems: list, notes: list) ->
                     at = cells[c["column"]] = ([], [])
                 at[0].append(idx)
                 at[1].append(v)
-            if idx == 1 and len([h for h in header.values() if h.strip()]) > lim.columns:
-                problems.append(Problem(label, table, None, None, None, "too_many_columns",
-                                        (("limit", lim.columns), ("n", len(header))), title))
+            if idx == 1 and too_many_columns(header, table, label, title, lim, problems):
                 return None
-    named = {k: h for k, h in sorted(header.items()) if h.strip()}
-    from .columns import HEADER_SEARCH_ROWS, header_found_below
-
-    first_rows: dict[int, list] = {}
-    for at, values in cells.values():
-        for r, v in zip(at[:HEADER_SEARCH_ROWS], values[:HEADER_SEARCH_ROWS]):
-            if r <= HEADER_SEARCH_ROWS + 1:
-                first_rows.setdefault(r, []).append(cell_text(v))
-    below = header_found_below(table, list(named.values()), first_rows)
-    if below is not None:  # a title row above the header: one sentence, not one per cell below
-        problems.append(Problem(label, table, None, None, None, "header_below_title", (("row", below),), title))
-        return None
-    problems += repeated_headers(list(named.values()), label, table, title)
-    for k in sorted(set(cells) - set(named)):
-        notes.append(Problem(label, table, None, None, None, "no_header",
-                             (("letter", column_letter(k - 1)), ("n", len(cells[k][0]))), title))
-
-    def column_name(k):
-        return named.get(k) or column_letter(k - 1)
-
-    for r, k in formulas:
-        problems.append(Problem(label, table, r, column_name(k), None, "formula_no_value",
-                                (("cell", f"{column_letter(k - 1)}{r}"),), title))
-    for r, k, v in errors:
-        problems.append(Problem(label, table, r, column_name(k), v, "error_value",
-                                (("cell", f"{column_letter(k - 1)}{r}"),), title))
-    used = sorted({r for k in named for r in cells.get(k, ((), ()))[0]})
-    rows = np.asarray(used, dtype=np.int64)
-    seen = set()
-    data = {}
-    for k, h in named.items():
-        if h in seen:
-            continue  # a repeated header: reported above
-        seen.add(h)
-        out = np.full(len(rows), "", dtype=object)
-        if k in cells:
-            at, values = cells[k]
-            out[np.searchsorted(rows, np.asarray(at, dtype=np.int64))] = [cell_text(v) for v in values]
-        data[h] = out
-    frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
-    return Raw(table, label, frame, excel=True, sheet=str(title), rows=rows)
+    texts = {k: (np.asarray(at, dtype=np.int64), np.array([cell_text(v) for v in values], dtype=object))
+             for k, (at, values) in cells.items()}
+    return sheet_raw(table, label, title, header, texts, formulas, errors, problems, notes)
