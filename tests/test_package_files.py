@@ -27,7 +27,7 @@ from planning.scenarios.rotation import next_batch_orders, with_draft_orders
 
 UNIT = "H-ALE-YY"  # with drafts to confirm and people on post
 EVIL = '=HYPERLINK("http://example.invalid","点我")'
-REPORT_SHEETS = ["本单位在岗人员", "本单位缺口", "逐月在岗与期满", "下一批订单（请确认）", "本单位成效指标（请填写实际值）"]
+REPORT_SHEETS = ["本单位在岗人员", "本单位缺口", "逐月在岗与期满", "下一批需求岗位（请确认）", "本单位成效指标（请填写实际值）"]
 
 
 def cells(ws):

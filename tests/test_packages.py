@@ -18,7 +18,7 @@ def package(sample, tmp_path_factory):
 
 def test_package_holds_only_the_unit(sample, package):
     book = load_workbook(package)
-    assert book.sheetnames[:4] == ["本单位在岗人员", "本单位缺口", "逐月在岗与期满", "下一批订单（请确认）"]
+    assert book.sheetnames[:4] == ["本单位在岗人员", "本单位缺口", "逐月在岗与期满", "下一批需求岗位（请确认）"]
     assert book.active.title == "本单位在岗人员"
     assert book["本单位在岗人员"]["A1"].value.startswith("第一师阿拉尔医院 材料包｜第一师阿拉尔医院｜截至 2026年11月22日")
     others = set(sample.units.loc[sample.units["side"].eq("host") & sample.units["id"].ne(UNIT), "name"])
@@ -28,7 +28,7 @@ def test_package_holds_only_the_unit(sample, package):
     text = [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None]
     assert not [v for v in text if v in others or v in other_ids]  # no other host unit, by name or id
     assert not [v for v in text if v in strangers]  # nobody posted elsewhere
-    drafts = book["下一批订单（请确认）"]
+    drafts = book["下一批需求岗位（请确认）"]
     assert drafts.max_row >= 3 and drafts.page_setup.orientation == "landscape"
 
 

@@ -66,7 +66,7 @@ def write_unit_package(wb: Workbook, unit: str, path, *, lang: str | None = None
                        drafts: pd.DataFrame | None = None, views: UnitViews | None = None) -> Path:
     """Write the unit's package to ``path`` (.xlsx); returns the path.
 
-    Sheets: 本单位在岗人员, 本单位缺口与期满, 下一批订单（请确认） (each with a title
+    Sheets: 本单位在岗人员, 本单位缺口与期满, 下一批需求岗位（请确认） (each with a title
     line: what, the unit, the as-of day, the data), then the data tables in the
     template's form (Chinese headers). Nothing about other host units is inside.
     The file is written in one pass by xlsxwriter (:class:`planning.outputs.excel.XlsxBook`);
@@ -134,8 +134,12 @@ def unit_views(wb: Workbook, lang: str | None = None, drafts: pd.DataFrame | Non
 
 
 def _draft_view(drafts: pd.DataFrame, wb, lang) -> pd.DataFrame:
-    return labelled(drafts[["id", "sector", "skill", "role", "headcount", "start", "end", "priority"]].rename(
-        columns={"id": "order"}), wb, lang, numbers=True)
+    """The next batch's drafts in a host unit's words (需求岗位, not 订单); the id is the one its reply's
+    需求订单 sheet carries."""
+    view = labelled(drafts[["sector", "skill", "role", "headcount", "start", "end", "priority"]], wb, lang,
+                    numbers=True)
+    view.insert(0, t("pkg.col.draft", lang), drafts["id"].to_numpy(dtype=object))
+    return view
 
 
 def _gap_view(units: pd.DataFrame, wb, lang) -> pd.DataFrame:
