@@ -76,7 +76,8 @@ PLANNER_WORDS = {
     "zh": ["订单", "席位", "交接重叠天数", "每位导师带徒上限", "生成结对方案", "从柔性人才库推荐人选", "生成各受援单位材料包",
            "接受下一批", "接受柔性", "接受师徒"],
     "en": ["Order", "order", "Handover overlap", "Apprentices per mentor", "Propose mentoring pairs",
-           "Propose from the flexible pool", "Make a package per host unit", "Accept the"],
+           "Propose from the flexible pool", "Make a package per host unit", "Accept the",
+           "seat", "seats", "Seat", "Seats"],
 }
 PLANNER_CONTROLS = {"overlap", "propose-button", "pair-button", "packages-button", "mentors-from", "accept-flexible",
                     "accept-mentoring", "accept-drafts"}
