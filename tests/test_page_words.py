@@ -76,7 +76,8 @@ PLANNER_WORDS = {
     "zh": ["订单", "席位", "交接重叠天数", "每位导师带徒上限", "生成结对方案", "从柔性人才库推荐人选", "生成各受援单位材料包",
            "接受下一批", "接受柔性", "接受师徒"],
     "en": ["Order", "order", "Handover overlap", "Apprentices per mentor", "Propose mentoring pairs",
-           "Propose from the flexible pool", "Make a package per host unit", "Accept the"],
+           "Propose from the flexible pool", "Make a package per host unit", "Accept the",
+           "seat", "seats", "Seat", "Seats"],
 }
 PLANNER_CONTROLS = {"overlap", "propose-button", "pair-button", "packages-button", "mentors-from", "accept-flexible",
                     "accept-mentoring", "accept-drafts"}
@@ -116,3 +117,23 @@ def test_planners_keep_their_words_and_controls(sample, lang):
     app, text = opened(RotationApp, sample, lang, None)
     assert ("订单" if lang == "zh" else "order") in text
     assert PLANNER_CONTROLS - {"accept-flexible", "accept-mentoring", "accept-drafts"} <= classes(app.root)
+
+
+def test_planners_keep_their_seats(sample):
+    """Readers' pages say posts (岗位); a planner's English overview still counts seats."""
+    _, text = opened(OverviewApp, sample, "en", None)
+    assert re.search(r"\bseats\b", text)
+    _, text = opened(OverviewApp, sample, "en", LEADER)
+    assert re.search(r"\bposts\b", text) and not re.search(r"\bseats?\b", text)
+
+
+@pytest.mark.parametrize("viewer", [None, HOST], ids=["planner", "host"])
+def test_a_team_role_is_shown_by_its_label(sample, viewer):
+    """The English coverage page's Role column read "lead" and "member" (the contract's codes); Chinese reads
+    组长 and 成员."""
+    app = CoverageApp(wb=sample, lang="en", viewer=viewer)
+    app.pick.value = app.pick.options[0][1] if isinstance(app.pick.options[0], tuple) else 0
+    text = page_text(app.root)
+    assert "Team lead" in text and "Member" in text
+    codes = re.findall(r".{20}(?<![(\w])(?<!Team )(?:lead|member)(?![\w)]).{10}", text)  # not the post's "(lead)"
+    assert not codes, codes

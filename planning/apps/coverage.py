@@ -211,7 +211,7 @@ class CoverageApp(App):
         """The host units whose open seats pairings leave with no one to send, one sentence each."""
         if self.blocked.empty:
             return ""
-        rows = "".join(f"<li>{html.escape(s)}</li>" for s in blocked_sentences(self.wb, self.blocked, self.lang))
+        rows = "".join(f"<li>{html.escape(s)}</li>" for s in blocked_sentences(self.wb, self.blocked, self.lang, viewer_words=not self.planner))
         return (f"<div class='app-warning'><b>{html.escape(self.t('pairing.blocked.title'))}</b>"
                 f"<ul>{rows}</ul></div>")
 

@@ -240,7 +240,8 @@ class OverviewApp(App):
                   for x in st.unpaired[:ROWS]]
         if len(st.unpaired) > ROWS:
             decide.append(html.escape(self.t("ov.more", n=fmt_int(len(st.unpaired) - ROWS))))
-        decide += [html.escape(x) for x in blocked_sentences(wb, self.data["blocked"], lang)[:3]]
+        decide += [html.escape(x)
+                   for x in blocked_sentences(wb, self.data["blocked"], lang, viewer_words=not self.planner)[:3]]
         decide += self.behind_short_sentences(name)
         c = st.next_cliff
         if c is not None:
@@ -278,11 +279,12 @@ class OverviewApp(App):
                 + "</div>")
 
     def t_html(self, key, **html_kw) -> str:
-        """A sentence with HTML pieces (already escaped) put into its escaped text."""
-        marks = {k: f"\0{i}\0" for i, k in enumerate(html_kw)}
-        text = html.escape(self.t(key, **marks))
-        for k, v in html_kw.items():
-            text = text.replace(html.escape(marks[k]), v)
+        """A sentence with HTML pieces (already escaped) put into its escaped text (a piece that is plain text, a
+        count say, goes in as it is: its noun agrees with it)."""
+        marks = {k: f"\0{i}\0" for i, k in enumerate(html_kw) if "<" in html_kw[k] or "&" in html_kw[k]}
+        text = html.escape(self.t(key, **{k: marks.get(k, v) for k, v in html_kw.items()}))
+        for k, mark in marks.items():
+            text = text.replace(html.escape(mark), html_kw[k])
         return text
 
     def build_body(self, wb):

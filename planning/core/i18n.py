@@ -8,11 +8,15 @@ Examples
 '为空，但该列必填'
 >>> fmt_int(12345, "en"), fmt_int(12345, "zh")
 ('12,345', '12,345')
+
+An English count agrees with its noun: ``{n:person|people}`` is the word for one and the word for any
+other number, chosen by ``n`` (:func:`plural`).
 """
 from __future__ import annotations
 
 import csv
 import os
+import re
 from pathlib import Path
 
 LANGS = ("zh", "en")
@@ -40,10 +44,38 @@ def default_lang() -> str:
 
 
 def t(key: str, lang: str | None = None, **kw) -> str:
-    """Text for ``key`` in ``lang``, formatted with ``kw``."""
+    """Text for ``key`` in ``lang``, formatted with ``kw`` (its counts' nouns agreeing: :func:`plural`)."""
     lang = lang or default_lang()
     entry = TEXT[key]
-    return entry.get(lang, entry["zh"]).format(**kw)
+    return plural(entry.get(lang, entry["zh"]), kw).format(**kw)
+
+
+#: ``{n:one|other}`` in a text: the words for a count of one and for any other count of the field ``n``
+PLURAL = re.compile(r"\{(\w+):([^{}|]*)\|([^{}|]*)\}")
+
+
+def plural(text: str, kw: dict) -> str:
+    """``text`` with each ``{n:one|other}`` put as ``one`` when the count ``kw["n"]`` is 1, else ``other``.
+
+    English says "1 sender has", "2 senders have"; Chinese needs no such mark. A count may come formatted
+    (``fmt_int``: ``"1,234"``).
+
+    >>> plural("{n} {n:sender has|senders have} put forward", {"n": 1})
+    '{n} sender has put forward'
+    >>> plural("{n} {n:person|people}", {"n": "1,001"})
+    '{n} people'
+    """
+    def pick(m: re.Match) -> str:
+        return m.group(2) if _is_one(kw.get(m.group(1))) else m.group(3)
+
+    return PLURAL.sub(pick, text)
+
+
+def _is_one(count) -> bool:
+    try:
+        return float(str(count).replace(",", "")) == 1
+    except ValueError:
+        return False
 
 
 def fmt_int(n, lang: str | None = None) -> str:

@@ -106,6 +106,19 @@ def order_names(wb, lang: str | None = None) -> pd.Series:
     return pd.Series(made.to_numpy(), index=o["id"].to_numpy(), dtype=object)
 
 
+def value_text(code: str, lang: str | None = None) -> str:
+    """An enumerated value as a reader says it: the contract's Chinese label (组长), or in English the catalogue's
+    ``value.<code>`` where it has one (Team lead), else the code itself.
+
+    >>> value_text("lead", "zh"), value_text("lead", "en"), value_text("member", "en")
+    ('组长', 'Team lead', 'Member')
+    """
+    lang = lang or default_lang()
+    if lang != "zh" and f"value.{code}" in TEXT:
+        return t(f"value.{code}", lang)
+    return value_label(code, lang)
+
+
 def batch_label(code, lang: str | None = None) -> str:
     """A batch code (``planned:2025-03``) in words: ``2025年3月计划内批次`` / ``planned batch of Mar 2025``."""
     if not isinstance(code, str) or ":" not in code:
@@ -185,7 +198,7 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
         elif c == "ratio" and not numbers:
             v = v.map(lambda r: "" if pd.isna(r) else f"{r:.0%}")
         elif c in ("role", "status", "category", "program"):
-            v = v.map(lambda x: value_label(x, lang or default_lang()) if isinstance(x, str) else "")
+            v = v.map(lambda x: value_text(x, lang) if isinstance(x, str) else "")
         elif c == "scope":
             v = v.map(lambda s: "" if not isinstance(s, str) else
                       {"exclusive": "独占" if lang != "en" else "exclusive",

@@ -47,7 +47,7 @@ from ..programme.results import results
 from ..programme.assessments import grades
 from .excel import display_width, sheet_title, write_excel  # noqa: F401  (public here too)
 from ..core.i18n import default_lang, fmt_date, fmt_int, fmt_month, sector_label, t
-from .labels import BAND_CODES, DATE_COLUMNS, ID_COLUMNS, MONTH_COLUMNS, band_colour, data_name, labelled, team_names  # noqa: F401
+from .labels import BAND_CODES, DATE_COLUMNS, ID_COLUMNS, MONTH_COLUMNS, band_colour, data_name, labelled, team_names, value_text  # noqa: F401
 from .roster import roster_sheets, roster_table
 from ..contract.schema import value_label
 
@@ -147,7 +147,7 @@ def person_records(wb, start=None, end=None, lang: str | None = None) -> pd.Data
         "person": a["person"].to_numpy(),
         "host_unit": a["order"].map(orders["host_unit"]).map(nm).to_numpy(),
         "order": a["order"].to_numpy(), "post": a["order"].map(post).to_numpy(),
-        "role": a["order"].map(orders["role"]).map(lambda r: value_label(r, lang) if isinstance(r, str) else "")
+        "role": a["order"].map(orders["role"]).map(lambda r: value_text(r, lang) if isinstance(r, str) else "")
         .to_numpy(),
         "team": a["order"].map(orders["team"]).map(team_names(wb, lang)).fillna("").to_numpy(),
         "start": a["start"].to_numpy(), "end": a["end"].to_numpy(),

@@ -345,12 +345,14 @@ def _blocked(wb, slots: pd.DataFrame, people: pd.DataFrame | None) -> pd.DataFra
     return out.sort_values(["seats", "host_unit"], ascending=[False, True]).reset_index(drop=True)[cols]
 
 
-def blocked_sentences(wb, blocked: pd.DataFrame, lang: str | None = None, free: bool = False) -> list[str]:
+def blocked_sentences(wb, blocked: pd.DataFrame, lang: str | None = None, free: bool = False,
+                      viewer_words: bool = False) -> list[str]:
     """One sentence per host unit × sector that pairings leave with no one to send.
 
     ``blocked`` is :func:`planning.programme.eligibility.blocked_by_pairings` (or rows
     with the same columns). Names, not ids; sector labels in ``lang``.
-    ``free=True`` words it for a plan: the senders' suitable people are all busy.
+    ``free=True`` words it for a plan: the senders' suitable people are all busy. ``viewer_words=True`` says it
+    in the words of those who read the plan (leaders, host units: posts, not the planners' seats).
 
     >>> import planning
     >>> wb = planning.load_workbook(planning.SAMPLE)
@@ -363,7 +365,8 @@ def blocked_sentences(wb, blocked: pd.DataFrame, lang: str | None = None, free: 
     def name(i):
         return "、".join(str(nm.get(x, x)) for x in str(i).split("、"))
 
-    return [t("pairing.blocked.row_free" if free else "pairing.blocked.row", lang, unit=name(r.host_unit), sector=sector_label(r.sector, lang),
+    key = ("pairing.blocked.row_free" if free else "pairing.blocked.row") + (".viewer" if viewer_words else "")
+    return [t(key, lang, unit=name(r.host_unit), sector=sector_label(r.sector, lang),
               n=int(r.seats), senders=name(r.senders) if isinstance(r.senders, str) and r.senders else "—")
             for r in blocked.itertuples()]
 

@@ -41,6 +41,7 @@ def test_sentence_names_place_seats_and_candidates():
     b = bottlenecks(plan)
     assert len(b) == 1 and b.iloc[0]["seats"] == 4 and b.iloc[0]["candidates"] == 2
     assert bottleneck_sentences(plan, b, "zh") == ["受援县的 4 个数学岗位（2027年3月起）只有 2 名合格人选"]
+    assert bottleneck_sentences(plan, b, "en") == ["受援县: 4 数学 posts (from Mar 2027) have only 2 qualified candidates"]
     # a candidate serving a later, overlapping seat elsewhere is said to be placed already
     people = [dict(id="P1")]
     orders = [dict(id="O1", host_unit="HA", headcount=2, priority=1),
@@ -49,7 +50,14 @@ def test_sentence_names_place_seats_and_candidates():
     assert bottleneck_sentences(plan, lang="zh") == [
         "受援单位HA的 2 个教育岗位（2027年3月起）只有 1 名合格人选，且其中 1 人已有安排"]
     assert bottleneck_sentences(plan, lang="en") == [
-        "受援单位HA: 2 Education posts (from Mar 2027) have only 1 qualified candidates, 1 of whom are placed elsewhere"]
+        "受援单位HA: 2 Education posts (from Mar 2027) have only 1 qualified candidate, 1 of whom is placed elsewhere"]
+
+
+def test_english_sentence_counts_agree_with_their_nouns():
+    """"1 qualified candidates, 1 of whom are placed elsewhere": one post, one candidate, one placed are singular."""
+    plan = planning.allocate(make_wb([dict(id="P1", skill="语文")], [dict(id="O1", skill="数学")]))
+    assert bottleneck_sentences(plan, lang="en") == ["受援单位HA: 1 数学 post (from Mar 2027) has no qualified candidate"]
+    assert bottleneck_sentences(plan, lang="zh") == ["受援单位HA的 1 个数学岗位（2027年3月起）没有合格人选"]
 
 
 def test_no_group_when_every_seat_can_be_filled():

@@ -106,7 +106,7 @@ def test_the_plan_says_who_misses_an_unfilled_seat_by_one_criterion_alone():
     assert plan.assignments.empty and list(plan.unfilled["reason"]) == ["criteria"]
     zh, en = plan.with_text("zh")[1]["reason_text"].iloc[0], plan.with_text("en")[1]["reason_text"].iloc[0]
     assert zh == "有可派期相符的人员，但都不符合选派条件：3 人只差职称"
-    assert en.endswith(": 3 person(s) short only of the title")
+    assert en.endswith(": 3 people short only of the title")
     assert "3 人只差职称" in plan.explain("O1", "zh")
     assert "职称低于副高级（中级）" in plan.explain("P1", "zh")
     assert "title below associate senior (intermediate)" in plan.explain("P1", "en")

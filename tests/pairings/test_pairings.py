@@ -126,7 +126,10 @@ def test_blocked_host_and_its_sentences(tmp_path):
     (zh,) = blocked_sentences(wb, b)
     assert zh.startswith("二县中学的教育岗位 1 个无人可派") and "乙市人民医院" in zh
     (en,) = blocked_sentences(wb, b, "en")
-    assert "乙市人民医院" in en and "Education" in en
+    assert "乙市人民医院" in en and "Education" in en and ": 1 seat no one can fill" in en
+    # leaders and host units read posts (岗位), not the planners' seats; Chinese says 岗位 to both
+    (en,), (zh_read,) = blocked_sentences(wb, b, "en", viewer_words=True), blocked_sentences(wb, b, viewer_words=True)
+    assert ": 1 post no one can fill" in en and zh_read == zh
     plan = planning.allocate(wb)
     u = plan.unfilled.set_index("order")
     assert u.loc["O4", "reason"] == "pairing" and u.loc["O4", "senders"] == "B-HOS"
