@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..programme.access import scope_workbook
+from ..programme.access import scope_workbook, scope_workbooks
 from ..core.clock import today
 from ..core.names import names
 from .excel import sheet_title, written
@@ -55,27 +55,30 @@ def unit_drafts(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None) -> 
     return d[d["host_unit"].eq(unit)].reset_index(drop=True)
 
 
-def unit_package(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None) -> Workbook:
-    """The unit's own workbook with its next-batch drafts appended (ids and all, loadable)."""
-    mine = scope_workbook(wb, [unit])
+def unit_package(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None, *, cut: Workbook | None = None) -> Workbook:
+    """The unit's own workbook with its next-batch drafts appended (ids and all, loadable); ``cut``: the programme
+    cut to the unit when already made (:func:`planning.programme.access.scope_workbooks`), else cut here."""
+    mine = scope_workbook(wb, [unit]) if cut is None else cut
     d = unit_drafts(wb, unit, drafts)
     return with_draft_orders(mine, d) if len(d) else mine
 
 
 def write_unit_package(wb: Workbook, unit: str, path, *, lang: str | None = None, data: str | None = None,
-                       drafts: pd.DataFrame | None = None, views: UnitViews | None = None) -> Path:
+                       drafts: pd.DataFrame | None = None, views: UnitViews | None = None,
+                       cut: Workbook | None = None) -> Path:
     """Write the unit's package to ``path`` (.xlsx); returns the path.
 
     Sheets: 本单位在岗人员, 本单位缺口与期满, 下一批订单（请确认） (each with a title
     line: what, the unit, the as-of day, the data), then the data tables in the
     template's form (Chinese headers). Nothing about other host units is inside.
     The file is written in one pass by xlsxwriter (:class:`planning.outputs.excel.XlsxBook`);
-    ``views`` (:func:`unit_views`) carries what is derived once for many units.
+    ``views`` (:func:`unit_views`) carries what is derived once for many units, ``cut`` the programme cut to
+    the unit (:func:`unit_package`).
     """
     lang = lang or default_lang()
     path = Path(path)
     drafts = unit_drafts(wb, unit, drafts)
-    pkg = unit_package(wb, unit, drafts)
+    pkg = unit_package(wb, unit, drafts, cut=cut)
     nm = names(wb)
     who = str(nm.get(unit, unit))
     with written(path) as tmp:  # the package appears whole or not at all
@@ -205,7 +208,8 @@ def write_unit_packages(wb: Workbook, folder, units=None, *, lang: str | None = 
 
     File names are the units' names (made safe), so a planner can send each to its unit;
     units whose names give the same file name are told apart by their ids. What every package
-    shows is derived once for the programme (:func:`unit_views`), then cut per unit.
+    shows is derived once for the programme (:func:`unit_views`), then cut per unit; the programme is cut to
+    the units in one grouped pass (:func:`planning.programme.access.scope_workbooks`).
     """
     lang = lang or default_lang()
     folder = Path(folder)
@@ -215,9 +219,10 @@ def write_unit_packages(wb: Workbook, folder, units=None, *, lang: str | None = 
     nm = names(wb)
     data = data if data is not None else data_name(wb, lang)
     views = unit_views(wb, lang, drafts) if units else None
+    cuts = scope_workbooks(wb, ([u] for u in units))
     return [write_unit_package(wb, u, folder / f"{safe}-{today():%Y%m%d}.xlsx", lang=lang, data=data, drafts=drafts,
-                               views=views)
-            for u, safe in zip(units, file_stems(units, nm))]
+                               views=views, cut=cut)
+            for u, safe, cut in zip(units, file_stems(units, nm), cuts)]
 
 
 def _file_stem(text) -> str:
