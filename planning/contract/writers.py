@@ -144,8 +144,12 @@ def template_columns(wb: Workbook, *, headers: str = "en"):
         zh = headers == "zh"
         head, cols = [], []
         for c in df.columns:
-            s = df[c]
             ty = types.get(c)
+            if not len(df):  # an empty table: its header only (many a cut holds several)
+                head.append(schema.template_header(table, c) if zh and ty is not None else c)
+                cols.append([])
+                continue
+            s = df[c]
             vals = s.tolist()
             if s.dtype.kind == "M":
                 end = c in END_COLUMNS

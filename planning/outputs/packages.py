@@ -89,11 +89,14 @@ def write_unit_package(wb: Workbook, unit: str, path, *, lang: str | None = None
 class UnitViews:
     """What every unit's package shows, derived once for the whole programme (:func:`unit_views`):
     everyone on post or planned with their host units and orders, the host units' gaps and own
-    checkpoints (labelled), and their indicators this period."""
+    checkpoints (labelled), and their indicators this period; the roster also as each package's roster sheet
+    sorts it (``sheet``, with its rows' host units ``sheet_hosts``): a stable sort, so each unit's rows of it are
+    its own roster sorted."""
 
     def __init__(self, roster, hosts, orders, gaps, gap_units, months, month_units, indicators, indicator_units,
-                 drafts, draft_units, told_apart):
+                 drafts, draft_units, told_apart, sheet=None, sheet_hosts=None):
         self.roster, self.hosts, self.orders = roster, hosts, orders
+        self.sheet, self.sheet_hosts = sheet, sheet_hosts
         self.gaps, self.gap_units, self.months, self.month_units = gaps, gap_units, months, month_units
         self.indicators, self.indicator_units = indicators, indicator_units
         self.drafts, self.draft_units, self.told_apart = drafts, draft_units, told_apart
@@ -129,11 +132,14 @@ def unit_views(wb: Workbook, lang: str | None = None, drafts: pd.DataFrame | Non
         suffixed)
     hosted = wb.teams["id"].map(tn).astype(str).str.contains(suffixed)
     told_apart = set(o.loc[told.to_numpy(), "host_unit"]) | set(wb.teams.loc[hosted.to_numpy(), "host"])
-    return UnitViews(people, host.to_numpy(dtype=object), rows["order"].to_numpy(dtype=object),
+    hosts = host.to_numpy(dtype=object)
+    sheet = roster_sheets(people, lang, keys=("by_host",))[0][1]  # sorted once; sort_values keeps the row labels
+    return UnitViews(people, hosts, rows["order"].to_numpy(dtype=object),
                      _gap_view(gaps, wb, lang), gaps["host_unit"].to_numpy(dtype=object),
                      _month_view(points, wb, lang), points["host_unit"].to_numpy(dtype=object),
                      ind.rename(columns=_ind_headers(lang)), ind["subject"].to_numpy(dtype=object),
-                     _draft_view(drafts, wb, lang), drafts["host_unit"].to_numpy(dtype=object), told_apart)
+                     _draft_view(drafts, wb, lang), drafts["host_unit"].to_numpy(dtype=object), told_apart,
+                     sheet.reset_index(drop=True), hosts[sheet.index.to_numpy()])
 
 
 def _draft_view(drafts: pd.DataFrame, wb, lang) -> pd.DataFrame:
@@ -163,24 +169,29 @@ def unit_tables(pkg: Workbook, unit: str, drafts: pd.DataFrame, lang: str, views
         drafts = views.drafts[views.draft_units == unit].reset_index(drop=True)
         if not len(drafts):  # no drafts: empty columns, no dates in them (as the unit's own workbook gives)
             drafts = drafts.astype(object)
+    roster = None
     if views is None:
         people = roster_table(pkg, lang)
         st = standing(pkg)
         gaps, months = _gap_view(st.units, pkg, lang), _month_view(st.points, pkg, lang)
         indicators = unit_indicator_sheet(pkg, lang)
     else:
-        mine = views.hosts == unit
-        people = views.roster[mine].reset_index(drop=True)
-        if unit in views.told_apart:  # names told apart within the package, as the unit's own workbook does
-            orders = pd.Series(views.orders[mine])
-            o = pkg.orders.set_index("id")
-            people["order"] = orders.map(order_names(pkg, lang)).fillna(orders).to_numpy()
-            people["team"] = orders.map(o["team"]).map(team_names(pkg, lang)).fillna(
-                t("alloc.roster.no_team", lang)).to_numpy()
+        if unit not in views.told_apart and views.sheet is not None:  # the roster sheet sorted once, cut
+            roster = views.sheet[views.sheet_hosts == unit].reset_index(drop=True)
+        else:
+            mine = views.hosts == unit
+            people = views.roster[mine].reset_index(drop=True)
+            if unit in views.told_apart:  # names told apart within the package, as the unit's own workbook does
+                orders = pd.Series(views.orders[mine])
+                o = pkg.orders.set_index("id")
+                people["order"] = orders.map(order_names(pkg, lang)).fillna(orders).to_numpy()
+                people["team"] = orders.map(o["team"]).map(team_names(pkg, lang)).fillna(
+                    t("alloc.roster.no_team", lang)).to_numpy()
         gaps = views.gaps[views.gap_units == unit].reset_index(drop=True)
         months = views.months[views.month_units == unit].reset_index(drop=True)
         indicators = views.indicators[views.indicator_units == unit].reset_index(drop=True)
-    roster = roster_sheets(people, lang, keys=("by_host",))[0][1]
+    if roster is None:
+        roster = roster_sheets(people, lang, keys=("by_host",))[0][1]
     return roster, gaps, months, indicators, drafts
 
 
