@@ -55,7 +55,8 @@ def unit_drafts(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None) -> 
     return d[d["host_unit"].eq(unit)].reset_index(drop=True)
 
 
-def unit_package(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None, *, cut: Workbook | None = None) -> Workbook:
+def unit_package(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None, *,
+                 cut: Workbook | None = None) -> Workbook:
     """The unit's own workbook with its next-batch drafts appended (ids and all, loadable); ``cut``: the programme
     cut to the unit when already made (:func:`planning.programme.access.scope_workbooks`), else cut here."""
     mine = scope_workbook(wb, [unit]) if cut is None else cut

@@ -317,7 +317,8 @@ def scope_workbooks(wb: Workbook, bounds):
         keep = set().union(*(up.get(x, ()) for x in named)) | named
         yield replace(
             wb,
-            regions=_rows(wb.regions.iloc[_take(regions_by_id, keep)]), units=_rows(wb.units.iloc[_take(units_by_id, keep)]),
+            regions=_rows(wb.regions.iloc[_take(regions_by_id, keep)]),
+            units=_rows(wb.units.iloc[_take(units_by_id, keep)]),
             pairings=_rows(pr.iloc[ir]), people=_rows(people), teams=_rows(tm.iloc[it]), orders=_rows(o.iloc[io]),
             assignments=_rows(asg.iloc[ia]), mentorships=_rows(m.iloc[im]), local_staff=_rows(ls.iloc[il]),
             indicators=_rows(wb.indicators.iloc[ii]), management_units=g, indicator_definitions=_rows(d.iloc[idf]),
@@ -370,7 +371,7 @@ def _grid_cutter(wb: Workbook):
     def cut(units: set, people: set) -> pd.DataFrame:
         mine = set(units)
         mine |= {r for u in units for r in over.get(u, ()) if under[r] <= units}
-        out = mu.iloc[np.unique(np.concatenate([by_host[h] for h in mine if h in by_host] or [np.empty(0, np.intp)]))].copy()
+        out = mu.iloc[_take(by_host, mine)].copy()
         out["parent"] = out["parent"].where(out["parent"].isin(set(out["id"])), None)
         hidden = out["leader"].notna() & ~out["leader"].isin(people)
         out["leader"] = out["leader"].where(~hidden, None)
