@@ -65,6 +65,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_mentoring.py
 	$(BIN)/python benchmarks/bench_hostile.py
 	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_packages.py
 	$(PGTEST) $(BIN)/python benchmarks/bench_store.py
 
 clean:

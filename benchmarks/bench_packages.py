@@ -6,7 +6,8 @@ the best of ``--repeat`` runs. Steps:
 
 * ``ours``: ``write_unit_packages`` (what ``planning packages data/sample`` writes), then
   ``write_sender_packages`` (``--senders``) and ``write_assessment_sheets`` (``--assessments 2026``):
-  each file written once, by xlsxwriter, the tables every unit's package shows derived once;
+  each file written once, by xlsxwriter, the tables every unit's package shows derived once, the
+  programme cut to the units in one grouped pass (``scope_workbooks``);
 * ``two-pass``: the unit packages as they were written before: per unit, the programme cut to the unit,
   its roster, standing and indicators derived from it, the data tables written by pandas (openpyxl
   engine, ``save_workbook``), the file read again by openpyxl to add the report sheets

@@ -210,3 +210,29 @@ def test_units_of_the_same_name_get_the_names_their_own_workbooks_give(sample):
         once, own = unit_tables(pkg, x, mine, "zh", views), unit_tables(pkg, x, mine, "zh")
         for s, t in zip(once, own):
             pd.testing.assert_frame_equal(s.reset_index(drop=True), t.reset_index(drop=True), check_dtype=False)
+
+
+def file_parts(path):
+    """Every part of an .xlsx file but its creation time (docProps/core.xml)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
+def test_packages_written_together_are_those_written_one_by_one(sample, tmp_path):
+    """write_unit_packages (the programme cut to every unit in one grouped pass) writes for each unit the very
+    file write_unit_package writes from the programme cut to that unit alone (scope_workbook), part for part.
+    (The tables shown are checked against the unit's own workbook above.)"""
+    from planning.outputs.packages import write_unit_packages
+
+    units = list(pd.unique(sample.orders["host_unit"]))
+    together = write_unit_packages(sample, tmp_path / "together")
+    assert len(together) == len(units)
+    drafts = next_batch_orders(sample)
+    views = unit_views(sample, "zh", drafts)
+    for u, path in zip(units, together):
+        alone = write_unit_package(sample, u, tmp_path / f"{u}.xlsx", drafts=drafts, views=views)
+        a, b = file_parts(path), file_parts(alone)
+        assert a.keys() == b.keys(), u
+        assert [n for n in a if a[n] != b[n]] == [], u

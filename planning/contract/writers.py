@@ -143,9 +143,12 @@ def template_columns(wb: Workbook, *, headers: str = "en"):
         types = _column_types(table)
         zh = headers == "zh"
         head, cols = [], []
-        for c in df.columns:
-            s = df[c]
+        for c, s in df.items():
             ty = types.get(c)
+            if not len(s):  # an empty table: its header only (many a cut holds several)
+                head.append(schema.template_header(table, c) if zh and ty is not None else c)
+                cols.append([])
+                continue
             vals = s.tolist()
             if s.dtype.kind == "M":
                 end = c in END_COLUMNS

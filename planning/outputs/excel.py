@@ -95,8 +95,7 @@ def column_layout(df: pd.DataFrame, percent_columns=()) -> tuple[list[str | None
     percent, formats, widths = set(percent_columns), [], []
     q = 1.0 if len(df) < 50 else 0.95  # short tables: fit every value
     present = df.notna().to_numpy()
-    for j, col in enumerate(df.columns):
-        values = df.iloc[:, j]  # by position: two columns may share a header
+    for j, (col, values) in enumerate(df.items()):  # by position: two columns may share a header
         is_date = values.dtype.kind == "M" or pd.api.types.is_datetime64_any_dtype(values) or (
             values.dtype == object and any(hasattr(v, "year") and hasattr(v, "month") and not isinstance(v, str)
                                            for v in values.tolist()))
@@ -383,7 +382,7 @@ class XlsxBook:
             for j, h in enumerate(df.columns):
                 self.cell(ws, top, j, h, **head)
             formats, widths = column_layout(df, percent_columns)
-            cols = [df.iloc[:, j].tolist() for j in range(ncol)]
+            cols = [values.tolist() for _, values in df.items()]  # by position, as column_layout reads them
             for j, (values, f) in enumerate(zip(cols, formats)):
                 for i, v in enumerate(values, start=top + 1):
                     self.cell(ws, i, j, v, f)

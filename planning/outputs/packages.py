@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..programme.access import scope_workbook
+from ..programme.access import scope_workbook, scope_workbooks
 from ..core.clock import today
 from ..core.names import names
 from .excel import sheet_title, written
@@ -55,27 +55,31 @@ def unit_drafts(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None) -> 
     return d[d["host_unit"].eq(unit)].reset_index(drop=True)
 
 
-def unit_package(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None) -> Workbook:
-    """The unit's own workbook with its next-batch drafts appended (ids and all, loadable)."""
-    mine = scope_workbook(wb, [unit])
+def unit_package(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None, *,
+                 cut: Workbook | None = None) -> Workbook:
+    """The unit's own workbook with its next-batch drafts appended (ids and all, loadable); ``cut``: the programme
+    cut to the unit when already made (:func:`planning.programme.access.scope_workbooks`), else cut here."""
+    mine = scope_workbook(wb, [unit]) if cut is None else cut
     d = unit_drafts(wb, unit, drafts)
     return with_draft_orders(mine, d) if len(d) else mine
 
 
 def write_unit_package(wb: Workbook, unit: str, path, *, lang: str | None = None, data: str | None = None,
-                       drafts: pd.DataFrame | None = None, views: UnitViews | None = None) -> Path:
+                       drafts: pd.DataFrame | None = None, views: UnitViews | None = None,
+                       cut: Workbook | None = None) -> Path:
     """Write the unit's package to ``path`` (.xlsx); returns the path.
 
     Sheets: 本单位在岗人员, 本单位缺口与期满, 下一批需求岗位（请确认） (each with a title
     line: what, the unit, the as-of day, the data), then the data tables in the
     template's form (Chinese headers). Nothing about other host units is inside.
     The file is written in one pass by xlsxwriter (:class:`planning.outputs.excel.XlsxBook`);
-    ``views`` (:func:`unit_views`) carries what is derived once for many units.
+    ``views`` (:func:`unit_views`) carries what is derived once for many units, ``cut`` the programme cut to
+    the unit (:func:`unit_package`).
     """
     lang = lang or default_lang()
     path = Path(path)
     drafts = unit_drafts(wb, unit, drafts)
-    pkg = unit_package(wb, unit, drafts)
+    pkg = unit_package(wb, unit, drafts, cut=cut)
     nm = names(wb)
     who = str(nm.get(unit, unit))
     with written(path) as tmp:  # the package appears whole or not at all
@@ -86,11 +90,14 @@ def write_unit_package(wb: Workbook, unit: str, path, *, lang: str | None = None
 class UnitViews:
     """What every unit's package shows, derived once for the whole programme (:func:`unit_views`):
     everyone on post or planned with their host units and orders, the host units' gaps and own
-    checkpoints (labelled), and their indicators this period."""
+    checkpoints (labelled), and their indicators this period; the roster also as each package's roster sheet
+    sorts it (``sheet``, with its rows' host units ``sheet_hosts``): a stable sort, so each unit's rows of it are
+    its own roster sorted."""
 
     def __init__(self, roster, hosts, orders, gaps, gap_units, months, month_units, indicators, indicator_units,
-                 drafts, draft_units, told_apart):
+                 drafts, draft_units, told_apart, sheet=None, sheet_hosts=None):
         self.roster, self.hosts, self.orders = roster, hosts, orders
+        self.sheet, self.sheet_hosts = sheet, sheet_hosts
         self.gaps, self.gap_units, self.months, self.month_units = gaps, gap_units, months, month_units
         self.indicators, self.indicator_units = indicators, indicator_units
         self.drafts, self.draft_units, self.told_apart = drafts, draft_units, told_apart
@@ -126,11 +133,14 @@ def unit_views(wb: Workbook, lang: str | None = None, drafts: pd.DataFrame | Non
         suffixed)
     hosted = wb.teams["id"].map(tn).astype(str).str.contains(suffixed)
     told_apart = set(o.loc[told.to_numpy(), "host_unit"]) | set(wb.teams.loc[hosted.to_numpy(), "host"])
-    return UnitViews(people, host.to_numpy(dtype=object), rows["order"].to_numpy(dtype=object),
+    hosts = host.to_numpy(dtype=object)
+    sheet = roster_sheets(people, lang, keys=("by_host",))[0][1]  # sorted once; sort_values keeps the row labels
+    return UnitViews(people, hosts, rows["order"].to_numpy(dtype=object),
                      _gap_view(gaps, wb, lang), gaps["host_unit"].to_numpy(dtype=object),
                      _month_view(points, wb, lang), points["host_unit"].to_numpy(dtype=object),
                      ind.rename(columns=_ind_headers(lang)), ind["subject"].to_numpy(dtype=object),
-                     _draft_view(drafts, wb, lang), drafts["host_unit"].to_numpy(dtype=object), told_apart)
+                     _draft_view(drafts, wb, lang), drafts["host_unit"].to_numpy(dtype=object), told_apart,
+                     sheet.reset_index(drop=True), hosts[sheet.index.to_numpy()])
 
 
 def _draft_view(drafts: pd.DataFrame, wb, lang) -> pd.DataFrame:
@@ -164,24 +174,29 @@ def unit_tables(pkg: Workbook, unit: str, drafts: pd.DataFrame, lang: str, views
         drafts = views.drafts[views.draft_units == unit].reset_index(drop=True)
         if not len(drafts):  # no drafts: empty columns, no dates in them (as the unit's own workbook gives)
             drafts = drafts.astype(object)
+    roster = None
     if views is None:
         people = roster_table(pkg, lang)
         st = standing(pkg)
         gaps, months = _gap_view(st.units, pkg, lang), _month_view(st.points, pkg, lang)
         indicators = unit_indicator_sheet(pkg, lang)
     else:
-        mine = views.hosts == unit
-        people = views.roster[mine].reset_index(drop=True)
-        if unit in views.told_apart:  # names told apart within the package, as the unit's own workbook does
-            orders = pd.Series(views.orders[mine])
-            o = pkg.orders.set_index("id")
-            people["order"] = orders.map(order_names(pkg, lang)).fillna(orders).to_numpy()
-            people["team"] = orders.map(o["team"]).map(team_names(pkg, lang)).fillna(
-                t("alloc.roster.no_team", lang)).to_numpy()
+        if unit not in views.told_apart and views.sheet is not None:  # the roster sheet sorted once, cut
+            roster = views.sheet[views.sheet_hosts == unit].reset_index(drop=True)
+        else:
+            mine = views.hosts == unit
+            people = views.roster[mine].reset_index(drop=True)
+            if unit in views.told_apart:  # names told apart within the package, as the unit's own workbook does
+                orders = pd.Series(views.orders[mine])
+                o = pkg.orders.set_index("id")
+                people["order"] = orders.map(order_names(pkg, lang)).fillna(orders).to_numpy()
+                people["team"] = orders.map(o["team"]).map(team_names(pkg, lang)).fillna(
+                    t("alloc.roster.no_team", lang)).to_numpy()
         gaps = views.gaps[views.gap_units == unit].reset_index(drop=True)
         months = views.months[views.month_units == unit].reset_index(drop=True)
         indicators = views.indicators[views.indicator_units == unit].reset_index(drop=True)
-    roster = roster_sheets(people, lang, keys=("by_host",))[0][1]
+    if roster is None:
+        roster = roster_sheets(people, lang, keys=("by_host",))[0][1]
     return roster, gaps, months, indicators, drafts
 
 
@@ -209,7 +224,8 @@ def write_unit_packages(wb: Workbook, folder, units=None, *, lang: str | None = 
 
     File names are the units' names (made safe), so a planner can send each to its unit;
     units whose names give the same file name are told apart by their ids. What every package
-    shows is derived once for the programme (:func:`unit_views`), then cut per unit.
+    shows is derived once for the programme (:func:`unit_views`), then cut per unit; the programme is cut to
+    the units in one grouped pass (:func:`planning.programme.access.scope_workbooks`).
     """
     lang = lang or default_lang()
     folder = Path(folder)
@@ -219,9 +235,10 @@ def write_unit_packages(wb: Workbook, folder, units=None, *, lang: str | None = 
     nm = names(wb)
     data = data if data is not None else data_name(wb, lang)
     views = unit_views(wb, lang, drafts) if units else None
+    cuts = scope_workbooks(wb, ([u] for u in units))
     return [write_unit_package(wb, u, folder / f"{safe}-{today():%Y%m%d}.xlsx", lang=lang, data=data, drafts=drafts,
-                               views=views)
-            for u, safe in zip(units, file_stems(units, nm))]
+                               views=views, cut=cut)
+            for u, safe, cut in zip(units, file_stems(units, nm), cuts)]
 
 
 def _file_stem(text) -> str:

@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 
 from ..core.hierarchy import ancestors
@@ -30,7 +31,7 @@ from .senders import sender_people, sender_tasks
 from ..contract import Workbook
 
 __all__ = ["OfficeRole", "Viewer", "PAGES", "READ_ONLY_PAGES", "sign_viewer", "read_viewer",
-           "host_units_of", "scope_workbook", "senders_of", "scope_sender_workbook",
+           "host_units_of", "scope_workbook", "scope_workbooks", "senders_of", "scope_sender_workbook",
            "SCOPED_ROLES", "scoped", "scope_of", "scope_key"]
 
 
@@ -230,6 +231,153 @@ def scope_workbook(wb: Workbook, bound) -> Workbook:
 
 def _rows(df: pd.DataFrame, mask=None) -> pd.DataFrame:
     return (df if mask is None else df[mask]).reset_index(drop=True)
+
+
+def scope_workbooks(wb: Workbook, bounds):
+    """Each of ``bounds`` (an iterable of bounds, each as :func:`scope_workbook` takes it) cut as
+    :func:`scope_workbook` cuts it, the cuts one by one (a generator), in one grouped pass.
+
+    The programme is read once: each table's rows grouped by the ids it is cut on (orders by host unit,
+    assignments by order, people by id and so on), the region tree as a map up and down; each cut then
+    takes its rows by position. For many units (a package per host unit) it saves reading the whole
+    programme again per unit; each cut equals :func:`scope_workbook`'s.
+
+    Examples
+    --------
+    >>> import planning
+    >>> wb = planning.load_workbook(planning.SAMPLE)
+    >>> one, two = scope_workbooks(wb, [["H-SCH01"], ["H-SCH02"]])
+    >>> set(one.orders["host_unit"]), set(two.orders["host_unit"])
+    ({'H-SCH01'}, {'H-SCH02'})
+    """
+    a = ancestors(wb)
+    nodes, uppers = a["node"].astype(str).to_numpy(), a["ancestor"].astype(str).to_numpy()
+    up, down = _sets(nodes, uppers), _sets(uppers, nodes)
+    host_ids = set(wb.units.loc[wb.units["side"].astype(str) == "host", "id"].astype(str))
+    o, asg, p, tm = wb.orders, wb.assignments, wb.people, wb.teams
+    orders_by_host, order_ids = _positions(o["host_unit"]), o["id"].astype(str).to_numpy()
+    order_teams = o["team"].astype(str).where(o["team"].notna(), None).to_numpy()
+    assignments_by_order, assignment_people = _positions(asg["order"]), asg["person"].astype(str).to_numpy()
+    people_by_id, people_ids = _positions(p["id"]), p["id"].astype(str).to_numpy()
+    people_senders = p["sending_unit"].astype(str).to_numpy()
+    teams_by_host, teams_by_id, team_ids = _positions(tm["host"]), _positions(tm["id"]), tm["id"].astype(str).to_numpy()
+    pr = wb.pairings
+    pairings_by_host = _positions(pr["host"])
+    pairing_senders, pairing_hosts = pr["sender"].astype(str).to_numpy(), pr["host"].astype(str).to_numpy()
+    ls = wb.local_staff
+    staff_by_host, staff_ids = _positions(ls["host_unit"]), ls["id"].astype(str).to_numpy()
+    m = wb.mentorships
+    mentorships_by_host = _positions(m["host_unit"])
+    mentors, apprentices = m["mentor"].astype(str).to_numpy(), m["apprentice"].astype(str).to_numpy()
+    indicators_by_host = _positions(wb.indicators["host_unit"])
+    v = wb.indicator_values
+    values_by_subject, value_indicators = _positions(v["subject"]), _na_key(v["indicator"].astype(str))
+    d = wb.indicator_definitions
+    # a definition's parts as scope_workbook reads them (stack(), then text; a missing part kept as pandas keeps it,
+    # and then matched as isin() matches it: a missing value matches a missing value)
+    d_ids = d["id"].astype(str).to_numpy()
+    numerators, denominators = (_na_key(d[c].astype(str)) for c in ("numerator", "denominator"))
+    stacked = d[["numerator", "denominator"]].set_axis(d_ids).stack().astype(str)
+    parts = _sets(stacked.index.get_level_values(0), _na_key(stacked))
+    s = wb.assessments
+    assessments_by_person, assessment_items = _positions(s["person"]), s["item"].to_numpy()
+    items_by_id = _positions(wb.assessment_items["id"])
+    regions_by_id, units_by_id = _positions(wb.regions["id"]), _positions(wb.units["id"])
+    grid = _grid_cutter(wb)
+    for bound in bounds:
+        bound = {str(b) for b in bound}
+        units = host_ids & set().union(*(down.get(b, ()) for b in bound))
+        io = _take(orders_by_host, units)
+        oids = set(order_ids[io])
+        ia = _take(assignments_by_order, oids)
+        ip = _take(people_by_id, set(assignment_people[ia]))
+        it = np.union1d(_take(teams_by_host, units), _take(teams_by_id, {x for x in order_teams[io] if x is not None}))
+        above = set().union(*(up.get(u, ()) for u in units))
+        ir = _take(pairings_by_host, above)
+        il = _take(staff_by_host, units)
+        pids = set(people_ids[ip])
+        known = pids | set(staff_ids[il])
+        im = _take(mentorships_by_host, units)
+        im = im[[mentors[i] in known and apprentices[i] in known for i in im]].astype(np.intp)
+        ii = _take(indicators_by_host, units)
+        subjects = units | set(team_ids[it]) | pids
+        iv = _take(values_by_subject, subjects)
+        named_ind = set(value_indicators[iv])
+        named_ind |= {x for i in named_ind for x in parts.get(i, ())}
+        idf = np.flatnonzero([i in named_ind or (n in named_ind and e in named_ind)
+                              for i, n, e in zip(d_ids, numerators, denominators)])
+        iss = _take(assessments_by_person, pids)
+        iit = _take(items_by_id, {x for x in assessment_items[iss] if pd.notna(x)})
+        named = units | set(people_senders[ip]) | set(pairing_senders[ir]) | set(pairing_hosts[ir])
+        g = grid(units, pids)
+        named |= set(g["host"].dropna().astype(str))
+        people = p.iloc[ip]
+        if "cell" in people.columns:
+            people = people.assign(cell=people["cell"].where(people["cell"].isin(set(g["id"])), None))
+        keep = set().union(*(up.get(x, ()) for x in named)) | named
+        yield replace(
+            wb,
+            regions=_rows(wb.regions.iloc[_take(regions_by_id, keep)]),
+            units=_rows(wb.units.iloc[_take(units_by_id, keep)]),
+            pairings=_rows(pr.iloc[ir]), people=_rows(people), teams=_rows(tm.iloc[it]), orders=_rows(o.iloc[io]),
+            assignments=_rows(asg.iloc[ia]), mentorships=_rows(m.iloc[im]), local_staff=_rows(ls.iloc[il]),
+            indicators=_rows(wb.indicators.iloc[ii]), management_units=g, indicator_definitions=_rows(d.iloc[idf]),
+            indicator_values=_rows(v.iloc[iv]), assessment_items=_rows(wb.assessment_items.iloc[iit]),
+            assessments=_rows(s.iloc[iss]),
+            quotas=_rows(wb.quotas.iloc[0:0]), sender_staff=_rows(wb.sender_staff.iloc[0:0]),
+        )
+
+
+def _positions(column: pd.Series) -> dict:
+    """Each value of ``column`` (as text) with the positions of its rows."""
+    return column.astype(str).groupby(column.astype(str).to_numpy(), sort=False).indices
+
+
+_NA = object()  # a missing value, one and the same wherever it is met
+
+
+def _na_key(column: pd.Series) -> np.ndarray:
+    """``column``'s values with every missing one the same object (:data:`_NA`), for set lookups."""
+    values = column.to_numpy(dtype=object)
+    return np.where(pd.isna(values), _NA, values)
+
+
+def _sets(keys, values) -> dict:
+    out: dict = {}
+    for k, x in zip(keys, values):
+        out.setdefault(k, set()).add(x)
+    return out
+
+
+def _take(groups: dict, keys) -> np.ndarray:
+    """The positions of the rows of ``keys`` in ``groups`` (:func:`_positions`), in the table's order."""
+    hit = [groups[k] for k in keys if k in groups]
+    return np.unique(np.concatenate(hit)) if hit else np.empty(0, dtype=np.intp)
+
+
+def _grid_cutter(wb: Workbook):
+    """:func:`planning.programme.grid.scope_grid` of ``wb``'s management units, the programme read once:
+    a function of the viewer's host units and the people kept."""
+    mu = wb.management_units
+    if mu.empty:
+        return lambda units, people: mu
+    a = ancestors(wb)
+    regions = a[a["ancestor"].isin(set(wb.regions["id"]))]
+    regions = regions[regions["node"].isin(set(wb.units.loc[wb.units["side"].eq("host"), "id"]))]
+    under = _sets(regions["ancestor"], regions["node"])  # a host region with its host units
+    over = _sets(regions["node"], regions["ancestor"])  # a host unit with its regions
+    by_host = mu["host"].groupby(mu["host"].to_numpy(), sort=False).indices  # as they are: isin compares values
+
+    def cut(units: set, people: set) -> pd.DataFrame:
+        mine = set(units)
+        mine |= {r for u in units for r in over.get(u, ()) if under[r] <= units}
+        out = mu.iloc[_take(by_host, mine)].copy()
+        out["parent"] = out["parent"].where(out["parent"].isin(set(out["id"])), None)
+        hidden = out["leader"].notna() & ~out["leader"].isin(people)
+        out["leader"] = out["leader"].where(~hidden, None)
+        return out.reset_index(drop=True)
+
+    return cut
 
 
 def senders_of(wb: Workbook, bound) -> set[str]:
