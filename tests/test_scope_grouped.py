@@ -36,3 +36,18 @@ def test_grouped_cut_is_scope_workbooks_cut(kind):
     assert len(cuts) == len(bounds)
     for bound, got in zip(bounds, cuts):
         assert_same_cut(got, scope_workbook(wb, bound), bound)
+
+
+def test_a_cut_keeps_the_definitions_its_values_name_and_the_ratios_built_of_them(sample):
+    """H-SCH01's values name 3 indicators; the ratio of two of them (本科上线率) comes too, and nothing else:
+    a definition without parts is no ratio (a missing part once matched a missing part and kept all 17)."""
+    from planning.programme.access import scope_workbook, scope_workbooks
+
+    cut = scope_workbook(sample, ["H-SCH01"])
+    named = set(cut.indicator_values["indicator"])
+    d = sample.indicator_definitions
+    ratios = {r.id for r in d.itertuples() if isinstance(r.numerator, str) and isinstance(r.denominator, str)
+              and r.numerator in named and r.denominator in named}
+    assert set(cut.indicator_definitions["id"]) == named | ratios == {"EDU-CAND", "EDU-PASS", "EDU-RATE", "EDU-TRAIN"}
+    (grouped,) = scope_workbooks(sample, [["H-SCH01"]])
+    assert set(grouped.indicator_definitions["id"]) == set(cut.indicator_definitions["id"])

@@ -202,8 +202,11 @@ def scope_workbook(wb: Workbook, bound) -> Workbook:
     values = wb.indicator_values[wb.indicator_values["subject"].astype(str).isin(subjects)]
     d = wb.indicator_definitions
     named_ind = set(values["indicator"].astype(str))
-    named_ind |= set(d.loc[d["id"].astype(str).isin(named_ind), ["numerator", "denominator"]].stack().astype(str))
-    ratios = d["numerator"].astype(str).isin(named_ind) & d["denominator"].astype(str).isin(named_ind)
+    named_ind |= set(d.loc[d["id"].astype(str).isin(named_ind), ["numerator", "denominator"]].stack().dropna()
+                     .astype(str))
+    # a ratio whose two parts are both named (a definition without parts is no ratio)
+    ratios = (d["numerator"].notna() & d["denominator"].notna() & d["numerator"].astype(str).isin(named_ind)
+              & d["denominator"].astype(str).isin(named_ind))
     definitions = d[d["id"].astype(str).isin(named_ind) | ratios]
     assessments = wb.assessments[wb.assessments["person"].astype(str).isin(set(people["id"].astype(str)))]
     items = wb.assessment_items[wb.assessment_items["id"].astype(str).isin(set(assessments["item"].dropna()))]
@@ -273,11 +276,10 @@ def scope_workbooks(wb: Workbook, bounds):
     v = wb.indicator_values
     values_by_subject, value_indicators = _positions(v["subject"]), _na_key(v["indicator"].astype(str))
     d = wb.indicator_definitions
-    # a definition's parts as scope_workbook reads them (stack(), then text; a missing part kept as pandas keeps it,
-    # and then matched as isin() matches it: a missing value matches a missing value)
+    # a definition's parts as scope_workbook reads them (a missing part is no part)
     d_ids = d["id"].astype(str).to_numpy()
     numerators, denominators = (_na_key(d[c].astype(str)) for c in ("numerator", "denominator"))
-    stacked = d[["numerator", "denominator"]].set_axis(d_ids).stack().astype(str)
+    stacked = d[["numerator", "denominator"]].set_axis(d_ids).stack().dropna().astype(str)
     parts = _sets(stacked.index.get_level_values(0), _na_key(stacked))
     s = wb.assessments
     assessments_by_person, assessment_items = _positions(s["person"]), s["item"].to_numpy()
@@ -304,7 +306,7 @@ def scope_workbooks(wb: Workbook, bounds):
         iv = _take(values_by_subject, subjects)
         named_ind = set(value_indicators[iv])
         named_ind |= {x for i in named_ind for x in parts.get(i, ())}
-        idf = np.flatnonzero([i in named_ind or (n in named_ind and e in named_ind)
+        idf = np.flatnonzero([i in named_ind or (n is not _NA and e is not _NA and n in named_ind and e in named_ind)
                               for i, n, e in zip(d_ids, numerators, denominators)])
         iss = _take(assessments_by_person, pids)
         iit = _take(items_by_id, {x for x in assessment_items[iss] if pd.notna(x)})
