@@ -306,7 +306,7 @@ def test_gaps_cli_prints_and_writes_a_formatted_report(tmp_path):
     run = subprocess.run([sys.executable, "-m", "planning.cli", "gaps", str(planning.SAMPLE), "--month", "2027-03",
                           "--by", "county", "--out", str(out)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    assert "2027-03" in run.stdout and "缺口" in run.stdout and "Traceback" not in run.stderr
+    assert "2027年3月" in run.stdout and "2027-03" not in run.stdout and "缺口" in run.stdout and "Traceback" not in run.stderr
     from openpyxl import load_workbook
 
     book = load_workbook(out)

@@ -37,9 +37,15 @@ ACCOUNTS = {  # name: (role, units, password)
 
 
 def _free_block(n: int = 5) -> int:
-    """A port p with p … p+n-1 all free on 127.0.0.1."""
+    """A port p with p … p+n-1 all free on 127.0.0.1, below the kernel's ephemeral range (so that no outgoing
+    connection, which takes its local port from that range, can take one between this check and the bind)."""
+    low = 32768
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
     for _ in range(200):
-        p = random.randint(20000, 40000)
+        p = random.randint(10000, max(10001, min(low, 40000) - n - 1))
         try:
             socks = []
             for i in range(n):
