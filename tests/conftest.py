@@ -86,6 +86,23 @@ def sample_copy(tmp_path):
 
 
 def _free_port() -> int:
+    """A free port below the kernel's ephemeral range: no outgoing connection (which takes its local port from
+    that range) can take it while the server starts."""
+    import random
+
+    low = 32768
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    for _ in range(200):
+        p = random.randint(10000, max(10001, min(low, 40000) - 1))
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", p))
+            except OSError:
+                continue
+            return p
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
