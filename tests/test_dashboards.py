@@ -20,7 +20,8 @@ def _error_texts() -> list[str]:
     with open(ROOT / "planning" / "core" / "i18n.csv", encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f) if r["key"] in ERROR_KEYS]
     assert {r["key"] for r in rows} == set(ERROR_KEYS), "an error text's key is gone from i18n.csv"
-    return [re.sub(r"\\\{\w+\\\}", ".+?", re.escape(r[lang])) for r in rows for lang in ("zh", "en")]
+    # a field reads anything, a plural one ({n:problem|problems}) too
+    return [re.sub(r"\\\{\w+(?::[^}]*)?\\\}", ".+?", re.escape(r[lang])) for r in rows for lang in ("zh", "en")]
 
 
 #: what a viewer must never read: Python's and Voila's failures, and the project's own error texts

@@ -319,10 +319,10 @@ class App(DataSources):
             return self.t("app.uploaded_source", name=self.source[1])
         if self.source[0] == "version" and sc is not None and sc.workbook is self.full_wb:
             return self.t("app.saved_source", name=sc.name, v=sc.version, author=sc.author,
-                          when=beijing_time(sc.saved_at))
+                          when=beijing_time(sc.saved_at, self.lang))
         if sc is not None and sc.workbook is self.full_wb:
             return self.t("app.published", name=sc.name, v=sc.version, author=sc.author,
-                          when=beijing_time(sc.saved_at))
+                          when=beijing_time(sc.saved_at, self.lang))
         return data_name(self.full_wb if self.full_wb is not None else self.wb, self.lang)
 
     def as_of_text(self) -> str:

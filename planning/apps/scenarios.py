@@ -495,7 +495,7 @@ class ScenariosApp(App):
             self.t("sapp.col.name"): c["name"].to_numpy(),
             self.t("sapp.col.version"): c["version"].astype(int).to_numpy(),
             self.t("sapp.col.author"): c["author"].to_numpy(),
-            self.t("sapp.log.at"): c["saved_at"].map(beijing_time).to_numpy(),
+            self.t("sapp.log.at"): c["saved_at"].map(lambda x: beijing_time(x, self.lang)).to_numpy(),
             self.t("sapp.col.origin"): [self.t(f"src.origin.{o}") if o else "" for o in c["origin"]],
             self.t("sapp.note"): c["note"].to_numpy(),
             self.t("sapp.col.published"): ["✔" if p else "" for p in c["published"]],
@@ -604,7 +604,7 @@ class ScenariosApp(App):
             self.publications.value = head + f"<div class='app-sub'>{html.escape(self.t('sapp.log_none'))}</div>"
             return
         view = pd.DataFrame({
-            self.t("sapp.log.at"): log_["at"].map(beijing_time),
+            self.t("sapp.log.at"): log_["at"].map(lambda x: beijing_time(x, self.lang)),
             self.t("sapp.log.by"): log_["by"],
             self.t("sapp.log.action"): log_["action"].map(lambda a: self.t(f"sapp.log.{a}")),
             self.t("sapp.log.version"): [self.t("sapp.version", name=n, v=int(v), author="").strip()

@@ -181,12 +181,15 @@ def dashboard_source():
     return contract.load_workbook(data_path()), None
 
 
-def beijing_time(ts) -> str:
-    """A stored time (UTC) as the offices read it: Beijing time, to the minute."""
+def beijing_time(ts, lang: str | None = None) -> str:
+    """A stored time (UTC) as the offices read it: Beijing time, to the minute, its day written as the pages
+    write a day (2026年12月8日 01:11 in Chinese, 2026-12-08 01:11 in English)."""
+    from ..core.i18n import fmt_date
 
     t_ = pd.Timestamp(ts)
     t_ = t_.tz_localize("UTC") if t_.tzinfo is None else t_
-    return t_.tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
+    t_ = t_.tz_convert("Asia/Shanghai")
+    return f"{fmt_date(t_.tz_localize(None).normalize(), lang)} {t_.strftime('%H:%M')}"
 
 
 def dashboard_stamp() -> tuple:

@@ -202,7 +202,7 @@ class DataSources:
         origin = self.t(f"src.origin.{r.origin}") if r.origin else ""
         note = str(r.note or "").strip()
         note = note if len(note) <= 40 else note[:39] + "…"
-        text = self.t("src.version", name=r.name, v=int(r.version), author=r.author, when=beijing_time(r.saved_at))
+        text = self.t("src.version", name=r.name, v=int(r.version), author=r.author, when=beijing_time(r.saved_at, self.lang))
         extra = "；".join(x for x in (origin, note) if x) if self.lang == "zh" else "; ".join(
             x for x in (origin, note) if x)
         return (text + (f" · {extra}" if extra else "") + (self.t("src.is_published") if r.published else ""))
