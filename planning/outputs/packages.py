@@ -144,12 +144,10 @@ def unit_views(wb: Workbook, lang: str | None = None, drafts: pd.DataFrame | Non
 
 
 def _draft_view(drafts: pd.DataFrame, wb, lang) -> pd.DataFrame:
-    """The next batch's drafts in a host unit's words (需求岗位, not 订单); the id is the one its reply's
-    需求订单 sheet carries."""
-    view = labelled(drafts[["sector", "skill", "role", "headcount", "start", "end", "priority"]], wb, lang,
-                    numbers=True)
-    view.insert(0, t("pkg.col.draft", lang), drafts["id"].to_numpy(dtype=object))
-    return view
+    """The next batch's drafts in a host unit's words: each named (not by id) under 需求岗位, not 订单."""
+    view = labelled(drafts[["id", "sector", "skill", "role", "headcount", "start", "end", "priority"]].rename(
+        columns={"id": "order"}), wb, lang, numbers=True)
+    return view.rename(columns={t("col.order", lang): t("pkg.col.draft", lang)})
 
 
 def _gap_view(units: pd.DataFrame, wb, lang) -> pd.DataFrame:
