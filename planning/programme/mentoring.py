@@ -501,7 +501,7 @@ def pairs_text(pairs: pd.DataFrame, lang: str | None = None) -> str:
     >>> p = pd.DataFrame({"mentor": ["P1", "P1"], "apprentice": ["L1", "L2"], "host_unit": ["U", "U"],
     ...                   "exact_skill": [True, False]})
     >>> pairs_text(p, "en")
-    '2 new mentoring pairs at 1 host units, 1 of them with the same skill.'
+    '2 new mentoring pairs at 1 host unit, 1 of them with the same skill.'
     >>> pairs_text(p.iloc[:0], "zh")
     '没有可新增的结对。'
     """
