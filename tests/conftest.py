@@ -140,6 +140,22 @@ def stop(proc, log):
     log.close()
 
 
+def office_served(secret: str, log_name: str):
+    """``planning serve`` behind an office secret (a page's viewer is the one its signed pass names): a generator
+    for a module fixture, yielding (base URL, secret) and stopping the server after."""
+    before = os.environ.get("PLANNING_OFFICE_SECRET")
+    os.environ["PLANNING_OFFICE_SECRET"] = secret
+    try:
+        proc, url, log = serve(log_name=log_name)
+    finally:
+        if before is None:
+            del os.environ["PLANNING_OFFICE_SECRET"]
+        else:
+            os.environ["PLANNING_OFFICE_SECRET"] = before
+    yield url, secret
+    stop(proc, log)
+
+
 @pytest.fixture(scope="session")
 def voila_server():
     """``planning serve`` on a free port; yields the base URL."""

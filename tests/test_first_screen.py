@@ -125,22 +125,9 @@ HOST_UNIT = "H-SCH01"  # 疏勒县第一中学, as its head signs in to the offi
 @pytest.fixture(scope="module")
 def host_unit_server():
     """``planning serve`` behind an office secret, so a page's viewer is the one its signed pass names."""
-    import os
+    from conftest import office_served
 
-    from conftest import serve, stop
-
-    secret = "first-screen-host-unit"
-    before = os.environ.get("PLANNING_OFFICE_SECRET")
-    os.environ["PLANNING_OFFICE_SECRET"] = secret
-    try:
-        proc, url, log = serve(log_name="voila-host-unit.log")
-    finally:
-        if before is None:
-            del os.environ["PLANNING_OFFICE_SECRET"]
-        else:
-            os.environ["PLANNING_OFFICE_SECRET"] = before
-    yield url, secret
-    stop(proc, log)
+    yield from office_served("first-screen-host-unit", "voila-host-unit.log")
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

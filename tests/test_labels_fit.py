@@ -27,22 +27,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def office_server():
     """``planning serve`` behind an office secret, so each page's viewer is the one its signed pass names."""
-    import os
+    from conftest import office_served
 
-    from conftest import serve, stop
-
-    secret = "labels-fit"
-    before = os.environ.get("PLANNING_OFFICE_SECRET")
-    os.environ["PLANNING_OFFICE_SECRET"] = secret
-    try:
-        proc, url, log = serve(log_name="voila-labels-fit.log")
-    finally:
-        if before is None:
-            del os.environ["PLANNING_OFFICE_SECRET"]
-        else:
-            os.environ["PLANNING_OFFICE_SECRET"] = before
-    yield url, secret
-    stop(proc, log)
+    yield from office_served("labels-fit", "voila-labels-fit.log")
 
 
 def unfit(page) -> list[str]:

@@ -36,20 +36,9 @@ def published_words() -> set[str]:
 @pytest.fixture(scope="module")
 def office_server():
     """``planning serve`` behind an office secret: a page's viewer is the one its signed pass names."""
-    from conftest import serve, stop
+    from conftest import office_served
 
-    secret = "reader-pages"
-    before = os.environ.get("PLANNING_OFFICE_SECRET")
-    os.environ["PLANNING_OFFICE_SECRET"] = secret
-    try:
-        proc, url, log = serve(log_name="voila-readers.log")
-    finally:
-        if before is None:
-            del os.environ["PLANNING_OFFICE_SECRET"]
-        else:
-            os.environ["PLANNING_OFFICE_SECRET"] = before
-    yield url, secret
-    stop(proc, log)
+    yield from office_served("reader-pages", "voila-readers.log")
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
