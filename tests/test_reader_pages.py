@@ -2,7 +2,6 @@
 English, every tab. Their own words only (no 订单, 席位 or planners' controls), months and days written one way
 (no 2027-01 on a Chinese page), no Chinese on an English page but the workbook's own names. Screenshots of each
 first screen and tab go to ``artifacts/screenshots/readers``."""
-import os
 import re
 from pathlib import Path
 from urllib.parse import quote
