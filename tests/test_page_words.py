@@ -137,3 +137,22 @@ def test_a_team_role_is_shown_by_its_label(sample, viewer):
     assert "Team lead" in text and "Member" in text
     codes = re.findall(r".{20}(?<![(\w])(?<!Team )(?:lead|member)(?![\w)]).{10}", text)  # not the post's "(lead)"
     assert not codes, codes
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_host_unit_opens_on_its_own_posts_and_the_people_on_them(sample, lang):
+    """A principal's coverage page opened on its gap row with nothing under it until a row was picked; a unit with
+    no gap saw no post at all. Now its posts and who is on them are shown at once, all of its sectors when it has
+    no gap, and every person on post at the unit on the first day is named there."""
+    from planning.core.clock import today
+
+    a, o = sample.assignments, sample.orders
+    on = a[(a["start"] <= today()) & (a["end"].isna() | (a["end"] >= today()))]
+    for unit in ("H-SCH01", "H-XS-JG", *sorted(set(o["host_unit"]) - {"H-SCH01", "H-XS-JG"})[:3]):
+        app = CoverageApp(wb=sample, lang=lang, viewer=Viewer("principal", OfficeRole.HOST_UNIT, (unit,)))
+        assert app.tabs.selected_index == 2
+        detail = app.detail.value
+        assert "<table" in detail, (unit, detail)
+        mine = on[on["order"].isin(set(o.loc[o["host_unit"].eq(unit), "id"]))]
+        for person in mine["person"].map(sample.people.set_index("id")["name"]):
+            assert str(person) in detail, (unit, person)

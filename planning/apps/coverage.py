@@ -430,17 +430,32 @@ class CoverageApp(App):
         self.pick.value = None
         self._quiet = False
         self.detail.value = ""
+        if self.viewer is not None and self.viewer.role == OfficeRole.HOST_UNIT:
+            self.show_own_posts()
 
-    def show_orders(self, i=None):
-        """The orders behind one gap row and the people on them in the first month."""
-        i = self.pick.value if i is None else i
-        if i is None or i >= len(self.top_gaps):
-            self.detail.value = ""
-            return
-        r = self.top_gaps.iloc[i]
+    def show_own_posts(self):
+        """A host unit's own posts and the people on them, shown without a pick: every post of its chosen unit, all
+        sectors, gap or none; a viewer of several units with none chosen sees its largest gap row."""
+        if self.unit.value:
+            self.show_orders(unit=self.unit.value)
+        elif len(self.top_gaps):
+            self.pick.value = 0
+
+    def show_orders(self, i=None, unit=None):
+        """The orders behind one gap row and the people on them in the first month; ``unit``: every order of one
+        host unit (all its sectors) on the first month instead."""
+        if unit is not None:
+            r = pd.Series({"host_unit": unit, "sector": None, "month": self.months[self.range.index[0]]})
+        else:
+            i = self.pick.value if i is None else i
+            if i is None or i >= len(self.top_gaps):
+                self.detail.value = ""
+                return
+            r = self.top_gaps.iloc[i]
         m = self.as_of if r["month"] == self.now else r["month"]  # the current month is counted on the as-of day
         o = self.wb.orders
-        o = o[o["host_unit"].eq(r["host_unit"]) & o["sector"].eq(r["sector"]) & (o["start"] <= m) & (ends(o["end"]) >= m)]
+        o = o[o["host_unit"].eq(r["host_unit"]) & (o["sector"].eq(r["sector"]) if r["sector"] is not None else True)
+              & (o["start"] <= m) & (ends(o["end"]) >= m)]
         a = self.wb.assignments
         on = a[a["order"].isin(set(o["id"])) & (a["start"] <= m) & (ends(a["end"]) >= m)]
         people = on.assign(pname=on["person"].map(self.names)).groupby("order")["pname"].agg(
@@ -450,7 +465,11 @@ class CoverageApp(App):
             "role": o["role"].to_numpy(), "headcount": o["headcount"].to_numpy(),
             "start": o["start"].to_numpy(), "end": o["end"].to_numpy(), "priority": o["priority"].to_numpy(),
             "person": o["id"].map(people).fillna(self.t("cov.nobody")).to_numpy()})
-        title = self.t("cov.orders_of", unit=self.label(r["host_unit"]), sector=sector_label(r["sector"], self.lang))
+        if r["sector"] is None:
+            view.insert(1, "sector", o["sector"].to_numpy())
+            title = self.t("cov.orders_of_unit", unit=self.label(r["host_unit"]))
+        else:
+            title = self.t("cov.orders_of", unit=self.label(r["host_unit"]), sector=sector_label(r["sector"], self.lang))
         self.detail.value = f"<h4>{html.escape(title)}</h4>" + html_table(self.labelled(view, self.wb))
 
     def _update_cliffs(self, cmask):
