@@ -140,3 +140,22 @@ def test_the_template_offers_the_criteria_as_chinese_dropdowns(tmp_path):
         letter = ws.cell(1, j + 1).column_letter
         dvs = [dv for dv in ws.data_validations.dataValidation if str(dv.sqref).startswith(letter + "2:")]
         assert dvs and dvs[0].formula1 == f'"{values}"', (sheet, column)
+
+
+def test_the_benchmarks_market_with_every_criterion_is_a_valid_programme(tmp_path):
+    """`bench_allocate --criteria` stopped with KeyError 'plan_stage' once term rules gained 可拟派环节: the generated
+    market with every criterion set must hold every column of the contract, load back unchanged from its files,
+    pass the contract's checks and allocate to a plan that breaks no rule."""
+    from planning.allocation import check_plan
+    from planning.contract import check_workbook, load_workbook, save_workbook
+    from planning.samples.synthetic import synthetic_workbook, with_criteria
+
+    wb = with_criteria(synthetic_workbook(people=300, host_units=40, teams=False, sectors=3))
+    for table in ("people", "orders", "term_rules"):
+        assert set(schema.columns(table).index) <= set(getattr(wb, table).columns), table
+    folder = save_workbook(wb, tmp_path / "crit")
+    assert check_workbook(folder) == []
+    back = load_workbook(folder)
+    assert len(back.people) == len(wb.people) and len(back.term_rules) == len(wb.term_rules)
+    plan = planning.allocate(wb, window=("2027-03-01", "2027-03-01"))
+    assert len(plan.assignments) and check_plan(wb, plan).empty
