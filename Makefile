@@ -45,7 +45,7 @@ office: setup office-deps
 
 # PostgreSQL started for the tests is stopped after them (one already running is left alone).
 test: setup system office-deps
-	$(PGTEST) $(BIN)/python -m pytest -q; rc=$$?; bash scripts/postgres.sh stop; exit $$rc
+	$(PGTEST) $(BIN)/python -m pytest -q --durations=30; rc=$$?; bash scripts/postgres.sh stop; exit $$rc
 
 test-fast: setup
 	$(PGTEST) $(BIN)/python -m pytest -q -m "not slow"
