@@ -375,7 +375,8 @@ def with_criteria(wb: Workbook, seed: int = 0, miss: float = 0.1) -> Workbook:
     out.term_rules = with_contract_types("term_rules", pd.DataFrame({
         "programme": ["援疆", "援疆"], "role": ["lead", "member"], "min_months": [None, None],
         "max_months": [None, None], "rotation_allowed": [True, True], "last_stage": ["publicised", "decided"],
-        "medical_months": [12, 12], "promotion_allowed": [True, False]}))
+        "medical_months": [12, 12], "promotion_allowed": [True, False],
+        "plan_stage": ["decided", "decided"]}))
     if len(out.teams):
         out.teams = with_contract_types("teams", out.teams.assign(lead_rank="deputy_section"))
     return out
