@@ -25,7 +25,7 @@ from ..programme.coverage import BAND_COLOURS, host_groups
 from ..programme.eligibility import nearest, seats_ahead
 from ..programme.vetting import PIPELINE, nominees, stage_counts
 from ..core.i18n import fmt_date, fmt_int, sector_label, t
-from ..outputs.labels import order_names
+from ..outputs.labels import order_names, value_text
 from ..outputs.reports import labelled, names, report_line
 from ..outputs.roster import write_rosters
 from ..contract import save_workbook
@@ -315,7 +315,7 @@ class AllocationApp(App):
             return f"<div class='app-sub'>{html.escape(self.t('aapp.vet.empty'))}</div>"
         counts = stage_counts(self.wb).set_index("batch")
         b = batch_names(self.wb, self.lang)
-        stage = {s: self.t(f"aapp.vet.stage.{s}") for s in PIPELINE}
+        stage = {s: self.t("aapp.vet.stage.none") if s == "none" else value_text(s, self.lang) for s in PIPELINE}
         parts = []
         for batch, rows in n.groupby("batch", sort=False):
             name = str(b.get(batch, batch)) if isinstance(b.get(batch, batch), str) else str(batch)
@@ -337,7 +337,7 @@ class AllocationApp(App):
                 "name": rows["person"].map(self.names).fillna(rows["person"]).to_numpy(),
                 "sending_unit": rows["sending_unit"].map(self.names).fillna(rows["sending_unit"]).to_numpy(),
                 "sector": [sector_label(x, self.lang) if isinstance(x, str) else "" for x in rows["sector"]],
-                "nomination": [self.t(f"aapp.vet.nom.{x}") if isinstance(x, str) else "" for x in rows["nomination"]],
+                "nomination": [value_text(x, self.lang) for x in rows["nomination"]],
                 "stage": rows["stage"].map(stage).to_numpy(),
                 "stage_date": [fmt_date(d, self.lang) if pd.notna(d) else "" for d in rows["stage_date"]],
                 "days_left": [int(x) if pd.notna(x) else None for x in rows["days_left"]],
