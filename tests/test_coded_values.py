@@ -186,3 +186,28 @@ def test_every_contract_code_has_an_english_label():
     assert all(text[f"value.{c}"]["zh"] == zh[c] for c in contract_codes()), \
         [c for c in contract_codes() if text[f"value.{c}"]["zh"] != zh[c]]
     assert not [c for c in contract_codes() if text[f"value.{c}"]["en"] == c]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_labelled_shows_each_coded_column_by_its_label(sample, lang):
+    """Every enumerated column of the contract, read through ``labelled``: each code by the label the contract
+    (Chinese) or the catalogue (English) gives it, a yes-or-no as 是/否 (Yes/No), a missing value blank."""
+    import pandas as pd
+
+    from planning.outputs.labels import labelled
+
+    with open(CONTRACT / "contract.csv", encoding="utf-8") as f:
+        enums = {r["column"]: r["allowed"].split("|") for r in csv.DictReader(f) if r["type"] == "enum"}
+    with open(CONTRACT / "contract_values.csv", encoding="utf-8") as f:
+        zh = {r["value"]: r["zh"] for r in csv.DictReader(f)}
+    with open(ROOT / "planning" / "core" / "i18n.csv", encoding="utf-8") as f:
+        en = {r["key"][len("value."):]: r["en"] for r in csv.DictReader(f) if r["key"].startswith("value.")}
+    word = zh if lang == "zh" else en
+    for column, allowed in enums.items():
+        df = pd.DataFrame({column: [*allowed, None]})
+        got = labelled(df, sample, lang).iloc[:, 0].tolist()
+        assert got == [word[a] for a in allowed] + [""], column
+    df = pd.DataFrame({"same_source": [True, False], "can_lead": pd.array([False, True], dtype=bool)})
+    got = labelled(df, sample, lang)
+    yes, no = ("是", "否") if lang == "zh" else ("Yes", "No")
+    assert [got.iloc[:, 0].tolist(), got.iloc[:, 1].tolist()] == [[yes, no], [no, yes]]

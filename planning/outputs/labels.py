@@ -213,8 +213,9 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
             v = pd.to_datetime(v).map(lambda d: fmt_date(d, lang))
         elif c == "ratio" and not numbers:
             v = v.map(lambda r: "" if pd.isna(r) else f"{r:.0%}")
-        elif c in CODED_COLUMNS and not pd.api.types.is_numeric_dtype(v) or pd.api.types.is_bool_dtype(v):
-            v = v.map(lambda x: value_text(x, lang) if isinstance(x, (bool, np.bool_)) or x in codes
+        elif (c in CODED_COLUMNS and not pd.api.types.is_numeric_dtype(v)) or pd.api.types.is_bool_dtype(v):
+            v = v.map(lambda x: value_text(x, lang) if isinstance(x, (bool, np.bool_))
+                      or (isinstance(x, str) and x in codes)
                       else "" if x is None or (not isinstance(x, str) and pd.isna(x)) else x)
         key = f"col.{c}"
         if viewer_words and f"{key}.viewer" in TEXT:
