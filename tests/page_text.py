@@ -18,7 +18,10 @@ def interface_words(lang: str) -> set[str]:
             zh, en = row["zh"], row["en"]
             if "{" in zh or "{" in en or zh == en:
                 continue
-            if lang == "en" and len(zh) >= 2 and re.search(r"[\u4e00-\u9fff]", zh):
+            # a contract value's Chinese label (学校, 医院) is also a word of the data's own names and skills
+            # (学校管理): an English page that shows one is caught by the pages' Chinese-left checks
+            if lang == "en" and len(zh) >= 2 and re.search(r"[\u4e00-\u9fff]", zh) and not row["key"].startswith(
+                    "value."):
                 words.add(zh)
             if lang == "zh" and " " in en and len(en) >= 8 and not re.search(r"[\u4e00-\u9fff]", en):
                 words.add(en)

@@ -25,7 +25,7 @@ from ..programme.coverage import BAND_COLOURS, host_groups
 from ..programme.eligibility import nearest, seats_ahead
 from ..programme.vetting import PIPELINE, nominees, stage_counts
 from ..core.i18n import fmt_date, fmt_int, sector_label, t
-from ..outputs.labels import order_names
+from ..outputs.labels import order_names, value_text
 from ..outputs.reports import labelled, names, report_line
 from ..outputs.roster import write_rosters
 from ..contract import save_workbook
@@ -135,9 +135,23 @@ class AllocationApp(App):
         people = wb.people.assign(_n=wb.people["name"].astype(str)).sort_values(["_n", "id"])
         unit = people["sending_unit"].map(self.names).fillna(people["sending_unit"])
         any_ = [(self.t("aapp.wn.any"), "")]
-        self.wn_person = W.Dropdown(options=any_ + [(f"{n}（{u}）" if self.lang == "zh" else f"{n} ({u})", i)
-                                                    for n, u, i in zip(people["_n"], unit, people["id"])],
-                                    value="", description=self.t("aapp.wn.person"), layout=W.Layout(width="420px"))
+        self.wn_everyone = [(f"{n}（{u}）" if self.lang == "zh" else f"{n} ({u})", i)
+                            for n, u, i in zip(people["_n"], unit, people["id"])]
+        # what a planner may type to find a person: name, id, sending unit, sending city, sector (either language)
+        city = people["id"].map(source_city(wb))
+        sector = people["sector"].map(lambda x: f"{x} {sector_label(x, 'en')}" if isinstance(x, str) else "")
+        self.wn_haystack = [" ".join(str(x) for x in r if isinstance(x, str)).casefold() for r in zip(
+            people["_n"], people["id"], unit, city.map(self.names).fillna(city), sector)]
+        self.wn_person = W.Dropdown(options=any_ + self.wn_everyone, value="", description=self.t("aapp.wn.person"),
+                                    layout=W.Layout(width="420px"))
+        self.wn_find = W.Text(value="", placeholder=self.t("aapp.wn.find_hint"), description=self.t("aapp.wn.find"),
+                              continuous_update=True, layout=W.Layout(width="300px"))
+        self.wn_find.style.description_width = "60px"
+        self.wn_find.add_class("why-not-find")
+        self.wn_find.observe(lambda _: self.find_people(), "value")
+        self.wn_found = W.HTML()
+        self.finding = False
+        self.wn_found.add_class("why-not-found")
         ahead = seats_ahead(wb)
         self.wn_seat = W.Dropdown(options=any_ + sorted(((str(orders.get(o, o)), o) for o in ahead["order"]),
                                                         key=lambda x: x[0]),
@@ -154,7 +168,8 @@ class AllocationApp(App):
             W.VBox([self.pick, self.why, W.HBox([self.pin_button, self.forbid_button, self.clear_button]),
                     self.adjustments]),
             self.compare, self.vetting,
-            W.VBox([W.HBox([self.wn_person, self.wn_seat], layout=W.Layout(flex_flow="row wrap")), self.why_not])])
+            W.VBox([W.HBox([self.wn_find, self.wn_found], layout=W.Layout(flex_flow="row wrap", align_items="center")),
+                    W.HBox([self.wn_person, self.wn_seat], layout=W.Layout(flex_flow="row wrap")), self.why_not])])
         tabs.titles = tuple(self.t(k) for k in ("aapp.tab.teams", "aapp.tab.unfilled", "aapp.tab.cities",
                                                "aapp.tab.adjust", "aapp.tab.compare", "aapp.tab.vetting",
                                                "aapp.tab.why_not"))
@@ -315,7 +330,7 @@ class AllocationApp(App):
             return f"<div class='app-sub'>{html.escape(self.t('aapp.vet.empty'))}</div>"
         counts = stage_counts(self.wb).set_index("batch")
         b = batch_names(self.wb, self.lang)
-        stage = {s: self.t(f"aapp.vet.stage.{s}") for s in PIPELINE}
+        stage = {s: self.t("aapp.vet.stage.none") if s == "none" else value_text(s, self.lang) for s in PIPELINE}
         parts = []
         for batch, rows in n.groupby("batch", sort=False):
             name = str(b.get(batch, batch)) if isinstance(b.get(batch, batch), str) else str(batch)
@@ -337,7 +352,7 @@ class AllocationApp(App):
                 "name": rows["person"].map(self.names).fillna(rows["person"]).to_numpy(),
                 "sending_unit": rows["sending_unit"].map(self.names).fillna(rows["sending_unit"]).to_numpy(),
                 "sector": [sector_label(x, self.lang) if isinstance(x, str) else "" for x in rows["sector"]],
-                "nomination": [self.t(f"aapp.vet.nom.{x}") if isinstance(x, str) else "" for x in rows["nomination"]],
+                "nomination": [value_text(x, self.lang) for x in rows["nomination"]],
                 "stage": rows["stage"].map(stage).to_numpy(),
                 "stage_date": [fmt_date(d, self.lang) if pd.notna(d) else "" for d in rows["stage_date"]],
                 "days_left": [int(x) if pd.notna(x) else None for x in rows["days_left"]],
@@ -350,8 +365,40 @@ class AllocationApp(App):
                          f"<div class='vetting-people'>{html_table(people, heads, max_rows=500)}</div></div>")
         return "".join(parts)
 
+    #: at most this many people listed when a search matches more (the count of the rest is said)
+    find_limit = 200
+
+    def find_people(self):
+        """List in the person picker only the people whose name, id, sending unit, sending city or sector holds
+        every word typed (any case, either language); one match is picked at once, and a picked person who still
+        matches stays picked."""
+        words = self.wn_find.value.casefold().split()
+        if not words:
+            hits = self.wn_everyone
+            self.wn_found.value = ""
+        else:
+            hits = [o for o, h in zip(self.wn_everyone, self.wn_haystack) if all(w in h for w in words)]
+            n = len(hits)
+            key = ("aapp.wn.found_none" if not n else "aapp.wn.found" if n <= self.find_limit else "aapp.wn.found_more")
+            said = self.t(key, n=fmt_int(n), shown=fmt_int(self.find_limit), text=self.wn_find.value.strip())
+            self.wn_found.value = f"<span class='app-sub'>{html.escape(said)}</span>"
+            hits = hits[:self.find_limit]
+        keep = self.wn_person.value
+        ids = {i for _, i in hits}
+        value = keep if keep in ids else hits[0][1] if len(hits) == 1 and words else ""
+        self.finding = True  # the options swap moves the picker's value on its way: one answer, at the end
+        try:
+            self.wn_person.options = [(self.t("aapp.wn.any"), "")] + list(hits)
+            self.wn_person.value = value
+        finally:
+            self.finding = False
+        if value != keep:
+            self.show_why_not()
+
     def show_why_not(self):
         """The why-not tab: the pair's reasons, or a person's nearest seats, or a seat's nearest people."""
+        if self.finding:
+            return
         person, order = self.wn_person.value or None, self.wn_seat.value or None
         if person is None and order is None:
             self.why_not.value = f"<div class='app-sub'>{html.escape(self.t('aapp.wn.hint'))}</div>"

@@ -110,6 +110,12 @@ def value_codes() -> set[str]:
     return set(_values())
 
 
+def enum_columns() -> set[str]:
+    """The names of the contract's enumerated columns (any table): their values are codes with labels."""
+    c = _read("contract.csv")
+    return set(c.loc[c["type"].eq("enum"), "column"])
+
+
 def value_aliases(table: str, column: str) -> dict[str, str]:
     """Map every accepted spelling (English or Chinese, lower case) to the value."""
     out = {}

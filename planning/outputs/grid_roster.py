@@ -32,7 +32,7 @@ from .excel import write_excel
 from ..programme.criteria import pending_assignments
 from ..programme.grid import LEADER, contact_columns, grid_summary, memberships
 from ..core.i18n import default_lang, fmt_date, list_sep, t
-from .labels import order_names
+from .labels import order_names, value_text
 from .reports import report_line
 
 
@@ -136,7 +136,7 @@ def roster_sheets(wb, on=None, contacts=(), lang: str | None = None, root: str |
         h["role"]: rows["role"].map(roles).to_numpy(),
         h["name"]: [f"{n}（{t('status.pending', lang)}）" if pend else n
                     for n, pend in zip(rows["name"], rows["pending"])],
-        h["category"]: [schema.value_label(x, lang) if isinstance(x, str) else "" for x in rows["category"]],
+        h["category"]: [value_text(x, lang) for x in rows["category"]],
         h["sending_unit"]: rows["sending_unit"].to_numpy(), h["host_unit"]: rows["host_unit"].to_numpy(),
         h["post"]: rows["post"].to_numpy(),
         h["start"]: pd.to_datetime(rows["start"]).dt.date.to_numpy(),

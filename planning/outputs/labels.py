@@ -19,7 +19,7 @@ from ..core.facts import derived
 from ..core.names import names
 from ..core.utils import SAMPLE
 from ..core.i18n import TEXT, default_lang, fmt_date, fmt_month, list_sep, sector_label, t
-from ..contract.schema import value_label
+from ..contract.schema import enum_columns, value_codes, value_label
 
 #: Columns whose values are ids, and the table that names them.
 ID_COLUMNS = {"host_unit": "units", "area": "any", "sender": "any", "source_city": "regions", "person": "people",
@@ -80,6 +80,10 @@ def team_names(wb, lang: str | None = None) -> pd.Series:
 
 #: Columns whose values are order ids (named by :func:`order_names`) and batch codes (:func:`batch_label`).
 ORDER_COLUMNS = {"order", "source_order", "order_a", "order_b"}
+#: Columns whose values are the contract's codes (every enumerated column of the contract, and the derived tables'
+#: names for them), shown by their labels (:func:`value_text`); a bool column is shown as 是/否 (Yes/No) too.
+CODED_COLUMNS = enum_columns() | {"stage", "program", "status", "nomination", "vetting_stage", "last_stage",
+                                  "plan_stage", "model"}
 BATCH_COLUMNS = {"batch", "out_batch", "in_batch"}
 
 
@@ -106,17 +110,28 @@ def order_names(wb, lang: str | None = None) -> pd.Series:
     return pd.Series(made.to_numpy(), index=o["id"].to_numpy(), dtype=object)
 
 
-def value_text(code: str, lang: str | None = None) -> str:
-    """An enumerated value as a reader says it: the contract's Chinese label (组长), or in English the catalogue's
-    ``value.<code>`` where it has one (Team lead), else the code itself.
+def value_text(code, lang: str | None = None) -> str:
+    """A coded value as a reader says it: the contract's Chinese label (组长), or in English the catalogue's
+    ``value.<code>`` (Team lead); ``True``/``False`` as 是/否 (Yes/No); a missing value as an empty string.
+
+    An English code the catalogue lacks is written as words (``not_selected`` → ``Not selected``), never raw.
 
     >>> value_text("lead", "zh"), value_text("lead", "en"), value_text("member", "en")
     ('组长', 'Team lead', 'Member')
+    >>> value_text("not_selected", "en"), value_text(True, "zh"), value_text(None, "en")
+    ('Not selected', '是', '')
     """
     lang = lang or default_lang()
-    if lang != "zh" and f"value.{code}" in TEXT:
+    if isinstance(code, (bool, np.bool_)):
+        return t(f"value.{str(bool(code)).lower()}", lang)
+    if code is None or (not isinstance(code, str) and pd.isna(code)):
+        return ""
+    code = str(code)
+    if lang == "zh":
+        return value_label(code, lang)
+    if f"value.{code}" in TEXT:
         return t(f"value.{code}", lang)
-    return value_label(code, lang)
+    return code.replace("_", " ").capitalize() if code in value_codes() else code
 
 
 def batch_label(code, lang: str | None = None) -> str:
@@ -146,6 +161,7 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
     out = pd.DataFrame(index=df.index)
     nm = names(wb)
     orders = None
+    codes = value_codes()
     for c in df.columns:
         v = df[c]
         if c in ORDER_COLUMNS and not pd.api.types.is_numeric_dtype(v):
@@ -197,12 +213,10 @@ def labelled(df: pd.DataFrame, wb, lang: str | None = None, *, ids: bool = False
             v = pd.to_datetime(v).map(lambda d: fmt_date(d, lang))
         elif c == "ratio" and not numbers:
             v = v.map(lambda r: "" if pd.isna(r) else f"{r:.0%}")
-        elif c in ("role", "status", "category", "program"):
-            v = v.map(lambda x: value_text(x, lang) if isinstance(x, str) else "")
-        elif c == "scope":
-            v = v.map(lambda s: "" if not isinstance(s, str) else
-                      {"exclusive": "独占" if lang != "en" else "exclusive",
-                       "preferred": "优先" if lang != "en" else "preferred"}.get(s, s))
+        elif (c in CODED_COLUMNS and not pd.api.types.is_numeric_dtype(v)) or pd.api.types.is_bool_dtype(v):
+            v = v.map(lambda x: value_text(x, lang) if isinstance(x, (bool, np.bool_))
+                      or (isinstance(x, str) and x in codes)
+                      else "" if x is None or (not isinstance(x, str) and pd.isna(x)) else x)
         key = f"col.{c}"
         if viewer_words and f"{key}.viewer" in TEXT:
             key = f"{key}.viewer"

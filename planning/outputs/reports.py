@@ -49,7 +49,6 @@ from .excel import display_width, sheet_title, write_excel  # noqa: F401  (publi
 from ..core.i18n import default_lang, fmt_date, fmt_int, fmt_month, sector_label, t
 from .labels import BAND_CODES, DATE_COLUMNS, ID_COLUMNS, MONTH_COLUMNS, band_colour, data_name, labelled, team_names, value_text  # noqa: F401
 from .roster import roster_sheets, roster_table
-from ..contract.schema import value_label
 
 
 
@@ -171,7 +170,7 @@ def person_records(wb, start=None, end=None, lang: str | None = None) -> pd.Data
     apprentices = named.groupby("mentor")["a"].agg(join_names)
     p = out["person"]
     out["name"] = p.map(people["name"])
-    out["category"] = p.map(people["category"]).map(lambda c: value_label(c, lang) if isinstance(c, str) else "")
+    out["category"] = p.map(people["category"]).map(lambda c: value_text(c, lang))
     city = p.map(source_city(wb))
     out["source_city"] = city.map(nm).fillna(city)
     out["sending_unit"] = p.map(people["sending_unit"]).map(nm)
@@ -199,7 +198,7 @@ def assessment_lines(wb, lang: str | None = None) -> pd.Series:
     pts = t("results.points", lang)
 
     def line(r) -> str:
-        grade = value_label(r.grade, lang) if isinstance(r.grade, str) else ""
+        grade = value_text(r.grade, lang)
         total = f"{r.total:g}{pts}" if pd.notna(r.total) else ""
         return " ".join(x for x in (r.period, grade, total) if x)
 

@@ -63,7 +63,7 @@ def test_the_allocation_page_shows_the_pipeline_by_name(sample):
     names = sample.people.set_index("id")["name"]
     for lang, title, head, stage in (("zh", "选拔进度", "2027年8月批（2027年8月1日派出）：在选 18 人，已通过公示 0 人", "体检"),
                                      ("en", "Selection progress", "Aug 2027 batch (dispatched 2027-08-01): 18 in the running, "
-                                      "0 through public notice", "medical check")):
+                                      "0 through public notice", "Medical check")):
         app = AllocationApp(wb=sample, lang=lang)
         assert title in app.tabs.titles
         h = app.vetting.value
