@@ -5,7 +5,6 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from planning.contract import schema
 from planning.outputs.packages import write_unit_package
 from planning.scenarios.rotation import next_batch_orders
 

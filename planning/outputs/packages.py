@@ -92,7 +92,8 @@ def write_unit_package(wb: Workbook, unit: str, path, *, lang: str | None = None
     lang = lang or default_lang()
     path = Path(path)
     drafts = unit_drafts(wb, unit, drafts)
-    pkg = unit_package(wb, unit, drafts, cut=cut)
+    # the unit's own workbook, where its sheets are not cut from ``views`` (names told apart within the package)
+    pkg = None if views is not None and unit not in views.told_apart else unit_package(wb, unit, drafts, cut=cut)
     nm = names(wb)
     who = str(nm.get(unit, unit))
     with written(path) as tmp:  # the package appears whole or not at all
@@ -152,11 +153,11 @@ def unit_views(wb: Workbook, lang: str | None = None, drafts: pd.DataFrame | Non
                      _gap_view(gaps, wb, lang), gaps["host_unit"].to_numpy(dtype=object),
                      _month_view(points, wb, lang), points["host_unit"].to_numpy(dtype=object),
                      _indicator_view(ind, wb, lang), ind["subject"].to_numpy(dtype=object),
-                     _draft_view(drafts, wb, lang), drafts["host_unit"].to_numpy(dtype=object), told_apart,
+                     draft_view(drafts, wb, lang), drafts["host_unit"].to_numpy(dtype=object), told_apart,
                      sheet.reset_index(drop=True), hosts[sheet.index.to_numpy()])
 
 
-def _draft_view(drafts: pd.DataFrame, wb, lang) -> pd.DataFrame:
+def draft_view(drafts: pd.DataFrame, wb, lang) -> pd.DataFrame:
     """The next batch's drafts in a host unit's words: each named (not by id) under 需求岗位, not 订单."""
     view = labelled(drafts[["id", "sector", "skill", "role", "headcount", "start", "end", "priority"]].rename(
         columns={"id": "order"}), wb, lang, numbers=True)
@@ -180,7 +181,7 @@ def unit_tables(pkg: Workbook, unit: str, drafts: pd.DataFrame, lang: str, views
     from .labels import order_names, team_names
 
     if views is None or unit in views.told_apart:
-        drafts = _draft_view(drafts, pkg, lang)
+        drafts = draft_view(drafts, pkg, lang)
     else:
         drafts = views.drafts[views.draft_units == unit].reset_index(drop=True)
         if not len(drafts):  # no drafts: empty columns, no dates in them (as the unit's own workbook gives)
@@ -227,13 +228,13 @@ def _write_package(wb, pkg, unit, drafts, path, who, lang, data, views=None) -> 
     book.close()
 
 
-#: The posts sheet's columns, in order (:func:`_draft_view`), and the rows below its drafts that take new posts.
+#: The posts sheet's columns, in order (:func:`draft_view`), and the rows below its drafts that take new posts.
 DRAFT_COLUMNS = ("order", "sector", "skill", "role", "headcount", "start", "end", "priority")
 DRAFT_SPARE_ROWS = 200
 
 
 def _draft_headers(lang: str) -> dict[str, str]:
-    """``{column: header}`` of the posts sheet in ``lang`` (the headers :func:`_draft_view` writes)."""
+    """``{column: header}`` of the posts sheet in ``lang`` (the headers :func:`draft_view` writes)."""
     return {c: t("pkg.col.draft" if c == "order" else f"col.{c}", lang) for c in DRAFT_COLUMNS}
 
 
@@ -275,7 +276,6 @@ def _validate_drafts(book, sheet: str, wb, lang, n: int) -> None:
         lists.set_column(j, j, 18)
     lists.hide()
     last = n + 2 + DRAFT_SPARE_ROWS
-    head = _draft_headers(lang)
     for code in DRAFT_COLUMNS[1:]:
         letter = get_column_letter(DRAFT_COLUMNS.index(code) + 1)
         if code in refs:
@@ -301,8 +301,9 @@ def write_unit_packages(wb: Workbook, folder, units=None, *, lang: str | None = 
 
     File names are the units' names (made safe), so a planner can send each to its unit;
     units whose names give the same file name are told apart by their ids. What every package
-    shows is derived once for the programme (:func:`unit_views`), then cut per unit; the programme is cut to
-    the units in one grouped pass (:func:`planning.programme.access.scope_workbooks`).
+    shows is derived once for the programme (:func:`unit_views`), then cut per unit; only the units whose
+    package names its posts apart from another unit's way (``told_apart``) have the programme cut to them, in
+    one grouped pass (:func:`planning.programme.access.scope_workbooks`).
     """
     lang = lang or default_lang()
     folder = Path(folder)
@@ -312,10 +313,11 @@ def write_unit_packages(wb: Workbook, folder, units=None, *, lang: str | None = 
     nm = names(wb)
     data = data if data is not None else data_name(wb, lang)
     views = unit_views(wb, lang, drafts) if units else None
-    cuts = scope_workbooks(wb, ([u] for u in units))
+    own = [u for u in units if u in views.told_apart] if views is not None else []
+    cuts = dict(zip(own, scope_workbooks(wb, ([u] for u in own))))  # only where the package needs the unit's own
     return [write_unit_package(wb, u, folder / f"{safe}-{today():%Y%m%d}.xlsx", lang=lang, data=data, drafts=drafts,
-                               views=views, cut=cut)
-            for u, safe, cut in zip(units, file_stems(units, nm), cuts)]
+                               views=views, cut=cuts.get(u))
+            for u, safe in zip(units, file_stems(units, nm))]
 
 
 def _file_stem(text) -> str:
@@ -350,7 +352,7 @@ def file_stems(ids, nm) -> list[str]:
 def draft_names(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None) -> dict[str, str]:
     """``{name: draft id}``: the unit's next-batch drafts by the names its package writes under 需求岗位, in Chinese
     and in English, computed again from the programme (the unit's own workbook with its drafts,
-    :func:`unit_package`, named as :func:`_draft_view` names them)."""
+    :func:`unit_package`, named as :func:`draft_view` names them)."""
     from ..core.text import clean_text
     from .labels import order_names
 
@@ -504,7 +506,7 @@ def read_reply_posts(wb: Workbook, path, unit: str, lang: str | None = None) -> 
                 cell[c] = v
         if not cell:
             continue  # an empty row, or a row emptied: nothing
-        refuse = lambda c, what: _reply_refusal(lang, path, sheet, r, column.get(c), what)  # noqa: E731
+        refuse = lambda c, what, r=r: _reply_refusal(lang, path, sheet, r, column.get(c), what)  # noqa: E731
         name = str(cell.get("order", ""))
         key = _name_key(name)
         draft = mine.get(key) if key else None
