@@ -252,7 +252,9 @@ def cmd_packages(args):
         if path is None:
             return EXIT_BAD_INPUT
         _say_cleaned(merged, lang)
-        print(t("pkg.cli.merged", lang, unit=args.unit, path=path))
+        from .core.names import names
+
+        print(t("pkg.cli.merged", lang, unit=str(names(wb).get(args.unit, args.unit)), path=path))
         return 0
     known = set(wb.units.loc[wb.units["side"].eq("host"), "id"])
     units = args.units.split(",") if args.units else None
