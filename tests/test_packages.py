@@ -266,6 +266,13 @@ def test_no_reply_a_reply_without_the_sheet_and_a_bomb_are_refused(sample, packa
     assert said.startswith(f"old.xlsx，工作表“{POSTS}”：找不到") and said.endswith("未作任何改动。"), said
     (tmp_path / "notes.txt").write_text("hello")
     assert refused(sample, tmp_path / "notes.txt").startswith(f"notes.txt，工作表“{POSTS}”：无法读取（不是 .xlsx 文件）")
+    cut = tmp_path / "cut.xlsx"  # the posts sheet's XML cut in half: a damaged file
+    with zipfile.ZipFile(package) as zin, zipfile.ZipFile(cut, "w") as z:
+        for i in zin.infolist():
+            data = zin.read(i)
+            z.writestr(i, data[:len(data) // 2] if i.filename == "xl/worksheets/sheet4.xml" else data)
+    said = refused(sample, cut)
+    assert said.startswith(f"cut.xlsx，工作表“{POSTS}”：无法读取（") and said.endswith("未作任何改动。"), said
     bomb = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/worksheets/sheet1.xml", b"\0" * (3 << 20))  # 3 MB of zeros in a few kB

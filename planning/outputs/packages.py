@@ -377,7 +377,6 @@ def _open_reply(path: Path, lang: str, sheet: str):
     """The reply's file opened by openpyxl as stored (formulas as formulas), its size checked before anything is
     unpacked; a :class:`ReplyError` naming the file and ``sheet`` when it is no .xlsx, too big or unreadable."""
     import warnings
-    import zipfile
 
     from openpyxl import load_workbook as open_xlsx
 
@@ -392,9 +391,28 @@ def _open_reply(path: Path, lang: str, sheet: str):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return open_xlsx(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError) as e:
+    except ReplyError:
+        raise
+    except Exception as e:  # openpyxl raises many kinds for a damaged file  # noqa: BLE001
         reason = str(e) if isinstance(e, ValueError) and str(e) else type(e).__name__
-        raise _reply_refusal(lang, path, sheet, None, None, t("pkg.assess.unreadable", lang, reason=reason))
+        raise _reply_refusal(lang, path, sheet, None, None, t("pkg.assess.unreadable", lang, reason=reason)) from e
+
+
+def _sheet_rows(book, name: str, path: Path, lang: str) -> list[list[tuple]]:
+    """Each row of sheet ``name`` of the reply ``book`` as ``(value, data type)`` pairs, as stored (a formula as a
+    formula); a sheet too long or damaged is refused (:class:`ReplyError`)."""
+    rows = []
+    try:
+        for k, row in enumerate(book[name].iter_rows(), start=1):
+            if k > limits_rows():
+                raise _reply_refusal(lang, path, name, k, None, t("pkg.draft.too_many", lang, n=limits_rows()))
+            rows.append([(getattr(c, "value", None), getattr(c, "data_type", None)) for c in row])
+    except ReplyError:
+        raise
+    except Exception as e:  # a damaged sheet inside a readable zip  # noqa: BLE001
+        raise _reply_refusal(lang, path, name, None, None,
+                             t("pkg.assess.unreadable", lang, reason=type(e).__name__)) from e
+    return rows
 
 
 def _as_day(v):
@@ -445,13 +463,8 @@ def read_reply_posts(wb: Workbook, path, unit: str, lang: str | None = None) -> 
         found = [n for n in book.sheetnames if n in titles]
         if not found:
             raise _reply_refusal(lang, path, sheet, None, None, t("pkg.draft.no_sheet", lang))
-        ws = book[found[0]]
-        sheet = ws.title
-        rows = []
-        for k, row in enumerate(ws.iter_rows(), start=1):
-            rows.append([(getattr(c, "value", None), getattr(c, "data_type", None)) for c in row])
-            if k > limits_rows():
-                raise _reply_refusal(lang, path, sheet, k, None, t("pkg.draft.too_many", lang, n=limits_rows()))
+        sheet = found[0]
+        rows = _sheet_rows(book, sheet, path, lang)
     finally:
         book.close()
     heads = {h: c for lg in ("zh", "en") for c, h in _draft_headers(lg).items()}
@@ -947,11 +960,7 @@ def reported_actuals(path, lang: str | None = None) -> pd.DataFrame | None:
         found = [n for n in book.sheetnames if n in titles]
         if not found:
             return None
-        rows = []
-        for k, row in enumerate(book[found[0]].iter_rows(), start=1):
-            rows.append([(getattr(c, "value", None), getattr(c, "data_type", None)) for c in row])
-            if k > limits_rows():
-                raise _reply_refusal(lang, path, found[0], k, None, t("pkg.draft.too_many", lang, n=limits_rows()))
+        rows = _sheet_rows(book, found[0], path, lang)
     finally:
         book.close()
     header = [None if h is None else str(h).strip() for h, _ in (rows[1] if len(rows) > 1 else [])]
