@@ -162,11 +162,11 @@ def edit(path, out, cells: dict, *, new_row: dict | None = None, formula: tuple 
     return out
 
 
-def refused(sample, path, lang="zh") -> str:
-    before = sample.orders.copy()
+def refused(wb, path, lang="zh") -> str:
+    before = wb.orders.copy()
     with pytest.raises(ReplyError) as e:
-        merge_reply(sample, path, UNIT, lang)
-    pd.testing.assert_frame_equal(sample.orders, before)
+        merge_reply(wb, path, UNIT, lang)
+    pd.testing.assert_frame_equal(wb.orders, before)
     return str(e.value)
 
 
@@ -247,15 +247,27 @@ def test_a_reply_in_english_is_taken_in_and_refused_in_english(sample, tmp_path)
 
 def test_a_draft_taken_in_is_an_order_and_no_longer_offered(sample, tmp_path):
     """Drafts hold no people (a draft is no order yet); once taken in, a draft is an order of the programme that
-    the next package no longer offers, so a reply deleting every row leaves it (and anyone put on it) alone."""
+    the next package no longer offers, so a reply deleting every row of its posts sheet leaves it, and the
+    people put on it since, alone."""
     first = merge_reply(sample, write_unit_package(sample, UNIT, tmp_path / "1.xlsx"), UNIT, "zh")
-    taken = set(unit_drafts(sample, UNIT)["id"])
-    assert taken <= set(first.orders["id"]) and unit_drafts(first, UNIT).empty
-    path = write_unit_package(first, UNIT, tmp_path / "2.xlsx")
+    taken = sorted(unit_drafts(sample, UNIT)["id"])
+    assert set(taken) <= set(first.orders["id"]) and unit_drafts(first, UNIT).empty
+    o = first.orders.set_index("id").loc[taken[0]]
+    staffed = first.copy()  # someone planned on a draft taken in: it is an order with people now
+    staffed.assignments = pd.concat([first.assignments, pd.DataFrame(
+        {"person": ["P0383"], "order": [taken[0]], "start": [o["start"]], "end": [o["end"]], "status": ["planned"]}
+    ).astype(first.assignments.dtypes.to_dict())], ignore_index=True)
+    staffed = planning.contract.loader.validate_workbook(staffed)
+    path = write_unit_package(staffed, UNIT, tmp_path / "2.xlsx")
     book = load_workbook(path)
     assert book[POSTS].max_row == 2  # the header alone: nothing left to confirm
-    again = merge_reply(first, path, UNIT, "zh")
-    pd.testing.assert_frame_equal(again.orders, first.orders)
+    again = merge_reply(staffed, path, UNIT, "zh")
+    pd.testing.assert_frame_equal(again.orders, staffed.orders)
+    book[POSTS].append(["第一师阿拉尔医院·心身科 2027年1月", "医疗", "心身科", "成员", 1,
+                        dt.datetime(2027, 1, 18), dt.datetime(2028, 7, 17), 4])  # the taken draft's name, typed again
+    book.save(tmp_path / "3.xlsx")
+    said = refused(staffed, tmp_path / "3.xlsx")
+    assert "第 3 行，“需求岗位”列：“第一师阿拉尔医院·心身科 2027年1月”是本单位已有的岗位" in said, said
 
 
 def test_no_reply_a_reply_without_the_sheet_and_a_bomb_are_refused(sample, package, tmp_path, monkeypatch):
@@ -291,3 +303,14 @@ def test_packages_button_zips_one_file_per_unit(sample):
     z = zipfile.ZipFile(io.BytesIO(app.packages_bytes))
     assert len(z.namelist()) == sample.orders["host_unit"].nunique()
     assert "download=" in app.packages_link.value and "application/zip" in app.packages_link.value
+
+
+def test_the_command_line_refuses_a_reply_for_no_host_unit_and_names_the_unit_it_took_in(package, tmp_path, capsys):
+    from planning.cli import main
+
+    assert main(["packages", str(planning.SAMPLE), "--reply", str(package), "--unit", "P0001",
+                 "--out", str(tmp_path / "m.xlsx")]) == 2
+    assert "找不到这些受援单位：P0001" in capsys.readouterr().err and not (tmp_path / "m.xlsx").exists()
+    assert main(["packages", str(planning.SAMPLE), "--reply", str(package), "--unit", UNIT,
+                 "--out", str(tmp_path / "m.xlsx")]) == 0
+    assert "已载入 第一师阿拉尔医院 的回复" in capsys.readouterr().out
