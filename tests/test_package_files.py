@@ -191,7 +191,7 @@ def test_an_assessment_sheet_writes_a_formula_like_name_as_text(sample, tmp_path
 
 
 def test_units_of_the_same_name_get_the_names_their_own_workbooks_give(sample):
-    """Two host units of one name: the programme tells their orders apart (by start month or id), each unit's
+    """Two host units of one name: the programme tells their orders apart (by start month or a number), each unit's
     package names them as its own workbook does (without the other unit's)."""
     units = list(pd.unique(sample.orders["host_unit"]))
     with_people = set(sample.orders.loc[sample.orders["id"].isin(sample.assignments["order"]), "host_unit"])

@@ -314,3 +314,39 @@ def test_the_command_line_refuses_a_reply_for_no_host_unit_and_names_the_unit_it
     assert main(["packages", str(planning.SAMPLE), "--reply", str(package), "--unit", UNIT,
                  "--out", str(tmp_path / "m.xlsx")]) == 0
     assert "已载入 第一师阿拉尔医院 的回复" in capsys.readouterr().out
+
+
+def test_posts_of_one_name_are_numbered_never_named_by_id_and_map_back(sample, tmp_path):
+    """Two of the unit's orders alike (same skill, same start): their names, and their drafts', are told apart by a
+    number, not by an id; each row of the reply still finds its own draft."""
+    wb = sample.copy()
+    o = wb.orders.copy()
+    o.loc[o["id"].eq("O-ALE-2"), "skill"] = "心身科"  # as O-ALE-1, from the same month
+    wb.orders = o
+    path = write_unit_package(wb, UNIT, tmp_path / "p.xlsx")
+    book = load_workbook(path)
+    text = [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    assert not [v for v in text if "O-ALE" in v or "H-ALE" in v]
+    ws = book[POSTS]
+    rows = {ws.cell(r, 1).value: r for r in range(3, ws.max_row + 1)}
+    assert {"第一师阿拉尔医院·心身科 2027年1月 (1)", "第一师阿拉尔医院·心身科 2027年1月 (2)"} <= set(rows)
+    ws.cell(rows["第一师阿拉尔医院·心身科 2027年1月 (2)"], 5).value = 7
+    book.save(tmp_path / "reply.xlsx")
+    merged = merge_reply(wb, tmp_path / "reply.xlsx", UNIT, "zh").orders.set_index("id")
+    assert merged.loc["O-ALE-2-N202701", "headcount"] == 7 and merged.loc["O-ALE-1-N202701", "headcount"] == 2
+
+
+def test_a_unit_sharing_its_name_with_another_gets_its_own_drafts_back(sample, tmp_path):
+    """Two host units of one name: each package names its posts as its own workbook does, and its reply, sent back
+    untouched, confirms its own drafts only."""
+    wb = sample.copy()
+    u = wb.units.copy()
+    u.loc[u["id"].eq(OTHER), "name"] = u.loc[u["id"].eq(UNIT), "name"].iloc[0]
+    wb.units = u
+    from planning.outputs.packages import write_unit_packages
+
+    paths = write_unit_packages(wb, tmp_path / "both", [UNIT, OTHER])
+    for unit, path in zip([UNIT, OTHER], paths):
+        merged = merge_reply(wb, path, unit, "zh")
+        added = set(merged.orders["id"]) - set(wb.orders["id"])
+        assert added == set(unit_drafts(wb, unit)["id"]) and added

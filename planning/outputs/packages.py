@@ -127,7 +127,7 @@ def unit_views(wb: Workbook, lang: str | None = None, drafts: pd.DataFrame | Non
 
     from ..core.live import live_assignments
     from ..programme.standing import unit_points
-    from .labels import order_names, team_names
+    from .labels import team_names
 
     lang = lang or default_lang()
     drafts = package_drafts(wb) if drafts is None else drafts
@@ -138,13 +138,17 @@ def unit_views(wb: Workbook, lang: str | None = None, drafts: pd.DataFrame | Non
     gaps = standing(wb).units
     points = unit_points(wb)
     ind = _indicator_rows(wb)
-    # order and team names are told apart within each package: where the programme tells a unit's apart
-    # from another's (a suffix: a start month or an id), its package names them itself (unit_tables)
-    suffixed = re.compile(r" (?:\d{4}-\d{2}|\(.*\))$")
-    on, tn = order_names(wb, lang), team_names(wb, lang)
+    # order and team names are told apart within each package: where the programme tells a unit's apart from
+    # another's, its package names them itself (unit_tables). An order's name starts with its unit's name, so the
+    # programme names a unit's orders as its own workbook does unless another host unit shares that name (then a
+    # start month or a number may come from the other's orders); a team's told apart carries a suffix in brackets.
+    suffixed = re.compile(r" \(.*\)$")
+    tn = team_names(wb, lang)
     o = wb.orders
-    told = o["id"].map(on).astype(str).str.contains(suffixed) | o["team"].map(tn).fillna("").astype(str).str.contains(
-        suffixed)
+    nm = names(wb)
+    unit_name = o["host_unit"].map(nm).fillna(o["host_unit"]).astype(str)
+    shared = unit_name.groupby(unit_name.to_numpy()).transform(lambda s: o.loc[s.index, "host_unit"].nunique()) > 1
+    told = shared | o["team"].map(tn).fillna("").astype(str).str.contains(suffixed)
     hosted = wb.teams["id"].map(tn).astype(str).str.contains(suffixed)
     told_apart = set(o.loc[told.to_numpy(), "host_unit"]) | set(wb.teams.loc[hosted.to_numpy(), "host"])
     hosts = host.to_numpy(dtype=object)
