@@ -109,7 +109,7 @@ def test_person_records_one_row_per_dispatched_person(tiny):
     pb2 = p.loc["PB2"]
     assert (pb2["stints"], pb2["order"], str(pb2["start"]), str(pb2["end"])) == (
         2, "O3；O4", "2026-10-01", "2027-06-30")
-    assert pb2["team"] == "一县医院组团 (T2)；一县医院组团 (T3)"
+    assert pb2["team"] == "一县医院组团 (1)；一县医院组团 (2)"  # two teams of one name, numbered (never by id)
     assert p.loc["PA2", "role"] == "组长" and p.loc["PA2", "category"] == "党政干部"
     assert p.loc["PA1", "source_city"] == "甲市" and p.loc["PA1", "host_unit"] == "一县一中"
     # a window after PB1's stint leaves PB1 out
