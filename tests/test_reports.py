@@ -225,7 +225,7 @@ def test_html_is_self_contained_and_escaped(tiny):
     assert page.count('<section class="part') == 6  # cover, gaps, two rosters, 一人一档, teams
     assert page.count('<div class="team">') == 4
     assert "break-before: page" in page and "@page" in page and "table-header-group" in page
-    for head in ["概况", "缺口-县市×行业", "派遣名单-按派出城市", "派遣名单-按受援单位", "一人一档", "一县医院组团 (T3)"]:
+    for head in ["概况", "缺口-县市×行业", "派遣名单-按派出城市", "派遣名单-按受援单位", "一人一档", "一县医院组团 (2)"]:
         assert head in page
     assert f'background:{BAND_COLOURS["red"]}' in page  # 二县 教育 is red
 
