@@ -98,7 +98,6 @@ elif kind == "two-pass":
     out["cpu"], out["seconds"] = since(t)
     out["files"] = [len(units), 0, 0]
 elif kind == "pandas":
-    from planning.contract.writers import template_columns
     from planning.core.i18n import t as tr
     from planning.scenarios.rotation import next_batch_orders
     units = list(pd.unique(wb.orders["host_unit"]))
@@ -111,8 +110,6 @@ elif kind == "pandas":
         roster, gaps, months, ind, dv_ = P.unit_tables(pkg, u, drafts, "zh", views)
         keys = ("people", "gaps", "months", "drafts", "indicators")
         sheets = [(tr(f"pkg.sheet.{k}", "zh"), df) for k, df in zip(keys, (roster, gaps, months, dv_, ind))]
-        sheets += [(name, pd.DataFrame(dict(zip(range(len(head)), cols))).set_axis(head, axis=1))
-                   for name, head, cols in template_columns(pkg, headers="zh")]
         ready.append(sheets)
     t = clock()
     for k, sheets in enumerate(ready):

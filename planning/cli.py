@@ -224,8 +224,7 @@ def cmd_gaps(args):
 def cmd_packages(args):
     """One package per host unit (its people, gaps, coming term ends and next-batch drafts), or a reply taken in."""
     from .outputs.packages import ReplyError, merge_reply, write_unit_packages
-    from .contract import WorkbookError, load_workbook, save_workbook
-    from .outputs.packages import reported_actuals
+    from .contract import save_workbook
 
     lang = args.lang
     if args.reply and refused_output(args.out, [args.path, args.reply], lang):
@@ -239,12 +238,12 @@ def cmd_packages(args):
         if not args.unit or not args.out:
             print(t("pkg.cli.reply_needs", lang), file=sys.stderr)
             return EXIT_BAD_INPUT
-        try:
-            reply = load_workbook(args.reply)
-            merged = merge_reply(wb, reply, args.unit, lang, reported=reported_actuals(args.reply, lang))
-        except WorkbookError as e:
-            print("\n".join(e.sentences(lang)), file=sys.stderr)
+        known = set(wb.units.loc[wb.units["side"].eq("host"), "id"])
+        if args.unit not in known:
+            print(t("pkg.cli.unknown_units", lang, units=args.unit), file=sys.stderr)
             return EXIT_BAD_INPUT
+        try:
+            merged = merge_reply(wb, args.reply, args.unit, lang)  # its posts sheet and indicators sheet
         except ReplyError as e:
             print(str(e), file=sys.stderr)
             return EXIT_BAD_INPUT
@@ -253,7 +252,9 @@ def cmd_packages(args):
         if path is None:
             return EXIT_BAD_INPUT
         _say_cleaned(merged, lang)
-        print(t("pkg.cli.merged", lang, unit=args.unit, path=path))
+        from .core.names import names
+
+        print(t("pkg.cli.merged", lang, unit=str(names(wb).get(args.unit, args.unit)), path=path))
         return 0
     known = set(wb.units.loc[wb.units["side"].eq("host"), "id"])
     units = args.units.split(",") if args.units else None
@@ -650,7 +651,8 @@ def build_parser() -> argparse.ArgumentParser:
     pk.add_argument("--out", default=None, help="folder for the packages (default packages/); with --reply, the "
                                                 "merged workbook (.xlsx or a folder)")
     pk.add_argument("--units", default=None, help="host unit ids, comma-separated (default: every unit with orders)")
-    pk.add_argument("--reply", default=None, help="a unit's reply (its package, drafts confirmed or changed)")
+    pk.add_argument("--reply", default=None, help="a unit's reply (its package, next-batch posts confirmed, changed, "
+                                                   "deleted or added, actuals filled in)")
     pk.add_argument("--unit", default=None, help="the host unit whose reply --reply is")
     pk.add_argument("--senders", action="store_true", help="one file per sending city or unit instead (its task, "
                                                           "people and nominations sheet; --units: sender ids)")

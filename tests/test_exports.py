@@ -104,6 +104,24 @@ def test_next_batch_download_holds_only_the_drafts(sample):
     assert ws.page_setup.orientation == "landscape" and "下一批订单草稿" in ws.oddHeader.center.text
 
 
+def test_a_readers_next_batch_download_names_posts_never_ids(sample):
+    """A host unit (or a leader) downloads the drafts in its words: posts by name, no id, no contract table."""
+    from planning.apps import RotationApp
+    from planning.programme.access import OfficeRole, Viewer
+
+    app = RotationApp(wb=sample, lang="zh", viewer=Viewer("院长", OfficeRole.HOST_UNIT, ("H-ALE-YY",)))
+    assert len(app.drafts) > 0
+    book = load_workbook(io.BytesIO(app.next_bytes))
+    assert book.sheetnames == ["下一批需求岗位"]
+    ws = book.active
+    assert [c.value for c in ws[1]] == ["需求岗位", "行业", "专业", "岗位角色", "人数", "开始", "结束", "优先级"]
+    text = {str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None}
+    ids = set(sample.orders["id"]) | set(app.drafts["id"]) | set(sample.units["id"]) | set(sample.teams["id"])
+    assert not {v for v in text if any(i in v for i in ids)}
+    assert any(v.startswith("第一师阿拉尔医院·") for v in text)
+    assert "下一批需求岗位（待确认）" in ws.oddHeader.center.text and "订单" not in ws.oddHeader.center.text
+
+
 def test_scenario_report_states_its_assumptions_and_period(sample):
     from planning.apps import ScenariosApp
 
@@ -127,7 +145,7 @@ def test_package_and_scenario_report_read_clean(sample, tmp_path):
     from planning.outputs.reports import scenario_report
 
     book = load_workbook(write_unit_package(sample, "H-ALE-YY", tmp_path / "p.xlsx"))
-    for ws in book.worksheets[:4]:
+    for ws in book.worksheets[:5]:  # every sheet to read, the indicators sheet too
         assert ws["A1"].value.startswith("第一师阿拉尔医院 材料包｜第一师阿拉尔医院｜截至 2026年11月22日")
         assert ws.page_setup.orientation == "landscape"
         assert readable(ws, 2) == [], (ws.title, readable(ws, 2)[:10])

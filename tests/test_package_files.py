@@ -1,12 +1,13 @@
 """The package files as a reader opens them: written in one pass, with the cells and looks of the library's
-other writers (the data tables as ``save_workbook`` writes them, the report sheets as ``write_excel`` lays
-them out), dropdowns and checks, text never a formula; and the tables every unit's package shows, derived
-once for the programme, equal to those derived from the unit's own workbook."""
+other writers (the report sheets as ``write_excel`` lays them out, a sender's nominations sheet in the
+template's form), no data table of the contract in a unit's package, dropdowns and checks, text never a formula;
+and the tables every unit's package shows, derived once for the programme, equal to those derived from the
+unit's own workbook."""
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from planning.contract import save_workbook, schema
+from planning.contract import schema
 from planning.outputs.excel import write_excel
 from planning.outputs.packages import (
     unit_drafts,
@@ -71,17 +72,15 @@ def unit_file(hostile, tmp_path_factory):
     return write_unit_package(hostile, UNIT, tmp_path_factory.mktemp("files") / "unit.xlsx")
 
 
-def test_the_data_tables_are_the_cells_save_workbook_writes(hostile, unit_file, tmp_path):
-    pkg = unit_package(hostile, UNIT, unit_drafts(hostile, UNIT))
-    ref = load_workbook(save_workbook(pkg, tmp_path / "ref.xlsx", headers="zh"))  # pandas, openpyxl
+def test_the_package_holds_the_sheets_to_read_and_no_data_table(hostile, unit_file):
+    """No sheet of the contract: the sheets to read, then the hidden lists the posts sheet's dropdowns read; text
+    never a formula."""
     book = load_workbook(unit_file)
-    assert book.sheetnames == REPORT_SHEETS + ref.sheetnames and book.active.title == REPORT_SHEETS[0]
-    assert ref.sheetnames == [schema.template_sheet(t) for t in schema.tables().index]
-    for name in ref.sheetnames:
-        assert cells(book[name]) == cells(ref[name]), name
-    header = [c.value for c in book["需求订单(orders)"][1]]
-    assert header[0] == schema.template_header("orders", "id")  # 中文(english)
-    assert EVIL in [c.value for c in book["援派人员(people)"]["B"]]
+    assert book.sheetnames == REPORT_SHEETS + ["下拉列表"] and book.active.title == REPORT_SHEETS[0]
+    contract = {schema.template_sheet(t) for t in schema.tables().index} | set(schema.tables().index)
+    assert not contract & set(book.sheetnames)
+    assert [ws.sheet_state for ws in book.worksheets] == ["visible"] * len(REPORT_SHEETS) + ["hidden"]
+    assert EVIL in [c.value for c in book[REPORT_SHEETS[0]]["E"]]
     assert not no_formulas(book)
 
 
@@ -110,7 +109,7 @@ def test_the_report_sheets_are_laid_out_as_write_excel_lays_them_out(hostile, un
     assert hit.data_type == "s" and hit.quotePrefix
     (dv,) = book[REPORT_SHEETS[4]].data_validations.dataValidation
     last = max(3, len(ind) + 2)
-    assert str(dv.sqref) in {f"H3:H{last}", "H3" if last == 3 else ""}  # H3 alone is H3:H3
+    assert str(dv.sqref) in {f"G3:G{last}", "G3" if last == 3 else ""}  # G3 alone is G3:G3
     assert (dv.type, dv.formula1, dv.formula2, dv.allow_blank, dv.showErrorMessage, dv.error) == \
         ("decimal", "-1000000000000", "1000000000000", True, True, "请填写数字")
     assert dv.operator in (None, "between")  # absent means between
@@ -192,7 +191,7 @@ def test_an_assessment_sheet_writes_a_formula_like_name_as_text(sample, tmp_path
 
 
 def test_units_of_the_same_name_get_the_names_their_own_workbooks_give(sample):
-    """Two host units of one name: the programme tells their orders apart (by start month or id), each unit's
+    """Two host units of one name: the programme tells their orders apart (by start month or a number), each unit's
     package names them as its own workbook does (without the other unit's)."""
     units = list(pd.unique(sample.orders["host_unit"]))
     with_people = set(sample.orders.loc[sample.orders["id"].isin(sample.assignments["order"]), "host_unit"])

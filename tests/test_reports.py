@@ -109,7 +109,7 @@ def test_person_records_one_row_per_dispatched_person(tiny):
     pb2 = p.loc["PB2"]
     assert (pb2["stints"], pb2["order"], str(pb2["start"]), str(pb2["end"])) == (
         2, "O3；O4", "2026-10-01", "2027-06-30")
-    assert pb2["team"] == "一县医院组团 (T2)；一县医院组团 (T3)"
+    assert pb2["team"] == "一县医院组团 (1)；一县医院组团 (2)"  # two teams of one name, numbered (never by id)
     assert p.loc["PA2", "role"] == "组长" and p.loc["PA2", "category"] == "党政干部"
     assert p.loc["PA1", "source_city"] == "甲市" and p.loc["PA1", "host_unit"] == "一县一中"
     # a window after PB1's stint leaves PB1 out
@@ -225,7 +225,7 @@ def test_html_is_self_contained_and_escaped(tiny):
     assert page.count('<section class="part') == 6  # cover, gaps, two rosters, 一人一档, teams
     assert page.count('<div class="team">') == 4
     assert "break-before: page" in page and "@page" in page and "table-header-group" in page
-    for head in ["概况", "缺口-县市×行业", "派遣名单-按派出城市", "派遣名单-按受援单位", "一人一档", "一县医院组团 (T3)"]:
+    for head in ["概况", "缺口-县市×行业", "派遣名单-按派出城市", "派遣名单-按受援单位", "一人一档", "一县医院组团 (2)"]:
         assert head in page
     assert f'background:{BAND_COLOURS["red"]}' in page  # 二县 教育 is red
 

@@ -266,30 +266,39 @@ class RotationApp(App):
         self.next_link.value = self.download_next()
 
     def download_next(self) -> str:
-        """The draft orders only, as the template's orders sheet (a data: address download link).
+        """The draft orders only, as a download link (a data: address), printed landscape with a title atop each page.
 
-        One sheet, ``需求订单(orders)`` with the template's headers, holding the drafts and
-        nothing else (no people, no other tables): what a host unit is asked to confirm.
-        Printed landscape with a title atop each page.
+        For a planner, one sheet ``需求订单(orders)`` in the template's form (ids, ``中文(english)`` headers), holding
+        the drafts and nothing else, to edit and load back. For a reader (a leader, a host unit), one sheet
+        下一批需求岗位 in their words, as a unit's package shows them
+        (:func:`planning.outputs.packages.draft_view`): each post by name, never an id, no contract table.
         """
         import io
 
         from ..contract.schema import template_header, template_sheet
 
         d = self.drafts
-        cols = [c for c in self.wb.orders.columns if c in d.columns]
-        sheet = d[cols].rename(columns={c: template_header("orders", c) for c in cols})
-        sheet[self.t("col.source_order")] = d["source_order"].map(order_names(self.wb, self.lang)).fillna(
-            d["source_order"]).to_numpy()
-        for c in sheet.columns:
-            if pd.api.types.is_datetime64_any_dtype(sheet[c]):
-                sheet[c] = sheet[c].dt.date
+        if self.planner:
+            cols = [c for c in self.wb.orders.columns if c in d.columns]
+            sheet = d[cols].rename(columns={c: template_header("orders", c) for c in cols})
+            sheet[self.t("col.source_order")] = d["source_order"].map(order_names(self.wb, self.lang)).fillna(
+                d["source_order"]).to_numpy()
+            for c in sheet.columns:
+                if pd.api.types.is_datetime64_any_dtype(sheet[c]):
+                    sheet[c] = sheet[c].dt.date
+            title = template_sheet("orders")
+        else:
+            from ..outputs.packages import draft_view
+
+            sheet = draft_view(d, with_draft_orders(self.wb, d) if len(d) else self.wb, self.lang)
+            title = self.t("rapp.tab.next")
         buf = io.BytesIO()
         line = report_line(self.t("rapp.next_title"), self.lang, data=self.data_name())
-        write_excel(buf, [(template_sheet("orders"), sheet)], landscape=True, page_header=line)
+        write_excel(buf, [(title, sheet)], landscape=True, page_header=line)
         data = buf.getvalue()
         self.next_bytes = data
-        name = f"{'下一批订单' if self.lang == 'zh' else 'next-batch'}-{self.now:%Y%m%d}.xlsx"
+        name = f"{'下一批订单' if self.lang == 'zh' else 'next-batch'}-{self.now:%Y%m%d}.xlsx" if self.planner else \
+            f"{'下一批需求岗位' if self.lang == 'zh' else 'next-batch-posts'}-{self.now:%Y%m%d}.xlsx"
         return download_link(data, name, self.t("rapp.download_next"))
 
     def accepted(self, kind: str):

@@ -61,7 +61,8 @@ def team_names(wb, lang: str | None = None) -> pd.Series:
 
     A ``name`` column in the teams table (an extra column) is used where
     filled; otherwise the host's name makes it (``疏勒县第一中学组团``). Two teams
-    that would share a name are told apart by their ids.
+    that would share a name are told apart by a number in table order
+    (``… (2)``), never by their ids: readers see names only.
 
     >>> import planning
     >>> team_names(planning.load_workbook(planning.SAMPLE))["T-SCH01"]
@@ -73,9 +74,18 @@ def team_names(wb, lang: str | None = None) -> pd.Series:
     if "name" in tm.columns:
         given = tm["name"].where(tm["name"].notna(), None).map(lambda v: str(v).strip() if v is not None else "")
         made = given.where(given.ne(""), made)
+    return pd.Series(_numbered(made).to_numpy(), index=tm["id"].to_numpy(), dtype=object)
+
+
+def _numbered(made: pd.Series) -> pd.Series:
+    """Names still shared told apart by a number in table order: ``A (1)``, ``A (2)``.
+
+    >>> _numbered(pd.Series(["甲", "乙", "甲"])).tolist()
+    ['甲 (1)', '乙', '甲 (2)']
+    """
     dup = made.duplicated(keep=False)
-    made = made.where(~dup, made + " (" + tm["id"].astype(str) + ")")
-    return pd.Series(made.to_numpy(), index=tm["id"].to_numpy(), dtype=object)
+    k = made.groupby(made.to_numpy()).cumcount() + 1
+    return made.where(~dup, made + " (" + k.astype(str) + ")")
 
 
 #: Columns whose values are order ids (named by :func:`order_names`) and batch codes (:func:`batch_label`).
@@ -91,7 +101,8 @@ BATCH_COLUMNS = {"batch", "out_batch", "in_batch"}
 def order_names(wb, lang: str | None = None) -> pd.Series:
     """Readable, unique order names by order id: the host unit, the post (skill or sector) and a lead mark.
 
-    Two orders that would share a name are told apart by their start month, then by their ids.
+    Two orders that would share a name are told apart by their start month, then by a number in table order
+    (never by their ids: readers see names only).
 
     >>> import planning
     >>> order_names(planning.load_workbook(planning.SAMPLE))["O-SCH01-L"]
@@ -105,9 +116,7 @@ def order_names(wb, lang: str | None = None) -> pd.Series:
     made = unit + "·" + post.map(lambda p: sector_label(p, lang) if lang == "en" else p) + lead
     dup = made.duplicated(keep=False)
     made = made.where(~dup, made + " " + o["start"].map(lambda d: fmt_month(d, lang)))
-    dup = made.duplicated(keep=False)
-    made = made.where(~dup, made + " (" + o["id"].astype(str) + ")")
-    return pd.Series(made.to_numpy(), index=o["id"].to_numpy(), dtype=object)
+    return pd.Series(_numbered(made).to_numpy(), index=o["id"].to_numpy(), dtype=object)
 
 
 def value_text(code, lang: str | None = None) -> str:

@@ -1,29 +1,33 @@
 """Per-unit packages: one file per host unit with its own people, gaps, coming term ends and next-batch drafts.
 
-A host unit receives a workbook about itself only: the data tables cut to its own
-units (:func:`planning.programme.access.scope_workbook`) with the next batch's draft orders for
-it appended, in the template's form so that its reply loads back; and, first, three
-sheets to read: its people on post, its gaps now and over the coming months, and the
-drafts it is asked to confirm. :func:`merge_reply` takes the unit's reply (the same
-file with drafts confirmed, changed or deleted) back into the programme: the unit's
-orders are replaced by the reply's, nothing else changes.
+A host unit receives a workbook about itself only, in its own words: names of units,
+posts and people, never the programme's ids, and no data table of the contract. Its
+sheets: its people on post, its gaps now and over the coming months, the next batch's
+posts it is asked to confirm (下一批需求岗位（请确认）: each draft named under 需求岗位,
+with dropdowns of sectors, skills, roles and priorities, dates as dates), and its own
+indicators for the current period (targets shown, actuals to fill).
 
-The package also lists the unit's own indicators for the current period, targets shown
-and actuals to fill (:func:`unit_indicator_sheet`); the reply's actuals are taken in for
-the unit's own rows only (:func:`reported_actuals`, :func:`with_reported_actuals`). For
-assessors, :func:`write_assessment_sheet` writes one assessment sheet (考评表) per host
-unit or team and :func:`merge_assessment_reply` takes the filled sheet back.
+:func:`merge_reply` takes the unit's reply back from those two sheets: on the posts sheet a
+row kept confirms its draft (its headcount, dates, skill or priority changed as written), a
+row deleted drops the draft, a row added (an empty or new name) is a new post of the unit;
+the unit's orders already in the programme stay as they are, nothing else changes. Each
+name is mapped back to its draft by the same naming the package wrote, computed again from
+the programme. On the indicators sheet the unit reports the actuals of its own rows
+(:func:`reported_actuals`, :func:`with_reported_actuals`). Anything else is refused in one
+sentence naming file, sheet, row and column. For assessors, :func:`write_assessment_sheet`
+writes one assessment sheet (考评表) per host unit or team and :func:`merge_assessment_reply`
+takes the filled sheet back.
 
 Examples
 --------
 >>> import os, tempfile, planning
 >>> wb = planning.load_workbook(planning.SAMPLE)
 >>> path = write_unit_package(wb, "H-ALE-YY", os.path.join(tempfile.mkdtemp(), "p.xlsx"))
->>> reply = planning.load_workbook(path)
->>> set(reply.orders["host_unit"])
-{'H-ALE-YY'}
->>> merged = merge_reply(wb, reply, "H-ALE-YY")
->>> len(merged.orders) > len(wb.orders)
+>>> from openpyxl import load_workbook as open_xlsx
+>>> open_xlsx(path).sheetnames[:4]
+['本单位在岗人员', '本单位缺口', '逐月在岗与期满', '下一批需求岗位（请确认）']
+>>> merged = merge_reply(wb, path, "H-ALE-YY")   # sent back untouched: its drafts confirmed
+>>> len(merged.orders) - len(wb.orders) == len(unit_drafts(wb, "H-ALE-YY"))
 True
 """
 from __future__ import annotations
@@ -36,7 +40,7 @@ from ..programme.access import scope_workbook, scope_workbooks
 from ..core.clock import today
 from ..core.names import names
 from .excel import sheet_title, written
-from ..core.i18n import default_lang, t
+from ..core.i18n import default_lang, sector_label, t
 from .labels import data_name, labelled
 from .reports import report_line
 from .roster import roster_sheets, roster_table
@@ -49,16 +53,24 @@ class ReplyError(ValueError):
     """A unit's reply that cannot be taken in; the message says why, in the reader's language."""
 
 
+def package_drafts(wb: Workbook) -> pd.DataFrame:
+    """The next batch's draft orders still to confirm (:func:`planning.scenarios.rotation.next_batch_orders`):
+    a draft already taken in as an order of the programme (a reply merged before) is an order now, not a draft."""
+    d = next_batch_orders(wb)
+    return d[~d["id"].isin(set(wb.orders["id"]))].reset_index(drop=True)
+
+
 def unit_drafts(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The next batch's draft orders for one host unit (:func:`planning.scenarios.rotation.next_batch_orders`)."""
-    d = next_batch_orders(wb) if drafts is None else drafts
+    """The next batch's draft orders for one host unit (:func:`package_drafts`)."""
+    d = package_drafts(wb) if drafts is None else drafts
     return d[d["host_unit"].eq(unit)].reset_index(drop=True)
 
 
 def unit_package(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None, *,
                  cut: Workbook | None = None) -> Workbook:
-    """The unit's own workbook with its next-batch drafts appended (ids and all, loadable); ``cut``: the programme
-    cut to the unit when already made (:func:`planning.programme.access.scope_workbooks`), else cut here."""
+    """The unit's own workbook with its next-batch drafts appended (held in memory: what the package's sheets are
+    derived from, and what its reply's names are read against); ``cut``: the programme cut to the unit when
+    already made (:func:`planning.programme.access.scope_workbooks`), else cut here."""
     mine = scope_workbook(wb, [unit]) if cut is None else cut
     d = unit_drafts(wb, unit, drafts)
     return with_draft_orders(mine, d) if len(d) else mine
@@ -69,9 +81,10 @@ def write_unit_package(wb: Workbook, unit: str, path, *, lang: str | None = None
                        cut: Workbook | None = None) -> Path:
     """Write the unit's package to ``path`` (.xlsx); returns the path.
 
-    Sheets: 本单位在岗人员, 本单位缺口与期满, 下一批需求岗位（请确认） (each with a title
-    line: what, the unit, the as-of day, the data), then the data tables in the
-    template's form (Chinese headers). Nothing about other host units is inside.
+    Sheets: 本单位在岗人员, 本单位缺口, 逐月在岗与期满, 下一批需求岗位（请确认） (with
+    dropdowns of sectors, skills, roles and priorities, read by a hidden lists sheet) and
+    本单位成效指标（请填写实际值）, each with a title line: what, the unit, the as-of day,
+    the data. Names, never ids; no data table of the contract; nothing about other host units.
     The file is written in one pass by xlsxwriter (:class:`planning.outputs.excel.XlsxBook`);
     ``views`` (:func:`unit_views`) carries what is derived once for many units, ``cut`` the programme cut to
     the unit (:func:`unit_package`).
@@ -79,7 +92,8 @@ def write_unit_package(wb: Workbook, unit: str, path, *, lang: str | None = None
     lang = lang or default_lang()
     path = Path(path)
     drafts = unit_drafts(wb, unit, drafts)
-    pkg = unit_package(wb, unit, drafts, cut=cut)
+    # the unit's own workbook, where its sheets are not cut from ``views`` (names told apart within the package)
+    pkg = None if views is not None and unit not in views.told_apart else unit_package(wb, unit, drafts, cut=cut)
     nm = names(wb)
     who = str(nm.get(unit, unit))
     with written(path) as tmp:  # the package appears whole or not at all
@@ -107,30 +121,34 @@ def unit_views(wb: Workbook, lang: str | None = None, drafts: pd.DataFrame | Non
     """The roster (:func:`planning.outputs.roster.roster_table`), the standing's host-unit rows and
     checkpoints (:func:`planning.programme.standing.unit_points`) and the indicators
     (:func:`unit_indicator_sheet`) of the whole programme with the next batch's ``drafts`` appended
-    (default :func:`planning.scenarios.rotation.next_batch_orders`), as each unit's package holds
+    (default :func:`package_drafts`), as each unit's package holds
     them, for :func:`unit_tables` to cut per unit: one pass over the programme instead of one per unit."""
     import re
 
     from ..core.live import live_assignments
     from ..programme.standing import unit_points
-    from .labels import order_names, team_names
+    from .labels import team_names
 
     lang = lang or default_lang()
-    drafts = next_batch_orders(wb) if drafts is None else drafts
+    drafts = package_drafts(wb) if drafts is None else drafts
     wb = with_draft_orders(wb, drafts) if len(drafts) else wb
     rows = live_assignments(wb, today(), None)
     people = roster_table(wb, lang)
     host = rows["order"].map(wb.orders.drop_duplicates("id").set_index("id")["host_unit"])
     gaps = standing(wb).units
     points = unit_points(wb)
-    ind = unit_indicator_sheet(wb, lang, headers=False)
-    # order and team names are told apart within each package: where the programme tells a unit's apart
-    # from another's (a suffix: a start month or an id), its package names them itself (unit_tables)
-    suffixed = re.compile(r" (?:\d{4}-\d{2}|\(.*\))$")
-    on, tn = order_names(wb, lang), team_names(wb, lang)
+    ind = _indicator_rows(wb)
+    # order and team names are told apart within each package: where the programme tells a unit's apart from
+    # another's, its package names them itself (unit_tables). An order's name starts with its unit's name, so the
+    # programme names a unit's orders as its own workbook does unless another host unit shares that name (then a
+    # start month or a number may come from the other's orders); a team's told apart carries a suffix in brackets.
+    suffixed = re.compile(r" \(.*\)$")
+    tn = team_names(wb, lang)
     o = wb.orders
-    told = o["id"].map(on).astype(str).str.contains(suffixed) | o["team"].map(tn).fillna("").astype(str).str.contains(
-        suffixed)
+    nm = names(wb)
+    unit_name = o["host_unit"].map(nm).fillna(o["host_unit"]).astype(str)
+    shared = unit_name.groupby(unit_name.to_numpy()).transform(lambda s: o.loc[s.index, "host_unit"].nunique()) > 1
+    told = shared | o["team"].map(tn).fillna("").astype(str).str.contains(suffixed)
     hosted = wb.teams["id"].map(tn).astype(str).str.contains(suffixed)
     told_apart = set(o.loc[told.to_numpy(), "host_unit"]) | set(wb.teams.loc[hosted.to_numpy(), "host"])
     hosts = host.to_numpy(dtype=object)
@@ -138,12 +156,12 @@ def unit_views(wb: Workbook, lang: str | None = None, drafts: pd.DataFrame | Non
     return UnitViews(people, hosts, rows["order"].to_numpy(dtype=object),
                      _gap_view(gaps, wb, lang), gaps["host_unit"].to_numpy(dtype=object),
                      _month_view(points, wb, lang), points["host_unit"].to_numpy(dtype=object),
-                     ind.rename(columns=_ind_headers(lang)), ind["subject"].to_numpy(dtype=object),
-                     _draft_view(drafts, wb, lang), drafts["host_unit"].to_numpy(dtype=object), told_apart,
+                     _indicator_view(ind, wb, lang), ind["subject"].to_numpy(dtype=object),
+                     draft_view(drafts, wb, lang), drafts["host_unit"].to_numpy(dtype=object), told_apart,
                      sheet.reset_index(drop=True), hosts[sheet.index.to_numpy()])
 
 
-def _draft_view(drafts: pd.DataFrame, wb, lang) -> pd.DataFrame:
+def draft_view(drafts: pd.DataFrame, wb, lang) -> pd.DataFrame:
     """The next batch's drafts in a host unit's words: each named (not by id) under 需求岗位, not 订单."""
     view = labelled(drafts[["id", "sector", "skill", "role", "headcount", "start", "end", "priority"]].rename(
         columns={"id": "order"}), wb, lang, numbers=True)
@@ -167,7 +185,7 @@ def unit_tables(pkg: Workbook, unit: str, drafts: pd.DataFrame, lang: str, views
     from .labels import order_names, team_names
 
     if views is None or unit in views.told_apart:
-        drafts = _draft_view(drafts, pkg, lang)
+        drafts = draft_view(drafts, pkg, lang)
     else:
         drafts = views.drafts[views.draft_units == unit].reset_index(drop=True)
         if not len(drafts):  # no drafts: empty columns, no dates in them (as the unit's own workbook gives)
@@ -199,7 +217,6 @@ def unit_tables(pkg: Workbook, unit: str, drafts: pd.DataFrame, lang: str, views
 
 
 def _write_package(wb, pkg, unit, drafts, path, who, lang, data, views=None) -> None:
-    from ..contract.writers import template_columns
     from .excel import XlsxBook
 
     data = data if data is not None else data_name(wb, lang)
@@ -210,10 +227,76 @@ def _write_package(wb, pkg, unit, drafts, path, who, lang, data, views=None) -> 
     line = report_line(t("pkg.title", lang, unit=who), lang, data=data, filters=who)
     book = XlsxBook(path)
     titles = book.report_sheets(sheets, title_line=line, landscape=True, page_header=line)
+    _validate_drafts(book, titles[3], wb, lang, len(drafts_view))
     _validate_actuals(book, titles[-1], lang, len(indicators))
-    for name, header, columns in template_columns(pkg, headers="zh"):  # the data tables in the template's form
-        book.table_sheet(name, header, columns)
     book.close()
+
+
+#: The posts sheet's columns, in order (:func:`draft_view`), and the rows below its drafts that take new posts.
+DRAFT_COLUMNS = ("order", "sector", "skill", "role", "headcount", "start", "end", "priority")
+DRAFT_SPARE_ROWS = 200
+
+
+def _draft_headers(lang: str) -> dict[str, str]:
+    """``{column: header}`` of the posts sheet in ``lang`` (the headers :func:`draft_view` writes)."""
+    return {c: t("pkg.col.draft" if c == "order" else f"col.{c}", lang) for c in DRAFT_COLUMNS}
+
+
+def _sectors(wb) -> list[str]:
+    """The sectors a post may name: the catalogue's and the programme's own, as the data writes them."""
+    from ..core.i18n import SECTORS_ZH_EN
+
+    own = [s for s in pd.unique(wb.orders["sector"].dropna().astype(str)) if s.strip()]
+    return list(dict.fromkeys([*SECTORS_ZH_EN, *sorted(own)]))
+
+
+def _roles() -> list[str]:
+    from ..contract.schema import allowed
+
+    return list(allowed("orders", "role"))
+
+
+def _validate_drafts(book, sheet: str, wb, lang, n: int) -> None:
+    """Dropdowns on the posts sheet ``sheet`` of ``book`` (:class:`planning.outputs.excel.XlsxBook`): sectors, skills
+    (others may be typed, with a warning) and roles from a hidden lists sheet, priorities 1–5, headcounts whole
+    numbers from 1, dates as dates; over the drafts' rows and :data:`DRAFT_SPARE_ROWS` rows below for new posts."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from .labels import value_text
+
+    ws = book.xl.get_worksheet_by_name(sheet)
+    lists = book.sheet(t("pkg.sheet.lists", lang))
+    skills = sorted(set(wb.orders["skill"].dropna().astype(str).str.strip()) - {""})
+    columns = {"sector": [sector_label(s, lang) for s in _sectors(wb)], "skill": skills,
+               "role": [value_text(r, lang) for r in _roles()]}
+    refs = {}
+    for j, (code, values) in enumerate(columns.items()):
+        book.cell(lists, 0, j, _draft_headers(lang)[code], bold=True)
+        for i, v in enumerate(values, start=1):
+            book.cell(lists, i, j, v)
+        letter = get_column_letter(j + 1)
+        refs[code] = f"'{lists.name}'!${letter}$2:${letter}${max(2, len(values) + 1)}"
+        lists.set_column(j, j, 18)
+    lists.hide()
+    last = n + 2 + DRAFT_SPARE_ROWS
+    for code in DRAFT_COLUMNS[1:]:
+        letter = get_column_letter(DRAFT_COLUMNS.index(code) + 1)
+        if code in refs:
+            dv = DataValidation(type="list", formula1=refs[code], allow_blank=True, showErrorMessage=True,
+                                error=t(f"pkg.draft.pick.{code}", lang))
+            if code == "skill":  # a skill the list lacks may be typed, after a warning
+                dv.errorStyle = "warning"
+        elif code == "priority":
+            dv = DataValidation(type="list", formula1='"1,2,3,4,5"', allow_blank=True, showErrorMessage=True,
+                                error=t("pkg.draft.pick.priority", lang))
+        elif code == "headcount":
+            dv = DataValidation(type="whole", operator="between", formula1="1", formula2="100000", allow_blank=True,
+                                showErrorMessage=True, error=t("pkg.draft.pick.headcount", lang))
+        else:  # start, end: a day
+            dv = DataValidation(type="date", operator="between", formula1="36526", formula2="73050", allow_blank=True,
+                                showErrorMessage=True, error=t("pkg.draft.pick.date", lang))
+        book.validate(ws, f"{letter}3:{letter}{last}", dv)
 
 
 def write_unit_packages(wb: Workbook, folder, units=None, *, lang: str | None = None,
@@ -222,21 +305,23 @@ def write_unit_packages(wb: Workbook, folder, units=None, *, lang: str | None = 
 
     File names are the units' names (made safe), so a planner can send each to its unit;
     units whose names give the same file name are told apart by their ids. What every package
-    shows is derived once for the programme (:func:`unit_views`), then cut per unit; the programme is cut to
-    the units in one grouped pass (:func:`planning.programme.access.scope_workbooks`).
+    shows is derived once for the programme (:func:`unit_views`), then cut per unit; only the units whose
+    package names its posts apart from another unit's way (``told_apart``) have the programme cut to them, in
+    one grouped pass (:func:`planning.programme.access.scope_workbooks`).
     """
     lang = lang or default_lang()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     units = list(pd.unique(wb.orders["host_unit"])) if units is None else list(units)
-    drafts = next_batch_orders(wb)
+    drafts = package_drafts(wb)
     nm = names(wb)
     data = data if data is not None else data_name(wb, lang)
     views = unit_views(wb, lang, drafts) if units else None
-    cuts = scope_workbooks(wb, ([u] for u in units))
+    own = [u for u in units if u in views.told_apart] if views is not None else []
+    cuts = dict(zip(own, scope_workbooks(wb, ([u] for u in own))))  # only where the package needs the unit's own
     return [write_unit_package(wb, u, folder / f"{safe}-{today():%Y%m%d}.xlsx", lang=lang, data=data, drafts=drafts,
-                               views=views, cut=cut)
-            for u, safe, cut in zip(units, file_stems(units, nm), cuts)]
+                               views=views, cut=cuts.get(u))
+            for u, safe in zip(units, file_stems(units, nm))]
 
 
 def _file_stem(text) -> str:
@@ -268,47 +353,281 @@ def file_stems(ids, nm) -> list[str]:
     return out
 
 
-def merge_reply(wb: Workbook, reply: Workbook, unit: str, lang: str | None = None,
-                reported: pd.DataFrame | None = None) -> Workbook:
-    """The programme with the unit's orders replaced by those of its reply (confirmed, changed or deleted drafts),
-    and, given ``reported`` (:func:`reported_actuals` of the reply's file), the actuals the unit reports on its
-    own indicators.
+def draft_names(wb: Workbook, unit: str, drafts: pd.DataFrame | None = None) -> dict[str, str]:
+    """``{name: draft id}``: the unit's next-batch drafts by the names its package writes under 需求岗位, in Chinese
+    and in English, computed again from the programme (the unit's own workbook with its drafts,
+    :func:`unit_package`, named as :func:`draft_view` names them)."""
+    from ..core.text import clean_text
+    from .labels import order_names
 
-    The reply may only hold orders of this unit; its orders must name teams the
-    programme knows (or none). Assignments on orders the reply deletes keep their
-    order only when it is still there: an order with people on it cannot be deleted.
-    Raises :class:`ReplyError` with a sentence otherwise.
+    d = unit_drafts(wb, unit, drafts)
+    if not len(d):
+        return {}
+    pkg = unit_package(wb, unit, d)
+    out: dict[str, str] = {}
+    for lg in ("zh", "en"):
+        on = order_names(pkg, lg)
+        for i in d["id"]:
+            out.setdefault(_name_key(clean_text(str(on[i]))), i)
+    return out
+
+
+def _name_key(text) -> str:
+    """A name as a reply is matched on: spaces collapsed, letter case aside."""
+    return " ".join(str(text).split()).casefold()
+
+
+def _open_reply(path: Path, lang: str, sheet: str):
+    """The reply's file opened by openpyxl as stored (formulas as formulas), its size checked before anything is
+    unpacked; a :class:`ReplyError` naming the file and ``sheet`` when it is no .xlsx, too big or unreadable."""
+    import warnings
+
+    from openpyxl import load_workbook as open_xlsx
+
+    from ..core.limits import limits, zip_unpacked_bytes
+
+    lim = limits()
+    try:
+        if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
+            raise ValueError(t("pkg.draft.not_xlsx", lang))
+        if path.stat().st_size > lim.file_bytes or zip_unpacked_bytes(path) > lim.unpacked_bytes:
+            raise ValueError(t("pkg.draft.too_big", lang, mb=lim.unpacked_bytes >> 20))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return open_xlsx(path, read_only=True, data_only=False)
+    except ReplyError:
+        raise
+    except Exception as e:  # openpyxl raises many kinds for a damaged file  # noqa: BLE001
+        reason = str(e) if isinstance(e, ValueError) and str(e) else type(e).__name__
+        raise _reply_refusal(lang, path, sheet, None, None, t("pkg.assess.unreadable", lang, reason=reason)) from e
+
+
+def _sheet_rows(book, name: str, path: Path, lang: str) -> list[list[tuple]]:
+    """Each row of sheet ``name`` of the reply ``book`` as ``(value, data type)`` pairs, as stored (a formula as a
+    formula); a sheet too long or damaged is refused (:class:`ReplyError`)."""
+    rows = []
+    try:
+        for k, row in enumerate(book[name].iter_rows(), start=1):
+            if k > limits_rows():
+                raise _reply_refusal(lang, path, name, k, None, t("pkg.draft.too_many", lang, n=limits_rows()))
+            rows.append([(getattr(c, "value", None), getattr(c, "data_type", None)) for c in row])
+    except ReplyError:
+        raise
+    except Exception as e:  # a damaged sheet inside a readable zip  # noqa: BLE001
+        raise _reply_refusal(lang, path, name, None, None,
+                             t("pkg.assess.unreadable", lang, reason=type(e).__name__)) from e
+    return rows
+
+
+def _as_day(v):
+    """A cell's day as a Timestamp (a date, or a text such as 2027-08-01 or 2027/8/1), else None."""
+    import datetime as dt
+
+    if isinstance(v, (dt.datetime, dt.date)):
+        return pd.Timestamp(v).normalize()
+    if isinstance(v, str):
+        text = v.strip().replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
+        try:
+            return pd.Timestamp(dt.date(*map(int, text.split("-"))))
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def _as_whole(v, low: int, high: int):
+    """A cell's whole number between ``low`` and ``high``, else None (3.0 and "3" are 3)."""
+    if isinstance(v, bool):
+        return None
+    try:
+        x = float(str(v).strip()) if isinstance(v, str) else float(v)
+    except (TypeError, ValueError):
+        return None
+    return int(x) if x == x and x.is_integer() and low <= x <= high else None
+
+
+def read_reply_posts(wb: Workbook, path, unit: str, lang: str | None = None) -> pd.DataFrame:
+    """The posts sheet (下一批需求岗位（请确认）) of a unit's reply as the unit's next-batch orders: one per row, in
+    the sheet's order, each a draft confirmed (named as the package named it; headcount, dates, skill, sector, role
+    and priority as written) or a new post (a row with an empty or new name: a new id). Drafts not named are dropped.
+
+    Raises :class:`ReplyError`, one sentence naming the file, sheet, row and column, for a file that is no reply, a
+    column the sheet does not carry, a formula, a row naming another unit's post or one of the unit's orders
+    already in the programme, a draft named twice, a sector or role that is none of the lists, a headcount that is
+    not a whole number from 1, a day that is no day, an end before the start, a priority outside 1–5.
     """
+    from ..core.text import clean_text
+    from .labels import order_names, value_text
+
     lang = lang or default_lang()
-    o = reply.orders
-    others = sorted(set(o["host_unit"].astype(str)) - {unit})
-    if others:
-        nm = names(wb)
-        raise ReplyError(t("pkg.reply.other_units", lang, units="、".join(str(nm.get(x, x)) for x in others)))
-    kept = wb.orders[~wb.orders["host_unit"].eq(unit)]
-    staffed = set(wb.assignments["order"]) & set(wb.orders.loc[wb.orders["host_unit"].eq(unit), "id"])
-    missing = sorted(staffed - set(o["id"]))
-    if missing:
-        raise ReplyError(t("pkg.reply.staffed_deleted", lang, n=len(missing)))
-    clash = sorted(set(o["id"]) & set(kept["id"]))
-    if clash:
-        raise ReplyError(t("pkg.reply.id_taken", lang, ids="、".join(map(str, clash[:5]))))
-    unknown_teams = sorted(set(o["team"].dropna().astype(str)) - set(wb.teams["id"].astype(str)))
-    if unknown_teams:
-        raise ReplyError(t("pkg.reply.unknown_team", lang, teams="、".join(unknown_teams[:5])))
-    out = wb.copy()
+    path = Path(path)
+    sheet = t("pkg.sheet.drafts", lang)
+    book = _open_reply(path, lang, sheet)
+    try:
+        titles = {sheet_title(t("pkg.sheet.drafts", lg), []) for lg in ("zh", "en")}
+        found = [n for n in book.sheetnames if n in titles]
+        if not found:
+            raise _reply_refusal(lang, path, sheet, None, None, t("pkg.draft.no_sheet", lang))
+        sheet = found[0]
+        rows = _sheet_rows(book, sheet, path, lang)
+    finally:
+        book.close()
+    heads = {h: c for lg in ("zh", "en") for c, h in _draft_headers(lg).items()}
+    header = [None if v is None else str(v).strip() for v, _ in (rows[1] if len(rows) > 1 else [])]
+    codes = []
+    for h in header:
+        if h and h not in heads:
+            raise _reply_refusal(lang, path, sheet, 2, h, t("pkg.draft.unknown_column", lang))
+        codes.append(heads.get(h) if h else None)
+    if "order" not in codes:
+        raise _reply_refusal(lang, path, sheet, 2, None, t("pkg.draft.no_sheet", lang))
+    column = {c: h for c, h in zip(codes, header) if c}
+
+    drafts = unit_drafts(wb, unit).set_index("id", drop=False)
+    mine = draft_names(wb, unit)
+    nm = names(wb)
+    all_drafts = package_drafts(wb)
+    whole = with_draft_orders(wb, all_drafts) if len(all_drafts) else wb
+    host_of = whole.orders.drop_duplicates("id").set_index("id")["host_unit"]
+    own_pkg = unit_package(wb, unit, drafts.reset_index(drop=True))
+    ordered, others = set(), {}
+    for lg in ("zh", "en"):
+        own = order_names(own_pkg, lg)
+        ordered |= {_name_key(clean_text(str(own[i]))) for i in wb.orders.loc[wb.orders["host_unit"].eq(unit), "id"]}
+        on = order_names(whole, lg)
+        for i, name in on.items():
+            if host_of.get(i) != unit:
+                others.setdefault(_name_key(clean_text(str(name))), host_of.get(i))
+    sectors = {}
+    for s_ in _sectors(wb):
+        sectors[_name_key(s_)] = s_
+        sectors.setdefault(_name_key(sector_label(s_, "en")), s_)
+    roles = {}
+    for r_ in _roles():
+        for lg in ("zh", "en"):
+            roles.setdefault(_name_key(value_text(r_, lg)), r_)
+        roles.setdefault(_name_key(r_), r_)
+    teams = set(wb.orders.loc[wb.orders["host_unit"].eq(unit), "team"].dropna().astype(str))
+    team = teams.pop() if len(teams) == 1 else None
+    taken = set(wb.orders["id"].astype(str)) | set(all_drafts["id"].astype(str))
+    out, seen = [], {}
+    for r, row in enumerate(rows[2:], start=3):
+        cell = {}
+        for c, (v, kind) in zip(codes, row):
+            if c is None:
+                continue
+            if kind == "f":
+                raise _reply_refusal(lang, path, sheet, r, column[c], t("pkg.draft.formula", lang, value=v))
+            if isinstance(v, str):
+                v = clean_text(v).strip()
+            if v is not None and v != "":
+                cell[c] = v
+        if not cell:
+            continue  # an empty row, or a row emptied: nothing
+        refuse = lambda c, what, r=r: _reply_refusal(lang, path, sheet, r, column.get(c), what)  # noqa: E731
+        name = str(cell.get("order", ""))
+        key = _name_key(name)
+        draft = mine.get(key) if key else None
+        if draft is None and key in ordered:
+            raise refuse("order", t("pkg.draft.ordered", lang, name=name))
+        if draft is None and key in others:
+            other = others[key]
+            raise refuse("order", t("pkg.draft.other_unit", lang, name=name, unit=str(nm.get(other, other))))
+        if draft is not None and draft in seen:
+            raise refuse("order", t("pkg.draft.twice", lang, name=name, row=seen[draft]))
+        for c in ("sector", "headcount", "start", "end"):
+            if c not in cell:
+                raise refuse(c, t("pkg.draft.empty", lang))
+        sector = sectors.get(_name_key(cell["sector"]))
+        if sector is None:
+            raise refuse("sector", t("pkg.draft.unknown_sector", lang, value=cell["sector"],
+                                     choices=list_words([sector_label(x, lang) for x in _sectors(wb)], lang)))
+        role = roles.get(_name_key(cell["role"])) if "role" in cell else "member"
+        if role is None:
+            raise refuse("role", t("pkg.draft.unknown_role", lang, value=cell["role"],
+                                   choices=list_words([value_text(x, lang) for x in _roles()], lang)))
+        headcount = _as_whole(cell["headcount"], 1, 100000)
+        if headcount is None:
+            raise refuse("headcount", t("pkg.draft.headcount", lang, value=cell["headcount"]))
+        start, end = _as_day(cell["start"]), _as_day(cell["end"])
+        for c, day in (("start", start), ("end", end)):
+            if day is None:
+                raise refuse(c, t("pkg.draft.not_day", lang, value=cell[c]))
+        if end < start:
+            raise refuse("end", t("pkg.draft.end_before", lang, end=f"{end:%Y-%m-%d}", start=f"{start:%Y-%m-%d}"))
+        priority = _as_whole(cell["priority"], 1, 5) if "priority" in cell else 3
+        if priority is None:
+            raise refuse("priority", t("pkg.draft.priority", lang, value=cell["priority"]))
+        skill = str(cell["skill"]) if "skill" in cell else None
+        if draft is not None:
+            seen[draft] = r
+            rec = drafts.loc[draft].to_dict()
+        else:
+            k = 1
+            while f"{unit}-R{start:%Y%m}-{k}" in taken:
+                k += 1
+            rec = dict(id=f"{unit}-R{start:%Y%m}-{k}", host_unit=unit, team=team)
+            taken.add(rec["id"])
+        rec.update(sector=sector, skill=skill, role=role, headcount=headcount, start=start, end=end,
+                   priority=priority, row=r)
+        out.append(rec)
     cols = list(wb.orders.columns)
-    add = o[[c for c in cols if c in o.columns]].astype({c: wb.orders[c].dtype for c in cols if c in o.columns})
-    out.orders = pd.concat([kept, add], ignore_index=True)[cols]
+    posts = pd.DataFrame(out, columns=[*cols, "row"])
+    posts.attrs.update(file=path.name, sheet=sheet, header=column)
+    return posts
+
+
+def limits_rows() -> int:
+    """The rows a reply's posts sheet may hold (``PLANNING_MAX_ROWS``)."""
+    from ..core.limits import limits
+
+    return limits().rows
+
+
+def list_words(words, lang: str) -> str:
+    from ..core.i18n import list_sep
+
+    return list_sep(lang).join(map(str, words))
+
+
+def merge_reply(wb: Workbook, path, unit: str, lang: str | None = None) -> Workbook:
+    """The programme with host unit ``unit``'s reply (its package as it came back, ``path``, .xlsx) taken in.
+
+    The posts sheet (:func:`read_reply_posts`) gives the unit's next-batch orders: its drafts confirmed, changed or
+    dropped, and new posts; they follow the unit's orders already in the programme, which stay as they are. The
+    indicators sheet, where there is one, gives the actuals the unit reports on its own indicators
+    (:func:`reported_actuals`, :func:`with_reported_actuals`). Nothing else changes. A reply sent back untouched
+    confirms every draft.
+
+    Raises :class:`ReplyError` with one sentence naming the file, sheet, row and column, nothing changed, when a
+    sheet cannot be taken in or the programme with the reply would break a rule of the contract.
+    """
+    from ..contract.loader import validate_workbook
+    from ..contract.problems import WorkbookError
+
+    lang = lang or default_lang()
+    path = Path(path)
+    posts = read_reply_posts(wb, path, unit, lang)
+    reported = reported_actuals(path, lang)
+    out = wb.copy()
+    own = wb.orders["host_unit"].eq(unit)
+    kept = [wb.orders[~own], wb.orders[own]]
+    cols = list(wb.orders.columns)
+    out.orders = pd.concat([*kept, posts[cols].astype(object)], ignore_index=True)[cols] if len(posts) \
+        else pd.concat(kept, ignore_index=True)
     if reported is not None:  # the actuals the unit reports on its indicators sheet
         out.indicator_values = with_reported_actuals(wb, reported, unit, lang)
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as d:  # the merged programme must pass every rule of the contract
-        problems = check_workbook(save_workbook(out, Path(d) / "merged"))
-    if problems:
-        raise ReplyError("；".join(p.sentence(lang) for p in problems[:3]))
-    return out
+    try:
+        merged = validate_workbook(out, path.name)
+    except WorkbookError as e:  # the merged programme must pass every rule of the contract
+        p = e.problems[0]
+        first = len(wb.orders)
+        head = posts.attrs["header"]
+        if p.table == "orders" and p.row is not None and p.row - 2 >= first:
+            at = posts["row"].iloc[p.row - 2 - first]
+            raise _reply_refusal(lang, path, posts.attrs["sheet"], int(at), head.get(p.column),
+                                 p.what(lang) + ("；" if lang == "zh" else ";"))
+        raise ReplyError(p.sentence(lang))
+    return merged
 
 
 # ---- assessment sheets (考评表): one per host unit or team, for its assessors to fill (DESIGN §10) ----------------
@@ -564,24 +883,35 @@ def merge_assessment_reply(wb: Workbook, path, host: str, lang: str | None = Non
 # ---- a host unit's indicators (成效指标): shown in its package with their targets, actuals reported back -------------
 #
 # The package's sheet 本单位成效指标（请填写实际值） lists the unit's own indicator values for the current period (the
-# periods holding the as-of day): indicator, name, unit of measure, period, baseline, target, and the actual to fill.
-# :func:`reported_actuals` reads it back from the reply's file; :func:`with_reported_actuals` takes the actuals in
-# for the unit's own rows only.
+# periods holding the as-of day), by name: the unit, the indicator, its unit of measure, the period, baseline, target,
+# and the actual to fill. :func:`reported_actuals` reads it back from the reply's file; :func:`with_reported_actuals`
+# takes the actuals in for the unit's own rows only, each row found by the names the package shows.
 
-IND_COLUMNS = ("subject", "indicator", "name", "measure", "period", "baseline", "target", "actual")
+IND_COLUMNS = ("subject", "name", "measure", "period", "baseline", "target", "actual")
 
 
 def _ind_headers(lang: str) -> dict[str, str]:
     return {c: t(f"pkg.ind.col.{c}", lang) for c in IND_COLUMNS}
 
 
-def unit_indicator_sheet(pkg: Workbook, lang: str | None = None, *, headers: bool = True) -> pd.DataFrame:
-    """The package's indicators: the host units' own indicator values whose period holds today, with Chinese (or
-    English) headers (``headers=False``: the codes of :data:`IND_COLUMNS`); the actual as the programme holds
-    it, to be filled or corrected."""
+def indicator_names(wb: Workbook) -> pd.Series:
+    """Each indicator's name by id, as a package shows it: its name, told apart by its unit of measure where two
+    share a name, then by a number (never by the id)."""
+    d = wb.indicator_definitions
+    made = d["name"].where(d["name"].notna(), "").astype(str).str.strip()
+    dup = made.duplicated(keep=False)
+    made = made.where(~dup, made + "（" + d["measure"].fillna("").astype(str) + "）")
+    k = made.groupby(made).cumcount() + 1
+    dup = made.duplicated(keep=False)
+    made = made.where(~dup, made + " (" + k.astype(str) + ")")
+    return pd.Series(made.to_numpy(), index=d["id"].to_numpy(), dtype=object)
+
+
+def _indicator_rows(pkg: Workbook) -> pd.DataFrame:
+    """The host units' own indicator values whose period holds today, by id: ``subject, indicator`` then
+    :data:`IND_COLUMNS` but the subject (``name`` told apart by :func:`indicator_names`)."""
     from ..programme.results import definitions, period_bounds
 
-    lang = lang or default_lang()
     d = definitions(pkg).set_index("id")
     v = pkg.indicator_values
     v = v[v["indicator"].map(d["subject"]).eq("host_unit") & v["indicator"].map(d["aggregation"]).ne("ratio")]
@@ -589,12 +919,26 @@ def unit_indicator_sheet(pkg: Workbook, lang: str | None = None, *, headers: boo
     now = today()
     v = v[((first <= now) & (last >= now)).to_numpy()]
     out = pd.DataFrame({"subject": v["subject"].to_numpy(), "indicator": v["indicator"].to_numpy(),
-                        "name": v["indicator"].map(d["name"]).to_numpy(),
+                        "name": v["indicator"].map(indicator_names(pkg)).to_numpy(),
                         "measure": v["indicator"].map(d["measure"]).to_numpy(), "period": v["period"].astype(str),
                         "baseline": v["baseline"].to_numpy(), "target": v["target"].to_numpy(),
-                        "actual": v["actual"].to_numpy()}, columns=list(IND_COLUMNS))
-    out = out.sort_values(["subject", "indicator", "period"]).reset_index(drop=True)
+                        "actual": v["actual"].to_numpy()})
+    return out.sort_values(["subject", "indicator", "period"]).reset_index(drop=True)
+
+
+def _indicator_view(rows: pd.DataFrame, wb: Workbook, lang: str, headers: bool = True) -> pd.DataFrame:
+    """``rows`` (:func:`_indicator_rows`) as the sheet shows them: the unit by name, no id."""
+    nm = names(wb)
+    out = rows.assign(subject=rows["subject"].map(lambda s: str(nm.get(s, s))))[list(IND_COLUMNS)]
     return out.rename(columns=_ind_headers(lang)) if headers else out
+
+
+def unit_indicator_sheet(pkg: Workbook, lang: str | None = None, *, headers: bool = True) -> pd.DataFrame:
+    """The package's indicators: the host units' own indicator values whose period holds today, named (the unit by
+    its name, the indicator by :func:`indicator_names`), with Chinese (or English) headers (``headers=False``: the
+    codes of :data:`IND_COLUMNS`); the actual as the programme holds it, to be filled or corrected."""
+    lang = lang or default_lang()
+    return _indicator_view(_indicator_rows(pkg), pkg, lang, headers)
 
 
 def _validate_actuals(book, sheet: str, lang, n: int) -> None:
@@ -610,44 +954,60 @@ def _validate_actuals(book, sheet: str, lang, n: int) -> None:
 
 
 def reported_actuals(path, lang: str | None = None) -> pd.DataFrame | None:
-    """The indicators sheet of a unit's reply (``path``, .xlsx) as ``row, subject, indicator, period, baseline,
-    target, actual`` (``row``: the Excel row); None when the file has no such sheet (an older package)."""
-    from openpyxl import load_workbook as open_xlsx
-
-    book = open_xlsx(path, read_only=True, data_only=True)
-    titles = {sheet_title(t("pkg.sheet.indicators", lg), []) for lg in ("zh", "en")}
-    found = [n for n in book.sheetnames if n in titles]
-    if not found:
-        return None
-    ws = book[found[0]]
-    rows = list(ws.iter_rows(values_only=True))
-    header = [None if h is None else str(h).strip() for h in (rows[1] if len(rows) > 1 else [])]
+    """The indicators sheet of a unit's reply (``path``, .xlsx) as ``row`` and :data:`IND_COLUMNS` (``row``: the
+    Excel row; the unit and the indicator by the names the package shows); None when the file has no such sheet."""
+    lang = lang or default_lang()
+    path = Path(path)
+    book = _open_reply(path, lang, t("pkg.sheet.indicators", lang))
+    try:
+        titles = {sheet_title(t("pkg.sheet.indicators", lg), []) for lg in ("zh", "en")}
+        found = [n for n in book.sheetnames if n in titles]
+        if not found:
+            return None
+        rows = _sheet_rows(book, found[0], path, lang)
+    finally:
+        book.close()
+    header = [None if h is None else str(h).strip() for h, _ in (rows[1] if len(rows) > 1 else [])]
     code = {h: c for lg in ("zh", "en") for c, h in _ind_headers(lg).items()}
     cols = [code.get(h) for h in header]
     out = []
     for r, row in enumerate(rows[2:], start=3):
-        rec = {c: v for c, v in zip(cols, row) if c is not None}
+        rec = {}
+        for c, h, (v, kind) in zip(cols, header, row):
+            if c is None:
+                continue
+            if kind == "f":
+                raise _reply_refusal(lang, path, found[0], r, h, t("pkg.draft.formula", lang, value=v))
+            rec[c] = v
         if all(v is None or str(v).strip() == "" for v in rec.values()):
             continue
         out.append(dict(row=r, **rec))
     df = pd.DataFrame(out, columns=["row", *IND_COLUMNS])
-    df.attrs.update(file=Path(path).name, sheet=found[0], header=dict(zip(cols, header)))
+    df.attrs.update(file=path.name, sheet=found[0], header={c: h for c, h in zip(cols, header) if c})
     return df
 
 
 def with_reported_actuals(wb: Workbook, reported: pd.DataFrame, unit: str, lang: str | None = None) -> pd.DataFrame:
     """The programme's indicator values with the actuals ``reported`` by host unit ``unit`` taken in.
 
-    Only the unit's own rows may be reported, and only their actuals: a row of another subject, of an indicator or
-    period the programme does not hold for the unit, with a baseline or target other than the programme's, or an
-    actual that is not a number, is refused with :class:`ReplyError` (one sentence: file, sheet, row, column, what
-    is wrong; nothing is changed). An empty actual leaves the programme's as it is.
+    Each row is found by the names the package shows: the unit's name, the indicator's
+    (:func:`indicator_names`) and the period. Only the unit's own rows may be reported, and only their actuals: a
+    row of another unit, of an indicator or period the programme does not hold for the unit, with a baseline or
+    target other than the programme's, or an actual that is not a number, is refused with :class:`ReplyError` (one
+    sentence: file, sheet, row, column, what is wrong; nothing is changed). An empty actual leaves the programme's
+    as it is.
     """
+    from ..core.text import clean_text
+
     lang = lang or default_lang()
     v = wb.indicator_values.copy()
     f, sh, head = reported.attrs.get("file", ""), reported.attrs.get("sheet", ""), reported.attrs.get("header", {})
     nm = names(wb)
-    held = {(s, i, str(p)): k for k, (s, i, p) in enumerate(zip(v["subject"], v["indicator"], v["period"]))}
+    own_name = _name_key(clean_text(str(nm.get(unit, unit))))
+    by_name = {}
+    for ind, name in indicator_names(wb).items():
+        by_name.setdefault(_name_key(clean_text(name)), ind)
+    held = {(i, str(p)): k for k, (s, i, p) in enumerate(zip(v["subject"], v["indicator"], v["period"])) if s == unit}
 
     def same(a, b) -> bool:
         a = None if a is None or (isinstance(a, float) and pd.isna(a)) or str(a).strip() == "" else a
@@ -660,14 +1020,18 @@ def with_reported_actuals(wb: Workbook, reported: pd.DataFrame, unit: str, lang:
             return False
 
     for r in reported.to_dict("records"):
-        subject = str(r.get("subject") or "").strip()
-        if subject != unit:
+        subject = clean_text(str(r.get("subject") or "")).strip()
+        if _name_key(subject) != own_name:
             raise _reply_refusal(lang, f, sh, r["row"], head.get("subject"),
-                                 t("pkg.ind.other_unit", lang, unit=str(nm.get(subject, subject)) or "—"))
-        key = (subject, str(r.get("indicator") or "").strip(), str(r.get("period") or "").strip())
+                                 t("pkg.ind.other_unit", lang, unit=subject or "—"))
+        name = clean_text(str(r.get("name") or "")).strip()
+        period = r.get("period")
+        period = str(int(period)) if isinstance(period, (int, float)) and float(period).is_integer() \
+            else str(period or "").strip()
+        key = (by_name.get(_name_key(name)), period)
         if key not in held:
-            raise _reply_refusal(lang, f, sh, r["row"], head.get("indicator"),
-                                 t("pkg.ind.unknown", lang, indicator=key[1] or "—", period=key[2] or "—"))
+            raise _reply_refusal(lang, f, sh, r["row"], head.get("name"),
+                                 t("pkg.ind.unknown", lang, indicator=name or "—", period=period or "—"))
         k = held[key]
         for c in ("baseline", "target"):
             if not same(r.get(c), v.at[v.index[k], c]):

@@ -106,7 +106,7 @@ def write_all(wb, folder: Path, title: str, which=WORKBOOKS + REPORTS) -> dict[s
     return out
 
 
-LOADABLE = ("xlsx_en", "xlsx_zh", "csv", "plan", "package")
+LOADABLE = ("xlsx_en", "xlsx_zh", "csv", "plan")  # a unit's package holds no data table: names only
 
 
 def cells(path: Path) -> tuple[set[str], list[str]]:
