@@ -176,3 +176,12 @@ def browser():
             "--disable-sync", "--no-first-run", "--disable-quic"])
         yield b
         b.close()
+
+
+@pytest.fixture(autouse=True)
+def _language_kept(monkeypatch):
+    """The command line sets ``PLANNING_LANG`` for its process (``--lang``); a test calling it in-process must not
+    leave the next test reading English."""
+    import os
+
+    monkeypatch.setenv("PLANNING_LANG", os.environ.get("PLANNING_LANG", "zh"))

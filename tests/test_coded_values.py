@@ -158,7 +158,7 @@ def excel_cells(path, skip=()) -> list:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_reports_excel_cells_hold_no_raw_code(sample, tmp_path, lang):
+def test_the_reports_excel_cells_hold_no_raw_code(sample, tmp_path, monkeypatch, lang):
     """The scenario report, the gaps report and the rosters of a plan (not the plan's workbook data sheets,
     which keep the template's form so that ``plan.xlsx`` loads back)."""
     import planning
@@ -169,6 +169,7 @@ def test_the_reports_excel_cells_hold_no_raw_code(sample, tmp_path, lang):
     cells = excel_cells(scenario_report(sample, tmp_path / "r.xlsx", lang=lang))
     cells += excel_cells(write_gaps_report(sample, tmp_path / "g.xlsx", lang=lang))
     plan = tmp_path / "plan.xlsx"
+    monkeypatch.setenv("PLANNING_LANG", lang)  # the command line sets it for the process: restored after the test
     assert main(["--lang", lang, "allocate", str(planning.SAMPLE), "--time-limit", "20", "--out", str(plan)]) == 0
     cells += excel_cells(plan, skip={template_sheet(t) for t in table_names()})
     assert cells
