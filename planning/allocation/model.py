@@ -40,6 +40,7 @@ class Model:
     size_seats: list = field(default_factory=list)
     size_min: list = field(default_factory=list)
     size_team: list = field(default_factory=list)       # per row: its team id
+    size_live: list = field(default_factory=list)       # per row: its seats not kept empty by another row
     # senders' rules (sender_rules): quotas and staff caps as rows sum(x[limit_pairs[r]]) <= limit_rhs[r]
     limit_pairs: list = field(default_factory=list)
     limit_rhs: np.ndarray | None = None

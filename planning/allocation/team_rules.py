@@ -171,8 +171,11 @@ def define_min_size(seats, pairs, held, sized: pd.Series, m: Model) -> None:
     """``min_size``: one row per distinct set of seats open on a stretch of days a sized team has nobody on post.
 
     A row's seats take none or at least ``min_size`` new people together (:attr:`Model.size_seats`,
-    :attr:`Model.size_min`, :attr:`Model.size_team`). Only seats with candidates and places left count; a row whose
-    seats have fewer places, or fewer candidates, than the least size can never be filled: its pairs are fixed off.
+    :attr:`Model.size_min`, :attr:`Model.size_team`). Only seats with candidates and places left count. A row
+    whose seats have fewer places, or fewer candidates (of pairs not fixed off), than the least size can never be
+    staffed: its seats stay empty (their pairs are fixed off), and are left out of the other rows, which may then
+    fall short in turn, until none does. :attr:`Model.size_live` keeps each row's seats still open when it was
+    judged (for the unfilled reasons: how many could have gone).
     """
     has_pairs = np.zeros(len(seats), dtype=bool)
     has_pairs[m.pair_seat] = True
@@ -187,14 +190,29 @@ def define_min_size(seats, pairs, held, sized: pd.Series, m: Model) -> None:
     rows = stretches.drop_duplicates(["team", "rows"])
     off = np.zeros(m.n_pairs, dtype=bool) if m.fixed_off is None else m.fixed_off.copy()
     for tid, rs in zip(rows["team"].to_numpy(), rows["rows"].to_numpy()):
-        seats_r = np.asarray(rs, np.int64)
-        n = int(sized[tid])
-        ks = np.concatenate([m.seat_pairs(s) for s in seats_r])
-        m.size_seats.append(seats_r)
-        m.size_min.append(n)
+        m.size_seats.append(np.asarray(rs, np.int64))
+        m.size_min.append(int(sized[tid]))
         m.size_team.append(tid)
-        if int(m.cap[seats_r].sum()) < n or len(np.unique(m.pair_person[ks])) < n:
-            off[ks] = True
+    m.size_live = list(m.size_seats)
+    blocked = np.zeros(len(m.cap), dtype=bool)
+    done = np.zeros(len(m.size_seats), dtype=bool)
+    changed = True
+    while changed:
+        changed = False
+        for r, (seats_r, n) in enumerate(zip(m.size_seats, m.size_min)):
+            if done[r]:
+                continue
+            live = seats_r[~blocked[seats_r]]
+            m.size_live[r] = live
+            if len(live) == 0:
+                done[r] = True
+                continue
+            ks = np.concatenate([m.seat_pairs(s) for s in live])
+            if int(m.cap[live].sum()) < n or len(np.unique(m.pair_person[ks[~off[ks]]])) < n:
+                blocked[live] = True
+                done[r] = changed = True
+    for s in np.flatnonzero(blocked):
+        off[m.seat_pairs(s)] = True
     m.fixed_off = off
 
 

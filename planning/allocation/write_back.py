@@ -181,10 +181,11 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
         on = np.zeros(m.n_pairs, bool)
         on[np.asarray(chosen, np.int64)] = True
         best = {}
-        for ks, seats_r, n, tid in zip(size_pairs(m), m.size_seats, m.size_min, m.size_team):
+        for ks, seats_r, live, n, tid in zip(size_pairs(m), m.size_seats, m.size_live, m.size_min, m.size_team):
             if on[ks].any():
                 continue
-            k = min(len(np.unique(m.pair_person[ks[idle_pair[ks]]])), int(m.cap[seats_r].sum()))
+            kl = np.concatenate([m.seat_pairs(s) for s in live]) if len(live) else np.zeros(0, np.int64)
+            k = min(len(np.unique(m.pair_person[kl[idle_pair[kl]]])), int(m.cap[live].sum()))
             if k >= n:
                 continue
             for s_ in seats_r.tolist():
