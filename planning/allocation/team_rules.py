@@ -249,8 +249,11 @@ def enforce_team_rules(m: Model, chosen: np.ndarray) -> np.ndarray:
             if not on[leads].any():
                 for s in mseats:
                     ks = m.seat_pairs(s)
-                    changed |= bool(on[ks].any())
+                    if rows:
+                        changed |= bool(on[ks].any())
                     on[ks] = False
+        if not rows:  # no least size: one pass, as the lead rule alone needs
+            break
         for ks, n in zip(rows, m.size_min):
             c = int(on[ks].sum())
             if 0 < c < n:
