@@ -5,7 +5,6 @@ assignments) and pins count as on post, and beside them the plan may add anyone.
 random programmes is compared with a plain CP-SAT model in ``test_horizon.py``.
 """
 import numpy as np
-import pandas as pd
 import pytest
 
 import planning
