@@ -24,7 +24,8 @@ def check_plan(wb, plan) -> pd.DataFrame:
     dates (what is left of it from the plan's planning date, else today), the person busy (one assignment at a time, existing ones included),
     seat capacity (existing active/planned included), ``lead_required``,
     ``same_source`` and ``min_size`` (on a day a team had nobody on post, live or pinned, its new people are
-    none or at least its least size: each new one of a stretch with fewer is reported), and the senders' ``quota`` and ``staff_cap`` (design §9, as
+    none or at least its least size: each new one of a stretch with fewer is reported), and the senders'
+    ``quota`` and ``staff_cap`` (design §9, as
     :mod:`~planning.allocation.sender_rules` states them: a new assignment is reported when the
     count it joins, live assignments included, is above the limit). Columns ``rule, person, order, slot, detail``.
     """
