@@ -160,13 +160,18 @@ def monkeypatch_module():
     mp.undo()
 
 
-def test_random_multipliers_give_a_valid_bound():
-    """Any non-negative multipliers bound the optimum (weak duality), whatever the LP did."""
+@pytest.mark.parametrize("sized", [False, True])
+def test_random_multipliers_give_a_valid_bound(sized):
+    """Any non-negative multipliers bound the optimum (weak duality), whatever the LP did; with teams of a
+    least size too (every other team at least 3: their rows and columns in the LP)."""
     from planning.allocation.solvers.horizon import build_lp, lagrangian_bound
 
     wb = synthetic_workbook(people=400, host_units=40, sectors=4, seed=1, teams=True, cities_per_prefecture=10)
-    plan = planning.allocate(wb, window=("2026-12-01", "2027-11-30"))
+    if sized:
+        wb.teams["min_size"] = pd.array(np.where(np.arange(len(wb.teams)) % 2 == 0, 3, None), dtype="Int64")
+    plan = ok(wb, planning.allocate(wb, window=("2026-12-01", "2027-11-30")))
     m = plan.inputs.model
+    assert bool(m.size_seats) == sized
     opt = plain_optimum(plan)
     assert plan.objective.value == opt == plan.objective.bound
     lp = build_lp(m)

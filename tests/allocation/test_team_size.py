@@ -160,3 +160,21 @@ def test_teams_short_after_a_plan_lists_no_team_the_plan_started_short():
     for day in sorted(set(plan.assignments["start"]) | set(plan.assignments["end"])):
         short = teams_short(plan.workbook, day)
         assert not (short["team"].isin(new_teams) & short["on_post"].between(1, 2)).any(), day
+
+
+def test_the_bound_pays_back_what_the_team_columns_earn():
+    """Weak duality on a full team of three: multipliers on the least-size rows make the pairs worth nothing
+    and the team's column worth them; any multipliers still bound the optimum."""
+    from planning.allocation.solvers.horizon import build_lp, lagrangian_bound
+
+    wb = village(3)
+    opt = ok(wb, planning.allocate(wb)).objective.value
+    m = model_of(wb)
+    lp = build_lp(m)
+    relaxed = [r for r in lp.rows if r.relaxed]
+    assert [r.name for r in relaxed] == ["seat_capacity", "min_size_seat", "min_size_least"]
+    rng = np.random.default_rng(0)
+    for name in ("min_size_seat", "min_size_least"):
+        for scale in (0.5, 10.0, 100.0):
+            u = np.concatenate([rng.random(r.n) * scale if r.name == name else np.zeros(r.n) for r in relaxed])
+            assert lagrangian_bound(m, lp, u) >= opt, (name, scale)
