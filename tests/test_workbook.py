@@ -51,7 +51,9 @@ def test_sample_shapes(sample):
     assert len(towns) == 21
     assert o[o["host_unit"].isin(towns["id"])].groupby("host_unit")["headcount"].sum().eq(2).all()
     fushan = o[o["host_unit"].str.startswith("H-FS-V")]
-    assert fushan["host_unit"].nunique() == 20 and fushan["headcount"].sum() == 30
+    # 20 villages' 30 cadres on post, and a village joining in 2027 asking for a work team of at least 3
+    assert fushan["host_unit"].nunique() == 21 and fushan["headcount"].sum() == 33
+    assert t.set_index("id")["min_size"].dropna().to_dict() == {"T-FS-V21": 3}
     assert len(sample.mentorships[sample.mentorships["host_unit"].str.startswith("H-FS-T")]) == 30
     batang = sample.assignments[sample.assignments["order"].str.startswith("O-BT")]
     assert batang["person"].nunique() == 16

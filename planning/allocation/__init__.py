@@ -31,11 +31,15 @@ tie-breakers: the flow path with maximum flows (how many seats of each weight
 an optimal plan fills) and then one min-cost flow; the CP-SAT path with two
 solves.
 
-Team rules (``lead_required``, ``same_source``) are modelled per team:
+Team rules (``lead_required``, ``same_source``, ``min_size``) are modelled per team:
 ``lead_required`` lets a member seat be filled only if an existing or pinned lead
 of the team overlaps that seat, or the plan places a new lead in the team;
 ``same_source`` makes the new members of a team come from one source city, the
-city of the team's existing active/planned members when it has any.
+city of the team's existing active/planned members when it has any; ``min_size``
+(a village team of at least 3) makes the plan send, on a day the team has nobody
+on post (live or pinned), none or at least that many; beside people on post it may
+add anyone (:mod:`~planning.allocation.team_rules` says why). Any of them binding
+sends the plan to the horizon solver and CP-SAT, never the flow.
 
 Senders' rules (design §9, :mod:`~planning.allocation.sender_rules`): a staff cap
 (``sender_staff.max_share``) bounds a sending unit's people of a sector on post on

@@ -13,7 +13,7 @@ from ..programme.senders import batch_windows
 from .candidates import overlap_hits, slots_from_today
 from .diff import assignments_of
 from .sender_rules import staff_cap
-from .team_rules import fixed_cities, held_places, lead_covered, ruled_teams
+from .team_rules import empty_days, fixed_cities, held_places, lead_covered, ruled_teams, sized_teams
 
 
 def check_plan(wb, plan) -> pd.DataFrame:
@@ -22,8 +22,10 @@ def check_plan(wb, plan) -> pd.DataFrame:
     Re-derives each rule from the workbook and ``plan.assignments`` alone:
     sector, skill, level, lead, availability, the selection criteria (design §11), exclusive pairing, the slot's
     dates (what is left of it from the plan's planning date, else today), the person busy (one assignment at a time, existing ones included),
-    seat capacity (existing active/planned included), ``lead_required`` and
-    ``same_source``, and the senders' ``quota`` and ``staff_cap`` (design §9, as
+    seat capacity (existing active/planned included), ``lead_required``,
+    ``same_source`` and ``min_size`` (on a day a team had nobody on post, live or pinned, its new people are
+    none or at least its least size: each new one of a stretch with fewer is reported), and the senders'
+    ``quota`` and ``staff_cap`` (design §9, as
     :mod:`~planning.allocation.sender_rules` states them: a new assignment is reported when the
     count it joins, live assignments included, is above the limit). Columns ``rule, person, order, slot, detail``.
     """
@@ -111,10 +113,33 @@ def check_plan(wb, plan) -> pd.DataFrame:
         outside = mem["team"].isin(old.get_level_values(0)).to_numpy() & ~pd.MultiIndex.from_frame(
             mem[["team", "city"]]).isin(old)
         bad("same_source", a["row"].isin(mem["row"][many | outside]).to_numpy())
+    sized = sized_teams(wb)
+    in_sized = pd.Series(a_team).isin(sized.index).to_numpy()
+    if in_sized.any():  # min_size: on a day nobody was on post (live or pinned), none or at least min_size new
+        pinned = (a["reason"].eq("pinned") if "reason" in a.columns else pd.Series(False, index=a.index)).to_numpy()
+        new = a[in_sized & ~pinned].assign(team=a_team[in_sized & ~pinned])
+        for tid, rows, n_on in _short_stretches(new, held_places(wb, a[pinned]), sized):
+            out.append(pd.DataFrame({"rule": "min_size", "person": a["person"].to_numpy()[rows],
+                                     "order": a["order"].to_numpy()[rows], "slot": a["slot"].to_numpy()[rows],
+                                     "detail": f"{tid}: {n_on} < {int(sized[tid])}"}))
     out.extend(_sender_violations(wb, a, O["sector"].to_numpy()))
     if not out:
         return pd.DataFrame(columns=cols)
     return pd.concat(out, ignore_index=True)[cols]
+
+
+def _short_stretches(new: pd.DataFrame, held: pd.DataFrame, sized: pd.Series) -> list:
+    """``(team, rows, people)`` per stretch of days a sized team had nobody on post and fewer new people than
+    its least size, but some (``new``: ``row, person, team, start, end``)."""
+    out, seen = [], set()
+    stretches = empty_days(new[["row", "team", "start", "end"]], held[["person", "team", "start", "end"]])
+    person = dict(zip(new["row"], new["person"]))
+    for tid, rows in zip(stretches["team"], stretches["rows"]):
+        n_on = len({person[r] for r in rows})
+        if n_on < int(sized[tid]) and (tid, rows) not in seen:
+            seen.add((tid, rows))
+            out.append((tid, np.asarray(rows, np.int64), n_on))
+    return out
 
 
 def _sender_violations(wb, a: pd.DataFrame, sector: np.ndarray) -> list:

@@ -36,6 +36,11 @@ class Model:
     member_seats: list = field(default_factory=list)    # per lead_required team: member seats needing a lead
     same_groups: list = field(default_factory=list)     # per same_source team: (seat, city, pair indices) groups
     fixed_off: np.ndarray | None = None                 # pairs forced to 0 (city excluded by same_source)
+    # min_size: per row the seats open on days a sized team has nobody on post; none or >= size_min[r] placed
+    size_seats: list = field(default_factory=list)
+    size_min: list = field(default_factory=list)
+    size_team: list = field(default_factory=list)       # per row: its team id
+    size_live: list = field(default_factory=list)       # per row: its seats not kept empty by another row
     # senders' rules (sender_rules): quotas and staff caps as rows sum(x[limit_pairs[r]]) <= limit_rhs[r]
     limit_pairs: list = field(default_factory=list)
     limit_rhs: np.ndarray | None = None
@@ -66,7 +71,8 @@ class Model:
 
     @property
     def has_team_rules(self) -> bool:
-        return bool(self.member_seats or self.same_groups or (self.fixed_off is not None and self.fixed_off.any()))
+        return bool(self.member_seats or self.same_groups or self.size_seats
+                    or (self.fixed_off is not None and self.fixed_off.any()))
 
     def seat_pairs(self, s: int) -> np.ndarray:
         """Pair indices of seat ``s``."""

@@ -46,6 +46,7 @@ class Reason(StrEnum):
     NO_ONE_FREE = "no_one_free"
     PAIRING = "pairing"
     TEAM_RULE = "team_rule"
+    TEAM_SIZE = "team_size"
     QUOTA = "quota"
     STAFF_CAP = "staff_cap"
     LOST_TO_HIGHER_PRIORITY = "lost_to_higher_priority"
@@ -169,6 +170,7 @@ def unfilled_reasons(unfilled: pd.DataFrame, wb, lang: str | None = None) -> lis
     batches = batch_names(wb, lang)
     out = [limit_text(c, str(nm.get(s, s)), lim, sector, batches, lang)
            if c in (Reason.QUOTA, Reason.STAFF_CAP) and isinstance(lim, str) else
+           team_size_text(wb, lim, lang) if c == Reason.TEAM_SIZE and isinstance(lim, str) else
            reason_text(c, lang, "、".join(str(nm.get(x, x)) for x in s.split("、")) if isinstance(s, str) else "")
            for c, s, lim, sector in zip(unfilled["reason"], senders, limits, unfilled["sector"])]
     near = unfilled["reason"].isin([Reason.CRITERIA, Reason.NO_ONE_FREE]).to_numpy()
@@ -197,6 +199,22 @@ def limit_text(code: str, sender: str, figures: str, sector, batches: pd.Series,
     name = batches.get(part[1]) if len(batches) else None
     return t("alloc.reason.quota_sender", lang, sender=sender, n=part[0], sector=sector_label(sector, lang),
              batch=name if isinstance(name, str) and name else part[1])
+
+
+def team_size_text(wb, figures: str, lang: str | None = None) -> str:
+    """A seat the team's least size keeps empty: "组团不足最少人数（某村组团至少 3 人，可派 2 人）".
+
+    ``figures`` is the unfilled table's ``limit``: ``team|min_size|could``; the team is named by its ``name``
+    column where the teams table has one, else by its host (``{host}组团``).
+    """
+    tid, n, k = figures.split("|")
+    tm = wb.teams.drop_duplicates("id").set_index("id")
+    name = tm["name"].get(tid) if "name" in tm.columns else None
+    if not isinstance(name, str) or not name.strip():
+        nm = pd.concat([wb.regions.set_index("id")["name"], wb.units.set_index("id")["name"]])
+        host = tm["host"].get(tid, tid)
+        name = t("report.team_name", lang, host=nm[~nm.index.duplicated()].get(host, host))
+    return t("alloc.reason.team_size_team", lang, team=name, n=int(n), k=int(k))
 
 
 def reason_text(code: str, lang: str | None = None, senders: str = "") -> str:

@@ -11,7 +11,7 @@ from ..programme.eligibility import capable_pairs, exclusive_senders
 from .candidates import busy_mask, integer_codes, overlap_hits
 from .model import Solution
 from .plan import CONTRACT, PERSON_MAX, WISH_RANKS, Objective, Plan, SolveStatus
-from .team_rules import ruled_teams
+from .team_rules import ruled_teams, size_pairs
 
 
 def _any_in(keys: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -172,6 +172,30 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
             agg = g.groupby("seat")["rule"].agg(["min", "first"])
             agg = agg[agg["min"] >= 0]  # every idle candidate of the seat is held back
             limit_rule = u["seat"].map(agg["first"]).fillna(-1).to_numpy().astype(np.int64)
+    # stage 4b: the seat is in a team's stretch with nobody on post that the plan left empty, and fewer could go
+    # there than the team's least size → min_size (the row with the fewest who could go names the figures)
+    size_fig = np.full(len(u), np.nan, dtype=object)
+    if m is not None and m.size_seats and chosen is not None and len(pairs_all):
+        idle_pair = np.zeros(m.n_pairs, bool)
+        idle_pair[sel[idle_rows]] = True
+        on = np.zeros(m.n_pairs, bool)
+        on[np.asarray(chosen, np.int64)] = True
+        best = {}
+        for ks, seats_r, live, n, tid in zip(size_pairs(m), m.size_seats, m.size_live, m.size_min, m.size_team):
+            if on[ks].any():
+                continue
+            kl = np.concatenate([m.seat_pairs(s) for s in live]) if len(live) else np.zeros(0, np.int64)
+            k = min(len(np.unique(m.pair_person[kl[idle_pair[kl]]])), int(m.cap[live].sum()))
+            if k >= n:
+                continue
+            for s_ in seats_r.tolist():
+                if s_ not in best or k < best[s_][2]:
+                    best[s_] = (tid, n, k)
+        pos = pd.Series(np.arange(len(u)), index=u["seat"].to_numpy())
+        for s_, (tid, n, k) in best.items():
+            if s_ in pos.index:
+                size_fig[pos[s_]] = f"{tid}|{n}|{k}"
+    sized = pd.notna(size_fig) & idle
     lr, ss = ruled_teams(wb)
     ruled = u["team"].isin(lr.union(ss)).to_numpy()
     # stage 2b: people available over the stint, but none meets the selection criteria (design §11)
@@ -184,8 +208,9 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
         kind[limit_rule >= 0] = m.limit_rules["kind"].to_numpy()[limit_rule[limit_rule >= 0]]
     reason = np.select(
         [~capable, crit, ~is_free, ~allowed, np.full(len(u), stopped), kind == "quota", kind == "staff_cap",
-         idle & ruled],
-        ["no_one_in_sector", "criteria", "no_one_free", "pairing", "time_limit", "quota", "staff_cap", "team_rule"],
+         sized, idle & ruled],
+        ["no_one_in_sector", "criteria", "no_one_free", "pairing", "time_limit", "quota", "staff_cap", "team_size",
+         "team_rule"],
         "lost_to_higher_priority")
     u["reason"] = reason
     # a seat the pairings keep empty names the senders that decide it
@@ -202,6 +227,8 @@ def _unfilled(wb, seats, pairs_all, chosen_pairs: pd.DataFrame, filled: np.ndarr
         for i in held.tolist():
             senders[i], limit[i] = _limit_text(m.limit_rules, limit_rule[i])
         u["senders"] = senders
+    ts = reason == "team_size"
+    limit[ts] = size_fig[ts]
     u["limit"] = limit
     return u[cols].reset_index(drop=True)
 

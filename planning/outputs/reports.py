@@ -331,7 +331,7 @@ def scenario_sections(wb, *, title=None, lang: str | None = None, start=None, en
     >>> [s.sheet for s in secs[:5]]
     ['概况', '缺口-县市×行业', '派遣名单-按派出城市', '派遣名单-按受援单位', '一人一档']
     >>> sum(s.key == "team" for s in secs)
-    71
+    72
     """
     lang = lang or default_lang()
     on, last = report_window(start, end)

@@ -361,6 +361,10 @@ def teams_short(wb, on=None) -> pd.DataFrame:
     People on post are the live assignments (pending ones included: counted as planned) on the team's
     orders covering the day. Returns ``team, min_size, seats`` (headcount of the team's orders open
     that day), ``on_post``, ``short`` (min_size − on_post), largest shortfall first.
+
+    The allocation counts people on post the same way and keeps the least size as a hard rule
+    (:mod:`planning.allocation.team_rules`): it never starts a team below it, so after a plan a team listed
+    here has nobody on post (its seats left empty), or was already short before the plan, or a pin started it.
     """
     from ..core.clock import today
     from ..core.periods import ends

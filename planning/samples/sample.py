@@ -569,7 +569,27 @@ class _Builder:
         self.management()
         self.criteria()
         self.results()
+        self.work_team()
         return _as_workbook(self)
+
+    def work_team(self):
+        """A village joining Fushan's programme in April 2027 (响水河第5村) asks for a village work team
+        (驻村工作队) of a first secretary and two members, at least 3 on post (``teams.min_size``); only two
+        cadres are free to go, so the plan sends none and says why (组团不足最少人数). Drawn last: every other
+        table stays as it was.
+        """
+        ti, j = 4, 4
+        rid = self.region("SXH-T5-V5", "响水河第5村", "village", "SXH-T5", "host",
+                          111.85 + 0.07 * np.cos(ti * 1.25) + 0.02 * np.cos(j * 1.6),
+                          35.97 + 0.07 * np.sin(ti * 1.25) + 0.02 * np.sin(j * 1.6))
+        uid = self.unit("H-FS-V21", "响水河第5村村民委员会", "village", rid, "host")
+        tid = self.team("T-FS-V21", uid, "custom")
+        self.teams[-1]["min_size"] = 3
+        start, end = "2027-04-01", "2029-03-31"
+        self.order("O-FS-V21-L", uid, "党政", "乡村振兴", "lead", 1, start, end, 5, 2, tid)
+        self.order("O-FS-V21-M", uid, "党政", "基层治理", "member", 2, start, end, 3, 1, tid)
+        self.person("SX-FS-NYJ", "cadre", "党政", "乡村振兴", level=3, can_lead=True, available_from="2027-01-01")
+        self.person("SX-FS-CZJ", "cadre", "党政", "基层治理", level=2, available_from="2027-01-01")
 
     def criteria(self):
         """Selection facts (design §11) for Kashgar's township cadres, Batang's talents and Fushan's first

@@ -23,7 +23,11 @@ def plain_optimum(plan) -> int:
     from the seats table; one stint at a time as pairwise exclusions of
     overlapping dates; ``lead_required`` and ``same_source`` from the teams,
     orders and assignments tables (a held lead or member is a live assignment
-    still running on the planning date's eve, as the rules define them).
+    still running on the planning date's eve, as the rules define them);
+    ``min_size`` as the sentence says it: on every day, a team with a least size
+    has either nobody on post or planned on its orders, or at least that many,
+    the people already on post counting; on a day someone is already on post the
+    plan may add anyone.
     """
     from ortools.sat.python import cp_model
 
@@ -69,6 +73,20 @@ def plain_optimum(plan) -> int:
                 if fixed and c not in fixed:
                     md.add(u == 0)
             md.add_at_most_one(used)
+        size = getattr(t, "min_size", None)
+        if size is not None and not pd.isna(size):
+            held = live[live["team"] == t.id]
+            # the days the count can change: a new stint's first day, the day after a held one ends
+            days = set(pairs["start"].iloc[mine]) | {e + pd.Timedelta(days=1) for e in held["end"]}
+            for d in sorted(days):
+                if ((held["start"] <= d) & (held["end"] >= d)).any():
+                    continue  # someone is on post: the team exists, anyone may be added
+                on = [x[k] for k in mine if pairs["start"].iat[k] <= d <= pairs["end"].iat[k]]
+                if on:
+                    staffed = md.new_bool_var("")
+                    md.add(sum(on) >= int(size) * staffed)
+                    for v in on:
+                        md.add_implication(v, staffed)
     w = (2 ** (seats["priority"].to_numpy() - 1))[pairs["seat"].to_numpy()]
     md.maximize(sum(int(wk) * v for wk, v in zip(w, x)))
     solver = cp_model.CpSolver()
@@ -89,8 +107,10 @@ def programmes(draw):
                            skill=draw(st.sampled_from(["数学", "物理"])), level=draw(st.integers(1, 3)),
                            can_lead=draw(st.booleans()), available_from=(start - pd.DateOffset(months=3)).date(),
                            available_to=(start + pd.DateOffset(months=draw(st.integers(3, 18)))).date()))
-    teams = [dict(id="T1", host="HA", same_source=draw(st.booleans()), lead_required=draw(st.booleans())),
-             dict(id="T2", host="HB", same_source=draw(st.booleans()), lead_required=draw(st.booleans()))]
+    teams = [dict(id="T1", host="HA", same_source=draw(st.booleans()), lead_required=draw(st.booleans()),
+                  min_size=draw(st.sampled_from([None, None, 2, 3]))),
+             dict(id="T2", host="HB", same_source=draw(st.booleans()), lead_required=draw(st.booleans()),
+                  min_size=draw(st.sampled_from([None, 2, 3])))]
     orders = []
     for i in range(n_orders):
         start = month(-2, 9)
@@ -140,13 +160,18 @@ def monkeypatch_module():
     mp.undo()
 
 
-def test_random_multipliers_give_a_valid_bound():
-    """Any non-negative multipliers bound the optimum (weak duality), whatever the LP did."""
+@pytest.mark.parametrize("sized", [False, True])
+def test_random_multipliers_give_a_valid_bound(sized):
+    """Any non-negative multipliers bound the optimum (weak duality), whatever the LP did; with teams of a
+    least size too (every other team at least 3: their rows and columns in the LP)."""
     from planning.allocation.solvers.horizon import build_lp, lagrangian_bound
 
     wb = synthetic_workbook(people=400, host_units=40, sectors=4, seed=1, teams=True, cities_per_prefecture=10)
-    plan = planning.allocate(wb, window=("2026-12-01", "2027-11-30"))
+    if sized:
+        wb.teams["min_size"] = pd.array(np.where(np.arange(len(wb.teams)) % 2 == 0, 3, None), dtype="Int64")
+    plan = ok(wb, planning.allocate(wb, window=("2026-12-01", "2027-11-30")))
     m = plan.inputs.model
+    assert bool(m.size_seats) == sized
     opt = plain_optimum(plan)
     assert plan.objective.value == opt == plan.objective.bound
     lp = build_lp(m)

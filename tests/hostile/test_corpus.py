@@ -584,7 +584,7 @@ def _(ctx):
     folder = C.sample_folder(ctx.tmp)
     C.reencode(folder, "people", "utf-8", bom=b"\xef\xbb\xbf" * 2)
     wb = loads(folder)
-    assert person(wb, "P0001")["name"] == "赵兰文" and len(wb.people) == 438
+    assert person(wb, "P0001")["name"] == "赵兰文" and len(wb.people) == 440
 
 
 @case("chars", "csv-utf8-with-one-gb18030-row")
@@ -598,7 +598,7 @@ def _(ctx):
         assert_row_if_any(err, "people.csv", C.FREE_PERSON_ROW)
     else:  # read at all, the row holding the GB18030 bytes reads as the planner typed it, and the others too
         assert person(wb, C.FREE_PERSON_ID)["name"] == "王芳", person(wb, C.FREE_PERSON_ID)["name"]
-        assert person(wb, "P0001")["name"] == "赵兰文" and len(wb.people) == 438
+        assert person(wb, "P0001")["name"] == "赵兰文" and len(wb.people) == 440
 
 
 # --------------------------------------------------------------------------- #
@@ -781,7 +781,7 @@ def _(ctx):
     C.header_only(folder, "orders")
     (folder / "assignments.csv").unlink()
     wb = loads(folder)
-    assert len(wb.orders) == 0 and len(wb.people) == 438
+    assert len(wb.orders) == 0 and len(wb.people) == 440
 
 
 @case("structure", "csv-orders-without-rows-but-assignments-naming-them")
@@ -1053,7 +1053,7 @@ def _(ctx):
     if err is not None:
         assert_names(err, "people.csv")
     else:
-        assert len(wb.people) == 438
+        assert len(wb.people) == 440
 
 
 @case("size", "csv-million-blank-lines")
@@ -1065,7 +1065,7 @@ def _(ctx):
     if err is not None:
         assert_names(err, "people.csv")
     else:
-        assert len(wb.people) == 438
+        assert len(wb.people) == 440
 
 
 @case("size", "csv-over-PLANNING_MAX_FILE_MB")
@@ -1086,7 +1086,7 @@ def _(ctx):
 def _(ctx):
     folder = C.sample_folder(ctx.tmp)
     ctx.monkeypatch.setenv("PLANNING_MAX_FILE_MB", "1")
-    assert len(loads(folder).people) == 438
+    assert len(loads(folder).people) == 440
 
 
 # --------------------------------------------------------------------------- #

@@ -90,6 +90,16 @@ def build_cpsat(m: Model):
     if m.fixed_off is not None:
         for k in np.flatnonzero(m.fixed_off):
             model.add(x[k] == 0)
+    # min_size (tight form): a row's seats take none, or at least its least size together
+    for seats, n in zip(m.size_seats, m.size_min):
+        z = model.new_bool_var("")
+        ks = []
+        for s in seats:
+            kk = m.seat_pairs(s)
+            if len(kk):
+                model.add(S([x[k] for k in kk]) <= int(m.cap[s]) * z)
+                ks.extend(kk.tolist())
+        model.add(S([x[k] for k in ks]) >= int(n) * z)
     # senders' quotas and staff caps
     for ks, rhs in zip(m.limit_pairs, [] if m.limit_rhs is None else m.limit_rhs.tolist()):
         model.add(S([x[k] for k in ks]) <= int(rhs))

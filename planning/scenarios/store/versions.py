@@ -454,7 +454,7 @@ class Store(Publications):
         1
         >>> store.versions("A")[["version", "author", "note", "people", "published"]]
            version   author   note  people  published
-        0        1  Li Ming  start     438      False
+        0        1  Li Ming  start     440      False
         """
         name = self._name(name)
         with self._tx() as conn:

@@ -34,7 +34,7 @@ def lagrangian_bound(m: Model, lp: LP, duals: np.ndarray | None, seq: Sequences 
     With multipliers ``u >= 0`` on the relaxed rows ``A x <= b``, every plan's value
     is at most ``u @ b + max(c - A' u) @ x`` over the rows kept: per person, the
     best sequence of non-overlapping seats (:class:`Sequences`, exact); per
-    ``lead_required`` column ``y``, its positive part; per ``same_source`` team,
+    ``lead_required`` column ``y`` and ``min_size`` column ``z``, its positive part; per ``same_source`` team,
     the best of its ``z`` columns or none. The multipliers are made dyadic
     (:func:`dyadic`) so the sums are exact; the result is rounded down (values
     are integers). ``duals=None`` gives the trivial bound (every seat filled).
@@ -86,6 +86,9 @@ def lagrangian_bound(m: Model, lp: LP, duals: np.ndarray | None, seq: Sequences 
         best[free[took] if len(free) < m.n_pairs else took] = True
     if "lead_required_y" in lp.columns:
         f, n = lp.columns["lead_required_y"]
+        total += float(np.maximum(reduced[f:f + n], 0).sum())
+    if "min_size_z" in lp.columns:
+        f, n = lp.columns["min_size_z"]
         total += float(np.maximum(reduced[f:f + n], 0).sum())
     if "same_source_z" in lp.columns:
         f, n = lp.columns["same_source_z"]

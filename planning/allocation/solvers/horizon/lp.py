@@ -6,7 +6,7 @@ assignment at a time (:func:`define_one_at_a_time`: a person's candidate seats
 that share a day form a clique of intervals; consecutive clique rows are written
 as their differences, which gives each pair two entries instead of one per
 clique), the team rules (:func:`define_lead_required`,
-:func:`define_same_source`) and the senders' quotas and staff caps (:func:`define_sender_limits`). :func:`solve_lp` solves it with OR-Tools' GLOP.
+:func:`define_same_source`, :func:`define_min_size`) and the senders' quotas and staff caps (:func:`define_sender_limits`). :func:`solve_lp` solves it with OR-Tools' GLOP.
 """
 from __future__ import annotations
 
@@ -212,6 +212,30 @@ def define_same_source(lp: LP, m: Model) -> None:
                 np.full(n_team, -np.inf), np.ones(n_team), relaxed=False)
 
 
+def define_min_size(lp: LP, m: Model) -> None:
+    """``min_size``: per row a column ``z`` (the row's seats are staffed); its seats only with it, and then fully.
+
+    ``sum(x[seat]) <= cap * z`` for every seat of the row, and ``size * z <= sum(x[row's seats])``. Rows are
+    per seat (every seat of every row, with candidates in this model or not), so a restricted model has the same.
+    """
+    n_row = len(m.size_seats)
+    if n_row == 0:
+        return
+    z = lp.add_columns("min_size_z", np.zeros(n_row), np.ones(n_row))
+    order, first, count = seat_csr(m)
+    seats = np.concatenate(m.size_seats).astype(np.int64)
+    row_of = np.repeat(np.arange(n_row), [len(s) for s in m.size_seats])
+    pairs = order[ranges(first[seats], count[seats])]
+    rows = np.arange(len(seats))
+    lp.add_rows("min_size_seat", np.r_[np.repeat(rows, count[seats]), rows], np.r_[pairs, z + row_of],
+                np.r_[np.ones(len(pairs)), -m.cap[seats].astype(np.float64)],
+                np.full(len(seats), -np.inf), np.zeros(len(seats)), relaxed=True)
+    lp.add_rows("min_size_least", np.r_[np.arange(n_row), np.repeat(row_of, count[seats])],
+                np.r_[z + np.arange(n_row), pairs],
+                np.r_[np.asarray(m.size_min, np.float64), -np.ones(len(pairs))],
+                np.full(n_row, -np.inf), np.zeros(n_row), relaxed=True)
+
+
 def define_sender_limits(lp: LP, m: Model) -> None:
     """Senders' quotas and staff caps: ``sum(x[row's pairs]) <= places left`` per row (every row, empty ones too)."""
     if m.limit_rhs is None or not len(m.limit_rhs):
@@ -255,6 +279,7 @@ def build_lp(m: Model, tie_weight: float = TIE_WEIGHT) -> LP:
     define_one_at_a_time(lp, m)
     define_lead_required(lp, m)
     define_same_source(lp, m)
+    define_min_size(lp, m)
     define_sender_limits(lp, m)
     return lp
 

@@ -143,7 +143,8 @@ def plain_rest(m: Model, base: np.ndarray) -> tuple[Model, np.ndarray]:
     keep = np.flatnonzero(~off)
     return replace(m, pair_person=m.pair_person[keep], pair_seat=m.pair_seat[keep], pair_w=m.pair_w[keep],
                    pair_tie=m.pair_tie[keep], pair_start=m.pair_start[keep], pair_end=m.pair_end[keep], cap=cap,
-                   lead_pairs=[], member_seats=[], same_groups=[], fixed_off=None,
+                   lead_pairs=[], member_seats=[], same_groups=[], size_seats=[], size_min=[], size_team=[], size_live=[],
+                   fixed_off=None,
                    **subset_limits(m, keep, base)), keep
 
 
