@@ -212,3 +212,24 @@ def test_a_check_without_its_result_names_the_checks_day():
     wb = workbook(person=dict(medical_result=None))
     assert "缺少体检结论（2026-03-02）" in why_not(wb, "P1", "O1", lang="zh")
     assert "medical check result missing (2026-03-02)" in why_not(wb, "P1", "O1", lang="en")
+
+
+STAGE_ORDER = ["recommended", "checked", "vetted", "medical", "decided", "publicised"]
+
+
+@pytest.mark.parametrize("plan_stage", [None, *STAGE_ORDER])
+@pytest.mark.parametrize("last_stage", [None, "recommended", "medical", "publicised"])
+def test_people_through_the_stage_the_programme_plans_from_are_eligible(plan_stage, last_stage):
+    """Design §11: a programme names the stage from which people may be planned (可拟派环节, default 决定),
+    never past its last stage (default 公示). People at each stage and one without a stage, against the
+    rule read plainly: through the earlier of the two, and a missing stage is through none."""
+    people = [{**FIT, "id": f"P{i}", "vetting_stage": s} for i, s in enumerate([*STAGE_ORDER, None])]
+    wb = make_wb(people, [POST])
+    wb.units.loc[wb.units["id"] == "HA", "altitude"] = 4500.0
+    wb.term_rules = table("term_rules", [dict(programme="援藏", medical_months=12, plan_stage=plan_stage,
+                                              last_stage=last_stage)])
+    need = min(STAGE_ORDER.index(plan_stage or "decided"), STAGE_ORDER.index(last_stage or "publicised"))
+    want = {p["id"] for p in people if p["vetting_stage"] is not None
+            and STAGE_ORDER.index(p["vetting_stage"]) >= need}
+    assert set(eligible_pairs(wb)["person"]) == want
+    assert "P6" not in want  # no stage: never through one
