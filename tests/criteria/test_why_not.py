@@ -47,6 +47,8 @@ CASES = [
     ("service_years", dict(work_started=None), None, "缺少参加工作日期（岗位最低工龄 2 年）", "date started work missing (the post needs 2 service years)"),
     ("medical", dict(medical_date="2026-03-01"), None, "体检已过期（2026-03-01，有效至 2027-02-28，派出日 2027-03-01）",
      "medical check expired (2026-03-01, valid until 2027-02-28; dispatch 2027-03-01)"),
+    ("medical", dict(medical_date="2027-03-02"), None, "体检晚于派出日（2027-03-02 > 2027-03-01）",
+     "medical check after the dispatch date (2027-03-02 > 2027-03-01)"),
     ("medical", dict(medical_result="unfit"), None, "体检不合格（2026-03-02）", "medical check failed (2026-03-02)"),
     ("medical", dict(medical_date=None), None, "缺少体检记录（派出日 2027-03-01 须有 12 个月内的合格体检）",
      "medical check missing (a pass within 12 months is needed on 2027-03-01)"),
@@ -233,3 +235,22 @@ def test_people_through_the_stage_the_programme_plans_from_are_eligible(plan_sta
             and STAGE_ORDER.index(p["vetting_stage"]) >= need}
     assert set(eligible_pairs(wb)["person"]) == want
     assert "P6" not in want  # no stage: never through one
+
+
+def test_criteria_blocked_seats_are_those_someone_could_take_but_for_the_criteria():
+    """A seat is criteria-blocked when someone passes sector, skill, level, lead and availability but no one
+    the selection criteria: O1 (only P1, a title short), not O2 (P2 meets it), not O3 (no one of its sector)."""
+    from planning.programme.eligibility import capable_pairs, criteria_blocked
+    from planning.programme.seats import order_slots
+
+    wb = make_wb([{**FIT, "id": "P1", "title": "intermediate"}, {**FIT, "id": "P2", "skill": "物理"}],
+                 [{**POST, "id": "O1", "skill": "数学"}, {**POST, "id": "O2", "skill": "物理"}, {**POST, "id": "O3", "sector": "医疗"}])
+    wb.units.loc[wb.units["id"] == "HA", "altitude"] = 4500.0
+    wb.term_rules = table("term_rules", [dict(programme="援藏", medical_months=12)])
+    slots = order_slots(wb.orders)
+    got = criteria_blocked(wb, slots)
+    assert got.dtype == bool and dict(zip(slots["order"], got.tolist())) == {"O1": True, "O2": False, "O3": False}
+    pairs, blocked = capable_pairs(wb, wb.people, slots, blocked=True)
+    assert blocked.tolist() == got.tolist()
+    assert list(pairs.columns) == ["person", "order", "slot", "exact_skill"]
+    assert pairs[["person", "order", "exact_skill"]].values.tolist() == [["P2", "O2", True]]
