@@ -159,8 +159,8 @@ def test_teams_short_lists_the_largest_shortfall_first_and_keeps_its_columns_whe
               dict(id="C1", team="TC", headcount=2, start="2027-01-01", end="2027-12-31")]
     assignments = [dict(person="P1", order="A1", start="2027-01-01", end="2027-12-31"),
                    dict(person="P2", order="C1", start="2027-01-01", end="2027-12-31")]
-    wb = make_wb(people, orders, teams=[dict(id="TA", min_size=2), dict(id="TB", min_size=4), dict(id="TC", min_size=2)],
-                 assignments=assignments)
+    teams = [dict(id="TA", min_size=2), dict(id="TB", min_size=4), dict(id="TC", min_size=2)]
+    wb = make_wb(people, orders, teams=teams, assignments=assignments)
     got = teams_short(wb, "2027-03-01")
     assert list(zip(got["team"], got["short"])) == [("TB", 4), ("TA", 1), ("TC", 1)]
     none = teams_short(make_wb(people, orders), "2027-03-01")
