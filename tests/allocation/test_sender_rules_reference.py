@@ -329,15 +329,17 @@ TREES = {
                    orders=_one_day(CAP)["orders"], assignments=[], pairings=[], batches=BATCH,
                    quotas=[dict(sender="C1", sector="教育", batch="B1", count=1)],
                    staff=[dict(unit="U1", sector="教育", staff=10, max_share=1.0)]),
-    # U2 already holds one of its 4 on post: its preferred teacher would make it 2 of 4, U4's keeps it at 1/4
+    # U2 already holds one of its 4 on post: its preferred teachers would make it 3 of 4, U4's keep it at 1/4 (U4's
+    # staff row first: a search for the least burden that started too high would take the first plan found)
     "someone on post": dict(PREFERRED_CAPPED,
                             people=[dict(_teachers(1)[0], sending_unit=u, id=i) for u, i in
-                                    (("U2", "P0"), ("U4", "P1"), ("U2", "P9"))],
-                            orders=ONE_SEAT + [dict(ONE_SEAT[0], id="O2", host_unit="HA")],
+                                    (("U2", "P0"), ("U2", "P1"), ("U2", "P2"), ("U4", "P3"), ("U4", "P4"),
+                                     ("U2", "P9"))],
+                            orders=[dict(ONE_SEAT[0], headcount=2), dict(ONE_SEAT[0], id="O2")],
                             assignments=[dict(person="P9", order="O2", start=ONE_DAY, end=dt.date(2027, 6, 30),
                                               status="planned")],
-                            staff=[dict(unit="U2", sector="教育", staff=4, max_share=None),
-                                   dict(unit="U4", sector="教育", staff=10, max_share=None)]),
+                            staff=[dict(unit="U4", sector="教育", staff=10, max_share=None),
+                                   dict(unit="U2", sector="教育", staff=4, max_share=None)]),
     # U1's cap (2 of 4) on two days with one held each (P9 until June, P8 from September): the later day's row,
     # over fewer stints with no more room, is implied by the first day's and dropped, not sent to the horizon solver
     "a later day implied": dict(
