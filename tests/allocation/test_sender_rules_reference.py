@@ -340,6 +340,13 @@ TREES = {
                                               status="planned")],
                             staff=[dict(unit="U4", sector="教育", staff=10, max_share=None),
                                    dict(unit="U2", sector="教育", staff=4, max_share=None)]),
+    # three units with staff, each with a teacher for the one seat: U4's keeps the largest burden least (1/10);
+    # each unit's burden is its own people over its own staff
+    "three units": dict(TWO_UNITS, people=[dict(_teachers(1)[0], sending_unit=u, id=f"P{i}")
+                                           for i, u in enumerate(["U1", "U4", "U2"])],
+                        staff=[dict(unit="U1", sector="教育", staff=2, max_share=None),
+                               dict(unit="U4", sector="教育", staff=10, max_share=None),
+                               dict(unit="U2", sector="教育", staff=3, max_share=None)]),
     # U1's cap (2 of 4) on two days with one held each (P9 until June, P8 from September): the later day's row,
     # over fewer stints with no more room, is implied by the first day's and dropped, not sent to the horizon solver
     "a later day implied": dict(
