@@ -136,7 +136,7 @@ def test_check_plan_finds_a_placement_a_criterion_excludes():
 
 def test_an_assignment_of_someone_short_of_the_last_vetting_stage_is_pending():
     from planning.core.i18n import t
-    from planning.programme.criteria import pending_assignments
+    from planning.programme.criteria import pending_assignments, shown_status
 
     wb = workbook()
     wb.people = table("people", [{**__import__("builders").PERSON, **FIT, "name": "甲"},
@@ -148,6 +148,7 @@ def test_an_assignment_of_someone_short_of_the_last_vetting_stage_is_pending():
                                                 status=s) for p, s in (("P1", "planned"), ("P2", "planned"),
                                                                        ("P3", "active"))])
     assert pending_assignments(wb).tolist() == [False, True, True]
+    assert shown_status(wb).tolist() == ["planned", "pending", "pending"]  # listed as 拟派（待公示）
     wb.term_rules = table("term_rules", [dict(programme="援藏", last_stage="decided", medical_months=12)])
     assert pending_assignments(wb).tolist() == [False, False, True]
     wb.term_rules = wb.term_rules.iloc[0:0]
@@ -254,3 +255,14 @@ def test_criteria_blocked_seats_are_those_someone_could_take_but_for_the_criteri
     assert blocked.tolist() == got.tolist()
     assert list(pairs.columns) == ["person", "order", "slot", "exact_skill"]
     assert pairs[["person", "order", "exact_skill"]].values.tolist() == [["P2", "O2", True]]
+
+
+def test_seats_alike_but_for_their_first_day_are_told_apart():
+    """Age is counted on each stint's first day (design §11): a person turning 45 on 2027-04-01 meets a cap of 44 on
+    a seat from 2027-03-01 and not on the same post from 2027-05-01 (checks shared by kind of seat keep the day)."""
+    orders = [{**POST, "id": "O1", "age_cap": 44}, {**POST, "id": "O2", "age_cap": 44, "start": "2027-05-01"}]
+    wb = make_wb([{**FIT, "birth_date": "1982-04-01", "medical_date": "2026-12-01"}], orders)
+    wb.units.loc[wb.units["id"] == "HA", "altitude"] = 1000.0
+    wb.term_rules = table("term_rules", [dict(programme="援藏", medical_months=12)])
+    assert set(eligible_pairs(wb)["order"]) == {"O1"}
+    assert [c for c, _, _ in exclusions(wb, "P1", "O2")] == ["age"]
