@@ -136,7 +136,7 @@ def test_check_plan_finds_a_placement_a_criterion_excludes():
 
 def test_an_assignment_of_someone_short_of_the_last_vetting_stage_is_pending():
     from planning.core.i18n import t
-    from planning.programme.criteria import pending_assignments, shown_status
+    from planning.programme.criteria import pending_assignments
 
     wb = workbook()
     wb.people = table("people", [{**__import__("builders").PERSON, **FIT, "name": "甲"},
@@ -148,12 +148,23 @@ def test_an_assignment_of_someone_short_of_the_last_vetting_stage_is_pending():
                                                 status=s) for p, s in (("P1", "planned"), ("P2", "planned"),
                                                                        ("P3", "active"))])
     assert pending_assignments(wb).tolist() == [False, True, True]
-    assert shown_status(wb).tolist() == ["planned", "pending", "pending"]  # listed as 拟派（待公示）
     wb.term_rules = table("term_rules", [dict(programme="援藏", last_stage="decided", medical_months=12)])
     assert pending_assignments(wb).tolist() == [False, False, True]
     wb.term_rules = wb.term_rules.iloc[0:0]
     assert pending_assignments(wb).tolist() == [False, False, False]  # no rule, no stage asked
     assert t("status.pending", "zh") == "拟派（待公示）"
+
+
+def test_a_pending_assignment_is_listed_as_pending_and_the_others_keep_their_status():
+    from planning.programme.criteria import shown_status
+
+    wb = workbook()
+    wb.people = table("people", [{**__import__("builders").PERSON, **FIT, "id": p, "vetting_stage": s}
+                                 for p, s in (("P1", "publicised"), ("P2", "decided"), ("P3", None))])
+    wb.assignments = table("assignments", [dict(person=p, order="O1", start="2027-03-01", end="2027-12-31",
+                                                status=s) for p, s in (("P1", "planned"), ("P2", "planned"),
+                                                                       ("P3", "active"))])
+    assert shown_status(wb).tolist() == ["planned", "pending", "pending"]  # listed as 拟派（待公示）
 
 
 def test_seats_alike_but_for_one_criterion_are_told_apart():
