@@ -2,6 +2,7 @@
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "allocation"))
@@ -277,3 +278,46 @@ def test_seats_alike_but_for_their_first_day_are_told_apart():
     wb.term_rules = table("term_rules", [dict(programme="援藏", medical_months=12)])
     assert set(eligible_pairs(wb)["order"]) == {"O1"}
     assert [c for c, _, _ in exclusions(wb, "P1", "O2")] == ["age"]
+
+
+def test_no_people_or_no_seats_make_no_pairs():
+    from planning.programme.eligibility import capable_pairs
+    from planning.programme.seats import order_slots
+
+    wb = workbook()
+    slots = order_slots(wb.orders)
+    assert eligible_pairs(wb, people=wb.people.iloc[0:0]).empty
+    assert eligible_pairs(wb, slots=slots.iloc[0:0]).empty
+    assert capable_pairs(wb, wb.people.iloc[0:0], slots).empty
+
+
+def test_eligible_pairs_are_those_of_the_seats_asked_about():
+    wb = make_wb([FIT], [POST, {**POST, "id": "O2"}])
+    wb.units.loc[wb.units["id"] == "HA", "altitude"] = 1000.0
+    from planning.programme.seats import order_slots
+
+    slots = order_slots(wb.orders)
+    assert set(eligible_pairs(wb)["order"]) == {"O1", "O2"}
+    assert set(eligible_pairs(wb, slots=slots[slots["order"] == "O2"])["order"]) == {"O2"}
+
+
+def test_a_chinese_sentence_asked_for_says_chinese_values_whatever_the_default_language(monkeypatch):
+    monkeypatch.setenv("PLANNING_LANG", "en")
+    wb = workbook(dict(rank="section"))
+    assert why_not(wb, "P1", "O1", lang="zh") == ["职级与岗位不符（正科，岗位为正处）"]
+
+
+def test_someone_available_to_the_stints_last_day_is_free_over_it():
+    """Dates are inclusive (design §4): available until the stint's last day is available over the whole stint,
+    for the picker's count as for the sentences; the picker's rows name their columns as documented."""
+    from planning.programme.eligibility import nearest, rule_misses
+    from planning.programme.seats import order_slots
+
+    wb = workbook(dict(available_to="2027-12-31"))
+    slots = order_slots(wb.orders)
+    got = rule_misses(wb, wb.people, slots, np.zeros(1, np.int64), np.zeros(1, np.int64))
+    assert got.dtype == np.int64 and got.tolist() == [0] and exclusions(wb, "P1", "O1") == []
+    near = nearest(wb, "P1", "O1")
+    assert list(near.columns) == ["person", "order", "slot", "start", "end", "misses", "why"]
+    assert near[["person", "order", "misses"]].values.tolist() == [["P1", "O1", 0]]
+    assert str(near["end"].iloc[0].date()) == "2027-12-31"

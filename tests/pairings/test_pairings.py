@@ -190,3 +190,8 @@ def test_a_host_held_by_two_exclusive_senders_names_both(tmp_path):
     none = blocked_by_pairings(programme(tmp_path / "none", ""), planning.programme.seats.order_slots(wb.orders))
     assert none.empty and list(none.columns) == list(b.columns)
     assert [pd.api.types.is_integer_dtype(none[c]) for c in none] == [pd.api.types.is_integer_dtype(b[c]) for c in b]
+
+
+def test_blocked_seats_among_everyone_named_are_the_days_blocked_seats(sample):
+    """Asked with the people given (everyone) and no seats, the seats are every seat from today on, as asked bare."""
+    assert blocked_by_pairings(sample, people=sample.people).equals(blocked_by_pairings(sample))
