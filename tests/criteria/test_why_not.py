@@ -289,6 +289,9 @@ def test_no_people_or_no_seats_make_no_pairs():
     assert eligible_pairs(wb, people=wb.people.iloc[0:0]).empty
     assert eligible_pairs(wb, slots=slots.iloc[0:0]).empty
     assert capable_pairs(wb, wb.people.iloc[0:0], slots).empty
+    from planning.programme.eligibility import criteria_blocked
+
+    assert not criteria_blocked(wb, slots, wb.people.iloc[0:0]).any()  # no one to pass the basic rules
 
 
 def test_eligible_pairs_are_those_of_the_seats_asked_about():
