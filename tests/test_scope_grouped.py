@@ -51,3 +51,19 @@ def test_a_cut_keeps_the_definitions_its_values_name_and_the_ratios_built_of_the
     assert set(cut.indicator_definitions["id"]) == named | ratios == {"EDU-CAND", "EDU-PASS", "EDU-RATE", "EDU-TRAIN"}
     (grouped,) = scope_workbooks(sample, [["H-SCH01"]])
     assert set(grouped.indicator_definitions["id"]) == set(cut.indicator_definitions["id"])
+
+
+def test_a_cut_whose_values_name_a_ratio_keeps_the_ratios_parts(sample):
+    """A unit with a value of the ratio alone (本科上线率) keeps the ratio's two parts' definitions too: a ratio is
+    recomputed from its summed parts (design §10), so its cut must say what they are."""
+    from planning.programme.access import scope_workbook, scope_workbooks
+
+    wb = sample.copy()
+    v = wb.indicator_values
+    mine = v["subject"].eq("H-SCH01")
+    rate = v[mine].iloc[[0]].assign(indicator="EDU-RATE", actual=0.3, baseline=0.25, target=0.35)
+    wb.indicator_values = pd.concat([v[~mine], rate], ignore_index=True)
+    want = {"EDU-RATE", "EDU-PASS", "EDU-CAND"}
+    assert set(scope_workbook(wb, ["H-SCH01"]).indicator_definitions["id"]) == want
+    (grouped,) = scope_workbooks(wb, [["H-SCH01"]])
+    assert set(grouped.indicator_definitions["id"]) == want

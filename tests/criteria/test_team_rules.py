@@ -148,3 +148,22 @@ def test_seats_asking_one_year_and_nothing_are_not_taken_for_the_same():
     wb = make_wb([dict(id="P1")], [dict(id="O1", min_party_years=1), dict(id="O2")])
     pairs = {(p, o) for p, o in zip(*eligible_pairs(wb)[["person", "order"]].T.to_numpy())}
     assert pairs == {("P1", "O2")}
+
+
+def test_teams_short_lists_the_largest_shortfall_first_and_keeps_its_columns_when_empty():
+    """The most short team first (ties by team id); with no least size stated the answer is empty but has the
+    same columns and kinds (team ids as text), so it merges with the teams table like a full one."""
+    people = [dict(id=f"P{i}") for i in range(1, 4)]
+    orders = [dict(id="A1", team="TA", headcount=2, start="2027-01-01", end="2027-12-31"),
+              dict(id="B1", team="TB", headcount=4, start="2027-01-01", end="2027-12-31"),
+              dict(id="C1", team="TC", headcount=2, start="2027-01-01", end="2027-12-31")]
+    assignments = [dict(person="P1", order="A1", start="2027-01-01", end="2027-12-31"),
+                   dict(person="P2", order="C1", start="2027-01-01", end="2027-12-31")]
+    teams = [dict(id="TA", min_size=2), dict(id="TB", min_size=4), dict(id="TC", min_size=2)]
+    wb = make_wb(people, orders, teams=teams, assignments=assignments)
+    got = teams_short(wb, "2027-03-01")
+    assert list(zip(got["team"], got["short"])) == [("TB", 4), ("TA", 1), ("TC", 1)]
+    none = teams_short(make_wb(people, orders), "2027-03-01")
+    assert none.empty and list(none.columns) == list(got.columns)
+    assert none.dtypes.to_dict() == got.dtypes.to_dict()
+    assert none.merge(wb.teams, left_on="team", right_on="id").empty

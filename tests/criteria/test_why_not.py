@@ -2,6 +2,7 @@
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "allocation"))
@@ -47,6 +48,8 @@ CASES = [
     ("service_years", dict(work_started=None), None, "缺少参加工作日期（岗位最低工龄 2 年）", "date started work missing (the post needs 2 service years)"),
     ("medical", dict(medical_date="2026-03-01"), None, "体检已过期（2026-03-01，有效至 2027-02-28，派出日 2027-03-01）",
      "medical check expired (2026-03-01, valid until 2027-02-28; dispatch 2027-03-01)"),
+    ("medical", dict(medical_date="2027-03-02"), None, "体检晚于派出日（2027-03-02 > 2027-03-01）",
+     "medical check after the dispatch date (2027-03-02 > 2027-03-01)"),
     ("medical", dict(medical_result="unfit"), None, "体检不合格（2026-03-02）", "medical check failed (2026-03-02)"),
     ("medical", dict(medical_date=None), None, "缺少体检记录（派出日 2027-03-01 须有 12 个月内的合格体检）",
      "medical check missing (a pass within 12 months is needed on 2027-03-01)"),
@@ -153,6 +156,18 @@ def test_an_assignment_of_someone_short_of_the_last_vetting_stage_is_pending():
     assert t("status.pending", "zh") == "拟派（待公示）"
 
 
+def test_a_pending_assignment_is_listed_as_pending_and_the_others_keep_their_status():
+    from planning.programme.criteria import shown_status
+
+    wb = workbook()
+    wb.people = table("people", [{**__import__("builders").PERSON, **FIT, "id": p, "vetting_stage": s}
+                                 for p, s in (("P1", "publicised"), ("P2", "decided"), ("P3", None))])
+    wb.assignments = table("assignments", [dict(person=p, order="O1", start="2027-03-01", end="2027-12-31",
+                                                status=s) for p, s in (("P1", "planned"), ("P2", "planned"),
+                                                                       ("P3", "active"))])
+    assert shown_status(wb).tolist() == ["planned", "pending", "pending"]  # listed as 拟派（待公示）
+
+
 def test_seats_alike_but_for_one_criterion_are_told_apart():
     """Seats on the same days asking different things: each answered for itself (checks are shared by kind)."""
     from planning.programme.criteria import criteria_failures
@@ -212,3 +227,100 @@ def test_a_check_without_its_result_names_the_checks_day():
     wb = workbook(person=dict(medical_result=None))
     assert "缺少体检结论（2026-03-02）" in why_not(wb, "P1", "O1", lang="zh")
     assert "medical check result missing (2026-03-02)" in why_not(wb, "P1", "O1", lang="en")
+
+
+STAGE_ORDER = ["recommended", "checked", "vetted", "medical", "decided", "publicised"]
+
+
+@pytest.mark.parametrize("plan_stage", [None, *STAGE_ORDER])
+@pytest.mark.parametrize("last_stage", [None, "recommended", "medical", "publicised"])
+def test_people_through_the_stage_the_programme_plans_from_are_eligible(plan_stage, last_stage):
+    """Design §11: a programme names the stage from which people may be planned (可拟派环节, default 决定),
+    never past its last stage (default 公示). People at each stage and one without a stage, against the
+    rule read plainly: through the earlier of the two, and a missing stage is through none."""
+    people = [{**FIT, "id": f"P{i}", "vetting_stage": s} for i, s in enumerate([*STAGE_ORDER, None])]
+    wb = make_wb(people, [POST])
+    wb.units.loc[wb.units["id"] == "HA", "altitude"] = 4500.0
+    wb.term_rules = table("term_rules", [dict(programme="援藏", medical_months=12, plan_stage=plan_stage,
+                                              last_stage=last_stage)])
+    need = min(STAGE_ORDER.index(plan_stage or "decided"), STAGE_ORDER.index(last_stage or "publicised"))
+    want = {p["id"] for p in people if p["vetting_stage"] is not None
+            and STAGE_ORDER.index(p["vetting_stage"]) >= need}
+    assert set(eligible_pairs(wb)["person"]) == want
+    assert "P6" not in want  # no stage: never through one
+
+
+def test_criteria_blocked_seats_are_those_someone_could_take_but_for_the_criteria():
+    """A seat is criteria-blocked when someone passes sector, skill, level, lead and availability but no one
+    the selection criteria: O1 (only P1, a title short), not O2 (P2 meets it), not O3 (no one of its sector)."""
+    from planning.programme.eligibility import capable_pairs, criteria_blocked
+    from planning.programme.seats import order_slots
+
+    wb = make_wb([{**FIT, "id": "P1", "title": "intermediate"}, {**FIT, "id": "P2", "skill": "物理"}],
+                 [{**POST, "id": "O1", "skill": "数学"}, {**POST, "id": "O2", "skill": "物理"}, {**POST, "id": "O3", "sector": "医疗"}])
+    wb.units.loc[wb.units["id"] == "HA", "altitude"] = 4500.0
+    wb.term_rules = table("term_rules", [dict(programme="援藏", medical_months=12)])
+    slots = order_slots(wb.orders)
+    got = criteria_blocked(wb, slots)
+    assert got.dtype == bool and dict(zip(slots["order"], got.tolist())) == {"O1": True, "O2": False, "O3": False}
+    pairs, blocked = capable_pairs(wb, wb.people, slots, blocked=True)
+    assert blocked.tolist() == got.tolist()
+    assert list(pairs.columns) == ["person", "order", "slot", "exact_skill"]
+    assert pairs[["person", "order", "exact_skill"]].values.tolist() == [["P2", "O2", True]]
+
+
+def test_seats_alike_but_for_their_first_day_are_told_apart():
+    """Age is counted on each stint's first day (design §11): a person turning 45 on 2027-04-01 meets a cap of 44 on
+    a seat from 2027-03-01 and not on the same post from 2027-05-01 (checks shared by kind of seat keep the day)."""
+    orders = [{**POST, "id": "O1", "age_cap": 44}, {**POST, "id": "O2", "age_cap": 44, "start": "2027-05-01"}]
+    wb = make_wb([{**FIT, "birth_date": "1982-04-01", "medical_date": "2026-12-01"}], orders)
+    wb.units.loc[wb.units["id"] == "HA", "altitude"] = 1000.0
+    wb.term_rules = table("term_rules", [dict(programme="援藏", medical_months=12)])
+    assert set(eligible_pairs(wb)["order"]) == {"O1"}
+    assert [c for c, _, _ in exclusions(wb, "P1", "O2")] == ["age"]
+
+
+def test_no_people_or_no_seats_make_no_pairs():
+    from planning.programme.eligibility import capable_pairs
+    from planning.programme.seats import order_slots
+
+    wb = workbook()
+    slots = order_slots(wb.orders)
+    assert eligible_pairs(wb, people=wb.people.iloc[0:0]).empty
+    assert eligible_pairs(wb, slots=slots.iloc[0:0]).empty
+    assert capable_pairs(wb, wb.people.iloc[0:0], slots).empty
+    from planning.programme.eligibility import criteria_blocked
+
+    assert not criteria_blocked(wb, slots, wb.people.iloc[0:0]).any()  # no one to pass the basic rules
+
+
+def test_eligible_pairs_are_those_of_the_seats_asked_about():
+    wb = make_wb([FIT], [POST, {**POST, "id": "O2"}])
+    wb.units.loc[wb.units["id"] == "HA", "altitude"] = 1000.0
+    from planning.programme.seats import order_slots
+
+    slots = order_slots(wb.orders)
+    assert set(eligible_pairs(wb)["order"]) == {"O1", "O2"}
+    assert set(eligible_pairs(wb, slots=slots[slots["order"] == "O2"])["order"]) == {"O2"}
+
+
+def test_a_chinese_sentence_asked_for_says_chinese_values_whatever_the_default_language(monkeypatch):
+    monkeypatch.setenv("PLANNING_LANG", "en")
+    wb = workbook(dict(rank="section"))
+    assert why_not(wb, "P1", "O1", lang="zh") == ["职级与岗位不符（正科，岗位为正处）"]
+
+
+def test_someone_available_to_the_stints_last_day_is_free_over_it():
+    """Dates are inclusive (design §4): available until the stint's last day is available over the whole stint,
+    for the picker's count as for the sentences; the picker's rows name their columns as documented."""
+    from planning.programme.eligibility import nearest, rule_misses
+    from planning.programme.seats import order_slots
+
+    wb = workbook(dict(available_to="2027-12-31"))
+    slots = order_slots(wb.orders)
+    got = rule_misses(wb, wb.people, slots, np.zeros(1, np.int64), np.zeros(1, np.int64))
+    assert got.dtype == np.int64 and got.tolist() == [0] and exclusions(wb, "P1", "O1") == []
+    near = nearest(wb, "P1", "O1")
+    assert list(near.columns) == ["person", "order", "slot", "start", "end", "misses", "why"]
+    assert near[["person", "order", "misses"]].values.tolist() == [["P1", "O1", 0]]
+    assert str(near["end"].iloc[0].date()) == "2027-12-31"

@@ -176,3 +176,22 @@ def test_an_empty_answer_has_the_columns_and_types_of_a_full_one(tmp_path):
         for empty in (fn(wb, o.iloc[:0]), fn(no_pairings, no_pairings.orders)):
             assert empty.empty
             assert kinds(empty) == kinds(full), fn.__name__
+
+
+def test_a_host_held_by_two_exclusive_senders_names_both(tmp_path):
+    """一县医院 held by 甲市 and 乙市教育局 alike (equally specific exclusive pairings), neither with a doctor: the
+    blocked row lists both senders and its sentence names both, by name."""
+    wb = programme(tmp_path, "SD-A,S2,,exclusive,,\nB-EDU,S2,,exclusive,,\n")
+    b = blocked_by_pairings(wb, planning.programme.seats.order_slots(wb.orders))
+    assert b.values.tolist() == [["S2", "医疗", 1, "B-EDU、SD-A"]]
+    (zh,) = blocked_sentences(wb, b)
+    assert zh.startswith("一县医院的医疗岗位 1 个无人可派") and "乙市教育局、甲市" in zh
+    # the same table, empty (no pairing blocks a seat), keeps its columns and their kinds
+    none = blocked_by_pairings(programme(tmp_path / "none", ""), planning.programme.seats.order_slots(wb.orders))
+    assert none.empty and list(none.columns) == list(b.columns)
+    assert [pd.api.types.is_integer_dtype(none[c]) for c in none] == [pd.api.types.is_integer_dtype(b[c]) for c in b]
+
+
+def test_blocked_seats_among_everyone_named_are_the_days_blocked_seats(sample):
+    """Asked with the people given (everyone) and no seats, the seats are every seat from today on, as asked bare."""
+    assert blocked_by_pairings(sample, people=sample.people).equals(blocked_by_pairings(sample))
