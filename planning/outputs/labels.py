@@ -115,7 +115,7 @@ def order_names(wb, lang: str | None = None) -> pd.Series:
     lead = o["role"].eq("lead").map(lambda b: t("order.lead", lang) if b else "")
     made = unit + "·" + post.map(lambda p: sector_label(p, lang) if lang == "en" else p) + lead
     dup = made.duplicated(keep=False)
-    made = made.where(~dup, made + " " + o["start"].map(lambda d: fmt_month(d, lang)))
+    made = made.where(~dup, made + " " + o["start"].map(lambda d: fmt_month(d, lang)).astype(str))
     return pd.Series(_numbered(made).to_numpy(), index=o["id"].to_numpy(), dtype=object)
 
 
