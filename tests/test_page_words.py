@@ -150,7 +150,7 @@ def test_a_host_unit_opens_on_its_own_posts_and_the_people_on_them(sample, lang)
     on = a[(a["start"] <= today()) & (a["end"].isna() | (a["end"] >= today()))]
     for unit in ("H-SCH01", "H-XS-JG", *sorted(set(o["host_unit"]) - {"H-SCH01", "H-XS-JG"})[:3]):
         app = CoverageApp(wb=sample, lang=lang, viewer=Viewer("principal", OfficeRole.HOST_UNIT, (unit,)))
-        assert app.tabs.selected_index == 2
+        assert app.tabs.selected_index == 2 and app.pick.layout.display == "none"  # nothing left to pick
         detail = app.detail.value
         assert "<table" in detail, (unit, detail)
         mine = on[on["order"].isin(set(o.loc[o["host_unit"].eq(unit), "id"]))]

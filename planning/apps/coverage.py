@@ -148,11 +148,11 @@ class CoverageApp(App):
 
         filters = W.VBox([W.HBox([self.area, self.county, self.unit], layout=W.Layout(flex_flow="row wrap")),
                           W.HBox([self.sector, self.range], layout=W.Layout(flex_flow="row wrap"))])
+        self.pick_hint = W.HTML(f"<div class='app-sub'>{html.escape(self.t('cov.drill'))}</div>")
         tabs = W.Tab(children=[
             self.heat,
             self.timeline,
-            W.VBox([self.gap_table, W.HTML(f"<div class='app-sub'>{html.escape(self.t('cov.drill'))}</div>"),
-                    self.pick, self.detail]),
+            W.VBox([self.gap_table, self.pick_hint, self.pick, self.detail]),
             self.cliff_table,
         ])
         tabs.titles = (self.t("cov.tab.map"), self.t("cov.tab.timeline"), self.t("cov.tab.gaps"),
@@ -179,6 +179,8 @@ class CoverageApp(App):
         if len(self.units) == 1 and not self.unit.value:
             self.choose(unit=self.units[0])
             self.refresh()
+        if len(self.units) == 1:  # its one unit's posts are all shown: nothing to pick
+            self.pick_hint.layout.display = self.pick.layout.display = "none"
         self.tabs.selected_index = 2  # 缺口与订单: its orders and who is on them
 
     def preselect(self):
