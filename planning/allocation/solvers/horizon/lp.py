@@ -159,6 +159,21 @@ def define_one_at_a_time(lp: LP, m: Model) -> None:
     lp.add_rows("one_at_a_time", row, col, val, rhs, rhs, relaxed=False)
 
 
+def seats_only_with(lp: LP, m: Model, name: str, seat_groups, first_column: int):
+    """Rows ``sum(x[seat]) <= cap[seat] * y[g]`` for every seat of every group ``g`` of ``seat_groups`` (a
+    seat is staffed only with its group's 0/1 column ``y[g]``, numbered from ``first_column``: a team's lead, a sized team's row); returns each seat's
+    group, the seats' pairs (seat by seat) and each seat's number of pairs."""
+    order, first, count = seat_csr(m)
+    seats = np.concatenate(seat_groups).astype(np.int64)
+    group = np.repeat(np.arange(len(seat_groups)), [len(s) for s in seat_groups])
+    pairs = order[ranges(first[seats], count[seats])]
+    rows = np.arange(len(seats))
+    lp.add_rows(name, np.r_[np.repeat(rows, count[seats]), rows], np.r_[pairs, first_column + group],
+                np.r_[np.ones(len(pairs)), -m.cap[seats].astype(np.float64)],
+                np.full(len(seats), -np.inf), np.zeros(len(seats)), relaxed=True)
+    return group, pairs, count[seats]
+
+
 def define_lead_required(lp: LP, m: Model) -> None:
     """``lead_required``: per team a column ``y`` (a new lead is placed); member seats only with it.
 
@@ -169,14 +184,7 @@ def define_lead_required(lp: LP, m: Model) -> None:
     if n_team == 0:
         return
     y = lp.add_columns("lead_required_y", np.zeros(n_team), np.ones(n_team))
-    order, first, count = seat_csr(m)
-    seats = np.concatenate(m.member_seats).astype(np.int64)
-    team = np.repeat(np.arange(n_team), [len(s) for s in m.member_seats])
-    pairs = order[ranges(first[seats], count[seats])]
-    rows = np.arange(len(seats))
-    lp.add_rows("lead_required_member", np.r_[np.repeat(rows, count[seats]), rows],
-                np.r_[pairs, y + team], np.r_[np.ones(len(pairs)), -m.cap[seats].astype(np.float64)],
-                np.full(len(seats), -np.inf), np.zeros(len(seats)), relaxed=True)
+    seats_only_with(lp, m, "lead_required_member", m.member_seats, y)
     leads = np.concatenate([np.asarray(x, np.int64) for x in m.lead_pairs])
     lead_team = np.repeat(np.arange(n_team), [len(x) for x in m.lead_pairs])
     lp.add_rows("lead_required_lead", np.r_[np.arange(n_team), lead_team], np.r_[y + np.arange(n_team), leads],
@@ -222,15 +230,8 @@ def define_min_size(lp: LP, m: Model) -> None:
     if n_row == 0:
         return
     z = lp.add_columns("min_size_z", np.zeros(n_row), np.ones(n_row))
-    order, first, count = seat_csr(m)
-    seats = np.concatenate(m.size_seats).astype(np.int64)
-    row_of = np.repeat(np.arange(n_row), [len(s) for s in m.size_seats])
-    pairs = order[ranges(first[seats], count[seats])]
-    rows = np.arange(len(seats))
-    lp.add_rows("min_size_seat", np.r_[np.repeat(rows, count[seats]), rows], np.r_[pairs, z + row_of],
-                np.r_[np.ones(len(pairs)), -m.cap[seats].astype(np.float64)],
-                np.full(len(seats), -np.inf), np.zeros(len(seats)), relaxed=True)
-    lp.add_rows("min_size_least", np.r_[np.arange(n_row), np.repeat(row_of, count[seats])],
+    row_of, pairs, per_seat = seats_only_with(lp, m, "min_size_seat", m.size_seats, z)
+    lp.add_rows("min_size_least", np.r_[np.arange(n_row), np.repeat(row_of, per_seat)],
                 np.r_[z + np.arange(n_row), pairs],
                 np.r_[np.asarray(m.size_min, np.float64), -np.ones(len(pairs))],
                 np.full(n_row, -np.inf), np.zeros(n_row), relaxed=True)
