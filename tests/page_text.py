@@ -74,20 +74,30 @@ def shown_problems(root) -> list[str]:
     a failed build, a plan that could not be made, a refused change, a store that failed."""
     import html as html_
 
-    import ipywidgets as W
-
     box = re.compile(r"<(\w+)[^>]*\bclass=['\"](?:[^'\"]*\s)?problems(?:\s[^'\"]*)?['\"][^>]*>(.*?)</\1>", re.S)
     tag = re.compile(r"<[^>]+>")
-    found, seen, todo = [], set(), [root]
+    return [html_.unescape(tag.sub(" ", m.group(2))).strip() for v in html_values(root) for m in box.finditer(v)]
+
+
+def walk(root):
+    """Every widget of a widget tree, each once."""
+    import ipywidgets as W
+
+    seen, todo = set(), [root]
     while todo:
         w = todo.pop()
         if id(w) in seen:
             continue
         seen.add(id(w))
-        if isinstance(w, W.HTML):
-            found += [html_.unescape(tag.sub(" ", m.group(2))).strip() for m in box.finditer(w.value or "")]
+        yield w
         todo += [c for c in getattr(w, "children", ()) if isinstance(c, W.Widget)]
-    return found
+
+
+def html_values(root) -> list[str]:
+    """The markup of every HTML widget in a widget tree, each widget once."""
+    import ipywidgets as W
+
+    return [w.value or "" for w in walk(root) if isinstance(w, W.HTML)]
 
 
 def chart_text(root) -> str:

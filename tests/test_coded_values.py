@@ -12,6 +12,7 @@ from pathlib import Path
 
 import ipywidgets as W
 import pytest
+from page_text import html_values, walk
 from test_page_words import APPS, HOST, LEADER
 
 from planning.apps import AllocationApp, CoverageApp
@@ -42,16 +43,7 @@ TAG = re.compile(r"<[^>]+>")
 
 def table_cells(root) -> list[str]:
     """The text of every table cell in a widget tree."""
-    out, seen, todo = [], set(), [root]
-    while todo:
-        w = todo.pop()
-        if id(w) in seen:
-            continue
-        seen.add(id(w))
-        if isinstance(w, W.HTML):
-            out += [html.unescape(TAG.sub("", m)).strip() for m in TD.findall(w.value or "")]
-        todo += [c for c in getattr(w, "children", ()) if isinstance(c, W.Widget)]
-    return out
+    return [html.unescape(TAG.sub("", m)).strip() for v in html_values(root) for m in TD.findall(v)]
 
 
 def every_table(cls, wb, lang, viewer) -> list[str]:
@@ -75,17 +67,6 @@ def every_table(cls, wb, lang, viewer) -> list[str]:
             tabs.selected_index = i
             cells += table_cells(app.root)
     return cells + table_cells(app.root)
-
-
-def walk(root):
-    seen, todo = set(), [root]
-    while todo:
-        w = todo.pop()
-        if id(w) in seen:
-            continue
-        seen.add(id(w))
-        yield w
-        todo += [c for c in getattr(w, "children", ()) if isinstance(c, W.Widget)]
 
 
 @pytest.fixture(scope="module")
