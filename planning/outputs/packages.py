@@ -405,11 +405,13 @@ def _open_reply(path: Path, lang: str, sheet: str):
 def _sheet_rows(book, name: str, path: Path, lang: str) -> list[list[tuple]]:
     """Each row of sheet ``name`` of the reply ``book`` as ``(value, data type)`` pairs, as stored (a formula as a
     formula); a sheet too long or damaged is refused (:class:`ReplyError`)."""
-    rows = []
+    from ..core.limits import limits
+
+    rows, most = [], limits().rows
     try:
         for k, row in enumerate(book[name].iter_rows(), start=1):
-            if k > limits_rows():
-                raise _reply_refusal(lang, path, name, k, None, t("pkg.draft.too_many", lang, n=limits_rows()))
+            if k > most:
+                raise _reply_refusal(lang, path, name, k, None, t("pkg.draft.too_many", lang, n=most))
             rows.append([(getattr(c, "value", None), getattr(c, "data_type", None)) for c in row])
     except ReplyError:
         raise
@@ -420,17 +422,17 @@ def _sheet_rows(book, name: str, path: Path, lang: str) -> list[list[tuple]]:
 
 
 def _as_day(v):
-    """A cell's day as a Timestamp (a date, or a text such as 2027-08-01 or 2027/8/1), else None."""
+    """A cell's day as a Timestamp (a date, or a text as offices write one: :func:`planning.contract.dates.parse_dates`),
+    else None."""
     import datetime as dt
+
+    from ..contract.dates import DATE_OK, parse_dates
 
     if isinstance(v, (dt.datetime, dt.date)):
         return pd.Timestamp(v).normalize()
     if isinstance(v, str):
-        text = v.strip().replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
-        try:
-            return pd.Timestamp(dt.date(*map(int, text.split("-"))))
-        except (TypeError, ValueError):
-            return None
+        ns, kind = parse_dates(pd.Series([v.strip()]), excel=False)
+        return pd.Timestamp(int(ns[0])) if kind[0] == DATE_OK else None
     return None
 
 
@@ -540,11 +542,11 @@ def read_reply_posts(wb: Workbook, path, unit: str, lang: str | None = None) -> 
         sector = sectors.get(_name_key(cell["sector"]))
         if sector is None:
             raise refuse("sector", t("pkg.draft.unknown_sector", lang, value=cell["sector"],
-                                     choices=list_words([sector_label(x, lang) for x in _sectors(wb)], lang)))
+                                     choices=_list_words([sector_label(x, lang) for x in _sectors(wb)], lang)))
         role = roles.get(_name_key(cell["role"])) if "role" in cell else "member"
         if role is None:
             raise refuse("role", t("pkg.draft.unknown_role", lang, value=cell["role"],
-                                   choices=list_words([value_text(x, lang) for x in _roles()], lang)))
+                                   choices=_list_words([value_text(x, lang) for x in _roles()], lang)))
         headcount = _as_whole(cell["headcount"], 1, 100000)
         if headcount is None:
             raise refuse("headcount", t("pkg.draft.headcount", lang, value=cell["headcount"]))
@@ -576,14 +578,7 @@ def read_reply_posts(wb: Workbook, path, unit: str, lang: str | None = None) -> 
     return posts
 
 
-def limits_rows() -> int:
-    """The rows a reply's posts sheet may hold (``PLANNING_MAX_ROWS``)."""
-    from ..core.limits import limits
-
-    return limits().rows
-
-
-def list_words(words, lang: str) -> str:
+def _list_words(words, lang: str) -> str:
     from ..core.i18n import list_sep
 
     return list_sep(lang).join(map(str, words))
