@@ -74,13 +74,13 @@ def team_names(wb, lang: str | None = None) -> pd.Series:
     if "name" in tm.columns:
         given = tm["name"].where(tm["name"].notna(), None).map(lambda v: str(v).strip() if v is not None else "")
         made = given.where(given.ne(""), made)
-    return pd.Series(_numbered(made).to_numpy(), index=tm["id"].to_numpy(), dtype=object)
+    return pd.Series(numbered(made).to_numpy(), index=tm["id"].to_numpy(), dtype=object)
 
 
-def _numbered(made: pd.Series) -> pd.Series:
+def numbered(made: pd.Series) -> pd.Series:
     """Names still shared told apart by a number in table order: ``A (1)``, ``A (2)``.
 
-    >>> _numbered(pd.Series(["甲", "乙", "甲"])).tolist()
+    >>> numbered(pd.Series(["甲", "乙", "甲"])).tolist()
     ['甲 (1)', '乙', '甲 (2)']
     """
     dup = made.duplicated(keep=False)
@@ -116,7 +116,7 @@ def order_names(wb, lang: str | None = None) -> pd.Series:
     made = unit + "·" + post.map(lambda p: sector_label(p, lang) if lang == "en" else p) + lead
     dup = made.duplicated(keep=False)
     made = made.where(~dup, made + " " + o["start"].map(lambda d: fmt_month(d, lang)).astype(str))
-    return pd.Series(_numbered(made).to_numpy(), index=o["id"].to_numpy(), dtype=object)
+    return pd.Series(numbered(made).to_numpy(), index=o["id"].to_numpy(), dtype=object)
 
 
 def value_text(code, lang: str | None = None) -> str:

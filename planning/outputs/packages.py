@@ -41,7 +41,7 @@ from ..core.clock import today
 from ..core.names import names
 from .excel import sheet_title, written
 from ..core.i18n import default_lang, sector_label, t
-from .labels import data_name, labelled
+from .labels import data_name, labelled, numbered
 from .reports import report_line
 from .roster import roster_sheets, roster_table
 from ..scenarios.rotation import next_batch_orders, with_draft_orders
@@ -896,10 +896,7 @@ def indicator_names(wb: Workbook) -> pd.Series:
     made = d["name"].where(d["name"].notna(), "").astype(str).str.strip()
     dup = made.duplicated(keep=False)
     made = made.where(~dup, made + "（" + d["measure"].fillna("").astype(str) + "）")
-    k = made.groupby(made).cumcount() + 1
-    dup = made.duplicated(keep=False)
-    made = made.where(~dup, made + " (" + k.astype(str) + ")")
-    return pd.Series(made.to_numpy(), index=d["id"].to_numpy(), dtype=object)
+    return pd.Series(numbered(made).to_numpy(), index=d["id"].to_numpy(), dtype=object)
 
 
 def _indicator_rows(pkg: Workbook) -> pd.DataFrame:
