@@ -5,6 +5,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from planning.core.i18n import t
 from planning.outputs.packages import write_unit_package
 from planning.scenarios.rotation import next_batch_orders
 
@@ -60,3 +61,13 @@ def test_the_check_finds_an_id_where_there_is_one(sample, id_pattern):
     for text in (person, f"{order}", f"疏勒县第一中学组团 ({team})", "H-SCH01", "SD-JN"):
         assert ids_in(text, id_pattern), text
     assert not ids_in("疏勒县第一中学·学校管理（负责人） 2027年8月", id_pattern)
+
+
+def test_every_sheet_name_of_a_package_fits_excel_whole():
+    """Excel keeps 31 characters of a sheet's name: the English indicators sheet read "Indicators (fill in the
+    actuals", its bracket cut. Every sheet title a package writes fits whole, in both languages."""
+    from planning.core.i18n import TEXT
+
+    for key in [k for k in TEXT if k.startswith("pkg.sheet.")]:
+        for lang in ("zh", "en"):
+            assert len(t(key, lang)) <= 31, (key, lang, t(key, lang))
