@@ -129,3 +129,47 @@ def test_nothing_changes_without_a_quota_or_staff_that_applies():
     assert not m.limit_pairs and not m.burden_pairs and plan.objective.method == plain.objective.method == "flow"
     assert placed(plan) == placed(plain) and plan.objective.value == plain.objective.value
     assert (plan.objective.tiebreak_value == plain.objective.tiebreak_value)
+
+
+def test_check_plan_counts_people_on_post_with_an_open_end_against_the_cap():
+    """A teacher of U1 on post with no end fills U1's cap of one (4 on its payroll, a quarter away): the plan's
+    only new assignment, of another U1 teacher, breaks the cap, and check_plan says so for that row."""
+    people = [dict(id="P1", sending_unit="U1"), dict(id="P4", sending_unit="U1", available_from="2026-01-01")]
+    orders = [dict(id="O1"), dict(id="OX", host_unit="HB", start="2026-01-01", end="2029-12-31")]
+    wb = make_wb(people, orders, assignments=[dict(person="P4", order="OX", start="2026-01-01", end=None)])
+    plan = ok(wb, planning.allocate(wb))  # no staff table yet: P1 goes
+    assert placed(plan) == [("P1", "O1")]
+    wb = with_senders(wb, staff=[dict(unit="U1", sector="教育", staff=4, max_share=0.25)])
+    v = check_plan(wb, plan)
+    assert v[["rule", "person", "order"]].values.tolist() == [["staff_cap", "P1", "O1"]]
+    wb.sender_staff = table("sender_staff", [dict(unit="U1", sector="教育", staff=4, max_share=0.5)])
+    assert check_plan(wb, plan).empty  # two of four may be away
+
+
+def test_check_plan_reads_the_criteria_on_the_stints_first_day_not_the_orders():
+    """Age is counted on the stint's first day (design §11): an order open since June 2026 planned from March 2027
+    for someone who turns 46 in January 2027, under an age cap of 45, breaks the cap although they were 45 when the
+    order opened."""
+    people = [dict(id="P1", sending_unit="U1", available_from="2026-01-01", birth_date="1981-01-01")]
+    wb = make_wb(people, [dict(id="O1", start="2026-06-01", end="2029-12-31")])
+    plan = ok(wb, planning.allocate(wb, planning_date="2027-03-01"))
+    assert placed(plan) == [("P1", "O1")] and str(plan.assignments["start"].iloc[0].date()) == "2027-03-01"
+    wb.orders["age_cap"] = 45
+    assert check_plan(wb, plan)[["person", "order"]].values.tolist() == [["P1", "O1"]]
+    wb.orders["age_cap"] = 46
+    assert check_plan(wb, plan).empty
+
+
+def test_check_plan_reports_a_new_stint_when_a_later_live_one_raises_the_count():
+    """U1 may have one teacher away: the plan's only new stint (from March 2027) is alone when it begins, but a
+    teacher of U1 already planned from June 2027 joins it on post; that day breaks the cap, and the new row is
+    reported."""
+    people = [dict(id="P1", sending_unit="U1"), dict(id="P4", sending_unit="U1")]
+    orders = [dict(id="O1", start="2027-01-01", end="2028-12-31"),
+              dict(id="OX", host_unit="HB", start="2027-06-01", end="2028-12-31")]
+    wb = make_wb(people, orders, assignments=[dict(person="P4", order="OX", start="2027-06-01", end="2028-12-31",
+                                                   status="planned")])
+    plan = ok(wb, planning.allocate(wb, planning_date="2027-03-01"))
+    assert placed(plan) == [("P1", "O1")]
+    wb = with_senders(wb, staff=[dict(unit="U1", sector="教育", staff=4, max_share=0.25)])
+    assert check_plan(wb, plan)[["rule", "person"]].values.tolist() == [["staff_cap", "P1"]]

@@ -115,6 +115,10 @@ def test_check_plan_reports_a_plan_below_the_least_size():
     v = check_plan(village(2), plan)
     assert sorted(v.loc[v["rule"] == "min_size", "person"]) == ["P0", "P1"]
     assert set(v["detail"]) == {"TV: 2 < 3"}
+    # a plan written by hand, without the allocation's reasons: none of its rows is a pin, the same two reported
+    plan.assignments = plan.assignments.drop(columns="reason")
+    v = check_plan(village(2), plan)
+    assert sorted(v.loc[v["rule"] == "min_size", "person"]) == ["P0", "P1"]
     assert check_plan(village(2, min_size=2), plan).empty
     # beside someone on post the same two break nothing
     on_post = [dict(person="P9", order="OX", start="2027-03-01", end="2027-12-31")]
@@ -178,3 +182,16 @@ def test_the_bound_pays_back_what_the_team_columns_earn():
         for scale in (0.5, 10.0, 100.0):
             u = np.concatenate([rng.random(r.n) * scale if r.name == name else np.zeros(r.n) for r in relaxed])
             assert lagrangian_bound(m, lp, u) >= opt, (name, scale)
+
+
+def test_at_zero_multipliers_the_team_columns_add_nothing_to_the_bound():
+    """A team column costs nothing and earns only what multipliers give it: at zero multipliers the bound of a full
+    team of three equals the bound of the same programme without a least size (the pairs are the same)."""
+    from planning.allocation.solvers.horizon import build_lp, lagrangian_bound
+
+    def bound(wb):
+        m = model_of(wb)
+        lp = build_lp(m)
+        return lagrangian_bound(m, lp, np.zeros(sum(r.n for r in lp.rows if r.relaxed)))
+
+    assert bound(village(3)) == bound(village(3, min_size=None))
