@@ -139,7 +139,7 @@ def test_check_plan_matches_the_reference_on_broken_plans(sample):
     plan = planning.allocate(sample)
     slots = slots_from_today(sample.orders, plan.planning_date)
     deciding = exclusive_senders(sample, slots)
-    team_rules = {"lead_required", "same_source"}
+    team_rules = {"lead_required", "same_source", "min_size"}  # team rules: tested by hand-made plans above and in test_team_size
 
     @given(broken_plans(sample, plan))
     @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
