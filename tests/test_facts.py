@@ -80,13 +80,16 @@ def test_a_fact_changed_by_its_caller_stays_as_derived(wb):
 
 
 def test_facts_after_the_pages_and_the_plan_equal_fresh_derivations(wb):
+    from planning.programme.criteria import host_altitude, workbook_person_facts
+
     """Every module shares the facts: none of them may change one (a page, the plan, standing, coverage)."""
     OverviewApp(wb=wb, lang="zh")
     planning.allocate(wb)
     standing(wb)
     coverage(wb)
     checks = [(ancestors, ()), (person_ancestors, ()), (source_city, ()), (host_tree, ()), (names, ()),
-              (order_seats, ()), (live_assignments, ()), (nearest_of_levels, (CITY_LEVELS,)), (eligible_rows, ())]
+              (order_seats, ()), (live_assignments, ()), (nearest_of_levels, (CITY_LEVELS,)), (eligible_rows, ()),
+              (host_altitude, ()), (workbook_person_facts, ())]
     for f, args in checks:
         shared, fresh = f(wb, *args), f.derivation(wb, *args)
         if isinstance(shared, pd.DataFrame):

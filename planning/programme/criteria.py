@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..core.facts import derived
 from ..core.live import LIVE
 from ..core.vocabulary import PartyStatus, Rank, Stage, Title, UnitGrade
 from .seats import add_months
@@ -41,8 +42,11 @@ def _col(df: pd.DataFrame, c: str, dtype=None) -> pd.Series:
     return pd.Series(pd.NA if dtype is None else np.nan, index=range(len(df)), dtype=dtype or object)
 
 
+@derived("regions", "units")
 def host_altitude(wb) -> pd.Series:
-    """Each unit's altitude in metres: its own, else its region's or the nearest region above with one."""
+    """Each unit's altitude in metres: its own, else its region's or the nearest region above with one.
+
+    Derived once per workbook (:func:`planning.core.facts.derived`)."""
     r = wb.regions
     alt = dict(zip(r["id"], pd.to_numeric(_col(r, "altitude", "float64"), errors="coerce")))
     parent = dict(zip(r["id"], r["parent"]))
@@ -149,7 +153,20 @@ def person_facts(people: pd.DataFrame, wb=None) -> pd.DataFrame:
     """The facts the criteria read, one row per person: codes (-1: missing) and days (NaT: missing).
 
     ``sender_grade`` is the grade of the person's sending unit in ``wb`` (-1 without ``wb`` or a grade).
+    The workbook's own people are coded once per workbook (:func:`workbook_person_facts`).
     """
+    if wb is not None and people is getattr(wb, "people", None):
+        return workbook_person_facts(wb)
+    return _person_facts(people, wb)
+
+
+@derived("people", "units")
+def workbook_person_facts(wb) -> pd.DataFrame:
+    """:func:`person_facts` of the workbook's people, derived once per workbook."""
+    return _person_facts(wb.people, wb)
+
+
+def _person_facts(people: pd.DataFrame, wb=None) -> pd.DataFrame:
     p = people.reset_index(drop=True)
     grade = pd.Series(np.full(len(p), -1, dtype=np.int64))
     u = getattr(wb, "units", None)
