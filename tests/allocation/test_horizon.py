@@ -301,3 +301,36 @@ def test_lagrangian_bound_equals_a_plain_one(m, data):
     chosen = np.flatnonzero(best)
     assert all(m.pair_person[a] != m.pair_person[b] or m.pair_end[a] < m.pair_start[b] or m.pair_end[b] < m.pair_start[a]
                for a, b in itertools.combinations(chosen, 2))
+
+
+def _team_programme():
+    wb = synthetic_workbook(people=300, host_units=30, teams=True, sectors=3, cities_per_prefecture=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plan = planning.allocate(wb, window=("2026-12-01", "2027-11-30"), method="horizon")
+    return plan
+
+
+def test_closing_the_gap_from_a_loose_bound_proves_the_plain_optimum():
+    """CP-SAT closes the gap without the bound as a cut: from the plain starting plan and a bound above the
+    optimum, it returns the optimum (a plain model's) and lowers the bound to it."""
+    from planning.allocation.solvers.cpsat import close_with_cpsat, starting_plan
+
+    plan = _team_programme()
+    m, best = plan.inputs.model, plain_optimum(plan)
+    start = starting_plan(m)
+    chosen, value, bound, status, _ = close_with_cpsat(m, start, best + 7, 60)
+    assert (value, bound, str(status)) == (best, best, "optimal")
+    assert int(m.pair_w[chosen].sum()) == best
+
+
+def test_closing_the_gap_stops_at_a_plan_reaching_the_bound():
+    """Given the optimum as the bound, the search stops at the first plan reaching it, proven by the bound."""
+    from planning.allocation.solvers.cpsat import close_with_cpsat, starting_plan
+
+    plan = _team_programme()
+    m, best = plan.inputs.model, plain_optimum(plan)
+    start = starting_plan(m)
+    assert int(m.pair_w[start].sum()) < best  # there is a gap to close
+    chosen, value, bound, status, _ = close_with_cpsat(m, start, best, 60)
+    assert (value, bound, str(status)) == (best, best, "optimal")

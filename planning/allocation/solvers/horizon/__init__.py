@@ -30,8 +30,9 @@ one module a step:
 6. **The driver** (:mod:`.driver`: :func:`~.driver.solve_horizon`): the better of
    the LP-guided plan and the plain starting plan is kept. When a gap remains
    and the model is small enough (:data:`~.driver.CPSAT_PAIRS`), CP-SAT closes
-   it from that plan with the bound as a cut; with the first objective proven
-   optimal it also settles the tie-breakers.
+   it from that plan, stopping at a plan that reaches the bound (not adding the
+   bound as a cut: a row parallel to the objective slows CP-SAT's proof); with
+   the first objective proven optimal it also settles the tie-breakers.
 
 The modules import one another in that order only: the driver uses all of
 them, column generation the LP, pricing and the bound, the bound the LP and
