@@ -412,3 +412,25 @@ def test_a_sender_is_offered_no_link_to_a_page_it_may_not_open(sample):
 
     app = SendersApp(wb=sample, lang="zh", viewer=Viewer("qd", OfficeRole.SENDER, ("SD-QD",)))
     assert "nav" not in app.header.value and "overview.ipynb" not in app.header.value
+
+
+def test_the_allocation_page_shows_the_proven_plan_before_the_tie_breakers_finish(sample):
+    """The page draws the plan as soon as its first objective is proven (saying it still chooses among equally good
+    plans), then the final plan, saying when that choice finished."""
+    from planning.apps import AllocationApp
+
+    app = AllocationApp(wb=sample, lang="zh")
+    shown = []
+    draw = app.show_plan
+
+    def show_plan():
+        draw()
+        shown.append((app.plan.objective.tiebreak_status, app.progress_text.value, app.kpis.value))
+
+    app.show_plan = show_plan
+    app.run_button.click()
+    assert [s[0] for s in shown] == ["running", app.plan.objective.tiebreak_status]
+    assert app.plan.objective.tiebreak_status != "running"
+    assert shown[0][1] == "岗位安排已证明最优，正在挑选人选…" and "正在同样好的方案中" in shown[0][2]
+    assert app.progress_text.value.startswith("完成：人选挑选用时 ")
+    assert "正在同样好的方案中" not in app.kpis.value

@@ -161,3 +161,4 @@ class Solution:
     method: str
     note: str = ""
     proof_seconds: float | None = None
+    tiebreak_bound: int | None = None  # the tie-breakers' proven ceiling when they stopped short of optimal

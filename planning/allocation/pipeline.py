@@ -11,11 +11,11 @@ from ..core.periods import closed_ends
 from ..core.i18n import t
 from .candidates import busy_table, candidate_pairs, planned_seats
 from .inputs import check_arguments, pairs_frame, parse_window, planning_day
-from .model import build_model, flow_applies
+from .model import Solution, build_model, flow_applies
 from .pins import check_forbids, resolve_pins
-from .plan import Plan, PlanError, PlanInputs
+from .plan import Plan, PlanError, PlanInputs, SolveStatus
 from .solvers.cpsat import solve_cpsat
-from .solvers.flow import solve_flow
+from .solvers.flow import solve_flow, tie_value
 from .solvers.horizon import solve_horizon
 from .solvers.sender_flow import solve_sender_flow
 from .solvers.stable import solve_stable
@@ -32,35 +32,35 @@ def _by_flow(m):
     return None
 
 
-def _optimal(wb, seats, pairs, m, time_limit, lang):
+def _optimal(wb, seats, pairs, m, time_limit, lang, on_proven=None):
     """The exact plan: the flow when it applies (every person's candidate seats overlap, no team rule, senders'
     rows that nest), else the horizon solver (LP bound, LP-guided plan, CP-SAT to close the gap on models of a
     size it can prove)."""
     sol = _by_flow(m)
-    return (sol if sol is not None else solve_horizon(m, time_limit, lang=lang)), None
+    return (sol if sol is not None else solve_horizon(m, time_limit, lang=lang, on_proven=on_proven)), None
 
 
-def _flow(wb, seats, pairs, m, time_limit, lang):
+def _flow(wb, seats, pairs, m, time_limit, lang, on_proven=None):
     sol = _by_flow(m)
     if sol is None:
         raise PlanError(t("alloc.flow_not_applicable", lang))
     return sol, None
 
 
-def _cpsat(wb, seats, pairs, m, time_limit, lang):
-    return solve_cpsat(m, time_limit, lang=lang), None
+def _cpsat(wb, seats, pairs, m, time_limit, lang, on_proven=None):
+    return solve_cpsat(m, time_limit, lang=lang, on_proven=on_proven), None
 
 
-def _horizon(wb, seats, pairs, m, time_limit, lang):
-    return solve_horizon(m, time_limit, lang=lang), None
+def _horizon(wb, seats, pairs, m, time_limit, lang, on_proven=None):
+    return solve_horizon(m, time_limit, lang=lang, on_proven=on_proven), None
 
 
-def _stable(wb, seats, pairs, m, time_limit, lang):
+def _stable(wb, seats, pairs, m, time_limit, lang, on_proven=None):
     return solve_stable(wb, seats, pairs, m)
 
 
 #: Solvers by name (``allocate(method=...)``): each takes (workbook, seats, pairs, model, time limit,
-#: language) and returns the solution and, for the stable matching, its blocking pairs.
+#: language, ``on_proven``) and returns the solution and, for the stable matching, its blocking pairs.
 SOLVERS = {"optimal": _optimal, "flow": _flow, "cpsat": _cpsat, "horizon": _horizon, "stable": _stable}
 
 #: seconds per candidate pair kept back from the solver for writing the plan back (reasons, assignments,
@@ -69,7 +69,8 @@ WRITE_BACK_SECONDS_PER_PAIR = 1.5e-6
 
 
 def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", time_limit: float | None = None,
-             lang: str | None = None, hosts=None, orders=None, people=None, planning_date=None) -> Plan:
+             lang: str | None = None, hosts=None, orders=None, people=None, planning_date=None,
+             on_proven=None) -> Plan:
     """Plan new assignments that fill the most important seats, keeping existing ones.
 
     Parameters
@@ -116,6 +117,12 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     people : iterable of person ids, optional
         Draw new assignments only from these people (e.g. a district's flexible
         pool); pinned people are always allowed.
+    on_proven : callable, optional
+        Called with a :class:`Plan` as soon as its first objective is proven
+        optimal, when tie-breakers are still to be solved after it (CP-SAT: team
+        rules, the horizon): that plan's ``objective.tiebreak_status`` is
+        ``running``. A page shows it at once and the final plan when this call
+        returns. Not called when one step proves both (the flow path).
 
     Returns
     -------
@@ -160,19 +167,30 @@ def allocate(wb, *, window=None, pins=(), forbids=(), method: str = "optimal", t
     m, _ = build_model(wb, seats, pairs_all, pinned)
     left = None if time_limit is None else max(
         0.05, time_limit - (time.perf_counter() - t0) - 0.1 - WRITE_BACK_SECONDS_PER_PAIR * len(pairs_all))
-    sol, blocking = SOLVERS[method](wb, seats, pairs_all, m, left, lang)
-    plan = write_back(wb, seats, pairs_all, sol, pinned, busy_all, lang, pool, m)
-    if wb is not given:  # the plan's workbook keeps the given tables as they were, new assignments added
-        out = given.copy()
-        new = plan.workbook.assignments.iloc[len(given.assignments):]
-        out.assignments = pd.concat([out.assignments, new], ignore_index=True)
-        plan.workbook = out
-    plan.objective.seconds = time.perf_counter() - t0
-    if blocking is not None:
-        plan.blocking_pairs = blocking
-        plan.objective.blocking_pairs = len(blocking)
-    plan.inputs = PlanInputs(workbook=wb, seats=seats, pairs=pairs_all, busy=busy, model=m)
-    plan.planning_date = day
+
+    def finish(sol, blocking=None) -> Plan:
+        plan = write_back(wb, seats, pairs_all, sol, pinned, busy_all, lang, pool, m)
+        if wb is not given:  # the plan's workbook keeps the given tables as they were, new assignments added
+            out = given.copy()
+            new = plan.workbook.assignments.iloc[len(given.assignments):]
+            out.assignments = pd.concat([out.assignments, new], ignore_index=True)
+            plan.workbook = out
+        plan.objective.seconds = time.perf_counter() - t0
+        if blocking is not None:
+            plan.blocking_pairs = blocking
+            plan.objective.blocking_pairs = len(blocking)
+        plan.inputs = PlanInputs(workbook=wb, seats=seats, pairs=pairs_all, busy=busy, model=m)
+        plan.planning_date = day
+        return plan
+
+    def proven(chosen, value, seconds):
+        if on_proven is not None:
+            on_proven(finish(Solution(np.sort(chosen), int(value), int(value), SolveStatus.OPTIMAL, SolveStatus.RUNNING,
+                                      tie_value(m, chosen), method if method != "optimal" else "horizon",
+                                      proof_seconds=seconds)))
+
+    sol, blocking = SOLVERS[method](wb, seats, pairs_all, m, left, lang, on_proven=proven)
+    plan = finish(sol, blocking)
     if plan.objective.status == "time_limit":
         warnings.warn(t("alloc.time_limit_warning", lang, value=plan.objective.value, bound=plan.objective.bound,
                         gap=f"{(plan.objective.gap or 0):.1%}"), stacklevel=2)

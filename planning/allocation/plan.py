@@ -27,7 +27,20 @@ PREFERRED = EXACT + WISH_STEP * WISH_RANKS + PERSON_STEP * PERSON_MAX + FAIR_MAX
 
 #: groups of seats with fewer candidates than places named in the plan's summary (the rest are counted)
 BOTTLENECK_LINES = 20
-TIEBREAK_MIN_SECONDS = 10.0  # CP-SAT tie-breaker phase without a time limit: max(this, phase-1 time)
+#: the CP-SAT tie-breaker phase without a time limit: TIEBREAK_SHARE of the first phase's time, at least
+#: TIEBREAK_MIN_SECONDS (a phase stopped there states its bound: ``Objective.tiebreak_bound``)
+TIEBREAK_MIN_SECONDS = 2.0
+TIEBREAK_SHARE = 0.5
+
+
+def tiebreak_seconds(proof: float, left: float | None = None) -> float:
+    """Seconds for the tie-breakers after a first phase of ``proof`` seconds, within ``left`` (None: no limit).
+
+    >>> tiebreak_seconds(0.3), tiebreak_seconds(8.0), tiebreak_seconds(8.0, 1.5)
+    (2.0, 4.0, 1.5)
+    """
+    seconds = max(TIEBREAK_MIN_SECONDS, TIEBREAK_SHARE * proof)
+    return seconds if left is None else min(seconds, max(0.0, left))
 class SolveStatus(StrEnum):
     """How far a solver got: ``Objective.status`` and ``Objective.tiebreak_status``."""
 
@@ -36,6 +49,7 @@ class SolveStatus(StrEnum):
     FEASIBLE = "feasible"        # the method finished with a gap: a plan and a proven bound, not proven optimal
     STABLE = "stable"            # a stable matching (no optimality claim)
     SKIPPED = "skipped"          # not attempted (the tie-breakers after a first phase that stopped early)
+    RUNNING = "running"          # still being solved (a plan handed out as soon as its first objective is proven)
 
 
 class Reason(StrEnum):
@@ -72,9 +86,10 @@ class Objective:
     ``optimal``, ``time_limit`` (stopped early: ``gap`` says how far it may be),
     ``feasible`` (the horizon solver finished with a gap it could not close)
     or ``stable`` (method ``stable``: no optimality claim). ``tiebreak_status``
-    says whether the tie-breakers were also solved to optimality;
-    ``proof_seconds`` how long the solver took to reach (and prove) the first
-    objective's status.
+    says whether the tie-breakers were also solved to optimality, and
+    ``tiebreak_bound`` (when they stopped short of a proof) how high their total
+    (``tiebreak_value``) could still go; ``proof_seconds`` how long the solver took
+    to reach (and prove) the first objective's status.
     """
 
     value: int
@@ -88,6 +103,7 @@ class Objective:
     proof_seconds: float | None = None
     note: str = ""
     blocking_pairs: int | None = None
+    tiebreak_bound: int | None = None
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -314,18 +330,36 @@ def quality_words(objective, lang: str | None = None) -> tuple[str, str]:
     ('This is the best plan', '')
     >>> quality_words(Objective(value=200, bound=205, status="time_limit", gap=0.02, method="exact", seconds=9.0), "zh")
     ('方案可能还能改进', '最多还能多安排 5 个岗位')
+
+    The first objective proven, the note says how the choice among equally good plans
+    (the tie-breakers) stands: still running, or stopped with its score and ceiling.
+
+    >>> o = Objective(value=222, bound=222, status="optimal", gap=0.0, method="cpsat", seconds=9.0,
+    ...               tiebreak_status="time_limit", tiebreak_value=4650, tiebreak_bound=4712)
+    >>> quality_words(o, "en")[1]
+    'choosing among equally good plans stopped at a score of 4,650 of at most 4,712'
     """
     o = objective
     if o.status == "stable":
         return t("aapp.quality.stable", lang), ""
     if o.status == "optimal":
-        return t("aapp.quality.best", lang), ""
+        return t("aapp.quality.best", lang), tie_words(o, lang)
     if o.bound is None:
         return t("aapp.quality.unknown", lang), ""
     more = max(int(o.bound) - int(o.value), 0)
     if more == 0:
-        return t("aapp.quality.best", lang), ""
+        return t("aapp.quality.best", lang), tie_words(o, lang)
     return t("aapp.quality.may_improve", lang), t("aapp.quality.at_most", lang, n=fmt_int(more))
+
+
+def tie_words(objective, lang: str | None = None) -> str:
+    """How the tie-breakers stand, in words ("" when they are settled or were not run)."""
+    o = objective
+    if o.tiebreak_status == SolveStatus.RUNNING:
+        return t("aapp.quality.tie_running", lang)
+    if o.tiebreak_status == SolveStatus.TIME_LIMIT and o.tiebreak_bound is not None:
+        return t("aapp.quality.tie_bounded", lang, value=fmt_int(o.tiebreak_value), bound=fmt_int(o.tiebreak_bound))
+    return ""
 
 
 def summary_text(plan: Plan, lang: str | None = None) -> str:

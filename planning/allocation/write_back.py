@@ -271,7 +271,7 @@ def write_back(wb, seats, pairs, sol: Solution, pinned: pd.DataFrame, busy, lang
     # statuses as plain strings in the plan (they are saved, compared and shown as text)
     obj = Objective(value=value, bound=bound, status=str(sol.status), gap=gap, method=sol.method, seconds=0.0,
                     tiebreak_status=str(sol.tiebreak_status), tiebreak_value=sol.tiebreak_value,
-                    proof_seconds=sol.proof_seconds, note=sol.note)
+                    proof_seconds=sol.proof_seconds, note=sol.note, tiebreak_bound=sol.tiebreak_bound)
     out = wb.copy()
     new = a[CONTRACT].astype({c: out.assignments[c].dtype for c in CONTRACT})
     out.assignments = pd.concat([out.assignments, new], ignore_index=True).astype(

@@ -56,6 +56,7 @@ class AllocationApp(App):
     def build_body(self, wb):
         self.plan = None
         self.previous = None
+        self.proven = None  # the plan shown while the tie-breakers of a run still go on
         self.pins: list[tuple[str, str]] = []
         self.forbids: list[tuple[str, str]] = []
         self.restore_decisions(wb)
@@ -197,6 +198,7 @@ class AllocationApp(App):
         lo, hi = self.window.value
         window = (lo, hi + pd.offsets.MonthEnd(0))
         self.run_button.disabled = True
+        self.proven = None
         self.progress.layout.visibility = "visible"
         self.progress.value = 1
         self.progress_text.value = html.escape(self.t("aapp.running"))
@@ -208,7 +210,8 @@ class AllocationApp(App):
             with warnings.catch_warnings(record=True) as caught:  # the status card states a time limit
                 warnings.simplefilter("always")
                 plan = allocate(self.wb, window=window, pins=self.pins, forbids=self.forbids,
-                                method=self.method.value, lang=self.lang, time_limit=self.time_limit, **kw)
+                                method=self.method.value, lang=self.lang, time_limit=self.time_limit,
+                                on_proven=self.show_proven, **kw)
             for w in caught:
                 log.info("allocation: %s", w.message)
         except PlanError as e:
@@ -223,9 +226,13 @@ class AllocationApp(App):
             self.progress.layout.visibility = "hidden"
             self.run_button.disabled = False
             return None
-        self.previous, self.plan = self.plan, plan
+        proven = self.proven
+        self.previous, self.plan = (self.previous if proven is not None else self.plan), plan
+        self.proven = None
         self.progress.value = 3
-        self.progress_text.value = html.escape(self.t("aapp.step.done"))
+        done = (self.t("aapp.step.tie_done", seconds=f"{plan.objective.seconds - proven.objective.seconds:.1f}")
+                if proven is not None else self.t("aapp.step.done"))
+        self.progress_text.value = html.escape(done)
         self.progress.layout.visibility = "hidden"
         self.run_button.disabled = False
         self.download_button.disabled = False
@@ -237,6 +244,17 @@ class AllocationApp(App):
             log.error("showing the plan failed:\n%s", traceback.format_exc())
             self.progress_text.value = f"<span class='problems'>{html.escape(self.t('app.error'))}</span>"
         return plan
+
+    def show_proven(self, plan):
+        """Show a plan as soon as its first objective is proven, while the tie-breakers still run."""
+        if self.proven is None:
+            self.previous = self.plan
+        self.proven = self.plan = plan
+        self.progress_text.value = html.escape(self.t("aapp.step.proven"))
+        try:
+            self.show_plan()
+        except Exception:
+            log.error("showing the proven plan failed:\n%s", traceback.format_exc())
 
     # --- showing ---------------------------------------------------------------------------------
     def show_plan(self):

@@ -319,7 +319,7 @@ def test_closing_the_gap_from_a_loose_bound_proves_the_plain_optimum():
     plan = _team_programme()
     m, best = plan.inputs.model, plain_optimum(plan)
     start = starting_plan(m)
-    chosen, value, bound, status, _ = close_with_cpsat(m, start, best + 7, 60)
+    chosen, value, bound, status, *_ = close_with_cpsat(m, start, best + 7, 60)
     assert (value, bound, str(status)) == (best, best, "optimal")
     assert int(m.pair_w[chosen].sum()) == best
 
@@ -332,5 +332,43 @@ def test_closing_the_gap_stops_at_a_plan_reaching_the_bound():
     m, best = plan.inputs.model, plain_optimum(plan)
     start = starting_plan(m)
     assert int(m.pair_w[start].sum()) < best  # there is a gap to close
-    chosen, value, bound, status, _ = close_with_cpsat(m, start, best, 60)
+    chosen, value, bound, status, *_ = close_with_cpsat(m, start, best, 60)
     assert (value, bound, str(status)) == (best, best, "optimal")
+
+
+def test_a_plan_is_handed_out_as_soon_as_its_first_objective_is_proven():
+    """With team rules the plan's first objective is proven before the tie-breakers run: ``on_proven`` gets a
+    whole plan then (every hard rule kept, its value the final one, its tie-breakers marked running), once."""
+    wb = synthetic_workbook(people=300, host_units=30, teams=True, sectors=3, cities_per_prefecture=5)
+    handed = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plan = planning.allocate(wb, window=("2026-12-01", "2027-11-30"), on_proven=handed.append)
+    assert len(handed) == 1
+    early = handed[0]
+    assert (early.objective.status, early.objective.tiebreak_status) == ("optimal", "running")
+    assert early.objective.value == early.objective.bound == plan.objective.value == plain_optimum(plan)
+    assert check_plan(wb, early).empty and check_plan(wb, plan).empty
+    assert plan.objective.tiebreak_status in ("optimal", "time_limit")
+    assert plan.objective.tiebreak_value >= early.objective.tiebreak_value  # the hint is where CP-SAT starts
+
+
+def test_the_flow_path_proves_both_at_once_and_hands_nothing_early():
+    wb = synthetic_workbook(people=300, host_units=30, teams=False, sectors=3, cities_per_prefecture=5)
+    handed = []
+    plan = planning.allocate(wb, window=("2027-03-01", "2027-03-01"), on_proven=handed.append)
+    assert plan.objective.method == "flow" and handed == []
+
+
+def test_a_tie_breaker_stopped_short_states_its_ceiling():
+    """Given no time for the tie-breakers, the plan says so, and a ceiling CP-SAT proved is never below the score."""
+    from planning.allocation.plan import Objective, quality_words
+
+    o = Objective(value=10, bound=10, status="optimal", gap=0.0, method="cpsat", seconds=1.0,
+                  tiebreak_status="time_limit", tiebreak_value=900, tiebreak_bound=950)
+    assert quality_words(o, "zh")[1] == "同样好的方案中的挑选在限时内停止：得分 900，最高可能 950"
+    running = Objective(value=10, bound=10, status="optimal", gap=0.0, method="cpsat", seconds=1.0,
+                        tiebreak_status="running")
+    assert "挑选人选" in quality_words(running, "zh")[1]
+    assert quality_words(Objective(value=10, bound=10, status="optimal", gap=0.0, method="flow", seconds=1.0), "zh")[1] == ""
+

@@ -11,7 +11,7 @@ import pandas as pd
 from ...core.utils import ranges, sorted_keys
 from ...core.i18n import t
 from ..model import Model, Solution
-from ..plan import FAIR_MAX, TIEBREAK_MIN_SECONDS, PlanError, SolveStatus
+from ..plan import FAIR_MAX, PlanError, SolveStatus, tiebreak_seconds
 from .flow import solve_flow, tie_value
 from ..sender_rules import burden_levels, enforce_sender_limits
 from ..team_rules import enforce_team_rules
@@ -245,8 +245,12 @@ def starting_plan(m: Model, rounds: int = 8, base: np.ndarray | None = None,
     return enforce_team_rules(m, enforce_sender_limits(m, np.sort(chosen)))
 
 
-def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 1, lang: str | None = None) -> Solution:
+def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 1, lang: str | None = None,
+                on_proven=None) -> Solution:
     """Solve with CP-SAT: first objective to optimality, then the tie-breakers with it fixed.
+
+    ``on_proven(chosen, value, proof_seconds)``, when given, is called with the plan as soon as its
+    first objective is proven optimal, before the tie-breakers run.
 
     One worker by default: the single-worker search keeps the full LP
     relaxation (``linearization_level=2``) on every node. On the 5,000-person
@@ -300,14 +304,13 @@ def solve_cpsat(m: Model, time_limit: float | None = None, workers: int = 1, lan
         chosen = np.flatnonzero(vals)
         return Solution(chosen, value, bound, SolveStatus.TIME_LIMIT, SolveStatus.SKIPPED, tie_value(m, chosen), "cpsat",
                         proof_seconds=proof)
-    # phase 2: tie-breakers with the first objective fixed at its optimum: as long as phase 1
-    # took, at least TIEBREAK_MIN_SECONDS, and within the time limit
-    left = max(TIEBREAK_MIN_SECONDS, proof)
-    if time_limit is not None:
-        left = min(left, max(0.0, time_limit - (time.perf_counter() - t0)))
-    chosen, tie_status = _tiebreak(m, model, x, first, vals, value, left, solver.parameters.num_workers)
+    # phase 2: tie-breakers with the first objective fixed at its optimum (plan.tiebreak_seconds)
+    if on_proven is not None:
+        on_proven(np.flatnonzero(vals), value, proof)
+    left = tiebreak_seconds(proof, None if time_limit is None else time_limit - (time.perf_counter() - t0))
+    chosen, tie_status, tie_bound = _tiebreak(m, model, x, first, vals, value, left, solver.parameters.num_workers)
     return Solution(chosen, int(m.pair_w[chosen].sum()), bound, SolveStatus.OPTIMAL, tie_status,
-                    tie_value(m, chosen), "cpsat", proof_seconds=proof)
+                    tie_value(m, chosen), "cpsat", proof_seconds=proof, tiebreak_bound=tie_bound)
 
 
 def _solver(seconds: float | None, workers: int = 1):
@@ -330,15 +333,16 @@ def _hint(model, x, vals: np.ndarray) -> None:
 
 
 def _tiebreak(m: Model, model, x, first, vals: np.ndarray, value: int, seconds: float,
-              workers: int = 1) -> tuple[np.ndarray, str]:
+              workers: int = 1) -> tuple[np.ndarray, str, int | None]:
     """Phase 2: the tie-breakers with the first objective held at ``value``, from ``vals``, for ``seconds``.
 
-    Returns the pairs placed and the tie-breakers' status.
+    Returns the pairs placed, the tie-breakers' status and, when stopped short of optimal, CP-SAT's proven
+    ceiling on their total (:func:`~.flow.tie_value`; None when it proved nothing or they are optimal).
     """
     from ortools.sat.python import cp_model
 
     if seconds < 0.05:
-        return np.flatnonzero(vals), SolveStatus.TIME_LIMIT
+        return np.flatnonzero(vals), SolveStatus.TIME_LIMIT, None
     W = cp_model.LinearExpr.weighted_sum
     model.add(first >= value)
     status = SolveStatus.OPTIMAL
@@ -363,9 +367,12 @@ def _tiebreak(m: Model, model, x, first, vals: np.ndarray, value: int, seconds: 
     _hint(model, x, vals)
     solver = _solver(seconds, workers)
     st = solver.solve(model)
+    ceiling = None
     if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         vals = np.fromiter((solver.boolean_value(v) for v in x), dtype=bool, count=len(x))
-    return np.flatnonzero(vals), status if st == cp_model.OPTIMAL else SolveStatus.TIME_LIMIT
+        if st == cp_model.FEASIBLE:
+            ceiling = int(math.floor(solver.best_objective_bound + 1e-6))
+    return np.flatnonzero(vals), status if st == cp_model.OPTIMAL else SolveStatus.TIME_LIMIT, ceiling
 
 
 def _stop_at_bound_class():
@@ -390,16 +397,17 @@ def _StopAtBound(bound: int):  # noqa: N802  (a class made when OR-Tools is firs
 
 
 def close_with_cpsat(m: Model, chosen: np.ndarray, bound: int, time_limit: float | None = None, workers: int = 1,
-                     lang: str | None = None):
+                     lang: str | None = None, on_proven=None):
     """From a feasible plan and a proven bound: CP-SAT closes the gap, then settles the tie-breakers.
 
     The search stops as soon as a plan reaches the bound (it is then proven optimal).
     The bound is not added to the model as a cut: a row parallel to the objective
     slows CP-SAT's own proof (at 5,000 people with team rules, 17 s against 7 s
     without it). Returns ``(chosen, value, bound,
-    status, tiebreak_status)``: the bound is the lower of the given one and
+    status, tiebreak_status, tiebreak_bound)``: the bound is the lower of the given one and
     CP-SAT's; the tie-breakers are solved (phase 2 of :func:`solve_cpsat`) only
-    once the first objective is proven optimal. ``close_with_cpsat.proof_seconds``
+    once the first objective is proven optimal, after ``on_proven(chosen, value,
+    seconds)`` when given. ``close_with_cpsat.proof_seconds``
     holds how long the first phase took.
     """
     from ortools.sat.python import cp_model
@@ -430,8 +438,9 @@ def close_with_cpsat(m: Model, chosen: np.ndarray, bound: int, time_limit: float
         elif st == cp_model.FEASIBLE:
             bound = min(int(bound), int(math.floor(solver.best_objective_bound + 1e-6)))
         if value < bound:
-            return np.flatnonzero(vals), value, int(bound), SolveStatus.TIME_LIMIT, SolveStatus.SKIPPED
+            return np.flatnonzero(vals), value, int(bound), SolveStatus.TIME_LIMIT, SolveStatus.SKIPPED, None
     spent = close_with_cpsat.proof_seconds = time.perf_counter() - t0
-    seconds = max(TIEBREAK_MIN_SECONDS, spent) if left() is None else min(max(TIEBREAK_MIN_SECONDS, spent), left())
-    out, tie_status = _tiebreak(m, model, x, first, vals, value, seconds, workers)
-    return out, value, value, SolveStatus.OPTIMAL, tie_status
+    if on_proven is not None:
+        on_proven(np.flatnonzero(vals), value, spent)
+    out, tie_status, tie_bound = _tiebreak(m, model, x, first, vals, value, tiebreak_seconds(spent, left()), workers)
+    return out, value, value, SolveStatus.OPTIMAL, tie_status, tie_bound

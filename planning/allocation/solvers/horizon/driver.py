@@ -21,14 +21,15 @@ ROUNDING_SECONDS_PER_PAIR = 1.5e-6
 
 
 def solve_horizon(m: Model, time_limit: float | None = None, lang: str | None = None,
-                  cpsat_pairs: int | None = None) -> Solution:
+                  cpsat_pairs: int | None = None, on_proven=None) -> Solution:
     """A plan with a proven bound: LP relaxation → Lagrangian bound → LP-guided plan → CP-SAT on small gaps.
 
     ``time_limit`` covers everything here: the LP gets what is left after a
     reserve for the rounds of flows that fill the plan. Status ``optimal`` when
     the plan's value meets the bound; ``time_limit`` when time ran out before it
     could; ``feasible`` when the method finished with a gap (a model too large
-    for CP-SAT to close it). ``note`` says how the LP ended.
+    for CP-SAT to close it). ``note`` says how the LP ended. ``on_proven(chosen, value, proof_seconds)``
+    is called with the plan once its first objective is proven, before CP-SAT settles the tie-breakers.
     """
     t0 = time.perf_counter()
     cpsat_pairs = CPSAT_PAIRS if cpsat_pairs is None else cpsat_pairs
@@ -57,11 +58,17 @@ def solve_horizon(m: Model, time_limit: float | None = None, lang: str | None = 
     out_of_time = relax.status != "optimal" or (left() is not None and left() <= 0)
     status = SolveStatus.OPTIMAL if value == bound else (
         SolveStatus.TIME_LIMIT if deadline is not None and out_of_time else SolveStatus.FEASIBLE)
-    tie_status = SolveStatus.SKIPPED
+    tie_status, tie_bound = SolveStatus.SKIPPED, None
     if m.n_pairs <= cpsat_pairs and (left() is None or left() > 0.5):
         settled = status == SolveStatus.OPTIMAL
-        best, value, bound, status, tie_status = close_with_cpsat(m, best, bound, left(), lang=lang)
+
+        def proven(chosen, value, seconds):
+            if on_proven is not None:
+                on_proven(chosen, value, proof if settled else proof + seconds)
+
+        best, value, bound, status, tie_status, tie_bound = close_with_cpsat(m, best, bound, left(), lang=lang,
+                                                                             on_proven=proven)
         if not settled:
             proof += close_with_cpsat.proof_seconds
     return Solution(np.sort(best), value, int(bound), status, tie_status, tie_value(m, best), "horizon", note,
-                    proof_seconds=proof)
+                    proof_seconds=proof, tiebreak_bound=tie_bound)
