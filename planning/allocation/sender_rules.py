@@ -145,6 +145,8 @@ def define_sender_rules(wb, seats: pd.DataFrame, pairs: pd.DataFrame, pinned: pd
                                "start": seats["start"].to_numpy()[pinned["seat"].to_numpy()],
                                "end": seats["end"].to_numpy()[pinned["seat"].to_numpy()]})
     held = held_stints(wb, pin_stints)
+    p_code, p_names = pd.factorize(pairs["person"])
+    p_names = pd.Index(p_names)
     rules, limit_pairs, limit_rhs, limit_rule = [], [], [], []
     # quotas: sender × sector × batch (pairs and held stints grouped by quota once, not filtered per quota)
     q = wb.quotas
@@ -159,24 +161,30 @@ def define_sender_rules(wb, seats: pd.DataFrame, pairs: pd.DataFrame, pinned: pd
         hq = held.merge(pq, on="person", suffixes=("", "_q"))
         hq = hq[hq["sector"].eq(hq["sector_q"]) & (hq["start"] >= hq["w0"]) & (hq["start"] <= hq["w1"])]
         n_held = hq.groupby("qid").size()
-        # each pair with every quota over its person, by integer codes (no join of the pair table)
-        ids = pd.Index(pd.unique(pairs["person"]))
-        p_code = ids.get_indexer(pairs["person"])
-        q_code = ids.get_indexer(pq["person"])
-        pq = pq[q_code >= 0].assign(code=q_code[q_code >= 0]).sort_values("code", kind="stable")
-        n_q = np.bincount(pq["code"].to_numpy(), minlength=len(ids))
-        first_q = np.r_[0, np.cumsum(n_q)[:-1]]
-        k_all = np.repeat(np.arange(len(pairs)), n_q[p_code])
-        at = ranges(first_q[p_code], n_q[p_code])
-        p_sector = seats["sector"].to_numpy()[pairs["seat"].to_numpy()][k_all]
+        # each pair with every quota over its person in its seat's sector, by integer (person, sector) keys
+        # (no join of the pair table, no pair repeated for the quotas of other sectors)
+        seat_sec, sec_names = pd.factorize(seats["sector"])
+        n_sec = max(1, len(sec_names))
+        p_sec = seat_sec[pairs["seat"].to_numpy()]
+        q_person, q_sec = p_names.get_indexer(pq["person"]), sec_names.get_indexer(pq["sector"])
+        pq = pq[(q_person >= 0) & (q_sec >= 0)]
+        q_key = (q_person * n_sec + q_sec)[(q_person >= 0) & (q_sec >= 0)]
+        by_key = np.argsort(q_key, kind="stable")
+        q_key = q_key[by_key]
+        p_key = np.where(p_sec >= 0, p_code * n_sec + p_sec, -1)
+        lo = np.searchsorted(q_key, p_key, "left")
+        n_q = np.where(p_key >= 0, np.searchsorted(q_key, p_key, "right") - lo, 0)
+        k_all = np.repeat(np.arange(len(pairs)), n_q)
+        at = by_key[ranges(lo, n_q)]
         p_start = pd.to_datetime(pairs["start"]).to_numpy()[k_all]
-        ok = ((p_sector == pq["sector"].to_numpy()[at]) & (p_start >= pq["w0"].to_numpy()[at])
-              & (p_start <= pq["w1"].to_numpy()[at]))
-        pk = pd.DataFrame({"k": k_all[ok], "qid": pq["qid"].to_numpy()[at][ok]})
-        ks = {qid: g.to_numpy().astype(np.int64) for qid, g in pk.groupby("qid")["k"]}
+        ok = (p_start >= pq["w0"].to_numpy()[at]) & (p_start <= pq["w1"].to_numpy()[at])
+        k_ok, q_ok = k_all[ok], pq["qid"].to_numpy()[at][ok].astype(np.int64)
+        o = np.lexsort((k_ok, q_ok))
+        k_ok, q_ok = k_ok[o], q_ok[o]
+        cut_q = np.searchsorted(q_ok, np.arange(len(q) + 1))
         for r in qs.itertuples(index=False):
-            k = ks.get(r.qid)
-            if k is None:
+            k = k_ok[cut_q[r.qid]:cut_q[r.qid + 1]]
+            if len(k) == 0:
                 continue
             rhs = max(0, int(r.count) - int(n_held.get(r.qid, 0)))
             rules.append(("quota", r.sender, r.sector, r.batch, int(r.count), np.nan, np.nan))
@@ -193,21 +201,19 @@ def define_sender_rules(wb, seats: pd.DataFrame, pairs: pd.DataFrame, pinned: pd
         row_of = pd.Series(pos.reindex(pd.MultiIndex.from_frame(up[["unit", "p_sector"]])).fillna(-1).to_numpy(),
                            index=up["person"])
         row_of = row_of[~row_of.index.duplicated()]
-        pk = pd.DataFrame({"row": pairs["person"].map(row_of).fillna(-1).to_numpy().astype(np.int64),
-                           "k": np.arange(len(pairs))})
-        pk = pk[pk["row"] >= 0]
-        ks = {r: g.to_numpy().astype(np.int64) for r, g in pk.groupby("row")["k"]}
+        row_k = row_of.reindex(p_names).fillna(-1).to_numpy().astype(np.int64)[p_code]
+        by_row = np.argsort(row_k, kind="stable")  # pairs by staff row, in their order within each
+        cut_k = np.searchsorted(row_k[by_row], np.arange(len(s) + 1))
         # held stints counted by the person's unit and sector, as sender_burden counts them
         h = held.assign(row=held["person"].map(row_of).fillna(-1).to_numpy().astype(np.int64))
         h = h[h["row"] >= 0].sort_values("row", kind="stable")
         h_row = h["row"].to_numpy()
         h_start, h_end, h_person = days_of(h["start"]), days_of(h["end"]), pd.factorize(h["person"])[0]
         cut = np.searchsorted(h_row, np.arange(len(s) + 1))
-        p_code = pd.factorize(pairs["person"])[0]
         b_pairs, b_held, b_unit, b_staff, b_cap = [], [], [], [], []
         for i, r in enumerate(s.itertuples(index=False)):
-            k = ks.get(i)
-            if k is None:
+            k = by_row[cut_k[i]:cut_k[i + 1]].astype(np.int64)
+            if len(k) == 0:
                 continue
             a, b = cut[i], cut[i + 1]
             rows, e, n_people = _day_rows(k, m.pair_start[k], m.pair_end[k], p_code[k],
