@@ -153,3 +153,40 @@ def test_the_cli_writes_one_sheet_per_unit_with_people_in_the_period(tmp_path):
     run = subprocess.run([sys.executable, "-m", "planning.cli", "packages", str(planning.SAMPLE), "--assessments",
                           "2026-13"], capture_output=True, text=True)
     assert run.returncode != 0 and "2026-13" in run.stderr and "Traceback" not in run.stderr
+
+
+def _refused(sample, path) -> str:
+    with pytest.raises(ReplyError) as e:
+        merge_assessment_reply(sample, path, UNIT, "zh")
+    return str(e.value)
+
+
+def test_a_bomb_a_formula_a_file_that_is_no_workbook_and_a_damaged_one_are_refused(sample, sheet, tmp_path,
+                                                                                   monkeypatch):
+    """The assessment reply is opened as every reply is: its size checked before anything is unpacked, formulas
+    refused (never run or read as their last value), each refusal one sentence naming the file and sheet."""
+    import zipfile
+
+    _, header, _ = rows_of(sheet)
+    book = load_workbook(sheet)
+    ws = book.active
+    row = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value == "P0410")
+    ws.cell(row, 4).value = "=10+2"  # a formula in a score, as typing = in Excel makes it
+    book.save(tmp_path / "f.xlsx")
+    said = _refused(sample, tmp_path / "f.xlsx")
+    assert said.startswith(f"f.xlsx，工作表“考评表”，第 {row} 行，“{header[3]}”列：这一格是公式（=10+2）"), said
+    (tmp_path / "notes.txt").write_text("hello")
+    assert _refused(sample, tmp_path / "notes.txt").startswith("notes.txt，工作表“考评表”：无法读取（不是 .xlsx 文件）")
+    cut = tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(sheet) as zin, zipfile.ZipFile(cut, "w") as z:
+        for i in zin.infolist():
+            data = zin.read(i)
+            z.writestr(i, data[:len(data) // 2] if i.filename.startswith("xl/worksheets/sheet") else data)
+    assert _refused(sample, cut).startswith("cut.xlsx，工作表“考评表”：无法读取（")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (3 << 20))  # 3 MB of zeros in a few kB
+    monkeypatch.setenv("PLANNING_MAX_UNPACKED_MB", "1")
+    said = _refused(sample, bomb)
+    assert "解压后超过 1 MB" in said and said.endswith("未作任何改动。"), said
+    assert sample.assessments.equals(planning.load_workbook(planning.SAMPLE).assessments)  # nothing changed

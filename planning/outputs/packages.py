@@ -772,23 +772,23 @@ def merge_assessment_reply(wb: Workbook, path, host: str, lang: str | None = Non
     import datetime as dt
     import tempfile
 
-    from openpyxl import load_workbook as open_xlsx
-
     from ..contract.schema import value_label
     from ..contract.results_rules import GRADES, derive_grades, period_ok
 
     lang = lang or default_lang()
+    path = Path(path)
     sheet = t("pkg.assess.sheet", lang)
+    # opened as every reply is: its size checked before anything is unpacked, formulas read as formulas
+    book = _open_reply(path, lang, sheet)
     try:
-        book = open_xlsx(path, data_only=True)
-    except Exception as e:  # not a workbook at all
-        raise _reply_refusal(lang, path, sheet, None, None, t("pkg.assess.unreadable", lang, reason=str(e)))
-    names_ = [n for n in book.sheetnames if n in (t("pkg.assess.sheet", "zh"), t("pkg.assess.sheet", "en"))]
-    if not names_:
-        raise _reply_refusal(lang, path, sheet, None, None, t("pkg.assess.no_sheet", lang))
-    ws = book[names_[0]]
-    sheet = ws.title
-    header = [c.value for c in ws[ASSESS_HEADER_ROW]]
+        names_ = [n for n in book.sheetnames if n in (t("pkg.assess.sheet", "zh"), t("pkg.assess.sheet", "en"))]
+        if not names_:
+            raise _reply_refusal(lang, path, sheet, None, None, t("pkg.assess.no_sheet", lang))
+        sheet = names_[0]
+        cells = _sheet_rows(book, sheet, path, lang)
+    finally:
+        book.close()
+    header = [v for v, _ in (cells[ASSESS_HEADER_ROW - 1] if len(cells) >= ASSESS_HEADER_ROW else [])]
     cols = {h: code for lg in ("zh", "en") for code, h in _assess_columns(wb, lg)}
     codes = []
     for j, h in enumerate(header):
@@ -806,8 +806,11 @@ def merge_assessment_reply(wb: Workbook, path, host: str, lang: str | None = Non
     n_items = wb.assessment_items["id"].nunique()
     new, replaced = [], set()
     allowed: dict[str, set] = {}
-    for r, row in enumerate(ws.iter_rows(min_row=ASSESS_HEADER_ROW + 1, values_only=True),
-                            start=ASSESS_HEADER_ROW + 1):
+    for r, stored in enumerate(cells[ASSESS_HEADER_ROW:], start=ASSESS_HEADER_ROW + 1):
+        for c, h, (v, kind) in zip(codes, header, stored):
+            if c is not None and kind == "f":  # text from a reply is never run: a formula is refused
+                raise _reply_refusal(lang, path, sheet, r, str(h), t("pkg.draft.formula", lang, value=v))
+        row = [v for v, _ in stored]
         cell = {c: v for c, v in zip(codes, row) if c is not None and v is not None and str(v).strip() != ""}
         scores = {c[5:]: v for c, v in cell.items() if c.startswith("item:")}
         if not scores and "grade" not in cell:
