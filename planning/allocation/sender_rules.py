@@ -96,38 +96,47 @@ def held_stints(wb, extra: pd.DataFrame | None = None) -> pd.DataFrame:
     return h
 
 
+def _distinct_per_row(on: np.ndarray, who: np.ndarray) -> np.ndarray:
+    """Per row of the boolean matrix ``on`` (rows × items): how many distinct ``who`` (integers) its true items hold."""
+    if on.shape[1] == 0:
+        return np.zeros(on.shape[0], np.int64)
+    by = np.argsort(who, kind="stable")
+    w = who[by]
+    first = np.flatnonzero(np.r_[True, w[1:] != w[:-1]])
+    return np.logical_or.reduceat(on[:, by], first, axis=1).sum(axis=1).astype(np.int64)
+
+
 def _day_rows(k: np.ndarray, start: np.ndarray, end: np.ndarray, person: np.ndarray,
               h_start: np.ndarray, h_end: np.ndarray, h_person: np.ndarray):
     """One unit × sector's day rows: per day worth stating, the candidate pairs covering it and the people held.
 
     ``k`` (pair indices), ``start``/``end`` (their days), ``person`` (their people); the held stints'
     days and people. Days: the first days of the pairs and of held stints within the pairs' span.
-    Rows with the same pairs keep the largest count held. Returns ``(pairs per row, held per row,
-    people per row)``.
+    Rows with the same pairs keep the largest count held (the first day with it). Returns ``(pairs per row,
+    held per row, people per row)``. All days at once, as boolean day × pair and day × stint matrices.
     """
     lo, hi = int(start.min()), int(end.max())
     days = np.unique(np.r_[start, h_start[(h_start >= lo) & (h_start <= hi)]])
     o = np.argsort(start, kind="stable")
     k, start, end, person = k[o], start[o], end[o], person[o]
-    rows, held, people = [], [], []
-    for d in days.tolist():
-        n = int(np.searchsorted(start, d, side="right"))
-        cover = np.flatnonzero(end[:n] >= d)
-        if len(cover) == 0:
-            continue
-        on = (h_start <= d) & (h_end >= d)
-        rows.append(k[cover])
-        held.append(len(np.unique(h_person[on])))
-        people.append(len(np.unique(person[cover])))
-    if len(rows) <= 1:
-        return rows, np.asarray(held, np.int64), np.asarray(people, np.int64)
-    best = {}  # rows with the same pairs (the same set, sorted alike): the largest count held
-    for i, r in enumerate(rows):
-        key = r.tobytes()
-        if key not in best or held[i] > held[best[key]]:
-            best[key] = i
-    keep = sorted(best.values())
-    return [rows[i] for i in keep], np.asarray(held, np.int64)[keep], np.asarray(people, np.int64)[keep]
+    n = np.searchsorted(start, days, side="right")  # the pairs begun by each day
+    cover = (np.arange(len(k))[None, :] < n[:, None]) & (end[None, :] >= days[:, None])
+    stated = cover.any(axis=1)
+    cover, days = cover[stated], days[stated]
+    if len(days) == 0:
+        return [], np.zeros(0, np.int64), np.zeros(0, np.int64)
+    on = (h_start[None, :] <= days[:, None]) & (h_end[None, :] >= days[:, None])
+    held, people = _distinct_per_row(on, h_person), _distinct_per_row(cover, person)
+    if len(days) > 1:  # rows with the same pairs: the first with the largest count held
+        if len(days) == 2:
+            same = np.array([0, 0 if np.array_equal(cover[0], cover[1]) else 1])
+        else:
+            same = np.unique(np.packbits(cover, axis=1), axis=0, return_inverse=True)[1].reshape(-1)
+        by = np.lexsort((np.arange(len(same)), -held, same))
+        keep = np.sort(by[np.r_[True, same[by][1:] != same[by][:-1]]])
+    else:
+        keep = np.zeros(1, np.int64)
+    return [k[cover[i]] for i in keep.tolist()], held[keep], people[keep]
 
 
 def define_sender_rules(wb, seats: pd.DataFrame, pairs: pd.DataFrame, pinned: pd.DataFrame, m: Model) -> None:
