@@ -370,8 +370,11 @@ def _tiebreak(m: Model, model, x, first, vals: np.ndarray, value: int, seconds: 
     ceiling = None
     if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         vals = np.fromiter((solver.boolean_value(v) for v in x), dtype=bool, count=len(x))
-        if st == cp_model.FEASIBLE:
-            ceiling = int(math.floor(solver.best_objective_bound + 1e-6))
+    if st != cp_model.OPTIMAL and math.isfinite(solver.best_objective_bound):
+        # stopped short (with a better plan or none beyond the one it started from): the ceiling it proved,
+        # kept only when it is one (at or above the score of the plan kept)
+        b = int(math.floor(solver.best_objective_bound + 1e-6))
+        ceiling = b if b >= tie_value(m, np.flatnonzero(vals)) else None
     return np.flatnonzero(vals), status if st == cp_model.OPTIMAL else SolveStatus.TIME_LIMIT, ceiling
 
 
