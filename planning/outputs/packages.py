@@ -402,6 +402,22 @@ def _open_reply(path: Path, lang: str, sheet: str):
         raise _reply_refusal(lang, path, sheet, None, None, t("pkg.assess.unreadable", lang, reason=reason)) from e
 
 
+def _reply_sheet(path: Path, lang: str, titles, shown: str, missing: str | None):
+    """``(title, rows)`` of the first sheet of the reply ``path`` titled one of ``titles`` (:func:`_open_reply`,
+    :func:`_sheet_rows`); without one, a refusal saying ``missing`` (an i18n key), or None when ``missing`` is None.
+    ``shown``: the sheet a refusal names before the file is read."""
+    book = _open_reply(path, lang, shown)
+    try:
+        found = [n for n in book.sheetnames if n in titles]
+        if not found:
+            if missing is None:
+                return None
+            raise _reply_refusal(lang, path, shown, None, None, t(missing, lang))
+        return found[0], _sheet_rows(book, found[0], path, lang)
+    finally:
+        book.close()
+
+
 def _sheet_rows(book, name: str, path: Path, lang: str) -> list[list[tuple]]:
     """Each row of sheet ``name`` of the reply ``book`` as ``(value, data type)`` pairs, as stored (a formula as a
     formula); a sheet too long or damaged is refused (:class:`ReplyError`)."""
@@ -462,17 +478,8 @@ def read_reply_posts(wb: Workbook, path, unit: str, lang: str | None = None) -> 
 
     lang = lang or default_lang()
     path = Path(path)
-    sheet = t("pkg.sheet.drafts", lang)
-    book = _open_reply(path, lang, sheet)
-    try:
-        titles = {sheet_title(t("pkg.sheet.drafts", lg), []) for lg in ("zh", "en")}
-        found = [n for n in book.sheetnames if n in titles]
-        if not found:
-            raise _reply_refusal(lang, path, sheet, None, None, t("pkg.draft.no_sheet", lang))
-        sheet = found[0]
-        rows = _sheet_rows(book, sheet, path, lang)
-    finally:
-        book.close()
+    sheet, rows = _reply_sheet(path, lang, {sheet_title(t("pkg.sheet.drafts", lg), []) for lg in ("zh", "en")},
+                               t("pkg.sheet.drafts", lang), "pkg.draft.no_sheet")
     heads = {h: c for lg in ("zh", "en") for c, h in _draft_headers(lg).items()}
     header = [None if v is None else str(v).strip() for v, _ in (rows[1] if len(rows) > 1 else [])]
     codes = []
@@ -777,17 +784,9 @@ def merge_assessment_reply(wb: Workbook, path, host: str, lang: str | None = Non
 
     lang = lang or default_lang()
     path = Path(path)
-    sheet = t("pkg.assess.sheet", lang)
     # opened as every reply is: its size checked before anything is unpacked, formulas read as formulas
-    book = _open_reply(path, lang, sheet)
-    try:
-        names_ = [n for n in book.sheetnames if n in (t("pkg.assess.sheet", "zh"), t("pkg.assess.sheet", "en"))]
-        if not names_:
-            raise _reply_refusal(lang, path, sheet, None, None, t("pkg.assess.no_sheet", lang))
-        sheet = names_[0]
-        cells = _sheet_rows(book, sheet, path, lang)
-    finally:
-        book.close()
+    sheet, cells = _reply_sheet(path, lang, {t("pkg.assess.sheet", lg) for lg in ("zh", "en")},
+                                t("pkg.assess.sheet", lang), "pkg.assess.no_sheet")
     header = [v for v, _ in (cells[ASSESS_HEADER_ROW - 1] if len(cells) >= ASSESS_HEADER_ROW else [])]
     cols = {h: code for lg in ("zh", "en") for code, h in _assess_columns(wb, lg)}
     codes = []
@@ -953,15 +952,11 @@ def reported_actuals(path, lang: str | None = None) -> pd.DataFrame | None:
     Excel row; the unit and the indicator by the names the package shows); None when the file has no such sheet."""
     lang = lang or default_lang()
     path = Path(path)
-    book = _open_reply(path, lang, t("pkg.sheet.indicators", lang))
-    try:
-        titles = {sheet_title(t("pkg.sheet.indicators", lg), []) for lg in ("zh", "en")}
-        found = [n for n in book.sheetnames if n in titles]
-        if not found:
-            return None
-        rows = _sheet_rows(book, found[0], path, lang)
-    finally:
-        book.close()
+    got = _reply_sheet(path, lang, {sheet_title(t("pkg.sheet.indicators", lg), []) for lg in ("zh", "en")},
+                       t("pkg.sheet.indicators", lang), None)
+    if got is None:
+        return None
+    title, rows = got
     header = [None if h is None else str(h).strip() for h, _ in (rows[1] if len(rows) > 1 else [])]
     code = {h: c for lg in ("zh", "en") for c, h in _ind_headers(lg).items()}
     cols = [code.get(h) for h in header]
@@ -972,13 +967,13 @@ def reported_actuals(path, lang: str | None = None) -> pd.DataFrame | None:
             if c is None:
                 continue
             if kind == "f":
-                raise _reply_refusal(lang, path, found[0], r, h, t("pkg.draft.formula", lang, value=v))
+                raise _reply_refusal(lang, path, title, r, h, t("pkg.draft.formula", lang, value=v))
             rec[c] = v
         if all(v is None or str(v).strip() == "" for v in rec.values()):
             continue
         out.append(dict(row=r, **rec))
     df = pd.DataFrame(out, columns=["row", *IND_COLUMNS])
-    df.attrs.update(file=path.name, sheet=found[0], header={c: h for c, h in zip(cols, header) if c})
+    df.attrs.update(file=path.name, sheet=title, header={c: h for c, h in zip(cols, header) if c})
     return df
 
 
