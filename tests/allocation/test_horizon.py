@@ -324,16 +324,22 @@ def test_closing_the_gap_from_a_loose_bound_proves_the_plain_optimum():
     assert int(m.pair_w[chosen].sum()) == best
 
 
-def test_closing_the_gap_stops_at_a_plan_reaching_the_bound():
-    """Given the optimum as the bound, the search stops at the first plan reaching it, proven by the bound."""
-    from planning.allocation.solvers.cpsat import close_with_cpsat, starting_plan
+def test_closing_the_gap_stops_at_a_plan_reaching_the_bound(monkeypatch):
+    """Given the optimum as the bound, the search stops at the first plan reaching it, proven by the bound; from a
+    bound above the optimum it never stops early (CP-SAT proves the optimum itself)."""
+    from planning.allocation.solvers import cpsat
 
+    made = []
+    real = cpsat._stop_at_bound
+    monkeypatch.setattr(cpsat, "_stop_at_bound", lambda b: made.append(real(b)) or made[-1])
     plan = _team_programme()
     m, best = plan.inputs.model, plain_optimum(plan)
-    start = starting_plan(m)
+    start = cpsat.starting_plan(m)
     assert int(m.pair_w[start].sum()) < best  # there is a gap to close
-    chosen, value, bound, status, *_ = close_with_cpsat(m, start, best, 60)
-    assert (value, bound, str(status)) == (best, best, "optimal")
+    chosen, value, bound, status, *_ = cpsat.close_with_cpsat(m, start, best, 60)
+    assert (value, bound, str(status)) == (best, best, "optimal") and made[-1].stopped
+    chosen, value, bound, status, *_ = cpsat.close_with_cpsat(m, start, best + 7, 60)
+    assert (value, bound, str(status)) == (best, best, "optimal") and not made[-1].stopped
 
 
 def test_a_plan_is_handed_out_as_soon_as_its_first_objective_is_proven():

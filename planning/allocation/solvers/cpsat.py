@@ -378,25 +378,22 @@ def _tiebreak(m: Model, model, x, first, vals: np.ndarray, value: int, seconds: 
     return np.flatnonzero(vals), status if st == cp_model.OPTIMAL else SolveStatus.TIME_LIMIT, ceiling
 
 
-def _stop_at_bound_class():
+def _stop_at_bound(bound: int):
+    """A CP-SAT solution callback that stops the search at a plan whose first objective reaches ``bound``
+    (a proven bound: that plan is optimal); ``stopped`` says whether it did."""
     from ortools.sat.python import cp_model
 
     class StopAtBound(cp_model.CpSolverSolutionCallback):
-        """Stops the search at a plan whose first objective reaches a proven bound."""
-
-        def __init__(self, bound: int):
+        def __init__(self):
             super().__init__()
-            self.bound = bound
+            self.stopped = False
 
         def on_solution_callback(self):
-            if self.objective_value >= self.bound - 1e-6:
+            if self.objective_value >= bound - 1e-6:
+                self.stopped = True
                 self.stop_search()
 
-    return StopAtBound
-
-
-def _StopAtBound(bound: int):  # noqa: N802  (a class made when OR-Tools is first needed)
-    return _stop_at_bound_class()(bound)
+    return StopAtBound()
 
 
 def close_with_cpsat(m: Model, chosen: np.ndarray, bound: int, time_limit: float | None = None, workers: int = 1,
@@ -430,7 +427,7 @@ def close_with_cpsat(m: Model, chosen: np.ndarray, bound: int, time_limit: float
         model.maximize(first)
         _hint(model, x, vals)
         solver = _solver(left(), workers)
-        st = solver.solve(model, _StopAtBound(int(bound)))
+        st = solver.solve(model, _stop_at_bound(int(bound)))
         if st == cp_model.INFEASIBLE:
             raise PlanError(t("alloc.infeasible", lang))
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE) and int(round(solver.objective_value)) > value:
