@@ -2,7 +2,11 @@
 
 Hand-made cases here; ``test_sender_rules_reference.py`` compares generated programmes with a plain CP-SAT model.
 """
+import numpy as np
 import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import planning
 from planning.allocation import check_plan
@@ -173,3 +177,75 @@ def test_check_plan_reports_a_new_stint_when_a_later_live_one_raises_the_count()
     assert placed(plan) == [("P1", "O1")]
     wb = with_senders(wb, staff=[dict(unit="U1", sector="教育", staff=4, max_share=0.25)])
     assert check_plan(wb, plan)[["rule", "person"]].values.tolist() == [["staff_cap", "P1"]]
+
+
+def test_a_pinned_person_counts_against_the_cap():
+    """A pin is a placement the plan keeps: it uses the unit's room under its cap like any other."""
+    wb = with_senders(_three_seats(), staff=[dict(unit="U1", sector="教育", staff=4, max_share=0.5)])
+    plan = ok(wb, planning.allocate(wb, pins=[("P3", "O1")]))
+    assert "P3" in set(plan.assignments["person"]) and len(plan.assignments) == 2
+    assert reasons(plan) == {"O1": "staff_cap"}
+
+
+def _day_rows_reference(k, start, end, person, h_start, h_end, h_person):
+    """Design §9's staff-cap rows of one unit, as plain loops: on each first day of a candidate stint or of a held
+    stint within the candidates' span, the candidate pairs covering it (none: no row), the distinct people held
+    and the distinct candidates; of rows with the same pairs, the first with the most people held."""
+    lo, hi = min(start), max(end)
+    days = sorted(set(start) | {d for d in h_start if lo <= d <= hi})
+    rows = []
+    for d in days:
+        cover = [kk for kk, s, e in sorted(zip(k, start, end), key=lambda x: x[1]) if s <= d <= e]
+        if not cover:
+            continue
+        held = len({p for s, e, p in zip(h_start, h_end, h_person) if s <= d <= e})
+        people = len({p for kk, s, e, p in zip(k, start, end, person) if s <= d <= e})
+        rows.append((cover, held, people))
+    out = []
+    for i, (cover, held, people) in enumerate(rows):
+        same = [j for j, r in enumerate(rows) if r[0] == cover]
+        best = max(rows[j][1] for j in same)
+        if i == next(j for j in same if rows[j][1] == best):
+            out.append((cover, held, people))
+    return out
+
+
+@given(st.data())
+@settings(max_examples=200, deadline=None)
+def test_a_units_day_rows_equal_a_plain_reference(data):
+    from planning.allocation.sender_rules import _day_rows
+
+    n = data.draw(st.integers(1, 8))
+    start = data.draw(st.lists(st.integers(0, 6), min_size=n, max_size=n))
+    end = [s + data.draw(st.integers(0, 6)) for s in start]
+    person = data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+    m = data.draw(st.integers(0, 5))
+    h_start = data.draw(st.lists(st.integers(-2, 14), min_size=m, max_size=m))
+    h_end = [s + data.draw(st.integers(0, 6)) for s in h_start]
+    h_person = data.draw(st.lists(st.integers(0, 3), min_size=m, max_size=m))
+    k = np.arange(100, 100 + n)
+    arr = lambda x: np.asarray(x, np.int64)  # noqa: E731
+    rows, held, people = _day_rows(k, arr(start), arr(end), arr(person), arr(h_start), arr(h_end), arr(h_person))
+    got = [(r.tolist(), int(h), int(p)) for r, h, p in zip(rows, held, people)]
+    assert got == _day_rows_reference(k.tolist(), start, end, person, h_start, h_end, h_person)
+
+
+@pytest.mark.parametrize("pairs, held, want", [
+    # a held stint beginning on the candidates' last day: that day is a row, with one more held
+    ([(0, 5, 0)], [(5, 9, 7)], [([100], 1, 1)]),
+    # four days, three with the same pairs: the one with the most held is kept, in day order
+    ([(0, 9, 0), (3, 9, 1)], [(5, 6, 1), (7, 8, 2), (7, 8, 3)], [([100], 0, 1), ([100, 101], 2, 2)]),
+    # rows of more than eight pairs (more than one byte when packed)
+    ([(0, 9, p) for p in range(10)] + [(3, 9, 10)], [(5, 6, 1)],
+     [(list(range(100, 110)), 0, 10), (list(range(100, 111)), 1, 11)]),
+])
+def test_a_units_day_rows_on_hand_made_days(pairs, held, want):
+    from planning.allocation.sender_rules import _day_rows
+
+    arr = lambda x: np.asarray(x, np.int64)  # noqa: E731
+    start, end, person = (list(c) for c in zip(*pairs))
+    h_start, h_end, h_person = (list(c) for c in zip(*held))
+    k = np.arange(100, 100 + len(pairs))
+    rows, n_held, people = _day_rows(k, arr(start), arr(end), arr(person), arr(h_start), arr(h_end), arr(h_person))
+    got = [(r.tolist(), int(h), int(p)) for r, h, p in zip(rows, n_held, people)]
+    assert got == want == _day_rows_reference(k.tolist(), start, end, person, h_start, h_end, h_person)
